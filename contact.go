@@ -1,0 +1,149 @@
+package convo
+
+import (
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Contact is the outside person a conversation is with (Monica's contact,
+// Chatwoot's sender). Contacts belong to one account.
+type Contact struct {
+	ID        int64
+	AccountID int64
+
+	FirstName string
+	LastName  string
+	Nickname  string
+
+	// Email is unique per account, compared without regard to case.
+	Email string
+	Phone string
+	// Identifier is the host's external id; unique per account when set.
+	Identifier string
+	AvatarURL  string
+	Blocked    bool
+
+	CustomAttributes     Attributes
+	AdditionalAttributes Attributes
+
+	LastActivityAt time.Time // zero when never active
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// CompleteName is "First Last", or the nickname when there is no name, as
+// Monica's complete_name.
+func (c Contact) CompleteName() string {
+	name := strings.TrimSpace(strings.TrimSpace(c.FirstName) + " " + strings.TrimSpace(c.LastName))
+	if name == "" {
+		name = strings.TrimSpace(c.Nickname)
+	}
+	return name
+}
+
+// Initials are the upper-cased first letters of the first and last names
+// ("John Doe" gives "JD"), or of the nickname when there is no name.
+func (c Contact) Initials() string {
+	var b strings.Builder
+	for _, part := range []string{c.FirstName, c.LastName} {
+		if r, _ := utf8.DecodeRuneInString(strings.TrimSpace(part)); r != utf8.RuneError {
+			b.WriteRune(unicode.ToUpper(r))
+		}
+	}
+	if b.Len() == 0 {
+		if r, _ := utf8.DecodeRuneInString(strings.TrimSpace(c.Nickname)); r != utf8.RuneError {
+			b.WriteRune(unicode.ToUpper(r))
+		}
+	}
+	return b.String()
+}
+
+// NewContact is the input to create a contact. A contact needs at least one
+// of a name, nickname, email, phone or identifier.
+type NewContact struct {
+	FirstName  string
+	LastName   string
+	Nickname   string
+	Email      string
+	Phone      string
+	Identifier string
+	AvatarURL  string
+	Blocked    bool
+
+	CustomAttributes     Attributes
+	AdditionalAttributes Attributes
+	LastActivityAt       time.Time
+}
+
+// Validate reports every problem of the input as a *ValidationError.
+func (c NewContact) Validate() error {
+	var p problems
+	if strings.TrimSpace(c.FirstName+c.LastName+c.Nickname+c.Email+c.Phone+c.Identifier) == "" {
+		p.add("first_name", CodeRequired, "a contact needs a name, nickname, email, phone or identifier")
+	}
+	p.text("first_name", c.FirstName, MaxNameLength)
+	p.text("last_name", c.LastName, MaxNameLength)
+	p.text("nickname", c.Nickname, MaxNameLength)
+	p.email("email", c.Email)
+	p.text("phone", c.Phone, MaxNameLength)
+	p.text("identifier", c.Identifier, MaxNameLength)
+	p.url("avatar_url", c.AvatarURL)
+	p.attributes("custom_attributes", c.CustomAttributes)
+	p.attributes("additional_attributes", c.AdditionalAttributes)
+	p.time("last_activity_at", c.LastActivityAt)
+	return p.err()
+}
+
+// ContactUpdate changes the fields that are not nil; an empty string clears
+// an optional field.
+type ContactUpdate struct {
+	FirstName  *string
+	LastName   *string
+	Nickname   *string
+	Email      *string
+	Phone      *string
+	Identifier *string
+	AvatarURL  *string
+	Blocked    *bool
+
+	CustomAttributes     *Attributes
+	AdditionalAttributes *Attributes
+	LastActivityAt       *time.Time
+}
+
+// Apply returns c with the update's fields set. It does not validate.
+func (u ContactUpdate) Apply(c Contact) Contact {
+	set(&c.FirstName, u.FirstName)
+	set(&c.LastName, u.LastName)
+	set(&c.Nickname, u.Nickname)
+	set(&c.Email, u.Email)
+	set(&c.Phone, u.Phone)
+	set(&c.Identifier, u.Identifier)
+	set(&c.AvatarURL, u.AvatarURL)
+	set(&c.Blocked, u.Blocked)
+	set(&c.CustomAttributes, u.CustomAttributes)
+	set(&c.AdditionalAttributes, u.AdditionalAttributes)
+	set(&c.LastActivityAt, u.LastActivityAt)
+	return c
+}
+
+// AsNew returns the contact's writable fields as a NewContact, so that an
+// updated contact is validated by the same rules as a new one.
+func (c Contact) AsNew() NewContact {
+	return NewContact{
+		FirstName: c.FirstName, LastName: c.LastName, Nickname: c.Nickname,
+		Email: c.Email, Phone: c.Phone, Identifier: c.Identifier,
+		AvatarURL: c.AvatarURL, Blocked: c.Blocked,
+		CustomAttributes: c.CustomAttributes, AdditionalAttributes: c.AdditionalAttributes,
+		LastActivityAt: c.LastActivityAt,
+	}
+}
+
+// set assigns *v to *dst when v is not nil: the one rule of every partial update.
+func set[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}

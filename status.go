@@ -1,0 +1,73 @@
+package convo
+
+// Status is where a conversation stands in the support workflow (Chatwoot's
+// status). The zero value is not valid; new conversations default to open.
+type Status string
+
+// The conversation statuses.
+const (
+	StatusOpen     Status = "open"
+	StatusResolved Status = "resolved"
+	StatusPending  Status = "pending"
+	StatusSnoozed  Status = "snoozed"
+)
+
+// Statuses lists every status, in a fixed order.
+var Statuses = []Status{StatusOpen, StatusResolved, StatusPending, StatusSnoozed}
+
+// Valid reports whether s is one of the statuses.
+func (s Status) Valid() bool {
+	switch s {
+	case StatusOpen, StatusResolved, StatusPending, StatusSnoozed:
+		return true
+	}
+	return false
+}
+
+// Priority orders conversations for agents. The zero value means none.
+type Priority string
+
+// The priorities, lowest first.
+const (
+	PriorityNone   Priority = ""
+	PriorityLow    Priority = "low"
+	PriorityMedium Priority = "medium"
+	PriorityHigh   Priority = "high"
+	PriorityUrgent Priority = "urgent"
+)
+
+// Valid reports whether p is none or one of the priorities.
+func (p Priority) Valid() bool { return p.Rank() >= 0 }
+
+// Rank orders priorities: 0 for none, 1 for low up to 4 for urgent, -1 for
+// an unknown value.
+func (p Priority) Rank() int {
+	switch p {
+	case PriorityNone:
+		return 0
+	case PriorityLow:
+		return 1
+	case PriorityMedium:
+		return 2
+	case PriorityHigh:
+		return 3
+	case PriorityUrgent:
+		return 4
+	}
+	return -1
+}
+
+// PriorityFromRank is the inverse of Rank.
+func PriorityFromRank(rank int) Priority {
+	switch rank {
+	case 1:
+		return PriorityLow
+	case 2:
+		return PriorityMedium
+	case 3:
+		return PriorityHigh
+	case 4:
+		return PriorityUrgent
+	}
+	return PriorityNone
+}

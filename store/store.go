@@ -1,0 +1,91 @@
+package store
+
+import (
+	"context"
+
+	"github.com/convokit/convo"
+)
+
+// Store keeps contacts, conversations and messages for many accounts.
+//
+// Every method takes the caller's context first and the account (tenant)
+// explicitly. Errors match, with errors.Is, the sentinels of package convo:
+//
+//   - convo.ErrInvalid for bad input, always as a *convo.ValidationError
+//     naming each bad field. Nothing is written.
+//   - convo.ErrNotFound for an id that does not exist in the account. A
+//     record of another account is indistinguishable from a missing one.
+//   - convo.ErrConflict when the change contradicts what is stored.
+//   - convo.ErrClosed after Close.
+//   - the context's error when it is cancelled or its deadline passes; a
+//     call cancelled before it commits writes nothing.
+//
+// Every call is all-or-nothing, and every record written by one call
+// carries the same timestamp. Times are returned in UTC, truncated to the
+// microsecond, so a returned value equals what a later read returns.
+// Implementations are safe for concurrent use.
+type Store interface {
+	// CreateContact adds a contact to the account. An email (compared
+	// without regard to case) or identifier already used by another contact
+	// of the account is ErrConflict.
+	CreateContact(ctx context.Context, accountID int64, in convo.NewContact) (convo.Contact, error)
+	// GetContact returns one contact, or ErrNotFound.
+	GetContact(ctx context.Context, accountID, contactID int64) (convo.Contact, error)
+	// UpdateContact changes the fields set in the update and returns the
+	// contact as stored. ErrNotFound for a missing contact; ErrConflict for
+	// an email or identifier used by another contact; ErrInvalid when the
+	// result would not be a valid contact.
+	UpdateContact(ctx context.Context, accountID, contactID int64, up convo.ContactUpdate) (convo.Contact, error)
+	// DeleteContact removes a contact. While the contact has conversations
+	// it is ErrConflict, unless opts.Cascade is set: then its conversations
+	// and their messages go in the same transaction.
+	DeleteContact(ctx context.Context, accountID, contactID int64, opts DeleteContactOptions) error
+	// ListContacts returns a page of the account's contacts, by name then id.
+	ListContacts(ctx context.Context, accountID int64, f ContactFilter) (Page[convo.Contact], error)
+
+	// CreateConversation starts a conversation with a contact of the
+	// account. A missing contact, channel or happened_at is ErrInvalid
+	// naming the field; a contact of another account is ErrNotFound; a UUID
+	// already in use is ErrConflict.
+	CreateConversation(ctx context.Context, accountID int64, in convo.NewConversation) (convo.Conversation, error)
+	// GetConversation returns one conversation with its contact, and its
+	// messages when opts asks for them. ErrNotFound when missing.
+	GetConversation(ctx context.Context, accountID, conversationID int64, opts GetConversationOptions) (convo.Conversation, error)
+	// UpdateConversation changes the fields set in the update and returns
+	// the conversation as stored. ErrNotFound when missing.
+	UpdateConversation(ctx context.Context, accountID, conversationID int64, up convo.ConversationUpdate) (convo.Conversation, error)
+	// DeleteConversation removes a conversation with all its messages and
+	// returns its id. ErrNotFound when missing.
+	DeleteConversation(ctx context.Context, accountID, conversationID int64) (int64, error)
+	// ListConversations returns a page of the account's conversations
+	// matching the filter. A ContactID that is not a contact of the account
+	// is ErrNotFound.
+	ListConversations(ctx context.Context, accountID int64, f ConversationFilter) (Page[convo.Conversation], error)
+
+	// AddMessage appends a message to a conversation and, in the same
+	// transaction, moves the conversation's last activity and counters.
+	// When in.SourceID is already used by a message of the same
+	// conversation, that message is returned and nothing is written; used in
+	// another conversation of the account, it is ErrConflict. A ContactID
+	// other than the conversation's contact is ErrInvalid. ErrNotFound when
+	// the conversation is missing.
+	AddMessage(ctx context.Context, accountID, conversationID int64, in convo.NewMessage) (convo.Message, error)
+	// GetMessage returns one message, or ErrNotFound.
+	GetMessage(ctx context.Context, accountID, messageID int64) (convo.Message, error)
+	// UpdateMessage changes the fields set in the update and returns the
+	// message as stored; the conversation's derived fields follow in the
+	// same transaction. A delivery status moving backwards is ErrInvalid.
+	// ErrNotFound when missing.
+	UpdateMessage(ctx context.Context, accountID, messageID int64, up convo.MessageUpdate) (convo.Message, error)
+	// DeleteMessage removes a message and returns its id; the conversation's
+	// counters follow in the same transaction. ErrNotFound when missing.
+	DeleteMessage(ctx context.Context, accountID, messageID int64) (int64, error)
+	// ListMessages returns a page of a conversation's messages, by sequence
+	// number in the filter's order. ErrNotFound when the conversation is
+	// missing; a cursor from another conversation or order is ErrInvalid.
+	ListMessages(ctx context.Context, accountID, conversationID int64, f MessageFilter) (Page[convo.Message], error)
+
+	// Close releases the store's resources. It is safe to call more than
+	// once; every other call after Close returns ErrClosed.
+	Close() error
+}

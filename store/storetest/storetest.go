@@ -1,0 +1,29 @@
+// Package storetest is the conformance suite of convo stores: hand Run a
+// factory of fresh stores and it checks every behaviour the store.Store
+// contract states. Every backend runs it from a one-line test:
+//
+//	func TestStore(t *testing.T) { storetest.Run(t, newStore) }
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/convokit/convo/store"
+)
+
+// NewStore returns a fresh, empty store for one (sub)test, closed by the
+// factory when the test ends (t.Cleanup). now is the store's clock; nil
+// means the real time.
+type NewStore func(t testing.TB, now func() time.Time) store.Store
+
+// Run checks every behaviour of the store.Store contract against stores
+// made by newStore. Each subtest gets a store of its own.
+func Run(t *testing.T, newStore NewStore) {
+	t.Run("Contacts", func(t *testing.T) { testContacts(t, newStore) })
+	t.Run("Conversations", func(t *testing.T) { testConversations(t, newStore) })
+	t.Run("Messages", func(t *testing.T) { testMessages(t, newStore) })
+	t.Run("Paging", func(t *testing.T) { testPaging(t, newStore) })
+	t.Run("Tenancy", func(t *testing.T) { testTenancy(t, newStore) })
+	t.Run("Validation", func(t *testing.T) { testValidation(t, newStore) })
+}
