@@ -20,6 +20,11 @@ var (
 	ErrInvalid = errors.New("convo: invalid input")
 	// ErrClosed: the store was closed.
 	ErrClosed = errors.New("convo: store closed")
+	// ErrStorageFull: the disk (or the store's size limit) is full. Nothing
+	// of the failed call was written; the store works again once there is room.
+	ErrStorageFull = errors.New("convo: storage full")
+	// ErrReadOnly: the store was opened read-only, or its file cannot be written.
+	ErrReadOnly = errors.New("convo: store is read-only")
 )
 
 // Errors returned when a store is opened. The file is left untouched.

@@ -1,0 +1,270 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+const contactColumns = `id, account_id, first_name, last_name, nickname, sort_name, email, phone, identifier,
+	avatar_url, blocked, custom_attributes, additional_attributes, last_activity_at, created_at, updated_at`
+
+const (
+	insertContact = `INSERT INTO contacts (account_id, first_name, last_name, nickname, sort_name, email, email_key,
+	phone, identifier, avatar_url, blocked, custom_attributes, additional_attributes, last_activity_at, created_at, updated_at)
+VALUES (:account_id, :first_name, :last_name, :nickname, :sort_name, :email, :email_key,
+	:phone, :identifier, :avatar_url, :blocked, :custom_attributes, :additional_attributes, :last_activity_at, :created_at, :updated_at)`
+
+	updateContact = `UPDATE contacts SET first_name = :first_name, last_name = :last_name, nickname = :nickname,
+	sort_name = :sort_name, email = :email, email_key = :email_key, phone = :phone, identifier = :identifier,
+	avatar_url = :avatar_url, blocked = :blocked, custom_attributes = :custom_attributes,
+	additional_attributes = :additional_attributes, last_activity_at = :last_activity_at, updated_at = :updated_at
+WHERE account_id = :account_id AND id = :id`
+
+	selectContact = `SELECT ` + contactColumns + ` FROM contacts WHERE account_id = ? AND id = ?`
+
+	// A contact's email or identifier in use by another contact of the account.
+	selectContactClash = `SELECT id, email_key IS NOT NULL AND email_key = ? AS email_clash FROM contacts
+WHERE account_id = ? AND id != ? AND (email_key = ? OR identifier = ?) LIMIT 1`
+
+	countContactConversations = `SELECT count(*) FROM conversations WHERE account_id = ? AND contact_id = ?`
+	deleteContactMessages     = `DELETE FROM messages WHERE account_id = ? AND conversation_id IN
+	(SELECT id FROM conversations WHERE account_id = ? AND contact_id = ?)`
+	deleteContactConversations = `DELETE FROM conversations WHERE account_id = ? AND contact_id = ?`
+	deleteContact              = `DELETE FROM contacts WHERE account_id = ? AND id = ?`
+
+	listContacts = `SELECT ` + contactColumns + ` FROM contacts WHERE account_id = ?1
+	AND (?2 = '' OR instr(sort_name, ?2) OR instr(lower(nickname), ?2) OR instr(email_key, ?2)
+	     OR instr(lower(phone), ?2) OR instr(lower(identifier), ?2))`
+	contactsAfter = ` AND (sort_name, id) > (?3, ?4)`
+	contactsOrder = ` ORDER BY sort_name, id LIMIT ?5 OFFSET ?6`
+	countContacts = `SELECT count(*) FROM contacts WHERE account_id = ?1
+	AND (?2 = '' OR instr(sort_name, ?2) OR instr(lower(nickname), ?2) OR instr(email_key, ?2)
+	     OR instr(lower(phone), ?2) OR instr(lower(identifier), ?2))`
+)
+
+// contactRow is a row of contacts.
+type contactRow struct {
+	ID                   int64          `db:"id"`
+	AccountID            int64          `db:"account_id"`
+	FirstName            string         `db:"first_name"`
+	LastName             string         `db:"last_name"`
+	Nickname             string         `db:"nickname"`
+	SortName             string         `db:"sort_name"`
+	Email                sql.NullString `db:"email"`
+	EmailKey             sql.NullString `db:"email_key"`
+	Phone                sql.NullString `db:"phone"`
+	Identifier           sql.NullString `db:"identifier"`
+	AvatarURL            string         `db:"avatar_url"`
+	Blocked              bool           `db:"blocked"`
+	CustomAttributes     string         `db:"custom_attributes"`
+	AdditionalAttributes string         `db:"additional_attributes"`
+	LastActivityAt       dbTime         `db:"last_activity_at"`
+	CreatedAt            dbTime         `db:"created_at"`
+	UpdatedAt            dbTime         `db:"updated_at"`
+}
+
+func fromContact(c convo.Contact) (contactRow, error) {
+	r := contactRow{
+		ID: c.ID, AccountID: c.AccountID, FirstName: c.FirstName, LastName: c.LastName, Nickname: c.Nickname,
+		SortName: strings.ToLower(c.CompleteName()), Email: nullString(c.Email),
+		EmailKey: nullString(strings.ToLower(c.Email)), Phone: nullString(c.Phone),
+		Identifier: nullString(c.Identifier), AvatarURL: c.AvatarURL, Blocked: c.Blocked,
+		LastActivityAt: dbTime{c.LastActivityAt}, CreatedAt: dbTime{c.CreatedAt}, UpdatedAt: dbTime{c.UpdatedAt},
+	}
+	var err1, err2 error
+	r.CustomAttributes, err1 = jsonText(c.CustomAttributes)
+	r.AdditionalAttributes, err2 = jsonText(c.AdditionalAttributes)
+	return r, errors.Join(err1, err2)
+}
+
+func (r contactRow) toContact() (convo.Contact, error) {
+	c := convo.Contact{
+		ID: r.ID, AccountID: r.AccountID, FirstName: r.FirstName, LastName: r.LastName, Nickname: r.Nickname,
+		Email: r.Email.String, Phone: r.Phone.String, Identifier: r.Identifier.String, AvatarURL: r.AvatarURL,
+		Blocked: r.Blocked, LastActivityAt: r.LastActivityAt.Time, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time,
+	}
+	err := errors.Join(fromJSON(r.CustomAttributes, &c.CustomAttributes), fromJSON(r.AdditionalAttributes, &c.AdditionalAttributes))
+	return c, err
+}
+
+// CreateContact implements store.Store.
+func (s *Store) CreateContact(ctx context.Context, accountID int64, in convo.NewContact) (convo.Contact, error) {
+	if err := in.Validate(); err != nil {
+		return convo.Contact{}, err
+	}
+	var c convo.Contact
+	err := s.write(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		c = contactFromNew(accountID, in)
+		c.CreatedAt, c.UpdatedAt = now, now
+		if err := checkContactClash(ctx, tx, c); err != nil {
+			return err
+		}
+		row, err := fromContact(c)
+		if err != nil {
+			return err
+		}
+		res, err := tx.NamedExecContext(ctx, insertContact, row)
+		if err != nil {
+			return err
+		}
+		c.ID, err = res.LastInsertId()
+		return err
+	})
+	return c, err
+}
+
+func contactFromNew(accountID int64, in convo.NewContact) convo.Contact {
+	return convo.Contact{
+		AccountID: accountID, FirstName: in.FirstName, LastName: in.LastName, Nickname: in.Nickname,
+		Email: in.Email, Phone: in.Phone, Identifier: in.Identifier, AvatarURL: in.AvatarURL, Blocked: in.Blocked,
+		CustomAttributes: in.CustomAttributes, AdditionalAttributes: in.AdditionalAttributes,
+		LastActivityAt: storedTime(in.LastActivityAt),
+	}
+}
+
+// checkContactClash names the field when another contact of the account has
+// c's email or identifier; the unique indexes stay the last word.
+func checkContactClash(ctx context.Context, tx *sqlx.Tx, c convo.Contact) error {
+	if c.Email == "" && c.Identifier == "" {
+		return nil
+	}
+	var clash struct {
+		ID         int64 `db:"id"`
+		EmailClash bool  `db:"email_clash"`
+	}
+	key := nullString(strings.ToLower(c.Email))
+	err := tx.GetContext(ctx, &clash, selectContactClash, key, c.AccountID, c.ID, key, nullString(c.Identifier))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return err
+	case clash.EmailClash:
+		return fmt.Errorf("%w: email %q is used by contact %d", convo.ErrConflict, c.Email, clash.ID)
+	default:
+		return fmt.Errorf("%w: identifier %q is used by contact %d", convo.ErrConflict, c.Identifier, clash.ID)
+	}
+}
+
+// GetContact implements store.Store.
+func (s *Store) GetContact(ctx context.Context, accountID, contactID int64) (convo.Contact, error) {
+	var c convo.Contact
+	err := s.read(ctx, func(tx *sqlx.Tx) (err error) {
+		c, err = getContact(ctx, tx, accountID, contactID)
+		return err
+	})
+	return c, err
+}
+
+func getContact(ctx context.Context, tx *sqlx.Tx, accountID, contactID int64) (convo.Contact, error) {
+	var row contactRow
+	if err := tx.GetContext(ctx, &row, selectContact, accountID, contactID); err != nil {
+		return convo.Contact{}, translate(err)
+	}
+	return row.toContact()
+}
+
+// UpdateContact implements store.Store.
+func (s *Store) UpdateContact(ctx context.Context, accountID, contactID int64, up convo.ContactUpdate) (convo.Contact, error) {
+	var c convo.Contact
+	err := s.write(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		old, err := getContact(ctx, tx, accountID, contactID)
+		if err != nil {
+			return err
+		}
+		c = up.Apply(old)
+		if err := c.AsNew().Validate(); err != nil {
+			return err
+		}
+		c.LastActivityAt = storedTime(c.LastActivityAt)
+		c.UpdatedAt = now
+		if err := checkContactClash(ctx, tx, c); err != nil {
+			return err
+		}
+		row, err := fromContact(c)
+		if err != nil {
+			return err
+		}
+		_, err = tx.NamedExecContext(ctx, updateContact, row)
+		return err
+	})
+	return c, err
+}
+
+// DeleteContact implements store.Store.
+func (s *Store) DeleteContact(ctx context.Context, accountID, contactID int64, opts store.DeleteContactOptions) error {
+	return s.write(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		if _, err := getContact(ctx, tx, accountID, contactID); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.GetContext(ctx, &n, countContactConversations, accountID, contactID); err != nil {
+			return err
+		}
+		if n > 0 && !opts.Cascade {
+			return fmt.Errorf("%w: contact %d has %d conversations; delete them first or ask for a cascade", convo.ErrConflict, contactID, n)
+		}
+		if n > 0 {
+			if _, err := tx.ExecContext(ctx, deleteContactMessages, accountID, accountID, contactID); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, deleteContactConversations, accountID, contactID); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, deleteContact, accountID, contactID)
+		return err
+	})
+}
+
+// ListContacts implements store.Store.
+func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.ContactFilter) (store.Page[convo.Contact], error) {
+	var page store.Page[convo.Contact]
+	if err := f.Validate(); err != nil {
+		return page, err
+	}
+	const list = "contacts"
+	query := strings.ToLower(strings.TrimSpace(f.Query))
+	err := s.read(ctx, func(tx *sqlx.Tx) error {
+		q, args := listContacts, []any{accountID, query, "", 0, f.Page.PerPage() + 1, 0}
+		if f.Page.Keyset() && f.Page.Cursor() != "" {
+			cur, err := store.DecodeCursor(f.Page.Cursor(), list, 1)
+			if err != nil {
+				return err
+			}
+			q, args[2], args[3] = q+contactsAfter, cur.Text, cur.Keys[0]
+		} else if !f.Page.Keyset() {
+			args[5] = f.Page.Offset()
+		}
+		var rows []contactRow
+		if err := tx.SelectContext(ctx, &rows, q+contactsOrder, args...); err != nil {
+			return err
+		}
+		items, more := trimPage(rows, f.Page.PerPage())
+		page.Items = make([]convo.Contact, 0, len(items))
+		for _, r := range items {
+			c, err := r.toContact()
+			if err != nil {
+				return err
+			}
+			page.Items = append(page.Items, c)
+		}
+		if more {
+			last := items[len(items)-1]
+			page.Next = store.Cursor{List: list, Keys: []int64{last.ID}, Text: last.SortName}.Encode()
+		}
+		return pageMeta(ctx, tx, &page.Meta, f.Page, len(items), countContacts, accountID, query)
+	})
+	return page, err
+}
+
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }

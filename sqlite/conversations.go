@@ -1,0 +1,198 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jmoiron/sqlx"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+const (
+	insertConversation = `INSERT INTO conversations (uuid, account_id, contact_id, channel, inbox_id, team_id,
+	assignee_id, author_id, status, snoozed_until, priority, muted, custom_attributes, additional_attributes,
+	happened_at, created_at, updated_at, last_activity_at, waiting_since)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+	insertLabel = `INSERT INTO conversation_labels (conversation_id, label) VALUES (?, ?)`
+
+	updateConversation = `UPDATE conversations SET happened_at = ?, channel = ?, inbox_id = ?, team_id = ?,
+	priority = ?, muted = ?, custom_attributes = ?, additional_attributes = ?, updated_at = ?
+WHERE account_id = ? AND id = ?`
+
+	selectConversation = `SELECT ` + conversationColumns + conversationFrom + ` WHERE c.account_id = ? AND c.id = ?`
+
+	conversationExists = `SELECT id FROM conversations WHERE account_id = ? AND id = ?`
+	contactExists      = `SELECT id FROM contacts WHERE account_id = ? AND id = ?`
+
+	deleteConversationMessages = `DELETE FROM messages WHERE account_id = ? AND conversation_id = ?`
+	deleteConversation         = `DELETE FROM conversations WHERE account_id = ? AND id = ?`
+)
+
+// CreateConversation implements store.Store.
+func (s *Store) CreateConversation(ctx context.Context, accountID int64, in convo.NewConversation) (convo.Conversation, error) {
+	in = in.WithDefaults()
+	if err := in.Validate(); err != nil {
+		return convo.Conversation{}, err
+	}
+	if in.UUID == uuid.Nil {
+		in.UUID = uuid.New()
+	}
+	var c convo.Conversation
+	err := s.write(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		var id int64
+		if err := tx.GetContext(ctx, &id, contactExists, accountID, in.ContactID); err != nil {
+			return fmt.Errorf("contact %d: %w", in.ContactID, translate(err))
+		}
+		custom, err := jsonText(in.CustomAttributes)
+		if err != nil {
+			return err
+		}
+		additional, err := jsonText(in.AdditionalAttributes)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, insertConversation, in.UUID.String(), accountID, in.ContactID, string(in.Channel),
+			idValue(in.InboxID), idValue(in.TeamID), uuidValue(in.AssigneeID), uuidValue(in.AuthorID),
+			statusCodes[in.Status], timeValue(storedTime(in.SnoozedUntil)), in.Priority.Rank(), in.Muted,
+			custom, additional, timeValue(storedTime(in.HappenedAt)), timeValue(now), timeValue(now), timeValue(now),
+			timeValue(now))
+		if err != nil {
+			return err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		for _, l := range in.Labels {
+			if _, err := tx.ExecContext(ctx, insertLabel, id, l); err != nil {
+				return err
+			}
+		}
+		c, err = getConversation(ctx, tx, accountID, id, now)
+		return err
+	})
+	return c, err
+}
+
+// GetConversation implements store.Store.
+func (s *Store) GetConversation(ctx context.Context, accountID, conversationID int64, opts store.GetConversationOptions) (convo.Conversation, error) {
+	if err := opts.Validate(); err != nil {
+		return convo.Conversation{}, err
+	}
+	now := s.clock()
+	var c convo.Conversation
+	err := s.read(ctx, func(tx *sqlx.Tx) (err error) {
+		if c, err = getConversation(ctx, tx, accountID, conversationID, now); err != nil {
+			return err
+		}
+		if opts.Messages == 0 {
+			return nil
+		}
+		c.Messages, err = selectMessages(ctx, tx, newestMessages, accountID, conversationID, opts.Messages)
+		slices.Reverse(c.Messages)
+		return err
+	})
+	return c, err
+}
+
+// getConversation reads one conversation with its contact, labels and last
+// non-activity message.
+func getConversation(ctx context.Context, tx *sqlx.Tx, accountID, id int64, now time.Time) (convo.Conversation, error) {
+	var rows []conversationRow
+	if err := tx.SelectContext(ctx, &rows, selectConversation, accountID, id); err != nil {
+		return convo.Conversation{}, err
+	}
+	if len(rows) == 0 {
+		return convo.Conversation{}, convo.ErrNotFound
+	}
+	list, err := toConversations(ctx, tx, rows, now)
+	if err != nil {
+		return convo.Conversation{}, err
+	}
+	return list[0], nil
+}
+
+// toConversations converts rows and attaches their last non-activity
+// messages, read in one query.
+func toConversations(ctx context.Context, tx *sqlx.Tx, rows []conversationRow, now time.Time) ([]convo.Conversation, error) {
+	list := make([]convo.Conversation, 0, len(rows))
+	var lastIDs []int64
+	for _, r := range rows {
+		c, err := r.toConversation(now)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, c)
+		if r.LastNonActivityMessageID.Valid {
+			lastIDs = append(lastIDs, r.LastNonActivityMessageID.Int64)
+		}
+	}
+	if len(lastIDs) == 0 {
+		return list, nil
+	}
+	last, err := messagesByID(ctx, tx, rows[0].AccountID, lastIDs)
+	if err != nil {
+		return nil, err
+	}
+	for i, r := range rows {
+		if m, ok := last[r.LastNonActivityMessageID.Int64]; ok && r.LastNonActivityMessageID.Valid {
+			list[i].LastNonActivityMessage = &m
+		}
+	}
+	return list, nil
+}
+
+// UpdateConversation implements store.Store.
+func (s *Store) UpdateConversation(ctx context.Context, accountID, conversationID int64, up convo.ConversationUpdate) (convo.Conversation, error) {
+	if err := up.Validate(); err != nil {
+		return convo.Conversation{}, err
+	}
+	var c convo.Conversation
+	err := s.write(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		old, err := getConversation(ctx, tx, accountID, conversationID, now)
+		if err != nil {
+			return err
+		}
+		next := up.Apply(old)
+		custom, err := jsonText(next.CustomAttributes)
+		if err != nil {
+			return err
+		}
+		additional, err := jsonText(next.AdditionalAttributes)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, updateConversation, timeValue(storedTime(next.HappenedAt)), string(next.Channel),
+			idValue(next.InboxID), idValue(next.TeamID), next.Priority.Rank(), next.Muted, custom, additional,
+			timeValue(now), accountID, conversationID); err != nil {
+			return err
+		}
+		c, err = getConversation(ctx, tx, accountID, conversationID, now)
+		return err
+	})
+	return c, err
+}
+
+// DeleteConversation implements store.Store.
+func (s *Store) DeleteConversation(ctx context.Context, accountID, conversationID int64) (int64, error) {
+	err := s.write(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		var id int64
+		if err := tx.GetContext(ctx, &id, conversationExists, accountID, conversationID); err != nil {
+			return translate(err)
+		}
+		if _, err := tx.ExecContext(ctx, deleteConversationMessages, accountID, conversationID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, deleteConversation, accountID, conversationID)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return conversationID, nil
+}

@@ -1,0 +1,18 @@
+// Package sqlite is the convo store on SQLite, in pure Go
+// (modernc.org/sqlite, no cgo).
+//
+// Open a file, or ":memory:" for a private in-memory database that lives
+// until Close:
+//
+//	s, err := sqlite.Open("convo.db", sqlite.Options{})
+//	defer s.Close()
+//
+// The database runs in WAL mode with one writer connection, whose
+// transactions start IMMEDIATE so writers queue instead of failing busy,
+// and a pool of reader connections. Foreign keys and the busy timeout are
+// set on every connection through the DSN. The schema is embedded, numbered
+// .sql migrations recorded in the schema_migrations table; a database
+// written by a newer version is refused with convo.ErrSchemaTooNew.
+//
+// Times are stored as INTEGER microseconds since the Unix epoch, UTC.
+package sqlite

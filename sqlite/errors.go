@@ -1,0 +1,51 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/convokit/convo"
+)
+
+// translate turns a driver error into convo's errors: the one place where
+// SQLite's result codes are read. Errors that are already convo's, or a
+// context's, pass through; a driver error is never returned as it is.
+func translate(err error) error {
+	var se *sqlite.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, sql.ErrNoRows):
+		return convo.ErrNotFound
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	case !errors.As(err, &se):
+		return err
+	}
+	switch se.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return fmt.Errorf("%w: %s", convo.ErrConflict, sqlite.ErrorCodeString[se.Code()])
+	case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_NOTNULL, sqlite3.SQLITE_TOOBIG:
+		return fmt.Errorf("%w: %s", convo.ErrInvalid, sqlite.ErrorCodeString[se.Code()])
+	}
+	switch se.Code() & 0xff {
+	case sqlite3.SQLITE_FULL:
+		return fmt.Errorf("%w: %s", convo.ErrStorageFull, se.Error())
+	case sqlite3.SQLITE_READONLY:
+		return fmt.Errorf("%w: %s", convo.ErrReadOnly, se.Error())
+	case sqlite3.SQLITE_CORRUPT:
+		return fmt.Errorf("%w: %s", convo.ErrCorrupt, se.Error())
+	case sqlite3.SQLITE_NOTADB:
+		return fmt.Errorf("%w: %s", convo.ErrNotDatabase, se.Error())
+	case sqlite3.SQLITE_INTERRUPT:
+		return context.Canceled
+	}
+	// Anything else is the store's failure, not the caller's: keep the text,
+	// hide the driver's type.
+	return fmt.Errorf("convo: sqlite: %v", se)
+}

@@ -1,0 +1,33 @@
+package sqlite
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// JSON columns hold attributes, attachments and external ids as text.
+
+// jsonText encodes v; an empty value is stored as empty as its kind allows.
+func jsonText(v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("sqlite: encode JSON column: %w", err)
+	}
+	switch string(b) {
+	case "null":
+		return "{}", nil
+	}
+	return string(b), nil
+}
+
+// fromJSON decodes a JSON column into dst, leaving dst nil when the column
+// is an empty object or array.
+func fromJSON(text string, dst any) error {
+	if text == "" || text == "{}" || text == "[]" || text == "null" {
+		return nil
+	}
+	if err := json.Unmarshal([]byte(text), dst); err != nil {
+		return fmt.Errorf("sqlite: decode JSON column: %w", err)
+	}
+	return nil
+}

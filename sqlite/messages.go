@@ -1,0 +1,282 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+const (
+	selectAppendTarget = `SELECT contact_id, last_seq FROM conversations WHERE account_id = ? AND id = ?`
+	selectBySourceID   = `SELECT id, conversation_id FROM messages WHERE account_id = ? AND source_id = ?`
+
+	insertMessage = `INSERT INTO messages (account_id, conversation_id, seq, content, content_type, content_attributes,
+	message_type, private, status, source_id, sender_type, author_id, written_at, created_at, updated_at,
+	attachments, external_source_ids, additional_attributes)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+	// bumpConversation keeps the conversation's maintained columns true
+	// after an append. ?1 now, ?2 seq, ?3 incoming, ?4 not an activity,
+	// ?5 message id, ?6 a human reply, ?7 account, ?8 conversation.
+	bumpConversation = `UPDATE conversations SET
+	last_seq = ?2,
+	messages_count = messages_count + 1,
+	last_activity_at = max(last_activity_at, ?1),
+	updated_at = ?1,
+	last_incoming_at = CASE WHEN ?3 THEN ?1 ELSE last_incoming_at END,
+	unread_count = unread_count + (?3 AND ?1 > coalesce(agent_last_seen_at, -9223372036854775808)),
+	last_non_activity_message_id = CASE WHEN ?4 THEN ?5 ELSE last_non_activity_message_id END,
+	waiting_since = CASE WHEN ?3 THEN coalesce(waiting_since, ?1) WHEN ?6 THEN NULL ELSE waiting_since END,
+	first_reply_created_at = CASE WHEN ?6 THEN coalesce(first_reply_created_at, ?1) ELSE first_reply_created_at END
+WHERE account_id = ?7 AND id = ?8`
+
+	touchContact = `UPDATE contacts SET last_activity_at = ? WHERE account_id = ? AND id = ?`
+
+	// refreshConversation recounts what an edit or a delete of a message may
+	// change, from the conversation's own messages. ?1 account, ?2
+	// conversation, ?3 now.
+	refreshConversation = `UPDATE conversations SET
+	messages_count = (SELECT count(*) FROM messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2),
+	unread_count = (SELECT count(*) FROM messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2
+		AND m.message_type = 0 AND m.created_at > coalesce(conversations.agent_last_seen_at, -9223372036854775808)),
+	last_incoming_at = (SELECT max(m.created_at) FROM messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2
+		AND m.message_type = 0),
+	last_non_activity_message_id = (SELECT m.id FROM messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2
+		AND m.message_type != 2 ORDER BY m.seq DESC LIMIT 1),
+	updated_at = ?3
+WHERE account_id = ?1 AND id = ?2`
+
+	updateMessage = `UPDATE messages SET content = ?, content_type = ?, content_attributes = ?, message_type = ?,
+	private = ?, status = ?, sender_type = ?, written_at = ?, updated_at = ?, attachments = ?,
+	external_source_ids = ?, additional_attributes = ?
+WHERE account_id = ? AND id = ?`
+
+	deleteMessage = `DELETE FROM messages WHERE account_id = ? AND id = ?`
+
+	selectMessage = `SELECT ` + messageColumns + messageFrom + ` WHERE m.account_id = ? AND m.id = ?`
+
+	// newestMessages takes (account, conversation, limit); limit -1 is all.
+	newestMessages = `SELECT ` + messageColumns + messageFrom +
+		` WHERE m.account_id = ? AND m.conversation_id = ? ORDER BY m.seq DESC LIMIT ?`
+
+	selectMessagesCount = `SELECT messages_count FROM conversations WHERE account_id = ? AND id = ?`
+)
+
+// messageOrder is the SQL of one store.MessageOrder.
+type messageOrder struct {
+	name    string
+	orderBy string
+	after   string
+}
+
+var messageOrders = map[store.MessageOrder]messageOrder{
+	store.OldestFirst: {"oldest", "m.seq", "m.seq > ?"},
+	store.NewestFirst: {"newest", "m.seq DESC", "m.seq < ?"},
+}
+
+// AddMessage implements store.Store.
+func (s *Store) AddMessage(ctx context.Context, accountID, conversationID int64, in convo.NewMessage) (convo.Message, error) {
+	var m convo.Message
+	err := s.write(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		in := in.WithDefaults(now)
+		if err := in.Validate(); err != nil {
+			return err
+		}
+		var target struct {
+			ContactID int64 `db:"contact_id"`
+			LastSeq   int64 `db:"last_seq"`
+		}
+		if err := tx.GetContext(ctx, &target, selectAppendTarget, accountID, conversationID); err != nil {
+			return translate(err)
+		}
+		if in.ContactID != 0 && in.ContactID != target.ContactID {
+			return convo.Invalid("contact_id", convo.CodeMismatch, "is not the conversation's contact")
+		}
+		if in.SourceID != "" {
+			existing, err := messageBySourceID(ctx, tx, accountID, conversationID, in.SourceID)
+			if err != nil || existing.ID != 0 {
+				m = existing
+				return err
+			}
+		}
+		m = convo.Message{
+			AccountID: accountID, ConversationID: conversationID, ContactID: target.ContactID, Seq: target.LastSeq + 1,
+			Content: in.Content, ContentType: in.ContentType, ContentAttributes: in.ContentAttributes, Type: in.Type,
+			Private: in.Private, Status: in.Status, SourceID: in.SourceID, SenderType: in.SenderType,
+			AuthorID: in.AuthorID, WrittenAt: storedTime(in.WrittenAt), CreatedAt: now, UpdatedAt: now,
+			Attachments: in.Attachments, ExternalSourceIDs: in.ExternalSourceIDs, AdditionalAttributes: in.AdditionalAttributes,
+		}
+		j, err := encodeMessageJSON(m)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, insertMessage, accountID, conversationID, m.Seq, m.Content, string(m.ContentType),
+			j.contentAttributes, m.Type.Code(), m.Private, string(m.Status), nullString(m.SourceID), string(m.SenderType),
+			uuidValue(m.AuthorID), timeValue(m.WrittenAt), timeValue(now), timeValue(now), j.attachments, j.externalIDs,
+			j.additional)
+		if err != nil {
+			return err
+		}
+		if m.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		incoming := m.Type == convo.MessageIncoming
+		humanReply := m.Type == convo.MessageOutgoing && !m.Private && m.SenderType == convo.SenderUser
+		if _, err := tx.ExecContext(ctx, bumpConversation, timeValue(now), m.Seq, incoming,
+			m.Type != convo.MessageActivity, m.ID, humanReply, accountID, conversationID); err != nil {
+			return err
+		}
+		if incoming {
+			_, err = tx.ExecContext(ctx, touchContact, timeValue(now), accountID, target.ContactID)
+		}
+		return err
+	})
+	return m, err
+}
+
+// messageBySourceID returns the message of the conversation with the
+// source id, a zero message when there is none, or ErrConflict when the
+// source id belongs to another conversation.
+func messageBySourceID(ctx context.Context, tx *sqlx.Tx, accountID, conversationID int64, sourceID string) (convo.Message, error) {
+	var found struct {
+		ID             int64 `db:"id"`
+		ConversationID int64 `db:"conversation_id"`
+	}
+	err := tx.GetContext(ctx, &found, selectBySourceID, accountID, sourceID)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return convo.Message{}, nil
+	case err != nil:
+		return convo.Message{}, err
+	case found.ConversationID != conversationID:
+		return convo.Message{}, fmt.Errorf("%w: source_id %q is used in conversation %d", convo.ErrConflict, sourceID, found.ConversationID)
+	}
+	return getMessage(ctx, tx, accountID, found.ID)
+}
+
+// GetMessage implements store.Store.
+func (s *Store) GetMessage(ctx context.Context, accountID, messageID int64) (convo.Message, error) {
+	var m convo.Message
+	err := s.read(ctx, func(tx *sqlx.Tx) (err error) {
+		m, err = getMessage(ctx, tx, accountID, messageID)
+		return err
+	})
+	return m, err
+}
+
+func getMessage(ctx context.Context, tx *sqlx.Tx, accountID, messageID int64) (convo.Message, error) {
+	list, err := selectMessages(ctx, tx, selectMessage, accountID, messageID)
+	if err != nil {
+		return convo.Message{}, err
+	}
+	if len(list) == 0 {
+		return convo.Message{}, convo.ErrNotFound
+	}
+	return list[0], nil
+}
+
+// UpdateMessage implements store.Store.
+func (s *Store) UpdateMessage(ctx context.Context, accountID, messageID int64, up convo.MessageUpdate) (convo.Message, error) {
+	var m convo.Message
+	err := s.write(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		old, err := getMessage(ctx, tx, accountID, messageID)
+		if err != nil {
+			return err
+		}
+		if err := up.ValidateUpdate(old); err != nil {
+			return err
+		}
+		m = up.Apply(old)
+		m.WrittenAt = storedTime(m.WrittenAt)
+		m.UpdatedAt = now
+		j, err := encodeMessageJSON(m)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, updateMessage, m.Content, string(m.ContentType), j.contentAttributes,
+			m.Type.Code(), m.Private, string(m.Status), string(m.SenderType), timeValue(m.WrittenAt), timeValue(now),
+			j.attachments, j.externalIDs, j.additional, accountID, messageID); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, refreshConversation, accountID, m.ConversationID, timeValue(now))
+		return err
+	})
+	return m, err
+}
+
+// DeleteMessage implements store.Store.
+func (s *Store) DeleteMessage(ctx context.Context, accountID, messageID int64) (int64, error) {
+	err := s.write(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		m, err := getMessage(ctx, tx, accountID, messageID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, deleteMessage, accountID, messageID); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, refreshConversation, accountID, m.ConversationID, timeValue(now))
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return messageID, nil
+}
+
+// ListMessages implements store.Store.
+func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int64, f store.MessageFilter) (store.Page[convo.Message], error) {
+	var page store.Page[convo.Message]
+	if err := f.Validate(); err != nil {
+		return page, err
+	}
+	order := messageOrders[f.Order]
+	list := "messages:" + strconv.FormatInt(conversationID, 10) + ":" + order.name
+	var cursor store.Cursor
+	if f.Page.Keyset() && f.Page.Cursor() != "" {
+		var err error
+		if cursor, err = store.DecodeCursor(f.Page.Cursor(), list, 1); err != nil {
+			return page, err
+		}
+	}
+	err := s.read(ctx, func(tx *sqlx.Tx) error {
+		var total int
+		if err := tx.GetContext(ctx, &total, selectMessagesCount, accountID, conversationID); err != nil {
+			return translate(err)
+		}
+		var w where
+		w.and("m.account_id = ?", accountID)
+		w.and("m.conversation_id = ?", conversationID)
+		offset := 0
+		switch {
+		case cursor.Keys != nil:
+			w.and(order.after, cursor.Keys[0])
+		case !f.Page.Keyset():
+			offset = f.Page.Offset()
+		}
+		query := `SELECT ` + messageColumns + messageFrom + w.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
+		items, err := selectMessages(ctx, tx, query, append(w.args, f.Page.PerPage()+1, offset)...)
+		if err != nil {
+			return err
+		}
+		items, more := trimPage(items, f.Page.PerPage())
+		page.Items = items
+		if more {
+			page.Next = store.Cursor{List: list, Keys: []int64{items[len(items)-1].Seq}}.Encode()
+		}
+		if f.Page.Keyset() {
+			page.Meta = store.PageMeta{PerPage: f.Page.PerPage()}
+		} else {
+			page.Meta = store.NewPageMeta(f.Page, total, len(items))
+		}
+		return nil
+	})
+	return page, err
+}

@@ -1,0 +1,128 @@
+package sqlite
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/convokit/convo"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// migration is one numbered .sql file of migrations/.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// migrations lists the embedded migrations by version. File names are
+// NNNN_name.sql, numbered from 1 without gaps.
+var migrations = func() []migration {
+	entries, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		panic(err) // embedded at build time: cannot fail at run time
+	}
+	var list []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			panic("sqlite: migration file without a number: " + e.Name())
+		}
+		b, _ := migrationFS.ReadFile("migrations/" + e.Name())
+		list = append(list, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].version < list[j].version })
+	for i, m := range list {
+		if m.version != i+1 {
+			panic("sqlite: migrations must be numbered 1, 2, 3, ...: " + m.name)
+		}
+	}
+	return list
+}()
+
+// SchemaVersion is the schema version this package writes.
+func SchemaVersion() int { return len(migrations) }
+
+const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT    NOT NULL,
+    applied_at INTEGER NOT NULL
+) STRICT`
+
+// checkSchema tells whether db holds a convo database this version can use:
+// empty, or convo's at this or an older version.
+func checkSchema(ctx context.Context, db *sqlx.DB) error {
+	var tables []string
+	if err := db.SelectContext(ctx, &tables, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`); err != nil {
+		return translate(err)
+	}
+	if len(tables) == 0 {
+		return nil
+	}
+	var userVersion int
+	if err := db.GetContext(ctx, &userVersion, `PRAGMA user_version`); err != nil {
+		return translate(err)
+	}
+	if userVersion > SchemaVersion() {
+		return fmt.Errorf("%w: version %d, this convo knows up to %d", convo.ErrSchemaTooNew, userVersion, SchemaVersion())
+	}
+	hasMigrations := false
+	for _, t := range tables {
+		hasMigrations = hasMigrations || t == "schema_migrations"
+	}
+	if !hasMigrations {
+		return fmt.Errorf("%w: it has tables but no schema_migrations", convo.ErrNotConvo)
+	}
+	var version int
+	if err := db.GetContext(ctx, &version, `SELECT coalesce(max(version), 0) FROM schema_migrations`); err != nil {
+		return translate(err)
+	}
+	if version > SchemaVersion() {
+		return fmt.Errorf("%w: version %d, this convo knows up to %d", convo.ErrSchemaTooNew, version, SchemaVersion())
+	}
+	return nil
+}
+
+// migrate applies the migrations the database lacks, each in its own
+// transaction, recording each in schema_migrations and user_version.
+func migrate(ctx context.Context, db *sqlx.DB, now func() time.Time) error {
+	if err := checkSchema(ctx, db); err != nil {
+		return err
+	}
+	if _, err := db.ExecContext(ctx, createMigrationsTable); err != nil {
+		return translate(err)
+	}
+	var version int
+	if err := db.GetContext(ctx, &version, `SELECT coalesce(max(version), 0) FROM schema_migrations`); err != nil {
+		return translate(err)
+	}
+	for _, m := range migrations[version:] {
+		err := inTx(ctx, db, func(tx *sqlx.Tx) error {
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+				m.version, m.name, timeValue(now())); err != nil {
+				return err
+			}
+			// PRAGMA takes no bound parameters; the version is an int we own.
+			_, err := tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(m.version))
+			return err
+		})
+		if err != nil {
+			return translate(err)
+		}
+	}
+	return nil
+}

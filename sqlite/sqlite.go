@@ -1,0 +1,202 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jmoiron/sqlx"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+var _ store.Store = (*Store)(nil)
+
+// Options tune a Store. The zero value is ready to use.
+type Options struct {
+	// Now is the clock; nil means time.Now. Tests inject a fake one.
+	Now func() time.Time
+	// BusyTimeout is how long a connection waits for a lock held by another
+	// process before failing; zero means 5 seconds.
+	BusyTimeout time.Duration
+	// ReadConns is the size of the reader pool; zero means
+	// max(4, GOMAXPROCS).
+	ReadConns int
+	// Durable makes every commit wait for the disk (synchronous=FULL), so
+	// acknowledged writes survive power loss too. The default
+	// (synchronous=NORMAL) survives a crash of the process.
+	Durable bool
+	// ReadOnly opens the database for reading only; every write is
+	// convo.ErrReadOnly.
+	ReadOnly bool
+}
+
+// Store is a store.Store on one SQLite database.
+type Store struct {
+	w        *sqlx.DB // the one writer connection
+	r        *sqlx.DB // the reader pool
+	now      func() time.Time
+	readOnly bool
+
+	closed    atomic.Bool
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Open opens (creating if need be) the database at path and brings its
+// schema up to date. path ":memory:" opens a fresh in-memory database,
+// private to this Store, that lives until Close.
+//
+// A file that is not an SQLite database is convo.ErrNotDatabase, a damaged
+// one convo.ErrCorrupt, an SQLite database of another application
+// convo.ErrNotConvo, one written by a newer version of convo
+// convo.ErrSchemaTooNew; in each case the file is left untouched. Bad
+// options are convo.ErrInvalid.
+func Open(path string, opts Options) (*Store, error) {
+	if err := opts.validate(path); err != nil {
+		return nil, err
+	}
+	memory := path == ":memory:"
+	if memory {
+		// The memdb VFS shares one in-memory database between all
+		// connections that name it; a random name keeps stores apart.
+		path = "/convo-" + uuid.NewString()
+	} else if err := checkExisting(path); err != nil {
+		return nil, err
+	}
+
+	s := &Store{now: opts.Now, readOnly: opts.ReadOnly}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	var err error
+	if s.w, err = sqlx.Open("sqlite", opts.dsn(path, memory, true)); err != nil {
+		return nil, translate(err)
+	}
+	s.w.SetMaxOpenConns(1)
+	s.w.SetConnMaxIdleTime(0)
+	if s.r, err = sqlx.Open("sqlite", opts.dsn(path, memory, false)); err != nil {
+		s.w.Close()
+		return nil, translate(err)
+	}
+	s.r.SetMaxOpenConns(opts.readConns())
+	s.r.SetMaxIdleConns(opts.readConns())
+
+	if err := s.setup(memory); err != nil {
+		s.w.Close()
+		s.r.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// setup turns on WAL and migrates, through the writer connection.
+func (s *Store) setup(memory bool) error {
+	ctx := context.Background()
+	if s.readOnly {
+		return checkSchema(ctx, s.r)
+	}
+	if !memory {
+		var mode string
+		if err := s.w.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode); err != nil {
+			return translate(err)
+		}
+	}
+	return migrate(ctx, s.w, s.now)
+}
+
+// Close closes both pools. It is safe to call more than once.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		s.closed.Store(true)
+		s.closeErr = errors.Join(s.r.Close(), s.w.Close())
+	})
+	return s.closeErr
+}
+
+func (o Options) validate(path string) error {
+	var errs []convo.FieldError
+	if strings.TrimSpace(path) == "" {
+		errs = append(errs, convo.FieldError{Field: "path", Code: convo.CodeRequired, Message: "give a file path or \":memory:\""})
+	}
+	if o.BusyTimeout < 0 {
+		errs = append(errs, convo.FieldError{Field: "busy_timeout", Code: convo.CodeOutOfRange, Message: "must not be negative"})
+	}
+	if o.ReadConns < 0 {
+		errs = append(errs, convo.FieldError{Field: "read_conns", Code: convo.CodeOutOfRange, Message: "must not be negative"})
+	}
+	if o.ReadOnly && path == ":memory:" {
+		errs = append(errs, convo.FieldError{Field: "read_only", Code: convo.CodeMismatch, Message: "an in-memory database cannot be read-only"})
+	}
+	if len(errs) > 0 {
+		return &convo.ValidationError{Errors: errs}
+	}
+	return nil
+}
+
+func (o Options) readConns() int {
+	if o.ReadConns > 0 {
+		return o.ReadConns
+	}
+	return max(4, runtime.GOMAXPROCS(0))
+}
+
+// dsn builds the data source name of one pool. Pragmas go in the DSN so
+// that every connection of the pool gets them, not only the first.
+func (o Options) dsn(path string, memory, writer bool) string {
+	busy := o.BusyTimeout
+	if busy == 0 {
+		busy = 5 * time.Second
+	}
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
+	q.Add("_pragma", "foreign_keys(1)")
+	sync := "NORMAL"
+	if o.Durable {
+		sync = "FULL"
+	}
+	q.Add("_pragma", "synchronous("+sync+")")
+	switch {
+	case memory:
+		q.Set("vfs", "memdb")
+	case o.ReadOnly:
+		q.Set("mode", "ro")
+	}
+	if writer {
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "query_only(1)")
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// checkExisting inspects an existing file through a read-only connection,
+// so that a file convo must refuse is never written to.
+func checkExisting(path string) error {
+	info, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) || err == nil && info.Size() == 0 {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("convo: open %s: %w", path, err)
+	}
+	if info.IsDir() {
+		return fmt.Errorf("%w: %s is a directory", convo.ErrNotDatabase, path)
+	}
+	db, err := sqlx.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro&_pragma=query_only(1)")
+	if err != nil {
+		return translate(err)
+	}
+	defer db.Close()
+	return checkSchema(context.Background(), db)
+}
