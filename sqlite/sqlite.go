@@ -193,6 +193,9 @@ func checkExisting(path string) error {
 	if info.IsDir() {
 		return fmt.Errorf("%w: %s is a directory", convo.ErrNotDatabase, path)
 	}
+	if err := checkHeader(path, info.Size()); err != nil {
+		return err
+	}
 	db, err := sqlx.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro&_pragma=query_only(1)")
 	if err != nil {
 		return translate(err)

@@ -1,0 +1,266 @@
+package sqlite_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/matryer/is"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/sqlite"
+	"github.com/convokit/convo/store"
+)
+
+func hashFile(t *testing.T, path string) [32]byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sha256.Sum256(b)
+}
+
+// mustOpenFile opens a store on a new file in a temporary directory.
+func mustOpenFile(t *testing.T, opts sqlite.Options) (*sqlite.Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "convo.db")
+	s, err := sqlite.Open(path, opts)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, path
+}
+
+// seed writes a contact and a conversation, and closes the store.
+func seed(t *testing.T, s *sqlite.Store) convo.Conversation {
+	t.Helper()
+	ctx := context.Background()
+	c, err := s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Ada"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: c.CreatedAt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Content: "hello", Type: convo.MessageIncoming}); err != nil {
+		t.Fatal(err)
+	}
+	return conv
+}
+
+// rawExec changes a database file behind convo's back.
+func rawExec(t *testing.T, path string, stmts ...string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range stmts {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}
+
+// wantRefused opens path, expects err, and checks the file did not change.
+func wantRefused(t *testing.T, path string, want error) {
+	t.Helper()
+	is := is.NewRelaxed(t)
+	before := hashFile(t, path)
+	s, err := sqlite.Open(path, sqlite.Options{})
+	if err == nil {
+		s.Close()
+	}
+	is.True(errors.Is(err, want)) // the named error
+	if err != nil {
+		t.Logf("error: %v", err)
+	}
+	is.Equal(hashFile(t, path), before) // file left byte-for-byte untouched
+}
+
+func TestOpen(t *testing.T) {
+	t.Run("ReopenKeepsData", func(t *testing.T) {
+		is := is.New(t)
+		s, path := mustOpenFile(t, sqlite.Options{})
+		conv := seed(t, s)
+		is.NoErr(s.Close())
+		s2, err := sqlite.Open(path, sqlite.Options{})
+		is.NoErr(err) // reopen runs no migration twice
+		defer s2.Close()
+		got, err := s2.GetConversation(context.Background(), 1, conv.ID, store.GetConversationOptions{Messages: store.AllMessages})
+		is.NoErr(err)
+		is.Equal(len(got.Messages), 1)          // the message survived
+		is.Equal(got.Messages[0].Content, "hello") // with its content
+	})
+	t.Run("NotADatabase", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "notes.txt")
+		if err := os.WriteFile(path, []byte("these are my notes, not a database\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		wantRefused(t, path, convo.ErrNotDatabase)
+	})
+	t.Run("Truncated", func(t *testing.T) {
+		s, path := mustOpenFile(t, sqlite.Options{})
+		seed(t, s)
+		s.Close()
+		b, _ := os.ReadFile(path)
+		if err := os.WriteFile(path, b[:len(b)/2], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		wantRefused(t, path, convo.ErrCorrupt)
+	})
+	t.Run("NewerSchemaVersion", func(t *testing.T) {
+		s, path := mustOpenFile(t, sqlite.Options{})
+		seed(t, s)
+		s.Close()
+		rawExec(t, path, "PRAGMA journal_mode=DELETE", "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future.sql', 0)", "PRAGMA user_version = 999")
+		wantRefused(t, path, convo.ErrSchemaTooNew)
+	})
+	t.Run("OtherApplication", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "other.db")
+		rawExec(t, path, "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+		wantRefused(t, path, convo.ErrNotConvo)
+	})
+	t.Run("Directory", func(t *testing.T) {
+		is := is.New(t)
+		_, err := sqlite.Open(t.TempDir(), sqlite.Options{})
+		is.True(errors.Is(err, convo.ErrNotDatabase)) // a directory is not a database
+	})
+	t.Run("BadOptions", func(t *testing.T) {
+		is := is.New(t)
+		for _, tc := range []struct {
+			path  string
+			opts  sqlite.Options
+			field string
+		}{
+			{"", sqlite.Options{}, "path"},
+			{":memory:", sqlite.Options{BusyTimeout: -1}, "busy_timeout"},
+			{":memory:", sqlite.Options{ReadConns: -1}, "read_conns"},
+			{":memory:", sqlite.Options{ReadOnly: true}, "read_only"},
+		} {
+			_, err := sqlite.Open(tc.path, tc.opts)
+			var ve *convo.ValidationError
+			is.True(errors.As(err, &ve)) // bad options are a ValidationError
+			_, ok := ve.Field(tc.field)
+			is.True(ok) // naming the option
+		}
+	})
+	t.Run("CloseTwice", func(t *testing.T) {
+		is := is.New(t)
+		s, err := sqlite.Open(":memory:", sqlite.Options{})
+		is.NoErr(err)
+		is.NoErr(s.Close()) // first close
+		is.NoErr(s.Close()) // second close is fine
+		_, err = s.GetContact(context.Background(), 1, 1)
+		is.True(errors.Is(err, convo.ErrClosed)) // calls after Close
+	})
+	t.Run("ReadOnly", func(t *testing.T) {
+		is := is.New(t)
+		s, path := mustOpenFile(t, sqlite.Options{})
+		conv := seed(t, s)
+		s.Close()
+		ro, err := sqlite.Open(path, sqlite.Options{ReadOnly: true})
+		is.NoErr(err)
+		defer ro.Close()
+		ctx := context.Background()
+		_, err = ro.GetConversation(ctx, 1, conv.ID, store.GetConversationOptions{})
+		is.NoErr(err) // reads work
+		_, err = ro.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Content: "x", Type: convo.MessageIncoming})
+		is.True(errors.Is(err, convo.ErrReadOnly)) // writes are refused by name
+	})
+	t.Run("MemoryStoresAreSeparate", func(t *testing.T) {
+		is := is.New(t)
+		ctx := context.Background()
+		a, err := sqlite.Open(":memory:", sqlite.Options{})
+		is.NoErr(err)
+		defer a.Close()
+		b, err := sqlite.Open(":memory:", sqlite.Options{})
+		is.NoErr(err)
+		defer b.Close()
+		_, err = a.CreateContact(ctx, 1, convo.NewContact{FirstName: "Ada"})
+		is.NoErr(err)
+		page, err := b.ListContacts(ctx, 1, store.ContactFilter{})
+		is.NoErr(err)
+		is.Equal(len(page.Items), 0) // another in-memory store sees nothing
+	})
+}
+
+// TestPragmas takes every pooled connection at once and checks that each has
+// the settings the DSN gives it.
+func TestPragmas(t *testing.T) {
+	is := is.New(t)
+	s, _ := mustOpenFile(t, sqlite.Options{ReadConns: 4})
+	writer, reader := s.Pools()
+	ctx := context.Background()
+	check := func(db *sql.DB, n int) {
+		var conns []*sql.Conn
+		defer func() {
+			for _, c := range conns {
+				c.Close()
+			}
+		}()
+		for range n {
+			c, err := db.Conn(ctx)
+			is.NoErr(err)
+			conns = append(conns, c)
+			var fk, busy int
+			var mode string
+			is.NoErr(c.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk))
+			is.NoErr(c.QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&busy))
+			is.NoErr(c.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode))
+			is.Equal(fk, 1)       // foreign keys on
+			is.Equal(busy, 5000)  // busy timeout set
+			is.Equal(mode, "wal") // WAL
+		}
+	}
+	check(writer, 1)
+	check(reader, 4)
+}
+
+// TestConcurrentWriters: writers queue on the one writer connection instead
+// of failing busy, and sequence numbers stay dense.
+func TestConcurrentWriters(t *testing.T) {
+	is := is.New(t)
+	s, _ := mustOpenFile(t, sqlite.Options{})
+	conv := seed(t, s)
+	ctx := context.Background()
+	const writers, each = 8, 25
+	var wg sync.WaitGroup
+	errs := make(chan error, writers*each)
+	for range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range each {
+				_, err := s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Content: "x", Type: convo.MessageOutgoing})
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		is.NoErr(err) // no busy errors
+	}
+	page, err := s.ListMessages(ctx, 1, conv.ID, store.MessageFilter{Page: store.PageNumber(3, 100)})
+	is.NoErr(err)
+	is.Equal(page.Meta.Total, writers*each+1) // every append counted
+	all := []convo.Message{}
+	for p := 1; p <= page.Meta.LastPage; p++ {
+		pg, err := s.ListMessages(ctx, 1, conv.ID, store.MessageFilter{Page: store.PageNumber(p, 100)})
+		is.NoErr(err)
+		all = append(all, pg.Items...)
+	}
+	for i, m := range all {
+		is.Equal(m.Seq, int64(i+1)) // dense, no duplicates
+	}
+}
