@@ -16,6 +16,8 @@ type Cursor struct {
 	List string `json:"l"`
 	// Keys are the sort keys of the last item, the id last.
 	Keys []int64 `json:"k"`
+	// Text is a sort key that is text (a contact's name), if any.
+	Text string `json:"t,omitempty"`
 }
 
 // Encode returns the opaque form of c.
