@@ -147,6 +147,9 @@ type ConversationUpdate struct {
 
 	CustomAttributes     *Attributes
 	AdditionalAttributes *Attributes
+
+	// Quiet skips the activity messages a change of team or priority writes.
+	Quiet bool
 }
 
 // Validate reports every problem of the update as a *ValidationError.

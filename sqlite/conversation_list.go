@@ -3,7 +3,9 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"strings"
 
+	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 
 	"github.com/convokit/convo"
@@ -11,21 +13,131 @@ import (
 )
 
 // conversationSort is the SQL of one store.ConversationSort: a fixed ORDER
-// BY, the keyset predicate of the rows after a cursor, and the cursor's key.
+// BY, the keyset predicate of the rows after a cursor (its arguments built
+// from the cursor's keys), and the keys of a row. Every sort ends on the id,
+// so rows with equal timestamps keep one order.
 type conversationSort struct {
 	orderBy string
 	after   string
-	key     func(r conversationRow) int64
+	args    func(keys []int64) []any
+	keys    func(r conversationRow) []int64
 }
 
-func lastActivityKey(r conversationRow) int64 { return r.LastActivityAt.UnixMicro() }
-func createdKey(r conversationRow) int64      { return r.CreatedAt.UnixMicro() }
+const (
+	priorityAscKey   = `(c.priority + 4) % 5` // low 0 .. urgent 3, none 4: none last
+	waitingAscKey    = `coalesce(c.waiting_since, 9223372036854775807)`
+	waitingDescKey   = `coalesce(c.waiting_since, -9223372036854775808)`
+	maxInt64, minInt = int64(^uint64(0) >> 1), -int64(^uint64(0)>>1) - 1
+)
+
+func keysAsArgs(keys []int64) []any {
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		args[i] = k
+	}
+	return args
+}
+
+func waitingKey(r conversationRow, none int64) int64 {
+	if r.WaitingSince.IsZero() {
+		return none
+	}
+	return r.WaitingSince.UnixMicro()
+}
 
 var conversationSorts = map[store.ConversationSort]conversationSort{
-	store.SortLastActivityDesc: {"c.last_activity_at DESC, c.id DESC", "(c.last_activity_at, c.id) < (?, ?)", lastActivityKey},
-	store.SortLastActivityAsc:  {"c.last_activity_at, c.id", "(c.last_activity_at, c.id) > (?, ?)", lastActivityKey},
-	store.SortCreatedDesc:      {"c.created_at DESC, c.id DESC", "(c.created_at, c.id) < (?, ?)", createdKey},
-	store.SortCreatedAsc:       {"c.created_at, c.id", "(c.created_at, c.id) > (?, ?)", createdKey},
+	store.SortLastActivityDesc: {
+		"c.last_activity_at DESC, c.id DESC", "(c.last_activity_at, c.id) < (?, ?)", keysAsArgs,
+		func(r conversationRow) []int64 { return []int64{r.LastActivityAt.UnixMicro(), r.ID} }},
+	store.SortLastActivityAsc: {
+		"c.last_activity_at, c.id", "(c.last_activity_at, c.id) > (?, ?)", keysAsArgs,
+		func(r conversationRow) []int64 { return []int64{r.LastActivityAt.UnixMicro(), r.ID} }},
+	store.SortCreatedDesc: {
+		"c.created_at DESC, c.id DESC", "(c.created_at, c.id) < (?, ?)", keysAsArgs,
+		func(r conversationRow) []int64 { return []int64{r.CreatedAt.UnixMicro(), r.ID} }},
+	store.SortCreatedAsc: {
+		"c.created_at, c.id", "(c.created_at, c.id) > (?, ?)", keysAsArgs,
+		func(r conversationRow) []int64 { return []int64{r.CreatedAt.UnixMicro(), r.ID} }},
+	store.SortPriorityDesc: {
+		"c.priority DESC, c.last_activity_at DESC, c.id DESC", "(c.priority, c.last_activity_at, c.id) < (?, ?, ?)", keysAsArgs,
+		func(r conversationRow) []int64 { return []int64{int64(r.Priority), r.LastActivityAt.UnixMicro(), r.ID} }},
+	store.SortPriorityAsc: {
+		priorityAscKey + ", c.last_activity_at DESC, c.id DESC",
+		"(" + priorityAscKey + " > ? OR (" + priorityAscKey + " = ? AND (c.last_activity_at, c.id) < (?, ?)))",
+		func(k []int64) []any { return []any{k[0], k[0], k[1], k[2]} },
+		func(r conversationRow) []int64 {
+			return []int64{int64((r.Priority + 4) % 5), r.LastActivityAt.UnixMicro(), r.ID}
+		}},
+	store.SortWaitingSinceAsc: {
+		waitingAscKey + ", c.id", "(" + waitingAscKey + ", c.id) > (?, ?)", keysAsArgs,
+		func(r conversationRow) []int64 { return []int64{waitingKey(r, maxInt64), r.ID} }},
+	store.SortWaitingSinceDesc: {
+		waitingDescKey + " DESC, c.id DESC", "(" + waitingDescKey + ", c.id) < (?, ?)", keysAsArgs,
+		func(r conversationRow) []int64 { return []int64{waitingKey(r, minInt), r.ID} }},
+}
+
+// placeholders is "?, ?, ?" for n arguments: SQL shaped by a count, never by input.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// conversationWhere turns a filter, without its assignee type, into a WHERE
+// of fixed fragments. It checks that a filtering contact exists.
+func conversationWhere(ctx context.Context, tx *sqlx.Tx, accountID int64, f store.ConversationFilter) (where, error) {
+	var w where
+	w.and("c.account_id = ?", accountID)
+	if statuses := f.StatusSet(); len(statuses) < len(store.AllStatuses) {
+		w.and("c.status IN ("+placeholders(len(statuses))+")", statusArgs(statuses)...)
+	}
+	if f.InboxID != 0 {
+		w.and("c.inbox_id = ?", f.InboxID)
+	}
+	if f.TeamID != 0 {
+		w.and("c.team_id = ?", f.TeamID)
+	}
+	if labels, _ := convo.NormalizeLabels("labels", f.Labels); len(labels) > 0 {
+		args := make([]any, len(labels))
+		for i, l := range labels {
+			args[i] = l
+		}
+		w.and("EXISTS (SELECT 1 FROM conversation_labels l WHERE l.conversation_id = c.id AND l.label IN ("+placeholders(len(labels))+"))", args...)
+	}
+	if f.ContactID != 0 {
+		var id int64
+		if err := tx.GetContext(ctx, &id, contactExists, accountID, f.ContactID); err != nil {
+			return w, fmt.Errorf("contact %d: %w", f.ContactID, translate(err))
+		}
+		w.and("c.contact_id = ?", f.ContactID)
+	}
+	if f.Unattended {
+		w.and("(c.first_reply_created_at IS NULL OR c.waiting_since IS NOT NULL)")
+	}
+	if !f.UpdatedSince.IsZero() {
+		w.and("c.updated_at >= ?", timeValue(storedTime(f.UpdatedSince)))
+	}
+	return w, nil
+}
+
+func statusArgs(statuses []convo.Status) []any {
+	args := make([]any, 0, len(statuses))
+	for _, st := range statuses {
+		args = append(args, statusCodes[st])
+	}
+	return args
+}
+
+// andAssignee narrows w to an assignee type. "Assigned" keeps the index for
+// the sort: the unary + stops SQLite from choosing the assignee index for a
+// range that would then need sorting.
+func andAssignee(w *where, f store.ConversationFilter) {
+	switch f.Assignee {
+	case store.AssigneeMine:
+		w.and("c.assignee_id = ?", uuidValue(f.Agent))
+	case store.AssigneeUnassigned:
+		w.and("c.assignee_id IS NULL")
+	case store.AssigneeAssigned:
+		w.and("+c.assignee_id IS NOT NULL")
+	}
 }
 
 // ListConversations implements store.Store.
@@ -39,26 +151,22 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 	var cursor store.Cursor
 	if f.Page.Keyset() && f.Page.Cursor() != "" {
 		var err error
-		if cursor, err = store.DecodeCursor(f.Page.Cursor(), list, 2); err != nil {
+		if cursor, err = store.DecodeCursor(f.Page.Cursor(), list, len(sort.keys(conversationRow{}))); err != nil {
 			return page, err
 		}
 	}
 	now := s.clock()
 	err := s.read(ctx, func(tx *sqlx.Tx) error {
-		var w where
-		w.and("c.account_id = ?", accountID)
-		if f.ContactID != 0 {
-			var id int64
-			if err := tx.GetContext(ctx, &id, contactExists, accountID, f.ContactID); err != nil {
-				return fmt.Errorf("contact %d: %w", f.ContactID, translate(err))
-			}
-			w.and("c.contact_id = ?", f.ContactID)
+		w, err := conversationWhere(ctx, tx, accountID, f)
+		if err != nil {
+			return err
 		}
-		filtered := w
+		counted := w
+		andAssignee(&w, f)
 		offset := 0
 		switch {
 		case cursor.Keys != nil:
-			w.and(sort.after, cursor.Keys[0], cursor.Keys[1])
+			w.and(sort.after, sort.args(cursor.Keys)...)
 		case !f.Page.Keyset():
 			offset = f.Page.Offset()
 		}
@@ -68,16 +176,106 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 			return err
 		}
 		rows, more := trimPage(rows, f.Page.PerPage())
-		items, err := toConversations(ctx, tx, rows, now)
+		if page.Items, err = toConversations(ctx, tx, rows, now); err != nil {
+			return err
+		}
+		if more {
+			page.Next = store.Cursor{List: list, Keys: sort.keys(rows[len(rows)-1])}.Encode()
+		}
+		if f.Page.Keyset() {
+			page.Meta = store.PageMeta{PerPage: f.Page.PerPage()}
+			return nil
+		}
+		counts, err := countConversations(ctx, tx, accountID, f, counted)
 		if err != nil {
 			return err
 		}
-		page.Items = items
-		if more {
-			last := rows[len(rows)-1]
-			page.Next = store.Cursor{List: list, Keys: []int64{sort.key(last), last.ID}}.Encode()
-		}
-		return pageMeta(ctx, tx, &page.Meta, f.Page, len(items), `SELECT count(*) FROM conversations c`+filtered.sql(), filtered.args...)
+		page.Meta = store.NewPageMeta(f.Page, counts.Of(f.Assignee), len(page.Items))
+		return nil
 	})
 	return page, err
 }
+
+// CountConversations implements store.Store.
+func (s *Store) CountConversations(ctx context.Context, accountID int64, f store.ConversationFilter) (store.Counts, error) {
+	var counts store.Counts
+	if err := f.Validate(); err != nil {
+		return counts, err
+	}
+	err := s.read(ctx, func(tx *sqlx.Tx) error {
+		w, err := conversationWhere(ctx, tx, accountID, f)
+		if err != nil {
+			return err
+		}
+		counts, err = countConversations(ctx, tx, accountID, f, w)
+		return err
+	})
+	return counts, err
+}
+
+const (
+	// The counts of a filter by status (and inbox, team) only, from the
+	// maintained tables: the cost follows the number of assignees, not of
+	// conversations.
+	sumCounts = `SELECT coalesce(sum(n) FILTER (WHERE assignee_id = ?), 0) AS mine,
+	coalesce(sum(n) FILTER (WHERE assignee_id = ''), 0) AS unassigned, coalesce(sum(n), 0) AS total
+FROM conversation_counts`
+	sumRouteCounts = `SELECT coalesce(sum(n) FILTER (WHERE assignee_id = ?), 0) AS mine,
+	coalesce(sum(n) FILTER (WHERE assignee_id = ''), 0) AS unassigned, coalesce(sum(n), 0) AS total
+FROM conversation_route_counts`
+	// The counts of any other filter, by counting its rows.
+	countRows = `SELECT count(*) FILTER (WHERE c.assignee_id = ?) AS mine,
+	count(*) FILTER (WHERE c.assignee_id IS NULL) AS unassigned, count(*) AS total
+FROM conversations c`
+)
+
+// countConversations returns the counts of the filter whose WHERE (without
+// the assignee type) is w.
+func countConversations(ctx context.Context, tx *sqlx.Tx, accountID int64, f store.ConversationFilter, w where) (store.Counts, error) {
+	var row struct {
+		Mine       int `db:"mine"`
+		Unassigned int `db:"unassigned"`
+		Total      int `db:"total"`
+	}
+	agent := uuidValue(f.Agent) // NULL matches nobody
+	var err error
+	if len(f.Labels) == 0 && f.ContactID == 0 && !f.Unattended && f.UpdatedSince.IsZero() {
+		var m where
+		m.and("account_id = ?", accountID)
+		if statuses := f.StatusSet(); len(statuses) < len(store.AllStatuses) {
+			m.and("status IN ("+placeholders(len(statuses))+")", statusArgs(statuses)...)
+		}
+		query := sumCounts
+		if f.InboxID != 0 || f.TeamID != 0 {
+			query = sumRouteCounts
+			if f.InboxID != 0 {
+				m.and("inbox_id = ?", f.InboxID)
+			}
+			if f.TeamID != 0 {
+				m.and("team_id = ?", f.TeamID)
+			}
+		}
+		err = tx.GetContext(ctx, &row, query+m.sql(), append([]any{agent}, m.args...)...)
+	} else {
+		err = tx.GetContext(ctx, &row, countRows+w.sql(), append([]any{agent}, w.args...)...)
+	}
+	if err != nil {
+		return store.Counts{}, err
+	}
+	return store.Counts{Mine: row.Mine, Unassigned: row.Unassigned, Assigned: row.Total - row.Unassigned, All: row.Total}, nil
+}
+
+// CountUnread implements store.Store.
+func (s *Store) CountUnread(ctx context.Context, accountID int64, agentID uuid.UUID) (int, error) {
+	if agentID == uuid.Nil {
+		return 0, convo.Invalid("agent_id", convo.CodeRequired, "is required")
+	}
+	var n int
+	err := s.read(ctx, func(tx *sqlx.Tx) error {
+		return tx.GetContext(ctx, &n, countUnread, accountID, agentID.String())
+	})
+	return n, err
+}
+
+const countUnread = `SELECT count(*) FROM conversations INDEXED BY conversations_unread
+WHERE account_id = ? AND assignee_id = ? AND unread_count > 0`

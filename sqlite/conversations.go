@@ -68,6 +68,9 @@ func (s *Store) CreateConversation(ctx context.Context, accountID int64, in conv
 		if id, err = res.LastInsertId(); err != nil {
 			return err
 		}
+		if !in.SnoozedUntil.IsZero() {
+			s.snoozes.scheduled(in.SnoozedUntil)
+		}
 		for _, l := range in.Labels {
 			if _, err := tx.ExecContext(ctx, insertLabel, id, l); err != nil {
 				return err
@@ -172,10 +175,29 @@ func (s *Store) UpdateConversation(ctx context.Context, accountID, conversationI
 			timeValue(now), accountID, conversationID); err != nil {
 			return err
 		}
+		if err := updateActivities(ctx, tx, old, next, up.Quiet, now); err != nil {
+			return err
+		}
 		c, err = getConversation(ctx, tx, accountID, conversationID, now)
 		return err
 	})
 	return c, err
+}
+
+// updateActivities records a change of team or priority in the timeline.
+func updateActivities(ctx context.Context, tx *sqlx.Tx, old, next convo.Conversation, quiet bool, now time.Time) error {
+	if quiet {
+		return nil
+	}
+	if next.TeamID != old.TeamID {
+		if err := addActivity(ctx, tx, old.AccountID, old.ID, convo.ActivityTeam(next.TeamID), now); err != nil {
+			return err
+		}
+	}
+	if next.Priority != old.Priority {
+		return addActivity(ctx, tx, old.AccountID, old.ID, convo.ActivityPriority(next.Priority), now)
+	}
+	return nil
 }
 
 // DeleteConversation implements store.Store.

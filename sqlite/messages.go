@@ -24,9 +24,13 @@ const (
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 	// bumpConversation keeps the conversation's maintained columns true
-	// after an append. ?1 now, ?2 seq, ?3 incoming, ?4 not an activity,
-	// ?5 message id, ?6 a human reply, ?7 account, ?8 conversation.
+	// after an append: an incoming message reopens a resolved or snoozed
+	// conversation and starts the wait for a reply, a human reply ends it.
+	// ?1 now, ?2 seq, ?3 incoming, ?4 not an activity, ?5 message id,
+	// ?6 a human reply, ?7 account, ?8 conversation.
 	bumpConversation = `UPDATE conversations SET
+	status = CASE WHEN ?3 AND status IN (1, 3) THEN 0 ELSE status END,
+	snoozed_until = CASE WHEN ?3 AND status IN (1, 3) THEN NULL ELSE snoozed_until END,
 	last_seq = ?2,
 	messages_count = messages_count + 1,
 	last_activity_at = max(last_activity_at, ?1),
@@ -85,61 +89,118 @@ var messageOrders = map[store.MessageOrder]messageOrder{
 // AddMessage implements store.Store.
 func (s *Store) AddMessage(ctx context.Context, accountID, conversationID int64, in convo.NewMessage) (convo.Message, error) {
 	var m convo.Message
-	err := s.write(ctx, func(tx *sqlx.Tx, now time.Time) error {
-		in := in.WithDefaults(now)
-		if err := in.Validate(); err != nil {
-			return err
-		}
-		var target struct {
-			ContactID int64 `db:"contact_id"`
-			LastSeq   int64 `db:"last_seq"`
-		}
-		if err := tx.GetContext(ctx, &target, selectAppendTarget, accountID, conversationID); err != nil {
-			return translate(err)
-		}
-		if in.ContactID != 0 && in.ContactID != target.ContactID {
-			return convo.Invalid("contact_id", convo.CodeMismatch, "is not the conversation's contact")
-		}
-		if in.SourceID != "" {
-			existing, err := messageBySourceID(ctx, tx, accountID, conversationID, in.SourceID)
-			if err != nil || existing.ID != 0 {
-				m = existing
-				return err
-			}
-		}
-		m = convo.Message{
-			AccountID: accountID, ConversationID: conversationID, ContactID: target.ContactID, Seq: target.LastSeq + 1,
-			Content: in.Content, ContentType: in.ContentType, ContentAttributes: in.ContentAttributes, Type: in.Type,
-			Private: in.Private, Status: in.Status, SourceID: in.SourceID, SenderType: in.SenderType,
-			AuthorID: in.AuthorID, WrittenAt: storedTime(in.WrittenAt), CreatedAt: now, UpdatedAt: now,
-			Attachments: in.Attachments, ExternalSourceIDs: in.ExternalSourceIDs, AdditionalAttributes: in.AdditionalAttributes,
-		}
-		j, err := encodeMessageJSON(m)
-		if err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, insertMessage, accountID, conversationID, m.Seq, m.Content, string(m.ContentType),
-			j.contentAttributes, m.Type.Code(), m.Private, string(m.Status), nullString(m.SourceID), string(m.SenderType),
-			uuidValue(m.AuthorID), timeValue(m.WrittenAt), timeValue(now), timeValue(now), j.attachments, j.externalIDs,
-			j.additional)
-		if err != nil {
-			return err
-		}
-		if m.ID, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		incoming := m.Type == convo.MessageIncoming
-		humanReply := m.Type == convo.MessageOutgoing && !m.Private && m.SenderType == convo.SenderUser
-		if _, err := tx.ExecContext(ctx, bumpConversation, timeValue(now), m.Seq, incoming,
-			m.Type != convo.MessageActivity, m.ID, humanReply, accountID, conversationID); err != nil {
-			return err
-		}
-		if incoming {
-			_, err = tx.ExecContext(ctx, touchContact, timeValue(now), accountID, target.ContactID)
-		}
+	err := s.write(ctx, func(tx *sqlx.Tx, now time.Time) (err error) {
+		m, err = addMessage(ctx, tx, accountID, conversationID, in, now)
 		return err
 	})
 	return m, err
+}
+
+// AddMessages implements store.Store.
+func (s *Store) AddMessages(ctx context.Context, accountID int64, batch []store.MessageTo) ([]convo.Message, error) {
+	if len(batch) > store.MaxBatch {
+		return nil, convo.Invalid("messages", convo.CodeOutOfRange, fmt.Sprintf("at most %d messages in one batch", store.MaxBatch))
+	}
+	out := make([]convo.Message, 0, len(batch))
+	err := s.write(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		for i, item := range batch {
+			m, err := addMessage(ctx, tx, accountID, item.ConversationID, item.Message, now)
+			if err != nil {
+				return batchItemError(i, err)
+			}
+			out = append(out, m)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// batchItemError names the batch item in a validation error.
+func batchItemError(i int, err error) error {
+	var ve *convo.ValidationError
+	if !errors.As(err, &ve) {
+		return fmt.Errorf("messages[%d]: %w", i, err)
+	}
+	named := &convo.ValidationError{Errors: make([]convo.FieldError, len(ve.Errors))}
+	for k, fe := range ve.Errors {
+		fe.Field = fmt.Sprintf("messages[%d].%s", i, fe.Field)
+		named.Errors[k] = fe
+	}
+	return named
+}
+
+// addMessage is AddMessage inside a transaction: defaults, validation,
+// then the append.
+func addMessage(ctx context.Context, tx *sqlx.Tx, accountID, conversationID int64, in convo.NewMessage, now time.Time) (convo.Message, error) {
+	in = in.WithDefaults(now)
+	if err := in.Validate(); err != nil {
+		return convo.Message{}, err
+	}
+	return appendMessage(ctx, tx, accountID, conversationID, in, now)
+}
+
+// appendMessage writes a valid message at the end of a conversation and
+// keeps the conversation's maintained columns true: the one path every
+// message, activity messages included, is added by. A message whose source
+// id is already stored in the conversation is returned as stored instead.
+func appendMessage(ctx context.Context, tx *sqlx.Tx, accountID, conversationID int64, in convo.NewMessage, now time.Time) (convo.Message, error) {
+	var target struct {
+		ContactID int64 `db:"contact_id"`
+		LastSeq   int64 `db:"last_seq"`
+	}
+	if err := tx.GetContext(ctx, &target, selectAppendTarget, accountID, conversationID); err != nil {
+		return convo.Message{}, translate(err)
+	}
+	if in.ContactID != 0 && in.ContactID != target.ContactID {
+		return convo.Message{}, convo.Invalid("contact_id", convo.CodeMismatch, "is not the conversation's contact")
+	}
+	if in.SourceID != "" {
+		existing, err := messageBySourceID(ctx, tx, accountID, conversationID, in.SourceID)
+		if err != nil || existing.ID != 0 {
+			return existing, err
+		}
+	}
+	m := convo.Message{
+		AccountID: accountID, ConversationID: conversationID, ContactID: target.ContactID, Seq: target.LastSeq + 1,
+		Content: in.Content, ContentType: in.ContentType, ContentAttributes: in.ContentAttributes, Type: in.Type,
+		Private: in.Private, Status: in.Status, SourceID: in.SourceID, SenderType: in.SenderType,
+		AuthorID: in.AuthorID, WrittenAt: storedTime(in.WrittenAt), CreatedAt: now, UpdatedAt: now,
+		Attachments: in.Attachments, ExternalSourceIDs: in.ExternalSourceIDs, AdditionalAttributes: in.AdditionalAttributes,
+	}
+	j, err := encodeMessageJSON(m)
+	if err != nil {
+		return convo.Message{}, err
+	}
+	res, err := tx.ExecContext(ctx, insertMessage, accountID, conversationID, m.Seq, m.Content, string(m.ContentType),
+		j.contentAttributes, m.Type.Code(), m.Private, string(m.Status), nullString(m.SourceID), string(m.SenderType),
+		uuidValue(m.AuthorID), timeValue(m.WrittenAt), timeValue(now), timeValue(now), j.attachments, j.externalIDs,
+		j.additional)
+	if err != nil {
+		return convo.Message{}, err
+	}
+	if m.ID, err = res.LastInsertId(); err != nil {
+		return convo.Message{}, err
+	}
+	incoming := m.Type == convo.MessageIncoming
+	humanReply := m.Type == convo.MessageOutgoing && !m.Private && m.SenderType == convo.SenderUser
+	if _, err := tx.ExecContext(ctx, bumpConversation, timeValue(now), m.Seq, incoming,
+		m.Type != convo.MessageActivity, m.ID, humanReply, accountID, conversationID); err != nil {
+		return convo.Message{}, err
+	}
+	if incoming {
+		_, err = tx.ExecContext(ctx, touchContact, timeValue(now), accountID, target.ContactID)
+	}
+	return m, err
+}
+
+// addActivity records a change in the conversation's timeline.
+func addActivity(ctx context.Context, tx *sqlx.Tx, accountID, conversationID int64, content string, now time.Time) error {
+	in := convo.NewMessage{Type: convo.MessageActivity, Content: content}.WithDefaults(now)
+	_, err := appendMessage(ctx, tx, accountID, conversationID, in, now)
+	return err
 }
 
 // messageBySourceID returns the message of the conversation with the

@@ -98,7 +98,7 @@ func TestOpen(t *testing.T) {
 		defer s2.Close()
 		got, err := s2.GetConversation(context.Background(), 1, conv.ID, store.GetConversationOptions{Messages: store.AllMessages})
 		is.NoErr(err)
-		is.Equal(len(got.Messages), 1)          // the message survived
+		is.Equal(len(got.Messages), 1)             // the message survived
 		is.Equal(got.Messages[0].Content, "hello") // with its content
 	})
 	t.Run("NotADatabase", func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"runtime"
@@ -47,6 +48,7 @@ type Store struct {
 	r        *sqlx.DB // the reader pool
 	now      func() time.Time
 	readOnly bool
+	snoozes  snoozes
 
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -104,7 +106,12 @@ func Open(path string, opts Options) (*Store, error) {
 func (s *Store) setup(memory bool) error {
 	ctx := context.Background()
 	if s.readOnly {
-		return checkSchema(ctx, s.r)
+		if err := checkSchema(ctx, s.r); err != nil {
+			return err
+		}
+		// Nothing can be woken in a read-only store.
+		s.snoozes.next.Store(math.MaxInt64)
+		return nil
 	}
 	if !memory {
 		var mode string
@@ -112,7 +119,10 @@ func (s *Store) setup(memory bool) error {
 			return translate(err)
 		}
 	}
-	return migrate(ctx, s.w, s.now)
+	if err := migrate(ctx, s.w, s.now); err != nil {
+		return err
+	}
+	return translate(s.snoozes.load(ctx, s.w))
 }
 
 // Close closes both pools. It is safe to call more than once.

@@ -33,7 +33,14 @@ func (s *Store) write(ctx context.Context, fn func(tx *sqlx.Tx, now time.Time) e
 		return convo.ErrReadOnly
 	}
 	now := s.clock()
-	return s.result(ctx, inTx(ctx, s.w, func(tx *sqlx.Tx) error { return fn(tx, now) }))
+	return s.result(ctx, inTx(ctx, s.w, func(tx *sqlx.Tx) error {
+		if s.snoozes.due(now) {
+			if err := s.snoozes.wake(ctx, tx, now); err != nil {
+				return err
+			}
+		}
+		return fn(tx, now)
+	}))
 }
 
 // read runs fn in one read transaction of the reader pool, so that every
@@ -41,6 +48,12 @@ func (s *Store) write(ctx context.Context, fn func(tx *sqlx.Tx, now time.Time) e
 func (s *Store) read(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	if s.closed.Load() {
 		return convo.ErrClosed
+	}
+	if s.snoozes.due(s.clock()) {
+		// An overdue snooze must read as open: reopen it first.
+		if err := s.write(ctx, func(*sqlx.Tx, time.Time) error { return nil }); err != nil {
+			return err
+		}
 	}
 	return s.result(ctx, inTx(ctx, s.r, fn))
 }

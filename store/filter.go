@@ -1,6 +1,13 @@
 package store
 
-import "github.com/convokit/convo"
+import (
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/convokit/convo"
+)
 
 // DeleteContactOptions tune DeleteContact.
 type DeleteContactOptions struct {
@@ -52,10 +59,14 @@ const (
 	SortLastActivityAsc                          // oldest activity first
 	SortCreatedDesc                              // newest first
 	SortCreatedAsc                               // oldest first
+	SortPriorityDesc                             // urgent first, none last, then newest activity
+	SortPriorityAsc                              // low first, none last, then newest activity
+	SortWaitingSinceAsc                          // waiting longest first, not waiting last
+	SortWaitingSinceDesc                         // waiting shortest first, not waiting last
 )
 
 // Valid reports whether s is one of the sorts.
-func (s ConversationSort) Valid() bool { return s >= SortLastActivityDesc && s <= SortCreatedAsc }
+func (s ConversationSort) Valid() bool { return s >= SortLastActivityDesc && s <= SortWaitingSinceDesc }
 
 // String names the sort.
 func (s ConversationSort) String() string {
@@ -68,29 +79,138 @@ func (s ConversationSort) String() string {
 		return "created_desc"
 	case SortCreatedAsc:
 		return "created_asc"
+	case SortPriorityDesc:
+		return "priority_desc"
+	case SortPriorityAsc:
+		return "priority_asc"
+	case SortWaitingSinceAsc:
+		return "waiting_since_asc"
+	case SortWaitingSinceDesc:
+		return "waiting_since_desc"
 	}
 	return "unknown"
 }
 
-// ConversationFilter selects conversations for ListConversations. The zero
-// value lists every conversation of the account, newest activity first.
+// AssigneeType picks conversations by their assignee relative to an agent
+// (Chatwoot's assignee_type). The zero value is AssigneeAll.
+type AssigneeType int
+
+// The assignee types.
+const (
+	AssigneeAll        AssigneeType = iota // every conversation
+	AssigneeMine                           // assigned to the filter's Agent
+	AssigneeUnassigned                     // assigned to nobody
+	AssigneeAssigned                       // assigned to anybody, the agent included
+)
+
+// Valid reports whether a is one of the assignee types.
+func (a AssigneeType) Valid() bool { return a >= AssigneeAll && a <= AssigneeAssigned }
+
+// AllStatuses, as ConversationFilter.Statuses, lists conversations of every status.
+var AllStatuses = []convo.Status{convo.StatusOpen, convo.StatusResolved, convo.StatusPending, convo.StatusSnoozed}
+
+// ConversationFilter selects conversations for ListConversations and
+// CountConversations. Every field narrows the list; the zero value lists the
+// account's open conversations, newest activity first (Chatwoot's default).
 type ConversationFilter struct {
-	// ContactID keeps one contact's conversations (Chatwoot's contact
-	// conversations, Monica's GET /contacts/:id/conversations).
+	// Statuses keeps conversations in any of these statuses. Nil means open,
+	// unless ContactID is set: a contact's conversations span every status
+	// (Chatwoot's contact conversations, Monica's). AllStatuses lists all.
+	// A snooze whose time has passed counts as open.
+	Statuses []convo.Status
+	// Assignee keeps mine, unassigned or assigned conversations; "mine" is
+	// relative to Agent, which it requires.
+	Assignee AssigneeType
+	Agent    uuid.UUID
+	InboxID  int64
+	TeamID   int64
+	// Labels keeps conversations with any of these labels.
+	Labels []string
+	// ContactID keeps one contact's conversations.
 	ContactID int64
-	Sort      ConversationSort
-	Page      Paging
+	// Unattended keeps conversations with no human reply yet, or whose
+	// contact is waiting for one.
+	Unattended bool
+	// UpdatedSince keeps conversations updated at or after this time.
+	UpdatedSince time.Time
+
+	Sort ConversationSort
+	Page Paging
 }
 
 // Validate reports a bad filter as a *convo.ValidationError.
 func (f ConversationFilter) Validate() error {
+	var errs []convo.FieldError
+	bad := func(field, code, msg string) {
+		errs = append(errs, convo.FieldError{Field: field, Code: code, Message: msg})
+	}
+	for _, st := range f.Statuses {
+		if !st.Valid() {
+			bad("status", convo.CodeUnknown, "unknown status "+strconv.Quote(string(st)))
+		}
+	}
+	switch {
+	case !f.Assignee.Valid():
+		bad("assignee_type", convo.CodeUnknown, "unknown assignee type")
+	case f.Assignee == AssigneeMine && f.Agent == uuid.Nil:
+		bad("agent", convo.CodeRequired, "is required for the mine assignee type")
+	}
+	if f.InboxID < 0 {
+		bad("inbox_id", convo.CodeOutOfRange, "must not be negative")
+	}
+	if f.TeamID < 0 {
+		bad("team_id", convo.CodeOutOfRange, "must not be negative")
+	}
+	if _, err := convo.NormalizeLabels("labels", f.Labels); err != nil {
+		errs = append(errs, err.(*convo.ValidationError).Errors...)
+	}
 	if f.ContactID < 0 {
-		return convo.Invalid("contact_id", convo.CodeOutOfRange, "must not be negative")
+		bad("contact_id", convo.CodeOutOfRange, "must not be negative")
 	}
 	if !f.Sort.Valid() {
-		return convo.Invalid("sort", convo.CodeUnknown, "unknown sort")
+		bad("sort", convo.CodeUnknown, "unknown sort")
 	}
-	return f.Page.Validate()
+	if err := f.Page.Validate(); err != nil {
+		errs = append(errs, err.(*convo.ValidationError).Errors...)
+	}
+	if len(errs) > 0 {
+		return &convo.ValidationError{Errors: errs}
+	}
+	return nil
+}
+
+// StatusSet is the statuses the filter keeps, with its defaults applied.
+func (f ConversationFilter) StatusSet() []convo.Status {
+	switch {
+	case len(f.Statuses) > 0:
+		return f.Statuses
+	case f.ContactID != 0:
+		return AllStatuses
+	}
+	return []convo.Status{convo.StatusOpen}
+}
+
+// Of returns the count of one assignee type.
+func (c Counts) Of(a AssigneeType) int {
+	switch a {
+	case AssigneeMine:
+		return c.Mine
+	case AssigneeUnassigned:
+		return c.Unassigned
+	case AssigneeAssigned:
+		return c.Assigned
+	}
+	return c.All
+}
+
+// Counts are the four counts of Chatwoot's conversation list meta, for a
+// filter without its assignee type, so they are the same on every tab.
+// Assigned includes mine; Assigned = All - Unassigned.
+type Counts struct {
+	Mine       int `json:"mine_count"`
+	Unassigned int `json:"unassigned_count"`
+	Assigned   int `json:"assigned_count"`
+	All        int `json:"all_count"`
 }
 
 // MessageOrder orders ListMessages. The zero value is OldestFirst.
@@ -119,3 +239,11 @@ func (f MessageFilter) Validate() error {
 	return f.Page.Validate()
 }
 
+// MaxBatch is the most messages one AddMessages call takes.
+const MaxBatch = 1000
+
+// MessageTo is one item of AddMessages: a message for a conversation.
+type MessageTo struct {
+	ConversationID int64
+	Message        convo.NewMessage
+}

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 
+	"github.com/google/uuid"
+
 	"github.com/convokit/convo"
 )
 
@@ -52,7 +54,8 @@ type Store interface {
 	// messages when opts asks for them. ErrNotFound when missing.
 	GetConversation(ctx context.Context, accountID, conversationID int64, opts GetConversationOptions) (convo.Conversation, error)
 	// UpdateConversation changes the fields set in the update and returns
-	// the conversation as stored. ErrNotFound when missing.
+	// the conversation as stored. A change of team or priority writes an
+	// activity message unless up.Quiet. ErrNotFound when missing.
 	UpdateConversation(ctx context.Context, accountID, conversationID int64, up convo.ConversationUpdate) (convo.Conversation, error)
 	// DeleteConversation removes a conversation with all its messages and
 	// returns its id. ErrNotFound when missing.
@@ -61,6 +64,33 @@ type Store interface {
 	// matching the filter. A ContactID that is not a contact of the account
 	// is ErrNotFound.
 	ListConversations(ctx context.Context, accountID int64, f ConversationFilter) (Page[convo.Conversation], error)
+	// CountConversations returns the four counts (mine, unassigned,
+	// assigned, all) of the conversations matching the filter without its
+	// assignee type and paging. Mine needs f.Agent; without it, it is 0.
+	CountConversations(ctx context.Context, accountID int64, f ConversationFilter) (Counts, error)
+	// CountUnread returns how many conversations assigned to the agent have
+	// unread incoming messages, whatever their status. A nil agent is ErrInvalid.
+	CountUnread(ctx context.Context, accountID int64, agentID uuid.UUID) (int, error)
+
+	// ChangeStatus sets or toggles a conversation's status. Becoming
+	// resolved clears waiting_since; any status but snoozed clears
+	// snoozed_until. Unless ch.Quiet, an activity message records the change
+	// in the same transaction. A snooze time that has passed is ErrInvalid.
+	// ErrNotFound when missing.
+	ChangeStatus(ctx context.Context, accountID, conversationID int64, ch convo.StatusChange) (convo.Conversation, error)
+	// Assign sets the conversation's assignee (uuid.Nil unassigns), with an
+	// activity message unless a.Quiet. ErrNotFound when missing.
+	Assign(ctx context.Context, accountID, conversationID int64, a convo.Assignment) (convo.Conversation, error)
+	// ChangeLabels adds, removes or replaces labels, with an activity
+	// message unless ch.Quiet. ErrNotFound when missing.
+	ChangeLabels(ctx context.Context, accountID, conversationID int64, ch convo.LabelChange) (convo.Conversation, error)
+	// MarkRead records that an agent read the conversation now: it sets
+	// agent_last_seen_at (and assignee_last_seen_at when agentID is the
+	// assignee) and the unread count drops to 0. ErrNotFound when missing.
+	MarkRead(ctx context.Context, accountID, conversationID int64, agentID uuid.UUID) (convo.Conversation, error)
+	// MarkUnread rewinds agent_last_seen_at to just before the last incoming
+	// message, so that message counts as unread again. ErrNotFound when missing.
+	MarkUnread(ctx context.Context, accountID, conversationID int64) (convo.Conversation, error)
 
 	// AddMessage appends a message to a conversation and, in the same
 	// transaction, moves the conversation's last activity and counters.
@@ -70,6 +100,12 @@ type Store interface {
 	// other than the conversation's contact is ErrInvalid. ErrNotFound when
 	// the conversation is missing.
 	AddMessage(ctx context.Context, accountID, conversationID int64, in convo.NewMessage) (convo.Message, error)
+	// AddMessages adds up to MaxBatch messages, to any conversations of the
+	// account, in one transaction: all or nothing. Each item follows the
+	// rules of AddMessage (a repeated source id returns the stored message);
+	// a bad item is ErrInvalid naming it ("messages[3].content"). The
+	// messages are returned in the order given.
+	AddMessages(ctx context.Context, accountID int64, batch []MessageTo) ([]convo.Message, error)
 	// GetMessage returns one message, or ErrNotFound.
 	GetMessage(ctx context.Context, accountID, messageID int64) (convo.Message, error)
 	// UpdateMessage changes the fields set in the update and returns the

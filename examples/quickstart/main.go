@@ -60,7 +60,7 @@ func run(ctx context.Context, args []string) error {
 	for _, m := range []convo.NewMessage{
 		{Type: convo.MessageIncoming, Content: "Hello! My invoice shows the wrong address."},
 		{WrittenByMe: &writtenByMe, Content: "Sorry about that, Ada. Which address should it show?"},
-		{Type: convo.MessageIncoming, Content: "12 St James's Square, London.", },
+		{Type: convo.MessageIncoming, Content: "12 St James's Square, London."},
 	} {
 		if _, err := s.AddMessage(ctx, account, conv.ID, m); err != nil {
 			return err

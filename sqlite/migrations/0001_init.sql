@@ -66,15 +66,81 @@ CREATE TABLE conversations (
     FOREIGN KEY (account_id, contact_id) REFERENCES contacts (account_id, id)
 ) STRICT;
 
+-- Indexes match the lists: every list is account-scoped, most are
+-- status-scoped, and each sort walks an index instead of sorting.
 CREATE INDEX conversations_activity ON conversations (account_id, last_activity_at);
 CREATE INDEX conversations_created ON conversations (account_id, created_at);
 CREATE INDEX conversations_contact ON conversations (account_id, contact_id, last_activity_at);
+CREATE INDEX conversations_status_activity ON conversations (account_id, status, last_activity_at);
+CREATE INDEX conversations_status_assignee_activity ON conversations (account_id, status, assignee_id, last_activity_at);
+CREATE INDEX conversations_status_created ON conversations (account_id, status, created_at);
+-- Snoozes that wake by themselves, soonest first.
+CREATE INDEX conversations_snoozed ON conversations (snoozed_until) WHERE status = 3 AND snoozed_until IS NOT NULL;
+-- An agent's conversations with unread messages.
+CREATE INDEX conversations_unread ON conversations (account_id, assignee_id) WHERE unread_count > 0;
+
+-- Conversation counts, maintained by the triggers below so that the inbox's
+-- four counts cost the same however many conversations there are.
+-- '' and 0 stand for "none" so that the keys are never NULL.
+CREATE TABLE conversation_counts (
+    account_id  INTEGER NOT NULL,
+    status      INTEGER NOT NULL,
+    assignee_id TEXT    NOT NULL, -- '' when unassigned
+    n           INTEGER NOT NULL,
+    PRIMARY KEY (account_id, status, assignee_id)
+) STRICT, WITHOUT ROWID;
+
+-- The same, split by inbox and team, for counts filtered by them.
+CREATE TABLE conversation_route_counts (
+    account_id  INTEGER NOT NULL,
+    status      INTEGER NOT NULL,
+    inbox_id    INTEGER NOT NULL, -- 0 when none
+    team_id     INTEGER NOT NULL, -- 0 when none
+    assignee_id TEXT    NOT NULL, -- '' when unassigned
+    n           INTEGER NOT NULL,
+    PRIMARY KEY (account_id, status, inbox_id, team_id, assignee_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TRIGGER conversations_count_insert AFTER INSERT ON conversations BEGIN
+    INSERT INTO conversation_counts (account_id, status, assignee_id, n)
+        VALUES (new.account_id, new.status, coalesce(new.assignee_id, ''), 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    INSERT INTO conversation_route_counts (account_id, status, inbox_id, team_id, assignee_id, n)
+        VALUES (new.account_id, new.status, coalesce(new.inbox_id, 0), coalesce(new.team_id, 0), coalesce(new.assignee_id, ''), 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER conversations_count_delete AFTER DELETE ON conversations BEGIN
+    UPDATE conversation_counts SET n = n - 1
+        WHERE account_id = old.account_id AND status = old.status AND assignee_id = coalesce(old.assignee_id, '');
+    UPDATE conversation_route_counts SET n = n - 1
+        WHERE account_id = old.account_id AND status = old.status AND inbox_id = coalesce(old.inbox_id, 0)
+          AND team_id = coalesce(old.team_id, 0) AND assignee_id = coalesce(old.assignee_id, '');
+END;
+
+CREATE TRIGGER conversations_count_update AFTER UPDATE OF status, assignee_id, inbox_id, team_id ON conversations
+WHEN old.status IS NOT new.status OR old.assignee_id IS NOT new.assignee_id
+  OR old.inbox_id IS NOT new.inbox_id OR old.team_id IS NOT new.team_id BEGIN
+    UPDATE conversation_counts SET n = n - 1
+        WHERE account_id = old.account_id AND status = old.status AND assignee_id = coalesce(old.assignee_id, '');
+    INSERT INTO conversation_counts (account_id, status, assignee_id, n)
+        VALUES (new.account_id, new.status, coalesce(new.assignee_id, ''), 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    UPDATE conversation_route_counts SET n = n - 1
+        WHERE account_id = old.account_id AND status = old.status AND inbox_id = coalesce(old.inbox_id, 0)
+          AND team_id = coalesce(old.team_id, 0) AND assignee_id = coalesce(old.assignee_id, '');
+    INSERT INTO conversation_route_counts (account_id, status, inbox_id, team_id, assignee_id, n)
+        VALUES (new.account_id, new.status, coalesce(new.inbox_id, 0), coalesce(new.team_id, 0), coalesce(new.assignee_id, ''), 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+END;
 
 CREATE TABLE conversation_labels (
     conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
     label           TEXT    NOT NULL,
     PRIMARY KEY (conversation_id, label)
 ) STRICT, WITHOUT ROWID;
+
+CREATE INDEX conversation_labels_label ON conversation_labels (label, conversation_id);
 
 CREATE TABLE messages (
     id                    INTEGER PRIMARY KEY,

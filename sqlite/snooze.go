@@ -1,0 +1,53 @@
+package sqlite
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// snoozes knows when the next timed snooze ends, so that an overdue snooze
+// reads as open everywhere without a background job: the first call after
+// that moment reopens every overdue conversation, in one statement, before
+// it reads or writes anything else. Until then the check costs one atomic load.
+//
+// The moment is read from the database when the store opens and after each
+// wake; snoozes set through this store move it earlier. A snooze set by
+// another process on the same file is seen at the next wake or reopen.
+type snoozes struct {
+	next atomic.Int64 // unix microseconds; MaxInt64 when none
+}
+
+// scheduled notes a snooze ending at t.
+func (z *snoozes) scheduled(t time.Time) {
+	at := t.UnixMicro()
+	for {
+		cur := z.next.Load()
+		if at >= cur || z.next.CompareAndSwap(cur, at) {
+			return
+		}
+	}
+}
+
+// due reports whether a snooze has ended by now.
+func (z *snoozes) due(now time.Time) bool { return now.UnixMicro() >= z.next.Load() }
+
+// wake reopens the overdue snoozes in tx and learns the next wake time.
+func (z *snoozes) wake(ctx context.Context, tx *sqlx.Tx, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, wakeSnoozed, timeValue(now)); err != nil {
+		return err
+	}
+	return z.load(ctx, tx)
+}
+
+// load reads the next wake time.
+func (z *snoozes) load(ctx context.Context, q sqlx.QueryerContext) error {
+	var next int64
+	if err := sqlx.GetContext(ctx, q, &next, nextSnoozeWake); err != nil {
+		return err
+	}
+	z.next.Store(next)
+	return nil
+}

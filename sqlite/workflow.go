@@ -1,0 +1,162 @@
+package sqlite
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jmoiron/sqlx"
+
+	"github.com/convokit/convo"
+)
+
+const (
+	// setStatus: resolving ends the wait for a reply; only a snooze keeps a
+	// snooze time. ?1 status, ?2 snoozed_until, ?3 now, ?4 account, ?5 id.
+	setStatus = `UPDATE conversations SET status = ?1, snoozed_until = CASE WHEN ?1 = 3 THEN ?2 END,
+	waiting_since = CASE WHEN ?1 = 1 THEN NULL ELSE waiting_since END, updated_at = ?3
+WHERE account_id = ?4 AND id = ?5`
+
+	setAssignee = `UPDATE conversations SET assignee_id = ?, updated_at = ? WHERE account_id = ? AND id = ?`
+
+	deleteLabels      = `DELETE FROM conversation_labels WHERE conversation_id = ?`
+	touchConversation = `UPDATE conversations SET updated_at = ? WHERE account_id = ? AND id = ?`
+
+	// markRead: every message so far is read. ?1 now, ?2 reader, ?3 account, ?4 id.
+	markRead = `UPDATE conversations SET agent_last_seen_at = ?1, unread_count = 0,
+	assignee_last_seen_at = CASE WHEN assignee_id = ?2 THEN ?1 ELSE assignee_last_seen_at END
+WHERE account_id = ?3 AND id = ?4`
+
+	// markUnread rewinds the read mark to just before the last incoming
+	// message; refreshConversation then recounts.
+	markUnread = `UPDATE conversations SET agent_last_seen_at = last_incoming_at - 1
+WHERE account_id = ? AND id = ? AND last_incoming_at IS NOT NULL`
+
+	// wakeSnoozed reopens every conversation whose snooze time has passed.
+	wakeSnoozed = `UPDATE conversations SET status = 0, snoozed_until = NULL, updated_at = ?1
+WHERE status = 3 AND snoozed_until <= ?1`
+	nextSnoozeWake = `SELECT coalesce(min(snoozed_until), 9223372036854775807) FROM conversations
+WHERE status = 3 AND snoozed_until IS NOT NULL`
+)
+
+// ChangeStatus implements store.Store.
+func (s *Store) ChangeStatus(ctx context.Context, accountID, conversationID int64, ch convo.StatusChange) (convo.Conversation, error) {
+	return s.change(ctx, accountID, conversationID, func(tx *sqlx.Tx, old convo.Conversation, now time.Time) error {
+		if err := ch.Validate(now); err != nil {
+			return err
+		}
+		next := ch.Next(old.Status)
+		until := storedTime(ch.SnoozedUntil)
+		if next == old.Status && until.Equal(old.SnoozedUntil) {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, setStatus, statusCodes[next], timeValue(until), timeValue(now), accountID, conversationID); err != nil {
+			return err
+		}
+		if !until.IsZero() {
+			s.snoozes.scheduled(until)
+		}
+		if ch.Quiet {
+			return nil
+		}
+		return addActivity(ctx, tx, accountID, conversationID, convo.ActivityStatus(old.Status, next, until), now)
+	})
+}
+
+// Assign implements store.Store.
+func (s *Store) Assign(ctx context.Context, accountID, conversationID int64, a convo.Assignment) (convo.Conversation, error) {
+	return s.change(ctx, accountID, conversationID, func(tx *sqlx.Tx, old convo.Conversation, now time.Time) error {
+		if old.AssigneeID == a.AssigneeID {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, setAssignee, uuidValue(a.AssigneeID), timeValue(now), accountID, conversationID); err != nil {
+			return err
+		}
+		if a.Quiet {
+			return nil
+		}
+		return addActivity(ctx, tx, accountID, conversationID, convo.ActivityAssignee(a.AssigneeID), now)
+	})
+}
+
+// ChangeLabels implements store.Store.
+func (s *Store) ChangeLabels(ctx context.Context, accountID, conversationID int64, ch convo.LabelChange) (convo.Conversation, error) {
+	if err := ch.Validate(); err != nil {
+		return convo.Conversation{}, err
+	}
+	return s.change(ctx, accountID, conversationID, func(tx *sqlx.Tx, old convo.Conversation, now time.Time) error {
+		next := ch.Apply(old.Labels)
+		added, removed := difference(next, old.Labels), difference(old.Labels, next)
+		if len(added) == 0 && len(removed) == 0 {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, deleteLabels, conversationID); err != nil {
+			return err
+		}
+		for _, l := range next {
+			if _, err := tx.ExecContext(ctx, insertLabel, conversationID, l); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, touchConversation, timeValue(now), accountID, conversationID); err != nil {
+			return err
+		}
+		if ch.Quiet {
+			return nil
+		}
+		return addActivity(ctx, tx, accountID, conversationID, convo.ActivityLabels(added, removed), now)
+	})
+}
+
+// difference lists the labels of a that are not in b.
+func difference(a, b []string) []string {
+	var out []string
+	for _, l := range a {
+		if !slices.Contains(b, l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// MarkRead implements store.Store.
+func (s *Store) MarkRead(ctx context.Context, accountID, conversationID int64, agentID uuid.UUID) (convo.Conversation, error) {
+	if agentID == uuid.Nil {
+		return convo.Conversation{}, convo.Invalid("agent_id", convo.CodeRequired, "is required")
+	}
+	return s.change(ctx, accountID, conversationID, func(tx *sqlx.Tx, old convo.Conversation, now time.Time) error {
+		_, err := tx.ExecContext(ctx, markRead, timeValue(now), agentID.String(), accountID, conversationID)
+		return err
+	})
+}
+
+// MarkUnread implements store.Store.
+func (s *Store) MarkUnread(ctx context.Context, accountID, conversationID int64) (convo.Conversation, error) {
+	return s.change(ctx, accountID, conversationID, func(tx *sqlx.Tx, old convo.Conversation, now time.Time) error {
+		if _, err := tx.ExecContext(ctx, markUnread, accountID, conversationID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, refreshConversation, accountID, conversationID, timeValue(old.UpdatedAt))
+		return err
+	})
+}
+
+// change runs one change of a conversation in a write transaction: it reads
+// the conversation (ErrNotFound when missing), applies fn and returns the
+// conversation as stored.
+func (s *Store) change(ctx context.Context, accountID, conversationID int64, fn func(tx *sqlx.Tx, old convo.Conversation, now time.Time) error) (convo.Conversation, error) {
+	var c convo.Conversation
+	err := s.write(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		old, err := getConversation(ctx, tx, accountID, conversationID, now)
+		if err != nil {
+			return err
+		}
+		if err := fn(tx, old, now); err != nil {
+			return err
+		}
+		c, err = getConversation(ctx, tx, accountID, conversationID, now)
+		return err
+	})
+	return c, err
+}
