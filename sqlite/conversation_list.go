@@ -162,17 +162,9 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 			return err
 		}
 		counted := w
-		andAssignee(&w, f)
-		offset := 0
-		switch {
-		case cursor.Keys != nil:
-			w.and(sort.after, sort.args(cursor.Keys)...)
-		case !f.Page.Keyset():
-			offset = f.Page.Offset()
-		}
+		query, args := conversationPageQuery(w, f, sort, cursor)
 		var rows []conversationRow
-		query := `SELECT ` + conversationColumns + conversationFrom + w.sql() + ` ORDER BY ` + sort.orderBy + ` LIMIT ? OFFSET ?`
-		if err := tx.SelectContext(ctx, &rows, query, append(w.args, f.Page.PerPage()+1, offset)...); err != nil {
+		if err := tx.SelectContext(ctx, &rows, query, args...); err != nil {
 			return err
 		}
 		rows, more := trimPage(rows, f.Page.PerPage())
@@ -194,6 +186,21 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 		return nil
 	})
 	return page, err
+}
+
+// conversationPageQuery is the SQL of one page of a list: the filter's
+// WHERE, its assignee type, the keyset predicate or the offset, the sort.
+func conversationPageQuery(w where, f store.ConversationFilter, sort conversationSort, cursor store.Cursor) (string, []any) {
+	andAssignee(&w, f)
+	offset := 0
+	switch {
+	case cursor.Keys != nil:
+		w.and(sort.after, sort.args(cursor.Keys)...)
+	case !f.Page.Keyset():
+		offset = f.Page.Offset()
+	}
+	query := `SELECT ` + conversationColumns + conversationFrom + w.sql() + ` ORDER BY ` + sort.orderBy + ` LIMIT ? OFFSET ?`
+	return query, append(w.args, f.Page.PerPage()+1, offset)
 }
 
 // CountConversations implements store.Store.
@@ -237,32 +244,37 @@ func countConversations(ctx context.Context, tx *sqlx.Tx, accountID int64, f sto
 		Unassigned int `db:"unassigned"`
 		Total      int `db:"total"`
 	}
-	agent := uuidValue(f.Agent) // NULL matches nobody
-	var err error
-	if len(f.Labels) == 0 && f.ContactID == 0 && !f.Unattended && f.UpdatedSince.IsZero() {
-		var m where
-		m.and("account_id = ?", accountID)
-		if statuses := f.StatusSet(); len(statuses) < len(store.AllStatuses) {
-			m.and("status IN ("+placeholders(len(statuses))+")", statusArgs(statuses)...)
-		}
-		query := sumCounts
-		if f.InboxID != 0 || f.TeamID != 0 {
-			query = sumRouteCounts
-			if f.InboxID != 0 {
-				m.and("inbox_id = ?", f.InboxID)
-			}
-			if f.TeamID != 0 {
-				m.and("team_id = ?", f.TeamID)
-			}
-		}
-		err = tx.GetContext(ctx, &row, query+m.sql(), append([]any{agent}, m.args...)...)
-	} else {
-		err = tx.GetContext(ctx, &row, countRows+w.sql(), append([]any{agent}, w.args...)...)
-	}
-	if err != nil {
+	query, args := countsQuery(accountID, f, w)
+	if err := tx.GetContext(ctx, &row, query, args...); err != nil {
 		return store.Counts{}, err
 	}
 	return store.Counts{Mine: row.Mine, Unassigned: row.Unassigned, Assigned: row.Total - row.Unassigned, All: row.Total}, nil
+}
+
+// countsQuery is the SQL of a filter's counts: a sum over the maintained
+// tables when the filter is by status, inbox and team only, else a count of
+// the filter's rows.
+func countsQuery(accountID int64, f store.ConversationFilter, w where) (string, []any) {
+	agent := uuidValue(f.Agent) // NULL matches nobody
+	if len(f.Labels) > 0 || f.ContactID != 0 || f.Unattended || !f.UpdatedSince.IsZero() {
+		return countRows + w.sql(), append([]any{agent}, w.args...)
+	}
+	var m where
+	m.and("account_id = ?", accountID)
+	if statuses := f.StatusSet(); len(statuses) < len(store.AllStatuses) {
+		m.and("status IN ("+placeholders(len(statuses))+")", statusArgs(statuses)...)
+	}
+	query := sumCounts
+	if f.InboxID != 0 || f.TeamID != 0 {
+		query = sumRouteCounts
+		if f.InboxID != 0 {
+			m.and("inbox_id = ?", f.InboxID)
+		}
+		if f.TeamID != 0 {
+			m.and("team_id = ?", f.TeamID)
+		}
+	}
+	return query + m.sql(), append([]any{agent}, m.args...)
 }
 
 // CountUnread implements store.Store.

@@ -26,4 +26,5 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Paging", func(t *testing.T) { testPaging(t, newStore) })
 	t.Run("Tenancy", func(t *testing.T) { testTenancy(t, newStore) })
 	t.Run("Validation", func(t *testing.T) { testValidation(t, newStore) })
+	t.Run("Inbox", func(t *testing.T) { testInbox(t, newStore) })
 }

@@ -1,0 +1,164 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+// seedForPlans fills a store with enough varied conversations that SQLite's
+// planner has real choices to make.
+func seedForPlans(t *testing.T) (*Store, []uuid.UUID) {
+	t.Helper()
+	s, err := Open(":memory:", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(1, 2))
+	agents := []uuid.UUID{uuid.New(), uuid.New(), uuid.New(), uuid.New()}
+	contact, err := s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Plan"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var batch []store.MessageTo
+	for i := range 600 {
+		in := convo.NewConversation{ContactID: contact.ID, Channel: convo.ChannelEmail, HappenedAt: time.Now(),
+			InboxID: int64(1 + i%5), Priority: convo.PriorityFromRank(i % 5), Labels: []string{fmt.Sprintf("l%d", i%7)}}
+		if i%3 != 0 {
+			in.AssigneeID = agents[r.IntN(len(agents))]
+		}
+		c, err := s.CreateConversation(ctx, 1, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := range 3 {
+			typ := convo.MessageIncoming
+			if k == 1 {
+				typ = convo.MessageOutgoing
+			}
+			batch = append(batch, store.MessageTo{ConversationID: c.ID, Message: convo.NewMessage{Type: typ, Content: "hello there"}})
+		}
+		if i%4 == 0 {
+			if _, err := s.ChangeStatus(ctx, 1, c.ID, convo.StatusChange{Status: convo.StatusResolved, Quiet: true}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for len(batch) > 0 {
+		n := min(len(batch), store.MaxBatch)
+		if _, err := s.AddMessages(ctx, 1, batch[:n]); err != nil {
+			t.Fatal(err)
+		}
+		batch = batch[n:]
+	}
+	return s, agents
+}
+
+// plan returns the EXPLAIN QUERY PLAN lines of a query.
+func plan(t *testing.T, s *Store, query string, args ...any) []string {
+	t.Helper()
+	rows, err := s.r.Queryx("EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		t.Fatalf("explain: %v\n%s", err, query)
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, detail)
+	}
+	return lines
+}
+
+// checkPlan fails on a full scan of conversations or messages, and on a
+// temporary B-tree for sorting when sorted is set.
+func checkPlan(t *testing.T, name string, lines []string, sorted bool) {
+	t.Helper()
+	for _, l := range lines {
+		fullScan := (strings.HasPrefix(l, "SCAN c") || strings.HasPrefix(l, "SCAN m") ||
+			strings.HasPrefix(l, "SCAN conversations") || strings.HasPrefix(l, "SCAN messages")) &&
+			!strings.Contains(l, "USING")
+		if fullScan {
+			t.Errorf("%s: full scan: %q\nplan: %q", name, l, lines)
+		}
+		if sorted && strings.Contains(l, "TEMP B-TREE FOR ORDER BY") {
+			t.Errorf("%s: sorts in a temporary B-tree\nplan: %q", name, lines)
+		}
+	}
+}
+
+func TestQueryPlans(t *testing.T) {
+	s, agents := seedForPlans(t)
+	ctx := context.Background()
+	tx, err := s.r.BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+
+	assignees := []store.AssigneeType{store.AssigneeAll, store.AssigneeMine, store.AssigneeUnassigned, store.AssigneeAssigned}
+	filters := map[string]store.ConversationFilter{
+		"default":   {},
+		"resolved":  {Statuses: []convo.Status{convo.StatusResolved}},
+		"inbox":     {InboxID: 2},
+		"team":      {TeamID: 1},
+		"labels":    {Labels: []string{"l1", "l2"}},
+		"contact":   {ContactID: 1},
+		"unattend":  {Unattended: true},
+		"updated":   {UpdatedSince: time.Now().Add(-time.Hour)},
+		"all":       {Statuses: store.AllStatuses},
+		"two":       {Statuses: []convo.Status{convo.StatusOpen, convo.StatusPending}},
+		"inbox+lab": {InboxID: 1, Labels: []string{"l3"}},
+	}
+	for name, f := range filters {
+		for _, a := range assignees {
+			f.Assignee, f.Agent = a, agents[0]
+			w, err := conversationWhere(ctx, tx, 1, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for so, sort := range conversationSorts {
+				f.Sort = so
+				for _, cursor := range []store.Cursor{{}, {Keys: sort.keys(conversationRow{ID: 1 << 40})}} {
+					q, args := conversationPageQuery(w, f, sort, cursor)
+					label := fmt.Sprintf("list %s assignee=%d sort=%s keyset=%v", name, a, so, cursor.Keys != nil)
+					// The default sort over one status never sorts; the
+					// others may, on a page of filtered rows.
+					sorted := so == store.SortLastActivityDesc && len(f.StatusSet()) == 1 && a != store.AssigneeAssigned
+					checkPlan(t, label, plan(t, s, q, args...), sorted)
+				}
+			}
+			q, args := countsQuery(1, f, w)
+			checkPlan(t, "counts "+name, plan(t, s, q, args...), false)
+		}
+	}
+
+	for _, order := range messageOrders {
+		var w where
+		w.and("m.account_id = ?", 1)
+		w.and("m.conversation_id = ?", 1)
+		w.and(order.after, 3)
+		q := `SELECT ` + messageColumns + messageFrom + w.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
+		checkPlan(t, "messages "+order.name, plan(t, s, q, append(w.args, 26, 0)...), true)
+	}
+	checkPlan(t, "newest messages", plan(t, s, newestMessages, 1, 1, 50), true)
+	checkPlan(t, "conversation", plan(t, s, selectConversation, 1, 1), false)
+	checkPlan(t, "unread", plan(t, s, countUnread, 1, agents[0].String()), false)
+	checkPlan(t, "refresh", plan(t, s, refreshConversation, 1, 1, 0), false)
+	checkPlan(t, "wake", plan(t, s, wakeSnoozed, 0), false)
+	checkPlan(t, "contacts", plan(t, s, listContacts+contactsAfter+contactsOrder, 1, "", "a", 1, 16, 0), true)
+}

@@ -1,0 +1,677 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/matryer/is"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+// inboxClock is a settable clock for the inbox tests.
+type inboxClock struct{ now time.Time }
+
+func (c *inboxClock) Now() time.Time          { return c.now }
+func (c *inboxClock) Advance(d time.Duration) { c.now = c.now.Add(d) }
+
+// inboxFixture is a store with one contact, a clock and two agents.
+type inboxFixture struct {
+	s       store.Store
+	clock   *inboxClock
+	contact convo.Contact
+	agent   uuid.UUID
+	other   uuid.UUID
+}
+
+func newInbox(t *testing.T, newStore NewStore) *inboxFixture {
+	t.Helper()
+	clock := &inboxClock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	s := newStore(t, clock.Now)
+	c, err := s.CreateContact(context.Background(), 1, convo.NewContact{FirstName: "Inbox", Email: "inbox@example.com"})
+	if err != nil {
+		t.Fatalf("create contact: %v", err)
+	}
+	return &inboxFixture{s: s, clock: clock, contact: c, agent: uuid.New(), other: uuid.New()}
+}
+
+func (f *inboxFixture) conversation(t *testing.T, in convo.NewConversation) convo.Conversation {
+	t.Helper()
+	if in.ContactID == 0 {
+		in.ContactID = f.contact.ID
+	}
+	if in.Channel == "" {
+		in.Channel = convo.ChannelEmail
+	}
+	if in.HappenedAt.IsZero() {
+		in.HappenedAt = f.clock.Now()
+	}
+	c, err := f.s.CreateConversation(context.Background(), 1, in)
+	if err != nil {
+		t.Fatalf("create conversation: %v", err)
+	}
+	return c
+}
+
+func (f *inboxFixture) message(t *testing.T, convID int64, in convo.NewMessage) convo.Message {
+	t.Helper()
+	m, err := f.s.AddMessage(context.Background(), 1, convID, in)
+	if err != nil {
+		t.Fatalf("add message: %v", err)
+	}
+	return m
+}
+
+func (f *inboxFixture) get(t *testing.T, id int64) convo.Conversation {
+	t.Helper()
+	c, err := f.s.GetConversation(context.Background(), 1, id, store.GetConversationOptions{})
+	if err != nil {
+		t.Fatalf("get conversation: %v", err)
+	}
+	return c
+}
+
+// lastMessage returns the newest message of a conversation.
+func (f *inboxFixture) lastMessage(t *testing.T, id int64) convo.Message {
+	t.Helper()
+	c, err := f.s.GetConversation(context.Background(), 1, id, store.GetConversationOptions{Messages: 1})
+	if err != nil || len(c.Messages) != 1 {
+		t.Fatalf("last message: %v (%d messages)", err, len(c.Messages))
+	}
+	return c.Messages[0]
+}
+
+// wantField checks that err is a ValidationError naming field.
+func wantField(t *testing.T, err error, field string) {
+	t.Helper()
+	var ve *convo.ValidationError
+	if !errors.As(err, &ve) || !errors.Is(err, convo.ErrInvalid) {
+		t.Fatalf("want a ValidationError on %s, got %v", field, err)
+	}
+	if _, ok := ve.Field(field); !ok {
+		t.Fatalf("want a ValidationError on %s, got %v", field, err)
+	}
+}
+
+func incoming(text string) convo.NewMessage {
+	return convo.NewMessage{Type: convo.MessageIncoming, Content: text}
+}
+
+func testInbox(t *testing.T, newStore NewStore) {
+	ctx := context.Background()
+
+	t.Run("ChangeStatus/Toggle", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		c := f.conversation(t, convo.NewConversation{})
+		for _, want := range []convo.Status{convo.StatusResolved, convo.StatusOpen, convo.StatusResolved} {
+			got, err := f.s.ChangeStatus(ctx, 1, c.ID, convo.StatusChange{Toggle: true})
+			is.NoErr(err)
+			is.Equal(got.Status, want) // open and resolved alternate
+		}
+		for _, from := range []convo.Status{convo.StatusPending, convo.StatusSnoozed} {
+			_, err := f.s.ChangeStatus(ctx, 1, c.ID, convo.StatusChange{Status: from})
+			is.NoErr(err)
+			got, err := f.s.ChangeStatus(ctx, 1, c.ID, convo.StatusChange{Toggle: true})
+			is.NoErr(err)
+			is.Equal(got.Status, convo.StatusOpen) // pending and snoozed toggle to open
+		}
+	})
+
+	t.Run("ChangeStatus/WritesActivityUnlessQuiet", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		c := f.conversation(t, convo.NewConversation{})
+		got, err := f.s.ChangeStatus(ctx, 1, c.ID, convo.StatusChange{Status: convo.StatusResolved})
+		is.NoErr(err)
+		is.Equal(got.MessagesCount, int64(1)) // one activity message
+		last := f.lastMessage(t, c.ID)
+		is.Equal(last.Type, convo.MessageActivity)                 // of type activity
+		is.Equal(last.SenderType, convo.SenderSystem)              // from the system
+		is.Equal(last.Content, "Conversation was marked resolved") // saying what changed
+		is.True(got.LastNonActivityMessage == nil)                 // activity is not a last non-activity message
+		got, err = f.s.ChangeStatus(ctx, 1, c.ID, convo.StatusChange{Status: convo.StatusOpen, Quiet: true})
+		is.NoErr(err)
+		is.Equal(got.Status, convo.StatusOpen)
+		is.Equal(got.MessagesCount, int64(1)) // quiet: no activity message
+		got, err = f.s.ChangeStatus(ctx, 1, c.ID, convo.StatusChange{Status: convo.StatusOpen})
+		is.NoErr(err)
+		is.Equal(got.MessagesCount, int64(1)) // no change, no activity
+	})
+
+	t.Run("ChangeStatus/ResolveClearsWaitingAndSnooze", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		c := f.conversation(t, convo.NewConversation{})
+		is.True(!c.WaitingSince.IsZero()) // waiting from creation
+		until := f.clock.Now().Add(time.Hour)
+		got, err := f.s.ChangeStatus(ctx, 1, c.ID, convo.StatusChange{Status: convo.StatusSnoozed, SnoozedUntil: until})
+		is.NoErr(err)
+		is.True(got.SnoozedUntil.Equal(until)) // snoozed until the time
+		is.True(!got.WaitingSince.IsZero())    // snoozing keeps the wait
+		got, err = f.s.ChangeStatus(ctx, 1, c.ID, convo.StatusChange{Status: convo.StatusResolved})
+		is.NoErr(err)
+		is.True(got.SnoozedUntil.IsZero()) // any status but snoozed clears snoozed_until
+		is.True(got.WaitingSince.IsZero()) // resolving clears waiting_since
+	})
+
+	t.Run("ChangeStatus/BadInput", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		c := f.conversation(t, convo.NewConversation{})
+		for _, tc := range []struct {
+			ch    convo.StatusChange
+			field string
+		}{
+			{convo.StatusChange{Status: "closed"}, "status"},
+			{convo.StatusChange{}, "status"},
+			{convo.StatusChange{Status: convo.StatusOpen, Toggle: true}, "status"},
+			{convo.StatusChange{Status: convo.StatusSnoozed, SnoozedUntil: f.clock.Now().Add(-time.Minute)}, "snoozed_until"},
+			{convo.StatusChange{Status: convo.StatusSnoozed, SnoozedUntil: f.clock.Now()}, "snoozed_until"},
+			{convo.StatusChange{Status: convo.StatusOpen, SnoozedUntil: f.clock.Now().Add(time.Hour)}, "snoozed_until"},
+		} {
+			_, err := f.s.ChangeStatus(ctx, 1, c.ID, tc.ch)
+			wantField(t, err, tc.field)
+		}
+		got := f.get(t, c.ID)
+		is.Equal(got.Status, convo.StatusOpen) // nothing written
+		is.Equal(got.MessagesCount, int64(0))  // no activity either
+		_, err := f.s.ChangeStatus(ctx, 2, c.ID, convo.StatusChange{Status: convo.StatusResolved})
+		is.True(errors.Is(err, convo.ErrNotFound)) // another account's conversation
+		_, err = f.s.ChangeStatus(ctx, 1, c.ID+1000, convo.StatusChange{Status: convo.StatusResolved})
+		is.True(errors.Is(err, convo.ErrNotFound)) // a missing conversation
+	})
+
+	t.Run("ChangeStatus/IncomingReopens", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		for _, tc := range []struct {
+			from convo.Status
+			want convo.Status
+		}{
+			{convo.StatusResolved, convo.StatusOpen},
+			{convo.StatusSnoozed, convo.StatusOpen},
+			{convo.StatusPending, convo.StatusPending},
+		} {
+			c := f.conversation(t, convo.NewConversation{})
+			_, err := f.s.ChangeStatus(ctx, 1, c.ID, convo.StatusChange{Status: tc.from, Quiet: true})
+			is.NoErr(err)
+			f.message(t, c.ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "an agent note"})
+			is.Equal(f.get(t, c.ID).Status, tc.from) // outgoing messages do not reopen
+			f.message(t, c.ID, incoming("I am back"))
+			is.Equal(f.get(t, c.ID).Status, tc.want) // an incoming message reopens resolved and snoozed
+		}
+	})
+
+	t.Run("ChangeStatus/OverdueSnoozeReadsOpen", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		c := f.conversation(t, convo.NewConversation{})
+		old := f.conversation(t, convo.NewConversation{})
+		_, err := f.s.ChangeStatus(ctx, 1, c.ID, convo.StatusChange{Status: convo.StatusSnoozed, SnoozedUntil: f.clock.Now().Add(time.Hour)})
+		is.NoErr(err)
+		_, err = f.s.ChangeStatus(ctx, 1, old.ID, convo.StatusChange{Status: convo.StatusSnoozed, SnoozedUntil: f.clock.Now().Add(time.Minute)})
+		is.NoErr(err)
+		counts, err := f.s.CountConversations(ctx, 1, store.ConversationFilter{})
+		is.NoErr(err)
+		is.Equal(counts.All, 0)               // both snoozed
+		f.clock.Advance(365 * 24 * time.Hour) // however old
+		got := f.get(t, c.ID)
+		is.Equal(got.Status, convo.StatusOpen) // get reads it open
+		is.True(got.SnoozedUntil.IsZero())     // with no snooze left behind
+		counts, err = f.s.CountConversations(ctx, 1, store.ConversationFilter{})
+		is.NoErr(err)
+		is.Equal(counts.All, 2) // counts read both open
+		page, err := f.s.ListConversations(ctx, 1, store.ConversationFilter{Statuses: []convo.Status{convo.StatusSnoozed}})
+		is.NoErr(err)
+		is.Equal(len(page.Items), 0) // no overdue snooze is left in the list
+	})
+
+	t.Run("Assign/AssignAndUnassign", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		c := f.conversation(t, convo.NewConversation{})
+		got, err := f.s.Assign(ctx, 1, c.ID, convo.Assignment{AssigneeID: f.agent})
+		is.NoErr(err)
+		is.Equal(got.AssigneeID, f.agent)     // assigned
+		is.Equal(got.MessagesCount, int64(1)) // with an activity message
+		got, err = f.s.Assign(ctx, 1, c.ID, convo.Assignment{})
+		is.NoErr(err)
+		is.Equal(got.AssigneeID, uuid.Nil) // unassigned
+		is.Equal(f.lastMessage(t, c.ID).Content, "Conversation was unassigned")
+		got, err = f.s.Assign(ctx, 1, c.ID, convo.Assignment{AssigneeID: f.other, Quiet: true})
+		is.NoErr(err)
+		is.Equal(got.MessagesCount, int64(2)) // quiet
+		_, err = f.s.Assign(ctx, 2, c.ID, convo.Assignment{AssigneeID: f.agent})
+		is.True(errors.Is(err, convo.ErrNotFound))   // another account
+		is.Equal(f.get(t, c.ID).AssigneeID, f.other) // unchanged
+	})
+
+	t.Run("UpdateConversation/TeamAndPriorityActivity", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		c := f.conversation(t, convo.NewConversation{})
+		team, prio := int64(3), convo.PriorityUrgent
+		got, err := f.s.UpdateConversation(ctx, 1, c.ID, convo.ConversationUpdate{TeamID: &team, Priority: &prio})
+		is.NoErr(err)
+		is.Equal(got.TeamID, team)
+		is.Equal(got.Priority, prio)
+		is.Equal(got.MessagesCount, int64(2)) // one activity per change
+		inbox := int64(4)
+		prio = convo.PriorityLow
+		got, err = f.s.UpdateConversation(ctx, 1, c.ID, convo.ConversationUpdate{InboxID: &inbox, Priority: &prio, Quiet: true})
+		is.NoErr(err)
+		is.Equal(got.InboxID, inbox)
+		is.Equal(got.MessagesCount, int64(2)) // quiet
+		bad := convo.Priority("critical")
+		_, err = f.s.UpdateConversation(ctx, 1, c.ID, convo.ConversationUpdate{Priority: &bad})
+		wantField(t, err, "priority")
+	})
+
+	t.Run("ChangeLabels/AddRemoveSet", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		c := f.conversation(t, convo.NewConversation{Labels: []string{"billing"}})
+		got, err := f.s.ChangeLabels(ctx, 1, c.ID, convo.LabelChange{Add: []string{" VIP ", "billing", "refund"}})
+		is.NoErr(err)
+		is.Equal(got.Labels, []string{"billing", "refund", "vip"}) // normalised, sorted, no duplicates
+		got, err = f.s.ChangeLabels(ctx, 1, c.ID, convo.LabelChange{Remove: []string{"BILLING"}})
+		is.NoErr(err)
+		is.Equal(got.Labels, []string{"refund", "vip"})
+		set := []string{"new"}
+		got, err = f.s.ChangeLabels(ctx, 1, c.ID, convo.LabelChange{Set: &set})
+		is.NoErr(err)
+		is.Equal(got.Labels, []string{"new"})
+		is.Equal(got.MessagesCount, int64(3)) // one activity per change
+		for _, tc := range []struct {
+			ch    convo.LabelChange
+			field string
+		}{
+			{convo.LabelChange{Add: []string{""}}, "add"},
+			{convo.LabelChange{Add: []string{"has space"}}, "add"},
+			{convo.LabelChange{Add: []string{string(make([]byte, 65))}}, "add"},
+			{convo.LabelChange{Remove: []string{"a,b"}}, "remove"},
+			{convo.LabelChange{Set: &set, Add: []string{"x"}}, "labels"},
+		} {
+			_, err := f.s.ChangeLabels(ctx, 1, c.ID, tc.ch)
+			wantField(t, err, tc.field)
+		}
+		is.Equal(f.get(t, c.ID).Labels, []string{"new"}) // nothing written
+	})
+
+	t.Run("AddMessage/Timeline", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		c := f.conversation(t, convo.NewConversation{})
+		created := c.WaitingSince
+		is.True(created.Equal(c.CreatedAt)) // waiting since creation
+		f.clock.Advance(time.Minute)
+		f.message(t, c.ID, incoming("hello"))
+		is.True(f.get(t, c.ID).WaitingSince.Equal(created)) // an incoming message keeps an earlier wait
+		f.clock.Advance(time.Minute)
+		f.message(t, c.ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "note", Private: true, AuthorID: f.agent})
+		f.message(t, c.ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "bot"})
+		got := f.get(t, c.ID)
+		is.True(!got.WaitingSince.IsZero())       // a private note or a bot message is no human reply
+		is.True(got.FirstReplyCreatedAt.IsZero()) // no first reply yet
+		f.clock.Advance(time.Minute)
+		reply := f.message(t, c.ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "hi!", AuthorID: f.agent})
+		got = f.get(t, c.ID)
+		is.True(got.WaitingSince.IsZero())                      // a human reply ends the wait
+		is.True(got.FirstReplyCreatedAt.Equal(reply.CreatedAt)) // and is the first reply
+		is.True(got.LastActivityAt.Equal(reply.CreatedAt))      // the newest message is the last activity
+		f.clock.Advance(time.Minute)
+		in := f.message(t, c.ID, incoming("thanks"))
+		f.clock.Advance(time.Minute)
+		f.message(t, c.ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "welcome", AuthorID: f.other})
+		got = f.get(t, c.ID)
+		is.True(got.FirstReplyCreatedAt.Equal(reply.CreatedAt)) // the first reply stays the first
+		is.True(got.WaitingSince.IsZero())
+		is.True(got.LastIncomingAt.Equal(in.CreatedAt))
+	})
+
+	t.Run("MarkRead/UnreadCounts", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		c := f.conversation(t, convo.NewConversation{AssigneeID: f.agent})
+		for i := range 12 {
+			f.clock.Advance(time.Second)
+			f.message(t, c.ID, incoming(fmt.Sprint("message ", i)))
+		}
+		f.message(t, c.ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "reply", AuthorID: f.agent})
+		is.Equal(f.get(t, c.ID).UnreadCount, int64(12)) // exact, not capped at 10
+		n, err := f.s.CountUnread(ctx, 1, f.agent)
+		is.NoErr(err)
+		is.Equal(n, 1) // one conversation of the agent has unread messages
+		f.clock.Advance(time.Second)
+		got, err := f.s.MarkRead(ctx, 1, c.ID, f.other)
+		is.NoErr(err)
+		is.Equal(got.UnreadCount, int64(0))               // read
+		is.True(got.AgentLastSeenAt.Equal(f.clock.Now())) // agent_last_seen_at set
+		is.True(got.AssigneeLastSeenAt.IsZero())          // the reader is not the assignee
+		got, err = f.s.MarkRead(ctx, 1, c.ID, f.agent)
+		is.NoErr(err)
+		is.True(got.AssigneeLastSeenAt.Equal(f.clock.Now())) // the assignee read it
+		n, err = f.s.CountUnread(ctx, 1, f.agent)
+		is.NoErr(err)
+		is.Equal(n, 0)
+		got, err = f.s.MarkUnread(ctx, 1, c.ID)
+		is.NoErr(err)
+		is.Equal(got.UnreadCount, int64(1)) // the last incoming message is unread again
+		f.clock.Advance(time.Second)
+		f.message(t, c.ID, incoming("one more"))
+		is.Equal(f.get(t, c.ID).UnreadCount, int64(2))
+		_, err = f.s.MarkRead(ctx, 1, c.ID, uuid.Nil)
+		wantField(t, err, "agent_id")
+		_, err = f.s.MarkRead(ctx, 2, c.ID, f.agent)
+		is.True(errors.Is(err, convo.ErrNotFound)) // another account
+		_, err = f.s.MarkUnread(ctx, 2, c.ID)
+		is.True(errors.Is(err, convo.ErrNotFound)) // another account
+		_, err = f.s.CountUnread(ctx, 1, uuid.Nil)
+		wantField(t, err, "agent_id")
+	})
+
+	t.Run("ListConversations/FiltersAndCountsMatchAFullScan", func(t *testing.T) {
+		f := newInbox(t, newStore)
+		testFiltersAgainstScan(t, f)
+	})
+
+	t.Run("ListConversations/SortsBreakTiesByID", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore) // the clock stands still: every timestamp is equal
+		var ids []int64
+		for range 7 {
+			ids = append(ids, f.conversation(t, convo.NewConversation{}).ID)
+		}
+		desc := slices.Clone(ids)
+		slices.Reverse(desc)
+		for _, tc := range []struct {
+			sort store.ConversationSort
+			want []int64
+		}{
+			{store.SortLastActivityDesc, desc}, {store.SortLastActivityAsc, ids},
+			{store.SortCreatedDesc, desc}, {store.SortCreatedAsc, ids},
+			{store.SortPriorityDesc, desc}, {store.SortPriorityAsc, desc},
+			{store.SortWaitingSinceAsc, ids}, {store.SortWaitingSinceDesc, desc},
+		} {
+			is.Equal(walk(t, f.s, store.ConversationFilter{Sort: tc.sort}, 3), tc.want)      // keyset pages, ties by id
+			is.Equal(walkPages(t, f.s, store.ConversationFilter{Sort: tc.sort}, 2), tc.want) // numbered pages, same order
+		}
+	})
+
+	t.Run("ListConversations/Sorts", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		mk := func(p convo.Priority) int64 {
+			f.clock.Advance(time.Minute)
+			return f.conversation(t, convo.NewConversation{Priority: p}).ID
+		}
+		low, none, urgent, high := mk(convo.PriorityLow), mk(convo.PriorityNone), mk(convo.PriorityUrgent), mk(convo.PriorityHigh)
+		is.Equal(walk(t, f.s, store.ConversationFilter{Sort: store.SortPriorityDesc}, 2), []int64{urgent, high, low, none}) // none last
+		is.Equal(walk(t, f.s, store.ConversationFilter{Sort: store.SortPriorityAsc}, 2), []int64{low, high, urgent, none})  // none last
+		// A human reply ends the wait of "high"; "low" waits longest.
+		f.message(t, high, convo.NewMessage{Type: convo.MessageOutgoing, Content: "done", AuthorID: f.agent})
+		is.Equal(walk(t, f.s, store.ConversationFilter{Sort: store.SortWaitingSinceAsc}, 3), []int64{low, none, urgent, high})  // not waiting last
+		is.Equal(walk(t, f.s, store.ConversationFilter{Sort: store.SortWaitingSinceDesc}, 3), []int64{urgent, none, low, high}) // not waiting last
+		is.Equal(walk(t, f.s, store.ConversationFilter{Sort: store.SortLastActivityDesc}, 3), []int64{high, urgent, none, low}) // the reply moved "high" up
+		_, err := f.s.ListConversations(ctx, 1, store.ConversationFilter{Sort: store.ConversationSort(99)})
+		wantField(t, err, "sort")
+	})
+
+	t.Run("ListConversations/KeysetUnderInserts", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		var want []int64
+		for range 23 {
+			f.clock.Advance(time.Second)
+			want = append(want, f.conversation(t, convo.NewConversation{}).ID)
+		}
+		slices.Reverse(want)
+		var got []int64
+		cursor := ""
+		for {
+			page, err := f.s.ListConversations(ctx, 1, store.ConversationFilter{Page: store.After(cursor, 4)})
+			is.NoErr(err)
+			for _, c := range page.Items {
+				got = append(got, c.ID)
+			}
+			f.clock.Advance(time.Second)
+			f.conversation(t, convo.NewConversation{}) // a new conversation arrives between pages
+			if page.Next == "" {
+				break
+			}
+			cursor = page.Next
+		}
+		is.Equal(got, want) // the snapshot, no gaps, no repeats
+	})
+
+	t.Run("ListConversations/BadFilters", func(t *testing.T) {
+		f := newInbox(t, newStore)
+		for _, tc := range []struct {
+			f     store.ConversationFilter
+			field string
+		}{
+			{store.ConversationFilter{Statuses: []convo.Status{"closed"}}, "status"},
+			{store.ConversationFilter{Assignee: store.AssigneeType(9)}, "assignee_type"},
+			{store.ConversationFilter{Assignee: store.AssigneeMine}, "agent"},
+			{store.ConversationFilter{Labels: []string{""}}, "labels"},
+			{store.ConversationFilter{InboxID: -1}, "inbox_id"},
+			{store.ConversationFilter{TeamID: -1}, "team_id"},
+			{store.ConversationFilter{Page: store.After("not-a-cursor", 10)}, "cursor"},
+		} {
+			_, err := f.s.ListConversations(ctx, 1, tc.f)
+			wantField(t, err, tc.field)
+			if tc.field != "cursor" {
+				_, err = f.s.CountConversations(ctx, 1, tc.f)
+				wantField(t, err, tc.field)
+			}
+		}
+		page, err := f.s.ListConversations(ctx, 1, store.ConversationFilter{Page: store.After("", 1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.s.ListConversations(ctx, 1, store.ConversationFilter{Sort: store.SortCreatedAsc, Page: store.After(page.Next, 1)})
+		if page.Next != "" {
+			wantField(t, err, "cursor") // a cursor of another sort
+		}
+	})
+}
+
+// walk lists every conversation matching f (any status) by keyset pages.
+func walk(t *testing.T, s store.Store, f store.ConversationFilter, perPage int) []int64 {
+	t.Helper()
+	if f.Statuses == nil {
+		f.Statuses = store.AllStatuses
+	}
+	ids := []int64{}
+	cursor := ""
+	for range 1000 {
+		f.Page = store.After(cursor, perPage)
+		page, err := s.ListConversations(context.Background(), 1, f)
+		if err != nil {
+			t.Fatalf("list: %v", err)
+		}
+		if len(page.Items) > perPage {
+			t.Fatalf("page of %d items, asked for %d", len(page.Items), perPage)
+		}
+		for _, c := range page.Items {
+			ids = append(ids, c.ID)
+		}
+		if page.Next == "" {
+			return ids
+		}
+		cursor = page.Next
+	}
+	t.Fatal("keyset paging does not end")
+	return nil
+}
+
+// walkPages lists every conversation matching f by numbered pages,
+// checking the meta of each.
+func walkPages(t *testing.T, s store.Store, f store.ConversationFilter, perPage int) []int64 {
+	t.Helper()
+	if f.Statuses == nil {
+		f.Statuses = store.AllStatuses
+	}
+	ids := []int64{}
+	for n := 1; ; n++ {
+		f.Page = store.PageNumber(n, perPage)
+		page, err := s.ListConversations(context.Background(), 1, f)
+		if err != nil {
+			t.Fatalf("list: %v", err)
+		}
+		if page.Meta.CurrentPage != n || page.Meta.PerPage != perPage {
+			t.Fatalf("meta %+v for page %d", page.Meta, n)
+		}
+		for _, c := range page.Items {
+			ids = append(ids, c.ID)
+		}
+		if n >= page.Meta.LastPage {
+			if len(ids) != page.Meta.Total {
+				t.Fatalf("walked %d conversations, meta total %d", len(ids), page.Meta.Total)
+			}
+			return ids
+		}
+	}
+}
+
+// testFiltersAgainstScan builds a varied inbox, then checks every filter,
+// alone and combined, and its counts, against a scan of every conversation.
+func testFiltersAgainstScan(t *testing.T, f *inboxFixture) {
+	ctx := context.Background()
+	is := is.New(t)
+	r := rand.New(rand.NewPCG(7, 11))
+	second, err := f.s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Second"})
+	is.NoErr(err)
+	agents := []uuid.UUID{uuid.Nil, f.agent, f.other}
+	labels := []string{"billing", "vip", "refund"}
+	start := f.clock.Now()
+	for i := range 60 {
+		f.clock.Advance(time.Duration(1+r.IntN(90)) * time.Second)
+		in := convo.NewConversation{InboxID: int64(r.IntN(3)), TeamID: int64(r.IntN(3)), AssigneeID: agents[r.IntN(3)]}
+		if i%5 == 0 {
+			in.ContactID = second.ID
+		}
+		for _, l := range labels {
+			if r.IntN(3) == 0 {
+				in.Labels = append(in.Labels, l)
+			}
+		}
+		c := f.conversation(t, in)
+		if r.IntN(2) == 0 {
+			f.message(t, c.ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "reply", AuthorID: f.agent})
+		}
+		if r.IntN(3) == 0 {
+			f.message(t, c.ID, incoming("more"))
+		}
+		st := convo.Statuses[r.IntN(4)]
+		_, err := f.s.ChangeStatus(ctx, 1, c.ID, convo.StatusChange{Status: st, Quiet: true})
+		is.NoErr(err)
+	}
+	// Another account's conversations must never count.
+	other, err := f.s.CreateContact(ctx, 2, convo.NewContact{FirstName: "Elsewhere"})
+	is.NoErr(err)
+	_, err = f.s.CreateConversation(ctx, 2, convo.NewConversation{ContactID: other.ID, Channel: convo.ChannelSMS, HappenedAt: start, AssigneeID: f.agent})
+	is.NoErr(err)
+
+	all := map[int64]convo.Conversation{}
+	for _, id := range walk(t, f.s, store.ConversationFilter{}, 100) {
+		all[id] = f.get(t, id)
+	}
+	is.Equal(len(all), 60) // every conversation of the account, none of another
+	since := start.Add(40 * time.Minute)
+
+	matches := func(flt store.ConversationFilter, c convo.Conversation) bool {
+		if !slices.Contains(flt.StatusSet(), c.Status) ||
+			flt.InboxID != 0 && c.InboxID != flt.InboxID ||
+			flt.TeamID != 0 && c.TeamID != flt.TeamID ||
+			flt.ContactID != 0 && c.ContactID != flt.ContactID ||
+			flt.Unattended && !(c.FirstReplyCreatedAt.IsZero() || !c.WaitingSince.IsZero()) ||
+			!flt.UpdatedSince.IsZero() && c.UpdatedAt.Before(flt.UpdatedSince) {
+			return false
+		}
+		if len(flt.Labels) > 0 && !slices.ContainsFunc(flt.Labels, func(l string) bool { return slices.Contains(c.Labels, l) }) {
+			return false
+		}
+		switch flt.Assignee {
+		case store.AssigneeMine:
+			return c.AssigneeID == flt.Agent
+		case store.AssigneeUnassigned:
+			return c.AssigneeID == uuid.Nil
+		case store.AssigneeAssigned:
+			return c.AssigneeID != uuid.Nil
+		}
+		return true
+	}
+
+	var filters []store.ConversationFilter
+	for _, st := range [][]convo.Status{nil, {convo.StatusResolved}, {convo.StatusOpen, convo.StatusPending}, store.AllStatuses} {
+		for _, extra := range []store.ConversationFilter{
+			{}, {InboxID: 1}, {TeamID: 2}, {Labels: []string{"vip"}}, {Labels: []string{"vip", "refund"}},
+			{ContactID: second.ID}, {Unattended: true}, {UpdatedSince: since},
+			{InboxID: 2, TeamID: 1}, {InboxID: 1, Labels: []string{"billing"}, Unattended: true},
+		} {
+			for _, a := range []store.AssigneeType{store.AssigneeAll, store.AssigneeMine, store.AssigneeUnassigned, store.AssigneeAssigned} {
+				flt := extra
+				flt.Statuses, flt.Assignee, flt.Agent = st, a, f.agent
+				filters = append(filters, flt)
+			}
+		}
+	}
+	for _, flt := range filters {
+		var want []int64
+		for id, c := range all {
+			if matches(flt, c) {
+				want = append(want, id)
+			}
+		}
+		got := walk(t, f.s, flt, 7)
+		if flt.Statuses == nil { // walk widens nil to all statuses: list the default too
+			flt2 := flt
+			flt2.Page = store.PageNumber(1, 100)
+			page, err := f.s.ListConversations(ctx, 1, flt2)
+			is.NoErr(err)
+			got = got[:0]
+			for _, c := range page.Items {
+				got = append(got, c.ID)
+			}
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("filter %+v: got %v, want %v", flt, got, want)
+		}
+
+		counts, err := f.s.CountConversations(ctx, 1, flt)
+		is.NoErr(err)
+		var wantCounts store.Counts
+		for _, c := range all {
+			base := flt
+			base.Assignee = store.AssigneeAll
+			if !matches(base, c) {
+				continue
+			}
+			wantCounts.All++
+			switch {
+			case c.AssigneeID == uuid.Nil:
+				wantCounts.Unassigned++
+			default:
+				wantCounts.Assigned++
+				if c.AssigneeID == f.agent {
+					wantCounts.Mine++
+				}
+			}
+		}
+		if counts != wantCounts {
+			t.Fatalf("filter %+v: counts %+v, a scan says %+v", flt, counts, wantCounts)
+		}
+		is.Equal(counts.Assigned, counts.All-counts.Unassigned) // assigned = all - unassigned
+	}
+}
