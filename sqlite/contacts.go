@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
 )
@@ -102,7 +100,7 @@ func (s *Store) CreateContact(ctx context.Context, accountID int64, in convo.New
 		return convo.Contact{}, err
 	}
 	var c convo.Contact
-	err := s.write(ctx, func(tx *sqlx.Tx, now time.Time) error {
+	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
 		c = contactFromNew(accountID, in)
 		c.CreatedAt, c.UpdatedAt = now, now
 		if err := checkContactClash(ctx, tx, c); err != nil {
@@ -133,7 +131,7 @@ func contactFromNew(accountID int64, in convo.NewContact) convo.Contact {
 
 // checkContactClash names the field when another contact of the account has
 // c's email or identifier; the unique indexes stay the last word.
-func checkContactClash(ctx context.Context, tx *sqlx.Tx, c convo.Contact) error {
+func checkContactClash(ctx context.Context, tx *dbtx, c convo.Contact) error {
 	if c.Email == "" && c.Identifier == "" {
 		return nil
 	}
@@ -158,14 +156,14 @@ func checkContactClash(ctx context.Context, tx *sqlx.Tx, c convo.Contact) error 
 // GetContact implements store.Store.
 func (s *Store) GetContact(ctx context.Context, accountID, contactID int64) (convo.Contact, error) {
 	var c convo.Contact
-	err := s.read(ctx, func(tx *sqlx.Tx) (err error) {
+	err := s.read(ctx, func(tx *dbtx) (err error) {
 		c, err = getContact(ctx, tx, accountID, contactID)
 		return err
 	})
 	return c, err
 }
 
-func getContact(ctx context.Context, tx *sqlx.Tx, accountID, contactID int64) (convo.Contact, error) {
+func getContact(ctx context.Context, tx *dbtx, accountID, contactID int64) (convo.Contact, error) {
 	var row contactRow
 	if err := tx.GetContext(ctx, &row, selectContact, accountID, contactID); err != nil {
 		return convo.Contact{}, translate(err)
@@ -176,7 +174,7 @@ func getContact(ctx context.Context, tx *sqlx.Tx, accountID, contactID int64) (c
 // UpdateContact implements store.Store.
 func (s *Store) UpdateContact(ctx context.Context, accountID, contactID int64, up convo.ContactUpdate) (convo.Contact, error) {
 	var c convo.Contact
-	err := s.write(ctx, func(tx *sqlx.Tx, now time.Time) error {
+	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
 		old, err := getContact(ctx, tx, accountID, contactID)
 		if err != nil {
 			return err
@@ -202,7 +200,7 @@ func (s *Store) UpdateContact(ctx context.Context, accountID, contactID int64, u
 
 // DeleteContact implements store.Store.
 func (s *Store) DeleteContact(ctx context.Context, accountID, contactID int64, opts store.DeleteContactOptions) error {
-	return s.write(ctx, func(tx *sqlx.Tx, now time.Time) error {
+	return s.write(ctx, func(tx *dbtx, now time.Time) error {
 		if _, err := getContact(ctx, tx, accountID, contactID); err != nil {
 			return err
 		}
@@ -234,7 +232,7 @@ func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.Conta
 	}
 	const list = "contacts"
 	query := strings.ToLower(strings.TrimSpace(f.Query))
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
+	err := s.read(ctx, func(tx *dbtx) error {
 		q, args := listContacts, []any{accountID, query, "", 0, f.Page.PerPage() + 1, 0}
 		if f.Page.Keyset() && f.Page.Cursor() != "" {
 			cur, err := store.DecodeCursor(f.Page.Cursor(), list, 1)

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
-	"github.com/jmoiron/sqlx"
 
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
@@ -83,7 +82,7 @@ func placeholders(n int) string {
 
 // conversationWhere turns a filter, without its assignee type, into a WHERE
 // of fixed fragments. It checks that a filtering contact exists.
-func conversationWhere(ctx context.Context, tx *sqlx.Tx, accountID int64, f store.ConversationFilter) (where, error) {
+func conversationWhere(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter) (where, error) {
 	var w where
 	w.and("c.account_id = ?", accountID)
 	if statuses := f.StatusSet(); len(statuses) < len(store.AllStatuses) {
@@ -156,7 +155,7 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 		}
 	}
 	now := s.clock()
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
+	err := s.read(ctx, func(tx *dbtx) error {
 		w, err := conversationWhere(ctx, tx, accountID, f)
 		if err != nil {
 			return err
@@ -209,7 +208,7 @@ func (s *Store) CountConversations(ctx context.Context, accountID int64, f store
 	if err := f.Validate(); err != nil {
 		return counts, err
 	}
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
+	err := s.read(ctx, func(tx *dbtx) error {
 		w, err := conversationWhere(ctx, tx, accountID, f)
 		if err != nil {
 			return err
@@ -238,7 +237,7 @@ FROM conversations c`
 
 // countConversations returns the counts of the filter whose WHERE (without
 // the assignee type) is w.
-func countConversations(ctx context.Context, tx *sqlx.Tx, accountID int64, f store.ConversationFilter, w where) (store.Counts, error) {
+func countConversations(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, w where) (store.Counts, error) {
 	var row struct {
 		Mine       int `db:"mine"`
 		Unassigned int `db:"unassigned"`
@@ -283,7 +282,7 @@ func (s *Store) CountUnread(ctx context.Context, accountID int64, agentID uuid.U
 		return 0, convo.Invalid("agent_id", convo.CodeRequired, "is required")
 	}
 	var n int
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
+	err := s.read(ctx, func(tx *dbtx) error {
 		return tx.GetContext(ctx, &n, countUnread, accountID, agentID.String())
 	})
 	return n, err

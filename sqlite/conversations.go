@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jmoiron/sqlx"
 
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
@@ -44,7 +43,7 @@ func (s *Store) CreateConversation(ctx context.Context, accountID int64, in conv
 		in.UUID = uuid.New()
 	}
 	var c convo.Conversation
-	err := s.write(ctx, func(tx *sqlx.Tx, now time.Time) error {
+	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
 		var id int64
 		if err := tx.GetContext(ctx, &id, contactExists, accountID, in.ContactID); err != nil {
 			return fmt.Errorf("contact %d: %w", in.ContactID, translate(err))
@@ -89,7 +88,7 @@ func (s *Store) GetConversation(ctx context.Context, accountID, conversationID i
 	}
 	now := s.clock()
 	var c convo.Conversation
-	err := s.read(ctx, func(tx *sqlx.Tx) (err error) {
+	err := s.read(ctx, func(tx *dbtx) (err error) {
 		if c, err = getConversation(ctx, tx, accountID, conversationID, now); err != nil {
 			return err
 		}
@@ -105,7 +104,7 @@ func (s *Store) GetConversation(ctx context.Context, accountID, conversationID i
 
 // getConversation reads one conversation with its contact, labels and last
 // non-activity message.
-func getConversation(ctx context.Context, tx *sqlx.Tx, accountID, id int64, now time.Time) (convo.Conversation, error) {
+func getConversation(ctx context.Context, tx *dbtx, accountID, id int64, now time.Time) (convo.Conversation, error) {
 	var rows []conversationRow
 	if err := tx.SelectContext(ctx, &rows, selectConversation, accountID, id); err != nil {
 		return convo.Conversation{}, err
@@ -122,7 +121,7 @@ func getConversation(ctx context.Context, tx *sqlx.Tx, accountID, id int64, now 
 
 // toConversations converts rows and attaches their last non-activity
 // messages, read in one query.
-func toConversations(ctx context.Context, tx *sqlx.Tx, rows []conversationRow, now time.Time) ([]convo.Conversation, error) {
+func toConversations(ctx context.Context, tx *dbtx, rows []conversationRow, now time.Time) ([]convo.Conversation, error) {
 	list := make([]convo.Conversation, 0, len(rows))
 	var lastIDs []int64
 	for _, r := range rows {
@@ -156,7 +155,7 @@ func (s *Store) UpdateConversation(ctx context.Context, accountID, conversationI
 		return convo.Conversation{}, err
 	}
 	var c convo.Conversation
-	err := s.write(ctx, func(tx *sqlx.Tx, now time.Time) error {
+	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
 		old, err := getConversation(ctx, tx, accountID, conversationID, now)
 		if err != nil {
 			return err
@@ -185,7 +184,7 @@ func (s *Store) UpdateConversation(ctx context.Context, accountID, conversationI
 }
 
 // updateActivities records a change of team or priority in the timeline.
-func updateActivities(ctx context.Context, tx *sqlx.Tx, old, next convo.Conversation, quiet bool, now time.Time) error {
+func updateActivities(ctx context.Context, tx *dbtx, old, next convo.Conversation, quiet bool, now time.Time) error {
 	if quiet {
 		return nil
 	}
@@ -202,7 +201,7 @@ func updateActivities(ctx context.Context, tx *sqlx.Tx, old, next convo.Conversa
 
 // DeleteConversation implements store.Store.
 func (s *Store) DeleteConversation(ctx context.Context, accountID, conversationID int64) (int64, error) {
-	err := s.write(ctx, func(tx *sqlx.Tx, now time.Time) error {
+	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
 		var id int64
 		if err := tx.GetContext(ctx, &id, conversationExists, accountID, conversationID); err != nil {
 			return translate(err)

@@ -76,7 +76,7 @@ func encodeMessageJSON(m convo.Message) (messageJSON, error) {
 }
 
 // selectMessages runs a query of messages taking (account, conversation, limit).
-func selectMessages(ctx context.Context, tx *sqlx.Tx, query string, args ...any) ([]convo.Message, error) {
+func selectMessages(ctx context.Context, tx *dbtx, query string, args ...any) ([]convo.Message, error) {
 	var rows []messageRow
 	if err := tx.SelectContext(ctx, &rows, query, args...); err != nil {
 		return nil, err
@@ -92,9 +92,13 @@ func selectMessages(ctx context.Context, tx *sqlx.Tx, query string, args ...any)
 	return list, nil
 }
 
+// selectMessagesByID finds messages by id; the unary + keeps SQLite from
+// walking the account's messages by the account_id index instead.
+const selectMessagesByID = `SELECT ` + messageColumns + messageFrom + ` WHERE m.id IN (?) AND +m.account_id = ?`
+
 // messagesByID reads the messages with the given ids, by id.
-func messagesByID(ctx context.Context, tx *sqlx.Tx, accountID int64, ids []int64) (map[int64]convo.Message, error) {
-	query, args, err := sqlx.In(`SELECT `+messageColumns+messageFrom+` WHERE m.account_id = ? AND m.id IN (?)`, accountID, ids)
+func messagesByID(ctx context.Context, tx *dbtx, accountID int64, ids []int64) (map[int64]convo.Message, error) {
+	query, args, err := sqlx.In(selectMessagesByID, ids, accountID)
 	if err != nil {
 		return nil, err
 	}

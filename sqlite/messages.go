@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
 )
@@ -89,7 +87,7 @@ var messageOrders = map[store.MessageOrder]messageOrder{
 // AddMessage implements store.Store.
 func (s *Store) AddMessage(ctx context.Context, accountID, conversationID int64, in convo.NewMessage) (convo.Message, error) {
 	var m convo.Message
-	err := s.write(ctx, func(tx *sqlx.Tx, now time.Time) (err error) {
+	err := s.write(ctx, func(tx *dbtx, now time.Time) (err error) {
 		m, err = addMessage(ctx, tx, accountID, conversationID, in, now)
 		return err
 	})
@@ -102,7 +100,7 @@ func (s *Store) AddMessages(ctx context.Context, accountID int64, batch []store.
 		return nil, convo.Invalid("messages", convo.CodeOutOfRange, fmt.Sprintf("at most %d messages in one batch", store.MaxBatch))
 	}
 	out := make([]convo.Message, 0, len(batch))
-	err := s.write(ctx, func(tx *sqlx.Tx, now time.Time) error {
+	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
 		for i, item := range batch {
 			m, err := addMessage(ctx, tx, accountID, item.ConversationID, item.Message, now)
 			if err != nil {
@@ -134,7 +132,7 @@ func batchItemError(i int, err error) error {
 
 // addMessage is AddMessage inside a transaction: defaults, validation,
 // then the append.
-func addMessage(ctx context.Context, tx *sqlx.Tx, accountID, conversationID int64, in convo.NewMessage, now time.Time) (convo.Message, error) {
+func addMessage(ctx context.Context, tx *dbtx, accountID, conversationID int64, in convo.NewMessage, now time.Time) (convo.Message, error) {
 	in = in.WithDefaults(now)
 	if err := in.Validate(); err != nil {
 		return convo.Message{}, err
@@ -146,7 +144,7 @@ func addMessage(ctx context.Context, tx *sqlx.Tx, accountID, conversationID int6
 // keeps the conversation's maintained columns true: the one path every
 // message, activity messages included, is added by. A message whose source
 // id is already stored in the conversation is returned as stored instead.
-func appendMessage(ctx context.Context, tx *sqlx.Tx, accountID, conversationID int64, in convo.NewMessage, now time.Time) (convo.Message, error) {
+func appendMessage(ctx context.Context, tx *dbtx, accountID, conversationID int64, in convo.NewMessage, now time.Time) (convo.Message, error) {
 	var target struct {
 		ContactID int64 `db:"contact_id"`
 		LastSeq   int64 `db:"last_seq"`
@@ -197,7 +195,7 @@ func appendMessage(ctx context.Context, tx *sqlx.Tx, accountID, conversationID i
 }
 
 // addActivity records a change in the conversation's timeline.
-func addActivity(ctx context.Context, tx *sqlx.Tx, accountID, conversationID int64, content string, now time.Time) error {
+func addActivity(ctx context.Context, tx *dbtx, accountID, conversationID int64, content string, now time.Time) error {
 	in := convo.NewMessage{Type: convo.MessageActivity, Content: content}.WithDefaults(now)
 	_, err := appendMessage(ctx, tx, accountID, conversationID, in, now)
 	return err
@@ -206,7 +204,7 @@ func addActivity(ctx context.Context, tx *sqlx.Tx, accountID, conversationID int
 // messageBySourceID returns the message of the conversation with the
 // source id, a zero message when there is none, or ErrConflict when the
 // source id belongs to another conversation.
-func messageBySourceID(ctx context.Context, tx *sqlx.Tx, accountID, conversationID int64, sourceID string) (convo.Message, error) {
+func messageBySourceID(ctx context.Context, tx *dbtx, accountID, conversationID int64, sourceID string) (convo.Message, error) {
 	var found struct {
 		ID             int64 `db:"id"`
 		ConversationID int64 `db:"conversation_id"`
@@ -226,14 +224,14 @@ func messageBySourceID(ctx context.Context, tx *sqlx.Tx, accountID, conversation
 // GetMessage implements store.Store.
 func (s *Store) GetMessage(ctx context.Context, accountID, messageID int64) (convo.Message, error) {
 	var m convo.Message
-	err := s.read(ctx, func(tx *sqlx.Tx) (err error) {
+	err := s.read(ctx, func(tx *dbtx) (err error) {
 		m, err = getMessage(ctx, tx, accountID, messageID)
 		return err
 	})
 	return m, err
 }
 
-func getMessage(ctx context.Context, tx *sqlx.Tx, accountID, messageID int64) (convo.Message, error) {
+func getMessage(ctx context.Context, tx *dbtx, accountID, messageID int64) (convo.Message, error) {
 	list, err := selectMessages(ctx, tx, selectMessage, accountID, messageID)
 	if err != nil {
 		return convo.Message{}, err
@@ -247,7 +245,7 @@ func getMessage(ctx context.Context, tx *sqlx.Tx, accountID, messageID int64) (c
 // UpdateMessage implements store.Store.
 func (s *Store) UpdateMessage(ctx context.Context, accountID, messageID int64, up convo.MessageUpdate) (convo.Message, error) {
 	var m convo.Message
-	err := s.write(ctx, func(tx *sqlx.Tx, now time.Time) error {
+	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
 		old, err := getMessage(ctx, tx, accountID, messageID)
 		if err != nil {
 			return err
@@ -275,7 +273,7 @@ func (s *Store) UpdateMessage(ctx context.Context, accountID, messageID int64, u
 
 // DeleteMessage implements store.Store.
 func (s *Store) DeleteMessage(ctx context.Context, accountID, messageID int64) (int64, error) {
-	err := s.write(ctx, func(tx *sqlx.Tx, now time.Time) error {
+	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
 		m, err := getMessage(ctx, tx, accountID, messageID)
 		if err != nil {
 			return err
@@ -307,7 +305,7 @@ func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int6
 			return page, err
 		}
 	}
-	err := s.read(ctx, func(tx *sqlx.Tx) error {
+	err := s.read(ctx, func(tx *dbtx) error {
 		var total int
 		if err := tx.GetContext(ctx, &total, selectMessagesCount, accountID, conversationID); err != nil {
 			return translate(err)

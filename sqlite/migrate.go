@@ -108,7 +108,7 @@ func migrate(ctx context.Context, db *sqlx.DB, now func() time.Time) error {
 		return translate(err)
 	}
 	for _, m := range migrations[version:] {
-		err := inTx(ctx, db, func(tx *sqlx.Tx) error {
+		err := inTx(ctx, db, newStmtCache(db), func(tx *dbtx) error {
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("migration %s: %w", m.name, err)
 			}

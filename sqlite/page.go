@@ -3,8 +3,6 @@ package sqlite
 import (
 	"context"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/convokit/convo/store"
 )
 
@@ -19,7 +17,7 @@ func trimPage[T any](rows []T, perPage int) ([]T, bool) {
 
 // pageMeta fills in the meta of a page: the seeds' meta, from a count, in
 // page-number paging; only the page size in keyset paging.
-func pageMeta(ctx context.Context, tx *sqlx.Tx, meta *store.PageMeta, p store.Paging, items int, countQuery string, args ...any) error {
+func pageMeta(ctx context.Context, tx *dbtx, meta *store.PageMeta, p store.Paging, items int, countQuery string, args ...any) error {
 	if p.Keyset() {
 		*meta = store.PageMeta{PerPage: p.PerPage()}
 		return nil

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jmoiron/sqlx"
 
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
@@ -95,6 +96,10 @@ func checkPlan(t *testing.T, name string, lines []string, sorted bool) {
 		if fullScan {
 			t.Errorf("%s: full scan: %q\nplan: %q", name, l, lines)
 		}
+		// Messages found by the account alone: a walk of every message of the account.
+		if strings.HasPrefix(l, "SEARCH m ") && strings.HasSuffix(l, "(account_id=?)") {
+			t.Errorf("%s: walks the account's messages: %q\nplan: %q", name, l, lines)
+		}
 		if sorted && strings.Contains(l, "TEMP B-TREE FOR ORDER BY") {
 			t.Errorf("%s: sorts in a temporary B-tree\nplan: %q", name, lines)
 		}
@@ -104,11 +109,12 @@ func checkPlan(t *testing.T, name string, lines []string, sorted bool) {
 func TestQueryPlans(t *testing.T) {
 	s, agents := seedForPlans(t)
 	ctx := context.Background()
-	tx, err := s.r.BeginTxx(ctx, nil)
+	sqltx, err := s.r.BeginTxx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer tx.Rollback()
+	defer sqltx.Rollback()
+	tx := &dbtx{Tx: sqltx, stmts: s.rstmts}
 
 	assignees := []store.AssigneeType{store.AssigneeAll, store.AssigneeMine, store.AssigneeUnassigned, store.AssigneeAssigned}
 	filters := map[string]store.ConversationFilter{
@@ -156,6 +162,15 @@ func TestQueryPlans(t *testing.T) {
 		checkPlan(t, "messages "+order.name, plan(t, s, q, append(w.args, 26, 0)...), true)
 	}
 	checkPlan(t, "newest messages", plan(t, s, newestMessages, 1, 1, 50), true)
+	ids := make([]int64, 25)
+	for i := range ids {
+		ids[i] = int64(i + 1)
+	}
+	q, args, err := sqlx.In(selectMessagesByID, ids, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkPlan(t, "messages by id", plan(t, s, q, args...), false)
 	checkPlan(t, "conversation", plan(t, s, selectConversation, 1, 1), false)
 	checkPlan(t, "unread", plan(t, s, countUnread, 1, agents[0].String()), false)
 	checkPlan(t, "refresh", plan(t, s, refreshConversation, 1, 1, 0), false)

@@ -35,7 +35,7 @@ func (z *snoozes) scheduled(t time.Time) {
 func (z *snoozes) due(now time.Time) bool { return now.UnixMicro() >= z.next.Load() }
 
 // wake reopens the overdue snoozes in tx and learns the next wake time.
-func (z *snoozes) wake(ctx context.Context, tx *sqlx.Tx, now time.Time) error {
+func (z *snoozes) wake(ctx context.Context, tx *dbtx, now time.Time) error {
 	if _, err := tx.ExecContext(ctx, wakeSnoozed, timeValue(now)); err != nil {
 		return err
 	}

@@ -46,6 +46,8 @@ type Options struct {
 type Store struct {
 	w        *sqlx.DB // the one writer connection
 	r        *sqlx.DB // the reader pool
+	wstmts   *stmtCache
+	rstmts   *stmtCache
 	now      func() time.Time
 	readOnly bool
 	snoozes  snoozes
@@ -94,6 +96,7 @@ func Open(path string, opts Options) (*Store, error) {
 	s.r.SetMaxOpenConns(opts.readConns())
 	s.r.SetMaxIdleConns(opts.readConns())
 
+	s.wstmts, s.rstmts = newStmtCache(s.w), newStmtCache(s.r)
 	if err := s.setup(memory); err != nil {
 		s.w.Close()
 		s.r.Close()
@@ -129,6 +132,8 @@ func (s *Store) setup(memory bool) error {
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		s.closed.Store(true)
+		s.wstmts.close()
+		s.rstmts.close()
 		s.closeErr = errors.Join(s.r.Close(), s.w.Close())
 	})
 	return s.closeErr

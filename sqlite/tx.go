@@ -11,21 +11,27 @@ import (
 
 // inTx runs fn in a transaction of db, committing when fn returns nil. The
 // deferred rollback also runs when fn panics, so no transaction is left open.
-func inTx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
-	tx, err := db.BeginTxx(ctx, nil)
+func inTx(ctx context.Context, db *sqlx.DB, stmts *stmtCache, fn func(tx *dbtx) error) error {
+	sqltx, err := db.BeginTxx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	tx := &dbtx{Tx: sqltx, stmts: stmts}
+	defer func() {
+		sqltx.Rollback() //nolint:errcheck // after Commit it is a no-op
+		if len(tx.missed) > 0 {
+			stmts.prepare(context.WithoutCancel(ctx), tx.missed)
+		}
+	}()
 	if err := fn(tx); err != nil {
 		return err
 	}
-	return tx.Commit()
+	return sqltx.Commit()
 }
 
 // write runs fn in one IMMEDIATE transaction on the writer connection: one
 // transaction per public call, one timestamp for every row it writes.
-func (s *Store) write(ctx context.Context, fn func(tx *sqlx.Tx, now time.Time) error) error {
+func (s *Store) write(ctx context.Context, fn func(tx *dbtx, now time.Time) error) error {
 	if s.closed.Load() {
 		return convo.ErrClosed
 	}
@@ -33,7 +39,7 @@ func (s *Store) write(ctx context.Context, fn func(tx *sqlx.Tx, now time.Time) e
 		return convo.ErrReadOnly
 	}
 	now := s.clock()
-	return s.result(ctx, inTx(ctx, s.w, func(tx *sqlx.Tx) error {
+	return s.result(ctx, inTx(ctx, s.w, s.wstmts, func(tx *dbtx) error {
 		if s.snoozes.due(now) {
 			if err := s.snoozes.wake(ctx, tx, now); err != nil {
 				return err
@@ -45,17 +51,17 @@ func (s *Store) write(ctx context.Context, fn func(tx *sqlx.Tx, now time.Time) e
 
 // read runs fn in one read transaction of the reader pool, so that every
 // query of a call sees the same snapshot.
-func (s *Store) read(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+func (s *Store) read(ctx context.Context, fn func(tx *dbtx) error) error {
 	if s.closed.Load() {
 		return convo.ErrClosed
 	}
 	if s.snoozes.due(s.clock()) {
 		// An overdue snooze must read as open: reopen it first.
-		if err := s.write(ctx, func(*sqlx.Tx, time.Time) error { return nil }); err != nil {
+		if err := s.write(ctx, func(*dbtx, time.Time) error { return nil }); err != nil {
 			return err
 		}
 	}
-	return s.result(ctx, inTx(ctx, s.r, fn))
+	return s.result(ctx, inTx(ctx, s.r, s.rstmts, fn))
 }
 
 // result translates err, preferring the context's error when the call was

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jmoiron/sqlx"
 
 	"github.com/convokit/convo"
 )
@@ -42,7 +41,7 @@ WHERE status = 3 AND snoozed_until IS NOT NULL`
 
 // ChangeStatus implements store.Store.
 func (s *Store) ChangeStatus(ctx context.Context, accountID, conversationID int64, ch convo.StatusChange) (convo.Conversation, error) {
-	return s.change(ctx, accountID, conversationID, func(tx *sqlx.Tx, old convo.Conversation, now time.Time) error {
+	return s.change(ctx, accountID, conversationID, func(tx *dbtx, old convo.Conversation, now time.Time) error {
 		if err := ch.Validate(now); err != nil {
 			return err
 		}
@@ -66,7 +65,7 @@ func (s *Store) ChangeStatus(ctx context.Context, accountID, conversationID int6
 
 // Assign implements store.Store.
 func (s *Store) Assign(ctx context.Context, accountID, conversationID int64, a convo.Assignment) (convo.Conversation, error) {
-	return s.change(ctx, accountID, conversationID, func(tx *sqlx.Tx, old convo.Conversation, now time.Time) error {
+	return s.change(ctx, accountID, conversationID, func(tx *dbtx, old convo.Conversation, now time.Time) error {
 		if old.AssigneeID == a.AssigneeID {
 			return nil
 		}
@@ -85,7 +84,7 @@ func (s *Store) ChangeLabels(ctx context.Context, accountID, conversationID int6
 	if err := ch.Validate(); err != nil {
 		return convo.Conversation{}, err
 	}
-	return s.change(ctx, accountID, conversationID, func(tx *sqlx.Tx, old convo.Conversation, now time.Time) error {
+	return s.change(ctx, accountID, conversationID, func(tx *dbtx, old convo.Conversation, now time.Time) error {
 		next := ch.Apply(old.Labels)
 		added, removed := difference(next, old.Labels), difference(old.Labels, next)
 		if len(added) == 0 && len(removed) == 0 {
@@ -125,7 +124,7 @@ func (s *Store) MarkRead(ctx context.Context, accountID, conversationID int64, a
 	if agentID == uuid.Nil {
 		return convo.Conversation{}, convo.Invalid("agent_id", convo.CodeRequired, "is required")
 	}
-	return s.change(ctx, accountID, conversationID, func(tx *sqlx.Tx, old convo.Conversation, now time.Time) error {
+	return s.change(ctx, accountID, conversationID, func(tx *dbtx, old convo.Conversation, now time.Time) error {
 		_, err := tx.ExecContext(ctx, markRead, timeValue(now), agentID.String(), accountID, conversationID)
 		return err
 	})
@@ -133,7 +132,7 @@ func (s *Store) MarkRead(ctx context.Context, accountID, conversationID int64, a
 
 // MarkUnread implements store.Store.
 func (s *Store) MarkUnread(ctx context.Context, accountID, conversationID int64) (convo.Conversation, error) {
-	return s.change(ctx, accountID, conversationID, func(tx *sqlx.Tx, old convo.Conversation, now time.Time) error {
+	return s.change(ctx, accountID, conversationID, func(tx *dbtx, old convo.Conversation, now time.Time) error {
 		if _, err := tx.ExecContext(ctx, markUnread, accountID, conversationID); err != nil {
 			return err
 		}
@@ -145,9 +144,9 @@ func (s *Store) MarkUnread(ctx context.Context, accountID, conversationID int64)
 // change runs one change of a conversation in a write transaction: it reads
 // the conversation (ErrNotFound when missing), applies fn and returns the
 // conversation as stored.
-func (s *Store) change(ctx context.Context, accountID, conversationID int64, fn func(tx *sqlx.Tx, old convo.Conversation, now time.Time) error) (convo.Conversation, error) {
+func (s *Store) change(ctx context.Context, accountID, conversationID int64, fn func(tx *dbtx, old convo.Conversation, now time.Time) error) (convo.Conversation, error) {
 	var c convo.Conversation
-	err := s.write(ctx, func(tx *sqlx.Tx, now time.Time) error {
+	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
 		old, err := getConversation(ctx, tx, accountID, conversationID, now)
 		if err != nil {
 			return err

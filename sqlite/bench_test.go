@@ -1,0 +1,103 @@
+package sqlite_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/sqlite"
+	"github.com/convokit/convo/store"
+)
+
+// benchStore is a file store with n conversations of 5 messages each.
+func benchStore(b *testing.B, n int) (*sqlite.Store, []int64, uuid.UUID) {
+	b.Helper()
+	s, err := sqlite.Open(b.TempDir()+"/bench.db", sqlite.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	ctx := context.Background()
+	agent := uuid.New()
+	c, err := s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ids []int64
+	var batch []store.MessageTo
+	for i := range n {
+		in := convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: time.Now(), Labels: []string{"a"}}
+		if i%2 == 0 {
+			in.AssigneeID = agent
+		}
+		conv, err := s.CreateConversation(ctx, 1, in)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids = append(ids, conv.ID)
+		for k := range 5 {
+			typ := convo.MessageIncoming
+			if k%2 == 1 {
+				typ = convo.MessageOutgoing
+			}
+			batch = append(batch, store.MessageTo{ConversationID: conv.ID, Message: convo.NewMessage{Type: typ, Content: "some words here"}})
+			if len(batch) == store.MaxBatch {
+				if _, err := s.AddMessages(ctx, 1, batch); err != nil {
+					b.Fatal(err)
+				}
+				batch = batch[:0]
+			}
+		}
+	}
+	if _, err := s.AddMessages(ctx, 1, batch); err != nil {
+		b.Fatal(err)
+	}
+	return s, ids, agent
+}
+
+func BenchmarkGetConversation(b *testing.B) {
+	s, ids, _ := benchStore(b, 2000)
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := s.GetConversation(ctx, 1, ids[i%len(ids)], store.GetConversationOptions{Messages: 50}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkInboxPage1(b *testing.B) {
+	s, _, agent := benchStore(b, 2000)
+	ctx := context.Background()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := s.ListConversations(ctx, 1, store.ConversationFilter{Assignee: store.AssigneeMine, Agent: agent, Page: store.PageNumber(1, 25)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCounts(b *testing.B) {
+	s, _, agent := benchStore(b, 2000)
+	ctx := context.Background()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := s.CountConversations(ctx, 1, store.ConversationFilter{Agent: agent}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkAppend(b *testing.B) {
+	s, ids, _ := benchStore(b, 200)
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := s.AddMessage(ctx, 1, ids[i%len(ids)], convo.NewMessage{Type: convo.MessageIncoming, Content: "more words"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

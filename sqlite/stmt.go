@@ -1,0 +1,134 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Statements are prepared once per pool and reused on every connection:
+// parsing SQL costs more than running most of convo's queries.
+
+// maxCachedStatements bounds the cache; list queries vary with their filter,
+// and a rare shape beyond the bound simply runs unprepared.
+const maxCachedStatements = 512
+
+// stmtCache holds the prepared statements of one pool.
+type stmtCache struct {
+	db    *sqlx.DB
+	mu    sync.Mutex
+	stmts map[string]*sqlx.Stmt
+}
+
+func newStmtCache(db *sqlx.DB) *stmtCache {
+	return &stmtCache{db: db, stmts: map[string]*sqlx.Stmt{}}
+}
+
+// lookup returns the prepared statement of query, if there is one.
+func (c *stmtCache) lookup(query string) *sqlx.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stmts[query]
+}
+
+// prepare prepares queries on the pool. It must not run while the caller
+// holds a connection of the pool: the writer pool has only one, so
+// preparing inside a transaction would wait for itself.
+func (c *stmtCache) prepare(ctx context.Context, queries []string) {
+	for _, q := range queries {
+		c.mu.Lock()
+		_, done := c.stmts[q]
+		full := len(c.stmts) >= maxCachedStatements
+		c.mu.Unlock()
+		if done || full {
+			continue
+		}
+		s, err := c.db.PreparexContext(ctx, q)
+		if err != nil {
+			continue // it keeps running unprepared
+		}
+		c.mu.Lock()
+		if _, dup := c.stmts[q]; dup || c.stmts == nil {
+			s.Close()
+		} else {
+			c.stmts[q] = s
+		}
+		c.mu.Unlock()
+	}
+}
+
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, s := range c.stmts {
+		s.Close()
+	}
+	c.stmts = nil
+}
+
+// dbtx is a transaction of the store whose queries run as cached prepared
+// statements. Its methods have sqlx's names and signatures. A query not yet
+// prepared runs as it is and is noted in missed, to be prepared once the
+// transaction has given its connection back.
+type dbtx struct {
+	*sqlx.Tx
+	stmts  *stmtCache
+	missed []string
+}
+
+// stmt returns the prepared form of query bound to the transaction, or nil.
+func (t *dbtx) stmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
+	s := t.stmts.lookup(query)
+	if s == nil {
+		t.missed = append(t.missed, query)
+		return nil, nil
+	}
+	return t.Tx.StmtxContext(ctx, s), nil
+}
+
+// GetContext scans one row into dest.
+func (t *dbtx) GetContext(ctx context.Context, dest any, query string, args ...any) error {
+	s, err := t.stmt(ctx, query)
+	if err != nil {
+		return err
+	}
+	if s == nil {
+		return t.Tx.GetContext(ctx, dest, query, args...)
+	}
+	return s.GetContext(ctx, dest, args...)
+}
+
+// SelectContext scans every row into dest, a pointer to a slice.
+func (t *dbtx) SelectContext(ctx context.Context, dest any, query string, args ...any) error {
+	s, err := t.stmt(ctx, query)
+	if err != nil {
+		return err
+	}
+	if s == nil {
+		return t.Tx.SelectContext(ctx, dest, query, args...)
+	}
+	return s.SelectContext(ctx, dest, args...)
+}
+
+// ExecContext runs a statement.
+func (t *dbtx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	s, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if s == nil {
+		return t.Tx.ExecContext(ctx, query, args...)
+	}
+	return s.ExecContext(ctx, args...)
+}
+
+// NamedExecContext runs a statement with :name parameters taken from arg.
+func (t *dbtx) NamedExecContext(ctx context.Context, query string, arg any) (sql.Result, error) {
+	q, args, err := sqlx.Named(query, arg)
+	if err != nil {
+		return nil, err
+	}
+	return t.ExecContext(ctx, q, args...)
+}
