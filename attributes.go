@@ -17,10 +17,8 @@ func (a Attributes) check() error {
 	if len(a) == 0 {
 		return nil
 	}
-	for k := range a {
-		if !utf8.ValidString(k) {
-			return fmt.Errorf("key %q is not valid UTF-8", k)
-		}
+	if err := validUTF8(map[string]any(a)); err != nil {
+		return err
 	}
 	b, err := json.Marshal(a)
 	if err != nil {
@@ -28,6 +26,41 @@ func (a Attributes) check() error {
 	}
 	if len(b) > MaxAttributesLength {
 		return fmt.Errorf("must be at most %d bytes as JSON", MaxAttributesLength)
+	}
+	return nil
+}
+
+// validUTF8 rejects invalid UTF-8 anywhere in keys and string values, which
+// encoding/json would otherwise silently replace.
+func validUTF8(v any) error {
+	switch v := v.(type) {
+	case string:
+		if !utf8.ValidString(v) {
+			return fmt.Errorf("value %q is not valid UTF-8", v)
+		}
+	case map[string]any:
+		for k, e := range v {
+			if !utf8.ValidString(k) {
+				return fmt.Errorf("key %q is not valid UTF-8", k)
+			}
+			if err := validUTF8(e); err != nil {
+				return err
+			}
+		}
+	case Attributes:
+		return validUTF8(map[string]any(v))
+	case []any:
+		for _, e := range v {
+			if err := validUTF8(e); err != nil {
+				return err
+			}
+		}
+	case []string:
+		for _, e := range v {
+			if err := validUTF8(e); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
