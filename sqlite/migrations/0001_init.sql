@@ -6,7 +6,7 @@
 -- (composite foreign keys), so a row can only point at a row of its own account.
 
 CREATE TABLE contacts (
-    id                    INTEGER PRIMARY KEY,
+    id                    INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused
     account_id            INTEGER NOT NULL,
     first_name            TEXT    NOT NULL DEFAULT '',
     last_name             TEXT    NOT NULL DEFAULT '',
@@ -31,7 +31,7 @@ CREATE UNIQUE INDEX contacts_identifier ON contacts (account_id, identifier) WHE
 CREATE INDEX contacts_name ON contacts (account_id, sort_name);
 
 CREATE TABLE conversations (
-    id                           INTEGER PRIMARY KEY,
+    id                           INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused
     uuid                         TEXT    NOT NULL,
     account_id                   INTEGER NOT NULL,
     contact_id                   INTEGER NOT NULL,
@@ -143,7 +143,7 @@ CREATE TABLE conversation_labels (
 CREATE INDEX conversation_labels_label ON conversation_labels (label, conversation_id);
 
 CREATE TABLE messages (
-    id                    INTEGER PRIMARY KEY,
+    id                    INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused
     account_id            INTEGER NOT NULL,
     conversation_id       INTEGER NOT NULL,
     seq                   INTEGER NOT NULL, -- 1, 2, 3, ... within the conversation

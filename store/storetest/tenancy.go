@@ -1,0 +1,199 @@
+package storetest
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/matryer/is"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+// foreignCall calls one Store method from account 2 with account 1's ids.
+type foreignCall func(s store.Store, ids tenantIDs) error
+
+type tenantIDs struct {
+	contact, conversation, message int64
+}
+
+// foreignCalls has an entry for every Store method that takes an id. A
+// method added to the Store without an entry here fails TestTenancy.
+var foreignCalls = map[string]foreignCall{
+	"GetContact": func(s store.Store, id tenantIDs) error {
+		_, err := s.GetContact(context.Background(), 2, id.contact)
+		return err
+	},
+	"UpdateContact": func(s store.Store, id tenantIDs) error {
+		name := "Mallory"
+		_, err := s.UpdateContact(context.Background(), 2, id.contact, convo.ContactUpdate{FirstName: &name})
+		return err
+	},
+	"DeleteContact": func(s store.Store, id tenantIDs) error {
+		if err := s.DeleteContact(context.Background(), 2, id.contact, store.DeleteContactOptions{}); err == nil {
+			return err
+		}
+		return s.DeleteContact(context.Background(), 2, id.contact, store.DeleteContactOptions{Cascade: true})
+	},
+	"ListConversations": func(s store.Store, id tenantIDs) error {
+		_, err := s.ListConversations(context.Background(), 2, store.ConversationFilter{ContactID: id.contact})
+		return err
+	},
+	"CountConversations": func(s store.Store, id tenantIDs) error {
+		_, err := s.CountConversations(context.Background(), 2, store.ConversationFilter{ContactID: id.contact})
+		return err
+	},
+	"CreateConversation": func(s store.Store, id tenantIDs) error {
+		_, err := s.CreateConversation(context.Background(), 2, convo.NewConversation{ContactID: id.contact, Channel: convo.ChannelSMS, HappenedAt: fixedTime})
+		return err
+	},
+	"GetConversation": func(s store.Store, id tenantIDs) error {
+		_, err := s.GetConversation(context.Background(), 2, id.conversation, store.GetConversationOptions{Messages: store.AllMessages})
+		return err
+	},
+	"UpdateConversation": func(s store.Store, id tenantIDs) error {
+		muted := true
+		_, err := s.UpdateConversation(context.Background(), 2, id.conversation, convo.ConversationUpdate{Muted: &muted})
+		return err
+	},
+	"DeleteConversation": func(s store.Store, id tenantIDs) error {
+		_, err := s.DeleteConversation(context.Background(), 2, id.conversation)
+		return err
+	},
+	"ChangeStatus": func(s store.Store, id tenantIDs) error {
+		_, err := s.ChangeStatus(context.Background(), 2, id.conversation, convo.StatusChange{Status: convo.StatusResolved})
+		return err
+	},
+	"Assign": func(s store.Store, id tenantIDs) error {
+		_, err := s.Assign(context.Background(), 2, id.conversation, convo.Assignment{AssigneeID: uuid.New()})
+		return err
+	},
+	"ChangeLabels": func(s store.Store, id tenantIDs) error {
+		_, err := s.ChangeLabels(context.Background(), 2, id.conversation, convo.LabelChange{Add: []string{"x"}})
+		return err
+	},
+	"MarkRead": func(s store.Store, id tenantIDs) error {
+		_, err := s.MarkRead(context.Background(), 2, id.conversation, uuid.New())
+		return err
+	},
+	"MarkUnread": func(s store.Store, id tenantIDs) error {
+		_, err := s.MarkUnread(context.Background(), 2, id.conversation)
+		return err
+	},
+	"AddMessage": func(s store.Store, id tenantIDs) error {
+		_, err := s.AddMessage(context.Background(), 2, id.conversation, text("intrusion"))
+		return err
+	},
+	"AddMessages": func(s store.Store, id tenantIDs) error {
+		_, err := s.AddMessages(context.Background(), 2, []store.MessageTo{{ConversationID: id.conversation, Message: text("intrusion")}})
+		return err
+	},
+	"GetMessage": func(s store.Store, id tenantIDs) error {
+		_, err := s.GetMessage(context.Background(), 2, id.message)
+		return err
+	},
+	"UpdateMessage": func(s store.Store, id tenantIDs) error {
+		content := "changed"
+		_, err := s.UpdateMessage(context.Background(), 2, id.message, convo.MessageUpdate{Content: &content})
+		return err
+	},
+	"DeleteMessage": func(s store.Store, id tenantIDs) error {
+		_, err := s.DeleteMessage(context.Background(), 2, id.message)
+		return err
+	},
+	"ListMessages": func(s store.Store, id tenantIDs) error {
+		_, err := s.ListMessages(context.Background(), 2, id.conversation, store.MessageFilter{})
+		return err
+	},
+}
+
+// accountWide are the methods that take no id of a record: they are checked
+// by what they list, not by ErrNotFound.
+var accountWide = map[string]bool{"CreateContact": true, "ListContacts": true, "CountUnread": true, "Close": true}
+
+func testTenancy(t *testing.T, newStore NewStore) {
+	ctx := context.Background()
+
+	t.Run("EveryMethodIsCovered", func(t *testing.T) {
+		typ := reflect.TypeOf((*store.Store)(nil)).Elem()
+		for i := range typ.NumMethod() {
+			name := typ.Method(i).Name
+			if _, ok := foreignCalls[name]; !ok && !accountWide[name] {
+				t.Errorf("Store.%s has no tenancy check: add it to foreignCalls", name)
+			}
+		}
+	})
+
+	for name, call := range foreignCalls {
+		t.Run(name+"/OtherAccountIsNotFound", func(t *testing.T) {
+			is := is.New(t)
+			s := newStore(t, fixed)
+			agent := uuid.New()
+			c := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "Alice", Email: "alice@example.com"})
+			conv, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail,
+				HappenedAt: fixedTime, AssigneeID: agent, Labels: []string{"keep"}})
+			is.NoErr(err)
+			m := mustAddMessage(t, s, 1, conv.ID, text("secret"))
+			// Account 2 has records of its own, so a leak would have somewhere to go.
+			c2 := mustCreateContact(t, s, 2, convo.NewContact{FirstName: "Mallory"})
+			mustCreateConversation(t, s, 2, c2.ID)
+
+			before := snapshot(t, s, c.ID, conv.ID, m.ID)
+			err = call(s, tenantIDs{contact: c.ID, conversation: conv.ID, message: m.ID})
+			is.True(isNotFound(err))                              // indistinguishable from a missing record
+			is.Equal(snapshot(t, s, c.ID, conv.ID, m.ID), before) // account 1 is unchanged
+		})
+	}
+
+	t.Run("Lists/NeverShowAnotherAccount", func(t *testing.T) {
+		is := is.New(t)
+		s := newStore(t, fixed)
+		agent := uuid.New()
+		c := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "Alice"})
+		conv, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: fixedTime, AssigneeID: agent})
+		is.NoErr(err)
+		mustAddMessage(t, s, 1, conv.ID, text("unread"))
+		contacts, err := s.ListContacts(ctx, 2, store.ContactFilter{})
+		is.NoErr(err)
+		is.Equal(len(contacts.Items), 0)
+		convs, err := s.ListConversations(ctx, 2, store.ConversationFilter{Statuses: store.AllStatuses})
+		is.NoErr(err)
+		is.Equal(len(convs.Items), 0)
+		counts, err := s.CountConversations(ctx, 2, store.ConversationFilter{Agent: agent})
+		is.NoErr(err)
+		is.Equal(counts, store.Counts{})
+		n, err := s.CountUnread(ctx, 2, agent)
+		is.NoErr(err)
+		is.Equal(n, 0)
+	})
+}
+
+// tenantState is what account 1 holds, as read back.
+type tenantState struct {
+	Contact      convo.Contact
+	Conversation convo.Conversation
+	Message      convo.Message
+}
+
+func snapshot(t *testing.T, s store.Store, contactID, convID, msgID int64) tenantState {
+	t.Helper()
+	ctx := context.Background()
+	c, err := s.GetContact(ctx, 1, contactID)
+	if err != nil {
+		t.Fatalf("snapshot contact: %v", err)
+	}
+	conv, err := s.GetConversation(ctx, 1, convID, store.GetConversationOptions{Messages: store.AllMessages})
+	if err != nil {
+		t.Fatalf("snapshot conversation: %v", err)
+	}
+	m, err := s.GetMessage(ctx, 1, msgID)
+	if err != nil {
+		t.Fatalf("snapshot message: %v", err)
+	}
+	conv.CanReply = false // derived from the clock, not stored
+	_ = time.Now
+	return tenantState{Contact: c, Conversation: conv, Message: m}
+}
