@@ -167,6 +167,26 @@ func testConversations(t *testing.T, newStore NewStore) {
 		is.True(isNotFound(err)) // a missing contact
 	})
 
+	t.Run("CreateConversation/TimesRoundTrip", func(t *testing.T) {
+		is := is.New(t)
+		s := newStore(t, fixed)
+		c := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "T"})
+		for _, when := range []time.Time{
+			time.Date(1, 1, 1, 0, 0, 0, 1000, time.UTC), // the zero time itself means "not set"
+			time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+			time.Date(2026, 3, 29, 2, 30, 0, 123456789, time.FixedZone("CEST", 2*3600)),
+			time.Now(), // carries a monotonic reading
+		} {
+			conv, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelSMS, HappenedAt: when})
+			is.NoErr(err)
+			want := when.UTC().Truncate(time.Microsecond)
+			is.Equal(conv.HappenedAt, want) // exact to the microsecond, in UTC, no monotonic reading
+			got, err := s.GetConversation(ctx, 1, conv.ID, store.GetConversationOptions{})
+			is.NoErr(err)
+			is.Equal(got.HappenedAt, want) // and read back the same
+		}
+	})
+
 	t.Run("Close/Twice", func(t *testing.T) {
 		is := is.New(t)
 		s := newStore(t, fixed)
