@@ -1,0 +1,176 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/convokit/convo"
+)
+
+// The data set of BENCH.md, drawn from one seed.
+const (
+	agents, inboxes, teams, labels = 50, 10, 5, 20
+	vocabularySize                 = 5000
+)
+
+// baseTime ends the year the conversations are spread over.
+var baseTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// accountOf puts 1 % of contacts and conversations in account 2.
+func accountOf(i int) int64 {
+	if i%100 == 0 {
+		return 2
+	}
+	return 1
+}
+
+// textGen writes message content: 8 to 40 words drawn with a Zipf law from a
+// fixed vocabulary of pseudo-words.
+type textGen struct {
+	words []string
+	zipf  *rand.Zipf
+	r     *rand.Rand
+}
+
+func newTextGen(r *rand.Rand) *textGen {
+	syllables := []string{"ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze", "pa", "qui", "dor", "fen", "gal", "hux", "jor"}
+	seen := map[string]bool{}
+	var words []string
+	for len(words) < vocabularySize {
+		var b strings.Builder
+		for range 2 + r.IntN(3) {
+			b.WriteString(syllables[r.IntN(len(syllables))])
+		}
+		if w := b.String(); !seen[w] {
+			seen[w] = true
+			words = append(words, w)
+		}
+	}
+	return &textGen{words: words, zipf: rand.NewZipf(r, 1.07, 1, vocabularySize-1), r: r}
+}
+
+func (g *textGen) message() string {
+	n := 8 + g.r.IntN(33)
+	parts := make([]string, n)
+	for i := range parts {
+		parts[i] = g.words[g.zipf.Uint64()]
+	}
+	return strings.Join(parts, " ")
+}
+
+// plannedMessage is a message of the data set before it is loaded.
+type plannedMessage struct {
+	at  time.Time
+	msg convo.NewMessage
+}
+
+// plannedConversation is a conversation of the data set.
+type plannedConversation struct {
+	id       int64 // once created
+	account  int64
+	contact  int64
+	in       convo.NewConversation
+	status   convo.Status
+	messages []plannedMessage
+	markRead bool
+}
+
+// messageCount draws a lognormal count with the given mean and a heavy tail.
+func messageCount(r *rand.Rand, mean int) int {
+	v := float64(mean) * math.Exp(r.NormFloat64()-0.5)
+	return max(1, min(100*mean, int(math.Round(v))))
+}
+
+func pickStatus(r *rand.Rand) convo.Status {
+	switch x := r.IntN(100); {
+	case x < 50:
+		return convo.StatusOpen
+	case x < 60:
+		return convo.StatusPending
+	case x < 95:
+		return convo.StatusResolved
+	}
+	return convo.StatusSnoozed
+}
+
+// planConversation draws conversation i of n; contacts lists each account's contacts.
+func planConversation(r *rand.Rand, g *textGen, i, n, mean int, contacts map[int64][]int64, agentIDs []uuid.UUID, serial *uint64) plannedConversation {
+	account := accountOf(i)
+	cs := contacts[account]
+	c := plannedConversation{account: account, contact: cs[r.IntN(len(cs))], status: pickStatus(r)}
+	span := 365 * 24 * time.Hour
+	created := baseTime.Add(-span + time.Duration(float64(span)*float64(i-1)/float64(n)))
+	c.in = convo.NewConversation{ContactID: c.contact, Channel: convo.ChannelEmail, HappenedAt: created,
+		InboxID: int64(1 + r.IntN(inboxes))}
+	if r.IntN(100) < 60 {
+		c.in.TeamID = int64(1 + r.IntN(teams))
+	}
+	var assignee uuid.UUID
+	if r.IntN(100) >= 30 {
+		assignee = agentIDs[r.IntN(agents)]
+		c.in.AssigneeID = assignee
+		c.markRead = r.IntN(100) < 60
+	}
+	if r.IntN(100) < 30 {
+		c.in.Priority = convo.PriorityFromRank(1 + r.IntN(4))
+	}
+	for range r.IntN(4) {
+		c.in.Labels = append(c.in.Labels, fmt.Sprintf("label-%d", 1+r.IntN(labels)))
+	}
+	at := created
+	for k := range messageCount(r, mean) {
+		if k > 0 {
+			at = at.Add(time.Duration(r.ExpFloat64()*20*float64(time.Minute)) + time.Second)
+		}
+		m := convo.NewMessage{Content: g.message(), WrittenAt: at}
+		switch x := r.IntN(100); {
+		case k == 0 || x < 50:
+			m.Type = convo.MessageIncoming
+			if r.IntN(100) < 80 {
+				m.SourceID = sourceID(serial)
+			}
+		case x < 90:
+			m.Type = convo.MessageOutgoing
+			m.Private = r.IntN(100) < 10
+			m.AuthorID = assignee
+			if assignee == uuid.Nil {
+				m.AuthorID = agentIDs[r.IntN(agents)]
+			}
+			if !m.Private && r.IntN(100) < 30 {
+				m.SourceID = sourceID(serial)
+			}
+		default:
+			m.Type = convo.MessageActivity
+		}
+		c.messages = append(c.messages, plannedMessage{at: at, msg: m})
+	}
+	return c
+}
+
+// sourceID gives unique, random-looking external ids.
+func sourceID(serial *uint64) string {
+	*serial++
+	x := *serial * 0x9e3779b97f4a7c15
+	x ^= x >> 31
+	return fmt.Sprintf("wamid.%016x", x*0xbf58476d1ce4e5b9)
+}
+
+// agentUUIDs are the 50 agents, the same for a seed.
+func agentUUIDs(r *rand.Rand) []uuid.UUID {
+	ids := make([]uuid.UUID, agents)
+	for i := range ids {
+		var b [16]byte
+		for k := range b {
+			b[k] = byte(r.Uint32())
+		}
+		b[6] = b[6]&0x0f | 0x40
+		b[8] = b[8]&0x3f | 0x80
+		ids[i] = uuid.UUID(b)
+	}
+	return ids
+}

@@ -1,0 +1,163 @@
+// Command convo-bench runs the benchmark workload of BENCH.md against a
+// convo SQLite store and prints one JSON object per op to stdout; progress
+// goes to stderr.
+//
+//	go run ./cmd/convo-bench -conversations 100000
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "convo-bench:", err)
+		os.Exit(1)
+	}
+}
+
+// config holds BENCH.md's flags.
+type config struct {
+	conversations, messagesPerConv, contacts int
+	dir                                      string
+	seed                                     uint64
+	appends, iters                           int
+	mixed                                    time.Duration
+	readers                                  int
+}
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("convo-bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.IntVar(&c.conversations, "conversations", 100000, "conversations in the data set")
+	fs.IntVar(&c.messagesPerConv, "messages-per-conv", 10, "mean messages per conversation (lognormal)")
+	fs.IntVar(&c.contacts, "contacts", 10000, "contacts")
+	fs.StringVar(&c.dir, "dir", "", "where the database file goes (default: a new temporary directory)")
+	fs.Uint64Var(&c.seed, "seed", 42, "RNG seed: the same flags load the same data")
+	fs.IntVar(&c.appends, "appends", 5000, "single-message appends timed")
+	fs.IntVar(&c.iters, "iters", 1000, "iterations per read op")
+	fs.DurationVar(&c.mixed, "mixed", 10*time.Second, "duration of the mixed concurrent phase")
+	fs.IntVar(&c.readers, "readers", 4, "reader goroutines in the mixed phase")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if c.conversations < 100 || c.contacts < 100 || c.messagesPerConv < 1 || c.iters < 1 || c.readers < 1 {
+		return c, fmt.Errorf("need at least 100 conversations and contacts, and positive counts")
+	}
+	return c, nil
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	if cfg.dir == "" {
+		if cfg.dir, err = os.MkdirTemp("", "convo-bench-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(cfg.dir)
+	}
+	path := filepath.Join(cfg.dir, "convo-bench.db")
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(path + suffix)
+	}
+	b, err := newBench(cfg, path, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	steps := []func() error{b.load, b.appendMessages, b.inbox, b.counts, b.getConversation, b.notYet, b.unread, b.mixedPhase}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			b.s.Close()
+			return err
+		}
+	}
+	if err := b.s.Close(); err != nil {
+		return err
+	}
+	var size int64
+	for _, suffix := range []string{"", "-wal"} {
+		if fi, err := os.Stat(path + suffix); err == nil {
+			size += fi.Size()
+		}
+	}
+	b.logf("done in %s", time.Since(start).Round(time.Second))
+	return b.emit(map[string]any{"op": "summary", "conversations": cfg.conversations, "messages": b.messages,
+		"db_bytes": size, "peak_rss_bytes": peakRSS()})
+}
+
+// result is one op's line of output.
+type result struct {
+	Op        string  `json:"op"`
+	N         int     `json:"n"`
+	OpsPerSec float64 `json:"ops_per_sec"`
+	P50       float64 `json:"p50_us"`
+	P99       float64 `json:"p99_us"`
+	Mean      float64 `json:"mean_us"`
+	Max       float64 `json:"max_us"`
+	Note      string  `json:"note,omitempty"`
+}
+
+// summarize turns latencies measured over wall time into a result; n counts
+// the units (messages for bulk_load, calls otherwise).
+func summarize(op string, lat []time.Duration, n int, wall time.Duration) result {
+	r := result{Op: op, N: n}
+	if len(lat) == 0 {
+		return r
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	var sum time.Duration
+	for _, d := range lat {
+		sum += d
+	}
+	us := func(d time.Duration) float64 { return round1(float64(d) / float64(time.Microsecond)) }
+	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
+	r.P50, r.P99, r.Max = us(pct(0.50)), us(pct(0.99)), us(lat[len(lat)-1])
+	r.Mean = us(sum / time.Duration(len(lat)))
+	if wall > 0 {
+		r.OpsPerSec = round1(float64(n) / wall.Seconds())
+	}
+	return r
+}
+
+func round1(x float64) float64 { return float64(int64(x*10+0.5)) / 10 }
+
+// peakRSS is VmHWM from /proc/self/status, in bytes (0 where there is none).
+func peakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+func (b *bench) emit(v any) error {
+	line, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(b.stdout, string(line))
+	return err
+}
+
+func (b *bench) logf(format string, args ...any) {
+	fmt.Fprintf(b.stderr, "convo-bench: "+format+"\n", args...)
+}

@@ -1,0 +1,310 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/sqlite"
+	"github.com/convokit/convo/store"
+)
+
+// bench is one run of the workload.
+type bench struct {
+	cfg            config
+	s              *sqlite.Store
+	ctx            context.Context
+	clock          atomic.Int64 // unix microseconds; 0 means the real time
+	r              *rand.Rand
+	agents         []uuid.UUID
+	convIDs        []int64 // account 1's conversations
+	messages       int
+	stdout, stderr io.Writer
+}
+
+func newBench(cfg config, path string, stdout, stderr io.Writer) (*bench, error) {
+	b := &bench{cfg: cfg, ctx: context.Background(), stdout: stdout, stderr: stderr,
+		r: rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x5eed))}
+	now := func() time.Time {
+		if us := b.clock.Load(); us != 0 {
+			return time.UnixMicro(us)
+		}
+		return time.Now()
+	}
+	s, err := sqlite.Open(path, sqlite.Options{Now: now, ReadConns: cfg.readers})
+	if err != nil {
+		return nil, err
+	}
+	b.s = s
+	b.agents = agentUUIDs(b.r)
+	return b, nil
+}
+
+func (b *bench) setClock(t time.Time) { b.clock.Store(t.UnixMicro()) }
+
+// load creates the data set; bulk_load times the messages, loaded through
+// AddMessages in transactions of 1000.
+func (b *bench) load() error {
+	b.logf("loading %d contacts, %d conversations", b.cfg.contacts, b.cfg.conversations)
+	g := newTextGen(b.r)
+	contacts := map[int64][]int64{}
+	b.setClock(baseTime.Add(-366 * 24 * time.Hour))
+	for i := 1; i <= b.cfg.contacts; i++ {
+		acct := accountOf(i)
+		c, err := b.s.CreateContact(b.ctx, acct, convo.NewContact{FirstName: fmt.Sprintf("Contact %d", i),
+			Email: fmt.Sprintf("contact%d@example.com", i)})
+		if err != nil {
+			return fmt.Errorf("create contact: %w", err)
+		}
+		contacts[acct] = append(contacts[acct], c.ID)
+	}
+	var serial uint64
+	plans := make([]plannedConversation, 0, b.cfg.conversations)
+	for i := 1; i <= b.cfg.conversations; i++ {
+		p := planConversation(b.r, g, i, b.cfg.conversations, b.cfg.messagesPerConv, contacts, b.agents, &serial)
+		b.setClock(p.in.HappenedAt)
+		c, err := b.s.CreateConversation(b.ctx, p.account, p.in)
+		if err != nil {
+			return fmt.Errorf("create conversation: %w", err)
+		}
+		p.id = c.ID
+		if p.account == 1 {
+			b.convIDs = append(b.convIDs, c.ID)
+		}
+		plans = append(plans, p)
+	}
+
+	b.logf("bulk loading messages")
+	var lat []time.Duration
+	batches := map[int64][]store.MessageTo{}
+	var newest time.Time
+	pending := 0
+	flush := func() error {
+		for acct, batch := range batches {
+			if len(batch) == 0 {
+				continue
+			}
+			b.setClock(newest)
+			t0 := time.Now()
+			if _, err := b.s.AddMessages(b.ctx, acct, batch); err != nil {
+				return fmt.Errorf("bulk load: %w", err)
+			}
+			lat = append(lat, time.Since(t0))
+			b.messages += len(batch)
+			batches[acct] = batch[:0]
+		}
+		pending = 0
+		return nil
+	}
+	start := time.Now()
+	for _, p := range plans {
+		for _, m := range p.messages {
+			batches[p.account] = append(batches[p.account], store.MessageTo{ConversationID: p.id, Message: m.msg})
+			newest = m.at
+			if pending++; pending == store.MaxBatch {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	wall := time.Since(start)
+	if err := b.emit(summarize("bulk_load", lat, b.messages, wall)); err != nil {
+		return err
+	}
+
+	b.logf("setting statuses and read marks")
+	b.setClock(baseTime)
+	for _, p := range plans {
+		if p.status != convo.StatusOpen {
+			if _, err := b.s.ChangeStatus(b.ctx, p.account, p.id, convo.StatusChange{Status: p.status, Quiet: true}); err != nil {
+				return fmt.Errorf("status: %w", err)
+			}
+		}
+		if p.markRead {
+			if _, err := b.s.MarkRead(b.ctx, p.account, p.id, p.in.AssigneeID); err != nil {
+				return fmt.Errorf("mark read: %w", err)
+			}
+		}
+	}
+	b.clock.Store(0) // the real time from now on
+	return nil
+}
+
+// timeOp runs fn n times after a short warm-up and emits the result.
+func (b *bench) timeOp(op string, n int, fn func(i int) error) error {
+	for i := range min(n, 20) {
+		if err := fn(i); err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+	}
+	lat := make([]time.Duration, 0, n)
+	start := time.Now()
+	for i := range n {
+		t0 := time.Now()
+		if err := fn(i); err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	return b.emit(summarize(op, lat, n, time.Since(start)))
+}
+
+func (b *bench) randomConversation() int64 { return b.convIDs[b.r.IntN(len(b.convIDs))] }
+
+func (b *bench) appendMessages() error {
+	b.logf("appending %d messages", b.cfg.appends)
+	g := newTextGen(rand.New(rand.NewPCG(b.cfg.seed, 7)))
+	return b.timeOp("append_message", b.cfg.appends, func(i int) error {
+		in := convo.NewMessage{Type: convo.MessageIncoming, Content: g.message()}
+		if i%2 == 1 {
+			in = convo.NewMessage{Type: convo.MessageOutgoing, Content: g.message(), AuthorID: b.agents[i%agents]}
+		}
+		_, err := b.s.AddMessage(b.ctx, 1, b.randomConversation(), in)
+		return err
+	})
+}
+
+// The inbox of agent 7, rotating the mine, unassigned and all tabs.
+var tabs = []store.AssigneeType{store.AssigneeMine, store.AssigneeUnassigned, store.AssigneeAll}
+
+func (b *bench) inboxFilter(i int, page store.Paging) store.ConversationFilter {
+	return store.ConversationFilter{Assignee: tabs[i%len(tabs)], Agent: b.agents[6], Page: page}
+}
+
+func (b *bench) inbox() error {
+	b.logf("inbox pages")
+	if err := b.timeOp("inbox_page1", b.cfg.iters, func(i int) error {
+		_, err := b.s.ListConversations(b.ctx, 1, b.inboxFilter(i, store.PageNumber(1, 25)))
+		return err
+	}); err != nil {
+		return err
+	}
+	if err := b.timeOp("inbox_page40_offset", b.cfg.iters, func(i int) error {
+		_, err := b.s.ListConversations(b.ctx, 1, b.inboxFilter(i, store.PageNumber(40, 25)))
+		return err
+	}); err != nil {
+		return err
+	}
+	// The cursor that starts page 40 of each tab, found untimed.
+	cursors := make([]string, len(tabs))
+	for t := range tabs {
+		for range 39 {
+			page, err := b.s.ListConversations(b.ctx, 1, b.inboxFilter(t, store.After(cursors[t], 25)))
+			if err != nil {
+				return fmt.Errorf("inbox walk: %w", err)
+			}
+			if page.Next == "" {
+				break
+			}
+			cursors[t] = page.Next
+		}
+	}
+	return b.timeOp("inbox_keyset", b.cfg.iters, func(i int) error {
+		_, err := b.s.ListConversations(b.ctx, 1, b.inboxFilter(i, store.After(cursors[i%len(tabs)], 25)))
+		return err
+	})
+}
+
+func (b *bench) counts() error {
+	return b.timeOp("inbox_counts", b.cfg.iters, func(int) error {
+		_, err := b.s.CountConversations(b.ctx, 1, store.ConversationFilter{Agent: b.agents[6]})
+		return err
+	})
+}
+
+func (b *bench) getConversation() error {
+	return b.timeOp("get_conversation", b.cfg.iters, func(int) error {
+		_, err := b.s.GetConversation(b.ctx, 1, b.randomConversation(), store.GetConversationOptions{Messages: 50})
+		return err
+	})
+}
+
+func (b *bench) unread() error {
+	return b.timeOp("unread_count", b.cfg.iters, func(i int) error {
+		_, err := b.s.CountUnread(b.ctx, 1, b.agents[i%agents])
+		return err
+	})
+}
+
+// notYet reports the ops whose features come with later issues.
+func (b *bench) notYet() error {
+	for _, op := range []string{"search", "search_prefix", "unseen_count"} {
+		if err := b.emit(result{Op: op, Note: "not yet"}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mixedPhase runs readers (inbox pages, get conversation) and one writer
+// (appends) together for the configured time.
+func (b *bench) mixedPhase() error {
+	b.logf("mixed phase for %s with %d readers", b.cfg.mixed, b.cfg.readers)
+	deadline := time.Now().Add(b.cfg.mixed)
+	var mu sync.Mutex
+	var reads, writes []time.Duration
+	var firstErr error
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	var wg sync.WaitGroup
+	for w := range b.cfg.readers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(b.cfg.seed, uint64(100+w)))
+			var local []time.Duration
+			for i := 0; time.Now().Before(deadline); i++ {
+				t0 := time.Now()
+				var err error
+				if i%2 == 0 {
+					_, err = b.s.ListConversations(b.ctx, 1, b.inboxFilter(i, store.PageNumber(1, 25)))
+				} else {
+					_, err = b.s.GetConversation(b.ctx, 1, b.convIDs[r.IntN(len(b.convIDs))], store.GetConversationOptions{Messages: 50})
+				}
+				if err != nil {
+					fail(fmt.Errorf("mixed read: %w", err))
+					return
+				}
+				local = append(local, time.Since(t0))
+			}
+			mu.Lock()
+			reads = append(reads, local...)
+			mu.Unlock()
+		}()
+	}
+	start := time.Now()
+	r := rand.New(rand.NewPCG(b.cfg.seed, 99))
+	for time.Now().Before(deadline) {
+		t0 := time.Now()
+		if _, err := b.s.AddMessage(b.ctx, 1, b.convIDs[r.IntN(len(b.convIDs))], convo.NewMessage{Type: convo.MessageIncoming, Content: "mixed"}); err != nil {
+			fail(fmt.Errorf("mixed write: %w", err))
+			break
+		}
+		writes = append(writes, time.Since(t0))
+	}
+	wg.Wait()
+	wall := time.Since(start)
+	if firstErr != nil {
+		return firstErr
+	}
+	if err := b.emit(summarize("mixed_reads", reads, len(reads), wall)); err != nil {
+		return err
+	}
+	return b.emit(summarize("mixed_writes", writes, len(writes), wall))
+}
