@@ -288,5 +288,5 @@ func (s *Store) CountUnread(ctx context.Context, accountID int64, agentID uuid.U
 	return n, err
 }
 
-const countUnread = `SELECT count(*) FROM conversations INDEXED BY conversations_unread
-WHERE account_id = ? AND assignee_id = ? AND unread_count > 0`
+// countUnread reads the count the unread_conversations triggers maintain.
+const countUnread = `SELECT coalesce(sum(n), 0) FROM unread_conversations WHERE account_id = ? AND assignee_id = ?`

@@ -76,8 +76,6 @@ CREATE INDEX conversations_status_assignee_activity ON conversations (account_id
 CREATE INDEX conversations_status_created ON conversations (account_id, status, created_at);
 -- Snoozes that wake by themselves, soonest first.
 CREATE INDEX conversations_snoozed ON conversations (snoozed_until) WHERE status = 3 AND snoozed_until IS NOT NULL;
--- An agent's conversations with unread messages.
-CREATE INDEX conversations_unread ON conversations (account_id, assignee_id) WHERE unread_count > 0;
 
 -- Conversation counts, maintained by the triggers below so that the inbox's
 -- four counts cost the same however many conversations there are.
@@ -131,6 +129,35 @@ WHEN old.status IS NOT new.status OR old.assignee_id IS NOT new.assignee_id
           AND team_id = coalesce(old.team_id, 0) AND assignee_id = coalesce(old.assignee_id, '');
     INSERT INTO conversation_route_counts (account_id, status, inbox_id, team_id, assignee_id, n)
         VALUES (new.account_id, new.status, coalesce(new.inbox_id, 0), coalesce(new.team_id, 0), coalesce(new.assignee_id, ''), 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+
+-- How many conversations of each assignee have unread messages, maintained
+-- by triggers, so an agent's unread count costs the same at any size.
+CREATE TABLE unread_conversations (
+    account_id  INTEGER NOT NULL,
+    assignee_id TEXT    NOT NULL, -- '' when unassigned
+    n           INTEGER NOT NULL,
+    PRIMARY KEY (account_id, assignee_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TRIGGER conversations_unread_insert AFTER INSERT ON conversations WHEN new.unread_count > 0 BEGIN
+    INSERT INTO unread_conversations (account_id, assignee_id, n)
+        VALUES (new.account_id, coalesce(new.assignee_id, ''), 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER conversations_unread_delete AFTER DELETE ON conversations WHEN old.unread_count > 0 BEGIN
+    UPDATE unread_conversations SET n = n - 1
+        WHERE account_id = old.account_id AND assignee_id = coalesce(old.assignee_id, '');
+END;
+
+CREATE TRIGGER conversations_unread_update AFTER UPDATE OF unread_count, assignee_id ON conversations
+WHEN (old.unread_count > 0) != (new.unread_count > 0) OR old.assignee_id IS NOT new.assignee_id BEGIN
+    UPDATE unread_conversations SET n = n - 1
+        WHERE old.unread_count > 0 AND account_id = old.account_id AND assignee_id = coalesce(old.assignee_id, '');
+    INSERT INTO unread_conversations (account_id, assignee_id, n)
+        SELECT new.account_id, coalesce(new.assignee_id, ''), 1 WHERE new.unread_count > 0
         ON CONFLICT DO UPDATE SET n = n + 1;
 END;
 

@@ -368,6 +368,22 @@ func testInbox(t *testing.T, newStore NewStore) {
 		f.clock.Advance(time.Second)
 		f.message(t, c.ID, incoming("one more"))
 		is.Equal(f.get(t, c.ID).UnreadCount, int64(2))
+		n, err = f.s.CountUnread(ctx, 1, f.agent)
+		is.NoErr(err)
+		is.Equal(n, 1) // unread again
+		_, err = f.s.Assign(ctx, 1, c.ID, convo.Assignment{AssigneeID: f.other, Quiet: true})
+		is.NoErr(err)
+		n, err = f.s.CountUnread(ctx, 1, f.agent)
+		is.NoErr(err)
+		is.Equal(n, 0) // the conversation moved to another agent
+		n, err = f.s.CountUnread(ctx, 1, f.other)
+		is.NoErr(err)
+		is.Equal(n, 1) // with its unread messages
+		_, err = f.s.DeleteConversation(ctx, 1, c.ID)
+		is.NoErr(err)
+		n, err = f.s.CountUnread(ctx, 1, f.other)
+		is.NoErr(err)
+		is.Equal(n, 0) // gone with the conversation
 		_, err = f.s.MarkRead(ctx, 1, c.ID, uuid.Nil)
 		wantField(t, err, "agent_id")
 		_, err = f.s.MarkRead(ctx, 2, c.ID, f.agent)
@@ -609,6 +625,18 @@ func testFiltersAgainstScan(t *testing.T, f *inboxFixture) {
 			return c.AssigneeID != uuid.Nil
 		}
 		return true
+	}
+
+	for _, agent := range agents[1:] {
+		want := 0
+		for _, c := range all {
+			if c.AssigneeID == agent && c.UnreadCount > 0 {
+				want++
+			}
+		}
+		n, err := f.s.CountUnread(ctx, 1, agent)
+		is.NoErr(err)
+		is.Equal(n, want) // an agent's unread conversations, as a scan counts them
 	}
 
 	var filters []store.ConversationFilter
