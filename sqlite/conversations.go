@@ -143,6 +143,7 @@ func toConversations(ctx context.Context, tx *dbtx, rows []conversationRow, now 
 	}
 	for i, r := range rows {
 		if m, ok := last[r.LastNonActivityMessageID.Int64]; ok && r.LastNonActivityMessageID.Valid {
+			m.ContactID = r.ContactID
 			list[i].LastNonActivityMessage = &m
 		}
 	}

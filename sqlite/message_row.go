@@ -13,7 +13,10 @@ import (
 
 // messageColumns are read by every query that returns messages; the
 // contact comes from the conversation.
-const messageColumns = `m.id, m.account_id, m.conversation_id, c.contact_id, m.seq, m.content, m.content_type,
+const messageColumns = `c.contact_id, ` + messageOwnColumns
+
+// messageOwnColumns are a message's columns without its contact.
+const messageOwnColumns = `m.id, m.account_id, m.conversation_id, m.seq, m.content, m.content_type,
 	m.content_attributes, m.message_type, m.private, m.status, m.source_id, m.sender_type, m.author_id,
 	m.written_at, m.created_at, m.updated_at, m.attachments, m.external_source_ids, m.additional_attributes`
 
@@ -94,9 +97,12 @@ func selectMessages(ctx context.Context, tx *dbtx, query string, args ...any) ([
 
 // selectMessagesByID finds messages by id; the unary + keeps SQLite from
 // walking the account's messages by the account_id index instead.
-const selectMessagesByID = `SELECT ` + messageColumns + messageFrom + ` WHERE m.id IN (?) AND +m.account_id = ?`
+// The contact comes from the conversation the caller already holds, so
+// there is no join.
+const selectMessagesByID = `SELECT ` + messageOwnColumns + ` FROM messages m WHERE m.id IN (?) AND +m.account_id = ?`
 
-// messagesByID reads the messages with the given ids, by id.
+// messagesByID reads the messages with the given ids, by id, without their
+// ContactID: the caller sets it from the conversation.
 func messagesByID(ctx context.Context, tx *dbtx, accountID int64, ids []int64) (map[int64]convo.Message, error) {
 	query, args, err := sqlx.In(selectMessagesByID, ids, accountID)
 	if err != nil {
