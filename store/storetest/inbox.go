@@ -88,22 +88,6 @@ func (f *inboxFixture) lastMessage(t *testing.T, id int64) convo.Message {
 	return c.Messages[0]
 }
 
-// wantField checks that err is a ValidationError naming field.
-func wantField(t *testing.T, err error, field string) {
-	t.Helper()
-	var ve *convo.ValidationError
-	if !errors.As(err, &ve) || !errors.Is(err, convo.ErrInvalid) {
-		t.Fatalf("want a ValidationError on %s, got %v", field, err)
-	}
-	if _, ok := ve.Field(field); !ok {
-		t.Fatalf("want a ValidationError on %s, got %v", field, err)
-	}
-}
-
-func incoming(text string) convo.NewMessage {
-	return convo.NewMessage{Type: convo.MessageIncoming, Content: text}
-}
-
 func testInbox(t *testing.T, newStore NewStore) {
 	ctx := context.Background()
 
@@ -178,7 +162,7 @@ func testInbox(t *testing.T, newStore NewStore) {
 			{convo.StatusChange{Status: convo.StatusOpen, SnoozedUntil: f.clock.Now().Add(time.Hour)}, "snoozed_until"},
 		} {
 			_, err := f.s.ChangeStatus(ctx, 1, c.ID, tc.ch)
-			wantField(t, err, tc.field)
+			wantInvalid(t, err, tc.field)
 		}
 		got := f.get(t, c.ID)
 		is.Equal(got.Status, convo.StatusOpen) // nothing written
@@ -205,7 +189,7 @@ func testInbox(t *testing.T, newStore NewStore) {
 			is.NoErr(err)
 			f.message(t, c.ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "an agent note"})
 			is.Equal(f.get(t, c.ID).Status, tc.from) // outgoing messages do not reopen
-			f.message(t, c.ID, incoming("I am back"))
+			f.message(t, c.ID, text("I am back"))
 			is.Equal(f.get(t, c.ID).Status, tc.want) // an incoming message reopens resolved and snoozed
 		}
 	})
@@ -272,7 +256,7 @@ func testInbox(t *testing.T, newStore NewStore) {
 		is.Equal(got.MessagesCount, int64(2)) // quiet
 		bad := convo.Priority("critical")
 		_, err = f.s.UpdateConversation(ctx, 1, c.ID, convo.ConversationUpdate{Priority: &bad})
-		wantField(t, err, "priority")
+		wantInvalid(t, err, "priority")
 	})
 
 	t.Run("ChangeLabels/AddRemoveSet", func(t *testing.T) {
@@ -301,7 +285,7 @@ func testInbox(t *testing.T, newStore NewStore) {
 			{convo.LabelChange{Set: &set, Add: []string{"x"}}, "labels"},
 		} {
 			_, err := f.s.ChangeLabels(ctx, 1, c.ID, tc.ch)
-			wantField(t, err, tc.field)
+			wantInvalid(t, err, tc.field)
 		}
 		is.Equal(f.get(t, c.ID).Labels, []string{"new"}) // nothing written
 	})
@@ -313,7 +297,7 @@ func testInbox(t *testing.T, newStore NewStore) {
 		created := c.WaitingSince
 		is.True(created.Equal(c.CreatedAt)) // waiting since creation
 		f.clock.Advance(time.Minute)
-		f.message(t, c.ID, incoming("hello"))
+		f.message(t, c.ID, text("hello"))
 		is.True(f.get(t, c.ID).WaitingSince.Equal(created)) // an incoming message keeps an earlier wait
 		f.clock.Advance(time.Minute)
 		f.message(t, c.ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "note", Private: true, AuthorID: f.agent})
@@ -328,7 +312,7 @@ func testInbox(t *testing.T, newStore NewStore) {
 		is.True(got.FirstReplyCreatedAt.Equal(reply.CreatedAt)) // and is the first reply
 		is.True(got.LastActivityAt.Equal(reply.CreatedAt))      // the newest message is the last activity
 		f.clock.Advance(time.Minute)
-		in := f.message(t, c.ID, incoming("thanks"))
+		in := f.message(t, c.ID, text("thanks"))
 		f.clock.Advance(time.Minute)
 		f.message(t, c.ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "welcome", AuthorID: f.other})
 		got = f.get(t, c.ID)
@@ -343,7 +327,7 @@ func testInbox(t *testing.T, newStore NewStore) {
 		c := f.conversation(t, convo.NewConversation{AssigneeID: f.agent})
 		for i := range 12 {
 			f.clock.Advance(time.Second)
-			f.message(t, c.ID, incoming(fmt.Sprint("message ", i)))
+			f.message(t, c.ID, text(fmt.Sprint("message ", i)))
 		}
 		f.message(t, c.ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "reply", AuthorID: f.agent})
 		is.Equal(f.get(t, c.ID).UnreadCount, int64(12)) // exact, not capped at 10
@@ -366,7 +350,7 @@ func testInbox(t *testing.T, newStore NewStore) {
 		is.NoErr(err)
 		is.Equal(got.UnreadCount, int64(1)) // the last incoming message is unread again
 		f.clock.Advance(time.Second)
-		f.message(t, c.ID, incoming("one more"))
+		f.message(t, c.ID, text("one more"))
 		is.Equal(f.get(t, c.ID).UnreadCount, int64(2))
 		n, err = f.s.CountUnread(ctx, 1, f.agent)
 		is.NoErr(err)
@@ -385,13 +369,13 @@ func testInbox(t *testing.T, newStore NewStore) {
 		is.NoErr(err)
 		is.Equal(n, 0) // gone with the conversation
 		_, err = f.s.MarkRead(ctx, 1, c.ID, uuid.Nil)
-		wantField(t, err, "agent_id")
+		wantInvalid(t, err, "agent_id")
 		_, err = f.s.MarkRead(ctx, 2, c.ID, f.agent)
 		is.True(errors.Is(err, convo.ErrNotFound)) // another account
 		_, err = f.s.MarkUnread(ctx, 2, c.ID)
 		is.True(errors.Is(err, convo.ErrNotFound)) // another account
 		_, err = f.s.CountUnread(ctx, 1, uuid.Nil)
-		wantField(t, err, "agent_id")
+		wantInvalid(t, err, "agent_id")
 	})
 
 	t.Run("ListConversations/FiltersAndCountsMatchAFullScan", func(t *testing.T) {
@@ -438,7 +422,7 @@ func testInbox(t *testing.T, newStore NewStore) {
 		is.Equal(walk(t, f.s, store.ConversationFilter{Sort: store.SortWaitingSinceDesc}, 3), []int64{urgent, none, low, high}) // not waiting last
 		is.Equal(walk(t, f.s, store.ConversationFilter{Sort: store.SortLastActivityDesc}, 3), []int64{high, urgent, none, low}) // the reply moved "high" up
 		_, err := f.s.ListConversations(ctx, 1, store.ConversationFilter{Sort: store.ConversationSort(99)})
-		wantField(t, err, "sort")
+		wantInvalid(t, err, "sort")
 	})
 
 	t.Run("ListConversations/KeysetUnderInserts", func(t *testing.T) {
@@ -483,10 +467,10 @@ func testInbox(t *testing.T, newStore NewStore) {
 			{store.ConversationFilter{Page: store.After("not-a-cursor", 10)}, "cursor"},
 		} {
 			_, err := f.s.ListConversations(ctx, 1, tc.f)
-			wantField(t, err, tc.field)
+			wantInvalid(t, err, tc.field)
 			if tc.field != "cursor" {
 				_, err = f.s.CountConversations(ctx, 1, tc.f)
-				wantField(t, err, tc.field)
+				wantInvalid(t, err, tc.field)
 			}
 		}
 		page, err := f.s.ListConversations(ctx, 1, store.ConversationFilter{Page: store.After("", 1)})
@@ -495,7 +479,7 @@ func testInbox(t *testing.T, newStore NewStore) {
 		}
 		_, err = f.s.ListConversations(ctx, 1, store.ConversationFilter{Sort: store.SortCreatedAsc, Page: store.After(page.Next, 1)})
 		if page.Next != "" {
-			wantField(t, err, "cursor") // a cursor of another sort
+			wantInvalid(t, err, "cursor") // a cursor of another sort
 		}
 	})
 }
@@ -585,7 +569,7 @@ func testFiltersAgainstScan(t *testing.T, f *inboxFixture) {
 			f.message(t, c.ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "reply", AuthorID: f.agent})
 		}
 		if r.IntN(3) == 0 {
-			f.message(t, c.ID, incoming("more"))
+			f.message(t, c.ID, text("more"))
 		}
 		st := convo.Statuses[r.IntN(4)]
 		_, err := f.s.ChangeStatus(ctx, 1, c.ID, convo.StatusChange{Status: st, Quiet: true})
