@@ -162,12 +162,12 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 		}
 		counted := w
 		query, args := conversationPageQuery(w, f, sort, cursor)
-		var rows []conversationRow
-		if err := tx.SelectContext(ctx, &rows, query, args...); err != nil {
+		rows, err := selectConversations(ctx, tx, query, args...)
+		if err != nil {
 			return err
 		}
 		rows, more := trimPage(rows, f.Page.PerPage())
-		if page.Items, err = toConversations(ctx, tx, rows, now); err != nil {
+		if page.Items, err = toConversations(rows, now); err != nil {
 			return err
 		}
 		if more {

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -14,57 +15,103 @@ import (
 )
 
 // conversationColumns are read by every query that returns conversations:
-// the conversation, its labels and its contact (columns "ct.*").
+// the conversation, its labels, its contact (ct) and its last non-activity
+// message (lm), all in one row, so a page is one query. The contact's and
+// the message's account and ids come from the conversation. The order is
+// the order of conversationRow.dest.
 const conversationColumns = `c.id, c.uuid, c.account_id, c.contact_id, c.channel, c.inbox_id, c.team_id,
 	c.assignee_id, c.author_id, c.status, c.snoozed_until, c.priority, c.muted, c.custom_attributes,
 	c.additional_attributes, c.happened_at, c.created_at, c.updated_at, c.last_activity_at,
 	c.first_reply_created_at, c.waiting_since, c.agent_last_seen_at, c.assignee_last_seen_at,
 	c.contact_last_seen_at, c.last_incoming_at, c.messages_count, c.last_seq, c.unread_count,
 	c.last_non_activity_message_id,
-	(SELECT group_concat(l.label, ',') FROM conversation_labels l WHERE l.conversation_id = c.id) AS labels,
-	ct.id AS "ct.id", ct.account_id AS "ct.account_id", ct.first_name AS "ct.first_name",
-	ct.last_name AS "ct.last_name", ct.nickname AS "ct.nickname", ct.sort_name AS "ct.sort_name",
-	ct.email AS "ct.email", ct.phone AS "ct.phone", ct.identifier AS "ct.identifier",
-	ct.avatar_url AS "ct.avatar_url", ct.blocked AS "ct.blocked",
-	ct.custom_attributes AS "ct.custom_attributes", ct.additional_attributes AS "ct.additional_attributes",
-	ct.last_activity_at AS "ct.last_activity_at", ct.created_at AS "ct.created_at", ct.updated_at AS "ct.updated_at"`
+	(SELECT group_concat(l.label, ',') FROM conversation_labels l WHERE l.conversation_id = c.id),
+	ct.first_name, ct.last_name, ct.nickname, ct.email, ct.phone, ct.identifier, ct.avatar_url, ct.blocked,
+	ct.custom_attributes, ct.additional_attributes, ct.last_activity_at, ct.created_at, ct.updated_at,
+	coalesce(lm.seq, 0), coalesce(lm.content, ''), coalesce(lm.content_type, ''),
+	coalesce(lm.content_attributes, ''), coalesce(lm.message_type, 0), coalesce(lm.private, 0),
+	coalesce(lm.status, ''), lm.source_id, coalesce(lm.sender_type, ''), lm.author_id, lm.written_at,
+	lm.created_at, lm.updated_at, coalesce(lm.attachments, ''), coalesce(lm.external_source_ids, ''),
+	coalesce(lm.additional_attributes, '')`
 
-// conversationFrom joins a conversation to its contact.
-const conversationFrom = ` FROM conversations c JOIN contacts ct ON ct.account_id = c.account_id AND ct.id = c.contact_id`
+// conversationFrom joins a conversation to its contact and its last
+// non-activity message (by rowid: the unary + keeps the account's message
+// index out of the join).
+const conversationFrom = ` FROM conversations c
+	JOIN contacts ct ON ct.account_id = c.account_id AND ct.id = c.contact_id
+	LEFT JOIN messages lm ON lm.id = c.last_non_activity_message_id AND +lm.account_id = c.account_id`
 
-// conversationRow is a row of conversations with its labels and contact.
+// conversationRow is a row of conversationColumns.
 type conversationRow struct {
-	ID                       int64          `db:"id"`
-	UUID                     string         `db:"uuid"`
-	AccountID                int64          `db:"account_id"`
-	ContactID                int64          `db:"contact_id"`
-	Channel                  string         `db:"channel"`
-	InboxID                  sql.NullInt64  `db:"inbox_id"`
-	TeamID                   sql.NullInt64  `db:"team_id"`
-	AssigneeID               sql.NullString `db:"assignee_id"`
-	AuthorID                 sql.NullString `db:"author_id"`
-	Status                   int            `db:"status"`
-	SnoozedUntil             dbTime         `db:"snoozed_until"`
-	Priority                 int            `db:"priority"`
-	Muted                    bool           `db:"muted"`
-	CustomAttributes         string         `db:"custom_attributes"`
-	AdditionalAttributes     string         `db:"additional_attributes"`
-	HappenedAt               dbTime         `db:"happened_at"`
-	CreatedAt                dbTime         `db:"created_at"`
-	UpdatedAt                dbTime         `db:"updated_at"`
-	LastActivityAt           dbTime         `db:"last_activity_at"`
-	FirstReplyCreatedAt      dbTime         `db:"first_reply_created_at"`
-	WaitingSince             dbTime         `db:"waiting_since"`
-	AgentLastSeenAt          dbTime         `db:"agent_last_seen_at"`
-	AssigneeLastSeenAt       dbTime         `db:"assignee_last_seen_at"`
-	ContactLastSeenAt        dbTime         `db:"contact_last_seen_at"`
-	LastIncomingAt           dbTime         `db:"last_incoming_at"`
-	MessagesCount            int64          `db:"messages_count"`
-	LastSeq                  int64          `db:"last_seq"`
-	UnreadCount              int64          `db:"unread_count"`
-	LastNonActivityMessageID sql.NullInt64  `db:"last_non_activity_message_id"`
-	Labels                   sql.NullString `db:"labels"`
-	Contact                  contactRow     `db:"ct"`
+	ID                       int64
+	UUID                     string
+	AccountID                int64
+	ContactID                int64
+	Channel                  string
+	InboxID                  sql.NullInt64
+	TeamID                   sql.NullInt64
+	AssigneeID               sql.NullString
+	AuthorID                 sql.NullString
+	Status                   int
+	SnoozedUntil             dbTime
+	Priority                 int
+	Muted                    bool
+	CustomAttributes         string
+	AdditionalAttributes     string
+	HappenedAt               dbTime
+	CreatedAt                dbTime
+	UpdatedAt                dbTime
+	LastActivityAt           dbTime
+	FirstReplyCreatedAt      dbTime
+	WaitingSince             dbTime
+	AgentLastSeenAt          dbTime
+	AssigneeLastSeenAt       dbTime
+	ContactLastSeenAt        dbTime
+	LastIncomingAt           dbTime
+	MessagesCount            int64
+	LastSeq                  int64
+	UnreadCount              int64
+	LastNonActivityMessageID sql.NullInt64
+	Labels                   sql.NullString
+	Contact                  contactRow
+	Last                     messageRow // valid when LastNonActivityMessageID is
+}
+
+// dest lists where each of conversationColumns scans. Pages are scanned by
+// hand, not by reflection: a page is the hottest read of the store.
+func (r *conversationRow) dest() []any {
+	ct, lm := &r.Contact, &r.Last
+	return []any{&r.ID, &r.UUID, &r.AccountID, &r.ContactID, &r.Channel, &r.InboxID, &r.TeamID,
+		&r.AssigneeID, &r.AuthorID, &r.Status, &r.SnoozedUntil, &r.Priority, &r.Muted, &r.CustomAttributes,
+		&r.AdditionalAttributes, &r.HappenedAt, &r.CreatedAt, &r.UpdatedAt, &r.LastActivityAt,
+		&r.FirstReplyCreatedAt, &r.WaitingSince, &r.AgentLastSeenAt, &r.AssigneeLastSeenAt,
+		&r.ContactLastSeenAt, &r.LastIncomingAt, &r.MessagesCount, &r.LastSeq, &r.UnreadCount,
+		&r.LastNonActivityMessageID,
+		&r.Labels,
+		&ct.FirstName, &ct.LastName, &ct.Nickname, &ct.Email, &ct.Phone, &ct.Identifier, &ct.AvatarURL, &ct.Blocked,
+		&ct.CustomAttributes, &ct.AdditionalAttributes, &ct.LastActivityAt, &ct.CreatedAt, &ct.UpdatedAt,
+		&lm.Seq, &lm.Content, &lm.ContentType,
+		&lm.ContentAttributes, &lm.MessageType, &lm.Private,
+		&lm.Status, &lm.SourceID, &lm.SenderType, &lm.AuthorID, &lm.WrittenAt,
+		&lm.CreatedAt, &lm.UpdatedAt, &lm.Attachments, &lm.ExternalSourceIDs,
+		&lm.AdditionalAttributes}
+}
+
+// selectConversations runs a query of conversationColumns.
+func selectConversations(ctx context.Context, tx *dbtx, query string, args ...any) ([]conversationRow, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []conversationRow
+	for rows.Next() {
+		list = append(list, conversationRow{})
+		if err := rows.Scan(list[len(list)-1].dest()...); err != nil {
+			return nil, err
+		}
+	}
+	return list, rows.Err()
 }
 
 // statusCodes store statuses as small integers, in Chatwoot's order.
@@ -83,6 +130,7 @@ func statusFromCode(code int) convo.Status {
 
 // toConversation converts the row; now decides CanReply.
 func (r conversationRow) toConversation(now time.Time) (convo.Conversation, error) {
+	r.Contact.ID, r.Contact.AccountID = r.ContactID, r.AccountID
 	contact, err := r.Contact.toContact()
 	if err != nil {
 		return convo.Conversation{}, err
@@ -112,6 +160,15 @@ func (r conversationRow) toConversation(now time.Time) (convo.Conversation, erro
 		fromJSON(r.CustomAttributes, &c.CustomAttributes), fromJSON(r.AdditionalAttributes, &c.AdditionalAttributes))
 	if err != nil {
 		return convo.Conversation{}, fmt.Errorf("sqlite: conversation %d: %w", r.ID, err)
+	}
+	if r.LastNonActivityMessageID.Valid {
+		lm := r.Last
+		lm.ID, lm.AccountID, lm.ConversationID, lm.ContactID = r.LastNonActivityMessageID.Int64, r.AccountID, r.ID, r.ContactID
+		m, err := lm.toMessage()
+		if err != nil {
+			return convo.Conversation{}, err
+		}
+		c.LastNonActivityMessage = &m
 	}
 	return c, nil
 }

@@ -105,47 +105,25 @@ func (s *Store) GetConversation(ctx context.Context, accountID, conversationID i
 // getConversation reads one conversation with its contact, labels and last
 // non-activity message.
 func getConversation(ctx context.Context, tx *dbtx, accountID, id int64, now time.Time) (convo.Conversation, error) {
-	var rows []conversationRow
-	if err := tx.SelectContext(ctx, &rows, selectConversation, accountID, id); err != nil {
+	rows, err := selectConversations(ctx, tx, selectConversation, accountID, id)
+	if err != nil {
 		return convo.Conversation{}, err
 	}
 	if len(rows) == 0 {
 		return convo.Conversation{}, convo.ErrNotFound
 	}
-	list, err := toConversations(ctx, tx, rows, now)
-	if err != nil {
-		return convo.Conversation{}, err
-	}
-	return list[0], nil
+	return rows[0].toConversation(now)
 }
 
-// toConversations converts rows and attaches their last non-activity
-// messages, read in one query.
-func toConversations(ctx context.Context, tx *dbtx, rows []conversationRow, now time.Time) ([]convo.Conversation, error) {
+// toConversations converts rows.
+func toConversations(rows []conversationRow, now time.Time) ([]convo.Conversation, error) {
 	list := make([]convo.Conversation, 0, len(rows))
-	var lastIDs []int64
 	for _, r := range rows {
 		c, err := r.toConversation(now)
 		if err != nil {
 			return nil, err
 		}
 		list = append(list, c)
-		if r.LastNonActivityMessageID.Valid {
-			lastIDs = append(lastIDs, r.LastNonActivityMessageID.Int64)
-		}
-	}
-	if len(lastIDs) == 0 {
-		return list, nil
-	}
-	last, err := messagesByID(ctx, tx, rows[0].AccountID, lastIDs)
-	if err != nil {
-		return nil, err
-	}
-	for i, r := range rows {
-		if m, ok := last[r.LastNonActivityMessageID.Int64]; ok && r.LastNonActivityMessageID.Valid {
-			m.ContactID = r.ContactID
-			list[i].LastNonActivityMessage = &m
-		}
 	}
 	return list, nil
 }

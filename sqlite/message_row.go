@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/convokit/convo"
 )
 
@@ -24,26 +22,33 @@ const messageFrom = ` FROM messages m JOIN conversations c ON c.account_id = m.a
 
 // messageRow is a row of messages with its conversation's contact.
 type messageRow struct {
-	ID                   int64          `db:"id"`
-	AccountID            int64          `db:"account_id"`
-	ConversationID       int64          `db:"conversation_id"`
-	ContactID            int64          `db:"contact_id"`
-	Seq                  int64          `db:"seq"`
-	Content              string         `db:"content"`
-	ContentType          string         `db:"content_type"`
-	ContentAttributes    string         `db:"content_attributes"`
-	MessageType          int            `db:"message_type"`
-	Private              bool           `db:"private"`
-	Status               string         `db:"status"`
-	SourceID             sql.NullString `db:"source_id"`
-	SenderType           string         `db:"sender_type"`
-	AuthorID             sql.NullString `db:"author_id"`
-	WrittenAt            dbTime         `db:"written_at"`
-	CreatedAt            dbTime         `db:"created_at"`
-	UpdatedAt            dbTime         `db:"updated_at"`
-	Attachments          string         `db:"attachments"`
-	ExternalSourceIDs    string         `db:"external_source_ids"`
-	AdditionalAttributes string         `db:"additional_attributes"`
+	ID                   int64
+	AccountID            int64
+	ConversationID       int64
+	ContactID            int64
+	Seq                  int64
+	Content              string
+	ContentType          string
+	ContentAttributes    string
+	MessageType          int
+	Private              bool
+	Status               string
+	SourceID             sql.NullString
+	SenderType           string
+	AuthorID             sql.NullString
+	WrittenAt            dbTime
+	CreatedAt            dbTime
+	UpdatedAt            dbTime
+	Attachments          string
+	ExternalSourceIDs    string
+	AdditionalAttributes string
+}
+
+// dest lists where each of messageColumns scans, by hand as pages are.
+func (r *messageRow) dest() []any {
+	return []any{&r.ContactID, &r.ID, &r.AccountID, &r.ConversationID, &r.Seq, &r.Content, &r.ContentType,
+		&r.ContentAttributes, &r.MessageType, &r.Private, &r.Status, &r.SourceID, &r.SenderType, &r.AuthorID,
+		&r.WrittenAt, &r.CreatedAt, &r.UpdatedAt, &r.Attachments, &r.ExternalSourceIDs, &r.AdditionalAttributes}
 }
 
 func (r messageRow) toMessage() (convo.Message, error) {
@@ -80,41 +85,22 @@ func encodeMessageJSON(m convo.Message) (messageJSON, error) {
 
 // selectMessages runs a query of messages taking (account, conversation, limit).
 func selectMessages(ctx context.Context, tx *dbtx, query string, args ...any) ([]convo.Message, error) {
-	var rows []messageRow
-	if err := tx.SelectContext(ctx, &rows, query, args...); err != nil {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
 		return nil, err
 	}
-	list := make([]convo.Message, 0, len(rows))
-	for _, r := range rows {
+	defer rows.Close()
+	var list []convo.Message
+	for rows.Next() {
+		var r messageRow
+		if err := rows.Scan(r.dest()...); err != nil {
+			return nil, err
+		}
 		m, err := r.toMessage()
 		if err != nil {
 			return nil, err
 		}
 		list = append(list, m)
 	}
-	return list, nil
-}
-
-// selectMessagesByID finds messages by id; the unary + keeps SQLite from
-// walking the account's messages by the account_id index instead.
-// The contact comes from the conversation the caller already holds, so
-// there is no join.
-const selectMessagesByID = `SELECT ` + messageOwnColumns + ` FROM messages m WHERE m.id IN (?) AND +m.account_id = ?`
-
-// messagesByID reads the messages with the given ids, by id, without their
-// ContactID: the caller sets it from the conversation.
-func messagesByID(ctx context.Context, tx *dbtx, accountID int64, ids []int64) (map[int64]convo.Message, error) {
-	query, args, err := sqlx.In(selectMessagesByID, ids, accountID)
-	if err != nil {
-		return nil, err
-	}
-	list, err := selectMessages(ctx, tx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[int64]convo.Message, len(list))
-	for _, m := range list {
-		byID[m.ID] = m
-	}
-	return byID, nil
+	return list, rows.Err()
 }

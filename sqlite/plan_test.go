@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jmoiron/sqlx"
 
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
@@ -162,15 +161,6 @@ func TestQueryPlans(t *testing.T) {
 		checkPlan(t, "messages "+order.name, plan(t, s, q, append(w.args, 26, 0)...), true)
 	}
 	checkPlan(t, "newest messages", plan(t, s, newestMessages, 1, 1, 50), true)
-	ids := make([]int64, 25)
-	for i := range ids {
-		ids[i] = int64(i + 1)
-	}
-	q, args, err := sqlx.In(selectMessagesByID, ids, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkPlan(t, "messages by id", plan(t, s, q, args...), false)
 	checkPlan(t, "conversation", plan(t, s, selectConversation, 1, 1), false)
 	checkPlan(t, "unread", plan(t, s, countUnread, 1, agents[0].String()), false)
 	checkPlan(t, "refresh", plan(t, s, refreshConversation, 1, 1, 0), false)

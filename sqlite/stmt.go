@@ -112,6 +112,18 @@ func (t *dbtx) SelectContext(ctx context.Context, dest any, query string, args .
 	return s.SelectContext(ctx, dest, args...)
 }
 
+// QueryContext runs a query whose rows the caller scans by hand.
+func (t *dbtx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	s, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if s == nil {
+		return t.Tx.QueryContext(ctx, query, args...)
+	}
+	return s.QueryContext(ctx, args...)
+}
+
 // ExecContext runs a statement.
 func (t *dbtx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	s, err := t.stmt(ctx, query)

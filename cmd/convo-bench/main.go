@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,6 +34,7 @@ type config struct {
 	appends, iters                           int
 	mixed                                    time.Duration
 	readers                                  int
+	cpuProfile                               string
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -48,6 +50,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.iters, "iters", 1000, "iterations per read op")
 	fs.DurationVar(&c.mixed, "mixed", 10*time.Second, "duration of the mixed concurrent phase")
 	fs.IntVar(&c.readers, "readers", 4, "reader goroutines in the mixed phase")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the timed read ops to this file")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -77,7 +80,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	start := time.Now()
-	steps := []func() error{b.load, b.appendMessages, b.inbox, b.counts, b.getConversation, b.notYet, b.unread, b.mixedPhase}
+	profile := &cpuProfile{path: cfg.cpuProfile}
+	steps := []func() error{b.load, b.appendMessages, profile.start,
+		b.inbox, b.counts, b.getConversation, b.notYet, b.unread, profile.stop, b.mixedPhase}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			b.s.Close()
@@ -160,4 +165,30 @@ func (b *bench) emit(v any) error {
 
 func (b *bench) logf(format string, args ...any) {
 	fmt.Fprintf(b.stderr, "convo-bench: "+format+"\n", args...)
+}
+
+// cpuProfile profiles the single-threaded read ops when a path is given.
+type cpuProfile struct {
+	path string
+	f    *os.File
+}
+
+func (p *cpuProfile) start() error {
+	if p.path == "" {
+		return nil
+	}
+	f, err := os.Create(p.path)
+	if err != nil {
+		return err
+	}
+	p.f = f
+	return pprof.StartCPUProfile(f)
+}
+
+func (p *cpuProfile) stop() error {
+	if p.f == nil {
+		return nil
+	}
+	pprof.StopCPUProfile()
+	return p.f.Close()
 }
