@@ -95,7 +95,7 @@ func (s *Store) GetConversation(ctx context.Context, accountID, conversationID i
 		if opts.Messages == 0 {
 			return nil
 		}
-		c.Messages, err = selectMessages(ctx, tx, newestMessages, accountID, conversationID, opts.Messages)
+		c.Messages, err = selectMessages(ctx, tx, newestMessages, c.ContactID, accountID, conversationID, opts.Messages)
 		slices.Reverse(c.Messages)
 		return err
 	})

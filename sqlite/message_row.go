@@ -18,6 +18,11 @@ const messageOwnColumns = `m.id, m.account_id, m.conversation_id, m.seq, m.conte
 	m.content_attributes, m.message_type, m.private, m.status, m.source_id, m.sender_type, m.author_id,
 	m.written_at, m.created_at, m.updated_at, m.attachments, m.external_source_ids, m.additional_attributes`
 
+// ownMessageColumns read one conversation's messages: the caller binds the
+// conversation's contact, already known, as the first argument instead of
+// joining every message to its conversation.
+const ownMessageColumns = `? AS contact_id, ` + messageOwnColumns
+
 const messageFrom = ` FROM messages m JOIN conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id`
 
 // messageRow is a row of messages with its conversation's contact.

@@ -65,11 +65,12 @@ WHERE account_id = ? AND id = ?`
 
 	selectMessage = `SELECT ` + messageColumns + messageFrom + ` WHERE m.account_id = ? AND m.id = ?`
 
-	// newestMessages takes (account, conversation, limit); limit -1 is all.
-	newestMessages = `SELECT ` + messageColumns + messageFrom +
-		` WHERE m.account_id = ? AND m.conversation_id = ? ORDER BY m.seq DESC LIMIT ?`
+	// newestMessages takes (contact, account, conversation, limit); limit
+	// -1 is all.
+	newestMessages = `SELECT ` + ownMessageColumns +
+		` FROM messages m WHERE m.account_id = ? AND m.conversation_id = ? ORDER BY m.seq DESC LIMIT ?`
 
-	selectMessagesCount = `SELECT messages_count FROM conversations WHERE account_id = ? AND id = ?`
+	selectMessagesCount = `SELECT contact_id, messages_count FROM conversations WHERE account_id = ? AND id = ?`
 )
 
 // messageOrder is the SQL of one store.MessageOrder.
@@ -306,11 +307,16 @@ func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int6
 		}
 	}
 	err := s.read(ctx, func(tx *dbtx) error {
-		var total int
-		if err := tx.GetContext(ctx, &total, selectMessagesCount, accountID, conversationID); err != nil {
+		var conv struct {
+			ContactID int64 `db:"contact_id"`
+			Total     int   `db:"messages_count"`
+		}
+		if err := tx.GetContext(ctx, &conv, selectMessagesCount, accountID, conversationID); err != nil {
 			return translate(err)
 		}
+		total := conv.Total
 		var w where
+		w.args = []any{conv.ContactID} // ownMessageColumns
 		w.and("m.account_id = ?", accountID)
 		w.and("m.conversation_id = ?", conversationID)
 		offset := 0
@@ -320,7 +326,7 @@ func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int6
 		case !f.Page.Keyset():
 			offset = f.Page.Offset()
 		}
-		query := `SELECT ` + messageColumns + messageFrom + w.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
+		query := `SELECT ` + ownMessageColumns + ` FROM messages m` + w.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
 		items, err := selectMessages(ctx, tx, query, append(w.args, f.Page.PerPage()+1, offset)...)
 		if err != nil {
 			return err
