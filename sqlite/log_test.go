@@ -22,7 +22,7 @@ func TestLogger(t *testing.T) {
 		is.NoErr(err)
 		defer s.Close()
 		is.True(strings.Contains(buf.String(), `msg="convo: migration applied" version=1 name=0001_init.sql`)) // each migration
-		is.True(strings.Contains(buf.String(), `msg="convo: store open"`))                                    // the open
+		is.True(strings.Contains(buf.String(), `msg="convo: store open"`))                                     // the open
 	})
 
 	t.Run("CallerErrorsAreNotLogged", func(t *testing.T) {
