@@ -28,4 +28,5 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Validation", func(t *testing.T) { testValidation(t, newStore) })
 	t.Run("Inbox", func(t *testing.T) { testInbox(t, newStore) })
 	t.Run("Iterators", func(t *testing.T) { testIterators(t, newStore) })
+	t.Run("Exchange", func(t *testing.T) { testExchange(t, newStore) })
 }
