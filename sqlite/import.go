@@ -47,9 +47,18 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 WHERE account_id = ?1 AND id = ?2`
 )
 
+// importQueries are the statements an import runs once per record.
+var importQueries = []string{selectContact, selectContactClash, selectConversation, contactExists, importConversation,
+	insertLabel, selectAppendTarget, selectMessage, importMessage, recountImported}
+
 // Import implements store.Store.
 func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[store.Record, error]) (store.ImportStats, error) {
 	var stats store.ImportStats
+	if !s.closed.Load() {
+		// Statements cannot be prepared inside the write transaction (it
+		// holds the one writer connection): prepare the import's now.
+		s.wstmts.prepare(ctx, importQueries)
+	}
 	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
 		stats = store.ImportStats{}
 		im := importer{ctx: ctx, tx: tx, s: s, accountID: accountID, now: now, stats: &stats, touched: map[int64]bool{}}
