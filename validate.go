@@ -137,3 +137,16 @@ func ValidateText(field, s string, max int) error {
 	p.text(field, s, max)
 	return p.err()
 }
+
+// ValidateTime checks a time given outside a record's Validate (an
+// imported record's timestamps): required when asked, and within years 1
+// to 9999. It returns nil or a *ValidationError on field.
+func ValidateTime(field string, t time.Time, required bool) error {
+	var p problems
+	if required {
+		p.requiredTime(field, t)
+	} else {
+		p.time(field, t)
+	}
+	return p.err()
+}

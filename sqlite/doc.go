@@ -15,4 +15,8 @@
 // written by a newer version is refused with convo.ErrSchemaTooNew.
 //
 // Times are stored as INTEGER microseconds since the Unix epoch, UTC.
+//
+// Options has a clock, a *slog.Logger (silent unless given), the
+// durability mode and the reader pool size; each field documents what its
+// zero value means.
 package sqlite

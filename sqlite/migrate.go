@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"sort"
 	"strconv"
 	"strings"
@@ -96,7 +97,7 @@ func checkSchema(ctx context.Context, db *sqlx.DB) error {
 
 // migrate applies the migrations the database lacks, each in its own
 // transaction, recording each in schema_migrations and user_version.
-func migrate(ctx context.Context, db *sqlx.DB, now func() time.Time) error {
+func migrate(ctx context.Context, db *sqlx.DB, now func() time.Time, log *slog.Logger) error {
 	if err := checkSchema(ctx, db); err != nil {
 		return err
 	}
@@ -123,6 +124,7 @@ func migrate(ctx context.Context, db *sqlx.DB, now func() time.Time) error {
 		if err != nil {
 			return translate(err)
 		}
+		log.Debug("convo: migration applied", "version", m.version, "name", m.name)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"net/url"
 	"os"
@@ -23,22 +24,31 @@ import (
 
 var _ store.Store = (*Store)(nil)
 
-// Options tune a Store. The zero value is ready to use.
+// Options tune a Store. The zero value is ready to use; each field's
+// comment says what its zero value means.
 type Options struct {
 	// Now is the clock; nil means time.Now. Tests inject a fake one.
 	Now func() time.Time
+	// Logger receives the store's few log records: the open and each
+	// migration applied (Debug), and writes that failed for a reason other
+	// than the caller's input or took longer than a second, waiting for the
+	// writer included (Warn). Nil means silent.
+	Logger *slog.Logger
 	// BusyTimeout is how long a connection waits for a lock held by another
 	// process before failing; zero means 5 seconds.
 	BusyTimeout time.Duration
 	// ReadConns is the size of the reader pool; zero means
-	// max(4, GOMAXPROCS).
+	// max(4, GOMAXPROCS). There is no writer pool to size: SQLite lets one
+	// writer in at a time, so the store writes through one connection and
+	// its writes queue for it, each in one short transaction.
 	ReadConns int
 	// Durable makes every commit wait for the disk (synchronous=FULL), so
 	// acknowledged writes survive power loss too. The default
 	// (synchronous=NORMAL) survives a crash of the process.
 	Durable bool
 	// ReadOnly opens the database for reading only; every write is
-	// convo.ErrReadOnly.
+	// convo.ErrReadOnly. The default opens it for reading and writing,
+	// creating the file when it does not exist.
 	ReadOnly bool
 }
 
@@ -49,6 +59,7 @@ type Store struct {
 	wstmts   *stmtCache
 	rstmts   *stmtCache
 	now      func() time.Time
+	log      *slog.Logger
 	readOnly bool
 	snoozes  snoozes
 
@@ -79,9 +90,12 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 
-	s := &Store{now: opts.Now, readOnly: opts.ReadOnly}
+	s := &Store{now: opts.Now, log: opts.Logger, readOnly: opts.ReadOnly}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
 	}
 	var err error
 	if s.w, err = sqlx.Open("sqlite", opts.dsn(path, memory, true)); err != nil {
@@ -102,6 +116,8 @@ func Open(path string, opts Options) (*Store, error) {
 		s.r.Close()
 		return nil, err
 	}
+	s.log.Debug("convo: store open", "path", path, "memory", memory, "read_only", opts.ReadOnly,
+		"durable", opts.Durable, "read_conns", opts.readConns(), "schema_version", SchemaVersion())
 	return s, nil
 }
 
@@ -122,7 +138,7 @@ func (s *Store) setup(memory bool) error {
 			return translate(err)
 		}
 	}
-	if err := migrate(ctx, s.w, s.now); err != nil {
+	if err := migrate(ctx, s.w, s.now, s.log); err != nil {
 		return err
 	}
 	return translate(s.snoozes.load(ctx, s.w))

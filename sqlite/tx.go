@@ -39,7 +39,8 @@ func (s *Store) write(ctx context.Context, fn func(tx *dbtx, now time.Time) erro
 		return convo.ErrReadOnly
 	}
 	now := s.clock()
-	return s.result(ctx, inTx(ctx, s.w, s.wstmts, func(tx *dbtx) error {
+	start := time.Now()
+	err := s.result(ctx, inTx(ctx, s.w, s.wstmts, func(tx *dbtx) error {
 		if s.snoozes.due(now) {
 			if err := s.snoozes.wake(ctx, tx, now); err != nil {
 				return err
@@ -47,6 +48,8 @@ func (s *Store) write(ctx context.Context, fn func(tx *dbtx, now time.Time) erro
 		}
 		return fn(tx, now)
 	}))
+	s.logWrite(ctx, start, err)
+	return err
 }
 
 // read runs fn in one read transaction of the reader pool, so that every

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"iter"
 
 	"github.com/google/uuid"
 
@@ -120,6 +121,27 @@ type Store interface {
 	// number in the filter's order. ErrNotFound when the conversation is
 	// missing; a cursor from another conversation or order is ErrInvalid.
 	ListMessages(ctx context.Context, accountID, conversationID int64, f MessageFilter) (Page[convo.Message], error)
+
+	// Export calls fn with every record of the account, read from one
+	// consistent snapshot: its contacts, then its conversations, then its
+	// messages, each kind by id. fn runs while the snapshot is held: it
+	// should write the record out, not call the store. An error from fn
+	// stops the export and is returned as it is.
+	Export(ctx context.Context, accountID int64, fn func(Record) error) error
+	// Import writes records (Record.WithDefaults applied) into the account
+	// in one transaction, keeping their ids, UUIDs, sequence numbers and
+	// timestamps, so that an export imported into an empty store reads
+	// back exactly; derived counters are recomputed. A record may refer
+	// only to a record before it or already in the account (a contact
+	// before its conversations, a conversation before its messages); a
+	// reference to another is ErrNotFound. A record stored exactly as given
+	// is left alone, so importing twice changes nothing; an id, UUID,
+	// email, identifier, source id or sequence number already taken by
+	// another record, of any account, is ErrConflict. A bad record is
+	// ErrInvalid naming its line ("line 7: messages.content"). Any error,
+	// one yielded by records included, writes nothing. records is read
+	// inside the write transaction: it must not call the store.
+	Import(ctx context.Context, accountID int64, records iter.Seq2[Record, error]) (ImportStats, error)
 
 	// Close releases the store's resources. It is safe to call more than
 	// once; every other call after Close returns ErrClosed.

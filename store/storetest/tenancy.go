@@ -108,11 +108,21 @@ var foreignCalls = map[string]foreignCall{
 		_, err := s.ListMessages(context.Background(), 2, id.conversation, store.MessageFilter{})
 		return err
 	},
+	"Import": func(s store.Store, id tenantIDs) error {
+		// A message for account 1's conversation, imported into account 2.
+		m := convo.Message{ID: id.message + 1000, ConversationID: id.conversation, Seq: 99,
+			Type: convo.MessageIncoming, Content: "intrusion", CreatedAt: fixedTime}
+		_, err := s.Import(context.Background(), 2, func(yield func(store.Record, error) bool) {
+			yield(store.Record{Message: &m}, nil)
+		})
+		return err
+	},
 }
 
 // accountWide are the methods that take no id of a record: they are checked
 // by what they list, not by ErrNotFound.
-var accountWide = map[string]bool{"CreateContact": true, "ListContacts": true, "CountUnread": true, "Close": true}
+// Export is checked by Exchange/Export/OnlyTheAccount.
+var accountWide = map[string]bool{"CreateContact": true, "ListContacts": true, "CountUnread": true, "Close": true, "Export": true}
 
 func testTenancy(t *testing.T, newStore NewStore) {
 	ctx := context.Background()

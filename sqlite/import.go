@@ -1,0 +1,265 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"reflect"
+	"time"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+const (
+	importContact = `INSERT INTO contacts (id, account_id, first_name, last_name, nickname, sort_name, email, email_key,
+	phone, identifier, avatar_url, blocked, custom_attributes, additional_attributes, last_activity_at, created_at, updated_at)
+VALUES (:id, :account_id, :first_name, :last_name, :nickname, :sort_name, :email, :email_key,
+	:phone, :identifier, :avatar_url, :blocked, :custom_attributes, :additional_attributes, :last_activity_at, :created_at, :updated_at)`
+
+	importConversation = `INSERT INTO conversations (id, uuid, account_id, contact_id, channel, inbox_id, team_id,
+	assignee_id, author_id, status, snoozed_until, priority, muted, custom_attributes, additional_attributes,
+	happened_at, created_at, updated_at, last_activity_at, first_reply_created_at, waiting_since,
+	agent_last_seen_at, assignee_last_seen_at, contact_last_seen_at, last_seq)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+	importMessage = `INSERT INTO messages (id, account_id, conversation_id, seq, content, content_type, content_attributes,
+	message_type, private, status, source_id, sender_type, author_id, written_at, created_at, updated_at,
+	attachments, external_source_ids, additional_attributes)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+	// recountImported derives a conversation's maintained columns from its
+	// messages, as the appends that wrote them would have; last_seq and
+	// last_activity_at only ever move up. updated_at stays as imported.
+	// ?1 account, ?2 conversation.
+	recountImported = `UPDATE conversations SET
+	messages_count = (SELECT count(*) FROM messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2),
+	unread_count = (SELECT count(*) FROM messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2
+		AND m.message_type = 0 AND m.created_at > coalesce(conversations.agent_last_seen_at, -9223372036854775808)),
+	last_incoming_at = (SELECT max(m.created_at) FROM messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2
+		AND m.message_type = 0),
+	last_non_activity_message_id = (SELECT m.id FROM messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2
+		AND m.message_type != 2 ORDER BY m.seq DESC LIMIT 1),
+	last_seq = max(last_seq, coalesce((SELECT max(m.seq) FROM messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2), 0)),
+	last_activity_at = max(last_activity_at, coalesce((SELECT max(m.created_at) FROM messages m
+		WHERE m.account_id = ?1 AND m.conversation_id = ?2), last_activity_at))
+WHERE account_id = ?1 AND id = ?2`
+)
+
+// importQueries are the statements an import runs once per record.
+var importQueries = []string{selectContact, selectContactClash, selectConversation, contactExists, importConversation,
+	insertLabel, selectAppendTarget, selectMessage, importMessage, recountImported}
+
+// Import implements store.Store.
+func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[store.Record, error]) (store.ImportStats, error) {
+	var stats store.ImportStats
+	if !s.closed.Load() {
+		// Statements cannot be prepared inside the write transaction (it
+		// holds the one writer connection): prepare the import's now.
+		s.wstmts.prepare(ctx, importQueries)
+	}
+	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
+		stats = store.ImportStats{}
+		im := importer{ctx: ctx, tx: tx, s: s, accountID: accountID, now: now, stats: &stats, touched: map[int64]bool{}}
+		pos := 0
+		for rec, err := range records {
+			pos++
+			if err != nil {
+				return err
+			}
+			if rec.Line == 0 {
+				rec.Line = pos
+			}
+			if err := im.record(rec); err != nil {
+				return rec.Wrap(translate(err))
+			}
+		}
+		for id := range im.touched {
+			if _, err := tx.ExecContext(ctx, recountImported, accountID, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return store.ImportStats{}, err
+	}
+	return stats, nil
+}
+
+// importer writes the records of one Import.
+type importer struct {
+	ctx       context.Context
+	tx        *dbtx
+	s         *Store
+	accountID int64
+	now       time.Time
+	stats     *store.ImportStats
+	// touched are the conversations whose maintained columns need a recount.
+	touched map[int64]bool
+}
+
+// record validates one record and writes it, unless it is stored as given.
+func (im *importer) record(rec store.Record) error {
+	rec = rec.WithDefaults()
+	if err := rec.Validate(); err != nil {
+		return err
+	}
+	switch rec.Kind() {
+	case store.KindContact:
+		return im.contact(*rec.Contact)
+	case store.KindConversation:
+		return im.conversation(*rec.Conversation)
+	default:
+		return im.message(*rec.Message)
+	}
+}
+
+// unchanged counts a record found stored as given, or reports a clash with
+// the stored record of the same id.
+func (im *importer) unchanged(kind string, id int64, stored, given any) error {
+	if !reflect.DeepEqual(stored, given) {
+		return fmt.Errorf("%w: %s %d is stored with other values", convo.ErrConflict, kind, id)
+	}
+	im.stats.Unchanged++
+	return nil
+}
+
+func (im *importer) contact(c convo.Contact) error {
+	ctx, tx := im.ctx, im.tx
+	c = storedContact(im.accountID, c)
+	row, err := fromContact(c)
+	if err != nil {
+		return err
+	}
+	if c, err = row.toContact(); err != nil { // as it reads back
+		return err
+	}
+	switch stored, err := getContact(ctx, tx, im.accountID, c.ID); {
+	case err == nil:
+		return im.unchanged(store.KindContact, c.ID, stored, c)
+	case !errors.Is(err, convo.ErrNotFound):
+		return err
+	}
+	if err := checkContactClash(ctx, tx, c); err != nil {
+		return err
+	}
+	if _, err := tx.NamedExecContext(ctx, importContact, row); err != nil {
+		return err
+	}
+	im.stats.Contacts++
+	return nil
+}
+
+func storedContact(accountID int64, c convo.Contact) convo.Contact {
+	c.AccountID = accountID
+	c.LastActivityAt, c.CreatedAt, c.UpdatedAt = storedTime(c.LastActivityAt), storedTime(c.CreatedAt), storedTime(c.UpdatedAt)
+	return c
+}
+
+func (im *importer) conversation(c convo.Conversation) error {
+	ctx, tx := im.ctx, im.tx
+	c, custom, additional, err := storedConversation(im.accountID, c)
+	if err != nil {
+		return err
+	}
+	switch stored, err := getConversation(ctx, tx, im.accountID, c.ID, im.now); {
+	case err == nil:
+		return im.unchanged(store.KindConversation, c.ID, comparableConversation(stored), comparableConversation(c))
+	case !errors.Is(err, convo.ErrNotFound):
+		return err
+	}
+	var contactID int64
+	if err := tx.GetContext(ctx, &contactID, contactExists, im.accountID, c.ContactID); err != nil {
+		return fmt.Errorf("contact %d: %w", c.ContactID, translate(err))
+	}
+	if _, err := tx.ExecContext(ctx, importConversation, c.ID, c.UUID.String(), im.accountID, c.ContactID,
+		string(c.Channel), idValue(c.InboxID), idValue(c.TeamID), uuidValue(c.AssigneeID), uuidValue(c.AuthorID),
+		statusCodes[c.Status], timeValue(c.SnoozedUntil), c.Priority.Rank(), c.Muted, custom, additional,
+		timeValue(c.HappenedAt), timeValue(c.CreatedAt), timeValue(c.UpdatedAt), timeValue(c.LastActivityAt),
+		timeValue(c.FirstReplyCreatedAt), timeValue(c.WaitingSince), timeValue(c.AgentLastSeenAt),
+		timeValue(c.AssigneeLastSeenAt), timeValue(c.ContactLastSeenAt), c.LastSeq); err != nil {
+		return err
+	}
+	for _, l := range c.Labels {
+		if _, err := tx.ExecContext(ctx, insertLabel, c.ID, l); err != nil {
+			return err
+		}
+	}
+	if !c.SnoozedUntil.IsZero() {
+		im.s.snoozes.scheduled(c.SnoozedUntil)
+	}
+	im.touched[c.ID] = true
+	im.stats.Conversations++
+	return nil
+}
+
+// storedConversation is c as it reads back, with its attributes as stored.
+func storedConversation(accountID int64, c convo.Conversation) (convo.Conversation, string, string, error) {
+	c.AccountID = accountID
+	for _, t := range []*time.Time{&c.SnoozedUntil, &c.HappenedAt, &c.CreatedAt, &c.UpdatedAt, &c.LastActivityAt,
+		&c.FirstReplyCreatedAt, &c.WaitingSince, &c.AgentLastSeenAt, &c.AssigneeLastSeenAt, &c.ContactLastSeenAt} {
+		*t = storedTime(*t)
+	}
+	custom, err1 := jsonText(c.CustomAttributes)
+	additional, err2 := jsonText(c.AdditionalAttributes)
+	c.CustomAttributes, c.AdditionalAttributes = nil, nil
+	err := errors.Join(err1, err2, fromJSON(custom, &c.CustomAttributes), fromJSON(additional, &c.AdditionalAttributes))
+	return c, custom, additional, err
+}
+
+// comparableConversation keeps the fields an import writes as given; the
+// derived and maintained ones are the store's.
+func comparableConversation(c convo.Conversation) convo.Conversation {
+	c.Contact, c.LastNonActivityMessage, c.CanReply, c.Messages = nil, nil, false, nil
+	c.MessagesCount, c.UnreadCount, c.LastSeq = 0, 0, 0
+	c.LastIncomingAt, c.LastActivityAt = time.Time{}, time.Time{}
+	if len(c.Labels) == 0 {
+		c.Labels = nil
+	}
+	return c
+}
+
+func (im *importer) message(m convo.Message) error {
+	ctx, tx := im.ctx, im.tx
+	var target struct {
+		ContactID int64 `db:"contact_id"`
+		LastSeq   int64 `db:"last_seq"`
+	}
+	if err := tx.GetContext(ctx, &target, selectAppendTarget, im.accountID, m.ConversationID); err != nil {
+		return fmt.Errorf("conversation %d: %w", m.ConversationID, translate(err))
+	}
+	if m.ContactID != 0 && m.ContactID != target.ContactID {
+		return convo.Invalid("contact_id", convo.CodeMismatch, "is not the conversation's contact")
+	}
+	m.AccountID, m.ContactID = im.accountID, target.ContactID
+	m.WrittenAt, m.CreatedAt, m.UpdatedAt = storedTime(m.WrittenAt), storedTime(m.CreatedAt), storedTime(m.UpdatedAt)
+	j, err := encodeMessageJSON(m)
+	if err != nil {
+		return err
+	}
+	switch stored, err := getMessage(ctx, tx, im.accountID, m.ID); {
+	case err == nil:
+		read := messageRow{ContentAttributes: j.contentAttributes, Attachments: j.attachments,
+			ExternalSourceIDs: j.externalIDs, AdditionalAttributes: j.additional}
+		asStored, err := read.toMessage() // the JSON fields as they read back
+		if err != nil {
+			return err
+		}
+		m.ContentAttributes, m.Attachments = asStored.ContentAttributes, asStored.Attachments
+		m.ExternalSourceIDs, m.AdditionalAttributes = asStored.ExternalSourceIDs, asStored.AdditionalAttributes
+		return im.unchanged(store.KindMessage, m.ID, stored, m)
+	case !errors.Is(err, convo.ErrNotFound):
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, importMessage, m.ID, im.accountID, m.ConversationID, m.Seq, m.Content,
+		string(m.ContentType), j.contentAttributes, m.Type.Code(), m.Private, string(m.Status), nullString(m.SourceID),
+		string(m.SenderType), uuidValue(m.AuthorID), timeValue(m.WrittenAt), timeValue(m.CreatedAt),
+		timeValue(m.UpdatedAt), j.attachments, j.externalIDs, j.additional); err != nil {
+		return err
+	}
+	im.touched[m.ConversationID] = true
+	im.stats.Messages++
+	return nil
+}

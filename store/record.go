@@ -1,0 +1,214 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/convokit/convo"
+)
+
+// Record is one record of an account, as Store.Export gives it and
+// Store.Import takes it: exactly one of Contact, Conversation and Message
+// is set. Records keep every stored field, ids and timestamps included.
+//
+// A conversation's MessagesCount, UnreadCount and LastIncomingAt are
+// derived from its messages: Export fills them in, Import recomputes them.
+// Import also moves LastSeq and LastActivityAt up to its newest message
+// when they lag behind. Its Contact, LastNonActivityMessage, CanReply and
+// Messages are not part of a record.
+type Record struct {
+	// Line is where the record comes from, such as its line in a file; the
+	// errors of Import name it ("line 7: messages.content"). Zero means
+	// its position in the sequence, from 1.
+	Line int
+
+	Contact      *convo.Contact
+	Conversation *convo.Conversation
+	Message      *convo.Message
+}
+
+// The kinds of record.
+const (
+	KindContact      = "contact"
+	KindConversation = "conversation"
+	KindMessage      = "message"
+)
+
+// Kind names the record's type: KindContact, KindConversation,
+// KindMessage, or "" when not exactly one of them is set.
+func (r Record) Kind() string {
+	kind, n := "", 0
+	if r.Contact != nil {
+		kind, n = KindContact, n+1
+	}
+	if r.Conversation != nil {
+		kind, n = KindConversation, n+1
+	}
+	if r.Message != nil {
+		kind, n = KindMessage, n+1
+	}
+	if n != 1 {
+		return ""
+	}
+	return kind
+}
+
+// ImportStats count what an Import did.
+type ImportStats struct {
+	// Contacts, Conversations and Messages count the records written.
+	Contacts, Conversations, Messages int
+	// Unchanged counts the records already stored exactly as given.
+	Unchanged int
+}
+
+// WithDefaults returns a copy of r (the record it points to is copied,
+// never changed) with the defaults of omitted fields filled in, so that a
+// hand-written fixture may leave them out:
+//
+//   - a contact's UpdatedAt is its CreatedAt;
+//   - a conversation's status is open and its labels normalised; its
+//     CreatedAt is its HappenedAt, and its UpdatedAt and LastActivityAt are
+//     its CreatedAt;
+//   - a message takes the defaults of convo.NewMessage (text, sent, its
+//     sender type); its CreatedAt and WrittenAt stand for each other, and
+//     its UpdatedAt is its CreatedAt.
+func (r Record) WithDefaults() Record {
+	switch {
+	case r.Contact != nil:
+		c := *r.Contact
+		orTime(&c.UpdatedAt, c.CreatedAt)
+		r.Contact = &c
+	case r.Conversation != nil:
+		c := *r.Conversation
+		in := convo.NewConversation{Status: c.Status, Labels: c.Labels}.WithDefaults()
+		c.Status, c.Labels = in.Status, in.Labels
+		orTime(&c.CreatedAt, c.HappenedAt)
+		orTime(&c.UpdatedAt, c.CreatedAt)
+		orTime(&c.LastActivityAt, c.CreatedAt)
+		r.Conversation = &c
+	case r.Message != nil:
+		m := *r.Message
+		orTime(&m.CreatedAt, m.WrittenAt)
+		in := messageInput(&m).WithDefaults(m.CreatedAt)
+		m.ContentType, m.Status, m.SenderType, m.WrittenAt = in.ContentType, in.Status, in.SenderType, in.WrittenAt
+		orTime(&m.UpdatedAt, m.CreatedAt)
+		r.Message = &m
+	}
+	return r
+}
+
+// Validate reports every problem of the record as a *convo.ValidationError
+// with the fields of its kind ("content", "created_at"). Call it on the
+// result of WithDefaults; name the record with Wrap.
+func (r Record) Validate() error {
+	var errs []error
+	switch r.Kind() {
+	case KindContact:
+		c := r.Contact
+		errs = append(errs, requiredID("id", c.ID), c.AsNew().Validate(),
+			convo.ValidateTime("created_at", c.CreatedAt, true), convo.ValidateTime("updated_at", c.UpdatedAt, true))
+	case KindConversation:
+		c := r.Conversation
+		in := convo.NewConversation{
+			ContactID: c.ContactID, Channel: c.Channel, HappenedAt: c.HappenedAt, UUID: c.UUID,
+			InboxID: c.InboxID, TeamID: c.TeamID, AssigneeID: c.AssigneeID, AuthorID: c.AuthorID,
+			Status: c.Status, SnoozedUntil: c.SnoozedUntil, Priority: c.Priority, Labels: c.Labels, Muted: c.Muted,
+			CustomAttributes: c.CustomAttributes, AdditionalAttributes: c.AdditionalAttributes,
+		}
+		errs = append(errs, requiredID("id", c.ID), in.Validate())
+		if c.UUID == uuid.Nil {
+			errs = append(errs, convo.Invalid("uuid", convo.CodeRequired, "is required"))
+		}
+		if c.LastSeq < 0 {
+			errs = append(errs, convo.Invalid("last_seq", convo.CodeOutOfRange, "must not be negative"))
+		}
+		for _, t := range []struct {
+			field    string
+			t        time.Time
+			required bool
+		}{
+			{"created_at", c.CreatedAt, true}, {"updated_at", c.UpdatedAt, true},
+			{"last_activity_at", c.LastActivityAt, true}, {"first_reply_created_at", c.FirstReplyCreatedAt, false},
+			{"waiting_since", c.WaitingSince, false}, {"agent_last_seen_at", c.AgentLastSeenAt, false},
+			{"assignee_last_seen_at", c.AssigneeLastSeenAt, false}, {"contact_last_seen_at", c.ContactLastSeenAt, false},
+		} {
+			errs = append(errs, convo.ValidateTime(t.field, t.t, t.required))
+		}
+	case KindMessage:
+		m := r.Message
+		errs = append(errs, requiredID("id", m.ID), requiredID("conversation_id", m.ConversationID), messageInput(m).Validate(),
+			convo.ValidateTime("created_at", m.CreatedAt, true), convo.ValidateTime("updated_at", m.UpdatedAt, true))
+		if m.Seq < 1 {
+			errs = append(errs, convo.Invalid("seq", convo.CodeOutOfRange, "must be 1 or more"))
+		}
+		if m.ContactID < 0 {
+			errs = append(errs, convo.Invalid("contact_id", convo.CodeOutOfRange, "must not be negative"))
+		}
+	default:
+		errs = append(errs, convo.Invalid("type", convo.CodeRequired, "a record is exactly one contact, conversation or message"))
+	}
+	return joinInvalid(errs)
+}
+
+// Wrap names the record in err: each field of a *convo.ValidationError
+// becomes "line N: <kind>s.<field>", any other error is prefixed "line N: ".
+func (r Record) Wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	prefix := fmt.Sprintf("line %d: ", r.Line)
+	var ve *convo.ValidationError
+	if !errors.As(err, &ve) {
+		return fmt.Errorf("%s%w", prefix, err)
+	}
+	if kind := r.Kind(); kind != "" {
+		prefix += kind + "s."
+	}
+	named := &convo.ValidationError{Errors: make([]convo.FieldError, len(ve.Errors))}
+	for i, fe := range ve.Errors {
+		fe.Field = prefix + fe.Field
+		named.Errors[i] = fe
+	}
+	return named
+}
+
+// messageInput is a stored message as the input that would add it.
+func messageInput(m *convo.Message) convo.NewMessage {
+	return convo.NewMessage{
+		Content: m.Content, Type: m.Type, ContentType: m.ContentType, ContentAttributes: m.ContentAttributes,
+		Private: m.Private, Status: m.Status, SourceID: m.SourceID, SenderType: m.SenderType, AuthorID: m.AuthorID,
+		WrittenAt: m.WrittenAt, Attachments: m.Attachments, ExternalSourceIDs: m.ExternalSourceIDs,
+		AdditionalAttributes: m.AdditionalAttributes,
+	}
+}
+
+func orTime(t *time.Time, def time.Time) {
+	if t.IsZero() {
+		*t = def
+	}
+}
+
+func requiredID(field string, id int64) error {
+	if id < 1 {
+		return convo.Invalid(field, convo.CodeRequired, "must be 1 or more")
+	}
+	return nil
+}
+
+// joinInvalid merges validation errors into one *convo.ValidationError.
+func joinInvalid(errs []error) error {
+	var all []convo.FieldError
+	for _, err := range errs {
+		var ve *convo.ValidationError
+		if errors.As(err, &ve) {
+			all = append(all, ve.Errors...)
+		}
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	return &convo.ValidationError{Errors: all}
+}

@@ -1,0 +1,369 @@
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/matryer/is"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/jsonl"
+	"github.com/convokit/convo/store"
+)
+
+// exchangeClock is shared by the stores of one exchange test, so that what
+// is derived from the clock (can_reply) reads the same in both.
+type exchangeClock struct{ now time.Time }
+
+func (c *exchangeClock) Now() time.Time { return c.now }
+func (c *exchangeClock) tick()          { c.now = c.now.Add(1234567 * time.Microsecond) }
+
+// richAccount fills account 1 with every kind of field and state, and
+// account 2 with a little of its own; it returns account 1's agent.
+func richAccount(t *testing.T, s store.Store, clock *exchangeClock) uuid.UUID {
+	t.Helper()
+	ctx := context.Background()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	agent, author := uuid.New(), uuid.New()
+	ada := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "Ada", LastName: "Lovelace", Email: "Ada@Example.com",
+		Phone: "+44 20 7946 0000", Identifier: "crm-1", AvatarURL: "https://example.com/ada.png",
+		CustomAttributes: convo.Attributes{"plan": "pro", "seats": 3.0, "tags": []any{"a", "b"}},
+		LastActivityAt:   clock.now.Add(-time.Hour)})
+	clock.tick()
+	gone := mustCreateContact(t, s, 1, convo.NewContact{Nickname: "gone"})
+	must(s.DeleteContact(ctx, 1, gone.ID, store.DeleteContactOptions{})) // a gap in the ids
+	clock.tick()
+	bob := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "Bob", Blocked: true,
+		AdditionalAttributes: convo.Attributes{"source": "import"}})
+	other := mustCreateContact(t, s, 2, convo.NewContact{FirstName: "Mallory"})
+	mustCreateConversation(t, s, 2, other.ID)
+
+	newConv := func(in convo.NewConversation) convo.Conversation {
+		t.Helper()
+		clock.tick()
+		c, err := s.CreateConversation(ctx, 1, in)
+		must(err)
+		return c
+	}
+	add := func(convID int64, in convo.NewMessage) convo.Message {
+		t.Helper()
+		clock.tick()
+		return mustAddMessage(t, s, 1, convID, in)
+	}
+	happened := time.Date(1999, 12, 31, 23, 59, 59, 999999000, time.FixedZone("X", 3600))
+
+	a := newConv(convo.NewConversation{ContactID: ada.ID, Channel: convo.ChannelWhatsApp, HappenedAt: happened,
+		InboxID: 3, TeamID: 4, AssigneeID: agent, AuthorID: author, Priority: convo.PriorityHigh,
+		Labels: []string{"billing", "vip"}, Muted: true, CustomAttributes: convo.Attributes{"order": "A-1"},
+		AdditionalAttributes: convo.Attributes{"browser": "firefox"}})
+	add(a.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "Where is <my> order?", SourceID: "wamid.1",
+		ContentAttributes: convo.Attributes{"in_reply_to": 7.0}, ExternalSourceIDs: map[string]string{"slack": "S1"},
+		Attachments: []convo.Attachment{{FileType: "image", URL: "https://example.com/a.png", FileName: "a.png", Size: 42, MIMEType: "image/png"}}})
+	doomed := add(a.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "deleted later"})
+	add(a.ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "Internal: check stock", Private: true, AuthorID: author})
+	reply := add(a.ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "On its way.", AuthorID: agent,
+		WrittenAt: happened, AdditionalAttributes: convo.Attributes{"campaign": "x"}})
+	clock.tick()
+	_, err := s.DeleteMessage(ctx, 1, doomed.ID) // a gap in the sequence
+	must(err)
+	clock.tick()
+	_, err = s.UpdateMessage(ctx, 1, reply.ID, convo.MessageUpdate{Status: new(convo.StatusDelivered)})
+	must(err)
+	clock.tick()
+	_, err = s.MarkRead(ctx, 1, a.ID, agent)
+	must(err)
+	add(a.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "Thanks!"}) // unread again
+
+	b := newConv(convo.NewConversation{ContactID: ada.ID, Channel: convo.ChannelEmail, HappenedAt: happened})
+	add(b.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "Snooze me"})
+	clock.tick()
+	_, err = s.ChangeStatus(ctx, 1, b.ID, convo.StatusChange{Status: convo.StatusSnoozed, SnoozedUntil: clock.now.Add(24 * time.Hour)})
+	must(err)
+
+	c := newConv(convo.NewConversation{ContactID: bob.ID, Channel: convo.Channel("matrix"), HappenedAt: happened, Status: convo.StatusPending})
+	add(c.ID, convo.NewMessage{Type: convo.MessageTemplate, Content: "Template", ContentType: convo.ContentCards})
+	add(c.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "Hi"})
+	clock.tick()
+	_, err = s.MarkUnread(ctx, 1, c.ID)
+	must(err)
+
+	d := newConv(convo.NewConversation{ContactID: bob.ID, Channel: convo.ChannelSMS, HappenedAt: happened})
+	add(d.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "Solved?"})
+	add(d.ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "Yes.", AuthorID: agent})
+	clock.tick()
+	_, err = s.ChangeStatus(ctx, 1, d.ID, convo.StatusChange{Status: convo.StatusResolved})
+	must(err)
+	clock.tick()
+	_, err = s.ChangeLabels(ctx, 1, d.ID, convo.LabelChange{Add: []string{"done"}})
+	must(err)
+	newConv(convo.NewConversation{ContactID: ada.ID, Channel: convo.ChannelWeb, HappenedAt: happened}) // no messages
+	clock.tick()
+	return agent
+}
+
+// exportBytes is the account's export.
+func exportBytes(t *testing.T, s store.Store, account int64) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := jsonl.Export(context.Background(), &buf, s, account); err != nil {
+		t.Fatalf("export: %v", err)
+	}
+	return buf.Bytes()
+}
+
+// accountView is everything the reading calls return for account 1.
+type accountView struct {
+	Contacts      []convo.Contact
+	Conversations []convo.Conversation
+	Messages      []convo.Message
+	Counts        store.Counts
+	Unread        int
+}
+
+func viewAccount(t *testing.T, s store.Store, agent uuid.UUID) accountView {
+	t.Helper()
+	ctx := context.Background()
+	var v accountView
+	var err error
+	for c, err := range store.Contacts(ctx, s, 1, store.ContactFilter{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		v.Contacts = append(v.Contacts, c)
+	}
+	for c, err := range store.Conversations(ctx, s, 1, store.ConversationFilter{Statuses: store.AllStatuses}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		full, err := s.GetConversation(ctx, 1, c.ID, store.GetConversationOptions{Messages: store.AllMessages})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v.Conversations = append(v.Conversations, c, full)
+		for m, err := range store.Messages(ctx, s, 1, c.ID, store.MessageFilter{Order: store.NewestFirst}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			v.Messages = append(v.Messages, m)
+		}
+	}
+	if v.Counts, err = s.CountConversations(ctx, 1, store.ConversationFilter{Agent: agent}); err != nil {
+		t.Fatal(err)
+	}
+	if v.Unread, err = s.CountUnread(ctx, 1, agent); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// replaceLine returns data with its line n (from 1) replaced.
+func replaceLine(data []byte, n int, line string) []byte {
+	lines := strings.Split(string(data), "\n")
+	lines[n-1] = line
+	return []byte(strings.Join(lines, "\n"))
+}
+
+// lineOf returns the number of the first line containing s.
+func lineOf(t *testing.T, data []byte, s string) int {
+	t.Helper()
+	for i, l := range strings.Split(string(data), "\n") {
+		if strings.Contains(l, s) {
+			return i + 1
+		}
+	}
+	t.Fatalf("no line contains %q", s)
+	return 0
+}
+
+func testExchange(t *testing.T, newStore NewStore) {
+	ctx := context.Background()
+	start := time.Date(2026, 5, 4, 10, 30, 0, 0, time.UTC)
+
+	// source is a rich store and its export.
+	source := func(t *testing.T) (store.Store, *exchangeClock, uuid.UUID, []byte) {
+		t.Helper()
+		clock := &exchangeClock{now: start}
+		s := newStore(t, clock.Now)
+		agent := richAccount(t, s, clock)
+		return s, clock, agent, exportBytes(t, s, 1)
+	}
+
+	t.Run("Export/Import/RoundTripExactly", func(t *testing.T) {
+		is := is.New(t)
+		src, clock, agent, data := source(t)
+		dst := newStore(t, clock.Now)
+		stats, err := jsonl.Import(ctx, bytes.NewReader(data), dst, 1)
+		is.NoErr(err)
+		is.Equal(stats, store.ImportStats{Contacts: 2, Conversations: 5, Messages: 12}) // every record written
+		is.Equal(string(exportBytes(t, dst, 1)), string(data))                          // exports to the same bytes
+		is.Equal(viewAccount(t, dst, agent), viewAccount(t, src, agent))                // reads back the same
+
+		// New records take ids after the imported ones.
+		c := mustCreateContact(t, dst, 1, convo.NewContact{FirstName: "New"})
+		is.True(c.ID > 3) // after the highest imported id
+		conv := mustCreateConversation(t, dst, 1, c.ID)
+		is.True(conv.ID > 5)
+		convs := viewAccount(t, dst, agent).Conversations
+		m := mustAddMessage(t, dst, 1, convs[0].ID, text("next"))
+		is.Equal(m.Seq, convs[0].LastSeq+1) // the sequence goes on
+	})
+
+	t.Run("Export/OnlyTheAccount", func(t *testing.T) {
+		is := is.New(t)
+		src, _, _, data := source(t)
+		is.True(!bytes.Contains(data, []byte("Mallory")))                                            // account 2's contact stays out
+		is.True(bytes.HasPrefix(data, []byte(`{"type":"convo-export","version":1,"account_id":1}`))) // the header first
+		empty := exportBytes(t, src, 3)
+		is.Equal(string(empty), `{"type":"convo-export","version":1,"account_id":3}`+"\n") // an empty account: the header only
+	})
+
+	t.Run("Import/TwiceChangesNothing", func(t *testing.T) {
+		is := is.New(t)
+		_, clock, agent, data := source(t)
+		dst := newStore(t, clock.Now)
+		_, err := jsonl.Import(ctx, bytes.NewReader(data), dst, 1)
+		is.NoErr(err)
+		before := viewAccount(t, dst, agent)
+		clock.tick()
+		stats, err := jsonl.Import(ctx, bytes.NewReader(data), dst, 1)
+		is.NoErr(err)
+		is.Equal(stats, store.ImportStats{Unchanged: 19})      // every record found as it is
+		is.Equal(viewAccount(t, dst, agent), before)           // nothing changed
+		is.Equal(string(exportBytes(t, dst, 1)), string(data)) // not even updated_at
+	})
+
+	t.Run("Import/BadLineIsNamedAndNothingWritten", func(t *testing.T) {
+		_, clock, _, data := source(t)
+		n := lineOf(t, data, `"content":"Yes."`)
+		line := strings.Split(string(data), "\n")[n-1]
+		for name, tc := range map[string]struct {
+			line, field string
+		}{
+			"Content": {strings.Replace(line, `"content":"Yes."`, `"content":""`, 1), fmt.Sprintf("line %d: messages.content", n)},
+			"Enum":    {strings.Replace(line, `"message_type":"outgoing"`, `"message_type":"sideways"`, 1), fmt.Sprintf("line %d: messages.message_type", n)},
+			"JSON":    {line[:len(line)/2], fmt.Sprintf("line %d", n)},
+			"Type":    {`{"type":"reaction","id":1}`, fmt.Sprintf("line %d: type", n)},
+			"Field":   {strings.Replace(line, `{"type":"message",`, `{"type":"message","colour":"red",`, 1), fmt.Sprintf("line %d: messages", n)},
+			"Seq":     {regexp.MustCompile(`"seq":\d+`).ReplaceAllString(line, `"seq":0`), fmt.Sprintf("line %d: messages.seq", n)},
+		} {
+			t.Run(name, func(t *testing.T) {
+				is := is.New(t)
+				dst := newStore(t, clock.Now)
+				_, err := jsonl.Import(ctx, bytes.NewReader(replaceLine(data, n, tc.line)), dst, 1)
+				wantInvalid(t, err, tc.field)
+				is.Equal(string(exportBytes(t, dst, 1)), `{"type":"convo-export","version":1,"account_id":1}`+"\n") // nothing written
+			})
+		}
+	})
+
+	t.Run("Import/BadHeader", func(t *testing.T) {
+		s := newStore(t, fixed)
+		for _, header := range []string{"", `{"type":"contact","id":1}`, `{"type":"convo-export","version":2,"account_id":1}`} {
+			_, err := jsonl.Import(ctx, strings.NewReader(header), s, 1)
+			var ve *convo.ValidationError
+			if !errors.As(err, &ve) || !strings.HasPrefix(ve.Errors[0].Field, "line 1") {
+				t.Fatalf("header %q: want a ValidationError on line 1, got %v", header, err)
+			}
+		}
+	})
+
+	t.Run("Import/ConflictingIDsWriteNothing", func(t *testing.T) {
+		_, clock, agent, data := source(t)
+		for name, account := range map[string]int64{"SameAccount": 1, "OtherAccount": 2} {
+			t.Run(name, func(t *testing.T) {
+				is := is.New(t)
+				dst := newStore(t, clock.Now)
+				// Contact 1 exists, with other values: in the account imported into, or in another.
+				mustCreateContact(t, dst, account, convo.NewContact{FirstName: "Zed"})
+				before := viewAccount(t, dst, agent)
+				_, err := jsonl.Import(ctx, bytes.NewReader(data), dst, 1)
+				is.True(isConflict(err))                         // the id is taken
+				is.True(strings.Contains(err.Error(), "line 2")) // on the contact's line
+				is.Equal(viewAccount(t, dst, agent), before)     // nothing written
+			})
+		}
+	})
+
+	t.Run("Import/MissingReferenceIsNotFound", func(t *testing.T) {
+		is := is.New(t)
+		s := newStore(t, fixed)
+		fixture := `{"type":"convo-export","version":1,"account_id":1}
+{"type":"contact","id":1,"first_name":"Ada","created_at":"2026-01-01T00:00:00Z"}
+{"type":"conversation","id":1,"uuid":"6f1c1b9e-8a4e-4a57-9a43-3f0d6c1c2b11","contact_id":9,"channel":"email","happened_at":"2026-01-01T00:00:00Z"}
+`
+		_, err := jsonl.Import(ctx, strings.NewReader(fixture), s, 1)
+		is.True(isNotFound(err))                         // contact 9 is in neither the file nor the account
+		is.True(strings.Contains(err.Error(), "line 3")) // named by its line
+		_, err = s.GetContact(ctx, 1, 1)
+		is.True(isNotFound(err)) // the contact of line 2 was not written either
+	})
+
+	t.Run("Import/HandWrittenFixture", func(t *testing.T) {
+		is := is.New(t)
+		s := newStore(t, fixed)
+		fixture := `{"type":"convo-export","version":1,"account_id":7}
+
+{"type":"contact","id":10,"first_name":"Ada","created_at":"2026-01-01T09:00:00+01:00"}
+{"type":"conversation","id":20,"uuid":"6f1c1b9e-8a4e-4a57-9a43-3f0d6c1c2b11","contact_id":10,"channel":"email","happened_at":"2026-01-02T00:00:00Z","labels":["VIP"]}
+{"type":"message","id":30,"conversation_id":20,"seq":1,"message_type":"incoming","content":"Hello","created_at":"2026-01-02T10:00:00Z"}
+{"type":"message","id":31,"conversation_id":20,"seq":2,"message_type":"incoming","content":"Anyone?","created_at":"2026-01-02T11:00:00Z"}
+`
+		stats, err := jsonl.Import(ctx, strings.NewReader(fixture), s, 1)
+		is.NoErr(err)
+		is.Equal(stats, store.ImportStats{Contacts: 1, Conversations: 1, Messages: 2})
+		conv, err := s.GetConversation(ctx, 1, 20, store.GetConversationOptions{Messages: store.AllMessages})
+		is.NoErr(err)
+		is.Equal(conv.Status, convo.StatusOpen)                                            // defaults
+		is.Equal(conv.Labels, []string{"vip"})                                             // normalised
+		is.Equal(conv.Contact.CreatedAt, time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC))      // in UTC
+		is.Equal(conv.MessagesCount, int64(2))                                             // derived
+		is.Equal(conv.UnreadCount, int64(2))                                               // derived
+		is.Equal(conv.LastSeq, int64(2))                                                   // from the messages
+		is.Equal(conv.LastActivityAt, time.Date(2026, 1, 2, 11, 0, 0, 0, time.UTC))        // the newest message
+		is.Equal(conv.LastNonActivityMessage.ID, int64(31))                                // derived
+		is.Equal(conv.Messages[0].WrittenAt, conv.Messages[0].CreatedAt)                   // written when created
+		is.Equal(conv.Messages[0].SenderType, convo.SenderContact)                         // incoming: from the contact
+		is.Equal(conv.Messages[1].UpdatedAt, time.Date(2026, 1, 2, 11, 0, 0, 0, time.UTC)) // updated when created
+		_, err = jsonl.Import(ctx, strings.NewReader(fixture), s, 1)
+		is.NoErr(err) // a fixture imports twice too
+	})
+
+	t.Run("Import/IteratorErrorWritesNothing", func(t *testing.T) {
+		is := is.New(t)
+		s := newStore(t, fixed)
+		boom := errors.New("boom")
+		records := iter.Seq2[store.Record, error](func(yield func(store.Record, error) bool) {
+			c := convo.Contact{ID: 1, FirstName: "Ada", CreatedAt: fixedTime}
+			if yield(store.Record{Contact: &c}, nil) {
+				yield(store.Record{}, boom)
+			}
+		})
+		_, err := s.Import(ctx, 1, records)
+		is.True(errors.Is(err, boom)) // the iterator's error
+		_, err = s.GetContact(ctx, 1, 1)
+		is.True(isNotFound(err)) // the record before it was not kept
+	})
+
+	t.Run("Import/RecordsWithoutLinesAreNamedByPosition", func(t *testing.T) {
+		s := newStore(t, fixed)
+		records := func(yield func(store.Record, error) bool) {
+			c := convo.Contact{ID: 1, FirstName: "Ada", CreatedAt: fixedTime}
+			_ = yield(store.Record{Contact: &c}, nil) && yield(store.Record{Contact: &convo.Contact{ID: 2}}, nil)
+		}
+		_, err := s.Import(ctx, 1, records)
+		wantInvalid(t, err, "line 2: contacts.created_at")
+	})
+}
