@@ -70,6 +70,13 @@ type contactRow struct {
 	UpdatedAt            dbTime         `db:"updated_at"`
 }
 
+// dest lists where each of contactColumns scans.
+func (r *contactRow) dest() []any {
+	return []any{&r.ID, &r.AccountID, &r.FirstName, &r.LastName, &r.Nickname, &r.SortName, &r.Email, &r.Phone,
+		&r.Identifier, &r.AvatarURL, &r.Blocked, &r.CustomAttributes, &r.AdditionalAttributes, &r.LastActivityAt,
+		&r.CreatedAt, &r.UpdatedAt}
+}
+
 func fromContact(c convo.Contact) (contactRow, error) {
 	r := contactRow{
 		ID: c.ID, AccountID: c.AccountID, FirstName: c.FirstName, LastName: c.LastName, Nickname: c.Nickname,
