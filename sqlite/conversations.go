@@ -75,6 +75,10 @@ func (s *Store) CreateConversation(ctx context.Context, accountID int64, in conv
 				return err
 			}
 		}
+		if _, err := changeMembers(ctx, tx, accountID, id, insertParticipant, insertAudience,
+			in.Participants(), in.AudienceIDs); err != nil {
+			return err
+		}
 		c, err = getConversation(ctx, tx, accountID, id, now)
 		return err
 	})
@@ -89,15 +93,17 @@ func (s *Store) GetConversation(ctx context.Context, accountID, conversationID i
 	now := s.clock()
 	var c convo.Conversation
 	err := s.read(ctx, func(tx *dbtx) (err error) {
-		if c, err = getConversation(ctx, tx, accountID, conversationID, now); err != nil {
+		if c, err = viewConversation(ctx, tx, accountID, conversationID, opts.Viewer, now); err != nil {
 			return err
 		}
 		if opts.Messages == 0 {
 			return nil
 		}
-		c.Messages, err = selectMessages(ctx, tx, newestMessages, accountID, conversationID, opts.Messages)
+		if c.Messages, err = selectMessages(ctx, tx, newestMessages, accountID, conversationID, opts.Messages); err != nil {
+			return err
+		}
 		slices.Reverse(c.Messages)
-		return err
+		return markSeen(ctx, tx, accountID, conversationID, opts.Viewer, c.Messages)
 	})
 	return c, err
 }
@@ -119,8 +125,8 @@ func getConversation(ctx context.Context, tx *dbtx, accountID, id int64, now tim
 	return list[0], nil
 }
 
-// toConversations converts rows and attaches their last non-activity
-// messages, read in one query.
+// toConversations converts rows and attaches their participants and last
+// non-activity messages, each read in one query.
 func toConversations(ctx context.Context, tx *dbtx, rows []conversationRow, now time.Time) ([]convo.Conversation, error) {
 	list := make([]convo.Conversation, 0, len(rows))
 	var lastIDs []int64
@@ -133,6 +139,9 @@ func toConversations(ctx context.Context, tx *dbtx, rows []conversationRow, now 
 		if r.LastNonActivityMessageID.Valid {
 			lastIDs = append(lastIDs, r.LastNonActivityMessageID.Int64)
 		}
+	}
+	if err := attachMembers(ctx, tx, list); err != nil {
+		return nil, err
 	}
 	if len(lastIDs) == 0 {
 		return list, nil

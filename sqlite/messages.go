@@ -310,6 +310,9 @@ func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int6
 		if err := tx.GetContext(ctx, &total, selectMessagesCount, accountID, conversationID); err != nil {
 			return translate(err)
 		}
+		if err := checkViewer(ctx, tx, accountID, conversationID, f.Viewer); err != nil {
+			return err
+		}
 		var w where
 		w.and("m.account_id = ?", accountID)
 		w.and("m.conversation_id = ?", conversationID)
@@ -326,6 +329,9 @@ func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int6
 			return err
 		}
 		items, more := trimPage(items, f.Page.PerPage())
+		if err := markSeen(ctx, tx, accountID, conversationID, f.Viewer, items); err != nil {
+			return err
+		}
 		page.Items = items
 		if more {
 			page.Next = store.Cursor{List: list, Keys: []int64{items[len(items)-1].Seq}}.Encode()
