@@ -84,7 +84,14 @@ func placeholders(n int) string {
 // of fixed fragments. It checks that a filtering contact exists.
 func conversationWhere(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter) (where, error) {
 	var w where
-	w.and("c.account_id = ?", accountID)
+	if f.Viewer == nil {
+		w.and("c.account_id = ?", accountID)
+	} else {
+		// A viewer's conversations are found by id from the viewer's
+		// indexes (andViewer); the unary + keeps SQLite from walking the
+		// account's conversations by an account index instead.
+		w.and("+c.account_id = ?", accountID)
+	}
 	if statuses := f.StatusSet(); len(statuses) < len(store.AllStatuses) {
 		w.and("c.status IN ("+placeholders(len(statuses))+")", statusArgs(statuses)...)
 	}

@@ -50,15 +50,17 @@ ORDER BY 1, 2, 3`
 	unseenOf = `coalesce((SELECT h.unseen_count FROM read_horizons h
 	WHERE h.account_id = c.account_id AND h.conversation_id = c.id AND h.user_id = ?), c.non_activity_count)`
 
-	// countUnseen sums the unseen counts of a viewer's conversations.
+	// countUnseen sums the unseen counts of a viewer's conversations. As in
+	// every query here that has the ids, the unary + on the account keeps
+	// SQLite on the rowid.
 	countUnseen = `SELECT coalesce(sum(` + unseenOf + `), 0) FROM conversations c
-WHERE c.id IN (` + viewerConversations + `) AND c.account_id = ?`
+WHERE c.id IN (` + viewerConversations + `) AND +c.account_id = ?`
 
 	// selectUnseen gives the unseen counts of conversations for a user.
 	// ?1 user, ?2 account, ?3 a JSON array of conversation ids.
 	selectUnseen = `SELECT c.id, coalesce(h.unseen_count, c.non_activity_count) AS unseen FROM conversations c
 LEFT JOIN read_horizons h ON h.account_id = c.account_id AND h.conversation_id = c.id AND h.user_id = ?1
-WHERE c.account_id = ?2 AND c.id IN (SELECT value FROM json_each(?3))`
+WHERE +c.account_id = ?2 AND c.id IN (SELECT value FROM json_each(?3))`
 
 	// viewerSees tells whether a viewer takes part in a conversation.
 	// ?1 account, ?2 conversation, ?3 user, ?4 JSON array of audience ids.
