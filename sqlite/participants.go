@@ -134,29 +134,27 @@ func changeMembers(ctx context.Context, tx *dbtx, accountID, conversationID int6
 
 // AddParticipants implements store.Store.
 func (s *Store) AddParticipants(ctx context.Context, accountID, conversationID int64, ch convo.ParticipantChange) (convo.Conversation, error) {
-	if err := ch.Validate(); err != nil {
-		return convo.Conversation{}, err
-	}
-	return s.change(ctx, accountID, conversationID, func(tx *dbtx, _ convo.Conversation, now time.Time) error {
-		changed, err := changeMembers(ctx, tx, accountID, conversationID, insertParticipant, insertAudience, ch.UserIDs, ch.AudienceIDs)
-		if err != nil || !changed {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, touchConversation, timeValue(now), accountID, conversationID)
-		return err
-	})
+	return s.changeParticipants(ctx, accountID, conversationID, ch, insertParticipant, insertAudience)
 }
 
 // RemoveParticipants implements store.Store.
 func (s *Store) RemoveParticipants(ctx context.Context, accountID, conversationID int64, ch convo.ParticipantChange) (convo.Conversation, error) {
+	return s.changeParticipants(ctx, accountID, conversationID, ch, deleteParticipant, deleteAudience)
+}
+
+// changeParticipants adds or removes (by the queries given) the change's
+// users and audiences; a change of any touches the conversation. The
+// author is always a participant: removing them is ErrInvalid.
+func (s *Store) changeParticipants(ctx context.Context, accountID, conversationID int64, ch convo.ParticipantChange,
+	userQuery, audienceQuery string) (convo.Conversation, error) {
 	if err := ch.Validate(); err != nil {
 		return convo.Conversation{}, err
 	}
 	return s.change(ctx, accountID, conversationID, func(tx *dbtx, old convo.Conversation, now time.Time) error {
-		if old.AuthorID != uuid.Nil && slices.Contains(ch.UserIDs, old.AuthorID) {
+		if userQuery == deleteParticipant && old.AuthorID != uuid.Nil && slices.Contains(ch.UserIDs, old.AuthorID) {
 			return convo.Invalid("user_ids", convo.CodeMismatch, "the author is always a participant")
 		}
-		changed, err := changeMembers(ctx, tx, accountID, conversationID, deleteParticipant, deleteAudience, ch.UserIDs, ch.AudienceIDs)
+		changed, err := changeMembers(ctx, tx, accountID, conversationID, userQuery, audienceQuery, ch.UserIDs, ch.AudienceIDs)
 		if err != nil || !changed {
 			return err
 		}
