@@ -25,6 +25,12 @@ type Conversation struct {
 	AssigneeID uuid.UUID // uuid.Nil when unassigned
 	AuthorID   uuid.UUID // the user who started it; uuid.Nil when the contact did
 
+	// UserIDs are the participant users, sorted; the author is always one.
+	UserIDs []uuid.UUID
+	// AudienceIDs are the audiences (host-owned groups of users) whose
+	// members take part, sorted.
+	AudienceIDs []int64
+
 	Status       Status
 	SnoozedUntil time.Time // zero unless snoozed until a time
 	Priority     Priority
@@ -58,6 +64,10 @@ type Conversation struct {
 	// CanReply: the contact is not blocked and the channel's reply window
 	// (Channel.ReplyWindow) has not closed since the last incoming message.
 	CanReply bool
+	// UnseenMessagesCount counts, for the Viewer the conversation was read
+	// with, the messages by others (not activity messages) after the
+	// viewer's read horizon. 0 when read without a viewer.
+	UnseenMessagesCount int
 
 	// Messages, oldest first, when the caller asked for them.
 	Messages []Message
@@ -85,6 +95,11 @@ type NewConversation struct {
 	TeamID     int64
 	AssigneeID uuid.UUID
 	AuthorID   uuid.UUID
+	// UserIDs are the participant users; the author is one whether or not
+	// it is listed. AudienceIDs are the participant audiences. A list must
+	// not repeat an id.
+	UserIDs     []uuid.UUID
+	AudienceIDs []int64
 	// Status defaults to open. SnoozedUntil is only allowed with snoozed.
 	Status       Status
 	SnoozedUntil time.Time
@@ -132,6 +147,7 @@ func (c NewConversation) Validate() error {
 	}
 	p.attributes("custom_attributes", c.CustomAttributes)
 	p.attributes("additional_attributes", c.AdditionalAttributes)
+	p.participants(c.UserIDs, c.AudienceIDs)
 	return p.err()
 }
 

@@ -37,6 +37,11 @@ type Message struct {
 	Attachments          []Attachment
 	ExternalSourceIDs    map[string]string // ids in other systems ("slack": "...")
 	AdditionalAttributes Attributes
+
+	// Seen tells, for the Viewer the message was read with, that it does not
+	// count as unseen: the viewer wrote it, it is an activity message, or it
+	// is at or before the viewer's read horizon. False when read without a viewer.
+	Seen bool
 }
 
 // WrittenByMe is Monica's written_by_me: the message came from the host's

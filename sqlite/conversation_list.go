@@ -84,7 +84,14 @@ func placeholders(n int) string {
 // of fixed fragments. It checks that a filtering contact exists.
 func conversationWhere(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter) (where, error) {
 	var w where
-	w.and("c.account_id = ?", accountID)
+	if f.Viewer == nil {
+		w.and("c.account_id = ?", accountID)
+	} else {
+		// A viewer's conversations are found by id from the viewer's
+		// indexes (andViewer); the unary + keeps SQLite from walking the
+		// account's conversations by an account index instead.
+		w.and("+c.account_id = ?", accountID)
+	}
 	if statuses := f.StatusSet(); len(statuses) < len(store.AllStatuses) {
 		w.and("c.status IN ("+placeholders(len(statuses))+")", statusArgs(statuses)...)
 	}
@@ -114,6 +121,7 @@ func conversationWhere(ctx context.Context, tx *dbtx, accountID int64, f store.C
 	if !f.UpdatedSince.IsZero() {
 		w.and("c.updated_at >= ?", timeValue(storedTime(f.UpdatedSince)))
 	}
+	andViewer(&w, accountID, f)
 	return w, nil
 }
 
@@ -167,7 +175,10 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 			return err
 		}
 		rows, more := trimPage(rows, f.Page.PerPage())
-		if page.Items, err = toConversations(rows, now); err != nil {
+		if page.Items, err = toConversations(ctx, tx, rows, now); err != nil {
+			return err
+		}
+		if err := attachUnseen(ctx, tx, accountID, page.Items, f.Viewer); err != nil {
 			return err
 		}
 		if more {
@@ -252,10 +263,10 @@ func countConversations(ctx context.Context, tx *dbtx, accountID int64, f store.
 
 // countsQuery is the SQL of a filter's counts: a sum over the maintained
 // tables when the filter is by status, inbox and team only, else a count of
-// the filter's rows.
+// the filter's rows (a viewer's rows through the viewer's index).
 func countsQuery(accountID int64, f store.ConversationFilter, w where) (string, []any) {
 	agent := uuidValue(f.Agent) // NULL matches nobody
-	if len(f.Labels) > 0 || f.ContactID != 0 || f.Unattended || !f.UpdatedSince.IsZero() {
+	if len(f.Labels) > 0 || f.ContactID != 0 || f.Unattended || !f.UpdatedSince.IsZero() || f.Viewer != nil {
 		return countRows + w.sql(), append([]any{agent}, w.args...)
 	}
 	var m where

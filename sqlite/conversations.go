@@ -75,6 +75,10 @@ func (s *Store) CreateConversation(ctx context.Context, accountID int64, in conv
 				return err
 			}
 		}
+		if _, err := changeMembers(ctx, tx, accountID, id, insertParticipant, insertAudience,
+			in.Participants(), in.AudienceIDs); err != nil {
+			return err
+		}
 		c, err = getConversation(ctx, tx, accountID, id, now)
 		return err
 	})
@@ -89,15 +93,17 @@ func (s *Store) GetConversation(ctx context.Context, accountID, conversationID i
 	now := s.clock()
 	var c convo.Conversation
 	err := s.read(ctx, func(tx *dbtx) (err error) {
-		if c, err = getConversation(ctx, tx, accountID, conversationID, now); err != nil {
+		if c, err = viewConversation(ctx, tx, accountID, conversationID, opts.Viewer, now); err != nil {
 			return err
 		}
 		if opts.Messages == 0 {
 			return nil
 		}
-		c.Messages, err = selectMessages(ctx, tx, newestMessages, c.ContactID, accountID, conversationID, opts.Messages)
+		if c.Messages, err = selectMessages(ctx, tx, newestMessages, c.ContactID, accountID, conversationID, opts.Messages); err != nil {
+			return err
+		}
 		slices.Reverse(c.Messages)
-		return err
+		return markSeen(ctx, tx, accountID, conversationID, opts.Viewer, c.Messages)
 	})
 	return c, err
 }
@@ -112,11 +118,16 @@ func getConversation(ctx context.Context, tx *dbtx, accountID, id int64, now tim
 	if len(rows) == 0 {
 		return convo.Conversation{}, convo.ErrNotFound
 	}
-	return rows[0].toConversation(now)
+	list, err := toConversations(ctx, tx, rows, now)
+	if err != nil {
+		return convo.Conversation{}, err
+	}
+	return list[0], nil
 }
 
-// toConversations converts rows.
-func toConversations(rows []conversationRow, now time.Time) ([]convo.Conversation, error) {
+// toConversations converts rows and attaches their participants, read in
+// one query.
+func toConversations(ctx context.Context, tx *dbtx, rows []conversationRow, now time.Time) ([]convo.Conversation, error) {
 	list := make([]convo.Conversation, 0, len(rows))
 	for _, r := range rows {
 		c, err := r.toConversation(now)
@@ -124,6 +135,9 @@ func toConversations(rows []conversationRow, now time.Time) ([]convo.Conversatio
 			return nil, err
 		}
 		list = append(list, c)
+	}
+	if err := attachMembers(ctx, tx, list); err != nil {
+		return nil, err
 	}
 	return list, nil
 }

@@ -6,7 +6,11 @@ import (
 	"fmt"
 	"iter"
 	"reflect"
+	"slices"
+	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
@@ -187,6 +191,10 @@ func (im *importer) conversation(c convo.Conversation) error {
 			return err
 		}
 	}
+	members := convo.NewConversation{AuthorID: c.AuthorID, UserIDs: c.UserIDs}.Participants()
+	if _, err := changeMembers(ctx, tx, im.accountID, c.ID, insertParticipant, insertAudience, members, c.AudienceIDs); err != nil {
+		return err
+	}
 	if !c.SnoozedUntil.IsZero() {
 		im.s.snoozes.scheduled(c.SnoozedUntil)
 	}
@@ -215,8 +223,18 @@ func comparableConversation(c convo.Conversation) convo.Conversation {
 	c.Contact, c.LastNonActivityMessage, c.CanReply, c.Messages = nil, nil, false, nil
 	c.MessagesCount, c.UnreadCount, c.LastSeq = 0, 0, 0
 	c.LastIncomingAt, c.LastActivityAt = time.Time{}, time.Time{}
+	c.UnseenMessagesCount = 0
+	c.UserIDs = convo.NewConversation{AuthorID: c.AuthorID, UserIDs: c.UserIDs}.Participants()
+	slices.SortFunc(c.UserIDs, func(a, b uuid.UUID) int { return strings.Compare(a.String(), b.String()) })
+	slices.Sort(c.AudienceIDs)
 	if len(c.Labels) == 0 {
 		c.Labels = nil
+	}
+	if len(c.UserIDs) == 0 {
+		c.UserIDs = nil
+	}
+	if len(c.AudienceIDs) == 0 {
+		c.AudienceIDs = nil
 	}
 	return c
 }

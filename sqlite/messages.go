@@ -315,6 +315,9 @@ func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int6
 			return translate(err)
 		}
 		total := conv.Total
+		if err := checkViewer(ctx, tx, accountID, conversationID, f.Viewer); err != nil {
+			return err
+		}
 		var w where
 		w.args = []any{conv.ContactID} // ownMessageColumns
 		w.and("m.account_id = ?", accountID)
@@ -332,6 +335,9 @@ func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int6
 			return err
 		}
 		items, more := trimPage(items, f.Page.PerPage())
+		if err := markSeen(ctx, tx, accountID, conversationID, f.Viewer, items); err != nil {
+			return err
+		}
 		page.Items = items
 		if more {
 			page.Next = store.Cursor{List: list, Keys: []int64{items[len(items)-1].Seq}}.Encode()

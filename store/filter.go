@@ -36,6 +36,10 @@ type GetConversationOptions struct {
 	// Messages is how many of the newest messages to include, returned
 	// oldest first: 0 for none, AllMessages for every one.
 	Messages int
+	// Viewer, when set, reads the conversation as this user: ErrNotFound
+	// unless the user is a participant or one of their audiences is on the
+	// conversation; UnseenMessagesCount and each message's Seen are filled in.
+	Viewer *convo.Viewer
 }
 
 // AllMessages asks GetConversation for every message of the conversation.
@@ -43,10 +47,11 @@ const AllMessages = -1
 
 // Validate reports bad options as a *convo.ValidationError.
 func (o GetConversationOptions) Validate() error {
+	var errs []convo.FieldError
 	if o.Messages < AllMessages {
-		return convo.Invalid("messages", convo.CodeOutOfRange, "must be 0 or more, or AllMessages")
+		errs = append(errs, convo.FieldError{Field: "messages", Code: convo.CodeOutOfRange, Message: "must be 0 or more, or AllMessages"})
 	}
-	return nil
+	return validationError(append(errs, viewerProblems(o.Viewer)...))
 }
 
 // ConversationSort orders ListConversations. The zero value is
@@ -133,6 +138,13 @@ type ConversationFilter struct {
 	Unattended bool
 	// UpdatedSince keeps conversations updated at or after this time.
 	UpdatedSince time.Time
+	// Viewer keeps the conversations the user takes part in, directly or
+	// through one of their audiences, and fills in each one's
+	// UnseenMessagesCount for the user. Counts count only those.
+	Viewer *convo.Viewer
+	// Unseen keeps conversations with unseen messages for the Viewer,
+	// which it requires.
+	Unseen bool
 
 	Sort ConversationSort
 	Page Paging
@@ -166,6 +178,10 @@ func (f ConversationFilter) Validate() error {
 	}
 	if f.ContactID < 0 {
 		bad("contact_id", convo.CodeOutOfRange, "must not be negative")
+	}
+	errs = append(errs, viewerProblems(f.Viewer)...)
+	if f.Unseen && f.Viewer == nil {
+		bad("viewer", convo.CodeRequired, "is required to keep unseen conversations")
 	}
 	if !f.Sort.Valid() {
 		bad("sort", convo.CodeUnknown, "unknown sort")
@@ -229,12 +245,19 @@ func (o MessageOrder) Valid() bool { return o == OldestFirst || o == NewestFirst
 type MessageFilter struct {
 	Order MessageOrder
 	Page  Paging
+	// Viewer, when set, reads the messages as this user: ErrNotFound unless
+	// the user takes part in the conversation; each message's Seen is
+	// filled in.
+	Viewer *convo.Viewer
 }
 
 // Validate reports a bad filter as a *convo.ValidationError.
 func (f MessageFilter) Validate() error {
 	if !f.Order.Valid() {
 		return convo.Invalid("order", convo.CodeUnknown, "unknown order")
+	}
+	if err := validationError(viewerProblems(f.Viewer)); err != nil {
+		return err
 	}
 	return f.Page.Validate()
 }

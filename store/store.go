@@ -52,7 +52,8 @@ type Store interface {
 	// already in use is ErrConflict.
 	CreateConversation(ctx context.Context, accountID int64, in convo.NewConversation) (convo.Conversation, error)
 	// GetConversation returns one conversation with its contact, and its
-	// messages when opts asks for them. ErrNotFound when missing.
+	// messages when opts asks for them. ErrNotFound when missing, or when
+	// opts.Viewer does not take part in it.
 	GetConversation(ctx context.Context, accountID, conversationID int64, opts GetConversationOptions) (convo.Conversation, error)
 	// UpdateConversation changes the fields set in the update and returns
 	// the conversation as stored. A change of team or priority writes an
@@ -93,8 +94,38 @@ type Store interface {
 	// message, so that message counts as unread again. ErrNotFound when missing.
 	MarkUnread(ctx context.Context, accountID, conversationID int64) (convo.Conversation, error)
 
+	// AddParticipants adds users and audiences to a conversation and
+	// returns it as stored. One already there is left as it is. A nil user
+	// id, an audience id <= 0, an id listed twice or an empty change is
+	// ErrInvalid. ErrNotFound when the conversation is missing.
+	AddParticipants(ctx context.Context, accountID, conversationID int64, ch convo.ParticipantChange) (convo.Conversation, error)
+	// RemoveParticipants removes users and audiences from a conversation
+	// and returns it as stored; one not there is ignored. The author is
+	// always a participant: removing them is ErrInvalid. A removed user keeps
+	// their read state, which counts again if they come back. Bad ids as
+	// AddParticipants. ErrNotFound when the conversation is missing.
+	RemoveParticipants(ctx context.Context, accountID, conversationID int64, ch convo.ParticipantChange) (convo.Conversation, error)
+	// MarkSeen moves the viewer's read horizon in the conversation up to
+	// the message: it and every message before it are seen. The horizon
+	// never moves back (marking an older message changes nothing). It
+	// returns the conversation as the viewer sees it. ErrNotFound when the
+	// conversation is missing or the viewer does not take part in it, or
+	// when the message is not one of the conversation's; a bad viewer is
+	// ErrInvalid.
+	MarkSeen(ctx context.Context, accountID, conversationID int64, viewer convo.Viewer, messageID int64) (convo.Conversation, error)
+	// MarkUnseen rewinds the viewer's read horizon to just before the
+	// message, so that it and every later message by others count as unseen
+	// again. It never moves the horizon forward. Errors as MarkSeen.
+	MarkUnseen(ctx context.Context, accountID, conversationID int64, viewer convo.Viewer, messageID int64) (convo.Conversation, error)
+	// CountUnseen returns the viewer's unseen messages over every
+	// conversation they take part in (directly or through an audience),
+	// whatever its status. A bad viewer is ErrInvalid.
+	CountUnseen(ctx context.Context, accountID int64, viewer convo.Viewer) (int, error)
+
 	// AddMessage appends a message to a conversation and, in the same
-	// transaction, moves the conversation's last activity and counters.
+	// transaction, moves the conversation's last activity and counters, the
+	// unseen counts of its readers, and its author's read horizon to the
+	// message (an author has seen what they wrote).
 	// When in.SourceID is already used by a message of the same
 	// conversation, that message is returned and nothing is written; used in
 	// another conversation of the account, it is ErrConflict. A ContactID
@@ -119,7 +150,8 @@ type Store interface {
 	DeleteMessage(ctx context.Context, accountID, messageID int64) (int64, error)
 	// ListMessages returns a page of a conversation's messages, by sequence
 	// number in the filter's order. ErrNotFound when the conversation is
-	// missing; a cursor from another conversation or order is ErrInvalid.
+	// missing or f.Viewer does not take part in it; a cursor from another
+	// conversation or order is ErrInvalid.
 	ListMessages(ctx context.Context, accountID, conversationID int64, f MessageFilter) (Page[convo.Message], error)
 
 	// Export calls fn with every record of the account, read from one

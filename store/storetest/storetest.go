@@ -29,4 +29,5 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Inbox", func(t *testing.T) { testInbox(t, newStore) })
 	t.Run("Iterators", func(t *testing.T) { testIterators(t, newStore) })
 	t.Run("Exchange", func(t *testing.T) { testExchange(t, newStore) })
+	t.Run("Participants", func(t *testing.T) { testParticipants(t, newStore) })
 }

@@ -117,12 +117,35 @@ var foreignCalls = map[string]foreignCall{
 		})
 		return err
 	},
+	"AddParticipants": func(s store.Store, id tenantIDs) error {
+		_, err := s.AddParticipants(context.Background(), 2, id.conversation, convo.ParticipantChange{UserIDs: []uuid.UUID{uuid.New()}})
+		return err
+	},
+	"RemoveParticipants": func(s store.Store, id tenantIDs) error {
+		_, err := s.RemoveParticipants(context.Background(), 2, id.conversation, convo.ParticipantChange{AudienceIDs: []int64{tenantAudience}})
+		return err
+	},
+	"MarkSeen": func(s store.Store, id tenantIDs) error {
+		_, err := s.MarkSeen(context.Background(), 2, id.conversation, convo.Viewer{UserID: tenantUser}, id.message)
+		return err
+	},
+	"MarkUnseen": func(s store.Store, id tenantIDs) error {
+		_, err := s.MarkUnseen(context.Background(), 2, id.conversation, convo.Viewer{UserID: tenantUser}, id.message)
+		return err
+	},
 }
+
+// The participant user and audience of account 1's conversation in the
+// tenancy tests.
+var (
+	tenantUser     = uuid.MustParse("6f1c1b0e-5d7a-4c1e-9a53-3f0b8f4f2a10")
+	tenantAudience = int64(5)
+)
 
 // accountWide are the methods that take no id of a record: they are checked
 // by what they list, not by ErrNotFound.
 // Export is checked by Exchange/Export/OnlyTheAccount.
-var accountWide = map[string]bool{"CreateContact": true, "ListContacts": true, "CountUnread": true, "Close": true, "Export": true}
+var accountWide = map[string]bool{"CreateContact": true, "ListContacts": true, "CountUnread": true, "CountUnseen": true, "Close": true, "Export": true}
 
 func testTenancy(t *testing.T, newStore NewStore) {
 	ctx := context.Background()
@@ -144,7 +167,8 @@ func testTenancy(t *testing.T, newStore NewStore) {
 			agent := uuid.New()
 			c := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "Alice", Email: "alice@example.com"})
 			conv, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail,
-				HappenedAt: fixedTime, AssigneeID: agent, Labels: []string{"keep"}})
+				HappenedAt: fixedTime, AssigneeID: agent, Labels: []string{"keep"},
+				UserIDs: []uuid.UUID{tenantUser}, AudienceIDs: []int64{tenantAudience}})
 			is.NoErr(err)
 			m := mustAddMessage(t, s, 1, conv.ID, text("secret"))
 			// Account 2 has records of its own, so a leak would have somewhere to go.
@@ -163,7 +187,8 @@ func testTenancy(t *testing.T, newStore NewStore) {
 		s := newStore(t, fixed)
 		agent := uuid.New()
 		c := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "Alice"})
-		conv, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: fixedTime, AssigneeID: agent})
+		conv, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: fixedTime,
+			AssigneeID: agent, UserIDs: []uuid.UUID{tenantUser}, AudienceIDs: []int64{tenantAudience}})
 		is.NoErr(err)
 		mustAddMessage(t, s, 1, conv.ID, text("unread"))
 		contacts, err := s.ListContacts(ctx, 2, store.ContactFilter{})
@@ -178,6 +203,16 @@ func testTenancy(t *testing.T, newStore NewStore) {
 		n, err := s.CountUnread(ctx, 2, agent)
 		is.NoErr(err)
 		is.Equal(n, 0)
+		viewer := convo.Viewer{UserID: tenantUser, AudienceIDs: []int64{tenantAudience}}
+		n, err = s.CountUnseen(ctx, 2, viewer)
+		is.NoErr(err)
+		is.Equal(n, 0) // account 1's unseen message is not counted in account 2
+		convs, err = s.ListConversations(ctx, 2, store.ConversationFilter{Statuses: store.AllStatuses, Viewer: &viewer})
+		is.NoErr(err)
+		is.Equal(len(convs.Items), 0) // nor listed for the same viewer
+		n, err = s.CountUnseen(ctx, 1, viewer)
+		is.NoErr(err)
+		is.Equal(n, 1) // while account 1 counts it
 	})
 }
 

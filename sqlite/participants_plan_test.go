@@ -1,0 +1,70 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+// checkViewerPlan fails unless a query finds a viewer's conversations from
+// the viewer's indexes: the conversations are reached by id, never walked.
+func checkViewerPlan(t *testing.T, name string, lines []string) {
+	t.Helper()
+	checkPlan(t, name, lines, false)
+	for _, l := range lines {
+		if (strings.HasPrefix(l, "SEARCH c USING INDEX") || strings.HasPrefix(l, "SCAN c USING")) && !strings.Contains(l, "rowid=?") {
+			t.Errorf("%s: walks the account's conversations: %q\nplan: %q", name, l, lines)
+		}
+	}
+}
+
+func TestViewerQueryPlans(t *testing.T) {
+	s, agents := seedForPlans(t)
+	ctx := context.Background()
+	viewer := &convo.Viewer{UserID: uuid.New(), AudienceIDs: []int64{1, 2}}
+	sqltx, err := s.r.BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sqltx.Rollback()
+	tx := &dbtx{Tx: sqltx, stmts: s.rstmts}
+	filters := map[string]store.ConversationFilter{
+		"default": {},
+		"all":     {Statuses: store.AllStatuses},
+		"inbox":   {InboxID: 2},
+		"labels":  {Labels: []string{"l1"}},
+		"unseen":  {Unseen: true},
+	}
+	for name, f := range filters {
+		f.Viewer, f.Agent = viewer, agents[0]
+		w, err := conversationWhere(ctx, tx, 1, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for so, sort := range conversationSorts {
+			f.Sort = so
+			q, args := conversationPageQuery(w, f, sort, store.Cursor{})
+			lines := plan(t, s, q, args...)
+			checkViewerPlan(t, fmt.Sprintf("viewer list %s sort=%s", name, so), lines)
+		}
+		q, args := countsQuery(1, f, w)
+		lines := plan(t, s, q, args...)
+		checkViewerPlan(t, "viewer counts "+name, lines)
+	}
+	u := viewer.UserID.String()
+	for q, args := range map[string][]any{
+		countUnseen:    {u, 1, u, 1, "[1,2]", 1},
+		selectUnseen:   {u, 1, "[1,2,3]"},
+		selectMembers:  {1, "[1,2,3]"},
+		viewerSees:     {1, 1, u, "[1,2]"},
+		recountHorizon: {1, 1, u},
+	} {
+		checkViewerPlan(t, strings.SplitN(q, "\n", 2)[0], plan(t, s, q, args...))
+	}
+}
