@@ -175,7 +175,7 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 			return err
 		}
 		rows, more := trimPage(rows, f.Page.PerPage())
-		if page.Items, err = toConversations(ctx, tx, rows, now); err != nil {
+		if page.Items, err = toConversations(rows, now); err != nil {
 			return err
 		}
 		if err := attachUnseen(ctx, tx, accountID, page.Items, f.Viewer); err != nil {

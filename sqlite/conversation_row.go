@@ -1,11 +1,13 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +28,10 @@ const conversationColumns = `c.id, c.uuid, c.account_id, c.contact_id, c.channel
 	c.contact_last_seen_at, c.last_incoming_at, c.messages_count, c.last_seq, c.unread_count,
 	c.last_non_activity_message_id,
 	(SELECT group_concat(l.label, ',') FROM conversation_labels l WHERE l.conversation_id = c.id),
+	(SELECT group_concat(p.user_id, ',') FROM conversation_participants p
+		WHERE p.account_id = c.account_id AND p.conversation_id = c.id),
+	(SELECT group_concat(a.audience_id, ',') FROM conversation_audiences a
+		WHERE a.account_id = c.account_id AND a.conversation_id = c.id),
 	ct.first_name, ct.last_name, ct.nickname, ct.email, ct.phone, ct.identifier, ct.avatar_url, ct.blocked,
 	ct.custom_attributes, ct.additional_attributes, ct.last_activity_at, ct.created_at, ct.updated_at,
 	coalesce(lm.seq, 0), coalesce(lm.content, ''), coalesce(lm.content_type, ''),
@@ -73,6 +79,8 @@ type conversationRow struct {
 	UnreadCount              int64
 	LastNonActivityMessageID sql.NullInt64
 	Labels                   sql.NullString
+	UserIDs                  sql.NullString // comma-separated
+	AudienceIDs              sql.NullString // comma-separated
 	Contact                  contactRow
 	Last                     messageRow // valid when LastNonActivityMessageID is
 }
@@ -87,7 +95,7 @@ func (r *conversationRow) dest() []any {
 		&r.FirstReplyCreatedAt, &r.WaitingSince, &r.AgentLastSeenAt, &r.AssigneeLastSeenAt,
 		&r.ContactLastSeenAt, &r.LastIncomingAt, &r.MessagesCount, &r.LastSeq, &r.UnreadCount,
 		&r.LastNonActivityMessageID,
-		&r.Labels,
+		&r.Labels, &r.UserIDs, &r.AudienceIDs,
 		&ct.FirstName, &ct.LastName, &ct.Nickname, &ct.Email, &ct.Phone, &ct.Identifier, &ct.AvatarURL, &ct.Blocked,
 		&ct.CustomAttributes, &ct.AdditionalAttributes, &ct.LastActivityAt, &ct.CreatedAt, &ct.UpdatedAt,
 		&lm.Seq, &lm.Content, &lm.ContentType,
@@ -156,7 +164,10 @@ func (r conversationRow) toConversation(now time.Time) (convo.Conversation, erro
 		c.Labels = strings.Split(r.Labels.String, ",")
 		slices.Sort(c.Labels)
 	}
-	err = errors.Join(errUUID, errAssignee, errAuthor,
+	var errUsers, errAudiences error
+	c.UserIDs, errUsers = splitList(r.UserIDs, uuid.Parse, func(a, b uuid.UUID) int { return strings.Compare(a.String(), b.String()) })
+	c.AudienceIDs, errAudiences = splitList(r.AudienceIDs, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }, cmp.Compare[int64])
+	err = errors.Join(errUUID, errAssignee, errAuthor, errUsers, errAudiences,
 		fromJSON(r.CustomAttributes, &c.CustomAttributes), fromJSON(r.AdditionalAttributes, &c.AdditionalAttributes))
 	if err != nil {
 		return convo.Conversation{}, fmt.Errorf("sqlite: conversation %d: %w", r.ID, err)
@@ -171,6 +182,24 @@ func (r conversationRow) toConversation(now time.Time) (convo.Conversation, erro
 		c.LastNonActivityMessage = &m
 	}
 	return c, nil
+}
+
+// splitList parses a group_concat of values, sorted; NULL is an empty list.
+func splitList[T any](s sql.NullString, parse func(string) (T, error), compare func(a, b T) int) ([]T, error) {
+	if !s.Valid {
+		return nil, nil
+	}
+	parts := strings.Split(s.String, ",")
+	list := make([]T, len(parts))
+	for i, p := range parts {
+		v, err := parse(p)
+		if err != nil {
+			return nil, err
+		}
+		list[i] = v
+	}
+	slices.SortFunc(list, compare)
+	return list, nil
 }
 
 func parseNullUUID(s sql.NullString) (uuid.UUID, error) {

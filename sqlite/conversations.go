@@ -118,16 +118,15 @@ func getConversation(ctx context.Context, tx *dbtx, accountID, id int64, now tim
 	if len(rows) == 0 {
 		return convo.Conversation{}, convo.ErrNotFound
 	}
-	list, err := toConversations(ctx, tx, rows, now)
+	list, err := toConversations(rows, now)
 	if err != nil {
 		return convo.Conversation{}, err
 	}
 	return list[0], nil
 }
 
-// toConversations converts rows and attaches their participants, read in
-// one query.
-func toConversations(ctx context.Context, tx *dbtx, rows []conversationRow, now time.Time) ([]convo.Conversation, error) {
+// toConversations converts rows.
+func toConversations(rows []conversationRow, now time.Time) ([]convo.Conversation, error) {
 	list := make([]convo.Conversation, 0, len(rows))
 	for _, r := range rows {
 		c, err := r.toConversation(now)
@@ -135,9 +134,6 @@ func toConversations(ctx context.Context, tx *dbtx, rows []conversationRow, now 
 			return nil, err
 		}
 		list = append(list, c)
-	}
-	if err := attachMembers(ctx, tx, list); err != nil {
-		return nil, err
 	}
 	return list, nil
 }

@@ -28,16 +28,6 @@ ON CONFLICT DO NOTHING`
 	deleteParticipant = `DELETE FROM conversation_participants WHERE account_id = ? AND conversation_id = ? AND user_id = ?`
 	deleteAudience    = `DELETE FROM conversation_audiences WHERE account_id = ? AND conversation_id = ? AND audience_id = ?`
 
-	// selectMembers lists the participants of conversations: users (with
-	// audience 0) and audiences (with user ''). ?1 account, ?2 a JSON array
-	// of conversation ids.
-	selectMembers = `SELECT conversation_id, user_id, 0 AS audience_id FROM conversation_participants
-WHERE account_id = ?1 AND conversation_id IN (SELECT value FROM json_each(?2))
-UNION ALL
-SELECT conversation_id, '' AS user_id, audience_id FROM conversation_audiences
-WHERE account_id = ?1 AND conversation_id IN (SELECT value FROM json_each(?2))
-ORDER BY 1, 2, 3`
-
 	// viewerConversations is the set of conversation ids a viewer sees:
 	// arguments account, user, account, JSON array of audience ids. Both
 	// halves walk an index from the user or audience, so the cost follows
@@ -161,39 +151,6 @@ func (s *Store) changeParticipants(ctx context.Context, accountID, conversationI
 		_, err = tx.ExecContext(ctx, touchConversation, timeValue(now), accountID, conversationID)
 		return err
 	})
-}
-
-// attachMembers fills in the participants of conversations, in one query.
-func attachMembers(ctx context.Context, tx *dbtx, list []convo.Conversation) error {
-	if len(list) == 0 {
-		return nil
-	}
-	ids := make([]int64, len(list))
-	index := make(map[int64]int, len(list))
-	for i, c := range list {
-		ids[i], index[c.ID] = c.ID, i
-	}
-	var rows []struct {
-		ConversationID int64  `db:"conversation_id"`
-		UserID         string `db:"user_id"`
-		AudienceID     int64  `db:"audience_id"`
-	}
-	if err := tx.SelectContext(ctx, &rows, selectMembers, list[0].AccountID, idsJSON(ids)); err != nil {
-		return err
-	}
-	for _, r := range rows {
-		c := &list[index[r.ConversationID]]
-		if r.UserID == "" {
-			c.AudienceIDs = append(c.AudienceIDs, r.AudienceID)
-			continue
-		}
-		u, err := uuid.Parse(r.UserID)
-		if err != nil {
-			return err
-		}
-		c.UserIDs = append(c.UserIDs, u)
-	}
-	return nil
 }
 
 // attachUnseen fills in the unseen counts of conversations for a viewer

@@ -61,7 +61,6 @@ func TestViewerQueryPlans(t *testing.T) {
 	for q, args := range map[string][]any{
 		countUnseen:    {u, 1, u, 1, "[1,2]", 1},
 		selectUnseen:   {u, 1, "[1,2,3]"},
-		selectMembers:  {1, "[1,2,3]"},
 		viewerSees:     {1, 1, u, "[1,2]"},
 		recountHorizon: {1, 1, u},
 	} {
