@@ -17,7 +17,8 @@ import (
 )
 
 // conversationColumns are read by every query that returns conversations:
-// the conversation, its labels, its contact (ct) and its last non-activity
+// the conversation with its labels and participants (lists the triggers of
+// migration 3 keep on the row), its contact (ct) and its last non-activity
 // message (lm), all in one row, so a page is one query. The contact's and
 // the message's account and ids come from the conversation. The order is
 // the order of conversationRow.dest.
@@ -27,11 +28,7 @@ const conversationColumns = `c.id, c.uuid, c.account_id, c.contact_id, c.channel
 	c.first_reply_created_at, c.waiting_since, c.agent_last_seen_at, c.assignee_last_seen_at,
 	c.contact_last_seen_at, c.last_incoming_at, c.messages_count, c.last_seq, c.unread_count,
 	c.last_non_activity_message_id,
-	(SELECT group_concat(l.label, ',') FROM conversation_labels l WHERE l.conversation_id = c.id),
-	(SELECT group_concat(p.user_id, ',') FROM conversation_participants p
-		WHERE p.account_id = c.account_id AND p.conversation_id = c.id),
-	(SELECT group_concat(a.audience_id, ',') FROM conversation_audiences a
-		WHERE a.account_id = c.account_id AND a.conversation_id = c.id),
+	c.label_list, c.user_list, c.audience_list,
 	ct.first_name, ct.last_name, ct.nickname, ct.email, ct.phone, ct.identifier, ct.avatar_url, ct.blocked,
 	ct.custom_attributes, ct.additional_attributes, ct.last_activity_at, ct.created_at, ct.updated_at,
 	coalesce(lm.seq, 0), coalesce(lm.content, ''), coalesce(lm.content_type, ''),

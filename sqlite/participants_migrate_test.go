@@ -42,6 +42,7 @@ func TestMigrateParticipants(t *testing.T) {
 			(1, 1, 2, 'hello', 'text', 1, 'sent', 'user', '` + author.String() + `', 0, 0, 0),
 			(1, 1, 3, 'again', 'text', 0, 'sent', 'contact', NULL, 0, 0, 0),
 			(1, 1, 4, 'resolved', 'text', 2, 'sent', 'system', NULL, 0, 0, 0)`,
+		`INSERT INTO conversation_labels (conversation_id, label) VALUES (1, 'vip'), (1, 'billing')`,
 	} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatalf("%v\n%s", err, q)
@@ -60,6 +61,9 @@ func TestMigrateParticipants(t *testing.T) {
 	}
 	if len(c.UserIDs) != 1 || c.UserIDs[0] != author || c.UnseenMessagesCount != 1 {
 		t.Errorf("author: participants %v, unseen %d; want the author, 1 (the message after theirs)", c.UserIDs, c.UnseenMessagesCount)
+	}
+	if len(c.Labels) != 2 || c.Labels[0] != "billing" || c.Labels[1] != "vip" {
+		t.Errorf("labels after migration: %v, want [billing vip]", c.Labels)
 	}
 	reader := uuid.New()
 	if _, err := s.AddParticipants(ctx, 1, 1, convo.ParticipantChange{UserIDs: []uuid.UUID{reader}}); err != nil {

@@ -50,7 +50,24 @@ type Options struct {
 	// convo.ErrReadOnly. The default opens it for reading and writing,
 	// creating the file when it does not exist.
 	ReadOnly bool
+	// CacheSize is the page cache of each connection, in bytes; zero means
+	// 32 MiB for each reader and 64 MiB for the writer (pages are cached as
+	// they are read, so a small database takes what it needs). Without a
+	// cache that holds the hot pages, every page of a list is a system call.
+	CacheSize int64
+	// MmapSize is how much of the database file is read through a memory
+	// map instead of read calls; zero means 256 MiB, negative turns memory
+	// mapping off (for file systems where it is unsafe, such as network
+	// ones). In-memory databases ignore it and CacheSize.
+	MmapSize int64
 }
+
+// The defaults of CacheSize and MmapSize.
+const (
+	defaultReaderCache = 32 << 20
+	defaultWriterCache = 64 << 20
+	defaultMmapSize    = 256 << 20
+)
 
 // Store is a store.Store on one SQLite database.
 type Store struct {
@@ -166,6 +183,9 @@ func (o Options) validate(path string) error {
 	if o.ReadConns < 0 {
 		errs = append(errs, convo.FieldError{Field: "read_conns", Code: convo.CodeOutOfRange, Message: "must not be negative"})
 	}
+	if o.CacheSize < 0 {
+		errs = append(errs, convo.FieldError{Field: "cache_size", Code: convo.CodeOutOfRange, Message: "must not be negative"})
+	}
 	if o.ReadOnly && path == ":memory:" {
 		errs = append(errs, convo.FieldError{Field: "read_only", Code: convo.CodeMismatch, Message: "an in-memory database cannot be read-only"})
 	}
@@ -203,6 +223,27 @@ func (o Options) dsn(path string, memory, writer bool) string {
 	case o.ReadOnly:
 		q.Set("mode", "ro")
 	}
+	if !memory {
+		cache := o.CacheSize
+		if cache == 0 {
+			cache = defaultReaderCache
+			if writer {
+				cache = defaultWriterCache
+			}
+		}
+		mmap := o.MmapSize
+		switch {
+		case mmap == 0:
+			mmap = defaultMmapSize
+		case mmap < 0:
+			mmap = 0
+		}
+		// A negative cache_size is in KiB rather than pages.
+		q.Add("_pragma", fmt.Sprintf("cache_size(%d)", -max(cache>>10, 1)))
+		q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", mmap))
+		q.Add("_pragma", "journal_size_limit(67108864)")
+	}
+	q.Add("_pragma", "temp_store(memory)")
 	if writer {
 		q.Set("_txlock", "immediate")
 	} else {
