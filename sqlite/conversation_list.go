@@ -169,8 +169,8 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 			return err
 		}
 		counted := w
-		query, args := conversationPageQuery(w, f, sort, cursor)
-		rows, err := selectConversations(ctx, tx, query, args...)
+		tail, args := conversationPageQuery(w, f, sort, cursor)
+		rows, err := s.pageRows(ctx, tx, accountID, tail, args)
 		if err != nil {
 			return err
 		}
@@ -198,8 +198,9 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 	return page, err
 }
 
-// conversationPageQuery is the SQL of one page of a list: the filter's
-// WHERE, its assignee type, the keyset predicate or the offset, the sort.
+// conversationPageQuery is the SQL of one page of a list after its columns
+// (from FROM on): the filter's WHERE, its assignee type, the keyset
+// predicate or the offset, the sort.
 func conversationPageQuery(w where, f store.ConversationFilter, sort conversationSort, cursor store.Cursor) (string, []any) {
 	andAssignee(&w, f)
 	offset := 0
@@ -209,8 +210,8 @@ func conversationPageQuery(w where, f store.ConversationFilter, sort conversatio
 	case !f.Page.Keyset():
 		offset = f.Page.Offset()
 	}
-	query := `SELECT ` + conversationColumns + conversationFrom + w.sql() + ` ORDER BY ` + sort.orderBy + ` LIMIT ? OFFSET ?`
-	return query, append(w.args, f.Page.PerPage()+1, offset)
+	tail := conversationFrom + w.sql() + ` ORDER BY ` + sort.orderBy + ` LIMIT ? OFFSET ?`
+	return tail, append(w.args, f.Page.PerPage()+1, offset)
 }
 
 // CountConversations implements store.Store.

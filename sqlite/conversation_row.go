@@ -35,7 +35,8 @@ const conversationColumns = `c.id, c.uuid, c.account_id, c.contact_id, c.channel
 	coalesce(lm.content_attributes, ''), coalesce(lm.message_type, 0), coalesce(lm.private, 0),
 	coalesce(lm.status, ''), lm.source_id, coalesce(lm.sender_type, ''), lm.author_id, lm.written_at,
 	lm.created_at, lm.updated_at, coalesce(lm.attachments, ''), coalesce(lm.external_source_ids, ''),
-	coalesce(lm.additional_attributes, '')`
+	coalesce(lm.additional_attributes, ''),
+	c.version, ct.version, coalesce(lm.version, 0)`
 
 // conversationFrom joins a conversation to its contact and its last
 // non-activity message (by rowid: the unary + keeps the account's message
@@ -80,7 +81,12 @@ type conversationRow struct {
 	AudienceIDs              sql.NullString // comma-separated
 	Contact                  contactRow
 	Last                     messageRow // valid when LastNonActivityMessageID is
+	Versions                 rowVersions
 }
+
+// rowVersions are the versions of the rows a conversation is read from: its
+// own, its contact's and its last message's (0 without one).
+type rowVersions struct{ conversation, contact, last int64 }
 
 // dest lists where each of conversationColumns scans. Pages are scanned by
 // hand, not by reflection: a page is the hottest read of the store.
@@ -99,7 +105,8 @@ func (r *conversationRow) dest() []any {
 		&lm.ContentAttributes, &lm.MessageType, &lm.Private,
 		&lm.Status, &lm.SourceID, &lm.SenderType, &lm.AuthorID, &lm.WrittenAt,
 		&lm.CreatedAt, &lm.UpdatedAt, &lm.Attachments, &lm.ExternalSourceIDs,
-		&lm.AdditionalAttributes}
+		&lm.AdditionalAttributes,
+		&r.Versions.conversation, &r.Versions.contact, &r.Versions.last}
 }
 
 // selectConversations runs a query of conversationColumns.

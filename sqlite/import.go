@@ -18,20 +18,21 @@ import (
 
 const (
 	importContact = `INSERT INTO contacts (id, account_id, first_name, last_name, nickname, sort_name, email, email_key,
-	phone, identifier, avatar_url, blocked, custom_attributes, additional_attributes, last_activity_at, created_at, updated_at)
+	phone, identifier, avatar_url, blocked, custom_attributes, additional_attributes, last_activity_at, created_at, updated_at, version)
 VALUES (:id, :account_id, :first_name, :last_name, :nickname, :sort_name, :email, :email_key,
-	:phone, :identifier, :avatar_url, :blocked, :custom_attributes, :additional_attributes, :last_activity_at, :created_at, :updated_at)`
+	:phone, :identifier, :avatar_url, :blocked, :custom_attributes, :additional_attributes, :last_activity_at, :created_at, :updated_at,
+	abs(random()))`
 
 	importConversation = `INSERT INTO conversations (id, uuid, account_id, contact_id, channel, inbox_id, team_id,
 	assignee_id, author_id, status, snoozed_until, priority, muted, custom_attributes, additional_attributes,
 	happened_at, created_at, updated_at, last_activity_at, first_reply_created_at, waiting_since,
-	agent_last_seen_at, assignee_last_seen_at, contact_last_seen_at, last_seq)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	agent_last_seen_at, assignee_last_seen_at, contact_last_seen_at, last_seq, version)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, abs(random()))`
 
 	importMessage = `INSERT INTO messages (id, account_id, conversation_id, seq, content, content_type, content_attributes,
 	message_type, private, status, source_id, sender_type, author_id, written_at, created_at, updated_at,
-	attachments, external_source_ids, additional_attributes)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	attachments, external_source_ids, additional_attributes, version)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, abs(random()))`
 
 	// recountImported derives a conversation's maintained columns from its
 	// messages, as the appends that wrote them would have; last_seq and

@@ -60,6 +60,11 @@ type Options struct {
 	// mapping off (for file systems where it is unsafe, such as network
 	// ones). In-memory databases ignore it and CacheSize.
 	MmapSize int64
+	// RowCache is how many conversation rows the store keeps in memory to
+	// serve list pages: a page then reads only the ids and versions of its
+	// rows and reads in full only those that changed; zero means 10,000,
+	// negative turns the cache off. It is always exact, whoever writes.
+	RowCache int
 }
 
 // The defaults of CacheSize and MmapSize.
@@ -79,6 +84,7 @@ type Store struct {
 	log      *slog.Logger
 	readOnly bool
 	snoozes  snoozes
+	rows     *rowCache // nil: no cache
 
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -107,7 +113,7 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 
-	s := &Store{now: opts.Now, log: opts.Logger, readOnly: opts.ReadOnly}
+	s := &Store{now: opts.Now, log: opts.Logger, readOnly: opts.ReadOnly, rows: newRowCache(opts.RowCache)}
 	if s.now == nil {
 		s.now = time.Now
 	}

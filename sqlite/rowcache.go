@@ -1,0 +1,139 @@
+package sqlite
+
+import (
+	"context"
+	"sync"
+)
+
+// The row cache keeps the conversation rows that list pages read, as read
+// from the database (not yet converted, so callers never share maps or
+// slices with it), keyed by conversation id. A cached page asks the
+// database only for the ids and row versions of its rows, in the list's
+// order and with its filter, and reads in full only the rows whose
+// versions moved: a conversation's own row (labels and participants
+// included), its contact's, its last message's. Every change to those rows
+// moves their versions (migration 4), whoever writes them, so a cached row
+// is never stale; a row is only ever cached from a read transaction, whose
+// snapshot is committed.
+
+// defaultRowCache is the cache size when Options.RowCache is zero.
+const defaultRowCache = 10000
+
+// rowCache is a bounded map of conversation rows. A nil *rowCache caches
+// nothing.
+type rowCache struct {
+	mu   sync.Mutex
+	max  int
+	rows map[int64]conversationRow
+}
+
+func newRowCache(size int) *rowCache {
+	switch {
+	case size < 0:
+		return nil
+	case size == 0:
+		size = defaultRowCache
+	}
+	return &rowCache{max: size, rows: make(map[int64]conversationRow)}
+}
+
+// get returns the cached row of conversation id at versions v.
+func (c *rowCache) get(id int64, v rowVersions) (conversationRow, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, ok := c.rows[id]
+	return r, ok && r.Versions == v
+}
+
+// put caches rows, making room by dropping about an eighth of the cache
+// (arbitrary rows: Go's map order) when it is full.
+func (c *rowCache) put(rows []conversationRow) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.rows)+len(rows) > c.max {
+		drop := max(c.max/8, len(rows))
+		for id := range c.rows {
+			if drop == 0 {
+				break
+			}
+			delete(c.rows, id)
+			drop--
+		}
+	}
+	for _, r := range rows {
+		c.rows[r.ID] = r
+	}
+}
+
+// probeColumns are what a cached page reads of each row: its id and the
+// versions a cached row must match.
+const probeColumns = `c.id, c.version, ct.version, coalesce(lm.version, 0)`
+
+// rowsByID reads conversation rows by id, in no particular order. ?1
+// account, ?2 a JSON array of ids; the unary + keeps SQLite on the rowid.
+const rowsByID = `SELECT ` + conversationColumns + conversationFrom +
+	` WHERE c.id IN (SELECT value FROM json_each(?2)) AND +c.account_id = ?1`
+
+// pageRows returns the rows of a page query, whose text without its
+// columns is tail: through the cache when the store has one, else in one
+// query.
+func (s *Store) pageRows(ctx context.Context, tx *dbtx, accountID int64, tail string, args []any) ([]conversationRow, error) {
+	if s.rows == nil {
+		return selectConversations(ctx, tx, `SELECT `+conversationColumns+tail, args...)
+	}
+	probe, err := probeRows(ctx, tx, `SELECT `+probeColumns+tail, args)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]conversationRow, len(probe))
+	var missed []int64
+	for i, p := range probe {
+		r, ok := s.rows.get(p.id, p.versions)
+		if !ok {
+			missed = append(missed, p.id)
+			continue
+		}
+		list[i] = r
+	}
+	if len(missed) == 0 {
+		return list, nil
+	}
+	fetched, err := selectConversations(ctx, tx, rowsByID, accountID, idsJSON(missed))
+	if err != nil {
+		return nil, err
+	}
+	s.rows.put(fetched)
+	byID := make(map[int64]conversationRow, len(fetched))
+	for _, r := range fetched {
+		byID[r.ID] = r
+	}
+	for i, p := range probe {
+		if list[i].ID == 0 {
+			list[i] = byID[p.id] // in the same snapshot, so present
+		}
+	}
+	return list, nil
+}
+
+// probe is one row of a probe query.
+type probe struct {
+	id       int64
+	versions rowVersions
+}
+
+func probeRows(ctx context.Context, tx *dbtx, query string, args []any) ([]probe, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []probe
+	for rows.Next() {
+		var p probe
+		if err := rows.Scan(&p.id, &p.versions.conversation, &p.versions.contact, &p.versions.last); err != nil {
+			return nil, err
+		}
+		list = append(list, p)
+	}
+	return list, rows.Err()
+}
