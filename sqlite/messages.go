@@ -41,7 +41,8 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	version = version + 1 -- the append moves the row version itself: no trigger write
 WHERE account_id = ?7 AND id = ?8`
 
-	touchContact = `UPDATE contacts SET last_activity_at = ? WHERE account_id = ? AND id = ?`
+	// touchContact moves the contact's version itself: no trigger write.
+	touchContact = `UPDATE contacts SET last_activity_at = ?, version = version + 1 WHERE account_id = ? AND id = ?`
 
 	// refreshConversation recounts what an edit or a delete of a message may
 	// change, from the conversation's own messages. ?1 account, ?2
