@@ -114,6 +114,9 @@ func conversationWhere(ctx context.Context, tx *dbtx, accountID int64, f store.C
 	if !f.UpdatedSince.IsZero() {
 		w.and("c.updated_at >= ?", timeValue(storedTime(f.UpdatedSince)))
 	}
+	if f.Searching() {
+		andSearch(&w, accountID, f)
+	}
 	return w, nil
 }
 
@@ -255,7 +258,7 @@ func countConversations(ctx context.Context, tx *dbtx, accountID int64, f store.
 // the filter's rows.
 func countsQuery(accountID int64, f store.ConversationFilter, w where) (string, []any) {
 	agent := uuidValue(f.Agent) // NULL matches nobody
-	if len(f.Labels) > 0 || f.ContactID != 0 || f.Unattended || !f.UpdatedSince.IsZero() {
+	if len(f.Labels) > 0 || f.ContactID != 0 || f.Unattended || !f.UpdatedSince.IsZero() || f.Searching() {
 		return countRows + w.sql(), append([]any{agent}, w.args...)
 	}
 	var m where

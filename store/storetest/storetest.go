@@ -27,4 +27,5 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Tenancy", func(t *testing.T) { testTenancy(t, newStore) })
 	t.Run("Validation", func(t *testing.T) { testValidation(t, newStore) })
 	t.Run("Inbox", func(t *testing.T) { testInbox(t, newStore) })
+	t.Run("Search", func(t *testing.T) { testSearch(t, newStore) })
 }

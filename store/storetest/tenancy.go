@@ -108,6 +108,13 @@ var foreignCalls = map[string]foreignCall{
 		_, err := s.ListMessages(context.Background(), 2, id.conversation, store.MessageFilter{})
 		return err
 	},
+	"SearchMessages": func(s store.Store, id tenantIDs) error {
+		if _, err := s.SearchMessages(context.Background(), 2, store.MessageSearch{Query: "secret", ConversationID: id.conversation}); !isNotFound(err) {
+			return err
+		}
+		_, err := s.SearchMessages(context.Background(), 2, store.MessageSearch{Query: "secret", ContactID: id.contact})
+		return err
+	},
 }
 
 // accountWide are the methods that take no id of a record: they are checked
