@@ -148,6 +148,9 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 	if err := f.Validate(); err != nil {
 		return page, err
 	}
+	if streams(f) {
+		return s.streamConversations(ctx, accountID, f)
+	}
 	sort := conversationSorts[f.Sort]
 	list := "conversations:" + f.Sort.String()
 	var cursor store.Cursor

@@ -1,11 +1,27 @@
 package sqlite
 
 import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
 )
 
 // The list's q: conversations with a matching message.
+//
+// Sorted by last activity (the default), a search streams: it walks the
+// FTS index newest match first (FTS5 reads its doclists backwards by rowid,
+// the message id), joins each match's message and conversation by primary
+// key, applies the filter, and stops once it holds a page of distinct
+// conversations. The order is then that of each conversation's latest
+// matching message, which is its last activity unless a newer message did
+// not match; finding the exact activity order would need every match first
+// (see DESIGN.md, "Search"). Every other sort, and the counts, take the
+// conversations of every match.
 const (
 	// conversationMatches keeps the conversations among the matches of ?1
 	// in account ?2: one pass over the matches, joined by primary key.
@@ -15,12 +31,21 @@ const (
 	WHERE messages_fts MATCH ? AND m.account_id = ? AND m.private = 0)`
 	// matchesNothing stands for a query with nothing searchable in it.
 	matchesNothing = `0`
+
+	// searchStream lists (conversation, matching message) newest match
+	// first; CROSS JOIN keeps the FTS index the outer loop.
+	searchStream = `SELECT c.id, f.rowid FROM messages_fts f CROSS JOIN messages m ON m.id = f.rowid
+	CROSS JOIN conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id`
+	searchStreamOrder = ` ORDER BY f.rowid DESC`
+
+	selectConversationsByID = `SELECT ` + conversationColumns + conversationFrom + ` WHERE c.id IN (?) AND c.account_id = ?`
+
+	searchList = "conversations:search"
 )
 
 // andSearch narrows w to the conversations with a message matching f.Query.
 func andSearch(w *where, accountID int64, f store.ConversationFilter) {
-	search, _ := convo.ParseSearch("q", f.Query) // validated
-	expr, ok := matchExpr(search, false)
+	expr, ok := searchExpr(f)
 	switch {
 	case !ok:
 		w.and(matchesNothing)
@@ -29,4 +54,149 @@ func andSearch(w *where, accountID int64, f store.ConversationFilter) {
 	default:
 		w.and(conversationMatchesPublic, expr, accountID)
 	}
+}
+
+func searchExpr(f store.ConversationFilter) (string, bool) {
+	search, _ := convo.ParseSearch("q", f.Query) // validated
+	return matchExpr(search, false)
+}
+
+// streams reports whether a list is served by streamConversations.
+func streams(f store.ConversationFilter) bool {
+	return f.Searching() && f.Sort == store.SortLastActivityDesc
+}
+
+// streamConversations is ListConversations for a search by last activity.
+func (s *Store) streamConversations(ctx context.Context, accountID int64, f store.ConversationFilter) (store.Page[convo.Conversation], error) {
+	var page store.Page[convo.Conversation]
+	var cursor store.Cursor
+	if f.Page.Keyset() && f.Page.Cursor() != "" {
+		var err error
+		if cursor, err = store.DecodeCursor(f.Page.Cursor(), searchList, 2); err != nil {
+			return page, err
+		}
+	}
+	expr, searchable := searchExpr(f)
+	now := s.clock()
+	err := s.read(ctx, func(tx *dbtx) error {
+		// The filter without its query, but with the statuses the query implies.
+		plain := f
+		plain.Statuses, plain.Query = f.StatusSet(), ""
+		w, err := conversationWhere(ctx, tx, accountID, plain)
+		if err != nil {
+			return err
+		}
+		if !searchable {
+			page.Items, page.Meta = []convo.Conversation{}, emptyMeta(f.Page)
+			return nil
+		}
+		andAssignee(&w, f)
+		w.and("messages_fts MATCH ?", expr)
+		w.and("m.account_id = ?", accountID)
+		if !f.IncludePrivate {
+			w.and("m.private = 0")
+		}
+		skip := 0
+		if !f.Page.Keyset() {
+			skip = f.Page.Offset()
+		}
+		ids, hits, err := streamMatches(ctx, tx, searchStream+w.sql()+searchStreamOrder, w.args, cursor, skip, f.Page.PerPage()+1)
+		if err != nil {
+			return err
+		}
+		if page.Items, err = conversationsByID(ctx, tx, accountID, ids, now); err != nil {
+			return err
+		}
+		if len(page.Items) > f.Page.PerPage() {
+			page.Items = page.Items[:f.Page.PerPage()]
+			last := len(page.Items) - 1
+			page.Next = store.Cursor{List: searchList, Keys: []int64{hits[last], ids[last]}}.Encode()
+		}
+		if f.Page.Keyset() {
+			page.Meta = store.PageMeta{PerPage: f.Page.PerPage()}
+			return nil
+		}
+		counted := plain
+		counted.Query = f.Query
+		cw, err := conversationWhere(ctx, tx, accountID, counted)
+		if err != nil {
+			return err
+		}
+		counts, err := countConversations(ctx, tx, accountID, counted, cw)
+		if err != nil {
+			return err
+		}
+		page.Meta = store.NewPageMeta(f.Page, counts.Of(f.Assignee), len(page.Items))
+		return nil
+	})
+	return page, err
+}
+
+// streamMatches reads (conversation, match) rows newest match first and
+// returns the first n distinct conversations after the cursor, skipping
+// skip of them, each with its latest match. A conversation's first row is
+// its latest match, so one whose latest match is at or above the cursor's
+// was on an earlier page.
+func streamMatches(ctx context.Context, tx *dbtx, query string, args []any, cursor store.Cursor, skip, n int) (ids, hits []int64, err error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	seen := map[int64]bool{}
+	for len(ids) < n && rows.Next() {
+		var id, hit int64
+		if err := rows.Scan(&id, &hit); err != nil {
+			return nil, nil, err
+		}
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		switch {
+		case cursor.Keys != nil && hit >= cursor.Keys[0]:
+		case skip > 0:
+			skip--
+		default:
+			ids, hits = append(ids, id), append(hits, hit)
+		}
+	}
+	return ids, hits, rows.Err()
+}
+
+// conversationsByID reads conversations in the order of ids.
+func conversationsByID(ctx context.Context, tx *dbtx, accountID int64, ids []int64, now time.Time) ([]convo.Conversation, error) {
+	if len(ids) == 0 {
+		return []convo.Conversation{}, nil
+	}
+	query, args, err := sqlx.In(selectConversationsByID, ids, accountID)
+	if err != nil {
+		return nil, err
+	}
+	var rows []conversationRow
+	if err := tx.SelectContext(ctx, &rows, query, args...); err != nil {
+		return nil, err
+	}
+	pos := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		pos[id] = i
+	}
+	ordered := make([]conversationRow, len(ids))
+	for _, r := range rows {
+		ordered[pos[r.ID]] = r
+	}
+	return toConversations(ctx, tx, ordered, now)
+}
+
+// QueryContext runs a query whose rows the caller reads and closes, as a
+// cached prepared statement when there is one.
+func (t *dbtx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	s, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if s == nil {
+		return t.Tx.QueryContext(ctx, query, args...)
+	}
+	return s.QueryContext(ctx, args...)
 }

@@ -140,7 +140,12 @@ type ConversationFilter struct {
 	UpdatedSince time.Time
 	// Query (seed 003's q), when not blank, keeps conversations with a
 	// message matching it, in the language of convo.ParseSearch. With a
-	// Query and no Statuses the list spans every status.
+	// Query and no Statuses the list spans every status. Sorted by
+	// SortLastActivityDesc (the default), a search lists conversations by
+	// their latest matching message, newest first: the activity that
+	// matched. It is the conversation's last activity unless newer messages
+	// did not match, and it lets a search stop reading the index once a
+	// page is full. Every other sort applies as it is.
 	Query string
 	// IncludePrivate lets private notes match the Query. Leave it false for
 	// callers who may not see internal notes: then only public messages

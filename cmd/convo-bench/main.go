@@ -77,7 +77,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	start := time.Now()
-	steps := []func() error{b.load, b.appendMessages, b.inbox, b.counts, b.getConversation, b.notYet, b.unread, b.mixedPhase}
+	steps := []func() error{b.load, b.appendMessages, b.inbox, b.counts, b.getConversation, b.search, b.notYet, b.unread, b.mixedPhase}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			b.s.Close()

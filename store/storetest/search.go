@@ -364,16 +364,24 @@ func searchFullScan(t *testing.T, s store.Store, f store.ConversationFilter) []i
 		f.Statuses = store.AllStatuses
 	}
 	out := []int64{}
+	latest := map[int64]int64{} // the latest matching message of each conversation found
 	for _, id := range collectKeyset(t, s, f, store.MaxPerPage) {
 		c, err := s.GetConversation(context.Background(), 1, id, store.GetConversationOptions{Messages: store.AllMessages})
 		if err != nil {
 			t.Fatalf("get conversation: %v", err)
 		}
-		if slices.ContainsFunc(c.Messages, func(m convo.Message) bool {
-			return (!m.Private || f.IncludePrivate) && matchesAll(m.Content, terms)
-		}) {
+		for _, m := range c.Messages {
+			if (!m.Private || f.IncludePrivate) && matchesAll(m.Content, terms) {
+				latest[id] = max(latest[id], m.ID)
+			}
+		}
+		if latest[id] != 0 {
 			out = append(out, id)
 		}
+	}
+	if f.Sort == store.SortLastActivityDesc {
+		// A search by last activity lists by latest matching message.
+		slices.SortFunc(out, func(a, b int64) int { return int(latest[b] - latest[a]) })
 	}
 	return out
 }
