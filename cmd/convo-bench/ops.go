@@ -248,13 +248,13 @@ func (b *bench) unread() error {
 	})
 }
 
-// search times the list's q: the 25 most recently active conversations
-// (of every status) with a public message containing a word of Zipf rank
-// 300 (in about 0.5-1 % of messages), then its first three letters as a
-// prefix (5-10 %). The share of matching messages goes in the note.
+// search times the list's q: the 25 conversations (of every status) with
+// the newest public messages containing a word in 0.5-1 % of messages, then
+// a prefix in 5-10 % (searchTerms). The share of matching messages goes in
+// the note.
 func (b *bench) search() error {
-	word := b.words[300]
-	for _, q := range []struct{ op, query string }{{"search", word}, {"search_prefix", word[:3] + "*"}} {
+	word, prefix := searchTerms(b.words)
+	for _, q := range []struct{ op, query string }{{"search", word}, {"search_prefix", prefix + "*"}} {
 		all, err := b.s.SearchMessages(b.ctx, 1, store.MessageSearch{Query: q.query, IncludePrivate: true, Page: store.PageNumber(1, 1)})
 		if err != nil {
 			return fmt.Errorf("%s: %w", q.op, err)

@@ -4,8 +4,10 @@
 -- email, phone and identifier. Both are external-content tables: the text
 -- lives once, in its own table, and the index rowid is the record's id, so a
 -- match joins its record by primary key and snippet() reads the content back.
--- Triggers keep them in step with every insert, content edit and delete in
--- the same transaction, cascades included.
+-- Triggers keep them in step with every content edit and delete in the same
+-- transaction, cascades included; new messages are indexed by the store in
+-- one statement at the end of the transaction that adds them (sqlite/fts.go,
+-- indexMessages), since FTS5 would write a segment per message otherwise.
 --
 -- unicode61 with remove_diacritics 2 folds case and accents (cafe = café).
 -- The prefix indexes of 2 and 3 characters turn a short prefix* into one
@@ -18,10 +20,6 @@ CREATE VIRTUAL TABLE messages_fts USING fts5(
     tokenize = 'unicode61 remove_diacritics 2',
     prefix = '2 3'
 );
-
-CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
-    INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content);
-END;
 
 CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
     INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
