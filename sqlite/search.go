@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/google/uuid"
+
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
 )
@@ -144,7 +146,7 @@ func messageSearchWhere(accountID int64, expr string, f store.MessageSearch) whe
 	if f.SenderType != "" {
 		w.and("m.sender_type = ?", string(f.SenderType))
 	}
-	if f.AuthorID != [16]byte{} {
+	if f.AuthorID != uuid.Nil {
 		w.and("m.author_id = ?", f.AuthorID.String())
 	}
 	if len(f.Types) > 0 {

@@ -104,13 +104,13 @@ func (s *Store) streamConversations(ctx context.Context, accountID int64, f stor
 		if err != nil {
 			return err
 		}
+		if len(ids) > f.Page.PerPage() {
+			ids = ids[:f.Page.PerPage()]
+			last := len(ids) - 1
+			page.Next = store.Cursor{List: searchList, Keys: []int64{hits[last], ids[last]}}.Encode()
+		}
 		if page.Items, err = conversationsByID(ctx, tx, accountID, ids, now); err != nil {
 			return err
-		}
-		if len(page.Items) > f.Page.PerPage() {
-			page.Items = page.Items[:f.Page.PerPage()]
-			last := len(page.Items) - 1
-			page.Next = store.Cursor{List: searchList, Keys: []int64{hits[last], ids[last]}}.Encode()
 		}
 		if f.Page.Keyset() {
 			page.Meta = store.PageMeta{PerPage: f.Page.PerPage()}
