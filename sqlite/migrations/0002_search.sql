@@ -10,15 +10,20 @@
 -- indexMessages), since FTS5 would write a segment per message otherwise.
 --
 -- unicode61 with remove_diacritics 2 folds case and accents (cafe = café).
--- The prefix indexes of 2 and 3 characters turn a short prefix* into one
--- doclist read instead of a merge of every word it begins.
+-- A prefix index turns a prefix* of that many characters into one doclist,
+-- read newest first, instead of a merge of the doclists of every word it
+-- begins: 3 characters for messages (each prefix length indexed costs about
+-- as much again on every write; a 3-letter prefix is the common short one
+-- and the one matching most words), 2 and 3 for contacts (type-ahead, a
+-- small table). automerge 8 (default 4) merges segments less often: appends
+-- and loads rewrite the index less, a search reads a few more segments.
 
 CREATE VIRTUAL TABLE messages_fts USING fts5(
     content,
     content = 'messages',
     content_rowid = 'id',
     tokenize = 'unicode61 remove_diacritics 2',
-    prefix = '2 3'
+    prefix = '3'
 );
 
 CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
@@ -30,6 +35,7 @@ CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages WHEN old.
     INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content);
 END;
 
+INSERT INTO messages_fts (messages_fts, rank) VALUES ('automerge', 8);
 INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
 
 CREATE VIRTUAL TABLE contacts_fts USING fts5(
