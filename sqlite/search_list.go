@@ -37,6 +37,9 @@ const (
 	searchStream = `SELECT c.id, f.rowid FROM messages_fts f CROSS JOIN messages m ON m.id = f.rowid
 	CROSS JOIN conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id`
 	searchStreamOrder = ` ORDER BY f.rowid DESC`
+	// searchStreamAccount is searchStream for a filter by account only,
+	// which needs no conversation row.
+	searchStreamAccount = `SELECT m.conversation_id, f.rowid FROM messages_fts f CROSS JOIN messages m ON m.id = f.rowid`
 
 	selectConversationsByID = `SELECT ` + conversationColumns + conversationFrom + ` WHERE c.id IN (?) AND c.account_id = ?`
 
@@ -91,6 +94,10 @@ func (s *Store) streamConversations(ctx context.Context, accountID int64, f stor
 			return nil
 		}
 		andAssignee(&w, f)
+		stream := searchStream
+		if len(w.clauses) == 1 { // c.account_id alone: any other filter keeps the join
+			stream, w = searchStreamAccount, where{}
+		}
 		w.and("messages_fts MATCH ?", expr)
 		w.and("m.account_id = ?", accountID)
 		if !f.IncludePrivate {
@@ -100,7 +107,7 @@ func (s *Store) streamConversations(ctx context.Context, accountID int64, f stor
 		if !f.Page.Keyset() {
 			skip = f.Page.Offset()
 		}
-		ids, hits, err := streamMatches(ctx, tx, searchStream+w.sql()+searchStreamOrder, w.args, cursor, skip, f.Page.PerPage()+1)
+		ids, hits, err := streamMatches(ctx, tx, stream+w.sql()+searchStreamOrder, w.args, cursor, skip, f.Page.PerPage()+1)
 		if err != nil {
 			return err
 		}

@@ -51,10 +51,14 @@ func TestSearchQueryPlans(t *testing.T) {
 			t.Fatal(err)
 		}
 		andAssignee(&w, f)
+		stream := searchStream
+		if len(w.clauses) == 1 {
+			stream, w = searchStreamAccount, where{}
+		}
 		w.and("messages_fts MATCH ?", expr)
 		w.and("m.account_id = ?", 1)
 		w.and("m.private = 0")
-		lines := plan(t, s, searchStream+w.sql()+searchStreamOrder, w.args...)
+		lines := plan(t, s, stream+w.sql()+searchStreamOrder, w.args...)
 		checkPlan(t, "stream "+name, lines, true)
 		wantFTS("stream "+name, lines)
 		if !strings.HasPrefix(lines[0], "SCAN f VIRTUAL TABLE") {
