@@ -39,14 +39,14 @@ WHERE account_id = ? AND id != ? AND (email_key = ? OR identifier = ?) LIMIT 1`
 	deleteContactConversations = `DELETE FROM conversations WHERE account_id = ? AND contact_id = ?`
 	deleteContact              = `DELETE FROM contacts WHERE account_id = ? AND id = ?`
 
-	listContacts = `SELECT ` + contactColumns + ` FROM contacts WHERE account_id = ?1
-	AND (?2 = '' OR instr(sort_name, ?2) OR instr(lower(nickname), ?2) OR instr(email_key, ?2)
-	     OR instr(lower(phone), ?2) OR instr(lower(identifier), ?2))`
-	contactsAfter = ` AND (sort_name, id) > (?3, ?4)`
-	contactsOrder = ` ORDER BY sort_name, id LIMIT ?5 OFFSET ?6`
-	countContacts = `SELECT count(*) FROM contacts WHERE account_id = ?1
-	AND (?2 = '' OR instr(sort_name, ?2) OR instr(lower(nickname), ?2) OR instr(email_key, ?2)
-	     OR instr(lower(phone), ?2) OR instr(lower(identifier), ?2))`
+	// A list of contacts takes ?1 account, ?2 an FTS5 MATCH expression
+	// (contactsMatching only), ?3 and ?4 the cursor (contactsAfter only),
+	// ?5 limit, ?6 offset.
+	listContacts     = `SELECT ` + contactColumns + ` FROM contacts WHERE account_id = ?1`
+	contactsMatching = ` AND id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?2)`
+	contactsAfter    = ` AND (sort_name, id) > (?3, ?4)`
+	contactsOrder    = ` ORDER BY sort_name, id LIMIT ?5 OFFSET ?6`
+	countContacts    = `SELECT count(*) FROM contacts WHERE account_id = ?1`
 )
 
 // contactRow is a row of contacts.
@@ -238,9 +238,19 @@ func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.Conta
 		return page, err
 	}
 	const list = "contacts"
-	query := strings.ToLower(strings.TrimSpace(f.Query))
+	search, _ := convo.ParseSearch("query", f.Query) // validated
+	expr, searchable := matchExpr(search, true)
+	q, count := listContacts, countContacts
+	if searchable {
+		q, count = q+contactsMatching, count+contactsMatching
+	}
 	err := s.read(ctx, func(tx *dbtx) error {
-		q, args := listContacts, []any{accountID, query, "", 0, f.Page.PerPage() + 1, 0}
+		if !search.Empty() && !searchable {
+			// Only punctuation: nothing can match.
+			page.Items, page.Meta = []convo.Contact{}, emptyMeta(f.Page)
+			return nil
+		}
+		q, args := q, []any{accountID, expr, "", 0, f.Page.PerPage() + 1, 0}
 		if f.Page.Keyset() && f.Page.Cursor() != "" {
 			cur, err := store.DecodeCursor(f.Page.Cursor(), list, 1)
 			if err != nil {
@@ -267,7 +277,11 @@ func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.Conta
 			last := items[len(items)-1]
 			page.Next = store.Cursor{List: list, Keys: []int64{last.ID}, Text: last.SortName}.Encode()
 		}
-		return pageMeta(ctx, tx, &page.Meta, f.Page, len(items), countContacts, accountID, query)
+		countArgs := []any{accountID}
+		if searchable {
+			countArgs = append(countArgs, expr)
+		}
+		return pageMeta(ctx, tx, &page.Meta, f.Page, len(items), count, countArgs...)
 	})
 	return page, err
 }

@@ -122,6 +122,9 @@ func conversationWhere(ctx context.Context, tx *dbtx, accountID int64, f store.C
 		w.and("c.updated_at >= ?", timeValue(storedTime(f.UpdatedSince)))
 	}
 	andViewer(&w, accountID, f)
+	if f.Searching() {
+		andSearch(&w, accountID, f)
+	}
 	return w, nil
 }
 
@@ -152,6 +155,9 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 	var page store.Page[convo.Conversation]
 	if err := f.Validate(); err != nil {
 		return page, err
+	}
+	if streams(f) {
+		return s.streamConversations(ctx, accountID, f)
 	}
 	sort := conversationSorts[f.Sort]
 	list := "conversations:" + f.Sort.String()
@@ -267,7 +273,7 @@ func countConversations(ctx context.Context, tx *dbtx, accountID int64, f store.
 // the filter's rows (a viewer's rows through the viewer's index).
 func countsQuery(accountID int64, f store.ConversationFilter, w where) (string, []any) {
 	agent := uuidValue(f.Agent) // NULL matches nobody
-	if len(f.Labels) > 0 || f.ContactID != 0 || f.Unattended || !f.UpdatedSince.IsZero() || f.Viewer != nil {
+	if len(f.Labels) > 0 || f.ContactID != 0 || f.Unattended || !f.UpdatedSince.IsZero() || f.Viewer != nil || f.Searching() {
 		return countRows + w.sql(), append([]any{agent}, w.args...)
 	}
 	var m where

@@ -34,6 +34,11 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 
 	attachments, external_source_ids, additional_attributes, version)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, abs(random()))`
 
+	// indexImportedMessages adds imported messages (a JSON array of ids) to
+	// the full-text index in one statement, as indexMessages does for appends.
+	indexImportedMessages = `INSERT INTO messages_fts (rowid, content)
+SELECT id, content FROM messages WHERE id IN (SELECT value FROM json_each(?))`
+
 	// recountImported derives a conversation's maintained columns from its
 	// messages, as the appends that wrote them would have; last_seq and
 	// last_activity_at only ever move up. updated_at stays as imported.
@@ -85,7 +90,11 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 				return err
 			}
 		}
-		return nil
+		if len(im.added) == 0 {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, indexImportedMessages, idsJSON(im.added))
+		return err
 	})
 	if err != nil {
 		return store.ImportStats{}, err
@@ -103,6 +112,9 @@ type importer struct {
 	stats     *store.ImportStats
 	// touched are the conversations whose maintained columns need a recount.
 	touched map[int64]bool
+	// added are the messages written, for the full-text index: their ids
+	// are the file's, so indexNewMessages cannot find them.
+	added []int64
 }
 
 // record validates one record and writes it, unless it is stored as given.
@@ -279,6 +291,7 @@ func (im *importer) message(m convo.Message) error {
 		return err
 	}
 	im.touched[m.ConversationID] = true
+	im.added = append(im.added, m.ID)
 	im.stats.Messages++
 	return nil
 }

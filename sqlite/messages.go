@@ -185,6 +185,9 @@ func appendMessage(ctx context.Context, tx *dbtx, accountID, conversationID int6
 	if m.ID, err = res.LastInsertId(); err != nil {
 		return convo.Message{}, err
 	}
+	if tx.unindexed == 0 {
+		tx.unindexed = m.ID // indexed when the call commits: see indexMessages
+	}
 	incoming := m.Type == convo.MessageIncoming
 	humanReply := m.Type == convo.MessageOutgoing && !m.Private && m.SenderType == convo.SenderUser
 	if _, err := tx.ExecContext(ctx, bumpConversation, timeValue(now), m.Seq, incoming,

@@ -1,7 +1,9 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"sync"
 )
 
@@ -69,10 +71,10 @@ func (c *rowCache) put(rows []conversationRow) {
 // versions a cached row must match.
 const probeColumns = `c.id, c.version, ct.version, coalesce(lm.version, 0)`
 
-// rowsByID reads conversation rows by id, in no particular order. ?1
-// account, ?2 a JSON array of ids; the unary + keeps SQLite on the rowid.
-const rowsByID = `SELECT ` + conversationColumns + conversationFrom +
-	` WHERE c.id IN (SELECT value FROM json_each(?2)) AND +c.account_id = ?1`
+// byIDs is the tail of a query of conversations by id, in no particular
+// order. ?1 account, ?2 a JSON array of ids; the unary + keeps SQLite on
+// the rowid.
+const byIDs = conversationFrom + ` WHERE c.id IN (SELECT value FROM json_each(?2)) AND +c.account_id = ?1`
 
 // pageRows returns the rows of a page query, whose text without its
 // columns is tail: through the cache when the store has one, else in one
@@ -98,7 +100,7 @@ func (s *Store) pageRows(ctx context.Context, tx *dbtx, accountID int64, tail st
 	if len(missed) == 0 {
 		return list, nil
 	}
-	fetched, err := selectConversations(ctx, tx, rowsByID, accountID, idsJSON(missed))
+	fetched, err := selectConversations(ctx, tx, `SELECT `+conversationColumns+byIDs, accountID, idsJSON(missed))
 	if err != nil {
 		return nil, err
 	}
@@ -113,6 +115,25 @@ func (s *Store) pageRows(ctx context.Context, tx *dbtx, accountID int64, tail st
 		}
 	}
 	return list, nil
+}
+
+// rowsByID returns the rows of conversations by id, in the order of ids,
+// through the cache as pageRows does. Ids missing from the account are
+// left out.
+func (s *Store) rowsByID(ctx context.Context, tx *dbtx, accountID int64, ids []int64) ([]conversationRow, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := s.pageRows(ctx, tx, accountID, byIDs, []any{accountID, idsJSON(ids)})
+	if err != nil {
+		return nil, err
+	}
+	pos := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		pos[id] = i
+	}
+	slices.SortFunc(rows, func(a, b conversationRow) int { return cmp.Compare(pos[a.ID], pos[b.ID]) })
+	return rows, nil
 }
 
 // probe is one row of a probe query.

@@ -252,6 +252,9 @@ func (o Options) dsn(path string, memory, writer bool) string {
 	q.Add("_pragma", "temp_store(memory)")
 	if writer {
 		q.Set("_txlock", "immediate")
+		// The full-text index merges its segments as it grows: a 64 MiB
+		// page cache keeps them in memory instead of re-reading pages.
+		q.Add("_pragma", "cache_size(-65536)")
 	} else {
 		q.Add("_pragma", "query_only(1)")
 	}

@@ -76,6 +76,9 @@ type dbtx struct {
 	*sqlx.Tx
 	stmts  *stmtCache
 	missed []string
+	// unindexed is the first message the transaction added, not yet in the
+	// full-text index (0: none); see indexMessages.
+	unindexed int64
 }
 
 // stmt returns the prepared form of query bound to the transaction, or nil.

@@ -46,7 +46,10 @@ func (s *Store) write(ctx context.Context, fn func(tx *dbtx, now time.Time) erro
 				return err
 			}
 		}
-		return fn(tx, now)
+		if err := fn(tx, now); err != nil {
+			return err
+		}
+		return indexMessages(ctx, tx)
 	}))
 	s.logWrite(ctx, start, err)
 	return err

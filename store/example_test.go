@@ -85,5 +85,4 @@ func ExampleContacts() {
 	// Output:
 	// Ada
 	// Alan
-	// Grace
 }

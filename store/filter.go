@@ -2,6 +2,7 @@ package store
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -17,15 +18,18 @@ type DeleteContactOptions struct {
 
 // ContactFilter selects contacts for ListContacts.
 type ContactFilter struct {
-	// Query, when not empty, keeps contacts whose name, nickname, email,
-	// phone or identifier contains it, without regard to case.
+	// Query, when not blank, keeps contacts matching it through the
+	// full-text index, in the language of convo.ParseSearch: every word must
+	// begin a word of the contact's complete name, nickname, email, phone or
+	// identifier, without regard to case or accents ("ada love" finds Ada
+	// Lovelace, "example" finds bob@example.org, "7946" finds +44 20 7946).
 	Query string
 	Page  Paging
 }
 
 // Validate reports a bad filter as a *convo.ValidationError.
 func (f ContactFilter) Validate() error {
-	if err := convo.ValidateText("query", f.Query, convo.MaxNameLength); err != nil {
+	if _, err := convo.ParseSearch("query", f.Query); err != nil {
 		return err
 	}
 	return f.Page.Validate()
@@ -119,8 +123,9 @@ var AllStatuses = []convo.Status{convo.StatusOpen, convo.StatusResolved, convo.S
 // account's open conversations, newest activity first (Chatwoot's default).
 type ConversationFilter struct {
 	// Statuses keeps conversations in any of these statuses. Nil means open,
-	// unless ContactID is set: a contact's conversations span every status
-	// (Chatwoot's contact conversations, Monica's). AllStatuses lists all.
+	// unless ContactID or Query is set: a contact's conversations span every
+	// status (Chatwoot's contact conversations, Monica's), and so does a
+	// search (seed 003's q). AllStatuses lists all.
 	// A snooze whose time has passed counts as open.
 	Statuses []convo.Status
 	// Assignee keeps mine, unassigned or assigned conversations; "mine" is
@@ -145,6 +150,19 @@ type ConversationFilter struct {
 	// Unseen keeps conversations with unseen messages for the Viewer,
 	// which it requires.
 	Unseen bool
+	// Query (seed 003's q), when not blank, keeps conversations with a
+	// message matching it, in the language of convo.ParseSearch. With a
+	// Query and no Statuses the list spans every status. Sorted by
+	// SortLastActivityDesc (the default), a search lists conversations by
+	// their latest matching message, newest first: the activity that
+	// matched. It is the conversation's last activity unless newer messages
+	// did not match, and it lets a search stop reading the index once a
+	// page is full. Every other sort applies as it is.
+	Query string
+	// IncludePrivate lets private notes match the Query. Leave it false for
+	// callers who may not see internal notes: then only public messages
+	// match. Another account's messages never match.
+	IncludePrivate bool
 
 	Sort ConversationSort
 	Page Paging
@@ -183,6 +201,9 @@ func (f ConversationFilter) Validate() error {
 	if f.Unseen && f.Viewer == nil {
 		bad("viewer", convo.CodeRequired, "is required to keep unseen conversations")
 	}
+	if _, err := convo.ParseSearch("q", f.Query); err != nil {
+		errs = append(errs, err.(*convo.ValidationError).Errors...)
+	}
 	if !f.Sort.Valid() {
 		bad("sort", convo.CodeUnknown, "unknown sort")
 	}
@@ -200,11 +221,14 @@ func (f ConversationFilter) StatusSet() []convo.Status {
 	switch {
 	case len(f.Statuses) > 0:
 		return f.Statuses
-	case f.ContactID != 0:
+	case f.ContactID != 0 || f.Searching():
 		return AllStatuses
 	}
 	return []convo.Status{convo.StatusOpen}
 }
+
+// Searching reports whether the filter has a Query.
+func (f ConversationFilter) Searching() bool { return strings.TrimSpace(f.Query) != "" }
 
 // Of returns the count of one assignee type.
 func (c Counts) Of(a AssigneeType) int {

@@ -153,6 +153,14 @@ type Store interface {
 	// missing or f.Viewer does not take part in it; a cursor from another
 	// conversation or order is ErrInvalid.
 	ListMessages(ctx context.Context, accountID, conversationID int64, f MessageFilter) (Page[convo.Message], error)
+	// SearchMessages returns a page of the account's messages matching
+	// f.Query (convo.ParseSearch's language), each with its conversation and
+	// a snippet marking the matching words, newest first or by relevance,
+	// narrowed by f's other fields. Private notes match only with
+	// f.IncludePrivate. A blank or bad query, or a cursor from another
+	// search order, is ErrInvalid; a query with nothing searchable in it
+	// (only punctuation, say) finds nothing.
+	SearchMessages(ctx context.Context, accountID int64, f MessageSearch) (Page[MessageHit], error)
 
 	// Export calls fn with every record of the account, read from one
 	// consistent snapshot: its contacts, then its conversations, then its

@@ -174,3 +174,45 @@ func agentUUIDs(r *rand.Rand) []uuid.UUID {
 	}
 	return ids
 }
+
+// share is the expected fraction of messages holding at least one word
+// whose rank is kept by in: 8 to 40 words each, drawn with the Zipf law of
+// textGen (rank k weighs (1+k)^-1.07).
+func share(words []string, in func(string) bool) float64 {
+	var total, q float64
+	for k, w := range words {
+		p := math.Pow(float64(1+k), -1.07)
+		total += p
+		if in(w) {
+			q += p
+		}
+	}
+	q /= total
+	var none float64
+	for n := 8; n <= 40; n++ {
+		none += math.Pow(1-q, float64(n))
+	}
+	return 1 - none/33
+}
+
+// searchTerms picks BENCH.md's search word (in 0.5-1 % of messages) and
+// prefix (5-10 %): the first word from rank 300 on in its range, and the
+// shortest prefix of it, or of the words after it, in its range.
+func searchTerms(words []string) (word, prefix string) {
+	word, prefix = words[300], words[300][:3]
+	for _, w := range words[300:] {
+		if s := share(words, func(x string) bool { return x == w }); s >= 0.005 && s <= 0.01 {
+			word = w
+			break
+		}
+	}
+	for _, w := range words[300:] {
+		for n := 3; n < len(w); n++ {
+			p := w[:n]
+			if s := share(words, func(x string) bool { return strings.HasPrefix(x, p) }); s >= 0.05 && s <= 0.10 {
+				return word, p
+			}
+		}
+	}
+	return word, prefix
+}

@@ -82,7 +82,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	start := time.Now()
 	profile := &cpuProfile{path: cfg.cpuProfile}
 	steps := []func() error{b.load, b.appendMessages, profile.start,
-		b.inbox, b.counts, b.getConversation, b.notYet, b.unread, b.unseen, profile.stop, b.mixedPhase}
+		b.inbox, b.counts, b.getConversation, b.search, b.unread, b.unseen, profile.stop, b.mixedPhase}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			b.s.Close()

@@ -26,6 +26,7 @@ type bench struct {
 	agents         []uuid.UUID
 	convIDs        []int64 // account 1's conversations
 	messages       int
+	words          []string // the vocabulary of the data set, most frequent first
 	stdout, stderr io.Writer
 }
 
@@ -54,6 +55,7 @@ func (b *bench) setClock(t time.Time) { b.clock.Store(t.UnixMicro()) }
 func (b *bench) load() error {
 	b.logf("loading %d contacts, %d conversations", b.cfg.contacts, b.cfg.conversations)
 	g := newTextGen(b.r)
+	b.words = g.words
 	contacts := map[int64][]int64{}
 	b.setClock(baseTime.Add(-366 * 24 * time.Hour))
 	for i := 1; i <= b.cfg.contacts; i++ {
@@ -148,9 +150,18 @@ func (b *bench) load() error {
 
 // timeOp runs fn n times after a short warm-up and emits the result.
 func (b *bench) timeOp(op string, n int, fn func(i int) error) error {
+	r, err := b.measure(op, n, fn)
+	if err != nil {
+		return err
+	}
+	return b.emit(r)
+}
+
+// measure runs fn n times after a short warm-up and summarizes the times.
+func (b *bench) measure(op string, n int, fn func(i int) error) (result, error) {
 	for i := range min(n, 20) {
 		if err := fn(i); err != nil {
-			return fmt.Errorf("%s: %w", op, err)
+			return result{}, fmt.Errorf("%s: %w", op, err)
 		}
 	}
 	lat := make([]time.Duration, 0, n)
@@ -158,11 +169,11 @@ func (b *bench) timeOp(op string, n int, fn func(i int) error) error {
 	for i := range n {
 		t0 := time.Now()
 		if err := fn(i); err != nil {
-			return fmt.Errorf("%s: %w", op, err)
+			return result{}, fmt.Errorf("%s: %w", op, err)
 		}
 		lat = append(lat, time.Since(t0))
 	}
-	return b.emit(summarize(op, lat, n, time.Since(start)))
+	return summarize(op, lat, n, time.Since(start)), nil
 }
 
 func (b *bench) randomConversation() int64 { return b.convIDs[b.r.IntN(len(b.convIDs))] }
@@ -242,10 +253,30 @@ func (b *bench) unread() error {
 	})
 }
 
-// notYet reports the ops whose features come with later issues.
-func (b *bench) notYet() error {
-	for _, op := range []string{"search", "search_prefix"} {
-		if err := b.emit(result{Op: op, Note: "not yet"}); err != nil {
+// search times the list's q: the 25 conversations (of every status) with
+// the newest public messages containing a word in 0.5-1 % of messages, then
+// a prefix in 5-10 % (searchTerms). The share of matching messages goes in
+// the note.
+func (b *bench) search() error {
+	word, prefix := searchTerms(b.words)
+	for _, q := range []struct{ op, query string }{{"search", word}, {"search_prefix", prefix + "*"}} {
+		all, err := b.s.SearchMessages(b.ctx, 1, store.MessageSearch{Query: q.query, IncludePrivate: true, Page: store.PageNumber(1, 1)})
+		if err != nil {
+			return fmt.Errorf("%s: %w", q.op, err)
+		}
+		filter := store.ConversationFilter{Query: q.query, Page: store.After("", 25)}
+		r, err := b.measure(q.op, max(b.cfg.iters/5, 20), func(int) error {
+			page, err := b.s.ListConversations(b.ctx, 1, filter)
+			if err == nil && len(page.Items) == 0 {
+				err = fmt.Errorf("no conversation matches %q", q.query)
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		r.Note = fmt.Sprintf("q=%q: %d matching messages (%.2f%%)", q.query, all.Meta.Total, 100*float64(all.Meta.Total)/float64(max(1, b.messages)))
+		if err := b.emit(r); err != nil {
 			return err
 		}
 	}

@@ -84,11 +84,11 @@ func testIterators(t *testing.T, newStore NewStore) {
 		}
 		is.Equal(names, []string{"Ann", "Bob", "Cat", "Dan", "Eve"}) // by name, one per page
 		names = nil
-		for c, err := range store.Contacts(ctx, s, 1, store.ContactFilter{Query: "a"}) {
+		for c, err := range store.Contacts(ctx, s, 1, store.ContactFilter{Query: "d*"}) {
 			is.NoErr(err)
 			names = append(names, c.FirstName)
 		}
-		is.Equal(names, []string{"Ann", "Cat", "Dan"}) // the filter applies
+		is.Equal(names, []string{"Dan"}) // the filter applies
 	})
 
 	t.Run("Conversations/StartsAtACursor", func(t *testing.T) {

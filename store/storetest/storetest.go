@@ -30,4 +30,5 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Iterators", func(t *testing.T) { testIterators(t, newStore) })
 	t.Run("Exchange", func(t *testing.T) { testExchange(t, newStore) })
 	t.Run("Participants", func(t *testing.T) { testParticipants(t, newStore) })
+	t.Run("Search", func(t *testing.T) { testSearch(t, newStore) })
 }

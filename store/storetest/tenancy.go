@@ -133,6 +133,13 @@ var foreignCalls = map[string]foreignCall{
 		_, err := s.MarkUnseen(context.Background(), 2, id.conversation, convo.Viewer{UserID: tenantUser}, id.message)
 		return err
 	},
+	"SearchMessages": func(s store.Store, id tenantIDs) error {
+		if _, err := s.SearchMessages(context.Background(), 2, store.MessageSearch{Query: "secret", ConversationID: id.conversation}); !isNotFound(err) {
+			return err
+		}
+		_, err := s.SearchMessages(context.Background(), 2, store.MessageSearch{Query: "secret", ContactID: id.contact})
+		return err
+	},
 }
 
 // The participant user and audience of account 1's conversation in the

@@ -1,0 +1,193 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/google/uuid"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+// Message search walks the FTS index, never the messages: CROSS JOIN keeps
+// messages_fts the outer loop, so a match joins its message and
+// conversation by primary key and, newest first, FTS5 reads its doclists
+// backwards by rowid (= message id, in the order messages were added) and
+// the walk stops as soon as the page is full.
+const (
+	// ?1 snippet start, ?2 end, ?3 tokens; the MATCH and the filters follow.
+	searchMessagesSelect = `SELECT ` + messageColumns + `,
+	snippet(messages_fts, 0, ?, ?, '…', ?) AS snippet, f.rank AS rank`
+	searchMessagesFrom = ` FROM messages_fts f CROSS JOIN messages m ON m.id = f.rowid
+	CROSS JOIN conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id`
+	countSearchMessages = `SELECT count(*)` + searchMessagesFrom
+)
+
+// messageSearchOrder is the SQL of one store.SearchOrder.
+type messageSearchOrder struct {
+	name    string
+	orderBy string
+	after   string
+	args    func(keys []int64) []any
+	keys    func(r hitRow) []int64
+}
+
+var messageSearchOrders = map[store.SearchOrder]messageSearchOrder{
+	store.SearchNewestFirst: {"newest", "f.rowid DESC", "f.rowid < ?", keysAsArgs,
+		func(r hitRow) []int64 { return []int64{r.ID} }},
+	// A rank is a float: its bits travel in the cursor.
+	store.SearchRelevance: {"relevance", "f.rank, f.rowid DESC", "(f.rank > ? OR (f.rank = ? AND f.rowid < ?))",
+		func(k []int64) []any {
+			rank := math.Float64frombits(uint64(k[0]))
+			return []any{rank, rank, k[1]}
+		},
+		func(r hitRow) []int64 { return []int64{int64(math.Float64bits(r.Rank)), r.ID} }},
+}
+
+// hitRow is a message found by a search, with its snippet and rank.
+type hitRow struct {
+	messageRow
+	Snippet string
+	Rank    float64
+}
+
+// dest lists where each column of searchMessagesSelect scans.
+func (r *hitRow) dest() []any { return append(r.messageRow.dest(), &r.Snippet, &r.Rank) }
+
+// SearchMessages implements store.Store.
+func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.MessageSearch) (store.Page[store.MessageHit], error) {
+	var page store.Page[store.MessageHit]
+	if err := f.Validate(); err != nil {
+		return page, err
+	}
+	order := messageSearchOrders[f.Order]
+	list := "search:" + order.name
+	var cursor store.Cursor
+	if f.Page.Keyset() && f.Page.Cursor() != "" {
+		var err error
+		if cursor, err = store.DecodeCursor(f.Page.Cursor(), list, len(order.keys(hitRow{}))); err != nil {
+			return page, err
+		}
+	}
+	search, _ := convo.ParseSearch("q", f.Query) // validated
+	expr, searchable := matchExpr(search, false)
+	err := s.read(ctx, func(tx *dbtx) error {
+		if err := checkSearchScope(ctx, tx, accountID, f); err != nil {
+			return err
+		}
+		if !searchable {
+			page.Items = []store.MessageHit{}
+			page.Meta = emptyMeta(f.Page)
+			return nil
+		}
+		w := messageSearchWhere(accountID, expr, f)
+		counted := w
+		offset := 0
+		switch {
+		case cursor.Keys != nil:
+			w.and(order.after, order.args(cursor.Keys)...)
+		case !f.Page.Keyset():
+			offset = f.Page.Offset()
+		}
+		start, end, tokens := f.Markers()
+		query := searchMessagesSelect + searchMessagesFrom + w.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
+		args := append([]any{start, end, tokens}, w.args...)
+		rows, err := selectHits(ctx, tx, query, append(args, f.Page.PerPage()+1, offset)...)
+		if err != nil {
+			return err
+		}
+		rows, more := trimPage(rows, f.Page.PerPage())
+		page.Items = make([]store.MessageHit, 0, len(rows))
+		for _, r := range rows {
+			m, err := r.toMessage()
+			if err != nil {
+				return err
+			}
+			page.Items = append(page.Items, store.MessageHit{ConversationID: m.ConversationID, Message: m, Snippet: r.Snippet})
+		}
+		if more {
+			page.Next = store.Cursor{List: list, Keys: order.keys(rows[len(rows)-1])}.Encode()
+		}
+		return pageMeta(ctx, tx, &page.Meta, f.Page, len(rows), countSearchMessages+counted.sql(), counted.args...)
+	})
+	return page, err
+}
+
+func selectHits(ctx context.Context, tx *dbtx, query string, args ...any) ([]hitRow, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []hitRow
+	for rows.Next() {
+		list = append(list, hitRow{})
+		if err := rows.Scan(list[len(list)-1].dest()...); err != nil {
+			return nil, err
+		}
+	}
+	return list, rows.Err()
+}
+
+// checkSearchScope makes a conversation or contact of another account
+// ErrNotFound, as everywhere else.
+func checkSearchScope(ctx context.Context, tx *dbtx, accountID int64, f store.MessageSearch) error {
+	var id int64
+	if f.ConversationID != 0 {
+		if err := tx.GetContext(ctx, &id, conversationExists, accountID, f.ConversationID); err != nil {
+			return fmt.Errorf("conversation %d: %w", f.ConversationID, translate(err))
+		}
+	}
+	if f.ContactID != 0 {
+		if err := tx.GetContext(ctx, &id, contactExists, accountID, f.ContactID); err != nil {
+			return fmt.Errorf("contact %d: %w", f.ContactID, translate(err))
+		}
+	}
+	return nil
+}
+
+// messageSearchWhere is the WHERE of a message search, of fixed fragments.
+func messageSearchWhere(accountID int64, expr string, f store.MessageSearch) where {
+	var w where
+	w.and("messages_fts MATCH ?", expr)
+	w.and("m.account_id = ?", accountID)
+	if !f.IncludePrivate {
+		w.and("m.private = 0")
+	}
+	if f.ConversationID != 0 {
+		w.and("m.conversation_id = ?", f.ConversationID)
+	}
+	if f.ContactID != 0 {
+		w.and("c.contact_id = ?", f.ContactID)
+	}
+	if f.SenderType != "" {
+		w.and("m.sender_type = ?", string(f.SenderType))
+	}
+	if f.AuthorID != uuid.Nil {
+		w.and("m.author_id = ?", f.AuthorID.String())
+	}
+	if len(f.Types) > 0 {
+		codes := make([]any, len(f.Types))
+		for i, t := range f.Types {
+			codes[i] = t.Code()
+		}
+		w.and("m.message_type IN ("+placeholders(len(codes))+")", codes...)
+	}
+	if !f.Since.IsZero() {
+		w.and("m.created_at >= ?", timeValue(storedTime(f.Since)))
+	}
+	if !f.Until.IsZero() {
+		w.and("m.created_at < ?", timeValue(storedTime(f.Until)))
+	}
+	return w
+}
+
+// emptyMeta is the meta of a list known to be empty.
+func emptyMeta(p store.Paging) store.PageMeta {
+	if p.Keyset() {
+		return store.PageMeta{PerPage: p.PerPage()}
+	}
+	return store.NewPageMeta(p, 0, 0)
+}

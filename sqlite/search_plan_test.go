@@ -1,0 +1,115 @@
+package sqlite
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+// TestSearchQueryPlans checks that every search query walks the FTS index
+// and reaches messages and conversations by primary key: no full scan, and
+// the streaming searches never sort.
+func TestSearchQueryPlans(t *testing.T) {
+	s, agents := seedForPlans(t)
+	ctx := context.Background()
+	sqltx, err := s.r.BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sqltx.Rollback()
+	tx := &dbtx{Tx: sqltx, stmts: s.rstmts}
+	const expr = `"hello" AND "the"*`
+	wantFTS := func(name string, lines []string) {
+		t.Helper()
+		for _, l := range lines {
+			if strings.Contains(l, "VIRTUAL TABLE") {
+				return
+			}
+		}
+		t.Errorf("%s: does not use the FTS index\nplan: %q", name, lines)
+	}
+
+	filters := map[string]store.ConversationFilter{
+		"q":        {Query: "hello"},
+		"q+status": {Query: "hello", Statuses: []convo.Status{convo.StatusOpen}},
+		"q+mine":   {Query: "hello", Assignee: store.AssigneeMine, Agent: agents[0]},
+		"q+labels": {Query: "hello", Labels: []string{"l1"}, InboxID: 2},
+		"q+public": {Query: "hello", IncludePrivate: false},
+	}
+	for name, f := range filters {
+		// The streaming search by last activity.
+		plain := f
+		plain.Statuses, plain.Query = f.StatusSet(), ""
+		w, err := conversationWhere(ctx, tx, 1, plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		andAssignee(&w, f)
+		stream := searchStream
+		if len(w.clauses) == 1 {
+			stream, w = searchStreamAccount, where{}
+		}
+		w.and("messages_fts MATCH ?", expr)
+		w.and("m.account_id = ?", 1)
+		w.and("m.private = 0")
+		lines := plan(t, s, stream+w.sql()+searchStreamOrder, w.args...)
+		checkPlan(t, "stream "+name, lines, true)
+		wantFTS("stream "+name, lines)
+		if !strings.HasPrefix(lines[0], "SCAN f VIRTUAL TABLE") {
+			t.Errorf("stream %s: the FTS index is not the outer loop\nplan: %q", name, lines)
+		}
+
+		// Every other sort and the counts.
+		w, err = conversationWhere(ctx, tx, 1, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for so, sort := range conversationSorts {
+			f.Sort = so
+			tail, args := conversationPageQuery(w, f, sort, store.Cursor{})
+			lines := plan(t, s, `SELECT `+conversationColumns+tail, args...)
+			checkPlan(t, "search list "+name+" "+so.String(), lines, false)
+			wantFTS("search list "+name, lines)
+		}
+		q, args := countsQuery(1, f, w)
+		lines = plan(t, s, q, args...)
+		checkPlan(t, "search counts "+name, lines, false)
+		wantFTS("search counts "+name, lines)
+	}
+
+	for _, ms := range []store.MessageSearch{
+		{}, {ConversationID: 1}, {ContactID: 1}, {SenderType: convo.SenderUser, AuthorID: uuid.New()},
+		{Types: []convo.MessageType{convo.MessageIncoming}}, {IncludePrivate: true},
+	} {
+		w := messageSearchWhere(1, expr, ms)
+		for _, order := range messageSearchOrders {
+			ow := w
+			ow.and(order.after, order.args(order.keys(hitRow{messageRow: messageRow{ID: 100}}))...)
+			q := searchMessagesSelect + searchMessagesFrom + ow.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
+			lines := plan(t, s, q, append([]any{"<b>", "</b>", 16}, append(ow.args, 26, 0)...)...)
+			checkPlan(t, "search messages "+order.name, lines, order.name == "newest")
+			wantFTS("search messages", lines)
+			if !strings.HasPrefix(lines[0], "SCAN f VIRTUAL TABLE") {
+				t.Errorf("search messages: the FTS index is not the outer loop\nplan: %q", lines)
+			}
+		}
+		lines := plan(t, s, countSearchMessages+w.sql(), w.args...)
+		checkPlan(t, "count search messages", lines, false)
+	}
+
+	for _, columns := range []string{conversationColumns, probeColumns} {
+		checkPlan(t, "conversations by id", plan(t, s, `SELECT `+columns+byIDs, 1, "[1,2,3]"), false)
+	}
+	lines := plan(t, s, listContacts+contactsMatching+contactsAfter+contactsOrder, 1, expr, "a", 1, 16, 0)
+	for _, l := range lines { // checkPlan would take contacts_fts for conversations ("SCAN c")
+		if strings.HasPrefix(l, "SCAN contacts ") || strings.Contains(l, "TEMP B-TREE") {
+			t.Errorf("contacts search: scans or sorts contacts\nplan: %q", lines)
+		}
+	}
+	wantFTS("contacts search", lines)
+}

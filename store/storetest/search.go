@@ -1,0 +1,443 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/matryer/is"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+// NastySearches are search texts full of query syntax of every kind: each
+// must give results or none, never an error.
+var NastySearches = []string{
+	`"foo`, `foo"`, `"`, `""`, `"""`, `NEAR(`, `NEAR(a b)`, `a OR`, `OR`, `AND`, `NOT`, `a NOT b`, `-x`, `+x`,
+	`col:val`, `content:alpha`, `*`, `**`, `a*b`, `*a`, `^a`, `(`, `)`, `()`, `{a b}`, `[a]`, `a AND OR b`,
+	`'`, `''`, `\`, `\"`, `%`, `_`, `;DROP TABLE messages;--`, `alpha"beta`, `"alpha" "`, `"alpha"*`, `alpha:`,
+	`:`, `rank:1`, `rowid:1`, `*alpha*`, `a - b`, "\t\n ", `é`, `日本語`, `🙂`, `NEAR("a" "b", 3)`, `a + b`, `'alpha'`,
+}
+
+// searchVocabulary is the words of the search tests' messages.
+var searchVocabulary = []string{"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"}
+
+func testSearch(t *testing.T, newStore NewStore) {
+	ctx := context.Background()
+
+	t.Run("ListConversations/QueryMatchesMessages", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		a := f.conversation(t, convo.NewConversation{})
+		b := f.conversation(t, convo.NewConversation{})
+		c := f.conversation(t, convo.NewConversation{})
+		f.message(t, a.ID, text("My invoice shows the wrong Address"))
+		f.message(t, b.ID, text("Where is my parcel?"))
+		f.message(t, c.ID, text("The café's invoices"))
+		_, err := f.s.ChangeStatus(ctx, 1, c.ID, convo.StatusChange{Status: convo.StatusResolved, Quiet: true})
+		is.NoErr(err)
+		ids := func(fl store.ConversationFilter) []int64 {
+			page, err := f.s.ListConversations(ctx, 1, fl)
+			is.NoErr(err)
+			got := []int64{}
+			for _, c := range page.Items {
+				got = append(got, c.ID)
+			}
+			return got
+		}
+		is.Equal(ids(store.ConversationFilter{Query: "invoice"}), []int64{a.ID})                               // a word, whatever its case; every status
+		is.Equal(ids(store.ConversationFilter{Query: "invoice*"}), []int64{c.ID, a.ID})                        // a prefix; resolved included
+		is.Equal(ids(store.ConversationFilter{Query: "INVOICE* cafe"}), []int64{c.ID})                         // all words; accents folded
+		is.Equal(ids(store.ConversationFilter{Query: `"wrong address"`}), []int64{a.ID})                       // a phrase
+		is.Equal(ids(store.ConversationFilter{Query: `"address wrong"`}), []int64{})                           // in its order
+		is.Equal(ids(store.ConversationFilter{Query: "invoice*", Statuses: []convo.Status{convo.StatusOpen}}), // an explicit status applies
+			[]int64{a.ID})
+		is.Equal(ids(store.ConversationFilter{Query: "   "}), []int64{b.ID, a.ID}) // blank: no search, open only
+		counts, err := f.s.CountConversations(ctx, 1, store.ConversationFilter{Query: "invoice*"})
+		is.NoErr(err)
+		is.Equal(counts.All, 2) // counts follow the search
+	})
+
+	t.Run("ListConversations/QueryAgainstFullScan", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		r := rand.New(rand.NewPCG(5, 3))
+		statuses := store.AllStatuses
+		var all []convo.Conversation
+		for i := range 40 {
+			in := convo.NewConversation{InboxID: int64(1 + r.IntN(2)), Labels: []string{fmt.Sprintf("l%d", r.IntN(3))}}
+			if r.IntN(2) == 0 {
+				in.AssigneeID = f.agent
+			}
+			c := f.conversation(t, in)
+			for range r.IntN(4) {
+				f.clock.Advance(time.Duration(1+r.IntN(90)) * time.Second)
+				m := text(randomText(r, 3))
+				m.Private = r.IntN(5) == 0
+				if m.Private {
+					m.Type, m.AuthorID = convo.MessageOutgoing, f.agent
+				}
+				f.message(t, c.ID, m)
+			}
+			if st := statuses[r.IntN(len(statuses))]; st != convo.StatusOpen && st != convo.StatusSnoozed {
+				_, err := f.s.ChangeStatus(ctx, 1, c.ID, convo.StatusChange{Status: st, Quiet: true})
+				is.NoErr(err)
+			}
+			f.clock.Advance(time.Duration(i%3) * time.Second)
+			all = append(all, c)
+		}
+		_ = all
+		filters := []store.ConversationFilter{
+			{Query: "alpha"},
+			{Query: "alpha", IncludePrivate: true},
+			{Query: "bravo charlie"},
+			{Query: "de*"},
+			{Query: "golf", Statuses: []convo.Status{convo.StatusOpen}},
+			{Query: "echo", InboxID: 2},
+			{Query: "hotel", Labels: []string{"l1"}},
+			{Query: "india", Assignee: store.AssigneeMine, Agent: f.agent},
+			{Query: "juliet", Assignee: store.AssigneeUnassigned},
+			{Query: "alpha*", Unattended: true},
+			{Query: "zulu"},
+		}
+		for _, fl := range filters {
+			for so := store.SortLastActivityDesc; so.Valid(); so++ {
+				fl.Sort = so
+				want := searchFullScan(t, f.s, fl)
+				is.Equal(collectKeyset(t, f.s, fl, 4), want)      // keyset pages in the list's order
+				is.Equal(collectNumbered(t, f.s, fl, 3), want)    // numbered pages too
+				counts, err := f.s.CountConversations(ctx, 1, fl) // counts over every match
+				is.NoErr(err)
+				fl.Assignee = store.AssigneeAll
+				is.Equal(counts.All, len(searchFullScan(t, f.s, fl)))
+			}
+		}
+	})
+
+	t.Run("ListConversations/PrivateNotesAndOtherAccounts", func(t *testing.T) {
+		is := is.New(t)
+		s, _, conv := seeded(t, newStore)
+		mustAddMessage(t, s, 1, conv.ID, convo.NewMessage{Type: convo.MessageOutgoing, Private: true, Content: "internal kumquat"})
+		c2 := mustCreateContact(t, s, 2, convo.NewContact{FirstName: "Mallory"})
+		conv2 := mustCreateConversation(t, s, 2, c2.ID)
+		mustAddMessage(t, s, 2, conv2.ID, text("foreign kumquat"))
+		page, err := s.ListConversations(ctx, 1, store.ConversationFilter{Query: "kumquat"})
+		is.NoErr(err)
+		is.Equal(len(page.Items), 0) // a private note does not match by default
+		page, err = s.ListConversations(ctx, 1, store.ConversationFilter{Query: "kumquat", IncludePrivate: true})
+		is.NoErr(err)
+		is.Equal(len(page.Items), 1) // it does for callers allowed to see it
+		is.Equal(page.Items[0].ID, conv.ID)
+		is.Equal(page.Meta.Total, 1) // and account 2's message never does
+		hits, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: "kumquat", IncludePrivate: true})
+		is.NoErr(err)
+		is.Equal(len(hits.Items), 1) // the same for message search
+		is.Equal(hits.Items[0].Message.AccountID, int64(1))
+	})
+
+	t.Run("SearchMessages/EditedAndDeletedMessagesForgetTheirWords", func(t *testing.T) {
+		is := is.New(t)
+		s, contact, conv := seeded(t, newStore)
+		m := mustAddMessage(t, s, 1, conv.ID, text("the quince arrived"))
+		other := mustAddMessage(t, s, 1, conv.ID, text("a second quince"))
+		count := func(q string) int {
+			page, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: q, Page: store.PageNumber(1, 10)})
+			is.NoErr(err)
+			return page.Meta.Total
+		}
+		is.Equal(count("quince"), 2)
+		content := "the medlar arrived"
+		_, err := s.UpdateMessage(ctx, 1, m.ID, convo.MessageUpdate{Content: &content})
+		is.NoErr(err)
+		is.Equal(count("quince"), 1) // the edited message no longer matches its old words
+		is.Equal(count("medlar"), 1) // but its new ones
+		_, err = s.DeleteMessage(ctx, 1, other.ID)
+		is.NoErr(err)
+		is.Equal(count("quince"), 0) // a deleted message matches nothing
+		_, err = s.DeleteConversation(ctx, 1, conv.ID)
+		is.NoErr(err)
+		is.Equal(count("medlar"), 0) // nor do a deleted conversation's
+		conv2 := mustCreateConversation(t, s, 1, contact.ID)
+		mustAddMessage(t, s, 1, conv2.ID, text("loquat"))
+		is.Equal(count("loquat"), 1)
+		is.NoErr(s.DeleteContact(ctx, 1, contact.ID, store.DeleteContactOptions{Cascade: true}))
+		is.Equal(count("loquat"), 0) // nor a deleted contact's
+	})
+
+	t.Run("SearchMessages/SnippetsAndFilters", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		a := f.conversation(t, convo.NewConversation{})
+		other := mustCreateContact(t, f.s, 1, convo.NewContact{FirstName: "Other"})
+		b := f.conversation(t, convo.NewConversation{ContactID: other.ID})
+		m1 := f.message(t, a.ID, text("Hello, my Parcel never arrived and the parcel tracking is broken"))
+		f.clock.Advance(time.Minute)
+		m2 := f.message(t, a.ID, convo.NewMessage{Type: convo.MessageOutgoing, AuthorID: f.agent, Content: "Your parcel is on its way"})
+		f.clock.Advance(time.Minute)
+		m3 := f.message(t, b.ID, text("parcel?"))
+		f.clock.Advance(time.Minute)
+		f.message(t, b.ID, convo.NewMessage{Type: convo.MessageOutgoing, AuthorID: f.other, Private: true, Content: "parcel note"})
+		search := func(ms store.MessageSearch) []int64 {
+			t.Helper()
+			page, err := f.s.SearchMessages(ctx, 1, ms)
+			is.NoErr(err)
+			got := []int64{}
+			for _, h := range page.Items {
+				is.Equal(h.ConversationID, h.Message.ConversationID) // the hit names its conversation
+				got = append(got, h.Message.ID)
+			}
+			return got
+		}
+		is.Equal(search(store.MessageSearch{Query: "parcel"}), []int64{m3.ID, m2.ID, m1.ID})                      // newest first, no private note
+		is.Equal(len(search(store.MessageSearch{Query: "parcel", IncludePrivate: true})), 4)                      // with it when allowed
+		is.Equal(search(store.MessageSearch{Query: "parcel", ConversationID: a.ID}), []int64{m2.ID, m1.ID})       // one conversation
+		is.Equal(search(store.MessageSearch{Query: "parcel", ContactID: other.ID}), []int64{m3.ID})               // one contact
+		is.Equal(search(store.MessageSearch{Query: "parcel", SenderType: convo.SenderUser}), []int64{m2.ID})      // by sender type
+		is.Equal(search(store.MessageSearch{Query: "parcel", AuthorID: f.agent}), []int64{m2.ID})                 // by author
+		is.Equal(search(store.MessageSearch{Query: "parcel", Types: []convo.MessageType{convo.MessageIncoming}}), // by type
+			[]int64{m3.ID, m1.ID})
+		is.Equal(search(store.MessageSearch{Query: "parcel", Since: m2.CreatedAt, Until: m3.CreatedAt}), []int64{m2.ID}) // by date
+		often := f.message(t, b.ID, text("kiwi kiwi kiwi pear"))
+		f.clock.Advance(time.Minute)
+		once := f.message(t, b.ID, text("kiwi pear pear pear"))
+		is.Equal(search(store.MessageSearch{Query: "kiwi", Order: store.SearchRelevance}), []int64{often.ID, once.ID}) // the best match first
+		is.Equal(search(store.MessageSearch{Query: "kiwi"}), []int64{once.ID, often.ID})                               // else the newest
+
+		page, err := f.s.SearchMessages(ctx, 1, store.MessageSearch{Query: "tracking"})
+		is.NoErr(err)
+		is.Equal(len(page.Items), 1)
+		is.True(strings.Contains(page.Items[0].Snippet, "<b>tracking</b>")) // default markers
+		page, err = f.s.SearchMessages(ctx, 1, store.MessageSearch{Query: "parc*", ConversationID: a.ID, SnippetStart: "[", SnippetEnd: "]"})
+		is.NoErr(err)
+		is.Equal(page.Items[1].Snippet, "Hello, my [Parcel] never arrived and the [parcel] tracking is broken") // caller's markers, the text as stored
+		page, err = f.s.SearchMessages(ctx, 1, store.MessageSearch{Query: "parcel", ConversationID: a.ID, SnippetTokens: 3})
+		is.NoErr(err)
+		is.True(strings.Contains(page.Items[1].Snippet, "…")) // a short snippet marks what it cut
+	})
+
+	t.Run("SearchMessages/Paging", func(t *testing.T) {
+		is := is.New(t)
+		s, _, conv := seeded(t, newStore)
+		r := rand.New(rand.NewPCG(9, 9))
+		var batch []store.MessageTo
+		for range 60 {
+			batch = append(batch, store.MessageTo{ConversationID: conv.ID, Message: text(randomText(r, 4))})
+		}
+		_, err := s.AddMessages(ctx, 1, batch)
+		is.NoErr(err)
+		for _, order := range []store.SearchOrder{store.SearchNewestFirst, store.SearchRelevance} {
+			var numbered, keyset []int64
+			for n := 1; ; n++ {
+				page, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: "alpha", Order: order, Page: store.PageNumber(n, 7)})
+				is.NoErr(err)
+				for _, h := range page.Items {
+					numbered = append(numbered, h.Message.ID)
+				}
+				if n >= page.Meta.LastPage {
+					is.Equal(len(numbered), page.Meta.Total) // the total counts every match
+					break
+				}
+			}
+			cursor := ""
+			for {
+				page, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: "alpha", Order: order, Page: store.After(cursor, 7)})
+				is.NoErr(err)
+				for _, h := range page.Items {
+					keyset = append(keyset, h.Message.ID)
+				}
+				if page.Next == "" {
+					break
+				}
+				cursor = page.Next
+			}
+			is.True(len(keyset) > 7)   // several pages
+			is.Equal(keyset, numbered) // both modes agree
+			if order == store.SearchNewestFirst {
+				is.True(slices.IsSortedFunc(keyset, func(a, b int64) int { return int(b - a) })) // newest first
+			}
+			_, err = s.SearchMessages(ctx, 1, store.MessageSearch{Query: "alpha", Order: 1 - order, Page: store.After(cursor, 7)})
+			if cursor != "" {
+				wantInvalid(t, err, "cursor") // a cursor of the other order
+			}
+		}
+	})
+
+	t.Run("ListContacts/QueryByPrefix", func(t *testing.T) {
+		is := is.New(t)
+		s := newStore(t, fixed)
+		ada := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "Ada", LastName: "Lovelace", Nickname: "Countess"})
+		bob := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "Bob", Email: "bob@example.org", Phone: "+1 555 0100"})
+		names := func(q string) []int64 {
+			page, err := s.ListContacts(ctx, 1, store.ContactFilter{Query: q})
+			is.NoErr(err)
+			got := []int64{}
+			for _, c := range page.Items {
+				got = append(got, c.ID)
+			}
+			return got
+		}
+		is.Equal(names("ada love"), []int64{ada.ID})    // every word begins a word
+		is.Equal(names("count"), []int64{ada.ID})       // the nickname
+		is.Equal(names("bob@example"), []int64{bob.ID}) // the email
+		is.Equal(names("555 01"), []int64{bob.ID})      // the phone
+		is.Equal(names("ovelace"), []int64{})           // not inside a word
+		last := "Byron"
+		_, err := s.UpdateContact(ctx, 1, ada.ID, convo.ContactUpdate{LastName: &last})
+		is.NoErr(err)
+		is.Equal(names("lovelace"), []int64{}) // an old name no longer matches
+		is.Equal(names("byron"), []int64{ada.ID})
+		is.NoErr(s.DeleteContact(ctx, 1, bob.ID, store.DeleteContactOptions{}))
+		is.Equal(names("bob"), []int64{}) // nor a deleted contact
+		for _, q := range NastySearches {
+			_, err := s.ListContacts(ctx, 1, store.ContactFilter{Query: q})
+			is.NoErr(err) // never an error
+		}
+	})
+
+	t.Run("Query/NastyTextIsNeverSyntax", func(t *testing.T) {
+		is := is.New(t)
+		s, _, conv := seeded(t, newStore)
+		mustAddMessage(t, s, 1, conv.ID, text(`alpha "beta" NEAR( a OR -x col:val`))
+		for _, q := range NastySearches {
+			_, err := s.ListConversations(ctx, 1, store.ConversationFilter{Query: q})
+			is.NoErr(err) // a list search never fails
+			_, err = s.CountConversations(ctx, 1, store.ConversationFilter{Query: q})
+			is.NoErr(err) // nor do its counts
+			if strings.TrimSpace(q) != "" {
+				_, err = s.SearchMessages(ctx, 1, store.MessageSearch{Query: q})
+				is.NoErr(err) // nor a message search
+			}
+		}
+		hits, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: `col:val NEAR(`})
+		is.NoErr(err)
+		is.Equal(len(hits.Items), 1) // the "syntax" is searched as text
+		hits, err = s.SearchMessages(ctx, 1, store.MessageSearch{Query: `"beta`})
+		is.NoErr(err)
+		is.Equal(len(hits.Items), 1) // an unclosed quote runs to the end
+	})
+
+	t.Run("Query/BadText", func(t *testing.T) {
+		s, _, _ := seeded(t, newStore)
+		for _, bad := range []string{"bad \xff text", "nul\x00byte", strings.Repeat("a ", convo.MaxSearchLength)} {
+			_, err := s.ListConversations(ctx, 1, store.ConversationFilter{Query: bad})
+			wantInvalid(t, err, "q")
+			_, err = s.CountConversations(ctx, 1, store.ConversationFilter{Query: bad})
+			wantInvalid(t, err, "q")
+			_, err = s.SearchMessages(ctx, 1, store.MessageSearch{Query: bad})
+			wantInvalid(t, err, "q")
+			_, err = s.ListContacts(ctx, 1, store.ContactFilter{Query: bad})
+			wantInvalid(t, err, "query")
+		}
+		_, err := s.SearchMessages(ctx, 1, store.MessageSearch{})
+		wantInvalid(t, err, "q")
+		_, err = s.SearchMessages(ctx, 1, store.MessageSearch{Query: "a", SnippetTokens: 65, Order: 7, SenderType: "robot",
+			Types: []convo.MessageType{"shout"}, AuthorID: uuid.Nil, SnippetStart: "\x00"})
+		for _, field := range []string{"snippet_tokens", "order", "sender_type", "message_type", "snippet_start"} {
+			wantInvalid(t, err, field)
+		}
+	})
+}
+
+// randomText draws n words of the search vocabulary.
+func randomText(r *rand.Rand, n int) string {
+	words := make([]string, n)
+	for i := range words {
+		words[i] = searchVocabulary[r.IntN(len(searchVocabulary))]
+	}
+	return strings.Join(words, " ")
+}
+
+// searchFullScan lists the conversations a search should find, the slow
+// way: the filter without its query, then every message read and matched
+// word by word (the test vocabulary is lower-case words and spaces).
+func searchFullScan(t *testing.T, s store.Store, f store.ConversationFilter) []int64 {
+	t.Helper()
+	terms := strings.Fields(f.Query)
+	f.Query = ""
+	if f.Statuses == nil {
+		f.Statuses = store.AllStatuses
+	}
+	out := []int64{}
+	latest := map[int64]int64{} // the latest matching message of each conversation found
+	for _, id := range collectKeyset(t, s, f, store.MaxPerPage) {
+		c, err := s.GetConversation(context.Background(), 1, id, store.GetConversationOptions{Messages: store.AllMessages})
+		if err != nil {
+			t.Fatalf("get conversation: %v", err)
+		}
+		for _, m := range c.Messages {
+			if (!m.Private || f.IncludePrivate) && matchesAll(m.Content, terms) {
+				latest[id] = max(latest[id], m.ID)
+			}
+		}
+		if latest[id] != 0 {
+			out = append(out, id)
+		}
+	}
+	if f.Sort == store.SortLastActivityDesc {
+		// A search by last activity lists by latest matching message.
+		slices.SortFunc(out, func(a, b int64) int { return int(latest[b] - latest[a]) })
+	}
+	return out
+}
+
+func matchesAll(content string, terms []string) bool {
+	words := strings.Fields(content)
+	for _, t := range terms {
+		prefix, isPrefix := strings.CutSuffix(t, "*")
+		if !slices.ContainsFunc(words, func(w string) bool {
+			return w == t || isPrefix && strings.HasPrefix(w, prefix)
+		}) {
+			return false
+		}
+	}
+	return true
+}
+
+// collectKeyset walks a list by cursor and returns its ids.
+func collectKeyset(t *testing.T, s store.Store, f store.ConversationFilter, size int) []int64 {
+	t.Helper()
+	ids := []int64{}
+	cursor := ""
+	for {
+		f.Page = store.After(cursor, size)
+		page, err := s.ListConversations(context.Background(), 1, f)
+		if err != nil {
+			t.Fatalf("list conversations: %v", err)
+		}
+		for _, c := range page.Items {
+			ids = append(ids, c.ID)
+		}
+		if page.Next == "" {
+			return ids
+		}
+		cursor = page.Next
+	}
+}
+
+// collectNumbered walks a list by page number and returns its ids.
+func collectNumbered(t *testing.T, s store.Store, f store.ConversationFilter, size int) []int64 {
+	t.Helper()
+	ids := []int64{}
+	for n := 1; ; n++ {
+		f.Page = store.PageNumber(n, size)
+		page, err := s.ListConversations(context.Background(), 1, f)
+		if err != nil {
+			t.Fatalf("list conversations: %v", err)
+		}
+		for _, c := range page.Items {
+			ids = append(ids, c.ID)
+		}
+		if n >= page.Meta.LastPage {
+			if len(ids) != page.Meta.Total {
+				t.Fatalf("numbered pages hold %d conversations, meta says %d", len(ids), page.Meta.Total)
+			}
+			return ids
+		}
+	}
+}
