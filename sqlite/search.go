@@ -162,6 +162,9 @@ func messageSearchWhere(accountID int64, expr string, f store.MessageSearch) whe
 	if f.ContactID != 0 {
 		w.and("c.contact_id = ?", f.ContactID)
 	}
+	if v := f.Viewer; v != nil {
+		w.and("m.conversation_id IN ("+viewerConversations+")", accountID, v.UserID.String(), accountID, idsJSON(v.AudienceIDs))
+	}
 	if f.SenderType != "" {
 		w.and("m.sender_type = ?", string(f.SenderType))
 	}

@@ -51,6 +51,9 @@ type MessageSearch struct {
 	// IncludePrivate lets private notes match. Leave it false for callers
 	// who may not see internal notes (the contact's side, say).
 	IncludePrivate bool
+	// Viewer, when set, keeps the messages of the conversations the user
+	// takes part in, directly or through one of their audiences.
+	Viewer *convo.Viewer
 
 	Order SearchOrder
 	// SnippetStart and SnippetEnd mark each matching word in the snippet
@@ -84,6 +87,7 @@ func (f MessageSearch) Validate() error {
 	if f.ConversationID < 0 {
 		bad("conversation_id", convo.CodeOutOfRange, "must not be negative")
 	}
+	errs = append(errs, viewerProblems(f.Viewer)...)
 	if f.ContactID < 0 {
 		bad("contact_id", convo.CodeOutOfRange, "must not be negative")
 	}

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -139,6 +140,47 @@ func testSearch(t *testing.T, newStore NewStore) {
 		is.NoErr(err)
 		is.Equal(len(hits.Items), 1) // the same for message search
 		is.Equal(hits.Items[0].Message.AccountID, int64(1))
+	})
+
+	t.Run("ListConversations/ViewerSeesOnlyTheirConversations", func(t *testing.T) {
+		is := is.New(t)
+		s, contact, _ := seeded(t, newStore)
+		ann, bob := uuid.New(), uuid.New()
+		mine, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: contact.ID, Channel: convo.ChannelWeb,
+			HappenedAt: fixedTime, AuthorID: ann})
+		is.NoErr(err)
+		viaAudience, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: contact.ID, Channel: convo.ChannelWeb,
+			HappenedAt: fixedTime, AuthorID: bob, AudienceIDs: []int64{7}})
+		is.NoErr(err)
+		theirs, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: contact.ID, Channel: convo.ChannelWeb,
+			HappenedAt: fixedTime, AuthorID: bob})
+		is.NoErr(err)
+		for _, c := range []convo.Conversation{mine, viaAudience, theirs} {
+			mustAddMessage(t, s, 1, c.ID, text("persimmon season"))
+		}
+		ids := func(page store.Page[convo.Conversation]) []int64 {
+			var list []int64
+			for _, c := range page.Items {
+				list = append(list, c.ID)
+			}
+			slices.Sort(list)
+			return list
+		}
+		annView := convo.Viewer{UserID: ann, AudienceIDs: []int64{7}}
+		for _, sort := range []store.ConversationSort{store.SortLastActivityDesc, store.SortCreatedAsc} {
+			page, err := s.ListConversations(ctx, 1, store.ConversationFilter{Query: "persimmon", Viewer: &annView, Sort: sort})
+			is.NoErr(err)
+			is.Equal(ids(page), []int64{mine.ID, viaAudience.ID}) // directly and through an audience, not bob's own
+			is.Equal(page.Meta.Total, 2)                          // counts follow the viewer
+		}
+		hits, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: "persimmon", Viewer: &annView, Page: store.PageNumber(1, 10)})
+		is.NoErr(err)
+		is.Equal(hits.Meta.Total, 2) // message search too
+		for _, h := range hits.Items {
+			is.True(h.ConversationID != theirs.ID) // never a conversation the viewer is not in
+		}
+		_, err = s.SearchMessages(ctx, 1, store.MessageSearch{Query: "persimmon", Viewer: &convo.Viewer{}})
+		is.True(errors.Is(err, convo.ErrInvalid)) // a viewer without a user
 	})
 
 	t.Run("SearchMessages/EditedAndDeletedMessagesForgetTheirWords", func(t *testing.T) {
