@@ -7,7 +7,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	"github.com/matryer/is"
@@ -224,43 +223,4 @@ func TestPragmas(t *testing.T) {
 	}
 	check(writer, 1)
 	check(reader, 4)
-}
-
-// TestConcurrentWriters: writers queue on the one writer connection instead
-// of failing busy, and sequence numbers stay dense.
-func TestConcurrentWriters(t *testing.T) {
-	is := is.New(t)
-	s, _ := mustOpenFile(t, sqlite.Options{})
-	conv := seed(t, s)
-	ctx := context.Background()
-	const writers, each = 8, 25
-	var wg sync.WaitGroup
-	errs := make(chan error, writers*each)
-	for range writers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range each {
-				_, err := s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Content: "x", Type: convo.MessageOutgoing})
-				errs <- err
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		is.NoErr(err) // no busy errors
-	}
-	page, err := s.ListMessages(ctx, 1, conv.ID, store.MessageFilter{Page: store.PageNumber(3, 100)})
-	is.NoErr(err)
-	is.Equal(page.Meta.Total, writers*each+1) // every append counted
-	all := []convo.Message{}
-	for p := 1; p <= page.Meta.LastPage; p++ {
-		pg, err := s.ListMessages(ctx, 1, conv.ID, store.MessageFilter{Page: store.PageNumber(p, 100)})
-		is.NoErr(err)
-		all = append(all, pg.Items...)
-	}
-	for i, m := range all {
-		is.Equal(m.Seq, int64(i+1)) // dense, no duplicates
-	}
 }
