@@ -38,8 +38,12 @@ type Options struct {
 	// (synchronous=NORMAL) survives a crash of the process.
 	Durable bool
 	// ReadOnly opens the database for reading only; every write is
-	// convo.ErrReadOnly.
+	// convo.ErrReadOnly. A file in a directory this process cannot write
+	// (where SQLite cannot make the WAL index beside it) is read as
+	// immutable: it must not change while the store is open.
 	ReadOnly bool
+
+	immutable bool // set by Open for a read-only file in a read-only directory
 }
 
 // Store is a store.Store on one SQLite database.
@@ -75,8 +79,16 @@ func Open(path string, opts Options) (*Store, error) {
 		// The memdb VFS shares one in-memory database between all
 		// connections that name it; a random name keeps stores apart.
 		path = "/convo-" + uuid.NewString()
-	} else if err := checkExisting(path); err != nil {
-		return nil, err
+	} else if err := checkExisting(path, opts); err != nil {
+		if !opts.ReadOnly || !errors.Is(err, convo.ErrReadOnly) {
+			return nil, err
+		}
+		// WAL needs its index file beside the database; where it cannot be
+		// made, only an immutable file can be read.
+		opts.immutable = true
+		if err := checkExisting(path, opts); err != nil {
+			return nil, err
+		}
 	}
 
 	s := &Store{now: opts.Now, readOnly: opts.ReadOnly}
@@ -186,6 +198,9 @@ func (o Options) dsn(path string, memory, writer bool) string {
 		q.Set("vfs", "memdb")
 	case o.ReadOnly:
 		q.Set("mode", "ro")
+		if o.immutable {
+			q.Set("immutable", "1")
+		}
 	}
 	if writer {
 		q.Set("_txlock", "immediate")
@@ -197,7 +212,7 @@ func (o Options) dsn(path string, memory, writer bool) string {
 
 // checkExisting inspects an existing file through a read-only connection,
 // so that a file convo must refuse is never written to.
-func checkExisting(path string) error {
+func checkExisting(path string, opts Options) error {
 	info, err := os.Stat(path)
 	if errors.Is(err, os.ErrNotExist) || err == nil && info.Size() == 0 {
 		return nil
@@ -211,7 +226,11 @@ func checkExisting(path string) error {
 	if err := checkHeader(path, info.Size()); err != nil {
 		return err
 	}
-	db, err := sqlx.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro&_pragma=query_only(1)")
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=ro&_pragma=query_only(1)"
+	if opts.immutable {
+		dsn += "&immutable=1"
+	}
+	db, err := sqlx.Open("sqlite", dsn)
 	if err != nil {
 		return translate(err)
 	}
