@@ -124,7 +124,7 @@ func diskFullChild() error {
 // applies to the whole process, with limits that fall at different places
 // of a page or a WAL frame.
 func TestDiskFull(t *testing.T) {
-	margins := []int{1, 4096, 100 << 10, 256<<10 + 777}
+	margins := []int{1, 4096 + 24, 64<<10 + 777}
 	if v := os.Getenv("CONVO_DISKFULL_ROUNDS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
