@@ -32,6 +32,11 @@ func translate(err error) error {
 		return fmt.Errorf("%w: %s", convo.ErrConflict, sqlite.ErrorCodeString[se.Code()])
 	case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_NOTNULL, sqlite3.SQLITE_TOOBIG:
 		return fmt.Errorf("%w: %s", convo.ErrInvalid, sqlite.ErrorCodeString[se.Code()])
+	case sqlite3.SQLITE_IOERR_WRITE:
+		// SQLite reports ENOSPC as SQLITE_FULL, but a write refused for a
+		// quota (EDQUOT) or a file-size limit (EFBIG) as a write error: the
+		// storage is full all the same. The text keeps the driver's words.
+		return fmt.Errorf("%w: %s", convo.ErrStorageFull, se.Error())
 	}
 	switch se.Code() & 0xff {
 	case sqlite3.SQLITE_FULL:

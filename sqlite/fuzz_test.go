@@ -11,6 +11,14 @@ import (
 	"github.com/convokit/convo/store/storetest"
 )
 
+// Fuzz targets (the seed corpora run with the normal tests):
+//
+//	go test ./sqlite -run '^$' -fuzz FuzzAddMessage -fuzztime 5m
+
+func FuzzAddMessage(f *testing.F)         { storetest.FuzzAddMessage(f, newStore) }
+func FuzzConversationFilter(f *testing.F) { storetest.FuzzConversationFilter(f, newStore) }
+func FuzzCursor(f *testing.F)             { storetest.FuzzCursor(f, newStore) }
+
 // FuzzSearchQuery feeds any text to every search of the store: it must give
 // results or none, or a *convo.ValidationError, never another error or a
 // panic. Its seed corpus (storetest.NastySearches and a few more) runs in

@@ -47,8 +47,11 @@ type Options struct {
 	// (synchronous=NORMAL) survives a crash of the process.
 	Durable bool
 	// ReadOnly opens the database for reading only; every write is
-	// convo.ErrReadOnly. The default opens it for reading and writing,
-	// creating the file when it does not exist.
+	// convo.ErrReadOnly. A file in a directory this process cannot write
+	// (where SQLite cannot make the WAL index beside it) is read as
+	// immutable: it must not change while the store is open. The default
+	// opens it for reading and writing, creating the file when it does not
+	// exist.
 	ReadOnly bool
 	// CacheSize is the page cache of each connection, in bytes; zero means
 	// 32 MiB for each reader and 64 MiB for the writer (pages are cached as
@@ -65,6 +68,8 @@ type Options struct {
 	// rows and reads in full only those that changed; zero means 10,000,
 	// negative turns the cache off. It is always exact, whoever writes.
 	RowCache int
+
+	immutable bool // set by Open for a read-only file in a read-only directory
 }
 
 // The defaults of CacheSize and MmapSize.
@@ -109,8 +114,16 @@ func Open(path string, opts Options) (*Store, error) {
 		// The memdb VFS shares one in-memory database between all
 		// connections that name it; a random name keeps stores apart.
 		path = "/convo-" + uuid.NewString()
-	} else if err := checkExisting(path); err != nil {
-		return nil, err
+	} else if err := checkExisting(path, opts); err != nil {
+		if !opts.ReadOnly || !errors.Is(err, convo.ErrReadOnly) {
+			return nil, err
+		}
+		// WAL needs its index file beside the database; where it cannot be
+		// made, only an immutable file can be read.
+		opts.immutable = true
+		if err := checkExisting(path, opts); err != nil {
+			return nil, err
+		}
 	}
 
 	s := &Store{now: opts.Now, log: opts.Logger, readOnly: opts.ReadOnly, rows: newRowCache(opts.RowCache)}
@@ -228,6 +241,9 @@ func (o Options) dsn(path string, memory, writer bool) string {
 		q.Set("vfs", "memdb")
 	case o.ReadOnly:
 		q.Set("mode", "ro")
+		if o.immutable {
+			q.Set("immutable", "1")
+		}
 	}
 	if !memory {
 		cache := o.CacheSize
@@ -252,9 +268,6 @@ func (o Options) dsn(path string, memory, writer bool) string {
 	q.Add("_pragma", "temp_store(memory)")
 	if writer {
 		q.Set("_txlock", "immediate")
-		// The full-text index merges its segments as it grows: a 64 MiB
-		// page cache keeps them in memory instead of re-reading pages.
-		q.Add("_pragma", "cache_size(-65536)")
 	} else {
 		q.Add("_pragma", "query_only(1)")
 	}
@@ -263,7 +276,7 @@ func (o Options) dsn(path string, memory, writer bool) string {
 
 // checkExisting inspects an existing file through a read-only connection,
 // so that a file convo must refuse is never written to.
-func checkExisting(path string) error {
+func checkExisting(path string, opts Options) error {
 	info, err := os.Stat(path)
 	if errors.Is(err, os.ErrNotExist) || err == nil && info.Size() == 0 {
 		return nil
@@ -277,7 +290,11 @@ func checkExisting(path string) error {
 	if err := checkHeader(path, info.Size()); err != nil {
 		return err
 	}
-	db, err := sqlx.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro&_pragma=query_only(1)")
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=ro&_pragma=query_only(1)"
+	if opts.immutable {
+		dsn += "&immutable=1"
+	}
+	db, err := sqlx.Open("sqlite", dsn)
 	if err != nil {
 		return translate(err)
 	}

@@ -1,6 +1,8 @@
 package sqlite_test
 
 import (
+	"context"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -9,7 +11,14 @@ import (
 	"github.com/convokit/convo/store/storetest"
 )
 
-func TestStore(t *testing.T) { storetest.Run(t, newStore) }
+func TestStore(t *testing.T) {
+	storetest.Run(t, newStore,
+		storetest.WithDurableStores(newFileStore),
+		storetest.WithReadOnly(newReadOnlyStore),
+		storetest.WithInvariants(func(s store.Store) error {
+			return s.(*sqlite.Store).CheckInvariants(context.Background())
+		}))
+}
 
 // newStore opens a fresh in-memory store that closes when the test ends.
 func newStore(t testing.TB, now func() time.Time) store.Store {
@@ -17,6 +26,38 @@ func newStore(t testing.TB, now func() time.Time) store.Store {
 	s, err := sqlite.Open(":memory:", sqlite.Options{Now: now})
 	if err != nil {
 		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// newFileStore opens a store on a new file, in WAL with its reader pool, as
+// an application would.
+func newFileStore(t testing.TB, now func() time.Time) store.Store {
+	t.Helper()
+	s, err := sqlite.Open(filepath.Join(t.TempDir(), "convo.db"), sqlite.Options{Now: now})
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// newReadOnlyStore seeds a file, then opens it with Options.ReadOnly.
+func newReadOnlyStore(t testing.TB, seed func(store.Store)) store.Store {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "convo.db")
+	rw, err := sqlite.Open(path, sqlite.Options{})
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	seed(rw)
+	if err := rw.Close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	s, err := sqlite.Open(path, sqlite.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("open read-only: %v", err)
 	}
 	t.Cleanup(func() { s.Close() })
 	return s

@@ -38,9 +38,13 @@ func (s *Store) write(ctx context.Context, fn func(tx *dbtx, now time.Time) erro
 	if s.readOnly {
 		return convo.ErrReadOnly
 	}
-	now := s.clock()
 	start := time.Now()
 	err := s.result(ctx, inTx(ctx, s.w, s.wstmts, func(tx *dbtx) error {
+		// The clock is read once the write lock is held, so that times
+		// follow the order of commits: a call that waited for the lock
+		// must not write a time older than what committed before it (a
+		// message older than the read mark it arrived after).
+		now := s.clock()
 		if s.snoozes.due(now) {
 			if err := s.snoozes.wake(ctx, tx, now); err != nil {
 				return err

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -184,6 +185,16 @@ func testConversations(t *testing.T, newStore NewStore) {
 			got, err := s.GetConversation(ctx, 1, conv.ID, store.GetConversationOptions{})
 			is.NoErr(err)
 			is.Equal(got.HappenedAt, want) // and read back the same
+			m, err := s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "t", WrittenAt: when})
+			is.NoErr(err)
+			is.Equal(m.WrittenAt, want) // message times too
+			gotM, err := s.GetMessage(ctx, 1, m.ID)
+			is.NoErr(err)
+			is.Equal(gotM.WrittenAt, want)
+			// A time read back matches itself in a query.
+			page, err := s.ListConversations(ctx, 1, store.ConversationFilter{ContactID: c.ID, UpdatedSince: got.UpdatedAt})
+			is.NoErr(err)
+			is.True(slices.ContainsFunc(page.Items, func(x convo.Conversation) bool { return x.ID == conv.ID })) // updated_since = updated_at includes it
 		}
 	})
 

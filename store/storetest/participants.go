@@ -386,7 +386,7 @@ func testUnseenInvariant(t *testing.T, newStore NewStore) {
 	for step := range 120 {
 		conv := convs[r.IntN(len(convs))]
 		v := viewers[r.IntN(len(viewers))]
-		msgs := allMessages(t, s, conv)
+		msgs := allMessages(t, s, 1, conv)
 		switch op := r.IntN(10); {
 		case op < 4: // append
 			var in convo.NewMessage
@@ -449,24 +449,6 @@ func testUnseenInvariant(t *testing.T, newStore NewStore) {
 	checkUnseen(t, s, convs, viewers, horizon)
 }
 
-// allMessages reads every message of a conversation, without a viewer.
-func allMessages(t *testing.T, s store.Store, conv int64) []convo.Message {
-	t.Helper()
-	var out []convo.Message
-	cursor := ""
-	for {
-		page, err := s.ListMessages(context.Background(), 1, conv, store.MessageFilter{Page: store.After(cursor, store.MaxPerPage)})
-		if err != nil {
-			t.Fatalf("list messages: %v", err)
-		}
-		out = append(out, page.Items...)
-		if page.Next == "" {
-			return out
-		}
-		cursor = page.Next
-	}
-}
-
 // checkUnseen compares every viewer's counts with a scan of the messages
 // against the model's horizons.
 func checkUnseen(t *testing.T, s store.Store, convs []int64, viewers []convo.Viewer, horizon map[string]int64) {
@@ -486,7 +468,7 @@ func checkUnseen(t *testing.T, s store.Store, convs []int64, viewers []convo.Vie
 			visible = append(visible, conv)
 			h := horizon[fmt.Sprintf("%s:%d", v.UserID, conv)]
 			want := 0
-			for _, m := range allMessages(t, s, conv) {
+			for _, m := range allMessages(t, s, 1, conv) {
 				if m.Seq > h && m.Type != convo.MessageActivity && m.AuthorID != v.UserID {
 					want++
 				}

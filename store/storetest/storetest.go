@@ -18,8 +18,11 @@ import (
 type NewStore func(t testing.TB, now func() time.Time) store.Store
 
 // Run checks every behaviour of the store.Store contract against stores
-// made by newStore. Each subtest gets a store of its own.
-func Run(t *testing.T, newStore NewStore) {
+// made by newStore. Each subtest gets a store of its own. Options give it
+// what else the backend offers: durable stores for the concurrency tests,
+// read-only stores, a full-scan invariant check.
+func Run(t *testing.T, newStore NewStore, opts ...Option) {
+	cfg := newConfig(newStore, opts)
 	t.Run("Contacts", func(t *testing.T) { testContacts(t, newStore) })
 	t.Run("Conversations", func(t *testing.T) { testConversations(t, newStore) })
 	t.Run("Messages", func(t *testing.T) { testMessages(t, newStore) })
@@ -31,4 +34,6 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Exchange", func(t *testing.T) { testExchange(t, newStore) })
 	t.Run("Participants", func(t *testing.T) { testParticipants(t, newStore) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, newStore) })
+	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, cfg) })
+	t.Run("ReadOnly", func(t *testing.T) { testReadOnly(t, cfg) })
 }

@@ -1,0 +1,155 @@
+package sqlite_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/sqlite"
+	"github.com/convokit/convo/store"
+)
+
+// fillUntilFull appends batches of large messages until a batch fails, and
+// checks that the failure is ErrStorageFull and wrote nothing.
+func fillUntilFull(ctx context.Context, s *sqlite.Store, convID int64) error {
+	content := strings.Repeat("full disk ", 200)
+	before, err := s.GetConversation(ctx, 1, convID, store.GetConversationOptions{})
+	if err != nil {
+		return err
+	}
+	for i := 0; ; i++ {
+		if i > 10000 {
+			return errors.New("the store never filled up")
+		}
+		batch := make([]store.MessageTo, 20)
+		for k := range batch {
+			batch[k] = store.MessageTo{ConversationID: convID, Message: convo.NewMessage{Type: convo.MessageIncoming, Content: content}}
+		}
+		_, err := s.AddMessages(ctx, 1, batch)
+		if err == nil {
+			before.MessagesCount += int64(len(batch))
+			continue
+		}
+		if !errors.Is(err, convo.ErrStorageFull) {
+			return fmt.Errorf("a full store gave %v, want ErrStorageFull", err)
+		}
+		after, err := s.GetConversation(ctx, 1, convID, store.GetConversationOptions{})
+		if err != nil {
+			return fmt.Errorf("reading a full store: %v", err)
+		}
+		if after.MessagesCount != before.MessagesCount {
+			return fmt.Errorf("the failed batch wrote: %d messages, want %d", after.MessagesCount, before.MessagesCount)
+		}
+		return s.CheckInvariants(ctx)
+	}
+}
+
+// TestStorageFull fills a store up to SQLite's max_page_count, set on the
+// one writer connection: the failed call is ErrStorageFull and wrote
+// nothing, and writes work again once the limit is lifted.
+func TestStorageFull(t *testing.T) {
+	s, _ := mustOpenFile(t, sqlite.Options{})
+	conv := seed(t, s)
+	ctx := context.Background()
+	writer, _ := s.Pools()
+	var pages int
+	if err := writer.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := writer.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", pages+20)); err != nil {
+		t.Fatal(err)
+	}
+	if err := fillUntilFull(ctx, s, conv.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := writer.ExecContext(ctx, "PRAGMA max_page_count = 1073741823"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "room again"}); err != nil {
+		t.Fatalf("once there is room: %v", err)
+	}
+	if err := s.CheckInvariants(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// diskFullChild fills a store under a file-size limit (RLIMIT_FSIZE, the
+// closest a test gets to a full disk), then lifts the limit and writes again.
+func diskFullChild() error {
+	signal.Ignore(syscall.SIGXFSZ) // a write over the limit fails with EFBIG instead of killing the process
+	path := os.Getenv("CONVO_DISKFULL_DB")
+	s, err := sqlite.Open(path, sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	ctx := context.Background()
+	info, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	var old syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_FSIZE, &old); err != nil {
+		return err
+	}
+	margin, err := strconv.ParseUint(os.Getenv("CONVO_DISKFULL_MARGIN"), 10, 64)
+	if err != nil {
+		return err
+	}
+	limit := syscall.Rlimit{Cur: uint64(info.Size()) + margin, Max: old.Max}
+	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &limit); err != nil {
+		return err
+	}
+	if err := fillUntilFull(ctx, s, 1); err != nil {
+		return err
+	}
+	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &old); err != nil {
+		return err
+	}
+	if _, err := s.AddMessage(ctx, 1, 1, convo.NewMessage{Type: convo.MessageIncoming, Content: "room again"}); err != nil {
+		return fmt.Errorf("once there is room: %w", err)
+	}
+	return s.CheckInvariants(ctx)
+}
+
+// TestDiskFull runs diskFullChild in a process of its own, since the limit
+// applies to the whole process, with limits that fall at different places
+// of a page or a WAL frame.
+func TestDiskFull(t *testing.T) {
+	margins := []int{1, 4096 + 24, 64<<10 + 777}
+	if v := os.Getenv("CONVO_DISKFULL_ROUNDS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			t.Fatalf("CONVO_DISKFULL_ROUNDS: %v", err)
+		}
+		for i := range n {
+			margins = append(margins, 1+i*997)
+		}
+	}
+	for _, margin := range margins {
+		s, path := mustOpenFile(t, sqlite.Options{})
+		seed(t, s)
+		s.Close()
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), childEnv+"=diskfull", "CONVO_DISKFULL_DB="+path, fmt.Sprintf("CONVO_DISKFULL_MARGIN=%d", margin))
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("limit at %d bytes over the file: %v: %s", margin, err, out)
+		}
+		s2, err := sqlite.Open(path, sqlite.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s2.CheckInvariants(context.Background()); err != nil {
+			t.Fatalf("limit at %d bytes over the file: %v", margin, err)
+		}
+		s2.Close()
+	}
+}

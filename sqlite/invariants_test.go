@@ -1,0 +1,176 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/convokit/convo"
+)
+
+// Full-scan checks of everything the store maintains on write. Each query
+// returns one row per violation, described as text; none may return a row.
+var invariantChecks = []struct{ name, query string }{
+	{"maintained conversation columns", `
+SELECT 'conversation ' || c.id || ': messages_count ' || c.messages_count || ' scan ' || s.n
+	|| ', last_seq ' || c.last_seq || ' max seq ' || s.max_seq
+	|| ', unread_count ' || c.unread_count || ' scan ' || s.unread
+	|| ', last_incoming_at ' || coalesce(c.last_incoming_at, 'NULL') || ' scan ' || coalesce(s.last_incoming, 'NULL')
+	|| ', last_non_activity ' || coalesce(c.last_non_activity_message_id, 'NULL') || ' scan ' || coalesce(s.last_non_activity, 'NULL')
+FROM conversations c, (SELECT
+	(SELECT count(*) FROM messages m WHERE m.account_id = c2.account_id AND m.conversation_id = c2.id) AS n,
+	(SELECT coalesce(max(m.seq), 0) FROM messages m WHERE m.account_id = c2.account_id AND m.conversation_id = c2.id) AS max_seq,
+	(SELECT count(*) FROM messages m WHERE m.account_id = c2.account_id AND m.conversation_id = c2.id
+		AND m.message_type = 0 AND m.created_at > coalesce(c2.agent_last_seen_at, -9223372036854775808)) AS unread,
+	(SELECT max(m.created_at) FROM messages m WHERE m.account_id = c2.account_id AND m.conversation_id = c2.id
+		AND m.message_type = 0) AS last_incoming,
+	(SELECT m.id FROM messages m WHERE m.account_id = c2.account_id AND m.conversation_id = c2.id
+		AND m.message_type != 2 ORDER BY m.seq DESC LIMIT 1) AS last_non_activity,
+	c2.id AS id
+	FROM conversations c2) s
+WHERE s.id = c.id AND (c.messages_count != s.n OR c.last_seq < s.max_seq OR c.unread_count != s.unread
+	OR c.unread_count < 0 OR c.last_incoming_at IS NOT s.last_incoming
+	OR c.last_non_activity_message_id IS NOT s.last_non_activity)`},
+	{"conversation_counts", `
+SELECT 'conversation_counts ' || account_id || '/' || status || '/' || assignee_id || ' = ' || n || ' differs from a scan'
+FROM (SELECT account_id, status, assignee_id, n FROM conversation_counts WHERE n != 0
+	EXCEPT SELECT account_id, status, coalesce(assignee_id, ''), count(*) FROM conversations GROUP BY 1, 2, 3)
+UNION ALL
+SELECT 'conversations ' || account_id || '/' || status || '/' || a || ': scan ' || n || ' not in conversation_counts'
+FROM (SELECT account_id, status, coalesce(assignee_id, '') AS a, count(*) AS n FROM conversations GROUP BY 1, 2, 3
+	EXCEPT SELECT account_id, status, assignee_id, n FROM conversation_counts)`},
+	{"conversation_route_counts", `
+SELECT 'conversation_route_counts ' || account_id || '/' || status || '/' || inbox_id || '/' || team_id || '/' || assignee_id
+	|| ' = ' || n || ' differs from a scan'
+FROM (SELECT account_id, status, inbox_id, team_id, assignee_id, n FROM conversation_route_counts WHERE n != 0
+	EXCEPT SELECT account_id, status, coalesce(inbox_id, 0), coalesce(team_id, 0), coalesce(assignee_id, ''), count(*)
+	FROM conversations GROUP BY 1, 2, 3, 4, 5)
+UNION ALL
+SELECT 'conversations ' || account_id || '/' || status || '/' || i || '/' || t || '/' || a || ': scan ' || n
+	|| ' not in conversation_route_counts'
+FROM (SELECT account_id, status, coalesce(inbox_id, 0) AS i, coalesce(team_id, 0) AS t, coalesce(assignee_id, '') AS a,
+	count(*) AS n FROM conversations GROUP BY 1, 2, 3, 4, 5
+	EXCEPT SELECT account_id, status, inbox_id, team_id, assignee_id, n FROM conversation_route_counts)`},
+	{"unread_conversations", `
+SELECT 'unread_conversations ' || account_id || '/' || assignee_id || ' = ' || n || ' differs from a scan'
+FROM (SELECT account_id, assignee_id, n FROM unread_conversations WHERE n != 0
+	EXCEPT SELECT account_id, coalesce(assignee_id, ''), count(*) FROM conversations WHERE unread_count > 0 GROUP BY 1, 2)
+UNION ALL
+SELECT 'conversations with unread ' || account_id || '/' || a || ': scan ' || n || ' not in unread_conversations'
+FROM (SELECT account_id, coalesce(assignee_id, '') AS a, count(*) AS n FROM conversations WHERE unread_count > 0 GROUP BY 1, 2
+	EXCEPT SELECT account_id, assignee_id, n FROM unread_conversations)`},
+	{"negative counts", `
+SELECT 'negative count in ' || t FROM (
+	SELECT 'conversation_counts' AS t FROM conversation_counts WHERE n < 0
+	UNION ALL SELECT 'conversation_route_counts' FROM conversation_route_counts WHERE n < 0
+	UNION ALL SELECT 'unread_conversations' FROM unread_conversations WHERE n < 0)`},
+	{"orphans", `
+SELECT 'message ' || m.id || ' of missing conversation ' || m.conversation_id FROM messages m
+	WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.account_id = m.account_id AND c.id = m.conversation_id)
+UNION ALL
+SELECT 'conversation ' || c.id || ' of missing contact ' || c.contact_id FROM conversations c
+	WHERE NOT EXISTS (SELECT 1 FROM contacts k WHERE k.account_id = c.account_id AND k.id = c.contact_id)
+UNION ALL
+SELECT 'label ' || l.label || ' of missing conversation ' || l.conversation_id FROM conversation_labels l
+	WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.id = l.conversation_id)`},
+	{"member lists", `
+SELECT 'conversation ' || c.id || ': lists ' || coalesce(c.label_list, '-') || ' / ' || coalesce(c.user_list, '-')
+	|| ' / ' || coalesce(c.audience_list, '-') || ' differ from their tables'
+FROM conversations c
+WHERE c.label_list IS NOT (SELECT group_concat(label, ',' ORDER BY label) FROM conversation_labels l
+		WHERE l.conversation_id = c.id)
+	OR c.user_list IS NOT (SELECT group_concat(user_id, ',' ORDER BY user_id) FROM conversation_participants p
+		WHERE p.account_id = c.account_id AND p.conversation_id = c.id)
+	OR c.audience_list IS NOT (SELECT group_concat(audience_id, ',' ORDER BY audience_id) FROM conversation_audiences a
+		WHERE a.account_id = c.account_id AND a.conversation_id = c.id)`},
+	{"full-text index size", `
+SELECT 'messages_fts holds ' || (SELECT count(*) FROM messages_fts_docsize) || ' documents for '
+	|| (SELECT count(*) FROM messages) || ' messages'
+WHERE (SELECT count(*) FROM messages_fts_docsize) != (SELECT count(*) FROM messages)`},
+	{"foreign keys", `SELECT 'foreign key: ' || "table" || ' row ' || coalesce(rowid, 'NULL') || ' -> ' || parent FROM pragma_foreign_key_check`},
+	{"integrity", `SELECT 'integrity: ' || integrity_check FROM pragma_integrity_check WHERE integrity_check != 'ok'`},
+}
+
+// CheckInvariants scans the whole database, in one read transaction, and
+// reports every maintained counter that differs from a count, every orphan
+// row, and whatever PRAGMA integrity_check and foreign_key_check find.
+func (s *Store) CheckInvariants(ctx context.Context) error {
+	var errs []error
+	err := s.read(ctx, func(tx *dbtx) error {
+		for _, c := range invariantChecks {
+			var found []string
+			if err := tx.Tx.SelectContext(ctx, &found, c.query); err != nil {
+				return fmt.Errorf("%s: %w", c.name, err)
+			}
+			if len(found) > 0 {
+				errs = append(errs, fmt.Errorf("%s:\n\t%s", c.name, strings.Join(found, "\n\t")))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return errors.Join(errs...)
+}
+
+// TestCheckInvariants shows that the checker passes a healthy store and
+// finds each kind of damage it looks for.
+func TestCheckInvariants(t *testing.T) {
+	ctx := context.Background()
+	for _, damage := range []string{
+		`UPDATE conversations SET messages_count = messages_count + 1 WHERE id = 1`,
+		`UPDATE conversations SET unread_count = unread_count + 1 WHERE id = 2`,
+		`UPDATE conversation_counts SET n = n + 1`,
+		`UPDATE unread_conversations SET n = n + 1`,
+		`PRAGMA foreign_keys = OFF; DELETE FROM conversations WHERE id = 3`,
+	} {
+		s := seedSmall(t)
+		if err := s.CheckInvariants(ctx); err != nil {
+			t.Fatalf("a healthy store: %v", err)
+		}
+		if _, err := s.w.ExecContext(ctx, damage); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CheckInvariants(ctx); err == nil {
+			t.Errorf("not found: %s", damage)
+		}
+	}
+}
+
+// seedSmall is a store with three conversations, assigned and not, with
+// messages read and unread.
+func seedSmall(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(":memory:", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	ctx := context.Background()
+	c, err := s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Check"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	agent := uuid.New()
+	for i := range 3 {
+		in := convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: c.CreatedAt, InboxID: int64(i)}
+		if i > 0 {
+			in.AssigneeID = agent
+		}
+		conv, err := s.CreateConversation(ctx, 1, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, typ := range []convo.MessageType{convo.MessageIncoming, convo.MessageOutgoing, convo.MessageIncoming} {
+			if _, err := s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: typ, Content: "m"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return s
+}

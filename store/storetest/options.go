@@ -1,0 +1,76 @@
+package storetest
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"github.com/convokit/convo/store"
+)
+
+// Option gives Run what a backend can offer beyond fresh stores.
+type Option func(*config)
+
+type config struct {
+	newStore NewStore
+	durable  NewStore
+	readOnly NewReadOnly
+	check    func(s store.Store) error
+}
+
+func newConfig(newStore NewStore, opts []Option) config {
+	c := config{newStore: newStore, durable: newStore}
+	for _, o := range opts {
+		o(&c)
+	}
+	return c
+}
+
+// WithDurableStores gives the concurrency tests stores kept the way the
+// backend keeps data in production (a file for SQLite), so that they run
+// against its real locking. Without it they use NewStore's.
+func WithDurableStores(newStore NewStore) Option {
+	return func(c *config) { c.durable = newStore }
+}
+
+// NewReadOnly returns a read-only store holding what seed wrote through a
+// writable one, closed by the factory when the test ends.
+type NewReadOnly func(t testing.TB, seed func(s store.Store)) store.Store
+
+// WithReadOnly lets Run check that a read-only store reads and refuses every
+// write with convo.ErrReadOnly. Without it that subtest is skipped.
+func WithReadOnly(newReadOnly NewReadOnly) Option {
+	return func(c *config) { c.readOnly = newReadOnly }
+}
+
+// WithInvariants gives Run a full scan of the backend's storage that reports
+// any maintained value (counters, counts) that differs from a count, any
+// orphan record and any damage. The concurrency tests run it after their work.
+func WithInvariants(check func(s store.Store) error) Option {
+	return func(c *config) { c.check = check }
+}
+
+// checkInvariants runs the backend's full-scan check, if it gave one.
+func (c config) checkInvariants(t *testing.T, s store.Store) {
+	t.Helper()
+	if c.check == nil {
+		return
+	}
+	if err := c.check(s); err != nil {
+		t.Errorf("invariants: %v", err)
+	}
+}
+
+// soak is how long the churn test runs: CONVO_SOAK (a time.Duration, e.g.
+// "5m") or 2 seconds.
+func soak(t *testing.T) time.Duration {
+	v := os.Getenv("CONVO_SOAK")
+	if v == "" {
+		return 2 * time.Second
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		t.Fatalf("CONVO_SOAK: %v", err)
+	}
+	return d
+}

@@ -1,0 +1,106 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/matryer/is"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+// readMethods are the Store methods that only read: on a read-only store
+// they work. Every other method writes and must be convo.ErrReadOnly. A new
+// method that only reads belongs here.
+var readMethods = map[string]bool{
+	"GetContact": true, "ListContacts": true,
+	"GetConversation": true, "ListConversations": true, "CountConversations": true, "CountUnread": true,
+	"GetMessage": true, "ListMessages": true, "SearchMessages": true,
+	"CountUnseen": true, "Export": true,
+}
+
+// accountCalls call, from account 2, the methods that take no record id
+// (foreignCalls has the others).
+var accountCalls = map[string]foreignCall{
+	"CreateContact": func(s store.Store, _ tenantIDs) error {
+		_, err := s.CreateContact(context.Background(), 2, convo.NewContact{FirstName: "New"})
+		return err
+	},
+	"ListContacts": func(s store.Store, _ tenantIDs) error {
+		_, err := s.ListContacts(context.Background(), 2, store.ContactFilter{})
+		return err
+	},
+	"CountUnread": func(s store.Store, _ tenantIDs) error {
+		_, err := s.CountUnread(context.Background(), 2, uuid.New())
+		return err
+	},
+	"CountUnseen": func(s store.Store, _ tenantIDs) error {
+		_, err := s.CountUnseen(context.Background(), 2, convo.Viewer{UserID: uuid.New()})
+		return err
+	},
+	"Export": func(s store.Store, _ tenantIDs) error {
+		return s.Export(context.Background(), 2, func(store.Record) error { return nil })
+	},
+}
+
+// testReadOnly calls every Store method of a read-only store with ids of
+// records of the calling account: reads work, writes are ErrReadOnly.
+func testReadOnly(t *testing.T, cfg config) {
+	if cfg.readOnly == nil {
+		t.Skip("the backend gave no read-only stores (storetest.WithReadOnly)")
+	}
+	var ids tenantIDs
+	s := cfg.readOnly(t, func(s store.Store) {
+		// The records belong to account 2, the account foreignCalls call from.
+		c, err := s.CreateContact(context.Background(), 2, convo.NewContact{FirstName: "Reader", Email: "reader@example.com"})
+		if err != nil {
+			t.Fatalf("seed: %v", err)
+		}
+		conv, err := s.CreateConversation(context.Background(), 2, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: fixedTime})
+		if err != nil {
+			t.Fatalf("seed: %v", err)
+		}
+		m, err := s.AddMessage(context.Background(), 2, conv.ID, text("kept"))
+		if err != nil {
+			t.Fatalf("seed: %v", err)
+		}
+		ids = tenantIDs{contact: c.ID, conversation: conv.ID, message: m.ID}
+	})
+
+	typ := reflect.TypeOf((*store.Store)(nil)).Elem()
+	for i := range typ.NumMethod() {
+		name := typ.Method(i).Name
+		if name == "Close" {
+			continue
+		}
+		call, ok := foreignCalls[name]
+		if !ok {
+			call, ok = accountCalls[name]
+		}
+		t.Run(name, func(t *testing.T) {
+			if !ok {
+				t.Fatalf("Store.%s has no call: add it to foreignCalls, or to accountCalls if it takes no record id", name)
+			}
+			is := is.New(t)
+			err := call(s, ids)
+			if readMethods[name] {
+				is.NoErr(err) // reads work
+				return
+			}
+			is.True(errors.Is(err, convo.ErrReadOnly)) // every write is refused by name
+		})
+	}
+	t.Run("DataIsIntact", func(t *testing.T) {
+		is := is.New(t)
+		got, err := s.GetConversation(context.Background(), 2, ids.conversation, store.GetConversationOptions{Messages: store.AllMessages})
+		is.NoErr(err)
+		is.Equal(len(got.Messages), 1)            // nothing added
+		is.Equal(got.Messages[0].Content, "kept") // nothing changed
+		is.Equal(got.Status, convo.StatusOpen)
+		is.Equal(got.MessagesCount, int64(1))
+	})
+}
