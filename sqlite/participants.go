@@ -81,11 +81,14 @@ VALUES (?1, ?2, ?3, ?4, 0) ON CONFLICT DO UPDATE SET seen_seq = max(seen_seq, ex
 	// every message is unseen already.
 	unseeFrom = `UPDATE read_horizons SET seen_seq = min(seen_seq, ?4)
 WHERE account_id = ?1 AND conversation_id = ?2 AND user_id = ?3`
-	// recountHorizon recounts one horizon's unseen messages after a move:
-	// the messages after the horizon, in one conversation, by its seq index.
-	recountHorizon = `UPDATE read_horizons SET unseen_count = (SELECT count(*) FROM messages m
+	// unseenAfterHorizon counts a read_horizons row's unseen messages: the
+	// messages after it, in one conversation, by its seq index. ?1 account,
+	// ?2 conversation.
+	unseenAfterHorizon = `(SELECT count(*) FROM messages m
 	WHERE m.account_id = ?1 AND m.conversation_id = ?2 AND m.seq > read_horizons.seen_seq
-	AND m.message_type != 2 AND m.author_id IS NOT ?3)
+	AND m.message_type != 2 AND m.author_id IS NOT read_horizons.user_id)`
+	// recountHorizon recounts one horizon's unseen messages after a move.
+	recountHorizon = `UPDATE read_horizons SET unseen_count = ` + unseenAfterHorizon + `
 WHERE account_id = ?1 AND conversation_id = ?2 AND user_id = ?3`
 )
 
