@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -11,6 +12,7 @@ import (
 	"github.com/matryer/is"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/jsonl"
 	"github.com/convokit/convo/store"
 )
 
@@ -400,7 +402,8 @@ func testParticipants(t *testing.T, newStore NewStore) {
 
 // testUnseenInvariant runs random appends, reads, rewinds, deletes,
 // retypes and participant changes, and after each step checks every user's
-// counts, flags and lists against a scan of the messages.
+// counts, flags and lists against a scan of the messages; then the same of
+// a copy made by export and import.
 func testUnseenInvariant(t *testing.T, newStore NewStore) {
 	ctx := context.Background()
 	is := is.New(t)
@@ -498,6 +501,14 @@ func testUnseenInvariant(t *testing.T, newStore NewStore) {
 		}
 	}
 	checkUnseen(t, s, convs, viewers, horizon)
+
+	// The read state survives an export and import exactly.
+	data := exportBytes(t, s, 1)
+	copied := newStore(t, fixed)
+	_, err := jsonl.Import(ctx, bytes.NewReader(data), copied, 1)
+	is.NoErr(err)
+	checkUnseen(t, copied, convs, viewers, horizon)
+	is.Equal(string(exportBytes(t, copied, 1)), string(data)) // exports to the same bytes
 }
 
 // allMessages reads every message of a conversation, without a viewer.
