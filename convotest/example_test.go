@@ -77,5 +77,5 @@ func ExampleLoad() {
 	s := convotest.New(t)
 	stats := convotest.Load(t, s, "testdata/inbox.jsonl")
 	fmt.Printf("%+v\n", stats)
-	// Output: {Contacts:2 Conversations:2 Messages:3 Unchanged:0}
+	// Output: {Contacts:2 Conversations:2 Messages:3 ReadStates:0 Unchanged:0}
 }

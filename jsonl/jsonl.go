@@ -79,8 +79,10 @@ func (w *Writer) Write(rec store.Record) error {
 		return w.enc.Encode(fromConversation(rec.Conversation))
 	case store.KindMessage:
 		return w.enc.Encode(fromMessage(rec.Message))
+	case store.KindReadState:
+		return w.enc.Encode(fromReadState(rec.ReadState))
 	}
-	return convo.Invalid("type", convo.CodeRequired, "a record is exactly one contact, conversation or message")
+	return rec.Validate() // names what is wrong with a record of no one kind
 }
 
 // Reader reads an export.
@@ -172,8 +174,10 @@ func (r *Reader) decode(text []byte) (store.Record, error) {
 		line = &conversationLine{}
 	case TypeMessage:
 		line = &messageLine{}
+	case TypeReadState:
+		line = &readStateLine{}
 	case "":
-		return store.Record{}, r.invalid("type", convo.CodeRequired, "is required: contact, conversation or message")
+		return store.Record{}, r.invalid("type", convo.CodeRequired, "is required: contact, conversation, message or read_state")
 	default:
 		return store.Record{}, r.invalid("type", convo.CodeUnknown, fmt.Sprintf("unknown type %q", probe.Type))
 	}

@@ -19,6 +19,7 @@ const (
 	TypeContact      = store.KindContact
 	TypeConversation = store.KindConversation
 	TypeMessage      = store.KindMessage
+	TypeReadState    = store.KindReadState
 )
 
 type contactLine struct {
@@ -67,6 +68,8 @@ type conversationLine struct {
 	TeamID               int64            `json:"team_id,omitempty"`
 	AssigneeID           uuid.UUID        `json:"assignee_id,omitzero"`
 	AuthorID             uuid.UUID        `json:"author_id,omitzero"`
+	UserIDs              []uuid.UUID      `json:"user_ids,omitempty"`
+	AudienceIDs          []int64          `json:"audience_ids,omitempty"`
 	Status               convo.Status     `json:"status,omitempty"`
 	SnoozedUntil         time.Time        `json:"snoozed_until,omitzero"`
 	Priority             convo.Priority   `json:"priority,omitempty"`
@@ -94,7 +97,7 @@ func fromConversation(c *convo.Conversation) conversationLine {
 	return conversationLine{
 		Type: TypeConversation, ID: c.ID, UUID: c.UUID, ContactID: c.ContactID, Channel: c.Channel,
 		InboxID: c.InboxID, TeamID: c.TeamID, AssigneeID: c.AssigneeID, AuthorID: c.AuthorID,
-		Status: c.Status, SnoozedUntil: c.SnoozedUntil, Priority: c.Priority, Labels: c.Labels, Muted: c.Muted,
+		UserIDs: c.UserIDs, AudienceIDs: c.AudienceIDs, Status: c.Status, SnoozedUntil: c.SnoozedUntil, Priority: c.Priority, Labels: c.Labels, Muted: c.Muted,
 		CustomAttributes: c.CustomAttributes, AdditionalAttributes: c.AdditionalAttributes,
 		HappenedAt: c.HappenedAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, LastActivityAt: c.LastActivityAt,
 		FirstReplyCreatedAt: c.FirstReplyCreatedAt, WaitingSince: c.WaitingSince, AgentLastSeenAt: c.AgentLastSeenAt,
@@ -107,7 +110,7 @@ func (l conversationLine) record() store.Record {
 	return store.Record{Conversation: &convo.Conversation{
 		ID: l.ID, UUID: l.UUID, ContactID: l.ContactID, Channel: l.Channel,
 		InboxID: l.InboxID, TeamID: l.TeamID, AssigneeID: l.AssigneeID, AuthorID: l.AuthorID,
-		Status: l.Status, SnoozedUntil: l.SnoozedUntil, Priority: l.Priority, Labels: l.Labels, Muted: l.Muted,
+		UserIDs: l.UserIDs, AudienceIDs: l.AudienceIDs, Status: l.Status, SnoozedUntil: l.SnoozedUntil, Priority: l.Priority, Labels: l.Labels, Muted: l.Muted,
 		CustomAttributes: l.CustomAttributes, AdditionalAttributes: l.AdditionalAttributes,
 		HappenedAt: l.HappenedAt, CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt, LastActivityAt: l.LastActivityAt,
 		FirstReplyCreatedAt: l.FirstReplyCreatedAt, WaitingSince: l.WaitingSince, AgentLastSeenAt: l.AgentLastSeenAt,
@@ -156,4 +159,23 @@ func (l messageLine) record() store.Record {
 		WrittenAt: l.WrittenAt, CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt, Attachments: l.Attachments,
 		ExternalSourceIDs: l.ExternalSourceIDs, AdditionalAttributes: l.AdditionalAttributes,
 	}}
+}
+
+type readStateLine struct {
+	Type           string    `json:"type"`
+	ConversationID int64     `json:"conversation_id"`
+	UserID         uuid.UUID `json:"user_id"`
+	SeenSeq        int64     `json:"seen_seq"`
+	// Derived from the messages: written for readers, recounted on import.
+	UnseenCount int `json:"unseen_count,omitempty"`
+}
+
+func fromReadState(r *convo.ReadState) readStateLine {
+	return readStateLine{Type: TypeReadState, ConversationID: r.ConversationID, UserID: r.UserID,
+		SeenSeq: r.SeenSeq, UnseenCount: r.UnseenCount}
+}
+
+func (l readStateLine) record() store.Record {
+	return store.Record{ReadState: &convo.ReadState{ConversationID: l.ConversationID, UserID: l.UserID,
+		SeenSeq: l.SeenSeq, UnseenCount: l.UnseenCount}}
 }

@@ -32,10 +32,14 @@ func (s *Store) Export(ctx context.Context, accountID int64, fn func(store.Recor
 		if err != nil {
 			return err
 		}
-		return exportRows(ctx, tx, exportMessages, accountID, fn, func(r messageRow) (store.Record, error) {
+		err = exportRows(ctx, tx, exportMessages, accountID, fn, func(r messageRow) (store.Record, error) {
 			m, err := r.toMessage()
 			return store.Record{Message: &m}, err
 		})
+		if err != nil {
+			return err
+		}
+		return exportRows(ctx, tx, exportReadStates, accountID, fn, readStateRow.toRecord)
 	})
 }
 

@@ -59,7 +59,8 @@ WHERE account_id = ?1 AND id = ?2`
 
 // importQueries are the statements an import runs once per record.
 var importQueries = []string{selectContact, selectContactClash, selectConversation, contactExists, importConversation,
-	insertLabel, selectAppendTarget, selectMessage, importMessage, recountImported}
+	insertLabel, selectAppendTarget, selectMessage, importMessage, recountImported, selectSeqCeiling, selectHorizon,
+	importHorizon, recountUnseen[0], recountUnseen[1], recountUnseen[2]}
 
 // Import implements store.Store.
 func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[store.Record, error]) (store.ImportStats, error) {
@@ -71,7 +72,8 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 	}
 	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
 		stats = store.ImportStats{}
-		im := importer{ctx: ctx, tx: tx, s: s, accountID: accountID, now: now, stats: &stats, touched: map[int64]bool{}}
+		im := importer{ctx: ctx, tx: tx, s: s, accountID: accountID, now: now, stats: &stats,
+			touched: map[int64]bool{}, readStates: map[int64]bool{}}
 		pos := 0
 		for rec, err := range records {
 			pos++
@@ -89,6 +91,9 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 			if _, err := tx.ExecContext(ctx, recountImported, accountID, id); err != nil {
 				return err
 			}
+		}
+		if err := im.recountUnseen(); err != nil {
+			return err
 		}
 		if len(im.added) == 0 {
 			return nil
@@ -115,6 +120,8 @@ type importer struct {
 	// added are the messages written, for the full-text index: their ids
 	// are the file's, so indexNewMessages cannot find them.
 	added []int64
+	// readStates are the conversations where a read state was set.
+	readStates map[int64]bool
 }
 
 // record validates one record and writes it, unless it is stored as given.
@@ -128,6 +135,8 @@ func (im *importer) record(rec store.Record) error {
 		return im.contact(*rec.Contact)
 	case store.KindConversation:
 		return im.conversation(*rec.Conversation)
+	case store.KindReadState:
+		return im.readState(*rec.ReadState)
 	default:
 		return im.message(*rec.Message)
 	}

@@ -17,8 +17,9 @@ import (
 
 // Participants, audiences and read horizons (migration 0002). The unseen
 // count of a user in a conversation is their horizon row's maintained
-// unseen_count, or, without a row, the conversation's non_activity_count:
-// see the migration for why that is exact.
+// unseen_count, or, without a row (an audience member who never read nor
+// wrote there), the conversation's non_activity_count, also kept on its
+// audience rows: see the migration for why that is exact.
 
 const (
 	insertParticipant = `INSERT INTO conversation_participants (account_id, conversation_id, user_id) VALUES (?, ?, ?)
@@ -40,11 +41,20 @@ ON CONFLICT DO NOTHING`
 	unseenOf = `coalesce((SELECT h.unseen_count FROM read_horizons h
 	WHERE h.account_id = c.account_id AND h.conversation_id = c.id AND h.user_id = ?), c.non_activity_count)`
 
-	// countUnseen sums the unseen counts of a viewer's conversations. As in
-	// every query here that has the ids, the unary + on the account keeps
-	// SQLite on the rowid.
-	countUnseen = `SELECT coalesce(sum(` + unseenOf + `), 0) FROM conversations c
-WHERE c.id IN (` + viewerConversations + `) AND +c.account_id = ?`
+	// countUnseen sums a viewer's unseen counts from the viewer's own rows,
+	// never touching conversations: the horizons of the conversations the
+	// user takes part in directly, plus, for each conversation of one of
+	// the viewer's audiences (once, however many of them are on it) where
+	// the user is not a participant, the user's horizon or, without one,
+	// the audience row's count. The CROSS JOIN keeps SQLite going from the
+	// audience ids to their rows. ?1 account, ?2 user, ?3 JSON array of
+	// audience ids.
+	countUnseen = `SELECT (SELECT coalesce(sum(h.unseen_count), 0) FROM read_horizons h
+	WHERE h.account_id = ?1 AND h.user_id = ?2 AND h.direct = 1)
++ (SELECT coalesce(sum(n), 0) FROM (SELECT DISTINCT a.conversation_id, coalesce(h.unseen_count, a.non_activity_count) AS n
+	FROM json_each(?3) AS v CROSS JOIN conversation_audiences a
+	LEFT JOIN read_horizons h ON h.account_id = ?1 AND h.user_id = ?2 AND h.conversation_id = a.conversation_id
+	WHERE a.audience_id = v.value AND a.account_id = ?1 AND h.direct IS NOT 1))`
 
 	// selectUnseen gives the unseen counts of conversations for a user.
 	// ?1 user, ?2 account, ?3 a JSON array of conversation ids.
@@ -71,11 +81,14 @@ VALUES (?1, ?2, ?3, ?4, 0) ON CONFLICT DO UPDATE SET seen_seq = max(seen_seq, ex
 	// every message is unseen already.
 	unseeFrom = `UPDATE read_horizons SET seen_seq = min(seen_seq, ?4)
 WHERE account_id = ?1 AND conversation_id = ?2 AND user_id = ?3`
-	// recountHorizon recounts one horizon's unseen messages after a move:
-	// the messages after the horizon, in one conversation, by its seq index.
-	recountHorizon = `UPDATE read_horizons SET unseen_count = (SELECT count(*) FROM messages m
+	// unseenAfterHorizon counts a read_horizons row's unseen messages: the
+	// messages after it, in one conversation, by its seq index. ?1 account,
+	// ?2 conversation.
+	unseenAfterHorizon = `(SELECT count(*) FROM messages m
 	WHERE m.account_id = ?1 AND m.conversation_id = ?2 AND m.seq > read_horizons.seen_seq
-	AND m.message_type != 2 AND m.author_id IS NOT ?3)
+	AND m.message_type != 2 AND m.author_id IS NOT read_horizons.user_id)`
+	// recountHorizon recounts one horizon's unseen messages after a move.
+	recountHorizon = `UPDATE read_horizons SET unseen_count = ` + unseenAfterHorizon + `
 WHERE account_id = ?1 AND conversation_id = ?2 AND user_id = ?3`
 )
 
@@ -287,8 +300,7 @@ func (s *Store) CountUnseen(ctx context.Context, accountID int64, viewer convo.V
 	}
 	var n int
 	err := s.read(ctx, func(tx *dbtx) error {
-		return tx.GetContext(ctx, &n, countUnseen, viewer.UserID.String(),
-			accountID, viewer.UserID.String(), accountID, idsJSON(viewer.AudienceIDs), accountID)
+		return tx.GetContext(ctx, &n, countUnseen, accountID, viewer.UserID.String(), idsJSON(viewer.AudienceIDs))
 	})
 	return n, err
 }

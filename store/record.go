@@ -11,14 +11,16 @@ import (
 )
 
 // Record is one record of an account, as Store.Export gives it and
-// Store.Import takes it: exactly one of Contact, Conversation and Message
-// is set. Records keep every stored field, ids and timestamps included.
+// Store.Import takes it: exactly one of Contact, Conversation, Message and
+// ReadState is set. Records keep every stored field, ids and timestamps
+// included.
 //
 // A conversation's MessagesCount, UnreadCount and LastIncomingAt are
 // derived from its messages: Export fills them in, Import recomputes them.
 // Import also moves LastSeq and LastActivityAt up to its newest message
 // when they lag behind. Its Contact, LastNonActivityMessage, CanReply and
-// Messages are not part of a record.
+// Messages are not part of a record. A read state's UnseenCount is derived
+// too: Export fills it in, Import recounts it.
 type Record struct {
 	// Line is where the record comes from, such as its line in a file; the
 	// errors of Import name it ("line 7: messages.content"). Zero means
@@ -28,6 +30,7 @@ type Record struct {
 	Contact      *convo.Contact
 	Conversation *convo.Conversation
 	Message      *convo.Message
+	ReadState    *convo.ReadState
 }
 
 // The kinds of record.
@@ -35,10 +38,11 @@ const (
 	KindContact      = "contact"
 	KindConversation = "conversation"
 	KindMessage      = "message"
+	KindReadState    = "read_state"
 )
 
 // Kind names the record's type: KindContact, KindConversation,
-// KindMessage, or "" when not exactly one of them is set.
+// KindMessage, KindReadState, or "" when not exactly one of them is set.
 func (r Record) Kind() string {
 	kind, n := "", 0
 	if r.Contact != nil {
@@ -50,6 +54,9 @@ func (r Record) Kind() string {
 	if r.Message != nil {
 		kind, n = KindMessage, n+1
 	}
+	if r.ReadState != nil {
+		kind, n = KindReadState, n+1
+	}
 	if n != 1 {
 		return ""
 	}
@@ -58,8 +65,9 @@ func (r Record) Kind() string {
 
 // ImportStats count what an Import did.
 type ImportStats struct {
-	// Contacts, Conversations and Messages count the records written.
-	Contacts, Conversations, Messages int
+	// Contacts, Conversations, Messages and ReadStates count the records
+	// written.
+	Contacts, Conversations, Messages, ReadStates int
 	// Unchanged counts the records already stored exactly as given.
 	Unchanged int
 }
@@ -115,7 +123,7 @@ func (r Record) Validate() error {
 		in := convo.NewConversation{
 			ContactID: c.ContactID, Channel: c.Channel, HappenedAt: c.HappenedAt, UUID: c.UUID,
 			InboxID: c.InboxID, TeamID: c.TeamID, AssigneeID: c.AssigneeID, AuthorID: c.AuthorID,
-			Status: c.Status, SnoozedUntil: c.SnoozedUntil, Priority: c.Priority, Labels: c.Labels, Muted: c.Muted,
+			UserIDs: c.UserIDs, AudienceIDs: c.AudienceIDs, Status: c.Status, SnoozedUntil: c.SnoozedUntil, Priority: c.Priority, Labels: c.Labels, Muted: c.Muted,
 			CustomAttributes: c.CustomAttributes, AdditionalAttributes: c.AdditionalAttributes,
 		}
 		errs = append(errs, requiredID("id", c.ID), in.Validate())
@@ -147,8 +155,10 @@ func (r Record) Validate() error {
 		if m.ContactID < 0 {
 			errs = append(errs, convo.Invalid("contact_id", convo.CodeOutOfRange, "must not be negative"))
 		}
+	case KindReadState:
+		errs = append(errs, r.ReadState.Validate())
 	default:
-		errs = append(errs, convo.Invalid("type", convo.CodeRequired, "a record is exactly one contact, conversation or message"))
+		errs = append(errs, convo.Invalid("type", convo.CodeRequired, "a record is exactly one contact, conversation, message or read state"))
 	}
 	return joinInvalid(errs)
 }

@@ -164,7 +164,8 @@ type Store interface {
 
 	// Export calls fn with every record of the account, read from one
 	// consistent snapshot: its contacts, then its conversations, then its
-	// messages, each kind by id. fn runs while the snapshot is held: it
+	// messages, each kind by id, then the read state of every user with a
+	// read horizon, by conversation then user. fn runs while the snapshot is held: it
 	// should write the record out, not call the store. An error from fn
 	// stops the export and is returned as it is.
 	Export(ctx context.Context, accountID int64, fn func(Record) error) error
@@ -173,11 +174,15 @@ type Store interface {
 	// timestamps, so that an export imported into an empty store reads
 	// back exactly; derived counters are recomputed. A record may refer
 	// only to a record before it or already in the account (a contact
-	// before its conversations, a conversation before its messages); a
-	// reference to another is ErrNotFound. A record stored exactly as given
-	// is left alone, so importing twice changes nothing; an id, UUID,
-	// email, identifier, source id or sequence number already taken by
-	// another record, of any account, is ErrConflict. A bad record is
+	// before its conversations, a conversation before its messages and read
+	// states); a reference to another is ErrNotFound. A read state sets the
+	// user's horizon exactly (either way) in a conversation the import
+	// writes to; elsewhere it is compared as below. Unseen counts are
+	// recounted. A record stored exactly as given is left alone, so
+	// importing twice changes nothing; an id, UUID, email, identifier,
+	// source id or sequence number already taken by another record, of any
+	// account, or a read state stored with another horizon, is
+	// ErrConflict. A bad record is
 	// ErrInvalid naming its line ("line 7: messages.content"). Any error,
 	// one yielded by records included, writes nothing. records is read
 	// inside the write transaction: it must not call the store.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"iter"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -110,8 +111,75 @@ func richAccount(t *testing.T, s store.Store, clock *exchangeClock) uuid.UUID {
 	_, err = s.ChangeLabels(ctx, 1, d.ID, convo.LabelChange{Add: []string{"done"}})
 	must(err)
 	newConv(convo.NewConversation{ContactID: ada.ID, Channel: convo.ChannelWeb, HappenedAt: happened}) // no messages
+
+	// Seed 000: participants, audiences and read state of every kind.
+	reader, leaver := uuid.New(), uuid.New()
+	e := newConv(convo.NewConversation{ContactID: bob.ID, Channel: convo.ChannelWeb, HappenedAt: happened,
+		AuthorID: author, UserIDs: []uuid.UUID{reader, leaver}, AudienceIDs: []int64{7, 8}})
+	first := add(e.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "Hello team"})
+	mine := add(e.ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "On it", AuthorID: author})
+	add(e.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "Thanks"})
+	clock.tick()
+	_, err = s.MarkSeen(ctx, 1, e.ID, convo.Viewer{UserID: reader}, first.ID) // a participant who read
+	must(err)
+	_, err = s.MarkSeen(ctx, 1, e.ID, exchangeMember, mine.ID) // an audience member who read
+	must(err)
+	_, err = s.MarkUnseen(ctx, 1, e.ID, convo.Viewer{UserID: author}, first.ID) // a writer rewound before their message
+	must(err)
+	_, err = s.RemoveParticipants(ctx, 1, e.ID, convo.ParticipantChange{UserIDs: []uuid.UUID{leaver}}) // keeps a horizon
+	must(err)
 	clock.tick()
 	return agent
+}
+
+// exchangeMember is a user of audience 7 who is no participant.
+var exchangeMember = convo.Viewer{UserID: uuid.MustParse("0c6f3d8e-5b1a-4c2d-9e7f-1a2b3c4d5e6f"), AudienceIDs: []int64{7}}
+
+// readerView is what one user reads of account 1: their conversations with
+// unseen counts, each message's seen flag, and their total.
+type readerView struct {
+	UserID        uuid.UUID
+	Conversations []convo.Conversation
+	Seen          []bool
+	Total         int
+}
+
+// viewReaders reads the account as every participant of its conversations
+// and exchangeMember, each also in audience 7.
+func viewReaders(t *testing.T, s store.Store, conversations []convo.Conversation) []readerView {
+	t.Helper()
+	ctx := context.Background()
+	users := []uuid.UUID{exchangeMember.UserID}
+	for _, c := range conversations {
+		for _, u := range c.UserIDs {
+			if !slices.Contains(users, u) {
+				users = append(users, u)
+			}
+		}
+	}
+	var views []readerView
+	for _, u := range users {
+		v := convo.Viewer{UserID: u, AudienceIDs: exchangeMember.AudienceIDs}
+		r := readerView{UserID: u}
+		for c, err := range store.Conversations(ctx, s, 1, store.ConversationFilter{Statuses: store.AllStatuses, Viewer: &v}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.Conversations = append(r.Conversations, c)
+			for m, err := range store.Messages(ctx, s, 1, c.ID, store.MessageFilter{Viewer: &v}) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				r.Seen = append(r.Seen, m.Seen)
+			}
+		}
+		var err error
+		if r.Total, err = s.CountUnseen(ctx, 1, v); err != nil {
+			t.Fatal(err)
+		}
+		views = append(views, r)
+	}
+	return views
 }
 
 // exportBytes is the account's export.
@@ -131,6 +199,7 @@ type accountView struct {
 	Messages      []convo.Message
 	Counts        store.Counts
 	Unread        int
+	Readers       []readerView
 }
 
 func viewAccount(t *testing.T, s store.Store, agent uuid.UUID) accountView {
@@ -166,6 +235,7 @@ func viewAccount(t *testing.T, s store.Store, agent uuid.UUID) accountView {
 	if v.Unread, err = s.CountUnread(ctx, 1, agent); err != nil {
 		t.Fatal(err)
 	}
+	v.Readers = viewReaders(t, s, v.Conversations)
 	return v
 }
 
@@ -207,15 +277,15 @@ func testExchange(t *testing.T, newStore NewStore) {
 		dst := newStore(t, clock.Now)
 		stats, err := jsonl.Import(ctx, bytes.NewReader(data), dst, 1)
 		is.NoErr(err)
-		is.Equal(stats, store.ImportStats{Contacts: 2, Conversations: 5, Messages: 12}) // every record written
-		is.Equal(string(exportBytes(t, dst, 1)), string(data))                          // exports to the same bytes
-		is.Equal(viewAccount(t, dst, agent), viewAccount(t, src, agent))                // reads back the same
+		is.Equal(stats, store.ImportStats{Contacts: 2, Conversations: 6, Messages: 15, ReadStates: 7}) // every record written
+		is.Equal(string(exportBytes(t, dst, 1)), string(data))                                         // exports to the same bytes
+		is.Equal(viewAccount(t, dst, agent), viewAccount(t, src, agent))                               // reads back the same, unseen counts included
 
 		// New records take ids after the imported ones.
 		c := mustCreateContact(t, dst, 1, convo.NewContact{FirstName: "New"})
 		is.True(c.ID > 3) // after the highest imported id
 		conv := mustCreateConversation(t, dst, 1, c.ID)
-		is.True(conv.ID > 5)
+		is.True(conv.ID > 6)
 		convs := viewAccount(t, dst, agent).Conversations
 		m := mustAddMessage(t, dst, 1, convs[0].ID, text("next"))
 		is.Equal(m.Seq, convs[0].LastSeq+1) // the sequence goes on
@@ -240,7 +310,7 @@ func testExchange(t *testing.T, newStore NewStore) {
 		clock.tick()
 		stats, err := jsonl.Import(ctx, bytes.NewReader(data), dst, 1)
 		is.NoErr(err)
-		is.Equal(stats, store.ImportStats{Unchanged: 19})      // every record found as it is
+		is.Equal(stats, store.ImportStats{Unchanged: 30})      // every record found as it is
 		is.Equal(viewAccount(t, dst, agent), before)           // nothing changed
 		is.Equal(string(exportBytes(t, dst, 1)), string(data)) // not even updated_at
 	})
@@ -339,6 +409,62 @@ func testExchange(t *testing.T, newStore NewStore) {
 		is.Equal(conv.Messages[1].UpdatedAt, time.Date(2026, 1, 2, 11, 0, 0, 0, time.UTC)) // updated when created
 		_, err = jsonl.Import(ctx, strings.NewReader(fixture), s, 1)
 		is.NoErr(err) // a fixture imports twice too
+	})
+
+	t.Run("Import/ReadState", func(t *testing.T) {
+		is := is.New(t)
+		s := newStore(t, fixed)
+		const head = `{"type":"convo-export","version":1,"account_id":1}
+{"type":"contact","id":1,"first_name":"Ada","created_at":"2026-01-01T00:00:00Z"}
+{"type":"conversation","id":2,"uuid":"6f1c1b9e-8a4e-4a57-9a43-3f0d6c1c2b11","contact_id":1,"channel":"email","happened_at":"2026-01-01T00:00:00Z","user_ids":["11111111-1111-4111-8111-111111111111"],"audience_ids":[5]}
+{"type":"message","id":3,"conversation_id":2,"seq":1,"message_type":"incoming","content":"one","created_at":"2026-01-02T10:00:00Z"}
+{"type":"message","id":4,"conversation_id":2,"seq":2,"message_type":"incoming","content":"two","created_at":"2026-01-02T11:00:00Z"}
+{"type":"message","id":5,"conversation_id":2,"seq":3,"message_type":"incoming","content":"three","created_at":"2026-01-02T12:00:00Z"}
+`
+		participant := `{"type":"read_state","conversation_id":2,"user_id":"11111111-1111-4111-8111-111111111111","seen_seq":2,"unseen_count":99}`
+		member := `{"type":"read_state","conversation_id":2,"user_id":"22222222-2222-4222-8222-222222222222","seen_seq":1}`
+		fixture := head + participant + "\n" + member + "\n"
+		stats, err := jsonl.Import(ctx, strings.NewReader(fixture), s, 1)
+		is.NoErr(err)
+		is.Equal(stats, store.ImportStats{Contacts: 1, Conversations: 1, Messages: 3, ReadStates: 2})
+		unseen := func(user string, audiences ...int64) (int, int) {
+			t.Helper()
+			v := convo.Viewer{UserID: uuid.MustParse(user), AudienceIDs: audiences}
+			c, err := s.GetConversation(ctx, 1, 2, store.GetConversationOptions{Viewer: &v})
+			is.NoErr(err)
+			n, err := s.CountUnseen(ctx, 1, v)
+			is.NoErr(err)
+			return c.UnseenMessagesCount, n
+		}
+		n, total := unseen("11111111-1111-4111-8111-111111111111")
+		is.Equal([]int{n, total}, []int{1, 1}) // recounted from the messages, not the line's 99
+		n, total = unseen("22222222-2222-4222-8222-222222222222", 5)
+		is.Equal([]int{n, total}, []int{2, 2}) // an audience member's read state
+
+		stats, err = jsonl.Import(ctx, strings.NewReader(fixture), s, 1)
+		is.NoErr(err)
+		is.Equal(stats, store.ImportStats{Unchanged: 7}) // read states found as they are
+		before := exportBytes(t, s, 1)
+		moved := strings.Replace(fixture, `"seen_seq":2`, `"seen_seq":3`, 1)
+		_, err = jsonl.Import(ctx, strings.NewReader(moved), s, 1)
+		is.True(isConflict(err))                               // stored with another horizon
+		is.True(strings.Contains(err.Error(), "line 7"))       // named by its line
+		is.Equal(string(exportBytes(t, s, 1)), string(before)) // nothing written
+
+		for name, tc := range map[string]struct{ line, field string }{
+			"SeenSeq":  {strings.Replace(participant, `"seen_seq":2`, `"seen_seq":-1`, 1), "line 7: read_states.seen_seq"},
+			"AfterEnd": {strings.Replace(participant, `"seen_seq":2`, `"seen_seq":4`, 1), "line 7: read_states.seen_seq"},
+			"User":     {`{"type":"read_state","conversation_id":2,"seen_seq":1}`, "line 7: read_states.user_id"},
+			"Field":    {strings.Replace(participant, `"seen_seq"`, `"seen"`, 1), "line 7: read_states"},
+		} {
+			t.Run(name, func(t *testing.T) {
+				dst := newStore(t, fixed)
+				_, err := jsonl.Import(ctx, strings.NewReader(head+tc.line+"\n"), dst, 1)
+				wantInvalid(t, err, tc.field)
+			})
+		}
+		_, err = jsonl.Import(ctx, strings.NewReader(head+strings.Replace(participant, `"conversation_id":2`, `"conversation_id":9`, 1)), newStore(t, fixed), 1)
+		is.True(isNotFound(err)) // a read state of a conversation in neither the file nor the account
 	})
 
 	t.Run("Import/IteratorErrorWritesNothing", func(t *testing.T) {

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -11,6 +12,7 @@ import (
 	"github.com/matryer/is"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/jsonl"
 	"github.com/convokit/convo/store"
 )
 
@@ -342,6 +344,57 @@ func testParticipants(t *testing.T, newStore NewStore) {
 		is.Equal(page.Meta.Total, 1) // nothing created but the seeded conversation
 	})
 
+	t.Run("CountUnseen/EachConversationOnce", func(t *testing.T) {
+		is := is.New(t)
+		s, c, _ := seeded(t, newStore)
+		u, other := uuid.New(), uuid.New()
+		viewer := convo.Viewer{UserID: u, AudienceIDs: []int64{4, 5}}
+		create := func(in convo.NewConversation) convo.Conversation {
+			in.ContactID, in.Channel, in.HappenedAt = c.ID, convo.ChannelEmail, fixedTime
+			conv, err := s.CreateConversation(ctx, 1, in)
+			is.NoErr(err)
+			for range 2 {
+				mustAddMessage(t, s, 1, conv.ID, text("x"))
+			}
+			return conv
+		}
+		total := func() int {
+			t.Helper()
+			n, err := s.CountUnseen(ctx, 1, viewer)
+			is.NoErr(err)
+			return n
+		}
+		both := create(convo.NewConversation{UserIDs: []uuid.UUID{u}, AudienceIDs: []int64{4, 5}})
+		is.Equal(total(), 2) // a participant in two of their audiences counts the conversation once
+		read := create(convo.NewConversation{AudienceIDs: []int64{4}})
+		last := mustAddMessage(t, s, 1, read.ID, text("y"))
+		_, err := s.MarkSeen(ctx, 1, read.ID, viewer, last.ID)
+		is.NoErr(err)
+		mustAddMessage(t, s, 1, read.ID, text("z"))
+		is.Equal(total(), 3) // through an audience, the horizon the user marked counts
+		_, err = s.RemoveParticipants(ctx, 1, both.ID, convo.ParticipantChange{UserIDs: []uuid.UUID{u}})
+		is.NoErr(err)
+		is.Equal(total(), 3) // a removed participant still in an audience: the same horizon
+		_, err = s.MarkSeen(ctx, 1, both.ID, viewer, mustAddMessage(t, s, 1, both.ID, text("w")).ID)
+		is.NoErr(err)
+		_, err = s.RemoveParticipants(ctx, 1, both.ID, convo.ParticipantChange{AudienceIDs: []int64{4, 5}})
+		is.NoErr(err)
+		mustAddMessage(t, s, 1, both.ID, text("v"))
+		is.Equal(total(), 1) // without access, a horizon does not count
+		elsewhere := create(convo.NewConversation{UserIDs: []uuid.UUID{other}})
+		mustAddMessage(t, s, 1, elsewhere.ID, fromUser(u, "not a participant"))
+		mustAddMessage(t, s, 1, elsewhere.ID, text("after"))
+		is.Equal(total(), 1) // writing somewhere gives no access
+		_, err = s.AddParticipants(ctx, 1, elsewhere.ID, convo.ParticipantChange{AudienceIDs: []int64{5}})
+		is.NoErr(err)
+		is.Equal(total(), 2) // an audience gives access: what came after the user's message
+		late := create(convo.NewConversation{UserIDs: []uuid.UUID{other}})
+		mustAddMessage(t, s, 1, late.ID, convo.NewMessage{Type: convo.MessageActivity, Content: "activity"})
+		_, err = s.AddParticipants(ctx, 1, late.ID, convo.ParticipantChange{UserIDs: []uuid.UUID{u}})
+		is.NoErr(err)
+		is.Equal(total(), 4) // a participant added late has seen nothing (but activities)
+	})
+
 	t.Run("CountUnseen/MatchesAFullScan", func(t *testing.T) {
 		testUnseenInvariant(t, newStore)
 	})
@@ -349,7 +402,8 @@ func testParticipants(t *testing.T, newStore NewStore) {
 
 // testUnseenInvariant runs random appends, reads, rewinds, deletes,
 // retypes and participant changes, and after each step checks every user's
-// counts, flags and lists against a scan of the messages.
+// counts, flags and lists against a scan of the messages; then the same of
+// a copy made by export and import.
 func testUnseenInvariant(t *testing.T, newStore NewStore) {
 	ctx := context.Background()
 	is := is.New(t)
@@ -447,6 +501,14 @@ func testUnseenInvariant(t *testing.T, newStore NewStore) {
 		}
 	}
 	checkUnseen(t, s, convs, viewers, horizon)
+
+	// The read state survives an export and import exactly.
+	data := exportBytes(t, s, 1)
+	copied := newStore(t, fixed)
+	_, err := jsonl.Import(ctx, bytes.NewReader(data), copied, 1)
+	is.NoErr(err)
+	checkUnseen(t, copied, convs, viewers, horizon)
+	is.Equal(string(exportBytes(t, copied, 1)), string(data)) // exports to the same bytes
 }
 
 // checkUnseen compares every viewer's counts with a scan of the messages
