@@ -36,6 +36,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	last_incoming_at = CASE WHEN ?3 THEN ?1 ELSE last_incoming_at END,
 	unread_count = unread_count + (?3 AND ?1 > coalesce(agent_last_seen_at, -9223372036854775808)),
 	last_non_activity_message_id = CASE WHEN ?4 THEN ?5 ELSE last_non_activity_message_id END,
+	non_activity_count = non_activity_count + ?4,
 	waiting_since = CASE WHEN ?3 THEN coalesce(waiting_since, ?1) WHEN ?6 THEN NULL ELSE waiting_since END,
 	first_reply_created_at = CASE WHEN ?6 THEN coalesce(first_reply_created_at, ?1) ELSE first_reply_created_at END,
 	version = version + 1 -- the append moves the row version itself: no trigger write

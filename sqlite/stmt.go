@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"sync"
 
 	"github.com/jmoiron/sqlx"
@@ -70,25 +71,43 @@ func (c *stmtCache) close() {
 
 // dbtx is a transaction of the store whose queries run as cached prepared
 // statements. Its methods have sqlx's names and signatures. A query not yet
-// prepared runs as it is and is noted in missed, to be prepared once the
-// transaction has given its connection back.
+// prepared runs as it is and is noted in missed, to be prepared for the
+// pool once the transaction has given its connection back; run again in
+// the same transaction (a batch), it is prepared on the transaction itself.
 type dbtx struct {
 	*sqlx.Tx
 	stmts  *stmtCache
 	missed []string
+	local  map[string]*sqlx.Stmt // prepared on this transaction; nil until one is
 	// unindexed is the first message the transaction added, not yet in the
 	// full-text index (0: none); see indexMessages.
 	unindexed int64
 }
 
-// stmt returns the prepared form of query bound to the transaction, or nil.
+// stmt returns the prepared form of query bound to the transaction, or nil
+// to run it as it is.
 func (t *dbtx) stmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
-	s := t.stmts.lookup(query)
-	if s == nil {
+	if s := t.stmts.lookup(query); s != nil {
+		return t.Tx.StmtxContext(ctx, s), nil
+	}
+	if s, ok := t.local[query]; ok {
+		return s, nil
+	}
+	if !slices.Contains(t.missed, query) {
 		t.missed = append(t.missed, query)
 		return nil, nil
 	}
-	return t.Tx.StmtxContext(ctx, s), nil
+	// A second run in one transaction: database/sql closes a statement
+	// prepared on a transaction when the transaction ends.
+	s, err := t.Tx.PreparexContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if t.local == nil {
+		t.local = map[string]*sqlx.Stmt{}
+	}
+	t.local[query] = s
+	return s, nil
 }
 
 // GetContext scans one row into dest.

@@ -85,10 +85,10 @@ END;
 
 -- Maintained on every write of a message, so reads never count messages.
 -- A new message is unseen for every reader behind it but its author, whose
--- horizon moves to it.
+-- horizon moves to it. The conversation's own non_activity_count moves in
+-- the append's update of the conversation row (bumpConversation), which
+-- writes that row anyway; imports recount it.
 CREATE TRIGGER messages_unseen_insert AFTER INSERT ON messages BEGIN
-    UPDATE conversations SET non_activity_count = non_activity_count + 1
-        WHERE new.message_type != 2 AND account_id = new.account_id AND id = new.conversation_id;
     UPDATE conversation_audiences SET non_activity_count = non_activity_count + 1
         WHERE new.message_type != 2 AND account_id = new.account_id AND conversation_id = new.conversation_id;
     UPDATE read_horizons SET unseen_count = unseen_count + 1
