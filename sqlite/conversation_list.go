@@ -205,8 +205,8 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 }
 
 // conversationPageQuery is the SQL of one page of a list after its columns
-// (from FROM on): the filter's WHERE, its assignee type, the keyset
-// predicate or the offset, the sort.
+// and FROM: the filter's WHERE, its assignee type, the keyset predicate or
+// the offset, the sort. The filter reads only the conversation (c).
 func conversationPageQuery(w where, f store.ConversationFilter, sort conversationSort, cursor store.Cursor) (string, []any) {
 	andAssignee(&w, f)
 	offset := 0
@@ -216,7 +216,7 @@ func conversationPageQuery(w where, f store.ConversationFilter, sort conversatio
 	case !f.Page.Keyset():
 		offset = f.Page.Offset()
 	}
-	tail := conversationFrom + w.sql() + ` ORDER BY ` + sort.orderBy + ` LIMIT ? OFFSET ?`
+	tail := w.sql() + ` ORDER BY ` + sort.orderBy + ` LIMIT ? OFFSET ?`
 	return tail, append(w.args, f.Page.PerPage()+1, offset)
 }
 

@@ -36,7 +36,7 @@ const conversationColumns = `c.id, c.uuid, c.account_id, c.contact_id, c.channel
 	coalesce(lm.status, ''), lm.source_id, coalesce(lm.sender_type, ''), lm.author_id, lm.written_at,
 	lm.created_at, lm.updated_at, coalesce(lm.attachments, ''), coalesce(lm.external_source_ids, ''),
 	coalesce(lm.additional_attributes, ''),
-	c.version, ct.version, coalesce(lm.version, 0)`
+	c.version, ct.version`
 
 // conversationFrom joins a conversation to its contact and its last
 // non-activity message (by rowid: the unary + keeps the account's message
@@ -85,8 +85,8 @@ type conversationRow struct {
 }
 
 // rowVersions are the versions of the rows a conversation is read from: its
-// own, its contact's and its last message's (0 without one).
-type rowVersions struct{ conversation, contact, last int64 }
+// own (which an edit of its last message moves too) and its contact's.
+type rowVersions struct{ conversation, contact int64 }
 
 // dest lists where each of conversationColumns scans. Pages are scanned by
 // hand, not by reflection: a page is the hottest read of the store.
@@ -106,7 +106,7 @@ func (r *conversationRow) dest() []any {
 		&lm.Status, &lm.SourceID, &lm.SenderType, &lm.AuthorID, &lm.WrittenAt,
 		&lm.CreatedAt, &lm.UpdatedAt, &lm.Attachments, &lm.ExternalSourceIDs,
 		&lm.AdditionalAttributes,
-		&r.Versions.conversation, &r.Versions.contact, &r.Versions.last}
+		&r.Versions.conversation, &r.Versions.contact}
 }
 
 // selectConversations runs a query of conversationColumns.

@@ -31,8 +31,8 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 
 
 	importMessage = `INSERT INTO messages (id, account_id, conversation_id, seq, content, content_type, content_attributes,
 	message_type, private, status, source_id, sender_type, author_id, written_at, created_at, updated_at,
-	attachments, external_source_ids, additional_attributes, version)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, abs(random()))`
+	attachments, external_source_ids, additional_attributes)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 	// indexImportedMessages adds imported messages (a JSON array of ids) to
 	// the full-text index in one statement, as indexMessages does for appends.

@@ -140,12 +140,13 @@ func TestQueryPlans(t *testing.T) {
 				f.Sort = so
 				for _, cursor := range []store.Cursor{{}, {Keys: sort.keys(conversationRow{ID: 1 << 40})}} {
 					tail, args := conversationPageQuery(w, f, sort, cursor)
-					q := `SELECT ` + conversationColumns + tail
 					label := fmt.Sprintf("list %s assignee=%d sort=%s keyset=%v", name, a, so, cursor.Keys != nil)
 					// The default sort over one status never sorts; the
-					// others may, on a page of filtered rows.
+					// others may, on a page of filtered rows. The row
+					// cache's probe must plan as the page does.
 					sorted := so == store.SortLastActivityDesc && len(f.StatusSet()) == 1 && a != store.AssigneeAssigned
-					checkPlan(t, label, plan(t, s, q, args...), sorted)
+					checkPlan(t, label, plan(t, s, `SELECT `+conversationColumns+conversationFrom+tail, args...), sorted)
+					checkPlan(t, "probe "+label, plan(t, s, `SELECT `+probeColumns+probeFrom+tail, args...), sorted)
 				}
 			}
 			q, args := countsQuery(1, f, w)

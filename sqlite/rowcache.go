@@ -67,23 +67,27 @@ func (c *rowCache) put(rows []conversationRow) {
 	}
 }
 
-// probeColumns are what a cached page reads of each row: its id and the
-// versions a cached row must match.
-const probeColumns = `c.id, c.version, ct.version, coalesce(lm.version, 0)`
+// probeColumns are what a cached page reads of each row, from probeFrom:
+// its id and the versions a cached row must match. Only the contact is
+// joined: an edit of the last message moves the conversation's version.
+const (
+	probeColumns = `c.id, c.version, ct.version`
+	probeFrom    = ` FROM conversations c JOIN contacts ct ON ct.account_id = c.account_id AND ct.id = c.contact_id`
+)
 
-// byIDs is the tail of a query of conversations by id, in no particular
+// byIDs is the WHERE of a query of conversations by id, in no particular
 // order. ?1 account, ?2 a JSON array of ids; the unary + keeps SQLite on
 // the rowid.
-const byIDs = conversationFrom + ` WHERE c.id IN (SELECT value FROM json_each(?2)) AND +c.account_id = ?1`
+const byIDs = ` WHERE c.id IN (SELECT value FROM json_each(?2)) AND +c.account_id = ?1`
 
-// pageRows returns the rows of a page query, whose text without its
-// columns is tail: through the cache when the store has one, else in one
+// pageRows returns the rows of a page query, whose text after its columns
+// and FROM is tail: through the cache when the store has one, else in one
 // query.
 func (s *Store) pageRows(ctx context.Context, tx *dbtx, accountID int64, tail string, args []any) ([]conversationRow, error) {
 	if s.rows == nil {
-		return selectConversations(ctx, tx, `SELECT `+conversationColumns+tail, args...)
+		return selectConversations(ctx, tx, `SELECT `+conversationColumns+conversationFrom+tail, args...)
 	}
-	probe, err := probeRows(ctx, tx, `SELECT `+probeColumns+tail, args)
+	probe, err := probeRows(ctx, tx, `SELECT `+probeColumns+probeFrom+tail, args)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +104,7 @@ func (s *Store) pageRows(ctx context.Context, tx *dbtx, accountID int64, tail st
 	if len(missed) == 0 {
 		return list, nil
 	}
-	fetched, err := selectConversations(ctx, tx, `SELECT `+conversationColumns+byIDs, accountID, idsJSON(missed))
+	fetched, err := selectConversations(ctx, tx, `SELECT `+conversationColumns+conversationFrom+byIDs, accountID, idsJSON(missed))
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +155,7 @@ func probeRows(ctx context.Context, tx *dbtx, query string, args []any) ([]probe
 	var list []probe
 	for rows.Next() {
 		var p probe
-		if err := rows.Scan(&p.id, &p.versions.conversation, &p.versions.contact, &p.versions.last); err != nil {
+		if err := rows.Scan(&p.id, &p.versions.conversation, &p.versions.contact); err != nil {
 			return nil, err
 		}
 		list = append(list, p)

@@ -72,7 +72,7 @@ func TestSearchQueryPlans(t *testing.T) {
 		for so, sort := range conversationSorts {
 			f.Sort = so
 			tail, args := conversationPageQuery(w, f, sort, store.Cursor{})
-			lines := plan(t, s, `SELECT `+conversationColumns+tail, args...)
+			lines := plan(t, s, `SELECT `+conversationColumns+conversationFrom+tail, args...)
 			checkPlan(t, "search list "+name+" "+so.String(), lines, false)
 			wantFTS("search list "+name, lines)
 		}
@@ -102,8 +102,8 @@ func TestSearchQueryPlans(t *testing.T) {
 		checkPlan(t, "count search messages", lines, false)
 	}
 
-	for _, columns := range []string{conversationColumns, probeColumns} {
-		checkPlan(t, "conversations by id", plan(t, s, `SELECT `+columns+byIDs, 1, "[1,2,3]"), false)
+	for _, q := range []string{conversationColumns + conversationFrom, probeColumns + probeFrom} {
+		checkPlan(t, "conversations by id", plan(t, s, `SELECT `+q+byIDs, 1, "[1,2,3]"), false)
 	}
 	lines := plan(t, s, listContacts+contactsMatching+contactsAfter+contactsOrder, 1, expr, "a", 1, 16, 0)
 	for _, l := range lines { // checkPlan would take contacts_fts for conversations ("SCAN c")

@@ -1,14 +1,14 @@
--- Row versions. Every change to a conversation, contact or message row
--- moves its version, so a reader that already holds a row (the store's row
--- cache) can tell from the version alone whether it is still current. A
--- conversation's labels and participants live on its row (migration 3), so
--- changing them moves its version too. Imports start a row's version at a
--- random number, so a deleted id imported again never meets its old
+-- Row versions. Every change to what a conversation reads as (its row,
+-- labels and participants included since migration 3, and its last
+-- non-activity message) moves the conversation's version, and every change
+-- to a contact moves the contact's, so a reader that already holds a
+-- conversation (the store's row cache) can tell from the two versions alone
+-- whether it is still current, whoever wrote. Imports start a row's version
+-- at a random number, so a deleted id imported again never meets its old
 -- versions.
 
 ALTER TABLE conversations ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE contacts ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE messages ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
 
 -- A statement that sets the version itself (the append's) skips the
 -- trigger's second write.
@@ -20,6 +20,9 @@ CREATE TRIGGER contacts_version AFTER UPDATE ON contacts WHEN new.version = old.
     UPDATE contacts SET version = old.version + 1 WHERE id = new.id;
 END;
 
-CREATE TRIGGER messages_version AFTER UPDATE ON messages WHEN new.version = old.version BEGIN
-    UPDATE messages SET version = old.version + 1 WHERE id = new.id;
+-- An edit of a conversation's last non-activity message changes what the
+-- conversation reads as.
+CREATE TRIGGER messages_last_version AFTER UPDATE ON messages BEGIN
+    UPDATE conversations SET version = version + 1
+        WHERE account_id = new.account_id AND id = new.conversation_id AND last_non_activity_message_id = new.id;
 END;

@@ -1,0 +1,56 @@
+package sqlite
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+// TestRowCacheSeesRawEdits edits a conversation's last message and its
+// contact with plain SQL, as another program on the same file might, and
+// requires the cached page to show both edits: the versions move by
+// trigger, not by the store's own statements.
+func TestRowCacheSeesRawEdits(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(t.TempDir()+"/raw.db", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c, err := s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Ada"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "before"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := func() convo.Conversation {
+		t.Helper()
+		page, err := s.ListConversations(ctx, 1, store.ConversationFilter{})
+		if err != nil || len(page.Items) != 1 {
+			t.Fatalf("list: %v, %d items", err, len(page.Items))
+		}
+		return page.Items[0]
+	}
+	list() // cached now
+	if _, err := s.w.ExecContext(ctx, `UPDATE messages SET content = 'after' WHERE id = ?`, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := list(); got.LastNonActivityMessage == nil || got.LastNonActivityMessage.Content != "after" {
+		t.Errorf("the cached page shows the last message before its edit")
+	}
+	if _, err := s.w.ExecContext(ctx, `UPDATE contacts SET first_name = 'Grace' WHERE id = ?`, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := list(); got.Contact.FirstName != "Grace" {
+		t.Errorf("the cached page shows the contact before its edit: %q", got.Contact.FirstName)
+	}
+}
