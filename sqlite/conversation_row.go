@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"database/sql"
@@ -169,7 +170,7 @@ func (r conversationRow) toConversation(now time.Time) (convo.Conversation, erro
 		slices.Sort(c.Labels)
 	}
 	var errUsers, errAudiences error
-	c.UserIDs, errUsers = splitList(r.UserIDs, uuid.Parse, func(a, b uuid.UUID) int { return strings.Compare(a.String(), b.String()) })
+	c.UserIDs, errUsers = splitList(r.UserIDs, uuid.Parse, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
 	c.AudienceIDs, errAudiences = splitList(r.AudienceIDs, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }, cmp.Compare[int64])
 	err = errors.Join(errUUID, errAssignee, errAuthor, errUsers, errAudiences,
 		fromJSON(r.CustomAttributes, &c.CustomAttributes), fromJSON(r.AdditionalAttributes, &c.AdditionalAttributes))
