@@ -59,7 +59,7 @@ type Options struct {
 	// cache that holds the hot pages, every page of a list is a system call.
 	CacheSize int64
 	// MmapSize is how much of the database file is read through a memory
-	// map instead of read calls; zero means 256 MiB, negative turns memory
+	// map instead of read calls; zero means 1 GiB, negative turns memory
 	// mapping off (for file systems where it is unsafe, such as network
 	// ones). In-memory databases ignore it and CacheSize.
 	MmapSize int64
@@ -76,7 +76,7 @@ type Options struct {
 const (
 	defaultReaderCache = 32 << 20
 	defaultWriterCache = 64 << 20
-	defaultMmapSize    = 256 << 20
+	defaultMmapSize    = 1 << 30
 )
 
 // Store is a store.Store on one SQLite database.
