@@ -112,19 +112,7 @@ func (r *conversationRow) dest() []any {
 
 // selectConversations runs a query of conversationColumns.
 func selectConversations(ctx context.Context, tx *dbtx, query string, args ...any) ([]conversationRow, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []conversationRow
-	for rows.Next() {
-		list = append(list, conversationRow{})
-		if err := rows.Scan(list[len(list)-1].dest()...); err != nil {
-			return nil, err
-		}
-	}
-	return list, rows.Err()
+	return queryRows[conversationRow](ctx, tx, query, args...)
 }
 
 // statusCodes store statuses as small integers, in Chatwoot's order.

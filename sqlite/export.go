@@ -43,31 +43,13 @@ func (s *Store) Export(ctx context.Context, accountID int64, fn func(store.Recor
 	})
 }
 
-// scannedRow is a row type that lists its scan destinations.
-type scannedRow[R any] interface {
-	*R
-	dest() []any
-}
-
 // exportRows streams the rows of query, converted to records, to fn.
 func exportRows[R any, P scannedRow[R]](ctx context.Context, tx *dbtx, query string, accountID int64, fn func(store.Record) error, convert func(R) (store.Record, error)) error {
-	rows, err := tx.QueryContext(ctx, query, accountID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var row R
-		if err := rows.Scan(P(&row).dest()...); err != nil {
-			return err
-		}
-		rec, err := convert(row)
+	return eachRow[R, P](ctx, tx, query, []any{accountID}, func(r R) error {
+		rec, err := convert(r)
 		if err != nil {
 			return err
 		}
-		if err := fn(rec); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+		return fn(rec)
+	})
 }

@@ -90,22 +90,14 @@ func encodeMessageJSON(m convo.Message) (messageJSON, error) {
 
 // selectMessages runs a query of messages taking (account, conversation, limit).
 func selectMessages(ctx context.Context, tx *dbtx, query string, args ...any) ([]convo.Message, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var list []convo.Message
-	for rows.Next() {
-		var r messageRow
-		if err := rows.Scan(r.dest()...); err != nil {
-			return nil, err
-		}
+	err := eachRow(ctx, tx, query, args, func(r messageRow) error {
 		m, err := r.toMessage()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		list = append(list, m)
-	}
-	return list, rows.Err()
+		return nil
+	})
+	return list, err
 }

@@ -1,6 +1,9 @@
 package sqlite
 
-import "strings"
+import (
+	"context"
+	"strings"
+)
 
 // where assembles a WHERE clause from fixed SQL fragments. Caller input only
 // ever travels as bound arguments, never as SQL text.
@@ -21,4 +24,40 @@ func (w where) sql() string {
 		return ""
 	}
 	return " WHERE " + strings.Join(w.clauses, " AND ")
+}
+
+// scannedRow is a row type that lists where each column of its query scans.
+// Rows are scanned by hand, not by reflection: lists are the hottest reads.
+type scannedRow[R any] interface {
+	*R
+	dest() []any
+}
+
+// eachRow runs a query and hands each row, scanned into an R, to fn.
+func eachRow[R any, P scannedRow[R]](ctx context.Context, tx *dbtx, query string, args []any, fn func(R) error) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r R
+		if err := rows.Scan(P(&r).dest()...); err != nil {
+			return err
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// queryRows runs a query and returns its rows, scanned into Rs.
+func queryRows[R any, P scannedRow[R]](ctx context.Context, tx *dbtx, query string, args ...any) ([]R, error) {
+	var list []R
+	err := eachRow[R, P](ctx, tx, query, args, func(r R) error {
+		list = append(list, r)
+		return nil
+	})
+	return list, err
 }

@@ -87,7 +87,7 @@ func (s *Store) pageRows(ctx context.Context, tx *dbtx, accountID int64, tail st
 	if s.rows == nil {
 		return selectConversations(ctx, tx, `SELECT `+conversationColumns+conversationFrom+tail, args...)
 	}
-	probe, err := probeRows(ctx, tx, `SELECT `+probeColumns+probeFrom+tail, args)
+	probe, err := queryRows[probe](ctx, tx, `SELECT `+probeColumns+probeFrom+tail, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -146,19 +146,4 @@ type probe struct {
 	versions rowVersions
 }
 
-func probeRows(ctx context.Context, tx *dbtx, query string, args []any) ([]probe, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []probe
-	for rows.Next() {
-		var p probe
-		if err := rows.Scan(&p.id, &p.versions.conversation, &p.versions.contact); err != nil {
-			return nil, err
-		}
-		list = append(list, p)
-	}
-	return list, rows.Err()
-}
+func (p *probe) dest() []any { return []any{&p.id, &p.versions.conversation, &p.versions.contact} }

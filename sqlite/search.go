@@ -94,7 +94,7 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 		start, end, tokens := f.Markers()
 		query := searchMessagesSelect + searchMessagesFrom + w.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
 		args := append([]any{start, end, tokens}, w.args...)
-		rows, err := selectHits(ctx, tx, query, append(args, f.Page.PerPage()+1, offset)...)
+		rows, err := queryRows[hitRow](ctx, tx, query, append(args, f.Page.PerPage()+1, offset)...)
 		if err != nil {
 			return err
 		}
@@ -113,22 +113,6 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 		return pageMeta(ctx, tx, &page.Meta, f.Page, len(rows), countSearchMessages+counted.sql(), counted.args...)
 	})
 	return page, err
-}
-
-func selectHits(ctx context.Context, tx *dbtx, query string, args ...any) ([]hitRow, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []hitRow
-	for rows.Next() {
-		list = append(list, hitRow{})
-		if err := rows.Scan(list[len(list)-1].dest()...); err != nil {
-			return nil, err
-		}
-	}
-	return list, rows.Err()
 }
 
 // checkSearchScope makes a conversation or contact of another account
