@@ -32,12 +32,7 @@ func TestViewerQueryPlans(t *testing.T) {
 	s, agents := seedForPlans(t)
 	ctx := context.Background()
 	viewer := &convo.Viewer{UserID: uuid.New(), AudienceIDs: []int64{1, 2}}
-	sqltx, err := s.r.BeginTxx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sqltx.Rollback()
-	tx := &dbtx{Tx: sqltx, stmts: s.rstmts}
+	tx := planTx(t, s)
 	filters := map[string]store.ConversationFilter{
 		"default": {},
 		"all":     {Statuses: store.AllStatuses},

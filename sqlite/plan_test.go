@@ -105,15 +105,22 @@ func checkPlan(t *testing.T, name string, lines []string, sorted bool) {
 	}
 }
 
-func TestQueryPlans(t *testing.T) {
-	s, agents := seedForPlans(t)
-	ctx := context.Background()
-	sqltx, err := s.r.BeginTxx(ctx, nil)
+// planTx is a read transaction for the plan tests, rolled back when the
+// test ends.
+func planTx(t *testing.T, s *Store) *dbtx {
+	t.Helper()
+	sqltx, err := s.r.BeginTxx(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer sqltx.Rollback()
-	tx := &dbtx{Tx: sqltx, stmts: s.rstmts}
+	t.Cleanup(func() { sqltx.Rollback() })
+	return &dbtx{Tx: sqltx, stmts: s.rstmts}
+}
+
+func TestQueryPlans(t *testing.T) {
+	s, agents := seedForPlans(t)
+	ctx := context.Background()
+	tx := planTx(t, s)
 
 	assignees := []store.AssigneeType{store.AssigneeAll, store.AssigneeMine, store.AssigneeUnassigned, store.AssigneeAssigned}
 	filters := map[string]store.ConversationFilter{

@@ -17,12 +17,7 @@ import (
 func TestSearchQueryPlans(t *testing.T) {
 	s, agents := seedForPlans(t)
 	ctx := context.Background()
-	sqltx, err := s.r.BeginTxx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sqltx.Rollback()
-	tx := &dbtx{Tx: sqltx, stmts: s.rstmts}
+	tx := planTx(t, s)
 	const expr = `"hello" AND "the"*`
 	wantFTS := func(name string, lines []string) {
 		t.Helper()
