@@ -81,10 +81,11 @@ const (
 const byIDs = ` WHERE c.id IN (SELECT value FROM json_each(?2)) AND +c.account_id = ?1`
 
 // pageRows returns the rows of a page query, whose text after its columns
-// and FROM is tail: through the cache when the store has one, else in one
-// query.
+// and FROM is tail: through the cache when the store has one and tx is a
+// read transaction (only a committed snapshot may fill the cache), else in
+// one query.
 func (s *Store) pageRows(ctx context.Context, tx *dbtx, accountID int64, tail string, args []any) ([]conversationRow, error) {
-	if s.rows == nil {
+	if s.rows == nil || tx.stmts != s.rstmts {
 		return selectConversations(ctx, tx, `SELECT `+conversationColumns+conversationFrom+tail, args...)
 	}
 	probe, err := queryRows[probe](ctx, tx, `SELECT `+probeColumns+probeFrom+tail, args...)
