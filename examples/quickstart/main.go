@@ -1,6 +1,7 @@
 // Command quickstart opens a convo store, adds a contact, a conversation and
-// a few messages, then lists them. It keeps its database in a temporary
-// directory, or in the file named by its first argument.
+// a few messages, lists the inbox with its counts, searches, reads the
+// thread and marks it read. It keeps its database in a temporary directory,
+// or in the file named by its first argument.
 package main
 
 import (
@@ -10,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/sqlite"
@@ -45,11 +48,13 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 
+	agent := uuid.MustParse("00000000-0000-4000-8000-000000000007") // a user of your app
 	conv, err := s.CreateConversation(ctx, account, convo.NewConversation{
 		ContactID:  ada.ID,
 		Channel:    convo.ChannelEmail,
 		HappenedAt: time.Now(),
 		Labels:     []string{"billing"},
+		AssigneeID: agent,
 	})
 	if err != nil {
 		return err
@@ -67,18 +72,34 @@ func run(ctx context.Context, args []string) error {
 		}
 	}
 
-	// List the account's conversations, newest activity first, with paging meta.
-	page, err := s.ListConversations(ctx, account, store.ConversationFilter{})
+	// The inbox: open conversations with a label, newest activity first,
+	// with paging meta and the four counts (mine, unassigned, assigned, all).
+	filter := store.ConversationFilter{Labels: []string{"billing"}, Agent: agent}
+	page, err := s.ListConversations(ctx, account, filter)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("%d conversation(s), page %d of %d\n", page.Meta.Total, page.Meta.CurrentPage, page.Meta.LastPage)
+	counts, err := s.CountConversations(ctx, account, filter)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%d conversation(s), page %d of %d; mine %d, unassigned %d\n",
+		page.Meta.Total, page.Meta.CurrentPage, page.Meta.LastPage, counts.Mine, counts.Unassigned)
 	for _, c := range page.Items {
 		fmt.Printf("#%d with %s (%s) on %s, %s, labels %v: %d messages, %d unread\n",
 			c.ID, c.Contact.CompleteName(), c.Contact.Initials(), c.Channel, c.Status, c.Labels, c.MessagesCount, c.UnreadCount)
 	}
 
-	// Read the thread oldest first, a page at a time.
+	// Full-text search over the messages, with the matches marked.
+	hits, err := s.SearchMessages(ctx, account, store.MessageSearch{Query: "address", SnippetStart: "[", SnippetEnd: "]"})
+	if err != nil {
+		return err
+	}
+	for _, h := range hits.Items {
+		fmt.Printf("found in #%d: %s\n", h.ConversationID, h.Snippet)
+	}
+
+	// Read the thread oldest first, a page at a time, then mark it read.
 	msgs, err := s.ListMessages(ctx, account, conv.ID, store.MessageFilter{Order: store.OldestFirst})
 	if err != nil {
 		return err
@@ -90,5 +111,10 @@ func run(ctx context.Context, args []string) error {
 		}
 		fmt.Printf("  %d. %-3s %s\n", m.Seq, who+":", m.Content)
 	}
+	read, err := s.MarkRead(ctx, account, conv.ID, agent)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("marked read: %d unread\n", read.UnreadCount)
 	return nil
 }
