@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -14,5 +16,24 @@ func TestRun(t *testing.T) {
 		if err := run(context.Background(), []string{path}); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestReadmeShowsThisProgram keeps the README's quickstart the code of
+// this program, byte for byte.
+func TestReadmeShowsThisProgram(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	program, err := os.ReadFile("main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, found := strings.Cut(string(readme), "## Quickstart")
+	block, _, _ := strings.Cut(after, "\n```\n")
+	_, code, ok := strings.Cut(block, "```go\n")
+	if !found || !ok || strings.TrimSpace(code) != strings.TrimSpace(string(program)) {
+		t.Error("the README's Quickstart block is not examples/quickstart/main.go: copy the file into it")
 	}
 }
