@@ -172,6 +172,7 @@ func TestOpen(t *testing.T) {
 			{"", sqlite.Options{}, "path"},
 			{":memory:", sqlite.Options{BusyTimeout: -1}, "busy_timeout"},
 			{":memory:", sqlite.Options{ReadConns: -1}, "read_conns"},
+			{":memory:", sqlite.Options{CacheSize: -1}, "cache_size"},
 			{":memory:", sqlite.Options{ReadOnly: true}, "read_only"},
 		} {
 			_, err := sqlite.Open(tc.path, tc.opts)
@@ -284,7 +285,7 @@ func testPragmas(t *testing.T, durable bool) {
 	if durable {
 		wantSync = 2 // FULL: survives power loss
 	}
-	check := func(db *sql.DB, n int, queryOnly int) {
+	check := func(db *sql.DB, n int, queryOnly int, cacheKiB int) {
 		var conns []*sql.Conn
 		defer func() {
 			for _, c := range conns {
@@ -295,20 +296,26 @@ func testPragmas(t *testing.T, durable bool) {
 			c, err := db.Conn(ctx)
 			is.NoErr(err)
 			conns = append(conns, c)
-			var fk, busy, sync, ro int
+			var fk, busy, sync, ro, cache, mmap, temp int
 			var mode string
 			is.NoErr(c.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk))
 			is.NoErr(c.QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&busy))
 			is.NoErr(c.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode))
 			is.NoErr(c.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync))
 			is.NoErr(c.QueryRowContext(ctx, "PRAGMA query_only").Scan(&ro))
-			is.Equal(fk, 1)          // foreign keys on
-			is.Equal(busy, 5000)     // busy timeout set
-			is.Equal(mode, "wal")    // WAL
-			is.Equal(sync, wantSync) // the durability mode asked for
-			is.Equal(ro, queryOnly)  // readers cannot write
+			is.NoErr(c.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&cache))
+			is.NoErr(c.QueryRowContext(ctx, "PRAGMA mmap_size").Scan(&mmap))
+			is.NoErr(c.QueryRowContext(ctx, "PRAGMA temp_store").Scan(&temp))
+			is.Equal(fk, 1)            // foreign keys on
+			is.Equal(busy, 5000)       // busy timeout set
+			is.Equal(mode, "wal")      // WAL
+			is.Equal(sync, wantSync)   // the durability mode asked for
+			is.Equal(ro, queryOnly)    // readers cannot write
+			is.Equal(cache, -cacheKiB) // the page cache of the pool, in KiB
+			is.Equal(mmap, 1<<30)      // the file read through a memory map
+			is.Equal(temp, 2)          // temporary B-trees in memory
 		}
 	}
-	check(writer, 1, 0)
-	check(reader, 4, 1)
+	check(writer, 1, 0, 64<<10)
+	check(reader, 4, 1, 32<<10)
 }

@@ -196,11 +196,16 @@ func andViewer(w *where, accountID int64, f store.ConversationFilter) {
 	if f.Viewer == nil {
 		return
 	}
-	user := f.Viewer.UserID.String()
-	w.and("c.id IN ("+viewerConversations+")", accountID, user, accountID, idsJSON(f.Viewer.AudienceIDs))
+	andInViewerConversations(w, "c.id", accountID, *f.Viewer)
 	if f.Unseen {
-		w.and(unseenOf+" > 0", user)
+		w.and(unseenOf+" > 0", f.Viewer.UserID.String())
 	}
+}
+
+// andInViewerConversations narrows w to rows whose conversation id (column,
+// a constant of this package) is one the viewer takes part in.
+func andInViewerConversations(w *where, column string, accountID int64, v convo.Viewer) {
+	w.and(column+" IN ("+viewerConversations+")", accountID, v.UserID.String(), accountID, idsJSON(v.AudienceIDs))
 }
 
 // checkViewer returns ErrNotFound unless the viewer (if any) takes part in
@@ -269,7 +274,8 @@ func (s *Store) moveHorizon(ctx context.Context, accountID, conversationID int64
 	}
 	var c convo.Conversation
 	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
-		if _, err := viewConversation(ctx, tx, accountID, conversationID, &v, now); err != nil {
+		// A missing conversation has no participant: ErrNotFound too.
+		if err := checkViewer(ctx, tx, accountID, conversationID, &v); err != nil {
 			return err
 		}
 		var seq int64

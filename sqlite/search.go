@@ -146,8 +146,8 @@ func messageSearchWhere(accountID int64, expr string, f store.MessageSearch) whe
 	if f.ContactID != 0 {
 		w.and("c.contact_id = ?", f.ContactID)
 	}
-	if v := f.Viewer; v != nil {
-		w.and("m.conversation_id IN ("+viewerConversations+")", accountID, v.UserID.String(), accountID, idsJSON(v.AudienceIDs))
+	if f.Viewer != nil {
+		andInViewerConversations(&w, "m.conversation_id", accountID, *f.Viewer)
 	}
 	if f.SenderType != "" {
 		w.and("m.sender_type = ?", string(f.SenderType))
