@@ -158,7 +158,7 @@ func (r conversationRow) toConversation(now time.Time) (convo.Conversation, erro
 		slices.Sort(c.Labels)
 	}
 	var errUsers, errAudiences error
-	c.UserIDs, errUsers = splitList(r.UserIDs, uuid.Parse, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	c.UserIDs, errUsers = splitList(r.UserIDs, uuid.Parse, compareUUIDs)
 	c.AudienceIDs, errAudiences = splitList(r.AudienceIDs, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }, cmp.Compare[int64])
 	err = errors.Join(errUUID, errAssignee, errAuthor, errUsers, errAudiences,
 		fromJSON(r.CustomAttributes, &c.CustomAttributes), fromJSON(r.AdditionalAttributes, &c.AdditionalAttributes))
@@ -176,6 +176,10 @@ func (r conversationRow) toConversation(now time.Time) (convo.Conversation, erro
 	}
 	return c, nil
 }
+
+// compareUUIDs orders user ids as the lists on the row do: byte order is
+// the order of their text.
+func compareUUIDs(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
 
 // splitList parses a group_concat of values, sorted; NULL is an empty list.
 func splitList[T any](s sql.NullString, parse func(string) (T, error), compare func(a, b T) int) ([]T, error) {

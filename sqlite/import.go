@@ -7,10 +7,7 @@ import (
 	"iter"
 	"reflect"
 	"slices"
-	"strings"
 	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
@@ -247,7 +244,7 @@ func comparableConversation(c convo.Conversation) convo.Conversation {
 	c.LastIncomingAt, c.LastActivityAt = time.Time{}, time.Time{}
 	c.UnseenMessagesCount = 0
 	c.UserIDs = convo.NewConversation{AuthorID: c.AuthorID, UserIDs: c.UserIDs}.Participants()
-	slices.SortFunc(c.UserIDs, func(a, b uuid.UUID) int { return strings.Compare(a.String(), b.String()) })
+	slices.SortFunc(c.UserIDs, compareUUIDs)
 	slices.Sort(c.AudienceIDs)
 	if len(c.Labels) == 0 {
 		c.Labels = nil
