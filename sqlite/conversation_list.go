@@ -75,6 +75,11 @@ var conversationSorts = map[store.ConversationSort]conversationSort{
 		func(r conversationRow) []int64 { return []int64{waitingKey(r, minInt), r.ID} }},
 }
 
+// contactConversations is the set of conversation ids of a contact:
+// arguments contact, account. It reads the contact's index, so a contact's
+// list costs what the contact's conversations cost, in any sort.
+const contactConversations = `SELECT x.id FROM conversations x WHERE x.contact_id = ? AND x.account_id = ?`
+
 // placeholders is "?, ?, ?" for n arguments: SQL shaped by a count, never by input.
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
@@ -84,12 +89,13 @@ func placeholders(n int) string {
 // of fixed fragments. It checks that a filtering contact exists.
 func conversationWhere(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter) (where, error) {
 	var w where
-	if f.Viewer == nil {
+	if f.Viewer == nil && f.ContactID == 0 {
 		w.and("c.account_id = ?", accountID)
 	} else {
 		// A viewer's conversations are found by id from the viewer's
-		// indexes (andViewer); the unary + keeps SQLite from walking the
-		// account's conversations by an account index instead.
+		// indexes (andViewer), a contact's by the contact's index; the
+		// unary + keeps SQLite from walking the account's conversations
+		// by an account index instead, in the order of the sort.
 		w.and("+c.account_id = ?", accountID)
 	}
 	if statuses := f.StatusSet(); len(statuses) < len(store.AllStatuses) {
@@ -113,7 +119,7 @@ func conversationWhere(ctx context.Context, tx *dbtx, accountID int64, f store.C
 		if err := tx.GetContext(ctx, &id, contactExists, accountID, f.ContactID); err != nil {
 			return w, fmt.Errorf("contact %d: %w", f.ContactID, translate(err))
 		}
-		w.and("c.contact_id = ?", f.ContactID)
+		w.and("c.id IN ("+contactConversations+")", f.ContactID, accountID)
 	}
 	if f.Unattended {
 		w.and("(c.first_reply_created_at IS NULL OR c.waiting_since IS NOT NULL)")

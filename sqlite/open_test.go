@@ -296,7 +296,7 @@ func testPragmas(t *testing.T, durable bool) {
 			c, err := db.Conn(ctx)
 			is.NoErr(err)
 			conns = append(conns, c)
-			var fk, busy, sync, ro, cache, mmap, temp int
+			var fk, busy, sync, ro, cache, mmap, temp, autoCheckpoint int
 			var mode string
 			is.NoErr(c.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk))
 			is.NoErr(c.QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&busy))
@@ -306,6 +306,7 @@ func testPragmas(t *testing.T, durable bool) {
 			is.NoErr(c.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&cache))
 			is.NoErr(c.QueryRowContext(ctx, "PRAGMA mmap_size").Scan(&mmap))
 			is.NoErr(c.QueryRowContext(ctx, "PRAGMA temp_store").Scan(&temp))
+			is.NoErr(c.QueryRowContext(ctx, "PRAGMA wal_autocheckpoint").Scan(&autoCheckpoint))
 			is.Equal(fk, 1)            // foreign keys on
 			is.Equal(busy, 5000)       // busy timeout set
 			is.Equal(mode, "wal")      // WAL
@@ -314,6 +315,9 @@ func testPragmas(t *testing.T, durable bool) {
 			is.Equal(cache, -cacheKiB) // the page cache of the pool, in KiB
 			is.Equal(mmap, 1<<30)      // the file read through a memory map
 			is.Equal(temp, 2)          // temporary B-trees in memory
+			if queryOnly == 0 {
+				is.Equal(autoCheckpoint, 16384) // the writer checkpoints only as a backstop
+			}
 		}
 	}
 	check(writer, 1, 0, 64<<10)

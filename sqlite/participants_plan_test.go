@@ -13,11 +13,18 @@ import (
 )
 
 // checkViewerPlan fails unless a query finds a viewer's conversations from
-// the viewer's indexes: the conversations are reached by id, never walked,
-// and no table is searched by the account alone.
+// the viewer's indexes: see checkPlanByID.
 func checkViewerPlan(t *testing.T, name string, lines []string) {
 	t.Helper()
-	checkPlan(t, name, lines, false)
+	checkPlanByID(t, name, lines, false)
+}
+
+// checkPlanByID fails unless a query reaches its conversations by id from
+// a narrower index (a viewer's, a contact's): they are never walked, and
+// no table is searched by the account alone.
+func checkPlanByID(t *testing.T, name string, lines []string, sorted bool) {
+	t.Helper()
+	checkPlan(t, name, lines, sorted)
 	for _, l := range lines {
 		if strings.HasPrefix(l, "SEARCH ") && strings.HasSuffix(l, "(account_id=?)") {
 			t.Errorf("%s: walks the account's rows: %q\nplan: %q", name, l, lines)

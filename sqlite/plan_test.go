@@ -130,6 +130,7 @@ func TestQueryPlans(t *testing.T) {
 		"team":      {TeamID: 1},
 		"labels":    {Labels: []string{"l1", "l2"}},
 		"contact":   {ContactID: 1},
+		"contact+1": {ContactID: 1, Statuses: []convo.Status{convo.StatusOpen}},
 		"unattend":  {Unattended: true},
 		"updated":   {UpdatedSince: time.Now().Add(-time.Hour)},
 		"all":       {Statuses: store.AllStatuses},
@@ -149,15 +150,25 @@ func TestQueryPlans(t *testing.T) {
 					tail, args := conversationPageQuery(w, f, sort, cursor)
 					label := fmt.Sprintf("list %s assignee=%d sort=%s keyset=%v", name, a, so, cursor.Keys != nil)
 					// The default sort over one status never sorts; the
-					// others may, on a page of filtered rows. The row
-					// cache's probe must plan as the page does.
-					sorted := so == store.SortLastActivityDesc && len(f.StatusSet()) == 1 && a != store.AssigneeAssigned
-					checkPlan(t, label, plan(t, s, `SELECT `+conversationColumns+conversationFrom+tail, args...), sorted)
-					checkPlan(t, "probe "+label, plan(t, s, `SELECT `+probeColumns+probeFrom+tail, args...), sorted)
+					// others may, on a page of filtered rows, and a
+					// contact's list sorts the contact's conversations.
+					// The row cache's probe must plan as the page does.
+					sorted := so == store.SortLastActivityDesc && len(f.StatusSet()) == 1 && a != store.AssigneeAssigned &&
+						f.ContactID == 0
+					check := checkPlan
+					if f.ContactID != 0 {
+						check = checkPlanByID // never a walk of the account in the order of the sort
+					}
+					check(t, label, plan(t, s, `SELECT `+conversationColumns+conversationFrom+tail, args...), sorted)
+					check(t, "probe "+label, plan(t, s, `SELECT `+probeColumns+probeFrom+tail, args...), sorted)
 				}
 			}
 			q, args := countsQuery(1, f, w)
-			checkPlan(t, "counts "+name, plan(t, s, q, args...), false)
+			if f.ContactID != 0 {
+				checkPlanByID(t, "counts "+name, plan(t, s, q, args...), false)
+			} else {
+				checkPlan(t, "counts "+name, plan(t, s, q, args...), false)
+			}
 		}
 	}
 

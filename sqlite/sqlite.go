@@ -89,7 +89,8 @@ type Store struct {
 	log      *slog.Logger
 	readOnly bool
 	snoozes  snoozes
-	rows     *rowCache // nil: no cache
+	rows     *rowCache     // nil: no cache
+	ckpt     *checkpointer // nil: in memory or read-only
 
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -134,12 +135,12 @@ func Open(path string, opts Options) (*Store, error) {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	var err error
-	if s.w, err = sqlx.Open("sqlite", opts.dsn(path, memory, true)); err != nil {
+	if s.w, err = sqlx.Open("sqlite", opts.dsn(path, memory, writerConn)); err != nil {
 		return nil, translate(err)
 	}
 	s.w.SetMaxOpenConns(1)
 	s.w.SetConnMaxIdleTime(0)
-	if s.r, err = sqlx.Open("sqlite", opts.dsn(path, memory, false)); err != nil {
+	if s.r, err = sqlx.Open("sqlite", opts.dsn(path, memory, readerConn)); err != nil {
 		s.w.Close()
 		return nil, translate(err)
 	}
@@ -151,6 +152,18 @@ func Open(path string, opts Options) (*Store, error) {
 		s.w.Close()
 		s.r.Close()
 		return nil, err
+	}
+	if !memory && !opts.ReadOnly {
+		c, err := sqlx.Open("sqlite", opts.dsn(path, memory, checkpointConn))
+		if err != nil {
+			s.w.Close()
+			s.r.Close()
+			return nil, translate(err)
+		}
+		c.SetMaxOpenConns(1)
+		s.ckpt = newCheckpointer(c, checkpointEvery, func(err error) {
+			s.log.Warn("convo: checkpoint failed", "error", translate(err))
+		})
 	}
 	s.log.Debug("convo: store open", "path", path, "memory", memory, "read_only", opts.ReadOnly,
 		"durable", opts.Durable, "read_conns", opts.readConns(), "schema_version", SchemaVersion())
@@ -186,7 +199,11 @@ func (s *Store) Close() error {
 		s.closed.Store(true)
 		s.wstmts.close()
 		s.rstmts.close()
-		s.closeErr = errors.Join(s.r.Close(), s.w.Close())
+		var ckptErr error
+		if s.ckpt != nil {
+			ckptErr = s.ckpt.close()
+		}
+		s.closeErr = errors.Join(ckptErr, s.r.Close(), s.w.Close())
 	})
 	return s.closeErr
 }
@@ -221,9 +238,18 @@ func (o Options) readConns() int {
 	return max(4, runtime.GOMAXPROCS(0))
 }
 
+// connRole is what a pool's connections are for.
+type connRole int
+
+const (
+	writerConn     connRole = iota // the one connection that writes
+	readerConn                     // the reader pool: query_only
+	checkpointConn                 // the checkpointer's connection
+)
+
 // dsn builds the data source name of one pool. Pragmas go in the DSN so
 // that every connection of the pool gets them, not only the first.
-func (o Options) dsn(path string, memory, writer bool) string {
+func (o Options) dsn(path string, memory bool, role connRole) string {
 	busy := o.BusyTimeout
 	if busy == 0 {
 		busy = 5 * time.Second
@@ -245,11 +271,11 @@ func (o Options) dsn(path string, memory, writer bool) string {
 			q.Set("immutable", "1")
 		}
 	}
-	if !memory {
+	if !memory && role != checkpointConn {
 		cache := o.CacheSize
 		if cache == 0 {
 			cache = defaultReaderCache
-			if writer {
+			if role == writerConn {
 				cache = defaultWriterCache
 			}
 		}
@@ -266,9 +292,14 @@ func (o Options) dsn(path string, memory, writer bool) string {
 		q.Add("_pragma", "journal_size_limit(67108864)")
 	}
 	q.Add("_pragma", "temp_store(memory)")
-	if writer {
+	switch role {
+	case writerConn:
 		q.Set("_txlock", "immediate")
-	} else {
+		if !memory {
+			// The checkpointer copies the log back; this is the backstop.
+			q.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", walBackstopPages))
+		}
+	case readerConn:
 		q.Add("_pragma", "query_only(1)")
 	}
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()

@@ -56,6 +56,9 @@ func (s *Store) write(ctx context.Context, fn func(tx *dbtx, now time.Time) erro
 		return indexMessages(ctx, tx)
 	}))
 	s.logWrite(ctx, start, err)
+	if err == nil && s.ckpt != nil {
+		s.ckpt.wrote()
+	}
 	return err
 }
 
