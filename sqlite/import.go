@@ -260,11 +260,8 @@ func comparableConversation(c convo.Conversation) convo.Conversation {
 
 func (im *importer) message(m convo.Message) error {
 	ctx, tx := im.ctx, im.tx
-	var target struct {
-		ContactID int64 `db:"contact_id"`
-		LastSeq   int64 `db:"last_seq"`
-	}
-	if err := tx.GetContext(ctx, &target, selectAppendTarget, im.accountID, m.ConversationID); err != nil {
+	target, err := readAppendTarget(ctx, tx, im.accountID, m.ConversationID)
+	if err != nil {
 		return fmt.Errorf("conversation %d: %w", m.ConversationID, translate(err))
 	}
 	if m.ContactID != 0 && m.ContactID != target.ContactID {

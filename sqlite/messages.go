@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -13,37 +12,6 @@ import (
 )
 
 const (
-	selectAppendTarget = `SELECT contact_id, last_seq FROM conversations WHERE account_id = ? AND id = ?`
-	selectBySourceID   = `SELECT id, conversation_id FROM messages WHERE account_id = ? AND source_id = ?`
-
-	insertMessage = `INSERT INTO messages (account_id, conversation_id, seq, content, content_type, content_attributes,
-	message_type, private, status, source_id, sender_type, author_id, written_at, created_at, updated_at,
-	attachments, external_source_ids, additional_attributes)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-
-	// bumpConversation keeps the conversation's maintained columns true
-	// after an append: an incoming message reopens a resolved or snoozed
-	// conversation and starts the wait for a reply, a human reply ends it.
-	// ?1 now, ?2 seq, ?3 incoming, ?4 not an activity, ?5 message id,
-	// ?6 a human reply, ?7 account, ?8 conversation.
-	bumpConversation = `UPDATE conversations SET
-	status = CASE WHEN ?3 AND status IN (1, 3) THEN 0 ELSE status END,
-	snoozed_until = CASE WHEN ?3 AND status IN (1, 3) THEN NULL ELSE snoozed_until END,
-	last_seq = ?2,
-	messages_count = messages_count + 1,
-	last_activity_at = max(last_activity_at, ?1),
-	updated_at = ?1,
-	last_incoming_at = CASE WHEN ?3 THEN ?1 ELSE last_incoming_at END,
-	unread_count = unread_count + (?3 AND ?1 > coalesce(agent_last_seen_at, -9223372036854775808)),
-	last_non_activity_message_id = CASE WHEN ?4 THEN ?5 ELSE last_non_activity_message_id END,
-	non_activity_count = non_activity_count + ?4,
-	waiting_since = CASE WHEN ?3 THEN coalesce(waiting_since, ?1) WHEN ?6 THEN NULL ELSE waiting_since END,
-	first_reply_created_at = CASE WHEN ?6 THEN coalesce(first_reply_created_at, ?1) ELSE first_reply_created_at END,
-	version = version + 1 -- the append moves the row version itself: no trigger write
-WHERE account_id = ?7 AND id = ?8`
-
-	// touchContact moves the contact's version itself: no trigger write.
-	touchContact = `UPDATE contacts SET last_activity_at = ?, version = version + 1 WHERE account_id = ? AND id = ?`
 
 	// refreshConversation recounts what an edit or a delete of a message may
 	// change, from the conversation's own messages. ?1 account, ?2
@@ -142,90 +110,6 @@ func addMessage(ctx context.Context, tx *dbtx, accountID, conversationID int64, 
 		return convo.Message{}, err
 	}
 	return appendMessage(ctx, tx, accountID, conversationID, in, now)
-}
-
-// appendMessage writes a valid message at the end of a conversation and
-// keeps the conversation's maintained columns true: the one path every
-// message, activity messages included, is added by. A message whose source
-// id is already stored in the conversation is returned as stored instead.
-func appendMessage(ctx context.Context, tx *dbtx, accountID, conversationID int64, in convo.NewMessage, now time.Time) (convo.Message, error) {
-	var target struct {
-		ContactID int64 `db:"contact_id"`
-		LastSeq   int64 `db:"last_seq"`
-	}
-	if err := tx.GetContext(ctx, &target, selectAppendTarget, accountID, conversationID); err != nil {
-		return convo.Message{}, translate(err)
-	}
-	if in.ContactID != 0 && in.ContactID != target.ContactID {
-		return convo.Message{}, convo.Invalid("contact_id", convo.CodeMismatch, "is not the conversation's contact")
-	}
-	if in.SourceID != "" {
-		existing, err := messageBySourceID(ctx, tx, accountID, conversationID, in.SourceID)
-		if err != nil || existing.ID != 0 {
-			return existing, err
-		}
-	}
-	m := convo.Message{
-		AccountID: accountID, ConversationID: conversationID, ContactID: target.ContactID, Seq: target.LastSeq + 1,
-		Content: in.Content, ContentType: in.ContentType, ContentAttributes: in.ContentAttributes, Type: in.Type,
-		Private: in.Private, Status: in.Status, SourceID: in.SourceID, SenderType: in.SenderType,
-		AuthorID: in.AuthorID, WrittenAt: storedTime(in.WrittenAt), CreatedAt: now, UpdatedAt: now,
-		Attachments: in.Attachments, ExternalSourceIDs: in.ExternalSourceIDs, AdditionalAttributes: in.AdditionalAttributes,
-	}
-	j, err := encodeMessageJSON(m)
-	if err != nil {
-		return convo.Message{}, err
-	}
-	res, err := tx.ExecContext(ctx, insertMessage, accountID, conversationID, m.Seq, m.Content, string(m.ContentType),
-		j.contentAttributes, m.Type.Code(), m.Private, string(m.Status), nullString(m.SourceID), string(m.SenderType),
-		uuidValue(m.AuthorID), timeValue(m.WrittenAt), timeValue(now), timeValue(now), j.attachments, j.externalIDs,
-		j.additional)
-	if err != nil {
-		return convo.Message{}, err
-	}
-	if m.ID, err = res.LastInsertId(); err != nil {
-		return convo.Message{}, err
-	}
-	if tx.unindexed == 0 {
-		tx.unindexed = m.ID // indexed when the call commits: see indexMessages
-	}
-	incoming := m.Type == convo.MessageIncoming
-	humanReply := m.Type == convo.MessageOutgoing && !m.Private && m.SenderType == convo.SenderUser
-	if _, err := tx.ExecContext(ctx, bumpConversation, timeValue(now), m.Seq, incoming,
-		m.Type != convo.MessageActivity, m.ID, humanReply, accountID, conversationID); err != nil {
-		return convo.Message{}, err
-	}
-	if incoming {
-		_, err = tx.ExecContext(ctx, touchContact, timeValue(now), accountID, target.ContactID)
-	}
-	return m, err
-}
-
-// addActivity records a change in the conversation's timeline.
-func addActivity(ctx context.Context, tx *dbtx, accountID, conversationID int64, content string, now time.Time) error {
-	in := convo.NewMessage{Type: convo.MessageActivity, Content: content}.WithDefaults(now)
-	_, err := appendMessage(ctx, tx, accountID, conversationID, in, now)
-	return err
-}
-
-// messageBySourceID returns the message of the conversation with the
-// source id, a zero message when there is none, or ErrConflict when the
-// source id belongs to another conversation.
-func messageBySourceID(ctx context.Context, tx *dbtx, accountID, conversationID int64, sourceID string) (convo.Message, error) {
-	var found struct {
-		ID             int64 `db:"id"`
-		ConversationID int64 `db:"conversation_id"`
-	}
-	err := tx.GetContext(ctx, &found, selectBySourceID, accountID, sourceID)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return convo.Message{}, nil
-	case err != nil:
-		return convo.Message{}, err
-	case found.ConversationID != conversationID:
-		return convo.Message{}, fmt.Errorf("%w: source_id %q is used in conversation %d", convo.ErrConflict, sourceID, found.ConversationID)
-	}
-	return getMessage(ctx, tx, accountID, found.ID)
 }
 
 // GetMessage implements store.Store.

@@ -321,6 +321,25 @@ func testInbox(t *testing.T, newStore NewStore) {
 		is.True(got.LastIncomingAt.Equal(in.CreatedAt))
 	})
 
+	t.Run("AddMessage/ActivityNeverMovesBack", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		c := f.conversation(t, convo.NewConversation{})
+		f.clock.Advance(time.Hour)
+		newest := f.message(t, c.ID, text("the newest"))
+		f.clock.Advance(-30 * time.Minute) // the host's clock steps back
+		older := f.message(t, c.ID, text("written by an earlier clock"))
+		got := f.get(t, c.ID)
+		is.True(older.CreatedAt.Before(newest.CreatedAt))
+		is.True(got.LastActivityAt.Equal(newest.CreatedAt)) // the activity stays at the newest message
+		is.Equal(got.MessagesCount, int64(2))               // the message still counts
+		is.True(got.LastIncomingAt.Equal(older.CreatedAt))  // the last incoming message is the last one added
+		page, err := f.s.ListConversations(ctx, 1, store.ConversationFilter{Page: store.After("", 10)})
+		is.NoErr(err)
+		is.Equal(len(page.Items), 1)
+		is.True(page.Items[0].LastActivityAt.Equal(newest.CreatedAt)) // lists read the same
+	})
+
 	t.Run("MarkRead/UnreadCounts", func(t *testing.T) {
 		is := is.New(t)
 		f := newInbox(t, newStore)

@@ -1,0 +1,193 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/convokit/convo"
+)
+
+// The append: the one path every message, activity messages included, is
+// added by. It is the hottest write, so it runs as few statements as it
+// can, and each sets only the columns it must: SQLite rewrites the entries
+// of every index on a column an UPDATE sets, whether the value moved or
+// not, and each index page it rewrites is a page the commit writes.
+
+const (
+	// selectAppendTarget reads what an append needs to know of its
+	// conversation: its contact, last seq, status and last activity.
+	selectAppendTarget = `SELECT contact_id, last_seq, status, last_activity_at FROM conversations
+WHERE account_id = ? AND id = ?`
+
+	selectBySourceID = `SELECT id, conversation_id FROM messages WHERE account_id = ? AND source_id = ?`
+
+	// insertMessage adds a message. A source id already taken (the one
+	// unique key a new message can meet) makes it insert nothing, so that
+	// the usual append, whose source id is new, needs no query to find out.
+	insertMessage = `INSERT INTO messages (account_id, conversation_id, seq, content, content_type, content_attributes,
+	message_type, private, status, source_id, sender_type, author_id, written_at, created_at, updated_at,
+	attachments, external_source_ids, additional_attributes)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
+
+	// bumpMaintained keeps the conversation's maintained columns true
+	// after an append; an incoming message starts the wait for a reply, a
+	// human reply ends it. ?1 now, ?2 seq, ?3 incoming, ?4 not an
+	// activity, ?5 message id, ?6 a human reply, ?7 account, ?8
+	// conversation. The append moves the row version itself, so no
+	// trigger writes the row a second time.
+	bumpMaintained = `UPDATE conversations SET
+	last_seq = ?2,
+	messages_count = messages_count + 1,
+	updated_at = ?1,
+	last_incoming_at = CASE WHEN ?3 THEN ?1 ELSE last_incoming_at END,
+	unread_count = unread_count + (?3 AND ?1 > coalesce(agent_last_seen_at, -9223372036854775808)),
+	last_non_activity_message_id = CASE WHEN ?4 THEN ?5 ELSE last_non_activity_message_id END,
+	non_activity_count = non_activity_count + ?4,
+	waiting_since = CASE WHEN ?3 THEN coalesce(waiting_since, ?1) WHEN ?6 THEN NULL ELSE waiting_since END,
+	first_reply_created_at = CASE WHEN ?6 THEN coalesce(first_reply_created_at, ?1) ELSE first_reply_created_at END,
+	version = version + 1`
+	// bumpActivity moves the last activity, when the append is newer:
+	// its three indexes change then only.
+	bumpActivity = `,
+	last_activity_at = ?1`
+	// bumpReopen reopens a resolved or snoozed conversation on an
+	// incoming message: the status indexes change then only.
+	bumpReopen = `,
+	status = 0,
+	snoozed_until = NULL`
+	bumpWhere = `
+WHERE account_id = ?7 AND id = ?8`
+
+	// touchContact moves the contact's version itself: no trigger write.
+	touchContact = `UPDATE contacts SET last_activity_at = ?, version = version + 1 WHERE account_id = ? AND id = ?`
+)
+
+// bumpConversation is the update of a conversation after an append, by
+// whether it moves the last activity and whether it reopens: four fixed
+// statements.
+var bumpConversation = [2][2]string{
+	{bumpMaintained + bumpWhere, bumpMaintained + bumpReopen + bumpWhere},
+	{bumpMaintained + bumpActivity + bumpWhere, bumpMaintained + bumpActivity + bumpReopen + bumpWhere},
+}
+
+// appendTarget is a row of selectAppendTarget.
+type appendTarget struct {
+	ContactID      int64
+	LastSeq        int64
+	Status         int
+	LastActivityAt dbTime
+}
+
+func (r *appendTarget) dest() []any {
+	return []any{&r.ContactID, &r.LastSeq, &r.Status, &r.LastActivityAt}
+}
+
+// readAppendTarget reads the conversation a message is added to, or
+// ErrNotFound.
+func readAppendTarget(ctx context.Context, tx *dbtx, accountID, conversationID int64) (appendTarget, error) {
+	rows, err := queryRows[appendTarget](ctx, tx, selectAppendTarget, accountID, conversationID)
+	switch {
+	case err != nil:
+		return appendTarget{}, err
+	case len(rows) == 0:
+		return appendTarget{}, convo.ErrNotFound
+	}
+	return rows[0], nil
+}
+
+// appendMessage writes a valid message at the end of a conversation and
+// keeps the conversation's maintained columns true. A message whose source
+// id is already stored in the conversation is returned as stored instead.
+func appendMessage(ctx context.Context, tx *dbtx, accountID, conversationID int64, in convo.NewMessage, now time.Time) (convo.Message, error) {
+	target, err := readAppendTarget(ctx, tx, accountID, conversationID)
+	if err != nil {
+		return convo.Message{}, err
+	}
+	if in.ContactID != 0 && in.ContactID != target.ContactID {
+		return convo.Message{}, convo.Invalid("contact_id", convo.CodeMismatch, "is not the conversation's contact")
+	}
+	m := convo.Message{
+		AccountID: accountID, ConversationID: conversationID, ContactID: target.ContactID, Seq: target.LastSeq + 1,
+		Content: in.Content, ContentType: in.ContentType, ContentAttributes: in.ContentAttributes, Type: in.Type,
+		Private: in.Private, Status: in.Status, SourceID: in.SourceID, SenderType: in.SenderType,
+		AuthorID: in.AuthorID, WrittenAt: storedTime(in.WrittenAt), CreatedAt: now, UpdatedAt: now,
+		Attachments: in.Attachments, ExternalSourceIDs: in.ExternalSourceIDs, AdditionalAttributes: in.AdditionalAttributes,
+	}
+	j, err := encodeMessageJSON(m)
+	if err != nil {
+		return convo.Message{}, err
+	}
+	res, err := tx.ExecContext(ctx, insertMessage, accountID, conversationID, m.Seq, m.Content, string(m.ContentType),
+		j.contentAttributes, m.Type.Code(), m.Private, string(m.Status), nullString(m.SourceID), string(m.SenderType),
+		uuidValue(m.AuthorID), timeValue(m.WrittenAt), timeValue(now), timeValue(now), j.attachments, j.externalIDs,
+		j.additional)
+	if err != nil {
+		return convo.Message{}, err
+	}
+	if inserted, err := res.RowsAffected(); err != nil || inserted == 0 {
+		if err != nil {
+			return convo.Message{}, err
+		}
+		return messageBySourceID(ctx, tx, accountID, conversationID, m.SourceID)
+	}
+	if m.ID, err = res.LastInsertId(); err != nil {
+		return convo.Message{}, err
+	}
+	if tx.unindexed == 0 {
+		tx.unindexed = m.ID // indexed when the call commits: see indexMessages
+	}
+	incoming := m.Type == convo.MessageIncoming
+	humanReply := m.Type == convo.MessageOutgoing && !m.Private && m.SenderType == convo.SenderUser
+	moves := b2i(now.After(target.LastActivityAt.Time))
+	reopens := b2i(incoming && (target.Status == statusCodes[convo.StatusResolved] || target.Status == statusCodes[convo.StatusSnoozed]))
+	if _, err := tx.ExecContext(ctx, bumpConversation[moves][reopens], timeValue(now), m.Seq, incoming,
+		m.Type != convo.MessageActivity, m.ID, humanReply, accountID, conversationID); err != nil {
+		return convo.Message{}, err
+	}
+	if incoming {
+		_, err = tx.ExecContext(ctx, touchContact, timeValue(now), accountID, target.ContactID)
+	}
+	return m, err
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// addActivity records a change in the conversation's timeline.
+func addActivity(ctx context.Context, tx *dbtx, accountID, conversationID int64, content string, now time.Time) error {
+	in := convo.NewMessage{Type: convo.MessageActivity, Content: content}.WithDefaults(now)
+	_, err := appendMessage(ctx, tx, accountID, conversationID, in, now)
+	return err
+}
+
+// messageBySourceID returns the message of the conversation with the
+// source id, ErrConflict when the source id belongs to another
+// conversation. It is asked only when an insert met a taken key, so a
+// source id that is not stored means the message's seq was taken: a
+// conflict too (another writer on the file broke the single-writer rule).
+func messageBySourceID(ctx context.Context, tx *dbtx, accountID, conversationID int64, sourceID string) (convo.Message, error) {
+	var found struct {
+		ID             int64 `db:"id"`
+		ConversationID int64 `db:"conversation_id"`
+	}
+	err := sql.ErrNoRows
+	if sourceID != "" {
+		err = tx.GetContext(ctx, &found, selectBySourceID, accountID, sourceID)
+	}
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return convo.Message{}, fmt.Errorf("%w: the next seq of conversation %d is taken", convo.ErrConflict, conversationID)
+	case err != nil:
+		return convo.Message{}, err
+	case found.ConversationID != conversationID:
+		return convo.Message{}, fmt.Errorf("%w: source_id %q is used in conversation %d", convo.ErrConflict, sourceID, found.ConversationID)
+	}
+	return getMessage(ctx, tx, accountID, found.ID)
+}
