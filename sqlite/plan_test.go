@@ -105,6 +105,26 @@ func checkPlan(t *testing.T, name string, lines []string, sorted bool) {
 	}
 }
 
+// checkMergedPlan fails unless a list of several statuses walks each
+// status in order by an index that leads with it (the arms sort nothing),
+// and sorts only the rows the arms return.
+func checkMergedPlan(t *testing.T, name string, lines []string, _ bool) {
+	t.Helper()
+	checkPlan(t, name, lines, false)
+	sorts := 0
+	for _, l := range lines {
+		if strings.HasPrefix(l, "SEARCH c USING") && !strings.Contains(l, "rowid=?") && !strings.Contains(l, "status=?") {
+			t.Errorf("%s: an arm walks more than its status: %q\nplan: %q", name, l, lines)
+		}
+		if strings.Contains(l, "TEMP B-TREE FOR ORDER BY") {
+			sorts++
+		}
+	}
+	if sorts != 1 || !strings.Contains(strings.Join(lines, "\n"), "UNION ALL") {
+		t.Errorf("%s: want the arms merged by one sort of their rows\nplan: %q", name, lines)
+	}
+}
+
 // planTx is a read transaction for the plan tests, rolled back when the
 // test ends.
 func planTx(t *testing.T, s *Store) *dbtx {
@@ -156,8 +176,11 @@ func TestQueryPlans(t *testing.T) {
 					sorted := so == store.SortLastActivityDesc && len(f.StatusSet()) == 1 && a != store.AssigneeAssigned &&
 						f.ContactID == 0
 					check := checkPlan
-					if f.ContactID != 0 {
+					switch {
+					case f.ContactID != 0:
 						check = checkPlanByID // never a walk of the account in the order of the sort
+					case mergesStatuses(f):
+						check = checkMergedPlan
 					}
 					check(t, label, plan(t, s, `SELECT `+conversationColumns+conversationFrom+tail, args...), sorted)
 					check(t, "probe "+label, plan(t, s, `SELECT `+probeColumns+probeFrom+tail, args...), sorted)
