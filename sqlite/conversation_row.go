@@ -32,11 +32,10 @@ const conversationColumns = `c.id, c.uuid, c.account_id, c.contact_id, c.channel
 	c.label_list, c.user_list, c.audience_list,
 	ct.first_name, ct.last_name, ct.nickname, ct.email, ct.phone, ct.identifier, ct.avatar_url, ct.blocked,
 	ct.custom_attributes, ct.additional_attributes, ct.last_activity_at, ct.created_at, ct.updated_at,
-	coalesce(lm.seq, 0), coalesce(lm.content, ''), coalesce(lm.content_type, ''),
-	coalesce(lm.content_attributes, ''), coalesce(lm.message_type, 0), coalesce(lm.private, 0),
-	coalesce(lm.status, ''), lm.source_id, coalesce(lm.sender_type, ''), lm.author_id, lm.written_at,
-	lm.created_at, lm.updated_at, coalesce(lm.attachments, ''), coalesce(lm.external_source_ids, ''),
-	coalesce(lm.additional_attributes, ''),
+	coalesce(lm.seq, 0), coalesce(lm.content, ''), coalesce(lm.content_type, ''), coalesce(lm.message_type, 0),
+	coalesce(lm.private, 0), coalesce(lm.status, ''), lm.source_id, coalesce(lm.sender_type, ''), lm.author_id,
+	lm.created_at, nullif(lm.written_at, lm.created_at), nullif(lm.updated_at, lm.created_at),
+	` + messageExtrasOfLM + `,
 	c.version, ct.version`
 
 // conversationFrom joins a conversation to its contact and its last
@@ -93,7 +92,7 @@ type rowVersions struct{ conversation, contact int64 }
 // hand, not by reflection: a page is the hottest read of the store.
 func (r *conversationRow) dest() []any {
 	ct, lm := &r.Contact, &r.Last
-	return []any{&r.ID, &r.UUID, &r.AccountID, &r.ContactID, &r.Channel, &r.InboxID, &r.TeamID,
+	dest := []any{&r.ID, &r.UUID, &r.AccountID, &r.ContactID, &r.Channel, &r.InboxID, &r.TeamID,
 		&r.AssigneeID, &r.AuthorID, &r.Status, &r.SnoozedUntil, &r.Priority, &r.Muted, &r.CustomAttributes,
 		&r.AdditionalAttributes, &r.HappenedAt, &r.CreatedAt, &r.UpdatedAt, &r.LastActivityAt,
 		&r.FirstReplyCreatedAt, &r.WaitingSince, &r.AgentLastSeenAt, &r.AssigneeLastSeenAt,
@@ -102,12 +101,9 @@ func (r *conversationRow) dest() []any {
 		&r.Labels, &r.UserIDs, &r.AudienceIDs,
 		&ct.FirstName, &ct.LastName, &ct.Nickname, &ct.Email, &ct.Phone, &ct.Identifier, &ct.AvatarURL, &ct.Blocked,
 		&ct.CustomAttributes, &ct.AdditionalAttributes, &ct.LastActivityAt, &ct.CreatedAt, &ct.UpdatedAt,
-		&lm.Seq, &lm.Content, &lm.ContentType,
-		&lm.ContentAttributes, &lm.MessageType, &lm.Private,
-		&lm.Status, &lm.SourceID, &lm.SenderType, &lm.AuthorID, &lm.WrittenAt,
-		&lm.CreatedAt, &lm.UpdatedAt, &lm.Attachments, &lm.ExternalSourceIDs,
-		&lm.AdditionalAttributes,
-		&r.Versions.conversation, &r.Versions.contact}
+	}
+	dest = append(dest, lm.bodyDest()[1:]...) // the id is the conversation's last_non_activity_message_id
+	return append(dest, &r.Versions.conversation, &r.Versions.contact)
 }
 
 // selectConversations runs a query of conversationColumns.

@@ -99,7 +99,8 @@ func (s *Store) GetConversation(ctx context.Context, accountID, conversationID i
 		if opts.Messages == 0 {
 			return nil
 		}
-		if c.Messages, err = selectMessages(ctx, tx, newestMessages, c.ContactID, accountID, conversationID, opts.Messages); err != nil {
+		if c.Messages, err = selectOwnMessages(ctx, tx, accountID, conversationID, c.ContactID, newestMessages,
+			accountID, conversationID, opts.Messages); err != nil {
 			return err
 		}
 		slices.Reverse(c.Messages)

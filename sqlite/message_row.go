@@ -3,50 +3,59 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
 	"github.com/convokit/convo"
 )
 
-// messageColumns are read by every query that returns messages; the
-// contact comes from the conversation.
-const messageColumns = `c.contact_id, ` + messageOwnColumns
+// messageColumns are read by every query that returns messages of more
+// than one conversation; the contact comes from the conversation.
+const messageColumns = `m.account_id, m.conversation_id, c.contact_id, ` + messageBodyColumns
 
-// messageOwnColumns are a message's columns without its contact.
-// The JSON columns, mostly empty ('{}'), come back as NULL then: a NULL
-// costs the driver one call, a text three and a copy (see jsonColumn).
-const messageOwnColumns = `m.id, m.account_id, m.conversation_id, m.seq, m.content, m.content_type,
-	nullif(m.content_attributes, '{}'), m.message_type, m.private, m.status, m.source_id, m.sender_type, m.author_id,
-	m.written_at, m.created_at, m.updated_at, nullif(m.attachments, '{}'), nullif(m.external_source_ids, '{}'),
-	nullif(m.additional_attributes, '{}')`
+// messageBodyColumns are a message's columns but the account, conversation
+// and contact, which a query of one conversation's messages knows already
+// (ownMessageRow). Every column costs the driver a few calls per row, so
+// what is nearly always the same is read as one NULL: the written and
+// updated times when they are the creation time, and the four JSON columns
+// when all are empty (messageExtras).
+const messageBodyColumns = `m.id, m.seq, m.content, m.content_type, m.message_type, m.private, m.status, m.source_id,
+	m.sender_type, m.author_id, m.created_at, nullif(m.written_at, m.created_at), nullif(m.updated_at, m.created_at),
+	` + messageExtrasOfM
 
-// ownMessageColumns read one conversation's messages: the caller binds the
-// conversation's contact, already known, as the first argument instead of
-// joining every message to its conversation.
-const ownMessageColumns = `? AS contact_id, ` + messageOwnColumns
+// messageExtrasOfM reads message m's four JSON columns as one, and
+// messageExtrasOfLM those of a conversation's last message, lm.
+const (
+	messageExtrasOfM = `CASE WHEN m.content_attributes = '{}' AND m.attachments IN ('{}', '[]')
+		AND m.external_source_ids = '{}' AND m.additional_attributes = '{}' THEN NULL
+	ELSE json_array(m.content_attributes, m.attachments, m.external_source_ids, m.additional_attributes) END`
+	messageExtrasOfLM = `CASE WHEN lm.content_attributes = '{}' AND lm.attachments IN ('{}', '[]')
+		AND lm.external_source_ids = '{}' AND lm.additional_attributes = '{}' THEN NULL
+	ELSE json_array(lm.content_attributes, lm.attachments, lm.external_source_ids, lm.additional_attributes) END`
+)
 
 const messageFrom = ` FROM messages m JOIN conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id`
 
 // messageRow is a row of messages with its conversation's contact.
 type messageRow struct {
-	ID                   int64
 	AccountID            int64
 	ConversationID       int64
 	ContactID            int64
+	ID                   int64
 	Seq                  int64
 	Content              string
 	ContentType          string
-	ContentAttributes    string
 	MessageType          int
 	Private              bool
 	Status               string
 	SourceID             sql.NullString
 	SenderType           string
 	AuthorID             sql.NullString
-	WrittenAt            dbTime
 	CreatedAt            dbTime
-	UpdatedAt            dbTime
+	WrittenAt            dbTime // zero: the creation time
+	UpdatedAt            dbTime // zero: the creation time
+	ContentAttributes    string
 	Attachments          string
 	ExternalSourceIDs    string
 	AdditionalAttributes string
@@ -54,10 +63,45 @@ type messageRow struct {
 
 // dest lists where each of messageColumns scans, by hand as pages are.
 func (r *messageRow) dest() []any {
-	return []any{&r.ContactID, &r.ID, &r.AccountID, &r.ConversationID, &r.Seq, &r.Content, &r.ContentType,
-		(*jsonColumn)(&r.ContentAttributes), &r.MessageType, &r.Private, &r.Status, &r.SourceID, &r.SenderType, &r.AuthorID,
-		&r.WrittenAt, &r.CreatedAt, &r.UpdatedAt, (*jsonColumn)(&r.Attachments), (*jsonColumn)(&r.ExternalSourceIDs),
-		(*jsonColumn)(&r.AdditionalAttributes)}
+	return append([]any{&r.AccountID, &r.ConversationID, &r.ContactID}, r.bodyDest()...)
+}
+
+// bodyDest lists where each of messageBodyColumns scans.
+func (r *messageRow) bodyDest() []any {
+	return []any{&r.ID, &r.Seq, &r.Content, &r.ContentType, &r.MessageType, &r.Private, &r.Status, &r.SourceID,
+		&r.SenderType, &r.AuthorID, &r.CreatedAt, &r.WrittenAt, &r.UpdatedAt, (*messageExtras)(r)}
+}
+
+// ownMessageRow is a row of messageBodyColumns: a message of a conversation
+// the caller knows.
+type ownMessageRow struct{ messageRow }
+
+func (r *ownMessageRow) dest() []any { return r.bodyDest() }
+
+// messageExtras scans the four JSON columns of a message, read as one:
+// NULL when all four are empty, else a JSON array of their texts.
+type messageExtras messageRow
+
+// Scan implements sql.Scanner.
+func (x *messageExtras) Scan(v any) error {
+	var text string
+	switch v := v.(type) {
+	case nil:
+		x.ContentAttributes, x.Attachments, x.ExternalSourceIDs, x.AdditionalAttributes = "", "", "", ""
+		return nil
+	case string:
+		text = v
+	case []byte:
+		text = string(v)
+	default:
+		return fmt.Errorf("sqlite: message extras hold %T, want TEXT", v)
+	}
+	var four [4]string
+	if err := json.Unmarshal([]byte(text), &four); err != nil {
+		return fmt.Errorf("sqlite: decode message extras: %w", err)
+	}
+	x.ContentAttributes, x.Attachments, x.ExternalSourceIDs, x.AdditionalAttributes = four[0], four[1], four[2], four[3]
+	return nil
 }
 
 func (r messageRow) toMessage() (convo.Message, error) {
@@ -67,6 +111,12 @@ func (r messageRow) toMessage() (convo.Message, error) {
 		Type: convo.MessageTypeFromCode(r.MessageType), Private: r.Private, Status: convo.MessageStatus(r.Status),
 		SourceID: r.SourceID.String, SenderType: convo.SenderType(r.SenderType),
 		WrittenAt: r.WrittenAt.Time, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time,
+	}
+	if m.WrittenAt.IsZero() {
+		m.WrittenAt = m.CreatedAt
+	}
+	if m.UpdatedAt.IsZero() {
+		m.UpdatedAt = m.CreatedAt
 	}
 	var errAuthor error
 	m.AuthorID, errAuthor = parseNullUUID(r.AuthorID)
@@ -92,10 +142,26 @@ func encodeMessageJSON(m convo.Message) (messageJSON, error) {
 	return j, errors.Join(errs[:]...)
 }
 
-// selectMessages runs a query of messages taking (account, conversation, limit).
+// selectMessages runs a query of messageColumns.
 func selectMessages(ctx context.Context, tx *dbtx, query string, args ...any) ([]convo.Message, error) {
 	var list []convo.Message
 	err := eachRow(ctx, tx, query, args, func(r messageRow) error {
+		m, err := r.toMessage()
+		if err != nil {
+			return err
+		}
+		list = append(list, m)
+		return nil
+	})
+	return list, err
+}
+
+// selectOwnMessages runs a query of messageBodyColumns over the messages of
+// one conversation, whose account and contact the caller knows.
+func selectOwnMessages(ctx context.Context, tx *dbtx, accountID, conversationID, contactID int64, query string, args ...any) ([]convo.Message, error) {
+	var list []convo.Message
+	err := eachRow(ctx, tx, query, args, func(r ownMessageRow) error {
+		r.AccountID, r.ConversationID, r.ContactID = accountID, conversationID, contactID
 		m, err := r.toMessage()
 		if err != nil {
 			return err

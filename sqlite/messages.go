@@ -36,9 +36,8 @@ WHERE account_id = ? AND id = ?`
 
 	selectMessage = `SELECT ` + messageColumns + messageFrom + ` WHERE m.account_id = ? AND m.id = ?`
 
-	// newestMessages takes (contact, account, conversation, limit); limit
-	// -1 is all.
-	newestMessages = `SELECT ` + ownMessageColumns +
+	// newestMessages takes (account, conversation, limit); limit -1 is all.
+	newestMessages = `SELECT ` + messageBodyColumns +
 		` FROM messages m WHERE m.account_id = ? AND m.conversation_id = ? ORDER BY m.seq DESC LIMIT ?`
 
 	selectMessagesCount = `SELECT contact_id, messages_count FROM conversations WHERE account_id = ? AND id = ?`
@@ -209,7 +208,6 @@ func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int6
 			return err
 		}
 		var w where
-		w.args = []any{conv.ContactID} // ownMessageColumns
 		w.and("m.account_id = ?", accountID)
 		w.and("m.conversation_id = ?", conversationID)
 		offset := 0
@@ -219,8 +217,9 @@ func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int6
 		case !f.Page.Keyset():
 			offset = f.Page.Offset()
 		}
-		query := `SELECT ` + ownMessageColumns + ` FROM messages m` + w.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
-		items, err := selectMessages(ctx, tx, query, append(w.args, f.Page.PerPage()+1, offset)...)
+		query := `SELECT ` + messageBodyColumns + ` FROM messages m` + w.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
+		items, err := selectOwnMessages(ctx, tx, accountID, conversationID, conv.ContactID, query,
+			append(w.args, f.Page.PerPage()+1, offset)...)
 		if err != nil {
 			return err
 		}
