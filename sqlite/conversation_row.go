@@ -17,21 +17,22 @@ import (
 	"github.com/convokit/convo"
 )
 
-// conversationColumns are read by every query that returns conversations:
+// conversationColumns are read by every query that returns conversations
+// (JSON columns, mostly empty, read as NULL then: see messageBodyColumns):
 // the conversation with its labels and participants (lists the triggers of
 // migration 3 keep on the row), its contact (ct) and its last non-activity
 // message (lm), all in one row, so a page is one query. The contact's and
 // the message's account and ids come from the conversation. The order is
 // the order of conversationRow.dest.
 const conversationColumns = `c.id, c.uuid, c.account_id, c.contact_id, c.channel, c.inbox_id, c.team_id,
-	c.assignee_id, c.author_id, c.status, c.snoozed_until, c.priority, c.muted, c.custom_attributes,
-	c.additional_attributes, c.happened_at, c.created_at, c.updated_at, c.last_activity_at,
+	c.assignee_id, c.author_id, c.status, c.snoozed_until, c.priority, c.muted, nullif(c.custom_attributes, '{}'),
+	nullif(c.additional_attributes, '{}'), c.happened_at, c.created_at, c.updated_at, c.last_activity_at,
 	c.first_reply_created_at, c.waiting_since, c.agent_last_seen_at, c.assignee_last_seen_at,
 	c.contact_last_seen_at, c.last_incoming_at, c.messages_count, c.last_seq, c.unread_count,
 	c.last_non_activity_message_id,
 	c.label_list, c.user_list, c.audience_list,
 	ct.first_name, ct.last_name, ct.nickname, ct.email, ct.phone, ct.identifier, ct.avatar_url, ct.blocked,
-	ct.custom_attributes, ct.additional_attributes, ct.last_activity_at, ct.created_at, ct.updated_at,
+	nullif(ct.custom_attributes, '{}'), nullif(ct.additional_attributes, '{}'), ct.last_activity_at, ct.created_at, ct.updated_at,
 	coalesce(lm.seq, 0), coalesce(lm.content, ''), coalesce(lm.content_type, ''), coalesce(lm.message_type, 0),
 	coalesce(lm.private, 0), coalesce(lm.status, ''), lm.source_id, coalesce(lm.sender_type, ''), lm.author_id,
 	lm.created_at, nullif(lm.written_at, lm.created_at), nullif(lm.updated_at, lm.created_at),
@@ -93,14 +94,14 @@ type rowVersions struct{ conversation, contact int64 }
 func (r *conversationRow) dest() []any {
 	ct, lm := &r.Contact, &r.Last
 	dest := []any{&r.ID, &r.UUID, &r.AccountID, &r.ContactID, &r.Channel, &r.InboxID, &r.TeamID,
-		&r.AssigneeID, &r.AuthorID, &r.Status, &r.SnoozedUntil, &r.Priority, &r.Muted, &r.CustomAttributes,
-		&r.AdditionalAttributes, &r.HappenedAt, &r.CreatedAt, &r.UpdatedAt, &r.LastActivityAt,
+		&r.AssigneeID, &r.AuthorID, &r.Status, &r.SnoozedUntil, &r.Priority, &r.Muted, (*jsonColumn)(&r.CustomAttributes),
+		(*jsonColumn)(&r.AdditionalAttributes), &r.HappenedAt, &r.CreatedAt, &r.UpdatedAt, &r.LastActivityAt,
 		&r.FirstReplyCreatedAt, &r.WaitingSince, &r.AgentLastSeenAt, &r.AssigneeLastSeenAt,
 		&r.ContactLastSeenAt, &r.LastIncomingAt, &r.MessagesCount, &r.LastSeq, &r.UnreadCount,
 		&r.LastNonActivityMessageID,
 		&r.Labels, &r.UserIDs, &r.AudienceIDs,
 		&ct.FirstName, &ct.LastName, &ct.Nickname, &ct.Email, &ct.Phone, &ct.Identifier, &ct.AvatarURL, &ct.Blocked,
-		&ct.CustomAttributes, &ct.AdditionalAttributes, &ct.LastActivityAt, &ct.CreatedAt, &ct.UpdatedAt,
+		(*jsonColumn)(&ct.CustomAttributes), (*jsonColumn)(&ct.AdditionalAttributes), &ct.LastActivityAt, &ct.CreatedAt, &ct.UpdatedAt,
 	}
 	dest = append(dest, lm.bodyDest()[1:]...) // the id is the conversation's last_non_activity_message_id
 	return append(dest, &r.Versions.conversation, &r.Versions.contact)
