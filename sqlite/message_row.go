@@ -145,14 +145,7 @@ func encodeMessageJSON(m convo.Message) (messageJSON, error) {
 // selectMessages runs a query of messageColumns.
 func selectMessages(ctx context.Context, tx *dbtx, query string, args ...any) ([]convo.Message, error) {
 	var list []convo.Message
-	err := eachRow(ctx, tx, query, args, func(r messageRow) error {
-		m, err := r.toMessage()
-		if err != nil {
-			return err
-		}
-		list = append(list, m)
-		return nil
-	})
+	err := eachRow(ctx, tx, query, args, func(r messageRow) error { return appendRowMessage(&list, r) })
 	return list, err
 }
 
@@ -162,12 +155,17 @@ func selectOwnMessages(ctx context.Context, tx *dbtx, accountID, conversationID,
 	var list []convo.Message
 	err := eachRow(ctx, tx, query, args, func(r ownMessageRow) error {
 		r.AccountID, r.ConversationID, r.ContactID = accountID, conversationID, contactID
-		m, err := r.toMessage()
-		if err != nil {
-			return err
-		}
-		list = append(list, m)
-		return nil
+		return appendRowMessage(&list, r.messageRow)
 	})
 	return list, err
+}
+
+// appendRowMessage converts r and appends it to list.
+func appendRowMessage(list *[]convo.Message, r messageRow) error {
+	m, err := r.toMessage()
+	if err != nil {
+		return err
+	}
+	*list = append(*list, m)
+	return nil
 }
