@@ -9,7 +9,10 @@
 //
 // The database runs in WAL mode with one writer connection, whose
 // transactions start IMMEDIATE so writers queue instead of failing busy,
-// and a pool of reader connections. Foreign keys and the busy timeout are
+// and a pool of reader connections. A goroutine of the store copies the
+// write-ahead log back into the file (a PASSIVE checkpoint on a connection
+// of its own, 50 ms after writes), so no write waits for a checkpoint; Close
+// stops it. Foreign keys and the busy timeout are
 // set on every connection through the DSN. The schema is embedded, numbered
 // .sql migrations recorded in the schema_migrations table; a database
 // written by a newer version is refused with convo.ErrSchemaTooNew.
