@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"sort"
 	"strconv"
@@ -89,6 +90,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	b.logMemory("at the end") // before Close unmaps the database file
 	if err := b.s.Close(); err != nil {
 		return err
 	}
@@ -140,18 +142,41 @@ func summarize(op string, lat []time.Duration, n int, wall time.Duration) result
 func round1(x float64) float64 { return float64(int64(x*10+0.5)) / 10 }
 
 // peakRSS is VmHWM from /proc/self/status, in bytes (0 where there is none).
-func peakRSS() int64 {
+func peakRSS() int64 { return procStatus()["VmHWM"] }
+
+// procStatus reads the sizes of /proc/self/status ("VmHWM", "RssAnon",
+// "RssFile", ...) in bytes; it is empty where there is no such file.
+func procStatus() map[string]int64 {
+	sizes := map[string]int64{}
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
-		return 0
+		return sizes
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			return kb * 1024
+		key, rest, ok := strings.Cut(line, ":")
+		kb, isSize := strings.CutSuffix(strings.TrimSpace(rest), " kB")
+		if !ok || !isSize {
+			continue
+		}
+		if n, err := strconv.ParseInt(kb, 10, 64); err == nil {
+			sizes[key] = n * 1024
 		}
 	}
-	return 0
+	return sizes
+}
+
+// logMemory splits the resident memory into anonymous pages (the Go heap,
+// of which the part in use is shown, and SQLite's page caches) and
+// file-backed ones (the database file read through mmap counts once
+// touched) and shared ones (the WAL index), next to the peak the summary
+// reports.
+func (b *bench) logMemory(when string) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	st := procStatus()
+	mib := func(n int64) int64 { return n >> 20 }
+	b.logf("memory %s: RssAnon %d MiB (Go heap in use %d MiB), RssFile %d MiB, RssShmem %d MiB, VmHWM %d MiB",
+		when, mib(st["RssAnon"]), mib(int64(ms.HeapInuse)), mib(st["RssFile"]), mib(st["RssShmem"]), mib(st["VmHWM"]))
 }
 
 func (b *bench) emit(v any) error {

@@ -145,6 +145,7 @@ func (b *bench) load() error {
 		return err
 	}
 	b.clock.Store(0) // the real time from now on
+	b.logMemory("after loading")
 	return nil
 }
 
