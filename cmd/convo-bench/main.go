@@ -12,11 +12,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"runtime/pprof"
 	"sort"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -81,6 +78,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	start := time.Now()
+	memory := watchMemory(100 * time.Millisecond)
+	defer memory.stop()
 	profile := &cpuProfile{path: cfg.cpuProfile}
 	steps := []func() error{b.load, b.appendMessages, profile.start,
 		b.inbox, b.counts, b.getConversation, b.search, b.unread, b.unseen, profile.stop, b.mixedPhase}
@@ -91,6 +90,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	b.logMemory("at the end") // before Close unmaps the database file
+	anon, file := memory.peaks()
+	b.logf("memory peaks: RssAnon %d MiB, RssFile %d MiB (each sampled every 100 ms), VmHWM %d MiB", mib(anon), mib(file), mib(peakRSS()))
 	if err := b.s.Close(); err != nil {
 		return err
 	}
@@ -140,44 +141,6 @@ func summarize(op string, lat []time.Duration, n int, wall time.Duration) result
 }
 
 func round1(x float64) float64 { return float64(int64(x*10+0.5)) / 10 }
-
-// peakRSS is VmHWM from /proc/self/status, in bytes (0 where there is none).
-func peakRSS() int64 { return procStatus()["VmHWM"] }
-
-// procStatus reads the sizes of /proc/self/status ("VmHWM", "RssAnon",
-// "RssFile", ...) in bytes; it is empty where there is no such file.
-func procStatus() map[string]int64 {
-	sizes := map[string]int64{}
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return sizes
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		key, rest, ok := strings.Cut(line, ":")
-		kb, isSize := strings.CutSuffix(strings.TrimSpace(rest), " kB")
-		if !ok || !isSize {
-			continue
-		}
-		if n, err := strconv.ParseInt(kb, 10, 64); err == nil {
-			sizes[key] = n * 1024
-		}
-	}
-	return sizes
-}
-
-// logMemory splits the resident memory into anonymous pages (the Go heap,
-// of which the part in use is shown, and SQLite's page caches) and
-// file-backed ones (the database file read through mmap counts once
-// touched) and shared ones (the WAL index), next to the peak the summary
-// reports.
-func (b *bench) logMemory(when string) {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	st := procStatus()
-	mib := func(n int64) int64 { return n >> 20 }
-	b.logf("memory %s: RssAnon %d MiB (Go heap in use %d MiB), RssFile %d MiB, RssShmem %d MiB, VmHWM %d MiB",
-		when, mib(st["RssAnon"]), mib(int64(ms.HeapInuse)), mib(st["RssFile"]), mib(st["RssShmem"]), mib(st["VmHWM"]))
-}
 
 func (b *bench) emit(v any) error {
 	line, err := json.Marshal(v)
