@@ -63,21 +63,37 @@ func (g *textGen) message() string {
 	return strings.Join(parts, " ")
 }
 
+// drawingFrom is a generator of the same vocabulary drawing from r.
+func (g *textGen) drawingFrom(r *rand.Rand) *textGen {
+	return &textGen{words: g.words, zipf: rand.NewZipf(r, 1.07, 1, vocabularySize-1), r: r}
+}
+
 // plannedMessage is a message of the data set before it is loaded.
 type plannedMessage struct {
 	at  time.Time
 	msg convo.NewMessage
 }
 
-// plannedConversation is a conversation of the data set.
+// plannedConversation is what the load keeps of a conversation: what it
+// needs to draw the messages again when it loads them and to set the
+// conversation's state after them. Holding the messages instead would hold
+// the whole data set in memory.
 type plannedConversation struct {
 	id       int64 // once created
 	account  int64
-	contact  int64
-	in       convo.NewConversation
+	created  time.Time
+	assignee uuid.UUID // uuid.Nil when unassigned
+	reader   uuid.UUID // the first participant user, who marks messages seen
 	status   convo.Status
-	messages []plannedMessage
 	markRead bool
+	messages messageSeed
+}
+
+// messageSeed is where a conversation's messages start in the data set's
+// random stream: restoring the source to it draws them again.
+type messageSeed struct {
+	src    rand.PCG // the state of the random source
+	serial uint64   // source ids handed out before them
 }
 
 // messageCount draws a lognormal count with the given mean and a heavy tail.
@@ -98,32 +114,44 @@ func pickStatus(r *rand.Rand) convo.Status {
 	return convo.StatusSnoozed
 }
 
-// planConversation draws conversation i of n; contacts lists each account's contacts.
-func planConversation(r *rand.Rand, g *textGen, i, n, mean int, contacts map[int64][]int64, agentIDs []uuid.UUID, serial *uint64) plannedConversation {
+// planConversation draws conversation i of n, without its messages, which
+// are drawn next from the same source (planMessages); contacts lists each
+// account's contacts.
+func planConversation(r *rand.Rand, i, n int, contacts map[int64][]int64, agentIDs []uuid.UUID) (plannedConversation, convo.NewConversation) {
 	account := accountOf(i)
 	cs := contacts[account]
-	c := plannedConversation{account: account, contact: cs[r.IntN(len(cs))], status: pickStatus(r)}
+	c := plannedConversation{account: account}
+	contact := cs[r.IntN(len(cs))]
+	c.status = pickStatus(r)
 	span := 365 * 24 * time.Hour
-	created := baseTime.Add(-span + time.Duration(float64(span)*float64(i-1)/float64(n)))
-	c.in = convo.NewConversation{ContactID: c.contact, Channel: convo.ChannelEmail, HappenedAt: created,
+	c.created = baseTime.Add(-span + time.Duration(float64(span)*float64(i-1)/float64(n)))
+	in := convo.NewConversation{ContactID: contact, Channel: convo.ChannelEmail, HappenedAt: c.created,
 		InboxID: int64(1 + r.IntN(inboxes))}
 	if r.IntN(100) < 60 {
-		c.in.TeamID = int64(1 + r.IntN(teams))
+		in.TeamID = int64(1 + r.IntN(teams))
 	}
-	var assignee uuid.UUID
 	if r.IntN(100) >= 30 {
-		assignee = agentIDs[r.IntN(agents)]
-		c.in.AssigneeID = assignee
+		c.assignee = agentIDs[r.IntN(agents)]
+		in.AssigneeID = c.assignee
 		c.markRead = r.IntN(100) < 60
 	}
 	if r.IntN(100) < 30 {
-		c.in.Priority = convo.PriorityFromRank(1 + r.IntN(4))
+		in.Priority = convo.PriorityFromRank(1 + r.IntN(4))
 	}
 	for range r.IntN(4) {
-		c.in.Labels = append(c.in.Labels, fmt.Sprintf("label-%d", 1+r.IntN(labels)))
+		in.Labels = append(in.Labels, fmt.Sprintf("label-%d", 1+r.IntN(labels)))
 	}
-	at := created
-	for k := range messageCount(r, mean) {
+	return c, in
+}
+
+// planMessages draws the messages of c from g's random source; serial
+// counts the source ids handed out.
+func planMessages(g *textGen, c plannedConversation, mean int, agentIDs []uuid.UUID, serial *uint64) []plannedMessage {
+	r := g.r
+	n := messageCount(r, mean)
+	messages := make([]plannedMessage, 0, n)
+	at := c.created
+	for k := range n {
 		if k > 0 {
 			at = at.Add(time.Duration(r.ExpFloat64()*20*float64(time.Minute)) + time.Second)
 		}
@@ -137,8 +165,8 @@ func planConversation(r *rand.Rand, g *textGen, i, n, mean int, contacts map[int
 		case x < 90:
 			m.Type = convo.MessageOutgoing
 			m.Private = r.IntN(100) < 10
-			m.AuthorID = assignee
-			if assignee == uuid.Nil {
+			m.AuthorID = c.assignee
+			if c.assignee == uuid.Nil {
 				m.AuthorID = agentIDs[r.IntN(agents)]
 			}
 			if !m.Private && r.IntN(100) < 30 {
@@ -147,9 +175,57 @@ func planConversation(r *rand.Rand, g *textGen, i, n, mean int, contacts map[int
 		default:
 			m.Type = convo.MessageActivity
 		}
-		c.messages = append(c.messages, plannedMessage{at: at, msg: m})
+		messages = append(messages, plannedMessage{at: at, msg: m})
 	}
-	return c
+	return messages
+}
+
+// planner draws the data set's conversations in order. The main stream
+// draws each conversation and then its messages; the planner notes where
+// the messages start (messageSeed) and skips them, so that the load can
+// draw them again one conversation at a time (messagesOf) instead of
+// holding them all.
+type planner struct {
+	cfg          config
+	src          *rand.PCG // the main stream
+	text         *textGen  // draws from the main stream
+	participants *rand.Rand
+	contacts     map[int64][]int64
+	agents       []uuid.UUID
+	serial       uint64 // source ids handed out
+	planned      int
+
+	replaySrc *rand.PCG // restored to a messageSeed to draw its messages again
+	replay    *textGen
+}
+
+// newPlanner draws the vocabulary from src, the main stream (a rand.Rand
+// keeps no state of its own, so any Rand on src continues the stream).
+func newPlanner(cfg config, src *rand.PCG, participants *rand.Rand, contacts map[int64][]int64, agents []uuid.UUID) *planner {
+	p := &planner{cfg: cfg, src: src, text: newTextGen(rand.New(src)), participants: participants,
+		contacts: contacts, agents: agents, replaySrc: new(rand.PCG)}
+	p.replay = p.text.drawingFrom(rand.New(p.replaySrc))
+	return p
+}
+
+// next plans the next conversation: what to create and what to keep.
+func (p *planner) next() (plannedConversation, convo.NewConversation) {
+	p.planned++
+	c, in := planConversation(p.text.r, p.planned, p.cfg.conversations, p.contacts, p.agents)
+	c.messages = messageSeed{src: *p.src, serial: p.serial}
+	planMessages(p.text, c, p.cfg.messagesPerConv, p.agents, &p.serial) // drawn to move past them
+	planParticipants(p.participants, p.cfg, &in)
+	if len(in.UserIDs) > 0 {
+		c.reader = in.UserIDs[0]
+	}
+	return c, in
+}
+
+// messagesOf draws the messages of c again, the same as next drew them.
+func (p *planner) messagesOf(c plannedConversation) []plannedMessage {
+	*p.replaySrc = c.messages.src
+	serial := c.messages.serial
+	return planMessages(p.replay, c, p.cfg.messagesPerConv, p.agents, &serial)
 }
 
 // sourceID gives unique, random-looking external ids.

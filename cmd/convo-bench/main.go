@@ -14,8 +14,6 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"sort"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -80,6 +78,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	start := time.Now()
+	memory := watchMemory(100 * time.Millisecond)
+	defer memory.stop()
 	profile := &cpuProfile{path: cfg.cpuProfile}
 	steps := []func() error{b.load, b.appendMessages, profile.start,
 		b.inbox, b.counts, b.getConversation, b.search, b.unread, b.unseen, profile.stop, b.mixedPhase}
@@ -89,6 +89,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
+	b.logMemory("at the end") // before Close unmaps the database file
+	anon, file := memory.peaks()
+	b.logf("memory peaks: RssAnon %d MiB, RssFile %d MiB (each sampled every 100 ms), VmHWM %d MiB", mib(anon), mib(file), mib(peakRSS()))
 	if err := b.s.Close(); err != nil {
 		return err
 	}
@@ -138,21 +141,6 @@ func summarize(op string, lat []time.Duration, n int, wall time.Duration) result
 }
 
 func round1(x float64) float64 { return float64(int64(x*10+0.5)) / 10 }
-
-// peakRSS is VmHWM from /proc/self/status, in bytes (0 where there is none).
-func peakRSS() int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			return kb * 1024
-		}
-	}
-	return 0
-}
 
 func (b *bench) emit(v any) error {
 	line, err := json.Marshal(v)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,6 +24,7 @@ type bench struct {
 	s              *sqlite.Store
 	ctx            context.Context
 	clock          atomic.Int64 // unix microseconds; 0 means the real time
+	src            *rand.PCG    // the main stream: the data set, then the ops' choices
 	r              *rand.Rand
 	agents         []uuid.UUID
 	convIDs        []int64 // account 1's conversations
@@ -32,7 +35,8 @@ type bench struct {
 
 func newBench(cfg config, path string, stdout, stderr io.Writer) (*bench, error) {
 	b := &bench{cfg: cfg, ctx: context.Background(), stdout: stdout, stderr: stderr,
-		r: rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x5eed))}
+		src: rand.NewPCG(cfg.seed, cfg.seed^0x5eed)}
+	b.r = rand.New(b.src)
 	now := func() time.Time {
 		if us := b.clock.Load(); us != 0 {
 			return time.UnixMicro(us)
@@ -54,29 +58,59 @@ func (b *bench) setClock(t time.Time) { b.clock.Store(t.UnixMicro()) }
 // AddMessages in transactions of 1000.
 func (b *bench) load() error {
 	b.logf("loading %d contacts, %d conversations", b.cfg.contacts, b.cfg.conversations)
-	g := newTextGen(b.r)
-	b.words = g.words
-	contacts := map[int64][]int64{}
 	b.setClock(baseTime.Add(-366 * 24 * time.Hour))
+	contacts, err := b.createContacts()
+	if err != nil {
+		return err
+	}
+	participants := rand.New(rand.NewPCG(b.cfg.seed, 0xa0d1e))
+	pl := newPlanner(b.cfg, b.src, participants, contacts, b.agents)
+	b.words = pl.text.words
+	plans, err := b.createConversations(pl)
+	if err != nil {
+		return err
+	}
+	if err := b.loadMessages(pl, plans); err != nil {
+		return err
+	}
+	b.logf("setting statuses and read marks")
+	b.setClock(baseTime)
+	if err := b.setStates(plans); err != nil {
+		return err
+	}
+	if err := b.markSeen(participants, plans); err != nil {
+		return err
+	}
+	b.clock.Store(0) // the real time from now on
+	b.logMemory("after loading")
+	return nil
+}
+
+// createContacts creates the contacts and lists each account's.
+func (b *bench) createContacts() (map[int64][]int64, error) {
+	contacts := map[int64][]int64{}
 	for i := 1; i <= b.cfg.contacts; i++ {
 		acct := accountOf(i)
 		c, err := b.s.CreateContact(b.ctx, acct, convo.NewContact{FirstName: fmt.Sprintf("Contact %d", i),
 			Email: fmt.Sprintf("contact%d@example.com", i)})
 		if err != nil {
-			return fmt.Errorf("create contact: %w", err)
+			return nil, fmt.Errorf("create contact: %w", err)
 		}
 		contacts[acct] = append(contacts[acct], c.ID)
 	}
-	var serial uint64
+	return contacts, nil
+}
+
+// createConversations creates every conversation, each at its start, and
+// keeps what the later steps need of them.
+func (b *bench) createConversations(pl *planner) ([]plannedConversation, error) {
 	plans := make([]plannedConversation, 0, b.cfg.conversations)
-	pr := rand.New(rand.NewPCG(b.cfg.seed, 0xa0d1e))
-	for i := 1; i <= b.cfg.conversations; i++ {
-		p := planConversation(b.r, g, i, b.cfg.conversations, b.cfg.messagesPerConv, contacts, b.agents, &serial)
-		planParticipants(pr, b.cfg, &p.in)
-		b.setClock(p.in.HappenedAt)
-		c, err := b.s.CreateConversation(b.ctx, p.account, p.in)
+	for range b.cfg.conversations {
+		p, in := pl.next()
+		b.setClock(in.HappenedAt)
+		c, err := b.s.CreateConversation(b.ctx, p.account, in)
 		if err != nil {
-			return fmt.Errorf("create conversation: %w", err)
+			return nil, fmt.Errorf("create conversation: %w", err)
 		}
 		p.id = c.ID
 		if p.account == 1 {
@@ -84,51 +118,75 @@ func (b *bench) load() error {
 		}
 		plans = append(plans, p)
 	}
+	return plans, nil
+}
 
+// loadMessages draws each conversation's messages in turn and times their
+// loading as bulk_load. The time is that of the AddMessages calls alone,
+// not of drawing the messages.
+func (b *bench) loadMessages(pl *planner, plans []plannedConversation) error {
 	b.logf("bulk loading messages")
-	var lat []time.Duration
-	batches := map[int64][]store.MessageTo{}
-	var newest time.Time
-	pending := 0
-	flush := func() error {
-		for acct, batch := range batches {
-			if len(batch) == 0 {
-				continue
-			}
-			b.setClock(newest)
-			t0 := time.Now()
-			if _, err := b.s.AddMessages(b.ctx, acct, batch); err != nil {
-				return fmt.Errorf("bulk load: %w", err)
-			}
-			lat = append(lat, time.Since(t0))
-			b.messages += len(batch)
-			batches[acct] = batch[:0]
-		}
-		pending = 0
-		return nil
-	}
-	start := time.Now()
+	l := &batchLoader{b: b, batches: map[int64][]store.MessageTo{}}
 	for _, p := range plans {
-		for _, m := range p.messages {
-			batches[p.account] = append(batches[p.account], store.MessageTo{ConversationID: p.id, Message: m.msg})
-			newest = m.at
-			if pending++; pending == store.MaxBatch {
-				if err := flush(); err != nil {
-					return err
-				}
+		for _, m := range pl.messagesOf(p) {
+			if err := l.add(p.account, store.MessageTo{ConversationID: p.id, Message: m.msg}, m.at); err != nil {
+				return err
 			}
 		}
 	}
-	if err := flush(); err != nil {
+	if err := l.flush(); err != nil {
 		return err
 	}
-	wall := time.Since(start)
-	if err := b.emit(summarize("bulk_load", lat, b.messages, wall)); err != nil {
-		return err
+	var total time.Duration
+	for _, d := range l.lat {
+		total += d
 	}
+	return b.emit(summarize("bulk_load", l.lat, b.messages, total))
+}
 
-	b.logf("setting statuses and read marks")
-	b.setClock(baseTime)
+// batchLoader gathers messages per account and, each time 1000 are pending,
+// loads every account's batch with one timed AddMessages call.
+type batchLoader struct {
+	b       *bench
+	batches map[int64][]store.MessageTo
+	newest  time.Time // the clock of the next load
+	pending int
+	lat     []time.Duration
+}
+
+func (l *batchLoader) add(account int64, m store.MessageTo, at time.Time) error {
+	l.batches[account] = append(l.batches[account], m)
+	l.newest = at
+	if l.pending++; l.pending == store.MaxBatch {
+		return l.flush()
+	}
+	return nil
+}
+
+// flush loads the batches in the order of their accounts, so that the same
+// seed gives the messages the same ids.
+func (l *batchLoader) flush() error {
+	for _, acct := range slices.Sorted(maps.Keys(l.batches)) {
+		batch := l.batches[acct]
+		if len(batch) == 0 {
+			continue
+		}
+		l.b.setClock(l.newest)
+		t0 := time.Now()
+		if _, err := l.b.s.AddMessages(l.b.ctx, acct, batch); err != nil {
+			return fmt.Errorf("bulk load: %w", err)
+		}
+		l.lat = append(l.lat, time.Since(t0))
+		l.b.messages += len(batch)
+		l.batches[acct] = batch[:0]
+	}
+	l.pending = 0
+	return nil
+}
+
+// setStates gives the conversations their status and their assignees'
+// read marks once their messages are in.
+func (b *bench) setStates(plans []plannedConversation) error {
 	for _, p := range plans {
 		if p.status != convo.StatusOpen {
 			if _, err := b.s.ChangeStatus(b.ctx, p.account, p.id, convo.StatusChange{Status: p.status, Quiet: true}); err != nil {
@@ -136,15 +194,11 @@ func (b *bench) load() error {
 			}
 		}
 		if p.markRead {
-			if _, err := b.s.MarkRead(b.ctx, p.account, p.id, p.in.AssigneeID); err != nil {
+			if _, err := b.s.MarkRead(b.ctx, p.account, p.id, p.assignee); err != nil {
 				return fmt.Errorf("mark read: %w", err)
 			}
 		}
 	}
-	if err := b.markSeen(pr, plans); err != nil {
-		return err
-	}
-	b.clock.Store(0) // the real time from now on
 	return nil
 }
 

@@ -73,7 +73,7 @@ func planParticipants(r *rand.Rand, cfg config, in *convo.NewConversation) {
 func (b *bench) markSeen(r *rand.Rand, plans []plannedConversation) error {
 	b.logf("marking messages seen")
 	for _, p := range plans {
-		if r.IntN(2) == 0 || len(p.in.UserIDs) == 0 {
+		if r.IntN(2) == 0 || p.reader == uuid.Nil {
 			continue
 		}
 		c, err := b.s.GetConversation(b.ctx, p.account, p.id, store.GetConversationOptions{Messages: 3})
@@ -83,7 +83,7 @@ func (b *bench) markSeen(r *rand.Rand, plans []plannedConversation) error {
 		if len(c.Messages) == 0 {
 			continue
 		}
-		if _, err := b.s.MarkSeen(b.ctx, p.account, p.id, convo.Viewer{UserID: p.in.UserIDs[0]}, c.Messages[0].ID); err != nil {
+		if _, err := b.s.MarkSeen(b.ctx, p.account, p.id, convo.Viewer{UserID: p.reader}, c.Messages[0].ID); err != nil {
 			return fmt.Errorf("mark seen: %w", err)
 		}
 	}
