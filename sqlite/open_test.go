@@ -313,7 +313,7 @@ func testPragmas(t *testing.T, durable bool) {
 			is.Equal(sync, wantSync)   // the durability mode asked for
 			is.Equal(ro, queryOnly)    // readers cannot write
 			is.Equal(cache, -cacheKiB) // the page cache of the pool, in KiB
-			is.Equal(mmap, 1<<30)      // the file read through a memory map
+			is.Equal(mmap, 256<<20)    // the file read through a memory map
 			is.Equal(temp, 2)          // temporary B-trees in memory
 			if queryOnly == 0 {
 				is.Equal(autoCheckpoint, 16384) // the writer checkpoints only as a backstop
