@@ -46,17 +46,21 @@ ON CONFLICT DO NOTHING`
 	// user takes part in directly, plus, for each conversation of one of
 	// the viewer's audiences (once, however many of them are on it) where
 	// the user is not a participant, the user's horizon or, without one,
-	// the audience row's count. The CROSS JOIN keeps SQLite going from the
-	// audience ids to their rows; INDEXED BY keeps it on the user's and
-	// the audience's keys, where without statistics it would rather walk
-	// every row of the account by the primary key (which leads with the
-	// account and the conversation, so that an append writes one page).
-	// ?1 account, ?2 user, ?3 JSON array of audience ids.
+	// the audience row's count. The audience rows and whether the user has
+	// a horizon come from indexes alone (the user's entries lie together);
+	// the table is read for the direct horizons' counts and for the rare
+	// audience conversation the user read without taking part. The CROSS
+	// JOIN keeps SQLite going from the audience ids to their rows; INDEXED
+	// BY keeps it on those indexes, where without statistics it would
+	// rather walk every row of the account by the primary key (which leads
+	// with the account and the conversation, so that an append writes one
+	// page). ?1 account, ?2 user, ?3 JSON array of audience ids.
 	countUnseen = `SELECT (SELECT coalesce(sum(h.unseen_count), 0) FROM read_horizons h INDEXED BY read_horizons_user
-	WHERE h.account_id = ?1 AND h.user_id = ?2 AND h.direct = 1)
+	WHERE h.user_id = ?2 AND h.account_id = ?1 AND h.direct = 1)
 + (SELECT coalesce(sum(n), 0) FROM (SELECT DISTINCT a.conversation_id, coalesce(h.unseen_count, a.non_activity_count) AS n
 	FROM json_each(?3) AS v CROSS JOIN conversation_audiences a INDEXED BY conversation_audiences_audience
-	LEFT JOIN read_horizons h ON h.account_id = ?1 AND h.user_id = ?2 AND h.conversation_id = a.conversation_id
+	LEFT JOIN read_horizons h INDEXED BY read_horizons_user
+		ON h.user_id = ?2 AND h.account_id = ?1 AND h.conversation_id = a.conversation_id
 	WHERE a.audience_id = v.value AND a.account_id = ?1 AND h.direct IS NOT 1))`
 
 	// selectUnseen gives the unseen counts of conversations for a user.

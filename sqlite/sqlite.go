@@ -58,13 +58,13 @@ type Options struct {
 	// they are read, so a small database takes what it needs). Without a
 	// cache that holds the hot pages, every page of a list is a system call.
 	CacheSize int64
-	// MmapSize is how much of the database file each connection reads
-	// through a memory map instead of read calls; zero means 256 MiB,
+	// MmapSize is how much of the database file each reader connection
+	// reads through a memory map instead of read calls; zero means 1 GiB,
 	// negative turns memory mapping off (for file systems where it is
-	// unsafe, such as network ones). Every connection maps the file on its
-	// own, and the operating system counts a page in the process's resident
-	// memory once per map that touched it. In-memory databases ignore it
-	// and CacheSize.
+	// unsafe, such as network ones). The writer reads through its page
+	// cache. Every connection maps the file on its own, and the operating
+	// system counts a page in the process's resident memory once per map
+	// that touched it. In-memory databases ignore it and CacheSize.
 	MmapSize int64
 	// RowCache is how many conversation rows the store keeps in memory to
 	// serve list pages: a page then reads only the ids and versions of its
@@ -79,7 +79,7 @@ type Options struct {
 const (
 	defaultReaderCache = 32 << 20
 	defaultWriterCache = 64 << 20
-	defaultMmapSize    = 256 << 20
+	defaultMmapSize    = 1 << 30
 )
 
 // Store is a store.Store on one SQLite database.
@@ -284,10 +284,12 @@ func (o Options) dsn(path string, memory bool, role connRole) string {
 		}
 		mmap := o.MmapSize
 		switch {
+		case role == writerConn || mmap < 0:
+			// The writer reads through its page cache: a map would count
+			// every page a load touched in the process's resident memory.
+			mmap = 0
 		case mmap == 0:
 			mmap = defaultMmapSize
-		case mmap < 0:
-			mmap = 0
 		}
 		// A negative cache_size is in KiB rather than pages.
 		q.Add("_pragma", fmt.Sprintf("cache_size(%d)", -max(cache>>10, 1)))

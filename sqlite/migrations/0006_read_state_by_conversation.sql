@@ -6,8 +6,9 @@
 -- and by audience first, those rows lay on as many pages as the
 -- conversation had readers, and an append wrote every one of them: about a
 -- fifth of the pages an append writes. Keyed by conversation first, they
--- share a page. The user's and the audience's rows are found through
--- indexes that hold only keys (and `direct`), which no message write changes.
+-- share a page. The user's rows are found through an index of keys (and
+-- `direct`), which no message write changes; a total reads the unseen
+-- count of the user's direct rows from the table.
 --
 -- A contact's conversations are indexed by contact alone: with the activity
 -- time in the key, every append moved an entry of that index too, and one
@@ -43,9 +44,9 @@ INSERT INTO read_horizons_new (account_id, conversation_id, user_id, seen_seq, u
 DROP TABLE read_horizons;
 ALTER TABLE read_horizons_new RENAME TO read_horizons;
 
--- A user's horizons, the direct ones together (the key's conversation_id
--- comes with every entry).
-CREATE INDEX read_horizons_user ON read_horizons (user_id, account_id, direct);
+-- A user's horizons: whether the user has one in a conversation, and
+-- whether they take part in it directly, read from the index alone.
+CREATE INDEX read_horizons_user ON read_horizons (user_id, account_id, conversation_id, direct);
 
 CREATE TABLE conversation_audiences_new (
     account_id         INTEGER NOT NULL,
@@ -60,8 +61,11 @@ INSERT INTO conversation_audiences_new (account_id, conversation_id, audience_id
 DROP TABLE conversation_audiences;
 ALTER TABLE conversation_audiences_new RENAME TO conversation_audiences;
 
--- An audience's conversations.
-CREATE INDEX conversation_audiences_audience ON conversation_audiences (audience_id, account_id);
+-- An audience's conversations with their counts, read from the index
+-- alone. The count moves with each message, but one page per audience of
+-- a conversation is what an append writes for it either way.
+CREATE INDEX conversation_audiences_audience ON conversation_audiences
+    (audience_id, account_id, conversation_id, non_activity_count);
 
 -- No index on the last activity alone: a list of several statuses by last
 -- activity merges one ordered walk of conversations_status_activity per
