@@ -283,6 +283,10 @@ FROM conversation_counts`
 	sumRouteCounts = `SELECT coalesce(sum(n) FILTER (WHERE assignee_id = ?), 0) AS mine,
 	coalesce(sum(n) FILTER (WHERE assignee_id = ''), 0) AS unassigned, coalesce(sum(n), 0) AS total
 FROM conversation_route_counts`
+	// The same for a filter by status and one label (migration 7).
+	sumLabelCounts = `SELECT coalesce(sum(n) FILTER (WHERE assignee_id = ?), 0) AS mine,
+	coalesce(sum(n) FILTER (WHERE assignee_id = ''), 0) AS unassigned, coalesce(sum(n), 0) AS total
+FROM conversation_label_counts`
 	// The counts of any other filter, by counting its rows.
 	countRows = `SELECT count(*) FILTER (WHERE c.assignee_id = ?) AS mine,
 	count(*) FILTER (WHERE c.assignee_id IS NULL) AS unassigned, count(*) AS total
@@ -305,11 +309,15 @@ func countConversations(ctx context.Context, tx *dbtx, accountID int64, f store.
 }
 
 // countsQuery is the SQL of a filter's counts: a sum over the maintained
-// tables when the filter is by status, inbox and team only, else a count of
-// the filter's rows (a viewer's rows through the viewer's index).
+// tables when the filter is by status with inbox and team, or with one
+// label, else a count of the filter's rows (a viewer's rows through the
+// viewer's index, a contact's through the contact's).
 func countsQuery(accountID int64, f store.ConversationFilter, w where) (string, []any) {
 	agent := uuidValue(f.Agent) // NULL matches nobody
-	if len(f.Labels) > 0 || f.ContactID != 0 || f.Unattended || !f.UpdatedSince.IsZero() || f.Viewer != nil || f.Searching() {
+	labels, _ := convo.NormalizeLabels("labels", f.Labels)
+	byLabel := len(labels) == 1 && f.InboxID == 0 && f.TeamID == 0
+	if len(labels) > 0 && !byLabel || f.ContactID != 0 || f.Unattended || !f.UpdatedSince.IsZero() || f.Viewer != nil ||
+		f.Searching() {
 		return countRows + w.sql(), append([]any{agent}, w.args...)
 	}
 	var m where
@@ -318,7 +326,11 @@ func countsQuery(accountID int64, f store.ConversationFilter, w where) (string, 
 		m.and("status IN ("+placeholders(len(statuses))+")", statusArgs(statuses)...)
 	}
 	query := sumCounts
-	if f.InboxID != 0 || f.TeamID != 0 {
+	switch {
+	case byLabel:
+		query = sumLabelCounts
+		m.and("label = ?", labels[0])
+	case f.InboxID != 0 || f.TeamID != 0:
 		query = sumRouteCounts
 		if f.InboxID != 0 {
 			m.and("inbox_id = ?", f.InboxID)

@@ -55,6 +55,18 @@ SELECT 'conversations ' || account_id || '/' || status || '/' || i || '/' || t |
 FROM (SELECT account_id, status, coalesce(inbox_id, 0) AS i, coalesce(team_id, 0) AS t, coalesce(assignee_id, '') AS a,
 	count(*) AS n FROM conversations GROUP BY 1, 2, 3, 4, 5
 	EXCEPT SELECT account_id, status, inbox_id, team_id, assignee_id, n FROM conversation_route_counts)`},
+	{"conversation_label_counts", `
+SELECT 'conversation_label_counts ' || account_id || '/' || label || '/' || status || '/' || assignee_id || ' = ' || n
+	|| ' differs from a scan'
+FROM (SELECT account_id, label, status, assignee_id, n FROM conversation_label_counts WHERE n != 0
+	EXCEPT SELECT c.account_id, l.label, c.status, coalesce(c.assignee_id, ''), count(*)
+	FROM conversation_labels l JOIN conversations c ON c.id = l.conversation_id GROUP BY 1, 2, 3, 4)
+UNION ALL
+SELECT 'conversation_labels ' || account_id || '/' || label || '/' || status || '/' || a || ': scan ' || n
+	|| ' not in conversation_label_counts'
+FROM (SELECT c.account_id, l.label, c.status, coalesce(c.assignee_id, '') AS a, count(*) AS n
+	FROM conversation_labels l JOIN conversations c ON c.id = l.conversation_id GROUP BY 1, 2, 3, 4
+	EXCEPT SELECT account_id, label, status, assignee_id, n FROM conversation_label_counts)`},
 	{"unread_conversations", `
 SELECT 'unread_conversations ' || account_id || '/' || assignee_id || ' = ' || n || ' differs from a scan'
 FROM (SELECT account_id, assignee_id, n FROM unread_conversations WHERE n != 0

@@ -195,6 +195,19 @@ func TestQueryPlans(t *testing.T) {
 		}
 	}
 
+	// Counts of one label (and statuses) come from the maintained table.
+	for _, f := range []store.ConversationFilter{{Labels: []string{"l1"}}, {Labels: []string{"l1"}, Statuses: store.AllStatuses}} {
+		w, err := conversationWhere(ctx, tx, 1, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, args := countsQuery(1, f, w)
+		lines := plan(t, s, q, args...)
+		if len(lines) != 1 || !strings.Contains(lines[0], "conversation_label_counts") {
+			t.Errorf("label counts: %q, want one search of conversation_label_counts", lines)
+		}
+	}
+
 	for _, order := range messageOrders {
 		var w where
 		w.and("m.account_id = ?", 1)

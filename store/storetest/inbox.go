@@ -321,6 +321,68 @@ func testInbox(t *testing.T, newStore NewStore) {
 		is.True(got.LastIncomingAt.Equal(in.CreatedAt))
 	})
 
+	t.Run("CountConversations/LabelCountsFollowEveryChange", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		var convs []convo.Conversation
+		for i := range 6 {
+			in := convo.NewConversation{Labels: []string{"billing"}}
+			if i%2 == 0 {
+				in.Labels = append(in.Labels, "vip")
+				in.AssigneeID = f.agent
+			}
+			convs = append(convs, f.conversation(t, in))
+		}
+		check := func(step string) {
+			t.Helper()
+			for _, label := range []string{"billing", "vip", "BILLING"} {
+				for _, statuses := range [][]convo.Status{nil, {convo.StatusResolved}, store.AllStatuses} {
+					flt := store.ConversationFilter{Labels: []string{label}, Statuses: statuses, Agent: f.agent}
+					got, err := f.s.CountConversations(ctx, 1, flt)
+					is.NoErr(err)
+					want := store.Counts{}
+					if statuses == nil {
+						flt.Statuses = []convo.Status{convo.StatusOpen} // the default, which walk does not know
+					}
+					for _, tab := range []store.AssigneeType{store.AssigneeMine, store.AssigneeUnassigned, store.AssigneeAll} {
+						flt.Assignee = tab
+						n := len(walk(t, f.s, flt, 4))
+						switch tab {
+						case store.AssigneeMine:
+							want.Mine = n
+						case store.AssigneeUnassigned:
+							want.Unassigned = n
+						case store.AssigneeAll:
+							want.All, want.Assigned = n, n-want.Unassigned
+						}
+					}
+					if got != want {
+						t.Fatalf("%s: label %q statuses %v: counts %+v, a walk says %+v", step, label, statuses, got, want)
+					}
+				}
+			}
+		}
+		check("created")
+		_, err := f.s.ChangeStatus(ctx, 1, convs[0].ID, convo.StatusChange{Status: convo.StatusResolved, Quiet: true})
+		is.NoErr(err)
+		check("resolved")
+		_, err = f.s.Assign(ctx, 1, convs[1].ID, convo.Assignment{AssigneeID: f.agent, Quiet: true})
+		is.NoErr(err)
+		check("assigned")
+		_, err = f.s.ChangeLabels(ctx, 1, convs[2].ID, convo.LabelChange{Remove: []string{"vip"}, Quiet: true})
+		is.NoErr(err)
+		check("label removed")
+		set := []string{"vip"}
+		_, err = f.s.ChangeLabels(ctx, 1, convs[3].ID, convo.LabelChange{Set: &set, Quiet: true})
+		is.NoErr(err)
+		check("labels replaced")
+		_, err = f.s.DeleteConversation(ctx, 1, convs[4].ID)
+		is.NoErr(err)
+		check("deleted")
+		f.message(t, convs[0].ID, text("back again")) // reopens
+		check("reopened")
+	})
+
 	t.Run("AddMessage/ActivityNeverMovesBack", func(t *testing.T) {
 		is := is.New(t)
 		f := newInbox(t, newStore)
