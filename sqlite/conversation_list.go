@@ -223,11 +223,24 @@ func conversationPageQuery(w where, f store.ConversationFilter, sort conversatio
 		offset = f.Page.Offset()
 	}
 	limit := f.Page.PerPage() + 1
-	if mergesStatuses(f) {
+	switch {
+	case mergesStatuses(f):
 		return mergedPageQuery(w, f.StatusSet(), sort, limit, offset)
+	case offset > 0:
+		return skippingPageQuery(w, sort, limit, offset)
 	}
 	tail := w.sql() + ` ORDER BY ` + sort.orderBy + ` LIMIT ? OFFSET ?`
 	return tail, append(w.args, limit, offset)
+}
+
+// skippingPageQuery is a numbered page past the first: the rows before it
+// are walked as ids alone, from the sort's index where it covers the filter
+// (neither their rows nor their contacts are read, as they were when the
+// page query skipped them), then the page's own rows are read and sorted.
+func skippingPageQuery(w where, sort conversationSort, limit, offset int) (string, []any) {
+	tail := ` WHERE c.id IN (SELECT c.id FROM conversations c` + w.sql() + ` ORDER BY ` + sort.orderBy +
+		` LIMIT ? OFFSET ?) ORDER BY ` + sort.orderBy + ` LIMIT ?`
+	return tail, append(w.args, limit, offset, limit)
 }
 
 // mergesStatuses reports whether a list is several statuses by last

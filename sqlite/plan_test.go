@@ -185,6 +185,19 @@ func TestQueryPlans(t *testing.T) {
 					check(t, label, plan(t, s, `SELECT `+conversationColumns+conversationFrom+tail, args...), sorted)
 					check(t, "probe "+label, plan(t, s, `SELECT `+probeColumns+probeFrom+tail, args...), sorted)
 				}
+				// A numbered page past the first skips rows by id; only its
+				// own rows are sorted (the one temporary B-tree).
+				f.Page = store.PageNumber(3, 25)
+				tail, args := conversationPageQuery(w, f, sort, store.Cursor{})
+				label := fmt.Sprintf("page 3 of %s assignee=%d sort=%s", name, a, so)
+				lines := plan(t, s, `SELECT `+probeColumns+probeFrom+tail, args...)
+				checkPlan(t, label, lines, false)
+				walksInOrder := so == store.SortLastActivityDesc && len(f.StatusSet()) == 1 && a != store.AssigneeAssigned &&
+					f.ContactID == 0
+				if sorts := strings.Count(strings.Join(lines, "\n"), "TEMP B-TREE FOR ORDER BY"); walksInOrder && sorts != 1 {
+					t.Errorf("%s: %d sorts, want only the page's\nplan: %q", label, sorts, lines)
+				}
+				f.Page = store.Paging{}
 			}
 			q, args := countsQuery(1, f, w)
 			if f.ContactID != 0 {
