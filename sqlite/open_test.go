@@ -320,6 +320,6 @@ func testPragmas(t *testing.T, durable bool) {
 			}
 		}
 	}
-	check(writer, 1, 0, 64<<10, 0)
+	check(writer, 1, 0, 8<<10, 0)
 	check(reader, 4, 1, 32<<10, 1<<30)
 }
