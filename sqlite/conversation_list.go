@@ -304,6 +304,13 @@ FROM conversation_label_counts`
 	countRows = `SELECT count(*) FILTER (WHERE c.assignee_id = ?) AS mine,
 	count(*) FILTER (WHERE c.assignee_id IS NULL) AS unassigned, count(*) AS total
 FROM conversations c`
+	// The rows of a filter by labels are counted from the labels' index:
+	// the conversations carrying one of the labels, each once, and only
+	// those are read (CROSS JOIN keeps that order).
+	countLabelledRows = `SELECT count(*) FILTER (WHERE c.assignee_id = ?) AS mine,
+	count(*) FILTER (WHERE c.assignee_id IS NULL) AS unassigned, count(*) AS total
+FROM (SELECT DISTINCT conversation_id FROM conversation_labels WHERE label IN (%s)) l
+CROSS JOIN conversations c ON c.id = l.conversation_id`
 )
 
 // countConversations returns the counts of the filter whose WHERE (without
@@ -324,13 +331,22 @@ func countConversations(ctx context.Context, tx *dbtx, accountID int64, f store.
 // countsQuery is the SQL of a filter's counts: a sum over the maintained
 // tables when the filter is by status with inbox and team, or with one
 // label, else a count of the filter's rows (a viewer's rows through the
-// viewer's index, a contact's through the contact's).
+// viewer's index, a contact's through the contact's, labelled rows through
+// the labels' index).
 func countsQuery(accountID int64, f store.ConversationFilter, w where) (string, []any) {
 	agent := uuidValue(f.Agent) // NULL matches nobody
 	labels, _ := convo.NormalizeLabels("labels", f.Labels)
 	byLabel := len(labels) == 1 && f.InboxID == 0 && f.TeamID == 0
-	if len(labels) > 0 && !byLabel || f.ContactID != 0 || f.Unattended || !f.UpdatedSince.IsZero() || f.Viewer != nil ||
-		f.Searching() {
+	byRows := len(labels) > 0 && !byLabel || f.ContactID != 0 || f.Unattended || !f.UpdatedSince.IsZero() ||
+		f.Viewer != nil || f.Searching()
+	switch {
+	case byRows && len(labels) > 0 && f.ContactID == 0 && f.Viewer == nil && !f.Searching():
+		args := []any{agent}
+		for _, l := range labels {
+			args = append(args, l)
+		}
+		return fmt.Sprintf(countLabelledRows, placeholders(len(labels))) + w.sql(), append(args, w.args...)
+	case byRows:
 		return countRows + w.sql(), append([]any{agent}, w.args...)
 	}
 	var m where

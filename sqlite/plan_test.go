@@ -221,6 +221,22 @@ func TestQueryPlans(t *testing.T) {
 		}
 	}
 
+	// Counts of several labels, or of a label with an inbox or team, read
+	// the labels' index first and only the conversations it names.
+	for _, f := range []store.ConversationFilter{{Labels: []string{"l1", "l2"}}, {Labels: []string{"l3"}, InboxID: 1}} {
+		w, err := conversationWhere(ctx, tx, 1, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, args := countsQuery(1, f, w)
+		lines := plan(t, s, q, args...)
+		joined := strings.Join(lines, "\n")
+		if !strings.Contains(joined, "conversation_labels_label (label=?)") ||
+			!strings.Contains(joined, "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)") {
+			t.Errorf("counts of %v: %q, want the labels' index, then conversations by id", f.Labels, lines)
+		}
+	}
+
 	for _, order := range messageOrders {
 		var w where
 		w.and("m.account_id = ?", 1)

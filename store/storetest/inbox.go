@@ -659,7 +659,8 @@ func testFiltersAgainstScan(t *testing.T, f *inboxFixture) {
 	// Another account's conversations must never count.
 	other, err := f.s.CreateContact(ctx, 2, convo.NewContact{FirstName: "Elsewhere"})
 	is.NoErr(err)
-	_, err = f.s.CreateConversation(ctx, 2, convo.NewConversation{ContactID: other.ID, Channel: convo.ChannelSMS, HappenedAt: start, AssigneeID: f.agent})
+	_, err = f.s.CreateConversation(ctx, 2, convo.NewConversation{ContactID: other.ID, Channel: convo.ChannelSMS, HappenedAt: start,
+		AssigneeID: f.agent, InboxID: 1, Labels: labels})
 	is.NoErr(err)
 
 	all := map[int64]convo.Conversation{}
