@@ -300,6 +300,11 @@ FROM conversation_route_counts`
 	sumLabelCounts = `SELECT coalesce(sum(n) FILTER (WHERE assignee_id = ?), 0) AS mine,
 	coalesce(sum(n) FILTER (WHERE assignee_id = ''), 0) AS unassigned, coalesce(sum(n), 0) AS total
 FROM conversation_label_counts`
+	// The same for unattended conversations by status, inbox and team
+	// (migration 8).
+	sumUnattendedCounts = `SELECT coalesce(sum(n) FILTER (WHERE assignee_id = ?), 0) AS mine,
+	coalesce(sum(n) FILTER (WHERE assignee_id = ''), 0) AS unassigned, coalesce(sum(n), 0) AS total
+FROM conversation_unattended_counts`
 	// The counts of any other filter, by counting its rows.
 	countRows = `SELECT count(*) FILTER (WHERE c.assignee_id = ?) AS mine,
 	count(*) FILTER (WHERE c.assignee_id IS NULL) AS unassigned, count(*) AS total
@@ -329,15 +334,15 @@ func countConversations(ctx context.Context, tx *dbtx, accountID int64, f store.
 }
 
 // countsQuery is the SQL of a filter's counts: a sum over the maintained
-// tables when the filter is by status with inbox and team, or with one
-// label, else a count of the filter's rows (a viewer's rows through the
+// tables when the filter is by status with inbox, team and unattended, or
+// with one label, else a count of the filter's rows (a viewer's rows through the
 // viewer's index, a contact's through the contact's, labelled rows through
 // the labels' index).
 func countsQuery(accountID int64, f store.ConversationFilter, w where) (string, []any) {
 	agent := uuidValue(f.Agent) // NULL matches nobody
 	labels, _ := convo.NormalizeLabels("labels", f.Labels)
-	byLabel := len(labels) == 1 && f.InboxID == 0 && f.TeamID == 0
-	byRows := len(labels) > 0 && !byLabel || f.ContactID != 0 || f.Unattended || !f.UpdatedSince.IsZero() ||
+	byLabel := len(labels) == 1 && f.InboxID == 0 && f.TeamID == 0 && !f.Unattended
+	byRows := len(labels) > 0 && !byLabel || f.ContactID != 0 || !f.UpdatedSince.IsZero() ||
 		f.Viewer != nil || f.Searching()
 	switch {
 	case byRows && len(labels) > 0 && f.ContactID == 0 && f.Viewer == nil && !f.Searching():
@@ -359,8 +364,11 @@ func countsQuery(accountID int64, f store.ConversationFilter, w where) (string, 
 	case byLabel:
 		query = sumLabelCounts
 		m.and("label = ?", labels[0])
-	case f.InboxID != 0 || f.TeamID != 0:
+	case f.Unattended || f.InboxID != 0 || f.TeamID != 0:
 		query = sumRouteCounts
+		if f.Unattended {
+			query = sumUnattendedCounts
+		}
 		if f.InboxID != 0 {
 			m.and("inbox_id = ?", f.InboxID)
 		}

@@ -67,6 +67,18 @@ SELECT 'conversation_labels ' || account_id || '/' || label || '/' || status || 
 FROM (SELECT c.account_id, l.label, c.status, coalesce(c.assignee_id, '') AS a, count(*) AS n
 	FROM conversation_labels l JOIN conversations c ON c.id = l.conversation_id GROUP BY 1, 2, 3, 4
 	EXCEPT SELECT account_id, label, status, assignee_id, n FROM conversation_label_counts)`},
+	{"conversation_unattended_counts", `
+SELECT 'conversation_unattended_counts ' || account_id || '/' || status || '/' || inbox_id || '/' || team_id || '/' || assignee_id
+	|| ' = ' || n || ' differs from a scan'
+FROM (SELECT account_id, status, inbox_id, team_id, assignee_id, n FROM conversation_unattended_counts WHERE n != 0
+	EXCEPT SELECT account_id, status, coalesce(inbox_id, 0), coalesce(team_id, 0), coalesce(assignee_id, ''), count(*)
+	FROM conversations WHERE first_reply_created_at IS NULL OR waiting_since IS NOT NULL GROUP BY 1, 2, 3, 4, 5)
+UNION ALL
+SELECT 'unattended conversations ' || account_id || '/' || status || '/' || i || '/' || t || '/' || a || ': scan ' || n
+	|| ' not in conversation_unattended_counts'
+FROM (SELECT account_id, status, coalesce(inbox_id, 0) AS i, coalesce(team_id, 0) AS t, coalesce(assignee_id, '') AS a,
+	count(*) AS n FROM conversations WHERE first_reply_created_at IS NULL OR waiting_since IS NOT NULL GROUP BY 1, 2, 3, 4, 5
+	EXCEPT SELECT account_id, status, inbox_id, team_id, assignee_id, n FROM conversation_unattended_counts)`},
 	{"unread_conversations", `
 SELECT 'unread_conversations ' || account_id || '/' || assignee_id || ' = ' || n || ' differs from a scan'
 FROM (SELECT account_id, assignee_id, n FROM unread_conversations WHERE n != 0

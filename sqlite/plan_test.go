@@ -221,6 +221,20 @@ func TestQueryPlans(t *testing.T) {
 		}
 	}
 
+	// Counts of unattended conversations (and statuses, inbox, team) come
+	// from theirs.
+	for _, f := range []store.ConversationFilter{{Unattended: true}, {Unattended: true, InboxID: 1, TeamID: 2, Statuses: store.AllStatuses}} {
+		w, err := conversationWhere(ctx, tx, 1, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, args := countsQuery(1, f, w)
+		lines := plan(t, s, q, args...)
+		if len(lines) != 1 || !strings.Contains(lines[0], "conversation_unattended_counts") {
+			t.Errorf("unattended counts: %q, want one search of conversation_unattended_counts", lines)
+		}
+	}
+
 	// Counts of several labels, or of a label with an inbox or team, read
 	// the labels' index first and only the conversations it names.
 	for _, f := range []store.ConversationFilter{{Labels: []string{"l1", "l2"}}, {Labels: []string{"l3"}, InboxID: 1}} {

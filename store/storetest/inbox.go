@@ -383,6 +383,76 @@ func testInbox(t *testing.T, newStore NewStore) {
 		check("reopened")
 	})
 
+	t.Run("CountConversations/UnattendedCountsFollowEveryChange", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		var convs []convo.Conversation
+		for i := range 6 {
+			in := convo.NewConversation{InboxID: int64(1 + i%2), TeamID: int64(i % 3)}
+			if i%3 == 0 {
+				in.AssigneeID = f.agent
+			}
+			convs = append(convs, f.conversation(t, in))
+		}
+		reply := convo.NewMessage{Type: convo.MessageOutgoing, Content: "on it", AuthorID: f.agent}
+		check := func(step string) {
+			t.Helper()
+			for _, route := range []store.ConversationFilter{{}, {InboxID: 1}, {TeamID: 2}, {InboxID: 2, TeamID: 1}} {
+				for _, statuses := range [][]convo.Status{nil, {convo.StatusResolved}, store.AllStatuses} {
+					flt := route
+					flt.Unattended, flt.Statuses, flt.Agent = true, statuses, f.agent
+					got, err := f.s.CountConversations(ctx, 1, flt)
+					is.NoErr(err)
+					if statuses == nil {
+						flt.Statuses = []convo.Status{convo.StatusOpen} // the default, which walk does not know
+					}
+					want := store.Counts{}
+					for _, tab := range []store.AssigneeType{store.AssigneeMine, store.AssigneeUnassigned, store.AssigneeAll} {
+						flt.Assignee = tab
+						n := len(walk(t, f.s, flt, 4))
+						switch tab {
+						case store.AssigneeMine:
+							want.Mine = n
+						case store.AssigneeUnassigned:
+							want.Unassigned = n
+						case store.AssigneeAll:
+							want.All, want.Assigned = n, n-want.Unassigned
+						}
+					}
+					if got != want {
+						t.Fatalf("%s: unattended %+v: counts %+v, a walk says %+v", step, flt, got, want)
+					}
+				}
+			}
+		}
+		check("created") // no first reply yet: every one is unattended
+		f.message(t, convs[0].ID, reply)
+		f.message(t, convs[1].ID, reply)
+		f.message(t, convs[2].ID, reply)
+		check("replied")
+		f.message(t, convs[0].ID, text("thanks, one more thing"))
+		check("waiting again")
+		f.message(t, convs[1].ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "note", AuthorID: f.agent, Private: true})
+		f.message(t, convs[3].ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "auto", SenderType: convo.SenderSystem})
+		check("private note and system reply") // neither attends a conversation
+		_, err := f.s.ChangeStatus(ctx, 1, convs[0].ID, convo.StatusChange{Status: convo.StatusResolved, Quiet: true})
+		is.NoErr(err)
+		_, err = f.s.ChangeStatus(ctx, 1, convs[4].ID, convo.StatusChange{Status: convo.StatusResolved, Quiet: true})
+		is.NoErr(err)
+		check("resolved") // stops the wait; no first reply still counts
+		_, err = f.s.Assign(ctx, 1, convs[4].ID, convo.Assignment{AssigneeID: f.agent, Quiet: true})
+		is.NoErr(err)
+		team, inbox := int64(2), int64(1)
+		_, err = f.s.UpdateConversation(ctx, 1, convs[5].ID, convo.ConversationUpdate{TeamID: &team, InboxID: &inbox, Quiet: true})
+		is.NoErr(err)
+		check("assigned and routed")
+		_, err = f.s.DeleteConversation(ctx, 1, convs[3].ID)
+		is.NoErr(err)
+		check("deleted")
+		f.message(t, convs[0].ID, text("back again")) // reopens, waiting
+		check("reopened")
+	})
+
 	t.Run("AddMessage/ActivityNeverMovesBack", func(t *testing.T) {
 		is := is.New(t)
 		f := newInbox(t, newStore)

@@ -1,0 +1,70 @@
+package sqlite
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+// TestMigrateUnattendedCounts writes conversations at schema version 7,
+// upgrades to version 8 and checks that the unattended counts it fills in
+// are those of a scan, and that they follow writes after the upgrade.
+func TestMigrateUnattendedCounts(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v7.db")
+	all := migrations
+	migrations = all[:7]
+	s, err := Open(path, Options{})
+	migrations = all
+	if err != nil {
+		t.Fatal(err)
+	}
+	agent := uuid.New()
+	contact, err := s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Ada"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var convs []convo.Conversation
+	for i := range 4 {
+		c, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: contact.ID, Channel: convo.ChannelEmail,
+			HappenedAt: time.Now(), InboxID: int64(1 + i%2), AssigneeID: agent})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i%2 == 0 { // answered: attended
+			if _, err := s.AddMessage(ctx, 1, c.ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "hi", AuthorID: agent}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		convs = append(convs, c)
+	}
+	s.Close()
+
+	if s, err = Open(path, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	count := func(step string, inbox int64, want int) {
+		t.Helper()
+		got, err := s.CountConversations(ctx, 1, store.ConversationFilter{Unattended: true, InboxID: inbox, Agent: agent})
+		if err != nil || got != (store.Counts{Mine: want, Assigned: want, All: want}) {
+			t.Errorf("%s: inbox %d: unattended counts %+v (%v), want %d, all mine", step, inbox, got, err, want)
+		}
+	}
+	count("migrated", 0, 2)
+	count("migrated", 2, 2)
+	if _, err := s.AddMessage(ctx, 1, convs[0].ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "and?"}); err != nil {
+		t.Fatal(err)
+	}
+	count("waiting again", 0, 3)
+	count("waiting again", 1, 1)
+	if err := s.CheckInvariants(ctx); err != nil {
+		t.Error(err)
+	}
+}
