@@ -300,6 +300,16 @@ FROM conversation_route_counts`
 	sumLabelCounts = `SELECT coalesce(sum(n) FILTER (WHERE assignee_id = ?), 0) AS mine,
 	coalesce(sum(n) FILTER (WHERE assignee_id = ''), 0) AS unassigned, coalesce(sum(n), 0) AS total
 FROM conversation_label_counts`
+	// The rows of a filter by update time are counted from the conversations
+	// active since then and those changed otherwise since then (migration 9),
+	// each once; only those are read. Without INDEXED BY, SQLite would walk
+	// the account in id order to merge the two without sorting.
+	countUpdatedRows = `SELECT count(*) FILTER (WHERE c.assignee_id = ?) AS mine,
+	count(*) FILTER (WHERE c.assignee_id IS NULL) AS unassigned, count(*) AS total
+FROM (SELECT x.id FROM conversations x INDEXED BY conversations_status_activity
+		WHERE x.account_id = ? AND x.status IN (%s) AND x.last_activity_at >= ?
+	UNION SELECT x.id FROM conversations x INDEXED BY conversations_changed WHERE x.account_id = ? AND x.changed_at >= ?) u
+CROSS JOIN conversations c ON c.id = u.id`
 	// The same for unattended conversations by status, inbox and team
 	// (migration 8).
 	sumUnattendedCounts = `SELECT coalesce(sum(n) FILTER (WHERE assignee_id = ?), 0) AS mine,
@@ -337,7 +347,8 @@ func countConversations(ctx context.Context, tx *dbtx, accountID int64, f store.
 // tables when the filter is by status with inbox, team and unattended, or
 // with one label, else a count of the filter's rows (a viewer's rows through the
 // viewer's index, a contact's through the contact's, labelled rows through
-// the labels' index).
+// the labels' index, rows updated since a time through the indexes of
+// activity and change times).
 func countsQuery(accountID int64, f store.ConversationFilter, w where) (string, []any) {
 	agent := uuidValue(f.Agent) // NULL matches nobody
 	labels, _ := convo.NormalizeLabels("labels", f.Labels)
@@ -351,6 +362,11 @@ func countsQuery(accountID int64, f store.ConversationFilter, w where) (string, 
 			args = append(args, l)
 		}
 		return fmt.Sprintf(countLabelledRows, placeholders(len(labels))) + w.sql(), append(args, w.args...)
+	case byRows && !f.UpdatedSince.IsZero() && f.ContactID == 0 && f.Viewer == nil && !f.Searching():
+		since := timeValue(storedTime(f.UpdatedSince))
+		statuses := statusArgs(f.StatusSet())
+		args := append(append([]any{agent, accountID}, statuses...), since, accountID, since)
+		return fmt.Sprintf(countUpdatedRows, placeholders(len(statuses))) + w.sql(), append(args, w.args...)
 	case byRows:
 		return countRows + w.sql(), append([]any{agent}, w.args...)
 	}

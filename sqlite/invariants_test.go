@@ -79,6 +79,10 @@ SELECT 'unattended conversations ' || account_id || '/' || status || '/' || i ||
 FROM (SELECT account_id, status, coalesce(inbox_id, 0) AS i, coalesce(team_id, 0) AS t, coalesce(assignee_id, '') AS a,
 	count(*) AS n FROM conversations WHERE first_reply_created_at IS NULL OR waiting_since IS NOT NULL GROUP BY 1, 2, 3, 4, 5
 	EXCEPT SELECT account_id, status, inbox_id, team_id, assignee_id, n FROM conversation_unattended_counts)`},
+	{"changed_at", `
+SELECT 'conversation ' || id || ': updated_at ' || updated_at || ' after both last_activity_at ' || last_activity_at
+	|| ' and changed_at ' || coalesce(changed_at, 'NULL')
+FROM conversations WHERE updated_at > max(last_activity_at, coalesce(changed_at, -9223372036854775808))`},
 	{"unread_conversations", `
 SELECT 'unread_conversations ' || account_id || '/' || assignee_id || ' = ' || n || ' differs from a scan'
 FROM (SELECT account_id, assignee_id, n FROM unread_conversations WHERE n != 0

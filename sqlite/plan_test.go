@@ -235,6 +235,26 @@ func TestQueryPlans(t *testing.T) {
 		}
 	}
 
+	// Counts of a filter by update time read the conversations active since
+	// then and those changed since then, by their indexes, then only those.
+	for _, f := range []store.ConversationFilter{
+		{UpdatedSince: time.Now().Add(-time.Hour)},
+		{UpdatedSince: time.Now().Add(-time.Hour), Unattended: true, InboxID: 1, Statuses: store.AllStatuses},
+	} {
+		w, err := conversationWhere(ctx, tx, 1, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, args := countsQuery(1, f, w)
+		lines := plan(t, s, q, args...)
+		joined := strings.Join(lines, "\n")
+		if !strings.Contains(joined, "conversations_status_activity (account_id=? AND status=? AND last_activity_at>?)") ||
+			!strings.Contains(joined, "conversations_changed (account_id=? AND changed_at>?)") ||
+			!strings.Contains(joined, "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)") {
+			t.Errorf("counts by update time: %q, want the activity and change indexes, then conversations by id", lines)
+		}
+	}
+
 	// Counts of several labels, or of a label with an inbox or team, read
 	// the labels' index first and only the conversations it names.
 	for _, f := range []store.ConversationFilter{{Labels: []string{"l1", "l2"}}, {Labels: []string{"l3"}, InboxID: 1}} {

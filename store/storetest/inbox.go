@@ -453,6 +453,91 @@ func testInbox(t *testing.T, newStore NewStore) {
 		check("reopened")
 	})
 
+	t.Run("CountConversations/UpdatedSinceFollowsEveryChange", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		var convs []convo.Conversation
+		t0 := f.clock.Now()
+		for i := range 7 {
+			// Created now about things that happened long ago: the last
+			// activity is old, the update is not.
+			in := convo.NewConversation{HappenedAt: t0.Add(-time.Duration(30+i) * 24 * time.Hour)}
+			if i%2 == 0 {
+				in.AssigneeID = f.agent
+			}
+			convs = append(convs, f.conversation(t, in))
+		}
+		var times []time.Time
+		check := func(step string) {
+			t.Helper()
+			times = append(times, f.clock.Now())
+			for _, since := range append([]time.Time{t0.Add(-time.Hour), t0.Add(-40 * 24 * time.Hour)}, times...) {
+				for _, statuses := range [][]convo.Status{nil, store.AllStatuses} {
+					flt := store.ConversationFilter{UpdatedSince: since, Statuses: statuses, Agent: f.agent}
+					got, err := f.s.CountConversations(ctx, 1, flt)
+					is.NoErr(err)
+					if statuses == nil {
+						flt.Statuses = []convo.Status{convo.StatusOpen} // the default, which walk does not know
+					}
+					want := store.Counts{}
+					for _, tab := range []store.AssigneeType{store.AssigneeMine, store.AssigneeUnassigned, store.AssigneeAll} {
+						flt.Assignee = tab
+						n := len(walk(t, f.s, flt, 4))
+						switch tab {
+						case store.AssigneeMine:
+							want.Mine = n
+						case store.AssigneeUnassigned:
+							want.Unassigned = n
+						case store.AssigneeAll:
+							want.All, want.Assigned = n, n-want.Unassigned
+						}
+					}
+					if got != want {
+						t.Fatalf("%s: updated since %v, statuses %v: counts %+v, a walk says %+v", step, since, statuses, got, want)
+					}
+				}
+			}
+			f.clock.Advance(time.Minute)
+		}
+		check("created")
+		_, err := f.s.ChangeStatus(ctx, 1, convs[0].ID, convo.StatusChange{Status: convo.StatusResolved, Quiet: true})
+		is.NoErr(err)
+		check("status changed")
+		f.message(t, convs[1].ID, text("news"))
+		check("message added")
+		_, err = f.s.Assign(ctx, 1, convs[2].ID, convo.Assignment{AssigneeID: f.other, Quiet: true})
+		is.NoErr(err)
+		_, err = f.s.MarkRead(ctx, 1, convs[3].ID, f.agent)
+		is.NoErr(err)
+		check("assigned and read")
+		m := f.message(t, convs[4].ID, text("a typo"))
+		f.clock.Advance(time.Minute)
+		_, err = f.s.DeleteMessage(ctx, 1, m.ID)
+		is.NoErr(err)
+		check("message deleted")
+		f.clock.Advance(-10 * time.Minute) // the host's clock steps back
+		f.message(t, convs[1].ID, text("from an earlier clock"))
+		_, err = f.s.ChangeLabels(ctx, 1, convs[5].ID, convo.LabelChange{Add: []string{"late"}, Quiet: true})
+		is.NoErr(err)
+		check("clock stepped back")
+		f.clock.Advance(time.Hour)
+		_, err = f.s.ChangeStatus(ctx, 1, convs[6].ID, convo.StatusChange{Status: convo.StatusPending})
+		is.NoErr(err)
+		f.message(t, convs[0].ID, text("reopens it"))
+		check("with activity messages and a reopen")
+		// An imported conversation keeps its times: updated now, last
+		// active long ago.
+		imported := f.get(t, convs[6].ID)
+		imported.ID, imported.UUID, imported.Status = convs[6].ID+100, uuid.New(), convo.StatusOpen
+		imported.LastActivityAt, imported.UpdatedAt = t0.Add(-50*24*time.Hour), f.clock.Now()
+		imported.Labels, imported.LastNonActivityMessage = nil, nil
+		_, err = f.s.Import(ctx, 1, func(yield func(store.Record, error) bool) {
+			yield(store.Record{Conversation: &imported}, nil)
+		})
+		is.NoErr(err)
+		check("imported")
+	})
+
 	t.Run("AddMessage/ActivityNeverMovesBack", func(t *testing.T) {
 		is := is.New(t)
 		f := newInbox(t, newStore)

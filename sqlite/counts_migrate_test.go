@@ -12,10 +12,11 @@ import (
 	"github.com/convokit/convo/store"
 )
 
-// TestMigrateUnattendedCounts writes conversations at schema version 7,
-// upgrades to version 8 and checks that the unattended counts it fills in
-// are those of a scan, and that they follow writes after the upgrade.
-func TestMigrateUnattendedCounts(t *testing.T) {
+// TestMigrateCounts writes conversations at schema version 7, upgrades to
+// version 9 and checks that the unattended counts (version 8) and the
+// change times (version 9) it fills in count as a scan does, and that they
+// follow writes after the upgrade.
+func TestMigrateCounts(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "v7.db")
 	all := migrations
@@ -44,6 +45,10 @@ func TestMigrateUnattendedCounts(t *testing.T) {
 		}
 		convs = append(convs, c)
 	}
+	changed := time.Now() // only convs[1] changes after this
+	if _, err := s.ChangeStatus(ctx, 1, convs[1].ID, convo.StatusChange{Status: convo.StatusPending, Quiet: true}); err != nil {
+		t.Fatal(err)
+	}
 	s.Close()
 
 	if s, err = Open(path, Options{}); err != nil {
@@ -57,12 +62,16 @@ func TestMigrateUnattendedCounts(t *testing.T) {
 			t.Errorf("%s: inbox %d: unattended counts %+v (%v), want %d, all mine", step, inbox, got, err, want)
 		}
 	}
-	count("migrated", 0, 2)
-	count("migrated", 2, 2)
+	count("migrated", 0, 1) // convs[1] is pending now
+	count("migrated", 2, 1)
+	since := store.ConversationFilter{UpdatedSince: changed, Statuses: store.AllStatuses}
+	if got, err := s.CountConversations(ctx, 1, since); err != nil || got.All != 1 {
+		t.Errorf("migrated: counts of conversations updated since the status change %+v (%v), want 1", got, err)
+	}
 	if _, err := s.AddMessage(ctx, 1, convs[0].ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "and?"}); err != nil {
 		t.Fatal(err)
 	}
-	count("waiting again", 0, 3)
+	count("waiting again", 0, 2)
 	count("waiting again", 1, 1)
 	if err := s.CheckInvariants(ctx); err != nil {
 		t.Error(err)
