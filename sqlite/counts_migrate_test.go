@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -18,14 +17,7 @@ import (
 // follow writes after the upgrade.
 func TestMigrateCounts(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "v7.db")
-	all := migrations
-	migrations = all[:7]
-	s, err := Open(path, Options{})
-	migrations = all
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, path := openAtVersion(t, 7)
 	agent := uuid.New()
 	contact, err := s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Ada"})
 	if err != nil {

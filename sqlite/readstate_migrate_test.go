@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -19,14 +18,7 @@ import (
 // and that the invariants hold.
 func TestMigrateReadStateByConversation(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "v5.db")
-	all := migrations
-	migrations = all[:5]
-	s, err := Open(path, Options{})
-	migrations = all
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, path := openAtVersion(t, 5)
 	reader, writer, member := uuid.New(), uuid.New(), uuid.New()
 	contact, err := s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Ada"})
 	if err != nil {

@@ -338,27 +338,7 @@ func testInbox(t *testing.T, newStore NewStore) {
 			for _, label := range []string{"billing", "vip", "BILLING"} {
 				for _, statuses := range [][]convo.Status{nil, {convo.StatusResolved}, store.AllStatuses} {
 					flt := store.ConversationFilter{Labels: []string{label}, Statuses: statuses, Agent: f.agent}
-					got, err := f.s.CountConversations(ctx, 1, flt)
-					is.NoErr(err)
-					want := store.Counts{}
-					if statuses == nil {
-						flt.Statuses = []convo.Status{convo.StatusOpen} // the default, which walk does not know
-					}
-					for _, tab := range []store.AssigneeType{store.AssigneeMine, store.AssigneeUnassigned, store.AssigneeAll} {
-						flt.Assignee = tab
-						n := len(walk(t, f.s, flt, 4))
-						switch tab {
-						case store.AssigneeMine:
-							want.Mine = n
-						case store.AssigneeUnassigned:
-							want.Unassigned = n
-						case store.AssigneeAll:
-							want.All, want.Assigned = n, n-want.Unassigned
-						}
-					}
-					if got != want {
-						t.Fatalf("%s: label %q statuses %v: counts %+v, a walk says %+v", step, label, statuses, got, want)
-					}
+					checkCountsByWalking(t, f.s, flt, step)
 				}
 			}
 		}
@@ -401,27 +381,7 @@ func testInbox(t *testing.T, newStore NewStore) {
 				for _, statuses := range [][]convo.Status{nil, {convo.StatusResolved}, store.AllStatuses} {
 					flt := route
 					flt.Unattended, flt.Statuses, flt.Agent = true, statuses, f.agent
-					got, err := f.s.CountConversations(ctx, 1, flt)
-					is.NoErr(err)
-					if statuses == nil {
-						flt.Statuses = []convo.Status{convo.StatusOpen} // the default, which walk does not know
-					}
-					want := store.Counts{}
-					for _, tab := range []store.AssigneeType{store.AssigneeMine, store.AssigneeUnassigned, store.AssigneeAll} {
-						flt.Assignee = tab
-						n := len(walk(t, f.s, flt, 4))
-						switch tab {
-						case store.AssigneeMine:
-							want.Mine = n
-						case store.AssigneeUnassigned:
-							want.Unassigned = n
-						case store.AssigneeAll:
-							want.All, want.Assigned = n, n-want.Unassigned
-						}
-					}
-					if got != want {
-						t.Fatalf("%s: unattended %+v: counts %+v, a walk says %+v", step, flt, got, want)
-					}
+					checkCountsByWalking(t, f.s, flt, step)
 				}
 			}
 		}
@@ -474,27 +434,7 @@ func testInbox(t *testing.T, newStore NewStore) {
 			for _, since := range append([]time.Time{t0.Add(-time.Hour), t0.Add(-40 * 24 * time.Hour)}, times...) {
 				for _, statuses := range [][]convo.Status{nil, store.AllStatuses} {
 					flt := store.ConversationFilter{UpdatedSince: since, Statuses: statuses, Agent: f.agent}
-					got, err := f.s.CountConversations(ctx, 1, flt)
-					is.NoErr(err)
-					if statuses == nil {
-						flt.Statuses = []convo.Status{convo.StatusOpen} // the default, which walk does not know
-					}
-					want := store.Counts{}
-					for _, tab := range []store.AssigneeType{store.AssigneeMine, store.AssigneeUnassigned, store.AssigneeAll} {
-						flt.Assignee = tab
-						n := len(walk(t, f.s, flt, 4))
-						switch tab {
-						case store.AssigneeMine:
-							want.Mine = n
-						case store.AssigneeUnassigned:
-							want.Unassigned = n
-						case store.AssigneeAll:
-							want.All, want.Assigned = n, n-want.Unassigned
-						}
-					}
-					if got != want {
-						t.Fatalf("%s: updated since %v, statuses %v: counts %+v, a walk says %+v", step, since, statuses, got, want)
-					}
+					checkCountsByWalking(t, f.s, flt, step)
 				}
 			}
 			f.clock.Advance(time.Minute)
@@ -775,6 +715,30 @@ func walkPages(t *testing.T, s store.Store, f store.ConversationFilter, perPage 
 			}
 			return ids
 		}
+	}
+}
+
+// checkCountsByWalking fails the test when the counts of flt (account 1)
+// differ from the lengths of its lists, walked tab by tab.
+func checkCountsByWalking(t *testing.T, s store.Store, flt store.ConversationFilter, step string) {
+	t.Helper()
+	got, err := s.CountConversations(context.Background(), 1, flt)
+	if err != nil {
+		t.Fatalf("%s: counts of %+v: %v", step, flt, err)
+	}
+	if flt.Statuses == nil {
+		flt.Statuses = []convo.Status{convo.StatusOpen} // the default, which walk does not know
+	}
+	var want store.Counts
+	flt.Assignee = store.AssigneeMine
+	want.Mine = len(walk(t, s, flt, 4))
+	flt.Assignee = store.AssigneeUnassigned
+	want.Unassigned = len(walk(t, s, flt, 4))
+	flt.Assignee = store.AssigneeAll
+	want.All = len(walk(t, s, flt, 4))
+	want.Assigned = want.All - want.Unassigned
+	if got != want {
+		t.Fatalf("%s: filter %+v: counts %+v, a walk says %+v", step, flt, got, want)
 	}
 }
 
