@@ -320,11 +320,11 @@ FROM conversation_unattended_counts`
 	count(*) FILTER (WHERE c.assignee_id IS NULL) AS unassigned, count(*) AS total
 FROM conversations c`
 	// The rows of a filter by labels are counted from the labels' index:
-	// the conversations carrying one of the labels, each once, and only
-	// those are read (CROSS JOIN keeps that order).
+	// the account's conversations carrying one of the labels, each once,
+	// and only those are read (CROSS JOIN keeps that order).
 	countLabelledRows = `SELECT count(*) FILTER (WHERE c.assignee_id = ?) AS mine,
 	count(*) FILTER (WHERE c.assignee_id IS NULL) AS unassigned, count(*) AS total
-FROM (SELECT DISTINCT conversation_id FROM conversation_labels WHERE label IN (%s)) l
+FROM (SELECT DISTINCT conversation_id FROM conversation_labels WHERE account_id = ? AND label IN (%s)) l
 CROSS JOIN conversations c ON c.id = l.conversation_id`
 )
 
@@ -357,7 +357,7 @@ func countsQuery(accountID int64, f store.ConversationFilter, w where) (string, 
 		f.Viewer != nil || f.Searching()
 	switch {
 	case byRows && len(labels) > 0 && f.ContactID == 0 && f.Viewer == nil && !f.Searching():
-		args := []any{agent}
+		args := []any{agent, accountID}
 		for _, l := range labels {
 			args = append(args, l)
 		}

@@ -12,9 +12,9 @@ import (
 )
 
 // TestMigrateCounts writes conversations at schema version 7, upgrades to
-// version 9 and checks that the unattended counts (version 8) and the
-// change times (version 9) it fills in count as a scan does, and that they
-// follow writes after the upgrade.
+// the latest and checks that the unattended counts (version 8), change
+// times (version 9) and labels' accounts (version 10) it fills in count as
+// a scan does, and that they follow writes after the upgrade.
 func TestMigrateCounts(t *testing.T) {
 	ctx := context.Background()
 	s, path := openAtVersion(t, 7)
@@ -25,8 +25,12 @@ func TestMigrateCounts(t *testing.T) {
 	}
 	var convs []convo.Conversation
 	for i := range 4 {
-		c, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: contact.ID, Channel: convo.ChannelEmail,
-			HappenedAt: time.Now(), InboxID: int64(1 + i%2), AssigneeID: agent})
+		in := convo.NewConversation{ContactID: contact.ID, Channel: convo.ChannelEmail,
+			HappenedAt: time.Now(), InboxID: int64(1 + i%2), AssigneeID: agent}
+		if i%2 == 0 {
+			in.Labels = []string{"vip", "late"}
+		}
+		c, err := s.CreateConversation(ctx, 1, in)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,6 +40,14 @@ func TestMigrateCounts(t *testing.T) {
 			}
 		}
 		convs = append(convs, c)
+	}
+	elsewhere, err := s.CreateContact(ctx, 2, convo.NewContact{FirstName: "Bo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateConversation(ctx, 2, convo.NewConversation{ContactID: elsewhere.ID, Channel: convo.ChannelEmail,
+		HappenedAt: time.Now(), Labels: []string{"vip"}}); err != nil {
+		t.Fatal(err)
 	}
 	changed := time.Now() // only convs[1] changes after this
 	if _, err := s.ChangeStatus(ctx, 1, convs[1].ID, convo.StatusChange{Status: convo.StatusPending, Quiet: true}); err != nil {
@@ -65,6 +77,16 @@ func TestMigrateCounts(t *testing.T) {
 	}
 	count("waiting again", 0, 2)
 	count("waiting again", 1, 1)
+	labelled := store.ConversationFilter{Labels: []string{"vip", "late"}, Statuses: store.AllStatuses}
+	if got, err := s.CountConversations(ctx, 1, labelled); err != nil || got.All != 2 {
+		t.Errorf("migrated: counts of two labels %+v (%v), want 2", got, err)
+	}
+	if _, err := s.ChangeLabels(ctx, 1, convs[1].ID, convo.LabelChange{Add: []string{"vip"}, Quiet: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.CountConversations(ctx, 1, labelled); err != nil || got.All != 3 {
+		t.Errorf("a label added after the upgrade: counts %+v (%v), want 3", got, err)
+	}
 	if err := s.CheckInvariants(ctx); err != nil {
 		t.Error(err)
 	}

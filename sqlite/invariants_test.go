@@ -83,6 +83,10 @@ FROM (SELECT account_id, status, coalesce(inbox_id, 0) AS i, coalesce(team_id, 0
 SELECT 'conversation ' || id || ': updated_at ' || updated_at || ' after both last_activity_at ' || last_activity_at
 	|| ' and changed_at ' || coalesce(changed_at, 'NULL')
 FROM conversations WHERE updated_at > max(last_activity_at, coalesce(changed_at, -9223372036854775808))`},
+	{"conversation_labels.account_id", `
+SELECT 'label ' || l.label || ' of conversation ' || l.conversation_id || ' in account ' || l.account_id
+	|| ', the conversation in ' || c.account_id
+FROM conversation_labels l JOIN conversations c ON c.id = l.conversation_id WHERE l.account_id != c.account_id`},
 	{"unread_conversations", `
 SELECT 'unread_conversations ' || account_id || '/' || assignee_id || ' = ' || n || ' differs from a scan'
 FROM (SELECT account_id, assignee_id, n FROM unread_conversations WHERE n != 0

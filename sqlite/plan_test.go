@@ -228,8 +228,8 @@ func TestQueryPlans(t *testing.T) {
 		{store.ConversationFilter{UpdatedSince: hour, Unattended: true, InboxID: 1, Statuses: store.AllStatuses}, []string{
 			"conversations_status_activity (account_id=? AND status=? AND last_activity_at>?)",
 			"conversations_changed (account_id=? AND changed_at>?)", byID}},
-		{store.ConversationFilter{Labels: []string{"l1", "l2"}}, []string{"conversation_labels_label (label=?)", byID}},
-		{store.ConversationFilter{Labels: []string{"l3"}, InboxID: 1}, []string{"conversation_labels_label (label=?)", byID}},
+		{store.ConversationFilter{Labels: []string{"l1", "l2"}}, []string{"conversation_labels_label (account_id=? AND label=?)", byID}},
+		{store.ConversationFilter{Labels: []string{"l3"}, InboxID: 1}, []string{"conversation_labels_label (account_id=? AND label=?)", byID}},
 	} {
 		w, err := conversationWhere(ctx, tx, 1, c.f)
 		if err != nil {
