@@ -19,6 +19,13 @@
 //
 // Times are stored as INTEGER microseconds since the Unix epoch, UTC.
 //
+// CountConversations costs the same at any size for filters by status,
+// inbox, team, unattended or one label: those counts live in tables kept by
+// triggers in the transaction of every write. Other filters (several labels,
+// update time, a contact, a participant, a search) count only the
+// conversations that match them, found through an index, never by walking
+// the account. Unread and unseen counts are maintained on write too.
+//
 // Options has a clock, a *slog.Logger (silent unless given), the
 // durability mode and the reader pool size; each field documents what its
 // zero value means.
