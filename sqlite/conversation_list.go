@@ -343,32 +343,27 @@ func countConversations(ctx context.Context, tx *dbtx, accountID int64, f store.
 	return store.Counts{Mine: row.Mine, Unassigned: row.Unassigned, Assigned: row.Total - row.Unassigned, All: row.Total}, nil
 }
 
-// countsQuery is the SQL of a filter's counts: a sum over the maintained
-// tables when the filter is by status with inbox, team and unattended, or
-// with one label, else a count of the filter's rows (a viewer's rows through the
-// viewer's index, a contact's through the contact's, labelled rows through
-// the labels' index, rows updated since a time through the indexes of
-// activity and change times).
+// countsQuery is the SQL of a filter's counts: a count of the filter's rows
+// when it has an index of its own to find them (a contact's, a viewer's, a
+// search's; labels; update time), else a sum over the maintained tables
+// (by status, with inbox, team and unattended, or with one label).
 func countsQuery(accountID int64, f store.ConversationFilter, w where) (string, []any) {
 	agent := uuidValue(f.Agent) // NULL matches nobody
 	labels, _ := convo.NormalizeLabels("labels", f.Labels)
-	byLabel := len(labels) == 1 && f.InboxID == 0 && f.TeamID == 0 && !f.Unattended
-	byRows := len(labels) > 0 && !byLabel || f.ContactID != 0 || !f.UpdatedSince.IsZero() ||
-		f.Viewer != nil || f.Searching()
 	switch {
-	case byRows && len(labels) > 0 && f.ContactID == 0 && f.Viewer == nil && !f.Searching():
+	case f.ContactID != 0 || f.Viewer != nil || f.Searching():
+		return countRows + w.sql(), append([]any{agent}, w.args...)
+	case len(labels) > 1 || len(labels) == 1 && (f.InboxID != 0 || f.TeamID != 0 || f.Unattended || !f.UpdatedSince.IsZero()):
 		args := []any{agent, accountID}
 		for _, l := range labels {
 			args = append(args, l)
 		}
 		return fmt.Sprintf(countLabelledRows, placeholders(len(labels))) + w.sql(), append(args, w.args...)
-	case byRows && !f.UpdatedSince.IsZero() && f.ContactID == 0 && f.Viewer == nil && !f.Searching():
+	case !f.UpdatedSince.IsZero():
 		since := timeValue(storedTime(f.UpdatedSince))
 		statuses := statusArgs(f.StatusSet())
 		args := append(append([]any{agent, accountID}, statuses...), since, accountID, since)
 		return fmt.Sprintf(countUpdatedRows, placeholders(len(statuses))) + w.sql(), append(args, w.args...)
-	case byRows:
-		return countRows + w.sql(), append([]any{agent}, w.args...)
 	}
 	var m where
 	m.and("account_id = ?", accountID)
@@ -377,7 +372,7 @@ func countsQuery(accountID int64, f store.ConversationFilter, w where) (string, 
 	}
 	query := sumCounts
 	switch {
-	case byLabel:
+	case len(labels) == 1:
 		query = sumLabelCounts
 		m.and("label = ?", labels[0])
 	case f.Unattended || f.InboxID != 0 || f.TeamID != 0:
