@@ -287,45 +287,42 @@ func (s *Store) CountConversations(ctx context.Context, accountID int64, f store
 }
 
 const (
+	// sumHead reads the four counts from a maintained table (rows of
+	// account, status, assignee and n); countHead counts them over rows of
+	// conversations c. The first argument of either is the viewer's agent.
+	sumHead = `SELECT coalesce(sum(n) FILTER (WHERE assignee_id = ?), 0) AS mine,
+	coalesce(sum(n) FILTER (WHERE assignee_id = ''), 0) AS unassigned, coalesce(sum(n), 0) AS total`
+	countHead = `SELECT count(*) FILTER (WHERE c.assignee_id = ?) AS mine,
+	count(*) FILTER (WHERE c.assignee_id IS NULL) AS unassigned, count(*) AS total`
+
 	// The counts of a filter by status (and inbox, team) only, from the
 	// maintained tables: the cost follows the number of assignees, not of
 	// conversations.
-	sumCounts = `SELECT coalesce(sum(n) FILTER (WHERE assignee_id = ?), 0) AS mine,
-	coalesce(sum(n) FILTER (WHERE assignee_id = ''), 0) AS unassigned, coalesce(sum(n), 0) AS total
-FROM conversation_counts`
-	sumRouteCounts = `SELECT coalesce(sum(n) FILTER (WHERE assignee_id = ?), 0) AS mine,
-	coalesce(sum(n) FILTER (WHERE assignee_id = ''), 0) AS unassigned, coalesce(sum(n), 0) AS total
-FROM conversation_route_counts`
-	// The same for a filter by status and one label (migration 7).
-	sumLabelCounts = `SELECT coalesce(sum(n) FILTER (WHERE assignee_id = ?), 0) AS mine,
-	coalesce(sum(n) FILTER (WHERE assignee_id = ''), 0) AS unassigned, coalesce(sum(n), 0) AS total
-FROM conversation_label_counts`
+	sumCounts      = sumHead + ` FROM conversation_counts`
+	sumRouteCounts = sumHead + ` FROM conversation_route_counts`
+	// The same for a filter by status and one label (migration 7), and for
+	// unattended conversations by status, inbox and team (migration 8).
+	sumLabelCounts      = sumHead + ` FROM conversation_label_counts`
+	sumUnattendedCounts = sumHead + ` FROM conversation_unattended_counts`
+
+	// The counts of a filter with an index of its own (a contact's, a
+	// viewer's, a search's), by counting its rows.
+	countRows = countHead + ` FROM conversations c`
+	// The rows of a filter by labels are counted from the labels' index:
+	// the account's conversations carrying one of the labels, each once,
+	// and only those are read (CROSS JOIN keeps that order).
+	countLabelledRows = countHead + `
+FROM (SELECT DISTINCT conversation_id FROM conversation_labels WHERE account_id = ? AND label IN (%s)) l
+CROSS JOIN conversations c ON c.id = l.conversation_id`
 	// The rows of a filter by update time are counted from the conversations
 	// active since then and those changed otherwise since then (migration 9),
 	// each once; only those are read. Without INDEXED BY, SQLite would walk
 	// the account in id order to merge the two without sorting.
-	countUpdatedRows = `SELECT count(*) FILTER (WHERE c.assignee_id = ?) AS mine,
-	count(*) FILTER (WHERE c.assignee_id IS NULL) AS unassigned, count(*) AS total
+	countUpdatedRows = countHead + `
 FROM (SELECT x.id FROM conversations x INDEXED BY conversations_status_activity
 		WHERE x.account_id = ? AND x.status IN (%s) AND x.last_activity_at >= ?
 	UNION SELECT x.id FROM conversations x INDEXED BY conversations_changed WHERE x.account_id = ? AND x.changed_at >= ?) u
 CROSS JOIN conversations c ON c.id = u.id`
-	// The same for unattended conversations by status, inbox and team
-	// (migration 8).
-	sumUnattendedCounts = `SELECT coalesce(sum(n) FILTER (WHERE assignee_id = ?), 0) AS mine,
-	coalesce(sum(n) FILTER (WHERE assignee_id = ''), 0) AS unassigned, coalesce(sum(n), 0) AS total
-FROM conversation_unattended_counts`
-	// The counts of any other filter, by counting its rows.
-	countRows = `SELECT count(*) FILTER (WHERE c.assignee_id = ?) AS mine,
-	count(*) FILTER (WHERE c.assignee_id IS NULL) AS unassigned, count(*) AS total
-FROM conversations c`
-	// The rows of a filter by labels are counted from the labels' index:
-	// the account's conversations carrying one of the labels, each once,
-	// and only those are read (CROSS JOIN keeps that order).
-	countLabelledRows = `SELECT count(*) FILTER (WHERE c.assignee_id = ?) AS mine,
-	count(*) FILTER (WHERE c.assignee_id IS NULL) AS unassigned, count(*) AS total
-FROM (SELECT DISTINCT conversation_id FROM conversation_labels WHERE account_id = ? AND label IN (%s)) l
-CROSS JOIN conversations c ON c.id = l.conversation_id`
 )
 
 // countConversations returns the counts of the filter whose WHERE (without
