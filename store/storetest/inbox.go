@@ -830,6 +830,8 @@ func testFiltersAgainstScan(t *testing.T, f *inboxFixture) {
 			{}, {InboxID: 1}, {TeamID: 2}, {Labels: []string{"vip"}}, {Labels: []string{"vip", "refund"}},
 			{ContactID: second.ID}, {Unattended: true}, {UpdatedSince: since},
 			{InboxID: 2, TeamID: 1}, {InboxID: 1, Labels: []string{"billing"}, Unattended: true},
+			{Unattended: true, TeamID: 2}, {Labels: []string{"vip"}, UpdatedSince: since},
+			{Unattended: true, InboxID: 1, UpdatedSince: since},
 		} {
 			for _, a := range []store.AssigneeType{store.AssigneeAll, store.AssigneeMine, store.AssigneeUnassigned, store.AssigneeAssigned} {
 				flt := extra
