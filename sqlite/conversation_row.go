@@ -24,7 +24,16 @@ import (
 // message (lm), all in one row, so a page is one query. The contact's and
 // the message's account and ids come from the conversation. The order is
 // the order of conversationRow.dest.
-const conversationColumns = `c.id, c.uuid, c.account_id, c.contact_id, c.channel, c.inbox_id, c.team_id,
+const conversationColumns = conversationHeadColumns + `,
+	coalesce(lm.seq, 0), coalesce(lm.content, ''), coalesce(lm.content_type, ''), coalesce(lm.message_type, 0),
+	coalesce(lm.private, 0), coalesce(lm.status, ''), lm.source_id, coalesce(lm.sender_type, ''), lm.author_id,
+	lm.created_at, nullif(lm.written_at, lm.created_at), nullif(lm.updated_at, lm.created_at),
+	` + messageExtrasOfLM
+
+// conversationHeadColumns are conversationColumns without the last message:
+// what GetConversation reads when it reads the newest messages anyway, as
+// the last message is nearly always among them.
+const conversationHeadColumns = `c.id, c.uuid, c.account_id, c.contact_id, c.channel, c.inbox_id, c.team_id,
 	c.assignee_id, c.author_id, c.status, c.snoozed_until, c.priority, c.muted, nullif(c.custom_attributes, '{}'),
 	nullif(c.additional_attributes, '{}'), c.happened_at, c.created_at, c.updated_at, c.last_activity_at,
 	c.first_reply_created_at, c.waiting_since, c.agent_last_seen_at, c.assignee_last_seen_at,
@@ -33,18 +42,17 @@ const conversationColumns = `c.id, c.uuid, c.account_id, c.contact_id, c.channel
 	c.label_list, c.user_list, c.audience_list,
 	ct.first_name, ct.last_name, ct.nickname, ct.email, ct.phone, ct.identifier, ct.avatar_url, ct.blocked,
 	nullif(ct.custom_attributes, '{}'), nullif(ct.additional_attributes, '{}'), ct.last_activity_at, ct.created_at, ct.updated_at,
-	coalesce(lm.seq, 0), coalesce(lm.content, ''), coalesce(lm.content_type, ''), coalesce(lm.message_type, 0),
-	coalesce(lm.private, 0), coalesce(lm.status, ''), lm.source_id, coalesce(lm.sender_type, ''), lm.author_id,
-	lm.created_at, nullif(lm.written_at, lm.created_at), nullif(lm.updated_at, lm.created_at),
-	` + messageExtrasOfLM + `,
 	c.version, ct.version`
 
 // conversationFrom joins a conversation to its contact and its last
 // non-activity message (by rowid: the unary + keeps the account's message
 // index out of the join).
-const conversationFrom = ` FROM conversations c
-	JOIN contacts ct ON ct.account_id = c.account_id AND ct.id = c.contact_id
+const conversationFrom = conversationHeadFrom + `
 	LEFT JOIN messages lm ON lm.id = c.last_non_activity_message_id AND +lm.account_id = c.account_id`
+
+// conversationHeadFrom is conversationFrom without the last message.
+const conversationHeadFrom = ` FROM conversations c
+	JOIN contacts ct ON ct.account_id = c.account_id AND ct.id = c.contact_id`
 
 // conversationRow is a row of conversationColumns.
 type conversationRow struct {
@@ -92,8 +100,14 @@ type rowVersions struct{ conversation, contact int64 }
 // dest lists where each of conversationColumns scans. Pages are scanned by
 // hand, not by reflection: a page is the hottest read of the store.
 func (r *conversationRow) dest() []any {
-	ct, lm := &r.Contact, &r.Last
-	dest := []any{&r.ID, &r.UUID, &r.AccountID, &r.ContactID, &r.Channel, &r.InboxID, &r.TeamID,
+	dest := r.headDest()
+	return append(dest, r.Last.bodyDest()[1:]...) // the id is the conversation's last_non_activity_message_id
+}
+
+// headDest lists where each of conversationHeadColumns scans.
+func (r *conversationRow) headDest() []any {
+	ct := &r.Contact
+	return []any{&r.ID, &r.UUID, &r.AccountID, &r.ContactID, &r.Channel, &r.InboxID, &r.TeamID,
 		&r.AssigneeID, &r.AuthorID, &r.Status, &r.SnoozedUntil, &r.Priority, &r.Muted, (*jsonColumn)(&r.CustomAttributes),
 		(*jsonColumn)(&r.AdditionalAttributes), &r.HappenedAt, &r.CreatedAt, &r.UpdatedAt, &r.LastActivityAt,
 		&r.FirstReplyCreatedAt, &r.WaitingSince, &r.AgentLastSeenAt, &r.AssigneeLastSeenAt,
@@ -102,10 +116,14 @@ func (r *conversationRow) dest() []any {
 		&r.Labels, &r.UserIDs, &r.AudienceIDs,
 		&ct.FirstName, &ct.LastName, &ct.Nickname, &ct.Email, &ct.Phone, &ct.Identifier, &ct.AvatarURL, &ct.Blocked,
 		(*jsonColumn)(&ct.CustomAttributes), (*jsonColumn)(&ct.AdditionalAttributes), &ct.LastActivityAt, &ct.CreatedAt, &ct.UpdatedAt,
+		&r.Versions.conversation, &r.Versions.contact,
 	}
-	dest = append(dest, lm.bodyDest()[1:]...) // the id is the conversation's last_non_activity_message_id
-	return append(dest, &r.Versions.conversation, &r.Versions.contact)
 }
+
+// conversationHeadRow is a row of conversationHeadColumns.
+type conversationHeadRow struct{ conversationRow }
+
+func (r *conversationHeadRow) dest() []any { return r.headDest() }
 
 // selectConversations runs a query of conversationColumns.
 func selectConversations(ctx context.Context, tx *dbtx, query string, args ...any) ([]conversationRow, error) {
@@ -128,6 +146,22 @@ func statusFromCode(code int) convo.Status {
 
 // toConversation converts the row; now decides CanReply.
 func (r conversationRow) toConversation(now time.Time) (convo.Conversation, error) {
+	c, err := r.toConversationHead(now)
+	if err != nil || !r.LastNonActivityMessageID.Valid {
+		return c, err
+	}
+	lm := r.Last
+	lm.ID, lm.AccountID, lm.ConversationID, lm.ContactID = r.LastNonActivityMessageID.Int64, r.AccountID, r.ID, r.ContactID
+	m, err := lm.toMessage()
+	if err != nil {
+		return convo.Conversation{}, err
+	}
+	c.LastNonActivityMessage = &m
+	return c, nil
+}
+
+// toConversationHead converts the row but its last message.
+func (r conversationRow) toConversationHead(now time.Time) (convo.Conversation, error) {
 	r.Contact.ID, r.Contact.AccountID = r.ContactID, r.AccountID
 	contact, err := r.Contact.toContact()
 	if err != nil {
@@ -161,15 +195,6 @@ func (r conversationRow) toConversation(now time.Time) (convo.Conversation, erro
 		fromJSON(r.CustomAttributes, &c.CustomAttributes), fromJSON(r.AdditionalAttributes, &c.AdditionalAttributes))
 	if err != nil {
 		return convo.Conversation{}, fmt.Errorf("sqlite: conversation %d: %w", r.ID, err)
-	}
-	if r.LastNonActivityMessageID.Valid {
-		lm := r.Last
-		lm.ID, lm.AccountID, lm.ConversationID, lm.ContactID = r.LastNonActivityMessageID.Int64, r.AccountID, r.ID, r.ContactID
-		m, err := lm.toMessage()
-		if err != nil {
-			return convo.Conversation{}, err
-		}
-		c.LastNonActivityMessage = &m
 	}
 	return c, nil
 }

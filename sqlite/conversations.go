@@ -24,7 +24,8 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	priority = ?, muted = ?, custom_attributes = ?, additional_attributes = ?, updated_at = ?
 WHERE account_id = ? AND id = ?`
 
-	selectConversation = `SELECT ` + conversationColumns + conversationFrom + ` WHERE c.account_id = ? AND c.id = ?`
+	selectConversation     = `SELECT ` + conversationColumns + conversationFrom + ` WHERE c.account_id = ? AND c.id = ?`
+	selectConversationHead = `SELECT ` + conversationHeadColumns + conversationHeadFrom + ` WHERE c.account_id = ? AND c.id = ?`
 
 	conversationExists = `SELECT id FROM conversations WHERE account_id = ? AND id = ?`
 	contactExists      = `SELECT id FROM contacts WHERE account_id = ? AND id = ?`
@@ -93,18 +94,8 @@ func (s *Store) GetConversation(ctx context.Context, accountID, conversationID i
 	now := s.clock()
 	var c convo.Conversation
 	err := s.read(ctx, func(tx *dbtx) (err error) {
-		if c, err = viewConversation(ctx, tx, accountID, conversationID, opts.Viewer, now); err != nil {
-			return err
-		}
-		if opts.Messages == 0 {
-			return nil
-		}
-		if c.Messages, err = selectOwnMessages(ctx, tx, accountID, conversationID, c.ContactID, newestMessages,
-			accountID, conversationID, opts.Messages); err != nil {
-			return err
-		}
-		slices.Reverse(c.Messages)
-		return markSeen(ctx, tx, accountID, conversationID, opts.Viewer, c.Messages)
+		c, err = viewConversation(ctx, tx, accountID, conversationID, opts.Viewer, opts.Messages, now)
+		return err
 	})
 	return c, err
 }
@@ -119,11 +110,54 @@ func getConversation(ctx context.Context, tx *dbtx, accountID, id int64, now tim
 	if len(rows) == 0 {
 		return convo.Conversation{}, convo.ErrNotFound
 	}
-	list, err := toConversations(rows, now)
+	return rows[0].toConversation(now)
+}
+
+// getConversationWithMessages reads one conversation as getConversation
+// does, with its newest n messages, oldest first. Its last non-activity
+// message is nearly always among them, so it is taken from them (and read
+// on its own when it is not) rather than joined: one join and 13 columns
+// fewer, which is about a tenth of a get.
+func getConversationWithMessages(ctx context.Context, tx *dbtx, accountID, id int64, n int, now time.Time) (convo.Conversation, error) {
+	rows, err := queryRows[conversationHeadRow](ctx, tx, selectConversationHead, accountID, id)
 	if err != nil {
 		return convo.Conversation{}, err
 	}
-	return list[0], nil
+	if len(rows) == 0 {
+		return convo.Conversation{}, convo.ErrNotFound
+	}
+	c, err := rows[0].toConversationHead(now)
+	if err != nil {
+		return convo.Conversation{}, err
+	}
+	lastID := rows[0].LastNonActivityMessageID.Int64 // 0: none
+	err = eachRow(ctx, tx, newestMessages, []any{accountID, id, n}, func(r ownMessageRow) error {
+		r.AccountID, r.ConversationID, r.ContactID = accountID, id, c.ContactID
+		if r.ID == lastID {
+			// Converted on its own, so that it shares no map or slice
+			// with its copy in Messages.
+			last, err := r.toMessage()
+			if err != nil {
+				return err
+			}
+			c.LastNonActivityMessage = &last
+		}
+		return appendRowMessage(&c.Messages, r.messageRow)
+	})
+	if err != nil {
+		return convo.Conversation{}, err
+	}
+	slices.Reverse(c.Messages)
+	if lastID != 0 && c.LastNonActivityMessage == nil {
+		list, err := selectMessages(ctx, tx, selectMessage, accountID, lastID)
+		if err != nil {
+			return convo.Conversation{}, err
+		}
+		if len(list) == 1 {
+			c.LastNonActivityMessage = &list[0]
+		}
+	}
+	return c, nil
 }
 
 // toConversations converts rows.

@@ -249,13 +249,23 @@ func markSeen(ctx context.Context, tx *dbtx, accountID, conversationID int64, v 
 }
 
 // viewConversation reads a conversation as a viewer sees it (as it is
-// without one): ErrNotFound unless the viewer takes part in it.
-func viewConversation(ctx context.Context, tx *dbtx, accountID, conversationID int64, v *convo.Viewer, now time.Time) (convo.Conversation, error) {
+// without one), with its newest messages (none when messages is 0):
+// ErrNotFound unless the viewer takes part in it.
+func viewConversation(ctx context.Context, tx *dbtx, accountID, conversationID int64, v *convo.Viewer, messages int, now time.Time) (convo.Conversation, error) {
 	if err := checkViewer(ctx, tx, accountID, conversationID, v); err != nil {
 		return convo.Conversation{}, err
 	}
-	c, err := getConversation(ctx, tx, accountID, conversationID, now)
+	var c convo.Conversation
+	var err error
+	if messages == 0 {
+		c, err = getConversation(ctx, tx, accountID, conversationID, now)
+	} else {
+		c, err = getConversationWithMessages(ctx, tx, accountID, conversationID, messages, now)
+	}
 	if err != nil {
+		return c, err
+	}
+	if err := markSeen(ctx, tx, accountID, conversationID, v, c.Messages); err != nil {
 		return c, err
 	}
 	list := []convo.Conversation{c}
@@ -300,7 +310,7 @@ func (s *Store) moveHorizon(ctx context.Context, accountID, conversationID int64
 		if _, err := tx.ExecContext(ctx, recountHorizon, accountID, conversationID, user); err != nil {
 			return err
 		}
-		c, err = viewConversation(ctx, tx, accountID, conversationID, &v, now)
+		c, err = viewConversation(ctx, tx, accountID, conversationID, &v, 0, now)
 		return err
 	})
 	return c, err

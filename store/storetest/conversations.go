@@ -83,6 +83,41 @@ func testConversations(t *testing.T, newStore NewStore) {
 		is.True(errors.Is(err, convo.ErrInvalid)) // a bad count
 	})
 
+	t.Run("GetConversation/LastMessageWithMessages", func(t *testing.T) {
+		// A get that reads messages may find the last non-activity message
+		// among them; it must be the same as a get without messages.
+		is := is.New(t)
+		s := newStore(t, nil)
+		c := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "L"})
+		conv := mustCreateConversation(t, s, 1, c.ID)
+		none, err := s.GetConversation(ctx, 1, conv.ID, store.GetConversationOptions{Messages: 50})
+		is.NoErr(err)
+		is.True(none.LastNonActivityMessage == nil) // no messages yet
+		mustAddMessage(t, s, 1, conv.ID, text("hi"))
+		last := mustAddMessage(t, s, 1, conv.ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "hello",
+			ContentAttributes: convo.Attributes{"in_reply_to": "x"}})
+		mustAddMessage(t, s, 1, conv.ID, convo.NewMessage{Type: convo.MessageActivity, Content: "assigned"})
+		mustAddMessage(t, s, 1, conv.ID, convo.NewMessage{Type: convo.MessageActivity, Content: "labelled"})
+		want, err := s.GetConversation(ctx, 1, conv.ID, store.GetConversationOptions{})
+		is.NoErr(err)
+		is.Equal(want.LastNonActivityMessage.ID, last.ID)
+		for _, n := range []int{1, 2, 3, 4, 50} { // 1 and 2: it is older than the messages read
+			got, err := s.GetConversation(ctx, 1, conv.ID, store.GetConversationOptions{Messages: n})
+			is.NoErr(err)
+			is.Equal(len(got.Messages), min(n, 4))
+			is.Equal(got.LastNonActivityMessage, want.LastNonActivityMessage) // with n messages
+			if n >= 3 {
+				got.Messages[len(got.Messages)-3].ContentAttributes["in_reply_to"] = "changed"
+				is.Equal(got.LastNonActivityMessage.ContentAttributes["in_reply_to"], "x") // shares nothing with Messages
+			}
+		}
+		activities := mustCreateConversation(t, s, 1, c.ID)
+		mustAddMessage(t, s, 1, activities.ID, convo.NewMessage{Type: convo.MessageActivity, Content: "assigned"})
+		got, err := s.GetConversation(ctx, 1, activities.ID, store.GetConversationOptions{Messages: 50})
+		is.NoErr(err)
+		is.True(got.LastNonActivityMessage == nil) // activities only
+	})
+
 	t.Run("GetConversation/Derived", func(t *testing.T) {
 		is := is.New(t)
 		now := fixedTime
