@@ -136,9 +136,7 @@ func appendMessage(ctx context.Context, tx *dbtx, accountID, conversationID int6
 	if m.ID, err = res.LastInsertId(); err != nil {
 		return convo.Message{}, err
 	}
-	if tx.unindexed == 0 {
-		tx.unindexed = m.ID // indexed when the call commits: see indexMessages
-	}
+	tx.added = max(tx.added, m.ID) // indexed shortly after the call commits: see indexer.go
 	incoming := m.Type == convo.MessageIncoming
 	humanReply := m.Type == convo.MessageOutgoing && !m.Private && m.SenderType == convo.SenderUser
 	moves := b2i(now.After(target.LastActivityAt.Time))

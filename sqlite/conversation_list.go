@@ -162,6 +162,9 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 	if err := f.Validate(); err != nil {
 		return page, err
 	}
+	if err := s.searchableFor(ctx, f); err != nil {
+		return page, err
+	}
 	if streams(f) {
 		return s.streamConversations(ctx, accountID, f)
 	}
@@ -273,6 +276,9 @@ func mergedPageQuery(w where, statuses []convo.Status, sort conversationSort, li
 func (s *Store) CountConversations(ctx context.Context, accountID int64, f store.ConversationFilter) (store.Counts, error) {
 	var counts store.Counts
 	if err := f.Validate(); err != nil {
+		return counts, err
+	}
+	if err := s.searchableFor(ctx, f); err != nil {
 		return counts, err
 	}
 	err := s.read(ctx, func(tx *dbtx) error {

@@ -238,4 +238,17 @@ func checkAfterCrash(t *testing.T, path string, acked map[string]int) {
 	if gaps != 0 {
 		t.Errorf("%d conversations whose last_seq is not their last message or whose sequence has gaps", gaps)
 	}
+	// The full-text index may have been behind when the child died: a
+	// search still finds every message the child wrote.
+	var total int64
+	if err := reader.QueryRowContext(ctx, `SELECT count(*) FROM messages WHERE content LIKE 'cycle %'`).Scan(&total); err != nil {
+		t.Fatal(err)
+	}
+	hits, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: "cycle", Page: store.PageNumber(1, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(hits.Meta.Total) != total {
+		t.Errorf("a search finds %d of the %d messages", hits.Meta.Total, total)
+	}
 }

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/google/uuid"
@@ -20,8 +21,15 @@ func TestFullTextIndexInStep(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	s.index.stop() // the test says when the index catches up
 	check := func(when string) {
 		t.Helper()
+		if err := s.CheckInvariants(ctx); err != nil { // the mark holds while the index is behind
+			t.Fatalf("%s, before indexing: %v", when, err)
+		}
+		if err := s.index.catchUp(ctx); err != nil {
+			t.Fatalf("%s: index: %v", when, err)
+		}
 		for _, table := range []string{"messages_fts", "contacts_fts"} {
 			if _, err := s.w.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('integrity-check', 1)`); err != nil {
 				t.Fatalf("%s: %s: %v", when, table, err)
@@ -79,27 +87,67 @@ func TestFullTextIndexInStep(t *testing.T) {
 	must(s.DeleteContact(ctx, 1, c2.ID, store.DeleteContactOptions{Cascade: true}))
 	check("after deletes")
 
-	// An import writes messages with the file's ids, older than the newest.
-	var records []store.Record
-	must(s.Export(ctx, 1, func(r store.Record) error { records = append(records, r); return nil }))
-	into, err := Open(":memory:", Options{})
-	must(err)
-	defer into.Close()
-	_, err = into.Import(ctx, 1, func(yield func(store.Record, error) bool) {
-		for _, r := range records {
-			if !yield(r, nil) {
-				return
-			}
-		}
+	// Messages the index does not hold yet, edited and deleted before it does.
+	pending, err := s.AddMessages(ctx, 1, []store.MessageTo{
+		{ConversationID: convs[0].ID, Message: convo.NewMessage{Type: convo.MessageIncoming, Content: "pending words"}},
+		{ConversationID: convs[0].ID, Message: convo.NewMessage{Type: convo.MessageIncoming, Content: "pending words"}},
 	})
 	must(err)
+	content = "rewritten before indexing"
+	_, err = s.UpdateMessage(ctx, 1, pending[0].ID, convo.MessageUpdate{Content: &content})
+	must(err)
+	_, err = s.DeleteMessage(ctx, 1, pending[1].ID)
+	must(err)
+	check("after edits and deletes of messages not yet indexed")
+	for q, want := range map[string]int{"rewritten": 1, "pending": 0} {
+		hits, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: q})
+		must(err)
+		if hits.Meta.Total != want {
+			t.Errorf("search %q finds %d messages, want %d", q, hits.Meta.Total, want)
+		}
+	}
+
+	// An import writes messages with the file's ids, older than the newest.
+	// Into a new store, they are newer than the index's mark, and the
+	// indexer takes them; into a store whose mark is past them, the import
+	// indexes them itself.
+	var records []store.Record
+	must(s.Export(ctx, 1, func(r store.Record) error { records = append(records, r); return nil }))
 	want, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: "café"})
 	must(err)
-	s = into
-	check("after an import")
-	got, err := into.SearchMessages(ctx, 1, store.MessageSearch{Query: "café"})
-	must(err)
-	if got.Meta.Total != want.Meta.Total || want.Meta.Total == 0 {
-		t.Errorf("an imported store finds %d messages with café, the source %d", got.Meta.Total, want.Meta.Total)
+	for _, markPast := range []bool{false, true} {
+		into, err := Open(":memory:", Options{})
+		must(err)
+		defer into.Close()
+		into.index.stop()
+		if markPast {
+			other, err := into.CreateContact(ctx, 2, convo.NewContact{FirstName: "Other"})
+			must(err)
+			otherConv, err := into.CreateConversation(ctx, 2, convo.NewConversation{ContactID: other.ID, Channel: convo.ChannelEmail, HappenedAt: c.CreatedAt})
+			must(err)
+			batch = batch[:0]
+			for range 100 {
+				batch = append(batch, store.MessageTo{ConversationID: otherConv.ID, Message: convo.NewMessage{Type: convo.MessageIncoming, Content: "other words"}})
+			}
+			_, err = into.AddMessages(ctx, 2, batch)
+			must(err)
+			must(into.index.catchUp(ctx))
+			must(into.DeleteContact(ctx, 2, other.ID, store.DeleteContactOptions{Cascade: true})) // frees the ids
+		}
+		_, err = into.Import(ctx, 1, func(yield func(store.Record, error) bool) {
+			for _, r := range records {
+				if !yield(r, nil) {
+					return
+				}
+			}
+		})
+		must(err)
+		s = into
+		check(fmt.Sprintf("after an import (mark past its messages: %t)", markPast))
+		got, err := into.SearchMessages(ctx, 1, store.MessageSearch{Query: "café"})
+		must(err)
+		if got.Meta.Total != want.Meta.Total || want.Meta.Total == 0 {
+			t.Errorf("an imported store finds %d messages with café, the source %d", got.Meta.Total, want.Meta.Total)
+		}
 	}
 }

@@ -31,10 +31,13 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 
 	attachments, external_source_ids, additional_attributes)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-	// indexImportedMessages adds imported messages (a JSON array of ids) to
-	// the full-text index in one statement, as indexMessages does for appends.
+	// indexImportedMessages adds the imported messages (a JSON array of
+	// ids) that are older than the index's mark to the full-text index, in
+	// one statement; the indexer takes the newer ones, as for appends (see
+	// indexer.go).
 	indexImportedMessages = `INSERT INTO messages_fts (rowid, content)
-SELECT id, content FROM messages WHERE id IN (SELECT value FROM json_each(?))`
+SELECT id, content FROM messages WHERE id IN (SELECT value FROM json_each(?))
+	AND id <= (SELECT indexed_through FROM index_state)`
 
 	// recountImported derives a conversation's maintained columns from its
 	// messages, as the appends that wrote them would have; last_seq and
@@ -295,6 +298,7 @@ func (im *importer) message(m convo.Message) error {
 	}
 	im.touched[m.ConversationID] = true
 	im.added = append(im.added, m.ID)
+	tx.added = max(tx.added, m.ID)
 	im.stats.Messages++
 	return nil
 }

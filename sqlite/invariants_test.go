@@ -121,8 +121,10 @@ WHERE c.label_list IS NOT (SELECT group_concat(label, ',' ORDER BY label) FROM c
 		WHERE a.account_id = c.account_id AND a.conversation_id = c.id)`},
 	{"full-text index size", `
 SELECT 'messages_fts holds ' || (SELECT count(*) FROM messages_fts_docsize) || ' documents for '
-	|| (SELECT count(*) FROM messages) || ' messages'
-WHERE (SELECT count(*) FROM messages_fts_docsize) != (SELECT count(*) FROM messages)`},
+	|| (SELECT count(*) FROM messages WHERE id <= i.indexed_through) || ' messages up to the mark ' || i.indexed_through
+FROM index_state i
+WHERE (SELECT count(*) FROM messages_fts_docsize) != (SELECT count(*) FROM messages WHERE id <= i.indexed_through)
+	OR EXISTS (SELECT 1 FROM messages_fts_docsize WHERE id > i.indexed_through)`},
 	{"foreign keys", `SELECT 'foreign key: ' || "table" || ' row ' || coalesce(rowid, 'NULL') || ' -> ' || parent FROM pragma_foreign_key_check`},
 	{"integrity", `SELECT 'integrity: ' || integrity_check FROM pragma_integrity_check WHERE integrity_check != 'ok'`},
 }

@@ -62,6 +62,9 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 	if err := f.Validate(); err != nil {
 		return page, err
 	}
+	if err := s.searchable(ctx); err != nil {
+		return page, err
+	}
 	order := messageSearchOrders[f.Order]
 	list := "search:" + order.name
 	var cursor store.Cursor

@@ -103,6 +103,7 @@ type Store struct {
 	snoozes  snoozes
 	rows     *rowCache     // nil: no cache
 	ckpt     *checkpointer // nil: in memory or read-only
+	index    *indexer      // nil: read-only
 
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -168,6 +169,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if !memory && !opts.ReadOnly {
 		c, err := sqlx.Open("sqlite", opts.dsn(path, memory, checkpointConn))
 		if err != nil {
+			s.index.stop()
 			s.w.Close()
 			s.r.Close()
 			return nil, translate(err)
@@ -202,12 +204,30 @@ func (s *Store) setup(memory bool) error {
 	if err := migrate(ctx, s.w, s.now, s.log); err != nil {
 		return err
 	}
-	return translate(s.snoozes.load(ctx, s.w))
+	if err := s.snoozes.load(ctx, s.w); err != nil {
+		return translate(err)
+	}
+	if SchemaVersion() < indexBehindVersion {
+		return nil // only in tests of migrations, which open stores at old versions
+	}
+	// The index may be behind after a crash: the indexer starts there.
+	var indexed, added int64
+	if err := s.w.QueryRowContext(ctx, selectIndexState).Scan(&indexed, &added); err != nil {
+		return translate(err)
+	}
+	s.index = newIndexer(s, indexed, added, indexEvery)
+	return nil
 }
 
-// Close closes both pools. It is safe to call more than once.
+// Close indexes for search the messages not yet indexed, then closes both
+// pools. It is safe to call more than once.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		var indexErr error
+		if s.index != nil {
+			s.index.stop()
+			indexErr = s.result(context.Background(), s.index.catchUp(context.Background()))
+		}
 		s.closed.Store(true)
 		s.wstmts.close()
 		s.rstmts.close()
@@ -215,7 +235,7 @@ func (s *Store) Close() error {
 		if s.ckpt != nil {
 			ckptErr = s.ckpt.close()
 		}
-		s.closeErr = errors.Join(ckptErr, s.r.Close(), s.w.Close())
+		s.closeErr = errors.Join(indexErr, ckptErr, s.r.Close(), s.w.Close())
 	})
 	return s.closeErr
 }

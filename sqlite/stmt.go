@@ -79,9 +79,9 @@ type dbtx struct {
 	stmts  *stmtCache
 	missed []string
 	local  map[string]*sqlx.Stmt // prepared on this transaction; nil until one is
-	// unindexed is the first message the transaction added, not yet in the
-	// full-text index (0: none); see indexMessages.
-	unindexed int64
+	// added is the newest message the transaction added (0: none), which
+	// the indexer is told of once it commits.
+	added int64
 }
 
 // stmt returns the prepared form of query bound to the transaction, or nil

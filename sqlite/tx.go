@@ -39,6 +39,7 @@ func (s *Store) write(ctx context.Context, fn func(tx *dbtx, now time.Time) erro
 		return convo.ErrReadOnly
 	}
 	start := time.Now()
+	var added int64 // the newest message the call added
 	err := s.result(ctx, inTx(ctx, s.w, s.wstmts, func(tx *dbtx) error {
 		// The clock is read once the write lock is held, so that times
 		// follow the order of commits: a call that waited for the lock
@@ -53,13 +54,20 @@ func (s *Store) write(ctx context.Context, fn func(tx *dbtx, now time.Time) erro
 		if err := fn(tx, now); err != nil {
 			return err
 		}
-		return indexMessages(ctx, tx)
+		added = tx.added
+		return nil
 	}))
 	s.logWrite(ctx, start, err)
-	if err == nil && s.ckpt != nil {
+	if err != nil {
+		return err
+	}
+	if s.ckpt != nil {
 		s.ckpt.wrote()
 	}
-	return err
+	if added > 0 && s.index != nil {
+		s.index.wrote(added)
+	}
+	return nil
 }
 
 // read runs fn in one read transaction of the reader pool, so that every

@@ -1,0 +1,188 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/convokit/convo/store"
+)
+
+// The full-text index follows the messages a little behind (migration 11).
+//
+// FTS5 writes a new segment for every transaction that adds to the index
+// (about six pages), and merges them again later: indexing each append in
+// its own transaction was a quarter of the append's time. So an append does
+// not index its message. Its commit tells the indexer, which lets appends
+// gather for indexEvery and then indexes every message added since the last
+// time, in transactions of at most indexBatch messages, through the writer
+// like any other write. index_state.indexed_through is the newest message
+// the index holds: every message up to it is in the index, none after it.
+//
+// A search first indexes whatever is still behind, so it finds every
+// message committed before it started, as before. Only a read-only store,
+// which cannot write, searches the index as the writer left it: at most
+// indexEvery behind a writer that is running. Close indexes what is left,
+// and Open starts on whatever a crash left behind.
+const (
+	indexEvery         = 50 * time.Millisecond
+	indexBatch         = 1000
+	indexBehindVersion = 11 // the migration that made index_state
+)
+
+const (
+	selectIndexState = `SELECT indexed_through, coalesce((SELECT max(id) FROM messages), 0) FROM index_state`
+	// ?1 the mark, ?2 at most how many.
+	selectIndexUpTo   = `SELECT max(id) FROM (SELECT id FROM messages WHERE id > ?1 ORDER BY id LIMIT ?2)`
+	indexMessageRange = `INSERT INTO messages_fts (rowid, content) SELECT id, content FROM messages WHERE id > ? AND id <= ?`
+	updateIndexState  = `UPDATE index_state SET indexed_through = ?`
+	selectIndexedMark = `SELECT indexed_through FROM index_state`
+)
+
+// indexer indexes the messages the store added, in the background.
+type indexer struct {
+	store *Store
+	nudge chan struct{}
+	done  chan struct{}
+	wg    sync.WaitGroup
+	// added is the newest message committed, indexed the newest message
+	// the index is known to hold: the index is behind while indexed <
+	// added. Both only grow.
+	added, indexed atomic.Int64
+	every          time.Duration
+}
+
+// newIndexer starts the indexer of s, on the state Open found: the mark
+// and the newest message.
+func newIndexer(s *Store, indexed, added int64, every time.Duration) *indexer {
+	x := &indexer{store: s, nudge: make(chan struct{}, 1), done: make(chan struct{}), every: every}
+	x.indexed.Store(indexed)
+	x.wrote(added)
+	x.wg.Add(1)
+	go x.run()
+	return x
+}
+
+// wrote tells the indexer that messages up to id committed. It never
+// blocks.
+func (x *indexer) wrote(id int64) {
+	if !storeMax(&x.added, id) {
+		return
+	}
+	select {
+	case x.nudge <- struct{}{}:
+	default:
+	}
+}
+
+// behind reports whether a committed message may be missing from the index.
+func (x *indexer) behind() bool { return x.indexed.Load() < x.added.Load() }
+
+func (x *indexer) run() {
+	defer x.wg.Done()
+	for {
+		select {
+		case <-x.done:
+			return
+		case <-x.nudge:
+		}
+		select {
+		case <-x.done:
+			return
+		case <-time.After(x.every):
+		}
+		if err := x.catchUp(context.Background()); err != nil && !errors.Is(err, context.Canceled) {
+			x.store.log.Warn("convo: indexing messages for search failed", "error", err)
+		}
+	}
+}
+
+// catchUp indexes until the index holds every message committed when it
+// was called.
+func (x *indexer) catchUp(ctx context.Context) error {
+	target := x.added.Load()
+	for x.indexed.Load() < target {
+		if err := x.store.indexSome(ctx, x); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stop ends the background indexing; a later catchUp still works.
+func (x *indexer) stop() {
+	select {
+	case <-x.done:
+	default:
+		close(x.done)
+	}
+	x.wg.Wait()
+}
+
+// indexSome indexes up to indexBatch messages after the mark in one
+// transaction, and moves the mark past them.
+func (s *Store) indexSome(ctx context.Context, x *indexer) error {
+	target := x.added.Load()
+	var through int64
+	err := s.write(ctx, func(tx *dbtx, _ time.Time) error {
+		var mark int64
+		if err := tx.GetContext(ctx, &mark, selectIndexedMark); err != nil {
+			return err
+		}
+		var upTo sql.NullInt64
+		if err := tx.GetContext(ctx, &upTo, selectIndexUpTo, mark, indexBatch); err != nil {
+			return err
+		}
+		if !upTo.Valid {
+			// Nothing after the mark: what was added up to target is
+			// indexed or deleted.
+			through = max(mark, target)
+			return nil
+		}
+		through = upTo.Int64
+		if _, err := tx.ExecContext(ctx, indexMessageRange, mark, through); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, updateIndexState, through)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	storeMax(&x.indexed, through)
+	return nil
+}
+
+// searchable makes the full-text index hold every message committed so
+// far, before a search: nothing to do unless the index is behind.
+func (s *Store) searchable(ctx context.Context) error {
+	if s.index == nil || !s.index.behind() {
+		return nil
+	}
+	return s.result(ctx, s.index.catchUp(ctx))
+}
+
+// searchableFor is searchable for a list or count that searches.
+func (s *Store) searchableFor(ctx context.Context, f store.ConversationFilter) error {
+	if strings.TrimSpace(f.Query) == "" {
+		return nil
+	}
+	return s.searchable(ctx)
+}
+
+// storeMax sets v to n if n is larger, reporting whether it did.
+func storeMax(v *atomic.Int64, n int64) bool {
+	for {
+		old := v.Load()
+		if n <= old {
+			return false
+		}
+		if v.CompareAndSwap(old, n) {
+			return true
+		}
+	}
+}
