@@ -1,0 +1,191 @@
+package sqlite
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+// indexedThrough reads the index's mark.
+func indexedThrough(t *testing.T, s *Store) int64 {
+	t.Helper()
+	var mark int64
+	if err := s.r.QueryRowContext(context.Background(), selectIndexedMark).Scan(&mark); err != nil {
+		t.Fatal(err)
+	}
+	return mark
+}
+
+// addWords adds n incoming messages saying content to a new conversation.
+func addWords(t *testing.T, s *Store, n int, content string) []convo.Message {
+	t.Helper()
+	ctx := context.Background()
+	c, err := s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Ada"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var added []convo.Message
+	for n > 0 {
+		batch := make([]store.MessageTo, min(n, store.MaxBatch))
+		for i := range batch {
+			batch[i] = store.MessageTo{ConversationID: conv.ID, Message: convo.NewMessage{Type: convo.MessageIncoming, Content: content}}
+		}
+		more, err := s.AddMessages(ctx, 1, batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		added, n = append(added, more...), n-len(batch)
+	}
+	return added
+}
+
+// searchTotal is how many messages a search finds.
+func searchTotal(t *testing.T, s *Store, q string) int {
+	t.Helper()
+	page, err := s.SearchMessages(context.Background(), 1, store.MessageSearch{Query: q, Page: store.PageNumber(1, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page.Meta.Total
+}
+
+// TestIndexerCatchesUp shows the index following appends with no search
+// asking: the indexer runs shortly after a commit, in batches of at most
+// indexBatch messages.
+func TestIndexerCatchesUp(t *testing.T) {
+	s, err := Open(":memory:", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	added := addWords(t, s, indexBatch+10, "gathered words")
+	newest := added[len(added)-1].ID
+	for deadline := time.Now().Add(10 * time.Second); indexedThrough(t, s) < newest; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the index holds messages up to %d after 10 s, want %d", indexedThrough(t, s), newest)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := s.CheckInvariants(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSearchIndexesFirst shows every call that searches finding messages
+// the indexer has not reached: it indexes them first, in batches.
+func TestSearchIndexesFirst(t *testing.T) {
+	s, err := Open(":memory:", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.index.stop()
+	backlog := 2*indexBatch + 1 // more than one batch
+	addWords(t, s, backlog, "waiting words")
+	if mark := indexedThrough(t, s); mark != 0 {
+		t.Fatalf("the index holds messages up to %d with the indexer stopped", mark)
+	}
+	if got := searchTotal(t, s, "waiting"); got != backlog {
+		t.Errorf("a search finds %d messages, want %d", got, backlog)
+	}
+	ctx := context.Background()
+	filter := func(word string) store.ConversationFilter {
+		return store.ConversationFilter{Query: word, Statuses: store.AllStatuses}
+	}
+	for _, call := range []struct {
+		name, word string // a word of its own, in a message of its own
+		found      func(word string) (int, error)
+	}{
+		{"SearchMessages", "alpha", func(w string) (int, error) { return searchTotal(t, s, w), nil }},
+		{"ListConversations", "beta", func(w string) (int, error) {
+			page, err := s.ListConversations(ctx, 1, filter(w))
+			return len(page.Items), err
+		}},
+		{"CountConversations", "gamma", func(w string) (int, error) {
+			counts, err := s.CountConversations(ctx, 1, filter(w))
+			return int(counts.All), err
+		}},
+	} {
+		newest := addWords(t, s, 1, call.word)[0]
+		got, err := call.found(call.word)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != 1 {
+			t.Errorf("%s finds %d, want 1: the message the indexer has not reached", call.name, got)
+		}
+		if mark := indexedThrough(t, s); mark != newest.ID {
+			t.Errorf("after %s the index holds messages up to %d, want %d", call.name, mark, newest.ID)
+		}
+	}
+	if err := s.CheckInvariants(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCloseIndexes shows Close indexing what is left, so that a read-only
+// store, which cannot index, finds every message.
+func TestCloseIndexes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "convo.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.index.stop()
+	addWords(t, s, 3, "closing words")
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if got := searchTotal(t, ro, "closing"); got != 3 {
+		t.Errorf("a read-only store finds %d messages, want 3", got)
+	}
+}
+
+// TestMigrateIndexBehind upgrades a version-10 file, whose index holds
+// every message, and checks the mark it starts from: the newest message.
+func TestMigrateIndexBehind(t *testing.T) {
+	ctx := context.Background()
+	s, path := openAtVersion(t, 10)
+	added := addWords(t, s, 5, "older words")
+	// Version 10 indexed each message as it was added; a store opened at
+	// an old version in a test has no indexer, so index them as it did.
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if mark, newest := indexedThrough(t, s), added[len(added)-1].ID; mark != newest {
+		t.Errorf("after the upgrade the index holds messages up to %d, want %d", mark, newest)
+	}
+	if _, err := s.DeleteMessage(ctx, 1, added[0].ID); err != nil { // leaves the index by its trigger
+		t.Fatal(err)
+	}
+	if got := searchTotal(t, s, "older"); got != 4 {
+		t.Errorf("a search finds %d messages, want 4", got)
+	}
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CheckInvariants(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
