@@ -51,20 +51,28 @@ func (c *checkpointer) wrote() {
 
 func (c *checkpointer) run() {
 	defer c.wg.Done()
-	for {
-		select {
-		case <-c.done:
-			return
-		case <-c.nudge:
-		}
-		select {
-		case <-c.done:
-			return
-		case <-time.After(c.every):
-		}
+	afterNudges(c.nudge, c.done, c.every, func() {
 		if _, err := c.db.ExecContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
 			c.log(err)
 		}
+	})
+}
+
+// afterNudges runs fn once for each nudge, every after it (so that what
+// happens meanwhile gathers into one run), until done is closed.
+func afterNudges(nudge, done <-chan struct{}, every time.Duration, fn func()) {
+	for {
+		select {
+		case <-done:
+			return
+		case <-nudge:
+		}
+		select {
+		case <-done:
+			return
+		case <-time.After(every):
+		}
+		fn()
 	}
 }
 

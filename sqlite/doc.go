@@ -12,7 +12,11 @@
 // and a pool of reader connections. A goroutine of the store copies the
 // write-ahead log back into the file (a PASSIVE checkpoint on a connection
 // of its own, 50 ms after writes), so no write waits for a checkpoint; Close
-// stops it. Foreign keys and the busy timeout are
+// stops it. Another indexes new messages for search in batches, 50 ms after
+// they commit, instead of each append indexing its own (FTS5 writes a new
+// segment for every transaction that adds to it); every call that searches
+// first indexes what is still waiting, so it finds every committed message,
+// and Close indexes what is left. Foreign keys and the busy timeout are
 // set on every connection through the DSN. The schema is embedded, numbered
 // .sql migrations recorded in the schema_migrations table; a database
 // written by a newer version is refused with convo.ErrSchemaTooNew.

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -84,21 +83,11 @@ func (x *indexer) behind() bool { return x.indexed.Load() < x.added.Load() }
 
 func (x *indexer) run() {
 	defer x.wg.Done()
-	for {
-		select {
-		case <-x.done:
-			return
-		case <-x.nudge:
-		}
-		select {
-		case <-x.done:
-			return
-		case <-time.After(x.every):
-		}
-		if err := x.catchUp(context.Background()); err != nil && !errors.Is(err, context.Canceled) {
+	afterNudges(x.nudge, x.done, x.every, func() {
+		if err := x.catchUp(context.Background()); err != nil {
 			x.store.log.Warn("convo: indexing messages for search failed", "error", err)
 		}
-	}
+	})
 }
 
 // catchUp indexes until the index holds every message committed when it
@@ -163,7 +152,7 @@ func (s *Store) searchable(ctx context.Context) error {
 	if s.index == nil || !s.index.behind() {
 		return nil
 	}
-	return s.result(ctx, s.index.catchUp(ctx))
+	return s.index.catchUp(ctx) // through s.write: its errors are translated
 }
 
 // searchableFor is searchable for a list or count that searches.

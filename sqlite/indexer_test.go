@@ -23,22 +23,14 @@ func indexedThrough(t *testing.T, s *Store) int64 {
 // addWords adds n incoming messages saying content to a new conversation.
 func addWords(t *testing.T, s *Store, n int, content string) []convo.Message {
 	t.Helper()
-	ctx := context.Background()
-	c, err := s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Ada"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	conv, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	conv := newTestConversation(t, s)
 	var added []convo.Message
 	for n > 0 {
 		batch := make([]store.MessageTo, min(n, store.MaxBatch))
 		for i := range batch {
 			batch[i] = store.MessageTo{ConversationID: conv.ID, Message: convo.NewMessage{Type: convo.MessageIncoming, Content: content}}
 		}
-		more, err := s.AddMessages(ctx, 1, batch)
+		more, err := s.AddMessages(context.Background(), 1, batch)
 		if err != nil {
 			t.Fatal(err)
 		}

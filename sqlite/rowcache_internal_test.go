@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
@@ -20,14 +19,7 @@ func TestRowCacheSeesRawEdits(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	c, err := s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Ada"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	conv, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	conv := newTestConversation(t, s)
 	m, err := s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "before"})
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +39,7 @@ func TestRowCacheSeesRawEdits(t *testing.T) {
 	if got := list(); got.LastNonActivityMessage == nil || got.LastNonActivityMessage.Content != "after" {
 		t.Errorf("the cached page shows the last message before its edit")
 	}
-	if _, err := s.w.ExecContext(ctx, `UPDATE contacts SET first_name = 'Grace' WHERE id = ?`, c.ID); err != nil {
+	if _, err := s.w.ExecContext(ctx, `UPDATE contacts SET first_name = 'Grace' WHERE id = ?`, conv.ContactID); err != nil {
 		t.Fatal(err)
 	}
 	if got := list(); got.Contact.FirstName != "Grace" {

@@ -49,7 +49,10 @@ type Options struct {
 	// ReadOnly opens the database for reading only; every write is
 	// convo.ErrReadOnly. A file in a directory this process cannot write
 	// (where SQLite cannot make the WAL index beside it) is read as
-	// immutable: it must not change while the store is open. The default
+	// immutable: it must not change while the store is open. A read-only
+	// store searches the full-text index as its writer left it, which may
+	// be up to ~50 ms behind a writer that is running (the writer indexes
+	// new messages in batches, and all of them on Close). The default
 	// opens it for reading and writing, creating the file when it does not
 	// exist.
 	ReadOnly bool
@@ -226,7 +229,7 @@ func (s *Store) Close() error {
 		var indexErr error
 		if s.index != nil {
 			s.index.stop()
-			indexErr = s.result(context.Background(), s.index.catchUp(context.Background()))
+			indexErr = s.index.catchUp(context.Background())
 		}
 		s.closed.Store(true)
 		s.wstmts.close()
