@@ -88,15 +88,30 @@ func placeholders(n int) string {
 // conversationWhere turns a filter, without its assignee type, into a WHERE
 // of fixed fragments. It checks that a filtering contact exists.
 func conversationWhere(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter) (where, error) {
+	return filterWhere(ctx, tx, accountID, f, false)
+}
+
+// matchesWhere is conversationWhere for a list that sorts the conversations
+// its filter finds through matchingIDs (see sortsMatches).
+func matchesWhere(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter) (where, error) {
+	return filterWhere(ctx, tx, accountID, f, true)
+}
+
+func filterWhere(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, byMatches bool) (where, error) {
 	var w where
-	if f.Viewer == nil && f.ContactID == 0 {
+	if f.Viewer == nil && f.ContactID == 0 && !byMatches {
 		w.and("c.account_id = ?", accountID)
 	} else {
 		// A viewer's conversations are found by id from the viewer's
-		// indexes (andViewer), a contact's by the contact's index; the
-		// unary + keeps SQLite from walking the account's conversations
-		// by an account index instead, in the order of the sort.
+		// indexes (andViewer), a contact's by the contact's index, a
+		// filter's few matches by its own (matchingIDs); the unary +
+		// keeps SQLite from walking the account's conversations by an
+		// account index instead, in the order of the sort.
 		w.and("+c.account_id = ?", accountID)
+	}
+	if byMatches {
+		ids, args := matchingIDs(accountID, f)
+		w.and("c.id IN ("+ids+")", args...)
 	}
 	if statuses := f.StatusSet(); len(statuses) < len(store.AllStatuses) {
 		w.and("c.status IN ("+placeholders(len(statuses))+")", statusArgs(statuses)...)
@@ -184,7 +199,20 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 			return err
 		}
 		counted := w
-		tail, args := conversationPageQuery(w, f, sort, cursor)
+		last := f.Page.PerPage() + 1 // the last row the page reads
+		if !f.Page.Keyset() {
+			last += f.Page.Offset()
+		}
+		sorts, err := sortsMatches(ctx, tx, accountID, f, w, last)
+		if err != nil {
+			return err
+		}
+		if sorts {
+			if w, err = matchesWhere(ctx, tx, accountID, f); err != nil {
+				return err
+			}
+		}
+		tail, args := conversationPageQuery(w, f, sort, cursor, sorts)
 		rows, err := s.pageRows(ctx, tx, accountID, tail, args)
 		if err != nil {
 			return err
@@ -216,7 +244,8 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 // conversationPageQuery is the SQL of one page of a list after its columns
 // and FROM: the filter's WHERE, its assignee type, the keyset predicate or
 // the offset, the sort. The filter reads only the conversation (c).
-func conversationPageQuery(w where, f store.ConversationFilter, sort conversationSort, cursor store.Cursor) (string, []any) {
+// sortsMatches says that w finds the filter's matches by id, to be sorted.
+func conversationPageQuery(w where, f store.ConversationFilter, sort conversationSort, cursor store.Cursor, sortsMatches bool) (string, []any) {
 	andAssignee(&w, f)
 	offset := 0
 	switch {
@@ -227,7 +256,7 @@ func conversationPageQuery(w where, f store.ConversationFilter, sort conversatio
 	}
 	limit := f.Page.PerPage() + 1
 	switch {
-	case mergesStatuses(f):
+	case mergesStatuses(f) && !sortsMatches:
 		return mergedPageQuery(w, f.StatusSet(), sort, limit, offset)
 	case offset > 0:
 		return skippingPageQuery(w, sort, limit, offset)
@@ -314,21 +343,10 @@ const (
 	// The counts of a filter with an index of its own (a contact's, a
 	// viewer's, a search's), by counting its rows.
 	countRows = countHead + ` FROM conversations c`
-	// The rows of a filter by labels are counted from the labels' index:
-	// the account's conversations carrying one of the labels, each once,
-	// and only those are read (CROSS JOIN keeps that order).
-	countLabelledRows = countHead + `
-FROM (SELECT DISTINCT conversation_id FROM conversation_labels WHERE account_id = ? AND label IN (%s)) l
-CROSS JOIN conversations c ON c.id = l.conversation_id`
-	// The rows of a filter by update time are counted from the conversations
-	// active since then and those changed otherwise since then (migration 9),
-	// each once; only those are read. Without INDEXED BY, SQLite would walk
-	// the account in id order to merge the two without sorting.
-	countUpdatedRows = countHead + `
-FROM (SELECT x.id FROM conversations x INDEXED BY conversations_status_activity
-		WHERE x.account_id = ? AND x.status IN (%s) AND x.last_activity_at >= ?
-	UNION SELECT x.id FROM conversations x INDEXED BY conversations_changed WHERE x.account_id = ? AND x.changed_at >= ?) u
-CROSS JOIN conversations c ON c.id = u.id`
+	// The rows of a filter by labels or update time are counted from the
+	// ids of matchingIDs: only those rows are read (CROSS JOIN keeps that
+	// order).
+	countMatchingRows = countHead + ` FROM (%s) ids CROSS JOIN conversations c ON c.id = ids.id`
 )
 
 // countConversations returns the counts of the filter whose WHERE (without
@@ -356,17 +374,10 @@ func countsQuery(accountID int64, f store.ConversationFilter, w where) (string, 
 	switch {
 	case f.ContactID != 0 || f.Viewer != nil || f.Searching():
 		return countRows + w.sql(), append([]any{agent}, w.args...)
-	case len(labels) > 1 || len(labels) == 1 && (f.InboxID != 0 || f.TeamID != 0 || f.Unattended || !f.UpdatedSince.IsZero()):
-		args := []any{agent, accountID}
-		for _, l := range labels {
-			args = append(args, l)
-		}
-		return fmt.Sprintf(countLabelledRows, placeholders(len(labels))) + w.sql(), append(args, w.args...)
-	case !f.UpdatedSince.IsZero():
-		since := timeValue(storedTime(f.UpdatedSince))
-		statuses := statusArgs(f.StatusSet())
-		args := append(append([]any{agent, accountID}, statuses...), since, accountID, since)
-		return fmt.Sprintf(countUpdatedRows, placeholders(len(statuses))) + w.sql(), append(args, w.args...)
+	case len(labels) > 1 || len(labels) == 1 && (f.InboxID != 0 || f.TeamID != 0 || f.Unattended || !f.UpdatedSince.IsZero()),
+		len(labels) == 0 && !f.UpdatedSince.IsZero():
+		ids, args := matchingIDs(accountID, f)
+		return fmt.Sprintf(countMatchingRows, ids) + w.sql(), append(append([]any{agent}, args...), w.args...)
 	}
 	var m where
 	m.and("account_id = ?", accountID)

@@ -117,7 +117,7 @@ func (x *indexer) stop() {
 func (s *Store) indexSome(ctx context.Context, x *indexer) error {
 	target := x.added.Load()
 	var through int64
-	err := s.write(ctx, func(tx *dbtx, _ time.Time) error {
+	err := s.writeTx(ctx, func(tx *dbtx) error {
 		var mark int64
 		if err := tx.GetContext(ctx, &mark, selectIndexedMark); err != nil {
 			return err

@@ -167,7 +167,7 @@ func TestQueryPlans(t *testing.T) {
 			for so, sort := range conversationSorts {
 				f.Sort = so
 				for _, cursor := range []store.Cursor{{}, {Keys: sort.keys(conversationRow{ID: 1 << 40})}} {
-					tail, args := conversationPageQuery(w, f, sort, cursor)
+					tail, args := conversationPageQuery(w, f, sort, cursor, false)
 					label := fmt.Sprintf("list %s assignee=%d sort=%s keyset=%v", name, a, so, cursor.Keys != nil)
 					// The default sort over one status never sorts; the
 					// others may, on a page of filtered rows, and a
@@ -188,7 +188,7 @@ func TestQueryPlans(t *testing.T) {
 				// A numbered page past the first skips rows by id; only its
 				// own rows are sorted (the one temporary B-tree).
 				f.Page = store.PageNumber(3, 25)
-				tail, args := conversationPageQuery(w, f, sort, store.Cursor{})
+				tail, args := conversationPageQuery(w, f, sort, store.Cursor{}, false)
 				label := fmt.Sprintf("page 3 of %s assignee=%d sort=%s", name, a, so)
 				lines := plan(t, s, `SELECT `+probeColumns+probeFrom+tail, args...)
 				checkPlan(t, label, lines, false)
@@ -198,6 +198,26 @@ func TestQueryPlans(t *testing.T) {
 					t.Errorf("%s: %d sorts, want only the page's\nplan: %q", label, sorts, lines)
 				}
 				f.Page = store.Paging{}
+				// A filter with few matches found through its own index
+				// sorts them, on every page, and never walks the account.
+				if ids, _ := matchingIDs(1, f); ids != "" && f.ContactID == 0 {
+					mw, err := matchesWhere(ctx, tx, 1, f)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, page := range []store.Paging{{}, store.After("", 25), store.PageNumber(3, 25)} {
+						f.Page = page
+						cursor := store.Cursor{}
+						if page.Keyset() {
+							cursor.Keys = sort.keys(conversationRow{ID: 1 << 40})
+						}
+						tail, args := conversationPageQuery(mw, f, sort, cursor, true)
+						label := fmt.Sprintf("matches of %s assignee=%d sort=%s page=%v", name, a, so, page)
+						checkPlanByID(t, label, plan(t, s, `SELECT `+probeColumns+probeFrom+tail, args...), false)
+						checkPlanByID(t, label, plan(t, s, `SELECT `+conversationColumns+conversationFrom+tail, args...), false)
+					}
+					f.Page = store.Paging{}
+				}
 			}
 			q, args := countsQuery(1, f, w)
 			if f.ContactID != 0 {
@@ -247,6 +267,32 @@ func TestQueryPlans(t *testing.T) {
 			if !strings.Contains(joined, want) {
 				t.Errorf("counts of %+v: %q, want %q", c.f, lines, want)
 			}
+		}
+	}
+
+	// What a list reads to choose between walking the sort's index and
+	// sorting its matches (sortsMatches).
+	updated := store.ConversationFilter{UpdatedSince: hour}
+	w, err := conversationWhere(ctx, tx, 1, updated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, idArgs := matchingIDs(1, updated)
+	joined := strings.Join(plan(t, s, fmt.Sprintf(cappedMatches, ids, w.sql()), append(append(idArgs, w.args...), 100)...), "\n")
+	for _, want := range byUpdate {
+		if !strings.Contains(joined, want) {
+			t.Errorf("capped count of matches: %q, want %q", joined, want)
+		}
+	}
+	for _, c := range []struct {
+		query, table string
+		args         []any
+	}{
+		{fmt.Sprintf(labelledBound, "?", "?, ?"), "conversation_label_counts", []any{1, 0, "l1", "l2"}},
+		{fmt.Sprintf(statusTotal, "?"), "conversation_counts", []any{1, 0}},
+	} {
+		if lines := plan(t, s, c.query, c.args...); len(lines) != 1 || !strings.Contains(lines[0], "SEARCH "+c.table) {
+			t.Errorf("%s: %q, want one search of %s", c.query, lines, c.table)
 		}
 	}
 

@@ -32,15 +32,7 @@ func inTx(ctx context.Context, db *sqlx.DB, stmts *stmtCache, fn func(tx *dbtx) 
 // write runs fn in one IMMEDIATE transaction on the writer connection: one
 // transaction per public call, one timestamp for every row it writes.
 func (s *Store) write(ctx context.Context, fn func(tx *dbtx, now time.Time) error) error {
-	if s.closed.Load() {
-		return convo.ErrClosed
-	}
-	if s.readOnly {
-		return convo.ErrReadOnly
-	}
-	start := time.Now()
-	var added int64 // the newest message the call added
-	err := s.result(ctx, inTx(ctx, s.w, s.wstmts, func(tx *dbtx) error {
+	return s.writeTx(ctx, func(tx *dbtx) error {
 		// The clock is read once the write lock is held, so that times
 		// follow the order of commits: a call that waited for the lock
 		// must not write a time older than what committed before it (a
@@ -51,7 +43,24 @@ func (s *Store) write(ctx context.Context, fn func(tx *dbtx, now time.Time) erro
 				return err
 			}
 		}
-		if err := fn(tx, now); err != nil {
+		return fn(tx, now)
+	})
+}
+
+// writeTx is write without the clock, for the store's own goroutines: they
+// must not call the caller's clock, which need not be safe for concurrent
+// use (a test's fake one).
+func (s *Store) writeTx(ctx context.Context, fn func(tx *dbtx) error) error {
+	if s.closed.Load() {
+		return convo.ErrClosed
+	}
+	if s.readOnly {
+		return convo.ErrReadOnly
+	}
+	start := time.Now()
+	var added int64 // the newest message the call added
+	err := s.result(ctx, inTx(ctx, s.w, s.wstmts, func(tx *dbtx) error {
+		if err := fn(tx); err != nil {
 			return err
 		}
 		added = tx.added
