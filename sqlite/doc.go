@@ -28,7 +28,10 @@
 // triggers in the transaction of every write. Other filters (several labels,
 // update time, a contact, a participant, a search) count only the
 // conversations that match them, found through an index, never by walking
-// the account. Unread and unseen counts are maintained on write too.
+// the account. Unread and unseen counts are maintained on write too. A list
+// walks the index of its sort and stops at a full page; filtered by labels
+// or update time, it sorts its matches instead when they are few (see
+// matches.go), so a rare label does not walk the whole status.
 //
 // Options has a clock, a *slog.Logger (silent unless given), the
 // durability mode and the reader pool size; each field documents what its
