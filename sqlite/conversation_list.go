@@ -203,7 +203,7 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 		if !f.Page.Keyset() {
 			last += f.Page.Offset()
 		}
-		sorts, err := sortsMatches(ctx, tx, accountID, f, w, last)
+		sorts, err := sortsMatches(ctx, tx, accountID, f, last, cursor.Keys == nil)
 		if err != nil {
 			return err
 		}

@@ -27,9 +27,13 @@ const (
 	// time: active since then (in the statuses, %s) or changed otherwise
 	// since then (migration 9), each once. Without INDEXED BY, SQLite would
 	// walk the account in id order to merge the two without sorting.
-	updatedIDs = `SELECT x.id FROM conversations x INDEXED BY conversations_status_activity
-		WHERE x.account_id = ? AND x.status IN (%s) AND x.last_activity_at >= ?
-	UNION SELECT x.id FROM conversations x INDEXED BY conversations_changed WHERE x.account_id = ? AND x.changed_at >= ?`
+	updatedIDs = activeSince + ` UNION ` + changedSince
+	// updatedIDsOnceOrTwice is updatedIDs without removing repeats, which
+	// makes UNION sort both ranges whole: it streams.
+	updatedIDsOnceOrTwice = activeSince + ` UNION ALL ` + changedSince
+	activeSince           = `SELECT x.id FROM conversations x INDEXED BY conversations_status_activity
+		WHERE x.account_id = ? AND x.status IN (%s) AND x.last_activity_at >= ?`
+	changedSince = `SELECT x.id FROM conversations x INDEXED BY conversations_changed WHERE x.account_id = ? AND x.changed_at >= ?`
 
 	// labelledBound is at least the number of conversations of the
 	// statuses (%s) that carry one of the labels (%s), from the maintained
@@ -38,9 +42,13 @@ const (
 	WHERE account_id = ? AND status IN (%s) AND label IN (%s)`
 	// statusTotal is the number of conversations of the statuses (%s).
 	statusTotal = `SELECT coalesce(sum(n), 0) FROM conversation_counts WHERE account_id = ? AND status IN (%s)`
-	// cappedMatches counts the rows of updatedIDs that pass the filter
-	// (%s: updatedIDs, then the WHERE), stopping at the cap.
-	cappedMatches = `SELECT count(*) FROM (SELECT 1 FROM (%s) ids CROSS JOIN conversations c ON c.id = ids.id%s LIMIT ?)`
+	// cappedUpdated counts the rows of updatedIDsOnceOrTwice (the statuses
+	// are %s), from the indexes alone, stopping at the cap: at least the
+	// matches of any filter by that time.
+	cappedUpdated = `SELECT count(*) FROM (` + updatedIDsOnceOrTwice + ` LIMIT ?)`
+	// cappedActive counts the conversations active since a time in the
+	// statuses (%s), stopping at the cap.
+	cappedActive = `SELECT count(*) FROM (` + activeSince + ` LIMIT ?)`
 )
 
 // matchingIDs is the query of the ids a filter by labels or update time
@@ -65,41 +73,63 @@ func matchingIDs(accountID int64, f store.ConversationFilter) (string, []any) {
 
 // sortsMatches reports whether a list should sort the conversations its
 // filter finds through matchingIDs rather than walk the sort's index, for
-// a page whose last row is the rows-th of the list. A walk reads about
+// a page whose last row is the rows-th of the list (from the top, or from
+// a keyset cursor unless fromTop). A walk reads about
 // rows×N/M conversations to find rows of the M that match among the N of
 // its statuses; sorting reads the M (each one a lookup and a place in the
-// sort, counted as sortCost rows of a walk). w is the filter's WHERE
-// without the assignee type.
-func sortsMatches(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, w where, rows int) (bool, error) {
+// sort, counted as sortCost rows of a walk). M is known from above: the
+// labels' maintained counts, or the conversations active or changed since
+// the time, which the other filters can only narrow; so a list with other
+// filters may walk where sorting would have been cheaper, never the
+// reverse.
+func sortsMatches(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, rows int, fromTop bool) (bool, error) {
 	ids, idArgs := matchingIDs(accountID, f)
 	if ids == "" || f.ContactID != 0 || f.Viewer != nil || f.Searching() {
 		return false, nil // no index of its own, or one that finds fewer rows
 	}
 	statuses := statusArgs(f.StatusSet())
-	var total int
-	if err := tx.GetContext(ctx, &total, fmt.Sprintf(statusTotal, placeholders(len(statuses))),
-		append([]any{accountID}, statuses...)...); err != nil {
-		return false, err
-	}
-	// At most this many matches are worth sorting: sortCost×M² ≤ rows×N.
-	most := int(math.Sqrt(float64(rows) * float64(total) / sortCost))
-	var matches int
-	if labels, _ := convo.NormalizeLabels("labels", f.Labels); len(labels) > 0 {
-		args := append([]any{accountID}, statuses...)
+	inStatuses := placeholders(len(statuses))
+	// One query reads N and what is known of M at once: for labels, their
+	// counts; for update time from the top of the default sort, whether the
+	// walk's first rows, those active since then, fill the page (they all
+	// match). Each query is a round of the driver.
+	first, args := fmt.Sprintf(statusTotal, inStatuses), append([]any{accountID}, statuses...)
+	var second string
+	labels, _ := convo.NormalizeLabels("labels", f.Labels)
+	since := timeValue(storedTime(f.UpdatedSince))
+	switch {
+	case len(labels) > 0:
+		second = fmt.Sprintf(labelledBound, inStatuses, placeholders(len(labels)))
+		args = append(append(args, accountID), statuses...)
 		for _, l := range labels {
 			args = append(args, l)
 		}
-		query := fmt.Sprintf(labelledBound, placeholders(len(statuses)), placeholders(len(labels)))
-		if err := tx.GetContext(ctx, &matches, query, args...); err != nil {
-			return false, err
-		}
-	} else {
-		query := fmt.Sprintf(cappedMatches, ids, w.sql())
-		if err := tx.GetContext(ctx, &matches, query, append(append(idArgs, w.args...), most+1)...); err != nil {
-			return false, err
-		}
+	case f.Sort == store.SortLastActivityDesc && fromTop:
+		second = fmt.Sprintf(cappedActive, inStatuses)
+		args = append(append(append(args, accountID), statuses...), since, rows)
+	default:
+		second = `SELECT 0`
 	}
-	return matches <= most, nil
+	var known struct {
+		Total int `db:"total"`
+		Known int `db:"known"`
+	}
+	if err := tx.GetContext(ctx, &known, `SELECT (`+first+`) AS total, (`+second+`) AS known`, args...); err != nil {
+		return false, err
+	}
+	// At most this many matches are worth sorting: sortCost×M² ≤ rows×N.
+	most := int(math.Sqrt(float64(rows) * float64(known.Total) / sortCost))
+	switch {
+	case len(labels) > 0:
+		return known.Known <= most, nil
+	case f.Sort == store.SortLastActivityDesc && fromTop && known.Known >= rows:
+		return false, nil
+	}
+	var bound int
+	if err := tx.GetContext(ctx, &bound, fmt.Sprintf(cappedUpdated, inStatuses), append(idArgs, most+1)...); err != nil {
+		return false, err
+	}
+	return bound <= most, nil
 }
 
 // sortCost is what reading and sorting one matching conversation costs, in

@@ -106,14 +106,12 @@ func TestSortsMatchesWhenFew(t *testing.T) {
 		{store.ConversationFilter{Labels: []string{"l1"}}, false},
 		{store.ConversationFilter{Labels: []string{"l1"}, InboxID: 2}, false}, // the bound is the label's
 		{store.ConversationFilter{UpdatedSince: time.Now().Add(time.Hour)}, true},
-		{store.ConversationFilter{UpdatedSince: time.Now().Add(-time.Hour)}, false},
-		{store.ConversationFilter{}, false}, // no index of its own
+		{store.ConversationFilter{UpdatedSince: time.Now().Add(-time.Hour)}, false}, // a page of them active: the walk's head
+		{store.ConversationFilter{UpdatedSince: time.Now().Add(time.Hour), Sort: store.SortCreatedAsc}, true},
+		{store.ConversationFilter{UpdatedSince: time.Now().Add(-time.Hour), Sort: store.SortCreatedAsc}, false}, // counted
+		{store.ConversationFilter{}, false},                                                                     // no index of its own
 	} {
-		w, err := conversationWhere(ctx, tx, 1, c.f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sorts, err := sortsMatches(ctx, tx, 1, c.f, w, 26)
+		sorts, err := sortsMatches(ctx, tx, 1, c.f, 26, true)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -273,16 +273,20 @@ func TestQueryPlans(t *testing.T) {
 	// What a list reads to choose between walking the sort's index and
 	// sorting its matches (sortsMatches).
 	updated := store.ConversationFilter{UpdatedSince: hour}
-	w, err := conversationWhere(ctx, tx, 1, updated)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids, idArgs := matchingIDs(1, updated)
-	joined := strings.Join(plan(t, s, fmt.Sprintf(cappedMatches, ids, w.sql()), append(append(idArgs, w.args...), 100)...), "\n")
-	for _, want := range byUpdate {
+	_, idArgs := matchingIDs(1, updated)
+	joined := strings.Join(plan(t, s, fmt.Sprintf(cappedUpdated, "?"), append(idArgs, 100)...), "\n")
+	for _, want := range byUpdate[:2] {
 		if !strings.Contains(joined, want) {
-			t.Errorf("capped count of matches: %q, want %q", joined, want)
+			t.Errorf("capped count of the updated: %q, want %q", joined, want)
 		}
+	}
+	if strings.Contains(joined, "TEMP B-TREE") || strings.Contains(joined, "SEARCH c ") {
+		t.Errorf("capped count of the updated: %q, want it to stream from the indexes alone", joined)
+	}
+	lines := plan(t, s, fmt.Sprintf(cappedActive, "?"), 1, 0, timeValue(hour), 26)
+	checkPlan(t, "capped count of the active", lines, true)
+	if !strings.Contains(strings.Join(lines, "\n"), byUpdate[0]) {
+		t.Errorf("capped count of the active: %q, want a range of %s", lines, byUpdate[0])
 	}
 	for _, c := range []struct {
 		query, table string
