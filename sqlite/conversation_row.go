@@ -28,11 +28,13 @@ const conversationColumns = conversationHeadColumns + `,
 	coalesce(lm.seq, 0), coalesce(lm.content, ''), coalesce(lm.content_type, ''), coalesce(lm.message_type, 0),
 	coalesce(lm.private, 0), coalesce(lm.status, ''), lm.source_id, coalesce(lm.sender_type, ''), lm.author_id,
 	lm.created_at, nullif(lm.written_at, lm.created_at), nullif(lm.updated_at, lm.created_at),
-	` + messageExtrasOfLM
+	` + messageExtrasOfLM + `,
+	c.version, ct.version`
 
-// conversationHeadColumns are conversationColumns without the last message:
-// what GetConversation reads when it reads the newest messages anyway, as
-// the last message is nearly always among them.
+// conversationHeadColumns are conversationColumns without the last message
+// and the row versions (which only the row cache reads): what
+// GetConversation reads when it reads the newest messages anyway, as the
+// last message is nearly always among them.
 const conversationHeadColumns = `c.id, c.uuid, c.account_id, c.contact_id, c.channel, c.inbox_id, c.team_id,
 	c.assignee_id, c.author_id, c.status, c.snoozed_until, c.priority, c.muted, nullif(c.custom_attributes, '{}'),
 	nullif(c.additional_attributes, '{}'), c.happened_at, c.created_at, c.updated_at, c.last_activity_at,
@@ -41,8 +43,7 @@ const conversationHeadColumns = `c.id, c.uuid, c.account_id, c.contact_id, c.cha
 	c.last_non_activity_message_id,
 	c.label_list, c.user_list, c.audience_list,
 	ct.first_name, ct.last_name, ct.nickname, ct.email, ct.phone, ct.identifier, ct.avatar_url, ct.blocked,
-	nullif(ct.custom_attributes, '{}'), nullif(ct.additional_attributes, '{}'), ct.last_activity_at, ct.created_at, ct.updated_at,
-	c.version, ct.version`
+	nullif(ct.custom_attributes, '{}'), nullif(ct.additional_attributes, '{}'), ct.last_activity_at, ct.created_at, ct.updated_at`
 
 // conversationFrom joins a conversation to its contact and its last
 // non-activity message (by rowid: the unary + keeps the account's message
@@ -100,8 +101,8 @@ type rowVersions struct{ conversation, contact int64 }
 // dest lists where each of conversationColumns scans. Pages are scanned by
 // hand, not by reflection: a page is the hottest read of the store.
 func (r *conversationRow) dest() []any {
-	dest := r.headDest()
-	return append(dest, r.Last.bodyDest()[1:]...) // the id is the conversation's last_non_activity_message_id
+	dest := append(r.headDest(), r.Last.bodyDest()[1:]...) // the id is the conversation's last_non_activity_message_id
+	return append(dest, &r.Versions.conversation, &r.Versions.contact)
 }
 
 // headDest lists where each of conversationHeadColumns scans.
@@ -116,7 +117,6 @@ func (r *conversationRow) headDest() []any {
 		&r.Labels, &r.UserIDs, &r.AudienceIDs,
 		&ct.FirstName, &ct.LastName, &ct.Nickname, &ct.Email, &ct.Phone, &ct.Identifier, &ct.AvatarURL, &ct.Blocked,
 		(*jsonColumn)(&ct.CustomAttributes), (*jsonColumn)(&ct.AdditionalAttributes), &ct.LastActivityAt, &ct.CreatedAt, &ct.UpdatedAt,
-		&r.Versions.conversation, &r.Versions.contact,
 	}
 }
 
