@@ -16,7 +16,9 @@
 // they commit, instead of each append indexing its own (FTS5 writes a new
 // segment for every transaction that adds to it); every call that searches
 // first indexes what is still waiting, so it finds every committed message,
-// and Close indexes what is left. Foreign keys and the busy timeout are
+// and Close indexes what is left (an in-memory store indexes in each write
+// instead: it has no WAL, so a background write would hold readers off).
+// Foreign keys and the busy timeout are
 // set on every connection through the DSN. The schema is embedded, numbered
 // .sql migrations recorded in the schema_migrations table; a database
 // written by a newer version is refused with convo.ErrSchemaTooNew.

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"testing"
 
 	"github.com/google/uuid"
@@ -13,22 +14,42 @@ import (
 
 // TestFullTextIndexInStep writes through every path that adds, edits or
 // deletes messages and contacts, then has FTS5 check both indexes against
-// their tables (integrity-check with rank 1 compares the content too).
+// their tables (integrity-check with rank 1 compares the content too): on
+// a file, whose index follows behind, and in memory, where each write
+// indexes what it adds.
 func TestFullTextIndexInStep(t *testing.T) {
+	for _, memory := range []bool{false, true} {
+		t.Run(fmt.Sprintf("memory=%t", memory), func(t *testing.T) {
+			open := func() (*Store, error) {
+				if memory {
+					return Open(":memory:", Options{})
+				}
+				return Open(filepath.Join(t.TempDir(), "fts.db"), Options{})
+			}
+			testFullTextIndexInStep(t, open)
+		})
+	}
+}
+
+func testFullTextIndexInStep(t *testing.T, open func() (*Store, error)) {
 	ctx := context.Background()
-	s, err := Open(":memory:", Options{})
+	s, err := open()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	s.index.stop() // the test says when the index catches up
+	if s.index != nil {
+		s.index.stop() // the test says when the index catches up
+	}
 	check := func(when string) {
 		t.Helper()
 		if err := s.CheckInvariants(ctx); err != nil { // the mark holds while the index is behind
 			t.Fatalf("%s, before indexing: %v", when, err)
 		}
-		if err := s.index.catchUp(ctx); err != nil {
-			t.Fatalf("%s: index: %v", when, err)
+		if s.index != nil {
+			if err := s.index.catchUp(ctx); err != nil {
+				t.Fatalf("%s: index: %v", when, err)
+			}
 		}
 		for _, table := range []string{"messages_fts", "contacts_fts"} {
 			if _, err := s.w.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('integrity-check', 1)`); err != nil {
@@ -116,10 +137,12 @@ func TestFullTextIndexInStep(t *testing.T) {
 	want, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: "café"})
 	must(err)
 	for _, markPast := range []bool{false, true} {
-		into, err := Open(":memory:", Options{})
+		into, err := open()
 		must(err)
 		defer into.Close()
-		into.index.stop()
+		if into.index != nil {
+			into.index.stop()
+		}
 		if markPast {
 			other, err := into.CreateContact(ctx, 2, convo.NewContact{FirstName: "Other"})
 			must(err)
@@ -131,7 +154,9 @@ func TestFullTextIndexInStep(t *testing.T) {
 			}
 			_, err = into.AddMessages(ctx, 2, batch)
 			must(err)
-			must(into.index.catchUp(ctx))
+			if into.index != nil {
+				must(into.index.catchUp(ctx))
+			}
 			must(into.DeleteContact(ctx, 2, other.ID, store.DeleteContactOptions{Cascade: true})) // frees the ids
 		}
 		_, err = into.Import(ctx, 1, func(yield func(store.Record, error) bool) {

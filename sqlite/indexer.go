@@ -27,6 +27,11 @@ import (
 // which cannot write, searches the index as the writer left it: at most
 // indexEvery behind a writer that is running. Close indexes what is left,
 // and Open starts on whatever a crash left behind.
+//
+// An in-memory store indexes inside each write instead, as before: its
+// memdb database has no WAL, so a write in the background would wait for
+// the caller's read transactions and hold new ones off, where an
+// application that only reads expects no lock at all.
 const (
 	indexEvery         = 50 * time.Millisecond
 	indexBatch         = 1000
@@ -117,33 +122,39 @@ func (x *indexer) stop() {
 func (s *Store) indexSome(ctx context.Context, x *indexer) error {
 	target := x.added.Load()
 	var through int64
-	err := s.writeTx(ctx, func(tx *dbtx) error {
-		var mark int64
-		if err := tx.GetContext(ctx, &mark, selectIndexedMark); err != nil {
-			return err
-		}
-		var upTo sql.NullInt64
-		if err := tx.GetContext(ctx, &upTo, selectIndexUpTo, mark, indexBatch); err != nil {
-			return err
-		}
-		if !upTo.Valid {
-			// Nothing after the mark: what was added up to target is
-			// indexed or deleted.
-			through = max(mark, target)
-			return nil
-		}
-		through = upTo.Int64
-		if _, err := tx.ExecContext(ctx, indexMessageRange, mark, through); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, updateIndexState, through)
+	err := s.writeTx(ctx, func(tx *dbtx) (err error) {
+		through, err = indexAfterMark(ctx, tx, indexBatch)
 		return err
 	})
 	if err != nil {
 		return err
 	}
+	if through == 0 {
+		// Nothing after the mark: what was added up to target is indexed
+		// or deleted.
+		through = target
+	}
 	storeMax(&x.indexed, through)
 	return nil
+}
+
+// indexAfterMark indexes up to limit messages after the mark, in tx, and
+// moves the mark past them: it returns the new mark, or 0 when no message
+// is after it.
+func indexAfterMark(ctx context.Context, tx *dbtx, limit int) (int64, error) {
+	var mark int64
+	if err := tx.GetContext(ctx, &mark, selectIndexedMark); err != nil {
+		return 0, err
+	}
+	var upTo sql.NullInt64
+	if err := tx.GetContext(ctx, &upTo, selectIndexUpTo, mark, limit); err != nil || !upTo.Valid {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, indexMessageRange, mark, upTo.Int64); err != nil {
+		return 0, err
+	}
+	_, err := tx.ExecContext(ctx, updateIndexState, upTo.Int64)
+	return upTo.Int64, err
 }
 
 // searchable makes the full-text index hold every message committed so

@@ -53,7 +53,7 @@ func searchTotal(t *testing.T, s *Store, q string) int {
 // asking: the indexer runs shortly after a commit, in batches of at most
 // indexBatch messages.
 func TestIndexerCatchesUp(t *testing.T) {
-	s, err := Open(":memory:", Options{})
+	s, err := Open(filepath.Join(t.TempDir(), "convo.db"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestIndexerCatchesUp(t *testing.T) {
 // TestSearchIndexesFirst shows every call that searches finding messages
 // the indexer has not reached: it indexes them first, in batches.
 func TestSearchIndexesFirst(t *testing.T) {
-	s, err := Open(":memory:", Options{})
+	s, err := Open(filepath.Join(t.TempDir(), "convo.db"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,5 +179,22 @@ func TestMigrateIndexBehind(t *testing.T) {
 	}
 	if err := s.CheckInvariants(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestMemoryIndexesInline shows an in-memory store indexing in each write:
+// it has no indexer to write in the background (see indexer.go).
+func TestMemoryIndexesInline(t *testing.T) {
+	s, err := Open(":memory:", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.index != nil {
+		t.Fatal("an in-memory store has a background indexer")
+	}
+	added := addWords(t, s, 3, "inline words")
+	if mark, newest := indexedThrough(t, s), added[len(added)-1].ID; mark != newest {
+		t.Errorf("after the write the index holds messages up to %d, want %d", mark, newest)
 	}
 }

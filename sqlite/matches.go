@@ -28,8 +28,9 @@ const (
 	// since then (migration 9), each once. Without INDEXED BY, SQLite would
 	// walk the account in id order to merge the two without sorting.
 	updatedIDs = activeSince + ` UNION ` + changedSince
-	// updatedIDsOnceOrTwice is updatedIDs without removing repeats, which
-	// makes UNION sort both ranges whole: it streams.
+	// updatedIDsOnceOrTwice is updatedIDs keeping repeats (removing them
+	// makes UNION sort both ranges whole), so it streams; a conversation
+	// both active and changed since then comes twice.
 	updatedIDsOnceOrTwice = activeSince + ` UNION ALL ` + changedSince
 	activeSince           = `SELECT x.id FROM conversations x INDEXED BY conversations_status_activity
 		WHERE x.account_id = ? AND x.status IN (%s) AND x.last_activity_at >= ?`

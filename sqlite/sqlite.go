@@ -106,7 +106,10 @@ type Store struct {
 	snoozes  snoozes
 	rows     *rowCache     // nil: no cache
 	ckpt     *checkpointer // nil: in memory or read-only
-	index    *indexer      // nil: read-only
+	index    *indexer      // nil: read-only, or in memory
+	// indexInline indexes the messages a write adds in its own
+	// transaction: an in-memory store (see indexer.go).
+	indexInline bool
 
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -172,7 +175,9 @@ func Open(path string, opts Options) (*Store, error) {
 	if !memory && !opts.ReadOnly {
 		c, err := sqlx.Open("sqlite", opts.dsn(path, memory, checkpointConn))
 		if err != nil {
-			s.index.stop()
+			if s.index != nil {
+				s.index.stop()
+			}
 			s.w.Close()
 			s.r.Close()
 			return nil, translate(err)
@@ -212,6 +217,10 @@ func (s *Store) setup(memory bool) error {
 	}
 	if SchemaVersion() < indexBehindVersion {
 		return nil // only in tests of migrations, which open stores at old versions
+	}
+	if memory {
+		s.indexInline = true
+		return nil
 	}
 	// The index may be behind after a crash: the indexer starts there.
 	var indexed, added int64

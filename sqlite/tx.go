@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -64,6 +65,10 @@ func (s *Store) writeTx(ctx context.Context, fn func(tx *dbtx) error) error {
 			return err
 		}
 		added = tx.added
+		if added > 0 && s.indexInline {
+			_, err := indexAfterMark(ctx, tx, math.MaxInt)
+			return err
+		}
 		return nil
 	}))
 	s.logWrite(ctx, start, err)
