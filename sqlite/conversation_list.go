@@ -374,8 +374,7 @@ func countsQuery(accountID int64, f store.ConversationFilter, w where) (string, 
 	switch {
 	case f.ContactID != 0 || f.Viewer != nil || f.Searching():
 		return countRows + w.sql(), append([]any{agent}, w.args...)
-	case len(labels) > 1 || len(labels) == 1 && (f.InboxID != 0 || f.TeamID != 0 || f.Unattended || !f.UpdatedSince.IsZero()),
-		len(labels) == 0 && !f.UpdatedSince.IsZero():
+	case !f.UpdatedSince.IsZero() || len(labels) > 1 || len(labels) == 1 && (f.InboxID != 0 || f.TeamID != 0 || f.Unattended):
 		ids, args := matchingIDs(accountID, f)
 		return fmt.Sprintf(countMatchingRows, ids) + w.sql(), append(append([]any{agent}, args...), w.args...)
 	}

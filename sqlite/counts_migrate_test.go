@@ -19,10 +19,7 @@ func TestMigrateCounts(t *testing.T) {
 	ctx := context.Background()
 	s, path := openAtVersion(t, 7)
 	agent := uuid.New()
-	contact, err := s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Ada"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	contact := newTestContact(t, s, 1)
 	var convs []convo.Conversation
 	for i := range 4 {
 		in := convo.NewConversation{ContactID: contact.ID, Channel: convo.ChannelEmail,
@@ -41,10 +38,7 @@ func TestMigrateCounts(t *testing.T) {
 		}
 		convs = append(convs, c)
 	}
-	elsewhere, err := s.CreateContact(ctx, 2, convo.NewContact{FirstName: "Bo"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	elsewhere := newTestContact(t, s, 2)
 	if _, err := s.CreateConversation(ctx, 2, convo.NewConversation{ContactID: elsewhere.ID, Channel: convo.ChannelEmail,
 		HappenedAt: time.Now(), Labels: []string{"vip"}}); err != nil {
 		t.Fatal(err)
@@ -55,7 +49,8 @@ func TestMigrateCounts(t *testing.T) {
 	}
 	s.Close()
 
-	if s, err = Open(path, Options{}); err != nil {
+	s, err := Open(path, Options{})
+	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -40,11 +39,12 @@ const (
 
 const (
 	selectIndexState = `SELECT indexed_through, coalesce((SELECT max(id) FROM messages), 0) FROM index_state`
-	// ?1 the mark, ?2 at most how many.
-	selectIndexUpTo   = `SELECT max(id) FROM (SELECT id FROM messages WHERE id > ?1 ORDER BY id LIMIT ?2)`
+	// selectIndexRange is the mark and the id of the ?1-th message after
+	// it (or of the last, if fewer; NULL if none).
+	selectIndexRange = `SELECT indexed_through AS mark,
+	(SELECT max(id) FROM (SELECT id FROM messages WHERE id > indexed_through ORDER BY id LIMIT ?1)) AS up_to FROM index_state`
 	indexMessageRange = `INSERT INTO messages_fts (rowid, content) SELECT id, content FROM messages WHERE id > ? AND id <= ?`
 	updateIndexState  = `UPDATE index_state SET indexed_through = ?`
-	selectIndexedMark = `SELECT indexed_through FROM index_state`
 )
 
 // indexer indexes the messages the store added, in the background.
@@ -100,7 +100,7 @@ func (x *indexer) run() {
 func (x *indexer) catchUp(ctx context.Context) error {
 	target := x.added.Load()
 	for x.indexed.Load() < target {
-		if err := x.store.indexSome(ctx, x); err != nil {
+		if err := x.indexSome(ctx); err != nil {
 			return err
 		}
 	}
@@ -119,10 +119,10 @@ func (x *indexer) stop() {
 
 // indexSome indexes up to indexBatch messages after the mark in one
 // transaction, and moves the mark past them.
-func (s *Store) indexSome(ctx context.Context, x *indexer) error {
+func (x *indexer) indexSome(ctx context.Context) error {
 	target := x.added.Load()
 	var through int64
-	err := s.writeTx(ctx, func(tx *dbtx) (err error) {
+	err := x.store.writeTx(ctx, func(tx *dbtx) (err error) {
 		through, err = indexAfterMark(ctx, tx, indexBatch)
 		return err
 	})
@@ -142,19 +142,18 @@ func (s *Store) indexSome(ctx context.Context, x *indexer) error {
 // moves the mark past them: it returns the new mark, or 0 when no message
 // is after it.
 func indexAfterMark(ctx context.Context, tx *dbtx, limit int) (int64, error) {
-	var mark int64
-	if err := tx.GetContext(ctx, &mark, selectIndexedMark); err != nil {
+	var r struct {
+		Mark int64         `db:"mark"`
+		UpTo sql.NullInt64 `db:"up_to"`
+	}
+	if err := tx.GetContext(ctx, &r, selectIndexRange, limit); err != nil || !r.UpTo.Valid {
 		return 0, err
 	}
-	var upTo sql.NullInt64
-	if err := tx.GetContext(ctx, &upTo, selectIndexUpTo, mark, limit); err != nil || !upTo.Valid {
+	if _, err := tx.ExecContext(ctx, indexMessageRange, r.Mark, r.UpTo.Int64); err != nil {
 		return 0, err
 	}
-	if _, err := tx.ExecContext(ctx, indexMessageRange, mark, upTo.Int64); err != nil {
-		return 0, err
-	}
-	_, err := tx.ExecContext(ctx, updateIndexState, upTo.Int64)
-	return upTo.Int64, err
+	_, err := tx.ExecContext(ctx, updateIndexState, r.UpTo.Int64)
+	return r.UpTo.Int64, err
 }
 
 // searchable makes the full-text index hold every message committed so
@@ -163,12 +162,12 @@ func (s *Store) searchable(ctx context.Context) error {
 	if s.index == nil || !s.index.behind() {
 		return nil
 	}
-	return s.index.catchUp(ctx) // through s.write: its errors are translated
+	return s.index.catchUp(ctx) // through writeTx: its errors are translated
 }
 
 // searchableFor is searchable for a list or count that searches.
 func (s *Store) searchableFor(ctx context.Context, f store.ConversationFilter) error {
-	if strings.TrimSpace(f.Query) == "" {
+	if !f.Searching() {
 		return nil
 	}
 	return s.searchable(ctx)

@@ -14,7 +14,7 @@ import (
 func indexedThrough(t *testing.T, s *Store) int64 {
 	t.Helper()
 	var mark int64
-	if err := s.r.QueryRowContext(context.Background(), selectIndexedMark).Scan(&mark); err != nil {
+	if err := s.r.QueryRowContext(context.Background(), `SELECT indexed_through FROM index_state`).Scan(&mark); err != nil {
 		t.Fatal(err)
 	}
 	return mark

@@ -20,10 +20,7 @@ func TestMigrateReadStateByConversation(t *testing.T) {
 	ctx := context.Background()
 	s, path := openAtVersion(t, 5)
 	reader, writer, member := uuid.New(), uuid.New(), uuid.New()
-	contact, err := s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Ada"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	contact := newTestContact(t, s, 1)
 	var convs []convo.Conversation
 	for i := range 3 {
 		c, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: contact.ID, Channel: convo.ChannelEmail,
