@@ -25,8 +25,8 @@ import (
 // the message's account and ids come from the conversation. The order is
 // the order of conversationRow.dest.
 const conversationColumns = conversationHeadColumns + `,
-	coalesce(lm.seq, 0), coalesce(lm.content, ''), coalesce(lm.content_type, ''), coalesce(lm.message_type, 0),
-	coalesce(lm.private, 0), coalesce(lm.status, ''), lm.source_id, coalesce(lm.sender_type, ''), lm.author_id,
+	coalesce(lm.seq, 0), coalesce(lm.content, ''), ` + contentTypeOfLM + `, coalesce(lm.message_type, 0),
+	coalesce(lm.private, 0), ` + statusOfLM + `, lm.source_id, coalesce(lm.sender_type, ''), lm.author_id,
 	lm.created_at, nullif(lm.written_at, lm.created_at), nullif(lm.updated_at, lm.created_at),
 	` + messageExtrasOfLM + `,
 	c.version, ct.version`

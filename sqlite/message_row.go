@@ -16,13 +16,25 @@ const messageColumns = `m.account_id, m.conversation_id, c.contact_id, ` + messa
 
 // messageBodyColumns are a message's columns but the account, conversation
 // and contact, which a query of one conversation's messages knows already
-// (ownMessageRow). Every column costs the driver a few calls per row, so
-// what is nearly always the same is read as one NULL: the written and
-// updated times when they are the creation time, and the four JSON columns
-// when all are empty (messageExtras).
-const messageBodyColumns = `m.id, m.seq, m.content, m.content_type, m.message_type, m.private, m.status, m.source_id,
-	m.sender_type, m.author_id, m.created_at, nullif(m.written_at, m.created_at), nullif(m.updated_at, m.created_at),
-	` + messageExtrasOfM
+// (ownMessageRow). Every column costs the driver a few calls per row, and
+// a text value costs it a copy, so what is nearly always the same is read
+// as NULL: the content type and status when they are the defaults of
+// convo.NewMessage (contentTypeOfM, statusOfM), the written and updated
+// times when they are the creation time, and the four JSON columns when
+// all are empty (messageExtras).
+const messageBodyColumns = `m.id, m.seq, m.content, ` + contentTypeOfM + `, m.message_type, m.private, ` + statusOfM + `,
+	m.source_id, m.sender_type, m.author_id, m.created_at, nullif(m.written_at, m.created_at),
+	nullif(m.updated_at, m.created_at), ` + messageExtrasOfM
+
+// contentTypeOfM and statusOfM read message m's content type and status,
+// NULL when they are the defaults; contentTypeOfLM and statusOfLM those of
+// a conversation's last message, lm.
+const (
+	contentTypeOfM  = `nullif(m.content_type, '` + string(convo.ContentText) + `')`
+	statusOfM       = `nullif(m.status, '` + string(convo.StatusSent) + `')`
+	contentTypeOfLM = `nullif(lm.content_type, '` + string(convo.ContentText) + `')`
+	statusOfLM      = `nullif(lm.status, '` + string(convo.StatusSent) + `')`
+)
 
 // messageExtrasOfM reads message m's four JSON columns as one, and
 // messageExtrasOfLM those of a conversation's last message, lm.
@@ -45,10 +57,10 @@ type messageRow struct {
 	ID                   int64
 	Seq                  int64
 	Content              string
-	ContentType          string
+	ContentType          sql.NullString // NULL: convo.ContentText
 	MessageType          int
 	Private              bool
-	Status               string
+	Status               sql.NullString // NULL: convo.StatusSent
 	SourceID             sql.NullString
 	SenderType           string
 	AuthorID             sql.NullString
@@ -107,10 +119,16 @@ func (x *messageExtras) Scan(v any) error {
 func (r messageRow) toMessage() (convo.Message, error) {
 	m := convo.Message{
 		ID: r.ID, AccountID: r.AccountID, ConversationID: r.ConversationID, ContactID: r.ContactID, Seq: r.Seq,
-		Content: r.Content, ContentType: convo.ContentType(r.ContentType),
-		Type: convo.MessageTypeFromCode(r.MessageType), Private: r.Private, Status: convo.MessageStatus(r.Status),
+		Content: r.Content, ContentType: convo.ContentText,
+		Type: convo.MessageTypeFromCode(r.MessageType), Private: r.Private, Status: convo.StatusSent,
 		SourceID: r.SourceID.String, SenderType: convo.SenderType(r.SenderType),
 		WrittenAt: r.WrittenAt.Time, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time,
+	}
+	if r.ContentType.Valid {
+		m.ContentType = convo.ContentType(r.ContentType.String)
+	}
+	if r.Status.Valid {
+		m.Status = convo.MessageStatus(r.Status.String)
 	}
 	if m.WrittenAt.IsZero() {
 		m.WrittenAt = m.CreatedAt

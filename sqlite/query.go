@@ -40,9 +40,12 @@ func eachRow[R any, P scannedRow[R]](ctx context.Context, tx *dbtx, query string
 		return err
 	}
 	defer rows.Close()
+	// One R and one list of destinations serve every row: Scan sets every
+	// column, and fn gets a copy.
+	var r R
+	dest := P(&r).dest()
 	for rows.Next() {
-		var r R
-		if err := rows.Scan(P(&r).dest()...); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
 		if err := fn(r); err != nil {

@@ -73,6 +73,42 @@ func testMessages(t *testing.T, newStore NewStore) {
 		is.NoErr(err) // unique per account only
 	})
 
+	// A store may read what is nearly always the default in a shorter
+	// form; every read must give back the rest as it was written.
+	t.Run("AddMessage/EveryReadGivesItBack", func(t *testing.T) {
+		is := is.New(t)
+		s, _, conv := seeded(t, newStore)
+		for _, in := range []convo.NewMessage{
+			{Type: convo.MessageOutgoing, Content: "pick one zebra", ContentType: convo.ContentInputSelect,
+				Status: convo.StatusDelivered, SenderType: convo.SenderSystem, SourceID: "src-1",
+				WrittenAt: time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC), ContentAttributes: convo.Attributes{"items": []any{"a"}}},
+			{Type: convo.MessageIncoming, Content: "plain zebra"},
+		} {
+			m := mustAddMessage(t, s, 1, conv.ID, in)
+			got, err := s.GetMessage(ctx, 1, m.ID)
+			is.NoErr(err)
+			is.Equal(got, m) // GetMessage
+			full, err := s.GetConversation(ctx, 1, conv.ID, store.GetConversationOptions{Messages: 5})
+			is.NoErr(err)
+			is.Equal(full.Messages[len(full.Messages)-1], m) // the newest of a get
+			is.Equal(*full.LastNonActivityMessage, m)        // and its last message
+			head, err := s.GetConversation(ctx, 1, conv.ID, store.GetConversationOptions{})
+			is.NoErr(err)
+			is.Equal(*head.LastNonActivityMessage, m) // a get without messages
+			page, err := s.ListConversations(ctx, 1, store.ConversationFilter{Statuses: store.AllStatuses})
+			is.NoErr(err)
+			is.Equal(len(page.Items), 1)
+			is.Equal(*page.Items[0].LastNonActivityMessage, m) // a list
+			msgs, err := s.ListMessages(ctx, 1, conv.ID, store.MessageFilter{Order: store.NewestFirst})
+			is.NoErr(err)
+			is.Equal(msgs.Items[0], m) // a list of messages
+			hits, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: "zebra", ConversationID: conv.ID})
+			is.NoErr(err)
+			is.True(len(hits.Items) > 0)
+			is.Equal(hits.Items[0].Message, m) // a search, newest first
+		}
+	})
+
 	t.Run("AddMessage/ContactMustBeTheConversations", func(t *testing.T) {
 		is := is.New(t)
 		s, _, conv := seeded(t, newStore)
