@@ -97,8 +97,10 @@ func (r contactRow) toContact() (convo.Contact, error) {
 		Email: r.Email.String, Phone: r.Phone.String, Identifier: r.Identifier.String, AvatarURL: r.AvatarURL,
 		Blocked: r.Blocked, LastActivityAt: r.LastActivityAt.Time, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time,
 	}
-	err := errors.Join(fromJSON(r.CustomAttributes, &c.CustomAttributes), fromJSON(r.AdditionalAttributes, &c.AdditionalAttributes))
-	return c, err
+	var errCustom, errAdditional error
+	c.CustomAttributes, errCustom = fromJSON[convo.Attributes](r.CustomAttributes)
+	c.AdditionalAttributes, errAdditional = fromJSON[convo.Attributes](r.AdditionalAttributes)
+	return c, errors.Join(errCustom, errAdditional)
 }
 
 // CreateContact implements store.Store.

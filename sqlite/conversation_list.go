@@ -122,7 +122,7 @@ func filterWhere(ctx context.Context, tx *dbtx, accountID int64, f store.Convers
 	if f.TeamID != 0 {
 		w.and("c.team_id = ?", f.TeamID)
 	}
-	if labels, _ := convo.NormalizeLabels("labels", f.Labels); len(labels) > 0 {
+	if labels := f.LabelSet(); len(labels) > 0 {
 		args := make([]any, len(labels))
 		for i, l := range labels {
 			args[i] = l
@@ -370,7 +370,7 @@ func countConversations(ctx context.Context, tx *dbtx, accountID int64, f store.
 // (by status, with inbox, team and unattended, or with one label).
 func countsQuery(accountID int64, f store.ConversationFilter, w where) (string, []any) {
 	agent := uuidValue(f.Agent) // NULL matches nobody
-	labels, _ := convo.NormalizeLabels("labels", f.Labels)
+	labels := f.LabelSet()
 	switch {
 	case f.ContactID != 0 || f.Viewer != nil || f.Searching():
 		return countRows + w.sql(), append([]any{agent}, w.args...)

@@ -135,17 +135,25 @@ var statusCodes = map[convo.Status]int{
 	convo.StatusOpen: 0, convo.StatusResolved: 1, convo.StatusPending: 2, convo.StatusSnoozed: 3,
 }
 
-func statusFromCode(code int) convo.Status {
+// statusByCode is statusCodes the other way.
+var statusByCode = func() []convo.Status {
+	list := make([]convo.Status, len(statusCodes))
 	for s, c := range statusCodes {
-		if c == code {
-			return s
-		}
+		list[c] = s
 	}
-	return ""
+	return list
+}()
+
+func statusFromCode(code int) convo.Status {
+	if code < 0 || code >= len(statusByCode) {
+		return ""
+	}
+	return statusByCode[code]
 }
 
-// toConversation converts the row; now decides CanReply.
-func (r conversationRow) toConversation(now time.Time) (convo.Conversation, error) {
+// toConversation converts the row; now decides CanReply. A row is large,
+// so it is not copied.
+func (r *conversationRow) toConversation(now time.Time) (convo.Conversation, error) {
 	c, err := r.toConversationHead(now)
 	if err != nil || !r.LastNonActivityMessageID.Valid {
 		return c, err
@@ -161,9 +169,10 @@ func (r conversationRow) toConversation(now time.Time) (convo.Conversation, erro
 }
 
 // toConversationHead converts the row but its last message.
-func (r conversationRow) toConversationHead(now time.Time) (convo.Conversation, error) {
-	r.Contact.ID, r.Contact.AccountID = r.ContactID, r.AccountID
-	contact, err := r.Contact.toContact()
+func (r *conversationRow) toConversationHead(now time.Time) (convo.Conversation, error) {
+	ct := r.Contact
+	ct.ID, ct.AccountID = r.ContactID, r.AccountID
+	contact, err := ct.toContact()
 	if err != nil {
 		return convo.Conversation{}, err
 	}
@@ -188,11 +197,12 @@ func (r conversationRow) toConversationHead(now time.Time) (convo.Conversation, 
 		c.Labels = strings.Split(r.Labels.String, ",")
 		slices.Sort(c.Labels)
 	}
-	var errUsers, errAudiences error
+	var errUsers, errAudiences, errCustom, errAdditional error
 	c.UserIDs, errUsers = splitList(r.UserIDs, uuid.Parse, compareUUIDs)
 	c.AudienceIDs, errAudiences = splitList(r.AudienceIDs, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }, cmp.Compare[int64])
-	err = errors.Join(errUUID, errAssignee, errAuthor, errUsers, errAudiences,
-		fromJSON(r.CustomAttributes, &c.CustomAttributes), fromJSON(r.AdditionalAttributes, &c.AdditionalAttributes))
+	c.CustomAttributes, errCustom = fromJSON[convo.Attributes](r.CustomAttributes)
+	c.AdditionalAttributes, errAdditional = fromJSON[convo.Attributes](r.AdditionalAttributes)
+	err = errors.Join(errUUID, errAssignee, errAuthor, errUsers, errAudiences, errCustom, errAdditional)
 	if err != nil {
 		return convo.Conversation{}, fmt.Errorf("sqlite: conversation %d: %w", r.ID, err)
 	}
@@ -208,14 +218,13 @@ func splitList[T any](s sql.NullString, parse func(string) (T, error), compare f
 	if !s.Valid {
 		return nil, nil
 	}
-	parts := strings.Split(s.String, ",")
-	list := make([]T, len(parts))
-	for i, p := range parts {
+	list := make([]T, 0, strings.Count(s.String, ",")+1)
+	for p := range strings.SplitSeq(s.String, ",") {
 		v, err := parse(p)
 		if err != nil {
 			return nil, err
 		}
-		list[i] = v
+		list = append(list, v)
 	}
 	slices.SortFunc(list, compare)
 	return list, nil

@@ -163,8 +163,8 @@ func getConversationWithMessages(ctx context.Context, tx *dbtx, accountID, id in
 // toConversations converts rows.
 func toConversations(rows []conversationRow, now time.Time) ([]convo.Conversation, error) {
 	list := make([]convo.Conversation, 0, len(rows))
-	for _, r := range rows {
-		c, err := r.toConversation(now)
+	for i := range rows {
+		c, err := rows[i].toConversation(now)
 		if err != nil {
 			return nil, err
 		}

@@ -234,8 +234,10 @@ func storedConversation(accountID int64, c convo.Conversation) (convo.Conversati
 	}
 	custom, err1 := jsonText(c.CustomAttributes)
 	additional, err2 := jsonText(c.AdditionalAttributes)
-	c.CustomAttributes, c.AdditionalAttributes = nil, nil
-	err := errors.Join(err1, err2, fromJSON(custom, &c.CustomAttributes), fromJSON(additional, &c.AdditionalAttributes))
+	var err3, err4 error
+	c.CustomAttributes, err3 = fromJSON[convo.Attributes](custom)
+	c.AdditionalAttributes, err4 = fromJSON[convo.Attributes](additional)
+	err := errors.Join(err1, err2, err3, err4)
 	return c, custom, additional, err
 }
 

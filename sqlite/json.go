@@ -20,16 +20,19 @@ func jsonText(v any) (string, error) {
 	return string(b), nil
 }
 
-// fromJSON decodes a JSON column into dst, leaving dst nil when the column
-// is an empty object or array.
-func fromJSON(text string, dst any) error {
+// fromJSON decodes a JSON column, giving nil when the column is an empty
+// object or array. It returns the value, rather than filling in a field, so
+// that the struct holding the field can stay on the stack.
+func fromJSON[T any](text string) (T, error) {
+	var v T
 	if text == "" || text == "{}" || text == "[]" || text == "null" {
-		return nil
+		return v, nil
 	}
-	if err := json.Unmarshal([]byte(text), dst); err != nil {
-		return fmt.Errorf("sqlite: decode JSON column: %w", err)
+	p := new(T)
+	if err := json.Unmarshal([]byte(text), p); err != nil {
+		return v, fmt.Errorf("sqlite: decode JSON column: %w", err)
 	}
-	return nil
+	return *p, nil
 }
 
 // jsonColumn scans a JSON column that a query reads as NULL when it is

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
 )
 
@@ -56,7 +55,7 @@ const (
 // finds through its own index, with its arguments; "" for another filter.
 // With both, the labels find them.
 func matchingIDs(accountID int64, f store.ConversationFilter) (string, []any) {
-	if labels, _ := convo.NormalizeLabels("labels", f.Labels); len(labels) > 0 {
+	if labels := f.LabelSet(); len(labels) > 0 {
 		args := []any{accountID}
 		for _, l := range labels {
 			args = append(args, l)
@@ -96,7 +95,7 @@ func sortsMatches(ctx context.Context, tx *dbtx, accountID int64, f store.Conver
 	// match). Each query is a round of the driver.
 	first, args := fmt.Sprintf(statusTotal, inStatuses), append([]any{accountID}, statuses...)
 	var second string
-	labels, _ := convo.NormalizeLabels("labels", f.Labels)
+	labels := f.LabelSet()
 	since := timeValue(storedTime(f.UpdatedSince))
 	switch {
 	case len(labels) > 0:

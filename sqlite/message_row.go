@@ -136,11 +136,13 @@ func (r messageRow) toMessage() (convo.Message, error) {
 	if m.UpdatedAt.IsZero() {
 		m.UpdatedAt = m.CreatedAt
 	}
-	var errAuthor error
-	m.AuthorID, errAuthor = parseNullUUID(r.AuthorID)
-	err := errors.Join(errAuthor,
-		fromJSON(r.ContentAttributes, &m.ContentAttributes), fromJSON(r.Attachments, &m.Attachments),
-		fromJSON(r.ExternalSourceIDs, &m.ExternalSourceIDs), fromJSON(r.AdditionalAttributes, &m.AdditionalAttributes))
+	var errs [5]error
+	m.AuthorID, errs[0] = parseNullUUID(r.AuthorID)
+	m.ContentAttributes, errs[1] = fromJSON[convo.Attributes](r.ContentAttributes)
+	m.Attachments, errs[2] = fromJSON[[]convo.Attachment](r.Attachments)
+	m.ExternalSourceIDs, errs[3] = fromJSON[map[string]string](r.ExternalSourceIDs)
+	m.AdditionalAttributes, errs[4] = fromJSON[convo.Attributes](r.AdditionalAttributes)
+	err := errors.Join(errs[:]...)
 	if err != nil {
 		return convo.Message{}, fmt.Errorf("sqlite: message %d: %w", r.ID, err)
 	}

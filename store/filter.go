@@ -227,6 +227,13 @@ func (f ConversationFilter) StatusSet() []convo.Status {
 	return []convo.Status{convo.StatusOpen}
 }
 
+// LabelSet is the labels the filter keeps, normalised and sorted as stored
+// (convo.NormalizeLabels). Call it on a filter that validated.
+func (f ConversationFilter) LabelSet() []string {
+	labels, _ := convo.NormalizeLabels("labels", f.Labels)
+	return labels
+}
+
 // Searching reports whether the filter has a Query.
 func (f ConversationFilter) Searching() bool { return strings.TrimSpace(f.Query) != "" }
 
