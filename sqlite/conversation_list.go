@@ -352,17 +352,22 @@ const (
 // countConversations returns the counts of the filter whose WHERE (without
 // the assignee type) is w.
 func countConversations(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, w where) (store.Counts, error) {
-	var row struct {
-		Mine       int `db:"mine"`
-		Unassigned int `db:"unassigned"`
-		Total      int `db:"total"`
-	}
 	query, args := countsQuery(accountID, f, w)
-	if err := tx.GetContext(ctx, &row, query, args...); err != nil {
+	rows, err := queryRows[countsRow](ctx, tx, query, args...)
+	if err != nil {
 		return store.Counts{}, err
 	}
-	return store.Counts{Mine: row.Mine, Unassigned: row.Unassigned, Assigned: row.Total - row.Unassigned, All: row.Total}, nil
+	if len(rows) != 1 { // an aggregate gives one row
+		return store.Counts{}, fmt.Errorf("sqlite: counts query gave %d rows", len(rows))
+	}
+	r := rows[0]
+	return store.Counts{Mine: r.mine, Unassigned: r.unassigned, Assigned: r.total - r.unassigned, All: r.total}, nil
 }
+
+// countsRow is the row of a counts query, scanned by hand as pages are.
+type countsRow struct{ mine, unassigned, total int }
+
+func (r *countsRow) dest() []any { return []any{&r.mine, &r.unassigned, &r.total} }
 
 // countsQuery is the SQL of a filter's counts: a count of the filter's rows
 // when it has an index of its own to find them (a contact's, a viewer's, a
