@@ -143,16 +143,24 @@ func checkMergedPlan(t *testing.T, name string, lines []string, _ bool) {
 	}
 }
 
-// planTx is a read transaction for the plan tests, rolled back when the
-// test ends.
+// planTx is a read transaction for the plan tests, on a connection of the
+// reader pool, rolled back when the test ends.
 func planTx(t *testing.T, s *Store) *dbtx {
 	t.Helper()
-	sqltx, err := s.r.BeginTxx(context.Background(), nil)
+	ctx := context.Background()
+	c, err := s.readers.acquire(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { sqltx.Rollback() })
-	return &dbtx{Tx: sqltx, stmts: s.rstmts}
+	tx := &dbtx{run: c.conn, conn: c}
+	if _, err := tx.ExecContext(ctx, "BEGIN"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		tx.ExecContext(ctx, "ROLLBACK")
+		s.readers.release(c)
+	})
+	return tx
 }
 
 func TestQueryPlans(t *testing.T) {

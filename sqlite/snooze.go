@@ -4,8 +4,6 @@ import (
 	"context"
 	"sync/atomic"
 	"time"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // snoozes knows when the next timed snooze ends, so that an overdue snooze
@@ -43,9 +41,11 @@ func (z *snoozes) wake(ctx context.Context, tx *dbtx, now time.Time) error {
 }
 
 // load reads the next wake time.
-func (z *snoozes) load(ctx context.Context, q sqlx.QueryerContext) error {
+func (z *snoozes) load(ctx context.Context, q interface {
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+}) error {
 	var next int64
-	if err := sqlx.GetContext(ctx, q, &next, nextSnoozeWake); err != nil {
+	if err := q.GetContext(ctx, &next, nextSnoozeWake); err != nil {
 		return err
 	}
 	z.next.Store(next)

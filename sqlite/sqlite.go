@@ -99,7 +99,7 @@ type Store struct {
 	w        *sqlx.DB // the one writer connection
 	r        *sqlx.DB // the reader pool
 	wstmts   *stmtCache
-	rstmts   *stmtCache
+	readers  *readers // the reader pool's connections, held
 	now      func() time.Time
 	log      *slog.Logger
 	readOnly bool
@@ -166,7 +166,7 @@ func Open(path string, opts Options) (*Store, error) {
 	s.r.SetMaxOpenConns(opts.readConns())
 	s.r.SetMaxIdleConns(opts.readConns())
 
-	s.wstmts, s.rstmts = newStmtCache(s.w), newStmtCache(s.r)
+	s.wstmts, s.readers = newStmtCache(s.w), newReaders(s.r, opts.readConns())
 	if err := s.setup(memory); err != nil {
 		s.w.Close()
 		s.r.Close()
@@ -242,7 +242,7 @@ func (s *Store) Close() error {
 		}
 		s.closed.Store(true)
 		s.wstmts.close()
-		s.rstmts.close()
+		s.readers.close()
 		var ckptErr error
 		if s.ckpt != nil {
 			ckptErr = s.ckpt.close()

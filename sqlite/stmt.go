@@ -9,10 +9,11 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// Statements are prepared once per pool and reused on every connection:
-// parsing SQL costs more than running most of convo's queries.
+// Statements are prepared once and reused: parsing SQL costs more than
+// running most of convo's queries. The writer's are prepared for its pool
+// (stmtCache); each held reader connection prepares its own (readConn).
 
-// maxCachedStatements bounds the cache; list queries vary with their filter,
+// maxCachedStatements bounds a cache; list queries vary with their filter,
 // and a rare shape beyond the bound simply runs unprepared.
 const maxCachedStatements = 512
 
@@ -69,14 +70,20 @@ func (c *stmtCache) close() {
 	c.stmts = nil
 }
 
-// dbtx is a transaction of the store whose queries run as cached prepared
-// statements. Its methods have sqlx's names and signatures. A query not yet
-// prepared runs as it is and is noted in missed, to be prepared for the
-// pool once the transaction has given its connection back; run again in
-// the same transaction (a batch), it is prepared on the transaction itself.
+// dbtx is a transaction of the store whose queries run as prepared
+// statements. Its methods have sqlx's names and signatures.
+//
+// A write transaction (a *sqlx.Tx of the writer) takes the statements
+// cached for its pool: a query not yet prepared runs as it is and is noted
+// in missed, to be prepared for the pool once the transaction has given
+// its connection back; run again in the same transaction (a batch), it is
+// prepared on the transaction itself. A read transaction runs on a held
+// connection of the reader pool (conn), whose statements are its own.
 type dbtx struct {
-	*sqlx.Tx
-	stmts  *stmtCache
+	run    runner
+	conn   *readConn  // a read transaction's connection; nil in a write
+	tx     *sqlx.Tx   // a write transaction; nil in a read
+	stmts  *stmtCache // the write transaction's pool's statements
 	missed []string
 	local  map[string]*sqlx.Stmt // prepared on this transaction; nil until one is
 	// added is the newest message the transaction added (0: none), which
@@ -84,11 +91,26 @@ type dbtx struct {
 	added int64
 }
 
+// runner runs a statement as it is, unprepared: a *sqlx.Tx or a
+// *sqlx.Conn.
+type runner interface {
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// reads reports whether the transaction is a read one.
+func (t *dbtx) reads() bool { return t.conn != nil }
+
 // stmt returns the prepared form of query bound to the transaction, or nil
 // to run it as it is.
 func (t *dbtx) stmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
+	if t.conn != nil {
+		return t.conn.stmt(ctx, query)
+	}
 	if s := t.stmts.lookup(query); s != nil {
-		return t.Tx.StmtxContext(ctx, s), nil
+		return t.tx.StmtxContext(ctx, s), nil
 	}
 	if s, ok := t.local[query]; ok {
 		return s, nil
@@ -99,7 +121,7 @@ func (t *dbtx) stmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
 	}
 	// A second run in one transaction: database/sql closes a statement
 	// prepared on a transaction when the transaction ends.
-	s, err := t.Tx.PreparexContext(ctx, query)
+	s, err := t.tx.PreparexContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +139,7 @@ func (t *dbtx) GetContext(ctx context.Context, dest any, query string, args ...a
 		return err
 	}
 	if s == nil {
-		return t.Tx.GetContext(ctx, dest, query, args...)
+		return t.run.GetContext(ctx, dest, query, args...)
 	}
 	return s.GetContext(ctx, dest, args...)
 }
@@ -129,7 +151,7 @@ func (t *dbtx) SelectContext(ctx context.Context, dest any, query string, args .
 		return err
 	}
 	if s == nil {
-		return t.Tx.SelectContext(ctx, dest, query, args...)
+		return t.run.SelectContext(ctx, dest, query, args...)
 	}
 	return s.SelectContext(ctx, dest, args...)
 }
@@ -141,7 +163,7 @@ func (t *dbtx) QueryContext(ctx context.Context, query string, args ...any) (*sq
 		return nil, err
 	}
 	if s == nil {
-		return t.Tx.QueryContext(ctx, query, args...)
+		return t.run.QueryContext(ctx, query, args...)
 	}
 	return s.QueryContext(ctx, args...)
 }
@@ -153,7 +175,7 @@ func (t *dbtx) ExecContext(ctx context.Context, query string, args ...any) (sql.
 		return nil, err
 	}
 	if s == nil {
-		return t.Tx.ExecContext(ctx, query, args...)
+		return t.run.ExecContext(ctx, query, args...)
 	}
 	return s.ExecContext(ctx, args...)
 }

@@ -17,7 +17,7 @@ func inTx(ctx context.Context, db *sqlx.DB, stmts *stmtCache, fn func(tx *dbtx) 
 	if err != nil {
 		return err
 	}
-	tx := &dbtx{Tx: sqltx, stmts: stmts}
+	tx := &dbtx{run: sqltx, tx: sqltx, stmts: stmts}
 	defer func() {
 		sqltx.Rollback() //nolint:errcheck // after Commit it is a no-op
 		if len(tx.missed) > 0 {
@@ -96,7 +96,7 @@ func (s *Store) read(ctx context.Context, fn func(tx *dbtx) error) error {
 			return err
 		}
 	}
-	return s.result(ctx, inTx(ctx, s.r, s.rstmts, fn))
+	return s.result(ctx, inReadTx(ctx, s.readers, fn))
 }
 
 // result translates err, preferring the context's error when the call was
