@@ -9,7 +9,10 @@
 //
 // The database runs in WAL mode with one writer connection, whose
 // transactions start IMMEDIATE so writers queue instead of failing busy,
-// and a pool of reader connections. A goroutine of the store copies the
+// and a pool of reader connections that the store holds, each with its
+// prepared statements; a read runs BEGIN, its queries and COMMIT on one
+// (database/sql's Tx costs a goroutine for itself and one per query
+// result). A goroutine of the store copies the
 // write-ahead log back into the file (a PASSIVE checkpoint on a connection
 // of its own, 50 ms after writes), so no write waits for a checkpoint; Close
 // stops it. Another indexes new messages for search in batches, 50 ms after

@@ -38,7 +38,9 @@ type Options struct {
 	// process before failing; zero means 5 seconds.
 	BusyTimeout time.Duration
 	// ReadConns is the size of the reader pool; zero means
-	// max(4, GOMAXPROCS). There is no writer pool to size: SQLite lets one
+	// max(4, GOMAXPROCS). The store holds these connections, each with its
+	// prepared statements, for its life: at most ReadConns reads run at
+	// once, and more wait. There is no writer pool to size: SQLite lets one
 	// writer in at a time, so the store writes through one connection and
 	// its writes queue for it, each in one short transaction.
 	ReadConns int
