@@ -79,10 +79,14 @@ func TestReadersWaitForAConnection(t *testing.T) {
 	newTestContact(t, s, 1)
 	var wg sync.WaitGroup
 	for range 8 {
-		wg.Go(func() {
+		wg.Go(func() { // t.Fatal belongs to the test's goroutine: report with t.Error
 			for range 20 {
-				if got := contactsRead(t, s); got != 1 {
-					t.Errorf("a read counts %d contacts, want 1", got)
+				var n int
+				err := s.read(context.Background(), func(tx *dbtx) error {
+					return tx.GetContext(context.Background(), &n, `SELECT count(*) FROM contacts WHERE account_id = 1`)
+				})
+				if err != nil || n != 1 {
+					t.Errorf("a read counts %d contacts (%v), want 1", n, err)
 				}
 			}
 		})
