@@ -137,7 +137,7 @@ func (s *Store) CheckInvariants(ctx context.Context) error {
 	err := s.read(ctx, func(tx *dbtx) error {
 		for _, c := range invariantChecks {
 			var found []string
-			if err := tx.run.SelectContext(ctx, &found, c.query); err != nil { // unprepared: run once
+			if err := tx.run().SelectContext(ctx, &found, c.query); err != nil { // unprepared: run once
 				return fmt.Errorf("%s: %w", c.name, err)
 			}
 			if len(found) > 0 {

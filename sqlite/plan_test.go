@@ -134,7 +134,7 @@ func planTx(t *testing.T, s *Store) *dbtx {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tx := &dbtx{run: c.conn, conn: c}
+	tx := &dbtx{conn: c}
 	if _, err := tx.ExecContext(ctx, "BEGIN"); err != nil {
 		t.Fatal(err)
 	}

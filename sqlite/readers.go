@@ -136,7 +136,7 @@ func inReadTx(ctx context.Context, r *readers, fn func(tx *dbtx) error) (err err
 	if err != nil {
 		return err
 	}
-	tx := &dbtx{run: c.conn, conn: c}
+	tx := &dbtx{conn: c}
 	if _, err := tx.ExecContext(ctx, "BEGIN"); err != nil {
 		r.discard(c)
 		return err

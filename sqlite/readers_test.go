@@ -95,6 +95,11 @@ func TestReadersWaitForAConnection(t *testing.T) {
 	if open := s.r.Stats().OpenConnections; open > 1 {
 		t.Errorf("the reader pool opened %d connections, want at most 1", open)
 	}
+	// database/sql's own limit enforces the above; that the connection is
+	// lent again rather than opened anew each read is the store's.
+	if free, unopened := len(s.readers.free), len(s.readers.slots); free != 1 || unopened != 0 {
+		t.Errorf("after the reads the pool holds %d free connections and may open %d more, want 1 and 0", free, unopened)
+	}
 
 	// A read that cannot get a connection before its context ends fails
 	// with the context's error.

@@ -80,7 +80,6 @@ func (c *stmtCache) close() {
 // prepared on the transaction itself. A read transaction runs on a held
 // connection of the reader pool (conn), whose statements are its own.
 type dbtx struct {
-	run    runner
 	conn   *readConn  // a read transaction's connection; nil in a write
 	tx     *sqlx.Tx   // a write transaction; nil in a read
 	stmts  *stmtCache // the write transaction's pool's statements
@@ -102,6 +101,15 @@ type runner interface {
 
 // reads reports whether the transaction is a read one.
 func (t *dbtx) reads() bool { return t.conn != nil }
+
+// run runs what is not prepared: on the read connection or the write
+// transaction.
+func (t *dbtx) run() runner {
+	if t.conn != nil {
+		return t.conn.conn
+	}
+	return t.tx
+}
 
 // stmt returns the prepared form of query bound to the transaction, or nil
 // to run it as it is.
@@ -139,7 +147,7 @@ func (t *dbtx) GetContext(ctx context.Context, dest any, query string, args ...a
 		return err
 	}
 	if s == nil {
-		return t.run.GetContext(ctx, dest, query, args...)
+		return t.run().GetContext(ctx, dest, query, args...)
 	}
 	return s.GetContext(ctx, dest, args...)
 }
@@ -151,7 +159,7 @@ func (t *dbtx) SelectContext(ctx context.Context, dest any, query string, args .
 		return err
 	}
 	if s == nil {
-		return t.run.SelectContext(ctx, dest, query, args...)
+		return t.run().SelectContext(ctx, dest, query, args...)
 	}
 	return s.SelectContext(ctx, dest, args...)
 }
@@ -163,7 +171,7 @@ func (t *dbtx) QueryContext(ctx context.Context, query string, args ...any) (*sq
 		return nil, err
 	}
 	if s == nil {
-		return t.run.QueryContext(ctx, query, args...)
+		return t.run().QueryContext(ctx, query, args...)
 	}
 	return s.QueryContext(ctx, args...)
 }
@@ -175,7 +183,7 @@ func (t *dbtx) ExecContext(ctx context.Context, query string, args ...any) (sql.
 		return nil, err
 	}
 	if s == nil {
-		return t.run.ExecContext(ctx, query, args...)
+		return t.run().ExecContext(ctx, query, args...)
 	}
 	return s.ExecContext(ctx, args...)
 }

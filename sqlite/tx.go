@@ -17,7 +17,7 @@ func inTx(ctx context.Context, db *sqlx.DB, stmts *stmtCache, fn func(tx *dbtx) 
 	if err != nil {
 		return err
 	}
-	tx := &dbtx{run: sqltx, tx: sqltx, stmts: stmts}
+	tx := &dbtx{tx: sqltx, stmts: stmts}
 	defer func() {
 		sqltx.Rollback() //nolint:errcheck // after Commit it is a no-op
 		if len(tx.missed) > 0 {

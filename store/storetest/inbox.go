@@ -740,10 +740,7 @@ func checkCountsByWalking(t *testing.T, s store.Store, flt store.ConversationFil
 	if flt.Statuses == nil {
 		flt.Statuses = []convo.Status{convo.StatusOpen} // the default, which walk does not know
 	}
-	labels, err := convo.NormalizeLabels("labels", flt.Labels)
-	if err != nil {
-		t.Fatal(err)
-	}
+	labels := flt.LabelSet()
 	plain := flt
 	plain.Labels, plain.UpdatedSince, plain.Assignee = nil, time.Time{}, store.AssigneeAll
 	var want store.Counts
