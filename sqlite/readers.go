@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"github.com/jmoiron/sqlx"
+
+	"github.com/convokit/convo"
 )
 
 // Read transactions run on connections of the reader pool that the store
@@ -23,6 +25,7 @@ type readers struct {
 	db    *sqlx.DB
 	free  chan *readConn
 	slots chan struct{} // a token for each connection that may still be opened
+	done  chan struct{} // closed by close: wakes every read still waiting
 
 	mu     sync.Mutex
 	closed bool
@@ -35,7 +38,7 @@ type readConn struct {
 }
 
 func newReaders(db *sqlx.DB, max int) *readers {
-	r := &readers{db: db, free: make(chan *readConn, max), slots: make(chan struct{}, max)}
+	r := &readers{db: db, free: make(chan *readConn, max), slots: make(chan struct{}, max), done: make(chan struct{})}
 	for range max {
 		r.slots <- struct{}{}
 	}
@@ -43,14 +46,22 @@ func newReaders(db *sqlx.DB, max int) *readers {
 }
 
 // acquire returns a free connection, opening one if the pool may grow, or
-// waits for one to be released.
+// waits for one to be released. Once the pool is closed it is
+// convo.ErrClosed, also for a read that was already waiting.
 func (r *readers) acquire(ctx context.Context) (*readConn, error) {
+	select {
+	case <-r.done:
+		return nil, convo.ErrClosed
+	default:
+	}
 	select {
 	case c := <-r.free:
 		return c, nil
 	default:
 	}
 	select {
+	case <-r.done:
+		return nil, convo.ErrClosed
 	case c := <-r.free:
 		return c, nil
 	case <-r.slots:
@@ -83,10 +94,14 @@ func (r *readers) discard(c *readConn) {
 	r.slots <- struct{}{}
 }
 
-// close closes the free connections; those lent out close on release.
+// close wakes the reads waiting for a connection and closes the free
+// connections; those lent out close on release.
 func (r *readers) close() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if !r.closed {
+		close(r.done)
+	}
 	r.closed = true
 	for {
 		select {

@@ -152,3 +152,35 @@ func TestCloseDuringRead(t *testing.T) {
 		t.Errorf("a read after Close returned %v, want ErrClosed", err)
 	}
 }
+
+// TestCloseWakesWaitingReads closes the store while reads wait for its one
+// reader connection: each returns ErrClosed promptly, while the read that
+// holds the connection is still running.
+func TestCloseWakesWaitingReads(t *testing.T) {
+	s := openOneReader(t)
+	held := make(chan struct{})
+	finish := make(chan struct{})
+	defer close(finish)
+	go func() {
+		s.read(context.Background(), func(*dbtx) error { close(held); <-finish; return nil })
+	}()
+	<-held
+	const waiting = 8
+	results := make(chan error, waiting)
+	for range waiting {
+		go func() { results <- s.read(context.Background(), func(*dbtx) error { return nil }) }()
+	}
+	time.Sleep(50 * time.Millisecond) // let them queue for the connection
+	go s.Close()
+	timeout := time.After(5 * time.Second)
+	for range waiting {
+		select {
+		case err := <-results:
+			if !errors.Is(err, convo.ErrClosed) {
+				t.Errorf("a read waiting when Close ran returned %v, want ErrClosed", err)
+			}
+		case <-timeout:
+			t.Fatal("a read waiting for a connection when Close ran did not return")
+		}
+	}
+}
