@@ -6,8 +6,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/matryer/is"
@@ -174,6 +177,14 @@ func TestOpen(t *testing.T) {
 			{":memory:", sqlite.Options{ReadConns: -1}, "read_conns"},
 			{":memory:", sqlite.Options{CacheSize: -1}, "cache_size"},
 			{":memory:", sqlite.Options{ReadOnly: true}, "read_only"},
+			{":memory:", sqlite.Options{ReadConns: math.MaxInt}, "read_conns"},
+			{":memory:", sqlite.Options{ReadConns: 1 << 40}, "read_conns"},
+			{":memory:", sqlite.Options{ReadConns: sqlite.MaxReadConns + 1}, "read_conns"},
+			{":memory:", sqlite.Options{BusyTimeout: math.MaxInt64}, "busy_timeout"},
+			{":memory:", sqlite.Options{CacheSize: math.MaxInt64}, "cache_size"},
+			{":memory:", sqlite.Options{MmapSize: math.MaxInt64}, "mmap_size"},
+			{":memory:", sqlite.Options{RowCache: math.MaxInt}, "row_cache"},
+			{"con\x00vo.db", sqlite.Options{}, "path"},
 		} {
 			_, err := sqlite.Open(tc.path, tc.opts)
 			var ve *convo.ValidationError
@@ -181,6 +192,13 @@ func TestOpen(t *testing.T) {
 			_, ok := ve.Field(tc.field)
 			is.True(ok) // naming the option
 		}
+	})
+	t.Run("MissingDirectory", func(t *testing.T) {
+		is := is.New(t)
+		path := filepath.Join(t.TempDir(), "missing", "convo.db")
+		_, err := sqlite.Open(path, sqlite.Options{})
+		is.True(errors.Is(err, fs.ErrNotExist))      // the cause, matchable
+		is.True(strings.Contains(err.Error(), path)) // and the path, named
 	})
 	t.Run("CloseTwice", func(t *testing.T) {
 		is := is.New(t)

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"math"
 	"net/url"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -35,10 +37,10 @@ type Options struct {
 	// writer included (Warn). Nil means silent.
 	Logger *slog.Logger
 	// BusyTimeout is how long a connection waits for a lock held by another
-	// process before failing; zero means 5 seconds.
+	// process before failing; zero means 5 seconds, at most MaxBusyTimeout.
 	BusyTimeout time.Duration
-	// ReadConns is the size of the reader pool; zero means
-	// max(4, GOMAXPROCS). The store holds these connections, each with its
+	// ReadConns is the size of the reader pool, at most MaxReadConns; zero
+	// means max(4, GOMAXPROCS). The store holds these connections, each with its
 	// prepared statements, for its life: at most ReadConns reads run at
 	// once, and more wait. There is no writer pool to size: SQLite lets one
 	// writer in at a time, so the store writes through one connection and
@@ -58,7 +60,8 @@ type Options struct {
 	// opens it for reading and writing, creating the file when it does not
 	// exist.
 	ReadOnly bool
-	// CacheSize is the page cache of each connection, in bytes; zero means
+	// CacheSize is the page cache of each connection, in bytes, at most
+	// MaxCacheSize; zero means
 	// 32 MiB for each reader and 8 MiB for the writer (pages are cached as
 	// they are read, so a small database takes what it needs). Without a
 	// cache that holds the hot pages, every page of a list is a system call
@@ -72,16 +75,30 @@ type Options struct {
 	// unsafe, such as network ones). The writer reads through its page
 	// cache. Every connection maps the file on its own, and the operating
 	// system counts a page in the process's resident memory once per map
-	// that touched it. In-memory databases ignore it and CacheSize.
+	// that touched it. In-memory databases ignore it and CacheSize. At
+	// most MaxMmapSize.
 	MmapSize int64
 	// RowCache is how many conversation rows the store keeps in memory to
 	// serve list pages: a page then reads only the ids and versions of its
 	// rows and reads in full only those that changed; zero means 10,000,
-	// negative turns the cache off. It is always exact, whoever writes.
+	// negative turns the cache off, at most MaxRowCache. It is always
+	// exact, whoever writes.
 	RowCache int
 
 	immutable bool // set by Open for a read-only file in a read-only directory
 }
+
+// The largest value of each option: a value beyond it is ErrInvalid. They
+// are far above any useful setting and keep a typo (an extra digit, a
+// count of bytes where one of KiB was meant) from exhausting memory or
+// file descriptors.
+const (
+	MaxBusyTimeout = time.Hour
+	MaxReadConns   = 1024
+	MaxCacheSize   = 64 << 30 // 64 GiB
+	MaxMmapSize    = 1 << 50  // 1 PiB: SQLite itself caps the map at a compile-time limit
+	MaxRowCache    = 10_000_000
+)
 
 // The defaults of CacheSize and MmapSize. The writer's cache is small on
 // purpose: at the end of every write transaction SQLite walks the cache's
@@ -259,14 +276,19 @@ func (o Options) validate(path string) error {
 	if strings.TrimSpace(path) == "" {
 		errs = append(errs, convo.FieldError{Field: "path", Code: convo.CodeRequired, Message: "give a file path or \":memory:\""})
 	}
-	if o.BusyTimeout < 0 {
-		errs = append(errs, convo.FieldError{Field: "busy_timeout", Code: convo.CodeOutOfRange, Message: "must not be negative"})
+	inRange := func(field string, v, lo, hi int64) {
+		if v < lo || v > hi {
+			errs = append(errs, convo.FieldError{Field: field, Code: convo.CodeOutOfRange,
+				Message: fmt.Sprintf("must be between %d and %d, got %d", lo, hi, v)})
+		}
 	}
-	if o.ReadConns < 0 {
-		errs = append(errs, convo.FieldError{Field: "read_conns", Code: convo.CodeOutOfRange, Message: "must not be negative"})
-	}
-	if o.CacheSize < 0 {
-		errs = append(errs, convo.FieldError{Field: "cache_size", Code: convo.CodeOutOfRange, Message: "must not be negative"})
+	inRange("busy_timeout", int64(o.BusyTimeout), 0, int64(MaxBusyTimeout))
+	inRange("read_conns", int64(o.ReadConns), 0, MaxReadConns)
+	inRange("cache_size", o.CacheSize, 0, MaxCacheSize)
+	inRange("mmap_size", o.MmapSize, math.MinInt64, MaxMmapSize)
+	inRange("row_cache", int64(o.RowCache), math.MinInt64, MaxRowCache)
+	if strings.ContainsRune(path, 0) {
+		errs = append(errs, convo.FieldError{Field: "path", Code: convo.CodeNULByte, Message: "must not contain a NUL byte"})
 	}
 	if o.ReadOnly && path == ":memory:" {
 		errs = append(errs, convo.FieldError{Field: "read_only", Code: convo.CodeMismatch, Message: "an in-memory database cannot be read-only"})
@@ -357,7 +379,15 @@ func (o Options) dsn(path string, memory bool, role connRole) string {
 // so that a file convo must refuse is never written to.
 func checkExisting(path string, opts Options) error {
 	info, err := os.Stat(path)
-	if errors.Is(err, os.ErrNotExist) || err == nil && info.Size() == 0 {
+	if errors.Is(err, fs.ErrNotExist) {
+		// A new file: its directory must exist, or SQLite fails with a
+		// message that names neither the path nor the cause.
+		if _, err := os.Stat(filepath.Dir(path)); err != nil {
+			return fmt.Errorf("convo: open %s: %w", path, err)
+		}
+		return nil
+	}
+	if err == nil && info.Size() == 0 {
 		return nil
 	}
 	if err != nil {
