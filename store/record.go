@@ -33,6 +33,17 @@ type Record struct {
 	ReadState    *convo.ReadState
 }
 
+// MaxImportedID is the largest id that Import takes: 2^53-1, the largest
+// integer that JSON readers keeping numbers as doubles (JavaScript's)
+// represent exactly, so an export's numbers survive them. Ids go on from
+// what is imported: record ids come from counters that every account
+// shares (a backend's AUTOINCREMENT). Under this bound more than
+// 2^63-2^53 (about 9.2e18) ids stay free above any import, so no import
+// can exhaust the store's ids for other accounts; at the top of int64 the
+// next write of every account would fail. A larger or non-positive id is
+// a *convo.ValidationError naming the field.
+const MaxImportedID = 1<<53 - 1
+
 // The kinds of record.
 const (
 	KindContact      = "contact"
@@ -116,7 +127,7 @@ func (r Record) Validate() error {
 	switch r.Kind() {
 	case KindContact:
 		c := r.Contact
-		errs = append(errs, requiredID("id", c.ID), c.AsNew().Validate(),
+		errs = append(errs, importedID("id", c.ID), c.AsNew().Validate(),
 			convo.ValidateTime("created_at", c.CreatedAt, true), convo.ValidateTime("updated_at", c.UpdatedAt, true))
 	case KindConversation:
 		c := r.Conversation
@@ -126,7 +137,7 @@ func (r Record) Validate() error {
 			UserIDs: c.UserIDs, AudienceIDs: c.AudienceIDs, Status: c.Status, SnoozedUntil: c.SnoozedUntil, Priority: c.Priority, Labels: c.Labels, Muted: c.Muted,
 			CustomAttributes: c.CustomAttributes, AdditionalAttributes: c.AdditionalAttributes,
 		}
-		errs = append(errs, requiredID("id", c.ID), in.Validate())
+		errs = append(errs, importedID("id", c.ID), in.Validate(), belowMaxImportedID("contact_id", c.ContactID))
 		if c.UUID == uuid.Nil {
 			errs = append(errs, convo.Invalid("uuid", convo.CodeRequired, "is required"))
 		}
@@ -147,16 +158,15 @@ func (r Record) Validate() error {
 		}
 	case KindMessage:
 		m := r.Message
-		errs = append(errs, requiredID("id", m.ID), requiredID("conversation_id", m.ConversationID), messageInput(m).Validate(),
-			convo.ValidateTime("created_at", m.CreatedAt, true), convo.ValidateTime("updated_at", m.UpdatedAt, true))
+		errs = append(errs, importedID("id", m.ID), importedID("conversation_id", m.ConversationID), messageInput(m).Validate(),
+			convo.ValidateTime("created_at", m.CreatedAt, true), convo.ValidateTime("updated_at", m.UpdatedAt, true),
+			importedNumber("contact_id", m.ContactID)) // 0: the conversation's
 		if m.Seq < 1 {
 			errs = append(errs, convo.Invalid("seq", convo.CodeOutOfRange, "must be 1 or more"))
 		}
-		if m.ContactID < 0 {
-			errs = append(errs, convo.Invalid("contact_id", convo.CodeOutOfRange, "must not be negative"))
-		}
 	case KindReadState:
-		errs = append(errs, r.ReadState.Validate())
+		rs := r.ReadState
+		errs = append(errs, rs.Validate(), belowMaxImportedID("conversation_id", rs.ConversationID))
 	default:
 		errs = append(errs, convo.Invalid("type", convo.CodeRequired, "a record is exactly one contact, conversation, message or read state"))
 	}
@@ -201,9 +211,28 @@ func orTime(t *time.Time, def time.Time) {
 	}
 }
 
-func requiredID(field string, id int64) error {
+// importedID checks a record's id or reference: from 1 to MaxImportedID.
+func importedID(field string, id int64) error {
 	if id < 1 {
 		return convo.Invalid(field, convo.CodeRequired, "must be 1 or more")
+	}
+	return belowMaxImportedID(field, id)
+}
+
+// importedNumber checks a sequence number, count or optional reference:
+// from 0 to MaxImportedID.
+func importedNumber(field string, n int64) error {
+	if n < 0 {
+		return convo.Invalid(field, convo.CodeOutOfRange, "must not be negative")
+	}
+	return belowMaxImportedID(field, n)
+}
+
+// belowMaxImportedID checks only the upper bound, for a number whose lower
+// bound is checked elsewhere.
+func belowMaxImportedID(field string, n int64) error {
+	if n > MaxImportedID {
+		return convo.Invalid(field, convo.CodeOutOfRange, fmt.Sprintf("must be at most %d (store.MaxImportedID)", MaxImportedID))
 	}
 	return nil
 }

@@ -492,4 +492,5 @@ func testExchange(t *testing.T, newStore NewStore) {
 		_, err := s.Import(ctx, 1, records)
 		wantInvalid(t, err, "line 2: contacts.created_at")
 	})
+	testImportLimits(t, newStore)
 }
