@@ -1,6 +1,7 @@
 package convo
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -16,6 +17,16 @@ const (
 	MaxLabelLength      = 64         // bytes in a label
 	MaxLabels           = 64         // labels on one conversation
 	MaxAttachments      = 32         // attachments on one message
+
+	// MaxAttributesDepth is how deep objects and arrays may nest in an
+	// attributes object, the object itself being level 1: {"a": [1]} is 2
+	// deep. Custom attributes are flat or nearly so (Chatwoot's are a key to
+	// a scalar); 32 leaves room for an integration's nested payload while
+	// staying far below what a reader decodes (encoding/json refuses more
+	// than 10000 levels), so that a stored record can always be read back,
+	// and it bounds the walk of validation, which also makes an attributes
+	// value that contains itself an error rather than endless recursion.
+	MaxAttributesDepth = 32
 )
 
 // problems collects the FieldErrors of one input.
@@ -118,7 +129,11 @@ func (p *problems) requiredTime(field string, t time.Time) {
 
 func (p *problems) attributes(field string, a Attributes) {
 	if err := a.check(); err != nil {
-		p.add(field, CodeInvalid, "%v", err)
+		code := CodeInvalid
+		if errors.Is(err, errTooDeep) {
+			code = CodeOutOfRange
+		}
+		p.add(field, code, "%v", err)
 	}
 }
 
