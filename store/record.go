@@ -33,15 +33,18 @@ type Record struct {
 	ReadState    *convo.ReadState
 }
 
-// MaxImportedID is the largest id that Import takes: 2^53-1, the largest
-// integer that JSON readers keeping numbers as doubles (JavaScript's)
-// represent exactly, so an export's numbers survive them. Ids go on from
-// what is imported: record ids come from counters that every account
-// shares (a backend's AUTOINCREMENT). Under this bound more than
-// 2^63-2^53 (about 9.2e18) ids stay free above any import, so no import
-// can exhaust the store's ids for other accounts; at the top of int64 the
-// next write of every account would fail. A larger or non-positive id is
-// a *convo.ValidationError naming the field.
+// MaxImportedID is the largest id, sequence number or count that Import
+// takes: 2^53-1, the largest integer that JSON readers keeping numbers as
+// doubles (JavaScript's) represent exactly, so an export's numbers survive
+// them. Ids and sequence numbers go on from what is imported: record ids
+// come from counters that every account shares (a backend's
+// AUTOINCREMENT) and a conversation's next message takes its last_seq
+// plus one. Under this bound more than 2^63-2^53 (about 9.2e18) ids and
+// sequence numbers stay free above any import, so no import can exhaust
+// the store's ids for other accounts, nor make a sequence number
+// overflow; at the top of int64 the next write of every account would
+// fail. A larger or non-positive id, or a number out of its range, is a
+// *convo.ValidationError naming the field.
 const MaxImportedID = 1<<53 - 1
 
 // The kinds of record.
@@ -137,12 +140,11 @@ func (r Record) Validate() error {
 			UserIDs: c.UserIDs, AudienceIDs: c.AudienceIDs, Status: c.Status, SnoozedUntil: c.SnoozedUntil, Priority: c.Priority, Labels: c.Labels, Muted: c.Muted,
 			CustomAttributes: c.CustomAttributes, AdditionalAttributes: c.AdditionalAttributes,
 		}
-		errs = append(errs, importedID("id", c.ID), in.Validate(), belowMaxImportedID("contact_id", c.ContactID))
+		errs = append(errs, importedID("id", c.ID), in.Validate(), belowMaxImportedID("contact_id", c.ContactID),
+			importedNumber("last_seq", c.LastSeq), importedNumber("messages_count", c.MessagesCount),
+			importedNumber("unread_count", c.UnreadCount))
 		if c.UUID == uuid.Nil {
 			errs = append(errs, convo.Invalid("uuid", convo.CodeRequired, "is required"))
-		}
-		if c.LastSeq < 0 {
-			errs = append(errs, convo.Invalid("last_seq", convo.CodeOutOfRange, "must not be negative"))
 		}
 		for _, t := range []struct {
 			field    string
@@ -164,9 +166,11 @@ func (r Record) Validate() error {
 		if m.Seq < 1 {
 			errs = append(errs, convo.Invalid("seq", convo.CodeOutOfRange, "must be 1 or more"))
 		}
+		errs = append(errs, belowMaxImportedID("seq", m.Seq))
 	case KindReadState:
 		rs := r.ReadState
-		errs = append(errs, rs.Validate(), belowMaxImportedID("conversation_id", rs.ConversationID))
+		errs = append(errs, rs.Validate(), belowMaxImportedID("conversation_id", rs.ConversationID),
+			belowMaxImportedID("seen_seq", rs.SeenSeq), importedNumber("unseen_count", int64(rs.UnseenCount)))
 	default:
 		errs = append(errs, convo.Invalid("type", convo.CodeRequired, "a record is exactly one contact, conversation, message or read state"))
 	}

@@ -183,8 +183,9 @@ type Store interface {
 	// source id or sequence number already taken by another record, of any
 	// account, or a read state stored with another horizon, is
 	// ErrConflict. A bad record is
-	// ErrInvalid naming its line ("line 7: messages.content"); an id
-	// above MaxImportedID (2^53-1) is a bad record. Any error,
+	// ErrInvalid naming its line ("line 7: messages.content"); an id,
+	// sequence number or count above MaxImportedID (2^53-1) is a bad
+	// record. Any error,
 	// one yielded by records included, writes nothing. records is read
 	// inside the write transaction: it must not call the store.
 	Import(ctx context.Context, accountID int64, records iter.Seq2[Record, error]) (ImportStats, error)

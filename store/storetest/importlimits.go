@@ -45,13 +45,13 @@ func wantWritable(t *testing.T, s store.Store, account int64) {
 	is.NoErr(err) // ChangeStatus still works
 }
 
-// testImportLimits checks that no imported id can exhaust the store's ids
-// (store.MaxImportedID).
+// testImportLimits checks that no imported id or sequence number can
+// exhaust the store's ids or overflow a sequence (store.MaxImportedID).
 func testImportLimits(t *testing.T, newStore NewStore) {
 	ctx := context.Background()
 	const top, over = math.MaxInt64, store.MaxImportedID + 1
 
-	t.Run("Import/IDBeyondMaxImportedIDIsInvalid", func(t *testing.T) {
+	t.Run("Import/NumberBeyondMaxImportedIDIsInvalid", func(t *testing.T) {
 		for name, tc := range map[string]struct {
 			file, field string
 		}{
@@ -60,12 +60,24 @@ func testImportLimits(t *testing.T, newStore NewStore) {
 			"ConversationID": {fmt.Sprintf(limitsFixture, 1, top, 3, 1, 1), "line 3: conversations.id"},
 			"MessageID":      {fmt.Sprintf(limitsFixture, 1, 2, top, 1, 1), "line 4: messages.id"},
 			"MessageIDOver":  {fmt.Sprintf(limitsFixture, 1, 2, over, 1, 1), "line 4: messages.id"},
+			"Seq":            {fmt.Sprintf(limitsFixture, 1, 2, 3, top, 1), "line 4: messages.seq"},
+			"SeqOver":        {fmt.Sprintf(limitsFixture, 1, 2, 3, over, 1), "line 4: messages.seq"},
+			"LastSeq":        {fmt.Sprintf(limitsFixture, 1, 2, 3, 1, top), "line 3: conversations.last_seq"},
+			"LastSeqOver":    {fmt.Sprintf(limitsFixture, 1, 2, 3, 1, over), "line 3: conversations.last_seq"},
 			"ConversationContactID": {limitsHead + fmt.Sprintf(`{"type":"conversation","id":4,"uuid":"7f1c1b9e-8a4e-4a57-9a43-3f0d6c1c2b11","contact_id":%d,"channel":"email","happened_at":"2026-01-01T00:00:00Z"}`, over),
 				"line 5: conversations.contact_id"},
 			"MessageConversationID": {limitsHead + fmt.Sprintf(`{"type":"message","id":4,"conversation_id":%d,"seq":2,"message_type":"incoming","content":"x","created_at":"2026-01-02T10:00:00Z"}`, over),
 				"line 5: messages.conversation_id"},
+			"MessagesCount": {limitsHead + fmt.Sprintf(`{"type":"conversation","id":4,"uuid":"7f1c1b9e-8a4e-4a57-9a43-3f0d6c1c2b11","contact_id":1,"channel":"email","happened_at":"2026-01-01T00:00:00Z","messages_count":%d}`, over),
+				"line 5: conversations.messages_count"},
+			"UnreadCount": {limitsHead + `{"type":"conversation","id":4,"uuid":"7f1c1b9e-8a4e-4a57-9a43-3f0d6c1c2b11","contact_id":1,"channel":"email","happened_at":"2026-01-01T00:00:00Z","unread_count":-1}`,
+				"line 5: conversations.unread_count"},
 			"ReadStateConversationID": {limitsHead + fmt.Sprintf(`{"type":"read_state","conversation_id":%d,"user_id":"11111111-1111-4111-8111-111111111111","seen_seq":1}`, over),
 				"line 5: read_states.conversation_id"},
+			"SeenSeq": {limitsHead + fmt.Sprintf(`{"type":"read_state","conversation_id":2,"user_id":"11111111-1111-4111-8111-111111111111","seen_seq":%d}`, top),
+				"line 5: read_states.seen_seq"},
+			"UnseenCount": {limitsHead + `{"type":"read_state","conversation_id":2,"user_id":"11111111-1111-4111-8111-111111111111","seen_seq":1,"unseen_count":-1}`,
+				"line 5: read_states.unseen_count"},
 		} {
 			t.Run(name, func(t *testing.T) {
 				is := is.New(t)
@@ -77,5 +89,23 @@ func testImportLimits(t *testing.T, newStore NewStore) {
 				wantWritable(t, s, 1)                                                                             // and the account's own
 			})
 		}
+	})
+
+	t.Run("Import/NumbersAtMaxImportedIDGoOn", func(t *testing.T) {
+		is := is.New(t)
+		s := newStore(t, fixed)
+		const max = store.MaxImportedID
+		file := fmt.Sprintf(limitsFixture, max, max, max, max, max)
+		stats, err := jsonl.Import(ctx, strings.NewReader(file), s, 1)
+		is.NoErr(err) // the bound itself is allowed
+		is.Equal(stats, store.ImportStats{Contacts: 1, Conversations: 1, Messages: 1})
+		conv, err := s.GetConversation(ctx, 1, max, store.GetConversationOptions{})
+		is.NoErr(err)
+		is.Equal(conv.LastSeq, int64(max)) // as imported
+		m := mustAddMessage(t, s, 1, max, text("next"))
+		is.Equal(m.Seq, int64(max)+1) // the sequence goes on, positive
+		is.True(m.ID > max)           // ids go on after the imported ones
+		wantWritable(t, s, 1)
+		wantWritable(t, s, 2)
 	})
 }
