@@ -29,9 +29,9 @@ func translate(err error) error {
 	}
 	switch se.Code() {
 	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-		return fmt.Errorf("%w: %s", convo.ErrConflict, sqlite.ErrorCodeString[se.Code()])
+		return fmt.Errorf("%w: %s", convo.ErrConflict, reason(se))
 	case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_NOTNULL, sqlite3.SQLITE_TOOBIG:
-		return fmt.Errorf("%w: %s", convo.ErrInvalid, sqlite.ErrorCodeString[se.Code()])
+		return fmt.Errorf("%w: %s", convo.ErrInvalid, reason(se))
 	case sqlite3.SQLITE_IOERR_WRITE:
 		// SQLite reports ENOSPC as SQLITE_FULL, but a write refused for a
 		// quota (EDQUOT) or a file-size limit (EFBIG) as a write error: the
@@ -53,4 +53,18 @@ func translate(err error) error {
 	// Anything else is the store's failure, not the caller's: keep the text,
 	// hide the driver's type.
 	return fmt.Errorf("convo: sqlite: %v", se)
+}
+
+// reason says what SQLite refused: its message ("UNIQUE constraint failed:
+// contacts.email"), else the name of its result code. The driver's table of
+// names holds only the primary codes, so an extended code such as
+// SQLITE_CONSTRAINT_UNIQUE alone would leave the reason empty.
+func reason(se *sqlite.Error) string {
+	if msg := se.Error(); msg != "" {
+		return msg
+	}
+	if name := sqlite.ErrorCodeString[se.Code()]; name != "" {
+		return name
+	}
+	return fmt.Sprintf("SQLite result code %d", se.Code())
 }
