@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -25,7 +26,9 @@ import (
 // with SIGKILL at a random moment, reopens the file and checks that every
 // acknowledged batch is there, that no batch is there in part, that the
 // maintained counters equal full scans, and that SQLite finds the file
-// intact. CONVO_CRASH_CYCLES sets the number of cycles (30 by default).
+// intact. Every third cycle the child also checkpoints without pause, so
+// that kills land in the middle of a checkpoint. CONVO_CRASH_CYCLES sets
+// the number of cycles (30 by default).
 
 const crashConversations = 3
 
@@ -42,6 +45,20 @@ func crashChild() error {
 	defer s.Close()
 	ctx := context.Background()
 	agent := uuid.New()
+	if n, _ := strconv.Atoi(cycle); n%3 == 2 {
+		// Checkpoint without pause, so that kills land in the middle of
+		// one: the file is then shorter than its page 1 says.
+		db, err := sql.Open("sqlite", os.Getenv("CONVO_CRASH_DB")+"?_pragma=busy_timeout(5000)")
+		if err != nil {
+			return err
+		}
+		go func() {
+			for {
+				time.Sleep(time.Duration(rand.IntN(20)) * time.Millisecond)
+				db.Exec("PRAGMA wal_checkpoint(TRUNCATE)") //nolint:errcheck // busy is fine
+			}
+		}()
+	}
 	// A child whose parent has gone stops by itself.
 	for b, deadline := 0, time.Now().Add(time.Minute); time.Now().Before(deadline); b++ {
 		batch := make([]store.MessageTo, crashBatchSize(b))

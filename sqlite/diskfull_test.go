@@ -111,6 +111,11 @@ func diskFullChild() error {
 	if err := fillUntilFull(ctx, s, 1); err != nil {
 		return err
 	}
+	if os.Getenv("CONVO_DISKFULL_CLOSE") == "1" {
+		// Close on a full disk: its checkpoint stops part way.
+		s.Close()
+		return nil
+	}
 	if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &old); err != nil {
 		return err
 	}
@@ -122,7 +127,9 @@ func diskFullChild() error {
 
 // TestDiskFull runs diskFullChild in a process of its own, since the limit
 // applies to the whole process, with limits that fall at different places
-// of a page or a WAL frame.
+// of a page or a WAL frame; each limit once lifted before Close, and once
+// kept through Close, whose checkpoint then stops part way: the file must
+// open again.
 func TestDiskFull(t *testing.T) {
 	margins := []int{1, 4096 + 24, 64<<10 + 777}
 	if v := os.Getenv("CONVO_DISKFULL_ROUNDS"); v != "" {
@@ -134,21 +141,28 @@ func TestDiskFull(t *testing.T) {
 			margins = append(margins, 1+i*997)
 		}
 	}
-	for _, margin := range margins {
+	margins = append(margins, margins[:3]...) // the default limits both ways
+	for i, margin := range margins {
+		closeFull := fmt.Sprint(i % 2)
 		s, path := mustOpenFile(t, sqlite.Options{})
-		seed(t, s)
+		conv := seed(t, s)
 		s.Close()
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), childEnv+"=diskfull", "CONVO_DISKFULL_DB="+path, fmt.Sprintf("CONVO_DISKFULL_MARGIN=%d", margin))
+		cmd.Env = append(os.Environ(), childEnv+"=diskfull", "CONVO_DISKFULL_DB="+path,
+			fmt.Sprintf("CONVO_DISKFULL_MARGIN=%d", margin), "CONVO_DISKFULL_CLOSE="+closeFull)
 		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("limit at %d bytes over the file: %v: %s", margin, err, out)
+			t.Fatalf("limit at %d bytes over the file (close full %s): %v: %s", margin, closeFull, err, out)
 		}
 		s2, err := sqlite.Open(path, sqlite.Options{})
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("limit at %d bytes over the file (close full %s): reopen: %v", margin, closeFull, err)
 		}
-		if err := s2.CheckInvariants(context.Background()); err != nil {
-			t.Fatalf("limit at %d bytes over the file: %v", margin, err)
+		ctx := context.Background()
+		if err := s2.CheckInvariants(ctx); err != nil {
+			t.Fatalf("limit at %d bytes over the file (close full %s): %v", margin, closeFull, err)
+		}
+		if got, err := s2.GetConversation(ctx, 1, conv.ID, store.GetConversationOptions{}); err != nil || got.MessagesCount < 1 {
+			t.Fatalf("limit at %d bytes over the file (close full %s): %d messages (%v)", margin, closeFull, got.MessagesCount, err)
 		}
 		s2.Close()
 	}
