@@ -96,7 +96,10 @@ func checkSchema(ctx context.Context, db *sqlx.DB) error {
 }
 
 // migrate applies the migrations the database lacks, each in its own
-// transaction, recording each in schema_migrations and user_version.
+// transaction, recording each in schema_migrations and user_version. The
+// version is read inside each write transaction: several processes may
+// open a new file at once, and only the first to take the lock applies a
+// migration; the others find it applied.
 func migrate(ctx context.Context, db *sqlx.DB, now func() time.Time, log *slog.Logger) error {
 	if err := checkSchema(ctx, db); err != nil {
 		return err
@@ -104,12 +107,20 @@ func migrate(ctx context.Context, db *sqlx.DB, now func() time.Time, log *slog.L
 	if _, err := db.ExecContext(ctx, createMigrationsTable); err != nil {
 		return translate(err)
 	}
-	var version int
-	if err := db.GetContext(ctx, &version, `SELECT coalesce(max(version), 0) FROM schema_migrations`); err != nil {
-		return translate(err)
-	}
-	for _, m := range migrations[version:] {
+	for {
+		var applied *migration
 		err := inTx(ctx, db, newStmtCache(db), func(tx *dbtx) error {
+			var version int
+			if err := tx.GetContext(ctx, &version, `SELECT coalesce(max(version), 0) FROM schema_migrations`); err != nil {
+				return err
+			}
+			if version > SchemaVersion() {
+				return fmt.Errorf("%w: version %d, this convo knows up to %d", convo.ErrSchemaTooNew, version, SchemaVersion())
+			}
+			if version == SchemaVersion() {
+				return nil
+			}
+			m := migrations[version]
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("migration %s: %w", m.name, err)
 			}
@@ -118,13 +129,18 @@ func migrate(ctx context.Context, db *sqlx.DB, now func() time.Time, log *slog.L
 				return err
 			}
 			// PRAGMA takes no bound parameters; the version is an int we own.
-			_, err := tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(m.version))
-			return err
+			if _, err := tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(m.version)); err != nil {
+				return err
+			}
+			applied = &m
+			return nil
 		})
 		if err != nil {
 			return translate(err)
 		}
-		log.Debug("convo: migration applied", "version", m.version, "name", m.name)
+		if applied == nil {
+			return nil
+		}
+		log.Debug("convo: migration applied", "version", applied.version, "name", applied.name)
 	}
-	return nil
 }

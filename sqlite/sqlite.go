@@ -306,6 +306,13 @@ func (o Options) readConns() int {
 	return max(4, runtime.GOMAXPROCS(0))
 }
 
+func (o Options) busyTimeout() time.Duration {
+	if o.BusyTimeout > 0 {
+		return o.BusyTimeout
+	}
+	return 5 * time.Second
+}
+
 // connRole is what a pool's connections are for.
 type connRole int
 
@@ -318,12 +325,8 @@ const (
 // dsn builds the data source name of one pool. Pragmas go in the DSN so
 // that every connection of the pool gets them, not only the first.
 func (o Options) dsn(path string, memory bool, role connRole) string {
-	busy := o.BusyTimeout
-	if busy == 0 {
-		busy = 5 * time.Second
-	}
 	q := url.Values{}
-	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", o.busyTimeout().Milliseconds()))
 	q.Add("_pragma", "foreign_keys(1)")
 	sync := "NORMAL"
 	if o.Durable {
@@ -399,7 +402,8 @@ func checkExisting(path string, opts Options) error {
 	if err := checkHeader(path, info.Size()); err != nil {
 		return err
 	}
-	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=ro&_pragma=query_only(1)"
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=ro&_pragma=query_only(1)" +
+		fmt.Sprintf("&_pragma=busy_timeout(%d)", opts.busyTimeout().Milliseconds())
 	if opts.immutable {
 		dsn += "&immutable=1"
 	}
