@@ -177,9 +177,6 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 	if err := f.Validate(); err != nil {
 		return page, err
 	}
-	if err := s.searchableFor(ctx, f); err != nil {
-		return page, err
-	}
 	if streams(f) {
 		return s.streamConversations(ctx, accountID, f)
 	}
@@ -193,7 +190,7 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 		}
 	}
 	now := s.clock()
-	err := s.read(ctx, func(tx *dbtx) error {
+	err := s.readFor(ctx, f, func(tx *dbtx) error {
 		w, err := conversationWhere(ctx, tx, accountID, f)
 		if err != nil {
 			return err
@@ -307,10 +304,7 @@ func (s *Store) CountConversations(ctx context.Context, accountID int64, f store
 	if err := f.Validate(); err != nil {
 		return counts, err
 	}
-	if err := s.searchableFor(ctx, f); err != nil {
-		return counts, err
-	}
-	err := s.read(ctx, func(tx *dbtx) error {
+	err := s.readFor(ctx, f, func(tx *dbtx) error {
 		w, err := conversationWhere(ctx, tx, accountID, f)
 		if err != nil {
 			return err

@@ -3,10 +3,13 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
 )
 
@@ -22,7 +25,8 @@ import (
 // the index holds: every message up to it is in the index, none after it.
 //
 // A search first indexes whatever is still behind, so it finds every
-// message committed before it started, as before. Only a read-only store,
+// message committed before it started, by this process or another one
+// (readIndexed). Only a read-only store,
 // which cannot write, searches the index as the writer left it: at most
 // indexEvery behind a writer that is running. Close indexes what is left,
 // and Open starts on whatever a crash left behind.
@@ -38,7 +42,7 @@ const (
 )
 
 const (
-	selectIndexState = `SELECT indexed_through, coalesce((SELECT max(id) FROM messages), 0) FROM index_state`
+	selectIndexState = `SELECT indexed_through, coalesce((SELECT max(id) FROM messages), 0) AS added FROM index_state`
 	// selectIndexRange is the mark and the id of the ?1-th message after
 	// it (or of the last, if fewer; NULL if none).
 	selectIndexRange = `SELECT indexed_through AS mark,
@@ -156,21 +160,63 @@ func indexAfterMark(ctx context.Context, tx *dbtx, limit int) (int64, error) {
 	return r.UpTo.Int64, err
 }
 
-// searchable makes the full-text index hold every message committed so
-// far, before a search: nothing to do unless the index is behind.
-func (s *Store) searchable(ctx context.Context) error {
-	if s.index == nil || !s.index.behind() {
-		return nil
+// errIndexBehind ends a read whose snapshot holds messages the index does
+// not: readIndexed indexes them and reads again.
+var errIndexBehind = errors.New("sqlite: the full-text index is behind")
+
+// readIndexed is read for a call that searches messages: fn runs in a
+// snapshot whose index holds every message committed before the call
+// began, whichever process committed it. This process's own writes are
+// indexed before the read; another's are found in the snapshot (the mark
+// behind the newest message), indexed through the writer, and the read
+// runs again. Messages committed during the call may or may not be found.
+// A read-only store searches the index as its writers left it.
+func (s *Store) readIndexed(ctx context.Context, fn func(tx *dbtx) error) error {
+	if s.index == nil {
+		return s.read(ctx, fn)
 	}
-	return s.index.catchUp(ctx) // through writeTx: its errors are translated
+	if s.index.behind() {
+		if err := s.index.catchUp(ctx); err != nil {
+			return err // through writeTx: translated
+		}
+	}
+	target := int64(-1) // the newest message when the call began; -1: not read yet
+	for range 3 {
+		err := s.read(ctx, func(tx *dbtx) error {
+			var st struct {
+				Indexed int64 `db:"indexed_through"`
+				Added   int64 `db:"added"`
+			}
+			if err := tx.GetContext(ctx, &st, selectIndexState); err != nil {
+				return err
+			}
+			if target < 0 {
+				target = st.Added
+			}
+			if st.Indexed < target {
+				s.index.wrote(target)
+				return errIndexBehind
+			}
+			return fn(tx)
+		})
+		if !errors.Is(err, errIndexBehind) {
+			return err
+		}
+		if err := s.index.catchUp(ctx); err != nil {
+			return err
+		}
+	}
+	// Indexed through target three times over and still behind it in a
+	// new snapshot: only a file replaced under the store does that.
+	return fmt.Errorf("%w: the full-text index stays behind message %d", convo.ErrCorrupt, target)
 }
 
-// searchableFor is searchable for a list or count that searches.
-func (s *Store) searchableFor(ctx context.Context, f store.ConversationFilter) error {
-	if !f.Searching() {
-		return nil
+// readFor is read for a list or count: readIndexed when it searches.
+func (s *Store) readFor(ctx context.Context, f store.ConversationFilter, fn func(tx *dbtx) error) error {
+	if f.Searching() {
+		return s.readIndexed(ctx, fn)
 	}
-	return s.searchable(ctx)
+	return s.read(ctx, fn)
 }
 
 // storeMax sets v to n if n is larger, reporting whether it did.

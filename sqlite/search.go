@@ -62,9 +62,6 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 	if err := f.Validate(); err != nil {
 		return page, err
 	}
-	if err := s.searchable(ctx); err != nil {
-		return page, err
-	}
 	order := messageSearchOrders[f.Order]
 	list := "search:" + order.name
 	var cursor store.Cursor
@@ -76,7 +73,7 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 	}
 	search, _ := convo.ParseSearch("q", f.Query) // validated
 	expr, searchable := matchExpr(search, false)
-	err := s.read(ctx, func(tx *dbtx) error {
+	err := s.readIndexed(ctx, func(tx *dbtx) error {
 		if err := checkSearchScope(ctx, tx, accountID, f); err != nil {
 			return err
 		}

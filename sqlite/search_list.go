@@ -75,7 +75,7 @@ func (s *Store) streamConversations(ctx context.Context, accountID int64, f stor
 	}
 	expr, searchable := searchExpr(f)
 	now := s.clock()
-	err := s.read(ctx, func(tx *dbtx) error {
+	err := s.readIndexed(ctx, func(tx *dbtx) error {
 		// The filter without its query, but with the statuses the query implies.
 		plain := f
 		plain.Statuses, plain.Query = f.StatusSet(), ""
