@@ -35,6 +35,9 @@ type readers struct {
 type readConn struct {
 	conn  *sqlx.Conn
 	stmts map[string]*sqlx.Stmt
+	// dataVersion is the connection's PRAGMA data_version when it last
+	// read the next snooze's end (snoozes.notice); 0: never.
+	dataVersion int64
 }
 
 func newReaders(db *sqlx.DB, max int) *readers {

@@ -13,7 +13,9 @@ import (
 //
 // The moment is read from the database when the store opens and after each
 // wake; snoozes set through this store move it earlier. A snooze set by
-// another process on the same file is seen at the next wake or reopen.
+// another process on the same file is seen by the first read after it
+// committed: a read whose connection saw the database change (PRAGMA
+// data_version) reads the moment again in its snapshot (notice).
 type snoozes struct {
 	next atomic.Int64 // unix microseconds; MaxInt64 when none
 }
@@ -25,6 +27,31 @@ func (z *snoozes) scheduled(t time.Time) {
 		cur := z.next.Load()
 		if at >= cur || z.next.CompareAndSwap(cur, at) {
 			return
+		}
+	}
+}
+
+// notice learns, in a read's snapshot, the next wake time of snoozes that
+// other connections may have set, when the database changed since c last
+// looked. It only moves the moment earlier: a later one is learned by wake,
+// which holds the write lock.
+func (z *snoozes) notice(ctx context.Context, tx *dbtx) error {
+	var version int64
+	if err := tx.GetContext(ctx, &version, `PRAGMA data_version`); err != nil {
+		return err
+	}
+	if version == tx.conn.dataVersion {
+		return nil
+	}
+	var next int64
+	if err := tx.GetContext(ctx, &next, nextSnoozeWake); err != nil {
+		return err
+	}
+	tx.conn.dataVersion = version
+	for {
+		cur := z.next.Load()
+		if next >= cur || z.next.CompareAndSwap(cur, next) {
+			return nil
 		}
 	}
 }

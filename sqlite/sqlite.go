@@ -122,10 +122,13 @@ type Store struct {
 	now      func() time.Time
 	log      *slog.Logger
 	readOnly bool
-	snoozes  snoozes
-	rows     *rowCache     // nil: no cache
-	ckpt     *checkpointer // nil: in memory or read-only
-	index    *indexer      // nil: read-only, or in memory
+	// shared: other processes may write the file (a writable file
+	// store), so reads look for the snoozes they set (snoozes.notice).
+	shared  bool
+	snoozes snoozes
+	rows    *rowCache     // nil: no cache
+	ckpt    *checkpointer // nil: in memory or read-only
+	index   *indexer      // nil: read-only, or in memory
 	// indexInline indexes the messages a write adds in its own
 	// transaction: an in-memory store (see indexer.go).
 	indexInline bool
@@ -165,7 +168,8 @@ func Open(path string, opts Options) (*Store, error) {
 		}
 	}
 
-	s := &Store{now: opts.Now, log: opts.Logger, readOnly: opts.ReadOnly, rows: newRowCache(opts.RowCache)}
+	s := &Store{now: opts.Now, log: opts.Logger, readOnly: opts.ReadOnly, shared: !memory && !opts.ReadOnly,
+		rows: newRowCache(opts.RowCache)}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"math"
 	"time"
 
@@ -90,14 +91,35 @@ func (s *Store) read(ctx context.Context, fn func(tx *dbtx) error) error {
 	if s.closed.Load() {
 		return convo.ErrClosed
 	}
-	if s.snoozes.due(s.clock()) {
-		// An overdue snooze must read as open: reopen it first.
-		if err := s.write(ctx, func(*dbtx, time.Time) error { return nil }); err != nil {
-			return err
+	for range 2 {
+		if s.snoozes.due(s.clock()) {
+			// An overdue snooze must read as open: reopen it first.
+			if err := s.write(ctx, func(*dbtx, time.Time) error { return nil }); err != nil {
+				return err
+			}
+		}
+		err := inReadTx(ctx, s.readers, func(tx *dbtx) error {
+			if s.shared {
+				if err := s.snoozes.notice(ctx, tx); err != nil {
+					return err
+				}
+				if s.snoozes.due(s.clock()) {
+					return errSnoozeDue
+				}
+			}
+			return fn(tx)
+		})
+		if !errors.Is(err, errSnoozeDue) {
+			return s.result(ctx, err)
 		}
 	}
+	// Woken, and another snooze of another process ended meanwhile: read.
 	return s.result(ctx, inReadTx(ctx, s.readers, fn))
 }
+
+// errSnoozeDue ends a read whose snapshot holds an overdue snooze set by
+// another process: read wakes it and reads again.
+var errSnoozeDue = errors.New("sqlite: a snooze is overdue")
 
 // result translates err, preferring the context's error when the call was
 // cancelled or timed out.
