@@ -15,6 +15,7 @@ func TestStore(t *testing.T) {
 	storetest.Run(t, newStore,
 		storetest.WithDurableStores(newFileStore),
 		storetest.WithReadOnly(newReadOnlyStore),
+		storetest.WithTwoStores(newStorePair),
 		storetest.WithInvariants(func(s store.Store) error {
 			return s.(*sqlite.Store).CheckInvariants(context.Background())
 		}))
@@ -41,6 +42,22 @@ func newFileStore(t testing.TB, now func() time.Time) store.Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// newStorePair opens two stores on one new file, as two processes would.
+func newStorePair(t testing.TB, now func() time.Time) (store.Store, store.Store) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "convo.db")
+	var pair [2]store.Store
+	for i := range pair {
+		s, err := sqlite.Open(path, sqlite.Options{Now: now})
+		if err != nil {
+			t.Fatalf("open: %v", err)
+		}
+		t.Cleanup(func() { s.Close() })
+		pair[i] = s
+	}
+	return pair[0], pair[1]
 }
 
 // newReadOnlyStore seeds a file, then opens it with Options.ReadOnly.

@@ -15,6 +15,7 @@ type config struct {
 	newStore NewStore
 	durable  NewStore
 	readOnly NewReadOnly
+	pair     NewPair
 	check    func(s store.Store) error
 }
 
@@ -41,6 +42,18 @@ type NewReadOnly func(t testing.TB, seed func(s store.Store)) store.Store
 // write with convo.ErrReadOnly. Without it that subtest is skipped.
 func WithReadOnly(newReadOnly NewReadOnly) Option {
 	return func(c *config) { c.readOnly = newReadOnly }
+}
+
+// NewPair returns two stores on one new database, both with the clock now
+// and closed by the factory when the test ends: as two processes on one
+// file, or two application instances on one server, would hold them.
+type NewPair func(t testing.TB, now func() time.Time) (store.Store, store.Store)
+
+// WithTwoStores lets Run check that two stores on one database see each
+// other's writes at once: gets, lists, counts, searches, cached rows and
+// the end of a snooze.
+func WithTwoStores(newPair NewPair) Option {
+	return func(c *config) { c.pair = newPair }
 }
 
 // WithInvariants gives Run a full scan of the backend's storage that reports

@@ -20,7 +20,7 @@ type NewStore func(t testing.TB, now func() time.Time) store.Store
 // Run checks every behaviour of the store.Store contract against stores
 // made by newStore. Each subtest gets a store of its own. Options give it
 // what else the backend offers: durable stores for the concurrency tests,
-// read-only stores, a full-scan invariant check.
+// read-only stores, two stores on one database, a full-scan invariant check.
 func Run(t *testing.T, newStore NewStore, opts ...Option) {
 	cfg := newConfig(newStore, opts)
 	t.Run("Contacts", func(t *testing.T) { testContacts(t, newStore) })
@@ -37,4 +37,5 @@ func Run(t *testing.T, newStore NewStore, opts ...Option) {
 	t.Run("Search", func(t *testing.T) { testSearch(t, newStore) })
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, cfg) })
 	t.Run("ReadOnly", func(t *testing.T) { testReadOnly(t, cfg) })
+	t.Run("TwoStores", func(t *testing.T) { testTwoStores(t, cfg) })
 }
