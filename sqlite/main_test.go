@@ -14,6 +14,7 @@ const childEnv = "CONVO_TEST_CHILD"
 var children = map[string]func() error{
 	"crash":    crashChild,
 	"diskfull": diskFullChild,
+	"import":   importChild,
 }
 
 func TestMain(m *testing.M) {
