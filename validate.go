@@ -69,13 +69,6 @@ func (p *problems) required(field, s string, max int) {
 	p.text(field, s, max)
 }
 
-// optionalText checks a pointer field of an update.
-func (p *problems) optionalText(field string, s *string, max int) {
-	if s != nil {
-		p.text(field, *s, max)
-	}
-}
-
 func (p *problems) email(field, s string) {
 	if s == "" || !p.text(field, s, MaxNameLength) {
 		return
@@ -164,4 +157,14 @@ func ValidateTime(field string, t time.Time, required bool) error {
 		p.time(field, t)
 	}
 	return p.err()
+}
+
+// ValidateAccountID checks an account id: every call of a store takes one,
+// and it must be positive, so that a forgotten id (zero) never becomes an
+// account of its own.
+func ValidateAccountID(id int64) error {
+	if id <= 0 {
+		return Invalid("account_id", CodeOutOfRange, "must be positive")
+	}
+	return nil
 }

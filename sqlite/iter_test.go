@@ -34,8 +34,10 @@ func TestIteratorsHoldNoConnection(t *testing.T) {
 	}
 
 	page := store.After("", 1)
+	var walked []int64
 	for c, err := range store.Conversations(ctx, s, 1, store.ConversationFilter{Sort: store.SortCreatedAsc, Page: page}) {
 		is.NoErr(err)
+		walked = append(walked, c.ID)
 		_, err = s.AddMessage(ctx, 1, c.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "hi"})
 		is.NoErr(err) // a write while walking conversations
 		n := 0
@@ -47,6 +49,7 @@ func TestIteratorsHoldNoConnection(t *testing.T) {
 		}
 		is.Equal(n, 1)
 	}
+	is.Equal(walked, convIDs) // every conversation, once, in order
 	for c, err := range store.Contacts(ctx, s, 1, store.ContactFilter{Page: page}) {
 		is.NoErr(err)
 		_, err = s.UpdateContact(ctx, 1, c.ID, convo.ContactUpdate{Nickname: new("ada")})
