@@ -10,27 +10,27 @@ import (
 // Contact is the outside person a conversation is with (Monica's contact,
 // Chatwoot's sender). Contacts belong to one account.
 type Contact struct {
-	ID        int64
-	AccountID int64
+	ID        int64 `json:"id"`
+	AccountID int64 `json:"account_id"`
 
-	FirstName string
-	LastName  string
-	Nickname  string
+	FirstName string `json:"first_name,omitzero"`
+	LastName  string `json:"last_name,omitzero"`
+	Nickname  string `json:"nickname,omitzero"`
 
 	// Email is unique per account, compared without regard to case.
-	Email string
-	Phone string
+	Email string `json:"email,omitzero"`
+	Phone string `json:"phone,omitzero"`
 	// Identifier is the host's external id; unique per account when set.
-	Identifier string
-	AvatarURL  string
-	Blocked    bool
+	Identifier string `json:"identifier,omitzero"`
+	AvatarURL  string `json:"avatar_url,omitzero"`
+	Blocked    bool   `json:"blocked"`
 
-	CustomAttributes     Attributes
-	AdditionalAttributes Attributes
+	CustomAttributes     Attributes `json:"custom_attributes"`
+	AdditionalAttributes Attributes `json:"additional_attributes"`
 
-	LastActivityAt time.Time // zero when never active
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	LastActivityAt time.Time `json:"last_activity_at,omitzero"` // zero when never active
+	CreatedAt      time.Time `json:"created_at,omitzero"`
+	UpdatedAt      time.Time `json:"updated_at,omitzero"`
 }
 
 // CompleteName is "First Last", or the nickname when there is no name, as

@@ -11,66 +11,66 @@ import (
 // derived ones (UnreadCount, LastNonActivityMessage, CanReply) are computed
 // by the store when it returns the conversation.
 type Conversation struct {
-	ID        int64
-	UUID      uuid.UUID
-	AccountID int64
-	ContactID int64
+	ID        int64     `json:"id"`
+	UUID      uuid.UUID `json:"uuid,omitzero"`
+	AccountID int64     `json:"account_id"`
+	ContactID int64     `json:"contact_id"`
 	// Contact is the conversation's contact, filled in by the store on
 	// every conversation it returns.
-	Contact *Contact
+	Contact *Contact `json:"contact,omitzero"`
 
-	Channel    Channel
-	InboxID    int64     // 0 when none
-	TeamID     int64     // 0 when none
-	AssigneeID uuid.UUID // uuid.Nil when unassigned
-	AuthorID   uuid.UUID // the user who started it; uuid.Nil when the contact did
+	Channel    Channel   `json:"channel,omitzero"`
+	InboxID    int64     `json:"inbox_id,omitzero"`    // 0 when none
+	TeamID     int64     `json:"team_id,omitzero"`     // 0 when none
+	AssigneeID uuid.UUID `json:"assignee_id,omitzero"` // uuid.Nil when unassigned
+	AuthorID   uuid.UUID `json:"author_id,omitzero"`   // the user who started it; uuid.Nil when the contact did
 
 	// UserIDs are the participant users, sorted; the author is always one.
-	UserIDs []uuid.UUID
+	UserIDs []uuid.UUID `json:"user_ids"`
 	// AudienceIDs are the audiences (host-owned groups of users) whose
 	// members take part, sorted.
-	AudienceIDs []int64
+	AudienceIDs []int64 `json:"audience_ids"`
 
-	Status       Status
-	SnoozedUntil time.Time // zero unless snoozed until a time
-	Priority     Priority
-	Labels       []string // normalised, sorted
-	Muted        bool
+	Status       Status    `json:"status,omitzero"`
+	SnoozedUntil time.Time `json:"snoozed_until,omitzero"` // zero unless snoozed until a time
+	Priority     Priority  `json:"priority,omitzero"`
+	Labels       []string  `json:"labels"` // normalised, sorted
+	Muted        bool      `json:"muted"`
 
-	CustomAttributes     Attributes
-	AdditionalAttributes Attributes
+	CustomAttributes     Attributes `json:"custom_attributes"`
+	AdditionalAttributes Attributes `json:"additional_attributes"`
 
-	HappenedAt          time.Time // when it happened (Monica's happened_at)
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
-	LastActivityAt      time.Time // the newest message, or creation
-	FirstReplyCreatedAt time.Time // the first human reply; zero until then
-	WaitingSince        time.Time // since when the contact waits for a reply; zero when not waiting
-	AgentLastSeenAt     time.Time
-	AssigneeLastSeenAt  time.Time
-	ContactLastSeenAt   time.Time
-	LastIncomingAt      time.Time // the newest incoming message; zero when none
+	HappenedAt          time.Time `json:"happened_at,omitzero"` // when it happened (Monica's happened_at)
+	CreatedAt           time.Time `json:"created_at,omitzero"`
+	UpdatedAt           time.Time `json:"updated_at,omitzero"`
+	LastActivityAt      time.Time `json:"last_activity_at,omitzero"`       // the newest message, or creation
+	FirstReplyCreatedAt time.Time `json:"first_reply_created_at,omitzero"` // the first human reply; zero until then
+	WaitingSince        time.Time `json:"waiting_since,omitzero"`          // since when the contact waits for a reply; zero when not waiting
+	AgentLastSeenAt     time.Time `json:"agent_last_seen_at,omitzero"`
+	AssigneeLastSeenAt  time.Time `json:"assignee_last_seen_at,omitzero"`
+	ContactLastSeenAt   time.Time `json:"contact_last_seen_at,omitzero"`
+	LastIncomingAt      time.Time `json:"last_incoming_at,omitzero"` // the newest incoming message; zero when none
 
 	// MessagesCount counts the conversation's messages, activity included.
-	MessagesCount int64
+	MessagesCount int64 `json:"messages_count"`
 	// LastSeq is the sequence number of the newest message (0 when none).
 	// Message sequence numbers grow by one per message in a conversation.
-	LastSeq int64
+	LastSeq int64 `json:"last_seq"`
 	// UnreadCount counts incoming messages after AgentLastSeenAt.
-	UnreadCount int64
+	UnreadCount int64 `json:"unread_count"`
 	// LastNonActivityMessage is the newest message that is not an activity
 	// message; nil when none.
-	LastNonActivityMessage *Message
+	LastNonActivityMessage *Message `json:"last_non_activity_message,omitzero"`
 	// CanReply: the contact is not blocked and the channel's reply window
 	// (Channel.ReplyWindow) has not closed since the last incoming message.
-	CanReply bool
+	CanReply bool `json:"can_reply"`
 	// UnseenMessagesCount counts, for the Viewer the conversation was read
 	// with, the messages by others (not activity messages) after the
 	// viewer's read horizon. 0 when read without a viewer.
-	UnseenMessagesCount int
+	UnseenMessagesCount int `json:"unseen_messages_count"`
 
 	// Messages, oldest first, when the caller asked for them.
-	Messages []Message
+	Messages []Message `json:"messages"`
 }
 
 // ComputeCanReply is the rule behind Conversation.CanReply.

@@ -8,40 +8,40 @@ import (
 
 // Message is one entry of a conversation's timeline.
 type Message struct {
-	ID             int64
-	AccountID      int64
-	ConversationID int64
+	ID             int64 `json:"id"`
+	AccountID      int64 `json:"account_id"`
+	ConversationID int64 `json:"conversation_id"`
 	// ContactID is always the conversation's contact (Monica's rule).
-	ContactID int64
+	ContactID int64 `json:"contact_id"`
 	// Seq numbers a conversation's messages 1, 2, 3, ... in the order they
 	// were added; it never repeats within a conversation.
-	Seq int64
+	Seq int64 `json:"seq"`
 
-	Content           string // markdown text
-	ContentType       ContentType
-	ContentAttributes Attributes
-	Type              MessageType
-	Private           bool // an internal note, not shown to the contact
-	Status            MessageStatus
+	Content           string        `json:"content,omitzero"` // markdown text
+	ContentType       ContentType   `json:"content_type,omitzero"`
+	ContentAttributes Attributes    `json:"content_attributes"`
+	Type              MessageType   `json:"message_type,omitzero"`
+	Private           bool          `json:"private"` // an internal note, not shown to the contact
+	Status            MessageStatus `json:"status,omitzero"`
 	// SourceID is the id of the message in the system it came from; unique
 	// per account when set, and the idempotency key of AddMessage.
-	SourceID   string
-	SenderType SenderType
+	SourceID   string     `json:"source_id,omitzero"`
+	SenderType SenderType `json:"sender_type,omitzero"`
 	// AuthorID is the user who wrote it when SenderType is user; uuid.Nil otherwise.
-	AuthorID uuid.UUID
+	AuthorID uuid.UUID `json:"author_id,omitzero"`
 
-	WrittenAt time.Time // when it was written; may be long before CreatedAt
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	WrittenAt time.Time `json:"written_at,omitzero"` // when it was written; may be long before CreatedAt
+	CreatedAt time.Time `json:"created_at,omitzero"`
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
 
-	Attachments          []Attachment
-	ExternalSourceIDs    map[string]string // ids in other systems ("slack": "...")
-	AdditionalAttributes Attributes
+	Attachments          []Attachment      `json:"attachments"`
+	ExternalSourceIDs    map[string]string `json:"external_source_ids"` // ids in other systems ("slack": "...")
+	AdditionalAttributes Attributes        `json:"additional_attributes"`
 
 	// Seen tells, for the Viewer the message was read with, that it does not
 	// count as unseen: the viewer wrote it, it is an activity message, or it
 	// is at or before the viewer's read horizon. False when read without a viewer.
-	Seen bool
+	Seen bool `json:"seen"`
 }
 
 // WrittenByMe is Monica's written_by_me: the message came from the host's

@@ -8,13 +8,13 @@ import "github.com/google/uuid"
 // message is unseen. A conversation's UnseenMessagesCount for a Viewer is
 // the viewer's ReadState's UnseenCount.
 type ReadState struct {
-	ConversationID int64
-	UserID         uuid.UUID
+	ConversationID int64     `json:"conversation_id"`
+	UserID         uuid.UUID `json:"user_id"`
 	// SeenSeq is the sequence number of the last message seen; 0 when none.
-	SeenSeq int64
+	SeenSeq int64 `json:"seen_seq"`
 	// UnseenCount counts the messages after SeenSeq by others, not activity
 	// messages. It is derived: stores fill it in and ignore it as input.
-	UnseenCount int
+	UnseenCount int `json:"unseen_count"`
 }
 
 // Validate reports a bad read state as a *ValidationError: a missing
