@@ -38,6 +38,13 @@ func (c Channel) Valid() bool {
 	return true
 }
 
+// ParseChannel parses a channel's text, any token Valid accepts; anything
+// else is a *ValidationError on field "channel" with CodeUnknown, as
+// validation reports it.
+func ParseChannel(s string) (Channel, error) {
+	return parseEnum[Channel]("channel", s, "1 to 32 of a-z, 0-9 and '_', starting with a letter")
+}
+
 // ReplyWindow is how long after the contact's last incoming message an agent
 // may still reply on this channel (the messaging window of Chatwoot's
 // can_reply); zero means the channel has no window.

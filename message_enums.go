@@ -16,6 +16,12 @@ const (
 // Valid reports whether t is one of the message types.
 func (t MessageType) Valid() bool { return t.Code() >= 0 }
 
+// ParseMessageType parses a message type's text; anything else is a
+// *ValidationError on field "message_type" with CodeUnknown.
+func ParseMessageType(s string) (MessageType, error) {
+	return parseEnum[MessageType]("message_type", s, "incoming, outgoing, activity or template")
+}
+
 // Code is Chatwoot's numeric message_type: 0 incoming, 1 outgoing,
 // 2 activity, 3 template; -1 for an unknown type.
 func (t MessageType) Code() int {
@@ -75,6 +81,12 @@ func (s MessageStatus) Valid() bool {
 	return false
 }
 
+// ParseMessageStatus parses a delivery status's text; anything else is a
+// *ValidationError on field "status" with CodeUnknown.
+func ParseMessageStatus(s string) (MessageStatus, error) {
+	return parseEnum[MessageStatus]("status", s, "sent, delivered, read or failed")
+}
+
 // CanMoveTo reports whether a message may go from s to next: forward along
 // sent → delivered → read, to failed from anything but read, and to itself.
 // A read message never goes back to delivered or sent.
@@ -123,6 +135,12 @@ func (t ContentType) Valid() bool {
 	return false
 }
 
+// ParseContentType parses a content type's text; anything else is a
+// *ValidationError on field "content_type" with CodeUnknown.
+func ParseContentType(s string) (ContentType, error) {
+	return parseEnum[ContentType]("content_type", s, "one of the ContentType constants (text, input_select, cards, ...)")
+}
+
 // SenderType says who sent a message: the conversation's contact, a user of
 // the host (Message.AuthorID), or the system.
 type SenderType string
@@ -141,4 +159,10 @@ func (t SenderType) Valid() bool {
 		return true
 	}
 	return false
+}
+
+// ParseSenderType parses a sender type's text; anything else is a
+// *ValidationError on field "sender_type" with CodeUnknown.
+func ParseSenderType(s string) (SenderType, error) {
+	return parseEnum[SenderType]("sender_type", s, "contact, user or system")
 }

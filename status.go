@@ -1,5 +1,7 @@
 package convo
 
+import "fmt"
+
 // Status is where a conversation stands in the support workflow (Chatwoot's
 // status). The zero value is not valid; new conversations default to open.
 type Status string
@@ -24,6 +26,14 @@ func (s Status) Valid() bool {
 	return false
 }
 
+// ParseStatus parses a status's text; anything but the four statuses is a
+// *ValidationError on field "status" with CodeUnknown. A status is a
+// string, so it already marshals as its text; ParseStatus is the check
+// for text from outside (a form, a URL).
+func ParseStatus(s string) (Status, error) {
+	return parseEnum[Status]("status", s, "open, resolved, pending or snoozed")
+}
+
 // Priority orders conversations for agents. The zero value means none.
 type Priority string
 
@@ -38,6 +48,12 @@ const (
 
 // Valid reports whether p is none or one of the priorities.
 func (p Priority) Valid() bool { return p.Rank() >= 0 }
+
+// ParsePriority parses a priority's text, "" being none; anything else is
+// a *ValidationError on field "priority" with CodeUnknown.
+func ParsePriority(s string) (Priority, error) {
+	return parseEnum[Priority]("priority", s, `low, medium, high, urgent or "" (none)`)
+}
 
 // Rank orders priorities: 0 for none, 1 for low up to 4 for urgent, -1 for
 // an unknown value.
@@ -70,4 +86,16 @@ func PriorityFromRank(rank int) Priority {
 		return PriorityUrgent
 	}
 	return PriorityNone
+}
+
+// parseEnum is the Parse function of a string enum: s as an E when it is
+// Valid, else a *ValidationError on field naming the values it takes.
+func parseEnum[E interface {
+	~string
+	Valid() bool
+}](field, s, want string) (E, error) {
+	if e := E(s); e.Valid() {
+		return e, nil
+	}
+	return "", Invalid(field, CodeUnknown, fmt.Sprintf("unknown value %q: want %s", truncate(s, 80), want))
 }
