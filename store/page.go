@@ -80,24 +80,26 @@ func (p Paging) Validate() error {
 // maxPageNumber keeps Offset far from overflowing.
 const maxPageNumber = 1 << 30 / MaxPerPage
 
-// Page is one page of a list.
+// Page is one page of a list. Its JSON form is Monica's: the items as
+// data, always a list, the paging meta as meta, and the cursor of the
+// following page as next_cursor (see MarshalJSON).
 type Page[T any] struct {
-	Items []T
+	Items []T `json:"data"`
 	// Next is the cursor of the following page (pass it to After), or ""
 	// on the last page. Set in both paging modes.
-	Next string
-	Meta PageMeta
+	Next string   `json:"next_cursor,omitzero"`
+	Meta PageMeta `json:"meta"`
 }
 
 // PageMeta is the paging meta of Monica's API. In keyset paging only
-// PerPage is set.
+// PerPage is set, and its JSON form holds per_page alone.
 type PageMeta struct {
-	CurrentPage int `json:"current_page"`
-	From        int `json:"from"` // position of the first item, from 1; 0 on an empty page
-	To          int `json:"to"`   // position of the last item; 0 on an empty page
-	LastPage    int `json:"last_page"`
+	CurrentPage int `json:"current_page,omitzero"`
+	From        int `json:"from,omitzero"` // position of the first item, from 1; 0 on an empty page
+	To          int `json:"to,omitzero"`   // position of the last item; 0 on an empty page
+	LastPage    int `json:"last_page,omitzero"`
 	PerPage     int `json:"per_page"`
-	Total       int `json:"total"`
+	Total       int `json:"total,omitzero"`
 }
 
 // NewPageMeta computes the meta of a page-number page of a list of total items.

@@ -137,9 +137,9 @@ func (f MessageSearch) Markers() (start, end string, tokens int) {
 
 // MessageHit is one message found by SearchMessages.
 type MessageHit struct {
-	ConversationID int64
-	Message        convo.Message
+	ConversationID int64         `json:"conversation_id"`
+	Message        convo.Message `json:"message"`
 	// Snippet is a short extract of the content around the matching words,
 	// each between the search's markers; "…" marks cut text.
-	Snippet string
+	Snippet string `json:"snippet"`
 }
