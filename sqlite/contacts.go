@@ -105,6 +105,9 @@ func (r contactRow) toContact() (convo.Contact, error) {
 
 // CreateContact implements store.Store.
 func (s *Store) CreateContact(ctx context.Context, accountID int64, in convo.NewContact) (convo.Contact, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return convo.Contact{}, err
+	}
 	if err := in.Validate(); err != nil {
 		return convo.Contact{}, err
 	}
@@ -164,6 +167,9 @@ func checkContactClash(ctx context.Context, tx *dbtx, c convo.Contact) error {
 
 // GetContact implements store.Store.
 func (s *Store) GetContact(ctx context.Context, accountID, contactID int64) (convo.Contact, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return convo.Contact{}, err
+	}
 	var c convo.Contact
 	err := s.read(ctx, func(tx *dbtx) (err error) {
 		c, err = getContact(ctx, tx, accountID, contactID)
@@ -182,6 +188,9 @@ func getContact(ctx context.Context, tx *dbtx, accountID, contactID int64) (conv
 
 // UpdateContact implements store.Store.
 func (s *Store) UpdateContact(ctx context.Context, accountID, contactID int64, up convo.ContactUpdate) (convo.Contact, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return convo.Contact{}, err
+	}
 	var c convo.Contact
 	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
 		old, err := getContact(ctx, tx, accountID, contactID)
@@ -209,6 +218,9 @@ func (s *Store) UpdateContact(ctx context.Context, accountID, contactID int64, u
 
 // DeleteContact implements store.Store.
 func (s *Store) DeleteContact(ctx context.Context, accountID, contactID int64, opts store.DeleteContactOptions) error {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return err
+	}
 	return s.write(ctx, func(tx *dbtx, now time.Time) error {
 		if _, err := getContact(ctx, tx, accountID, contactID); err != nil {
 			return err
@@ -235,6 +247,9 @@ func (s *Store) DeleteContact(ctx context.Context, accountID, contactID int64, o
 
 // ListContacts implements store.Store.
 func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.ContactFilter) (store.Page[convo.Contact], error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return store.Page[convo.Contact]{}, err
+	}
 	var page store.Page[convo.Contact]
 	if err := f.Validate(); err != nil {
 		return page, err

@@ -173,6 +173,9 @@ func andAssignee(w *where, f store.ConversationFilter) {
 
 // ListConversations implements store.Store.
 func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.ConversationFilter) (store.Page[convo.Conversation], error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return store.Page[convo.Conversation]{}, err
+	}
 	var page store.Page[convo.Conversation]
 	if err := f.Validate(); err != nil {
 		return page, err
@@ -300,6 +303,9 @@ func mergedPageQuery(w where, statuses []convo.Status, sort conversationSort, li
 
 // CountConversations implements store.Store.
 func (s *Store) CountConversations(ctx context.Context, accountID int64, f store.ConversationFilter) (store.Counts, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return store.Counts{}, err
+	}
 	var counts store.Counts
 	if err := f.Validate(); err != nil {
 		return counts, err
@@ -404,6 +410,9 @@ func countsQuery(accountID int64, f store.ConversationFilter, w where) (string, 
 
 // CountUnread implements store.Store.
 func (s *Store) CountUnread(ctx context.Context, accountID int64, agentID uuid.UUID) (int, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return 0, err
+	}
 	if agentID == uuid.Nil {
 		return 0, convo.Invalid("agent_id", convo.CodeRequired, "is required")
 	}

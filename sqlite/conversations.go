@@ -36,6 +36,9 @@ WHERE account_id = ? AND id = ?`
 
 // CreateConversation implements store.Store.
 func (s *Store) CreateConversation(ctx context.Context, accountID int64, in convo.NewConversation) (convo.Conversation, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return convo.Conversation{}, err
+	}
 	in = in.WithDefaults()
 	if err := in.Validate(); err != nil {
 		return convo.Conversation{}, err
@@ -88,6 +91,9 @@ func (s *Store) CreateConversation(ctx context.Context, accountID int64, in conv
 
 // GetConversation implements store.Store.
 func (s *Store) GetConversation(ctx context.Context, accountID, conversationID int64, opts store.GetConversationOptions) (convo.Conversation, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return convo.Conversation{}, err
+	}
 	if err := opts.Validate(); err != nil {
 		return convo.Conversation{}, err
 	}
@@ -175,6 +181,9 @@ func toConversations(rows []conversationRow, now time.Time) ([]convo.Conversatio
 
 // UpdateConversation implements store.Store.
 func (s *Store) UpdateConversation(ctx context.Context, accountID, conversationID int64, up convo.ConversationUpdate) (convo.Conversation, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return convo.Conversation{}, err
+	}
 	if err := up.Validate(); err != nil {
 		return convo.Conversation{}, err
 	}
@@ -225,6 +234,9 @@ func updateActivities(ctx context.Context, tx *dbtx, old, next convo.Conversatio
 
 // DeleteConversation implements store.Store.
 func (s *Store) DeleteConversation(ctx context.Context, accountID, conversationID int64) (int64, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return 0, err
+	}
 	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
 		var id int64
 		if err := tx.GetContext(ctx, &id, conversationExists, accountID, conversationID); err != nil {

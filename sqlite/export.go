@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 
+	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
 )
 
@@ -15,6 +16,9 @@ const (
 
 // Export implements store.Store.
 func (s *Store) Export(ctx context.Context, accountID int64, fn func(store.Record) error) error {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return err
+	}
 	now := s.clock()
 	return s.read(ctx, func(tx *dbtx) error {
 		err := exportRows(ctx, tx, exportContacts, accountID, fn, func(r contactRow) (store.Record, error) {

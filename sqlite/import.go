@@ -65,6 +65,9 @@ var importQueries = []string{selectContact, selectContactClash, selectConversati
 // Import implements store.Store.
 func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[store.Record, error]) (store.ImportStats, error) {
 	var stats store.ImportStats
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return stats, err
+	}
 	if !s.closed.Load() {
 		// Statements cannot be prepared inside the write transaction (it
 		// holds the one writer connection): prepare the import's now.

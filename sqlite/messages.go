@@ -57,6 +57,9 @@ var messageOrders = map[store.MessageOrder]messageOrder{
 
 // AddMessage implements store.Store.
 func (s *Store) AddMessage(ctx context.Context, accountID, conversationID int64, in convo.NewMessage) (convo.Message, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return convo.Message{}, err
+	}
 	var m convo.Message
 	err := s.write(ctx, func(tx *dbtx, now time.Time) (err error) {
 		m, err = addMessage(ctx, tx, accountID, conversationID, in, now)
@@ -67,6 +70,14 @@ func (s *Store) AddMessage(ctx context.Context, accountID, conversationID int64,
 
 // AddMessages implements store.Store.
 func (s *Store) AddMessages(ctx context.Context, accountID int64, batch []store.MessageTo) ([]convo.Message, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return nil, err
+	}
+	if len(batch) == 0 {
+		// Nothing to add is a mistake of the caller's (a batch built from a
+		// filter that matched nothing, say), not a call that succeeds.
+		return nil, convo.Invalid("messages", convo.CodeRequired, "give at least one message")
+	}
 	if len(batch) > store.MaxBatch {
 		return nil, convo.Invalid("messages", convo.CodeOutOfRange, fmt.Sprintf("at most %d messages in one batch", store.MaxBatch))
 	}
@@ -113,6 +124,9 @@ func addMessage(ctx context.Context, tx *dbtx, accountID, conversationID int64, 
 
 // GetMessage implements store.Store.
 func (s *Store) GetMessage(ctx context.Context, accountID, messageID int64) (convo.Message, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return convo.Message{}, err
+	}
 	var m convo.Message
 	err := s.read(ctx, func(tx *dbtx) (err error) {
 		m, err = getMessage(ctx, tx, accountID, messageID)
@@ -134,6 +148,9 @@ func getMessage(ctx context.Context, tx *dbtx, accountID, messageID int64) (conv
 
 // UpdateMessage implements store.Store.
 func (s *Store) UpdateMessage(ctx context.Context, accountID, messageID int64, up convo.MessageUpdate) (convo.Message, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return convo.Message{}, err
+	}
 	var m convo.Message
 	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
 		old, err := getMessage(ctx, tx, accountID, messageID)
@@ -163,6 +180,9 @@ func (s *Store) UpdateMessage(ctx context.Context, accountID, messageID int64, u
 
 // DeleteMessage implements store.Store.
 func (s *Store) DeleteMessage(ctx context.Context, accountID, messageID int64) (int64, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return 0, err
+	}
 	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
 		m, err := getMessage(ctx, tx, accountID, messageID)
 		if err != nil {
@@ -182,6 +202,9 @@ func (s *Store) DeleteMessage(ctx context.Context, accountID, messageID int64) (
 
 // ListMessages implements store.Store.
 func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int64, f store.MessageFilter) (store.Page[convo.Message], error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return store.Page[convo.Message]{}, err
+	}
 	var page store.Page[convo.Message]
 	if err := f.Validate(); err != nil {
 		return page, err

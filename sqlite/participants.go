@@ -144,11 +144,17 @@ func changeMembers(ctx context.Context, tx *dbtx, accountID, conversationID int6
 
 // AddParticipants implements store.Store.
 func (s *Store) AddParticipants(ctx context.Context, accountID, conversationID int64, ch convo.ParticipantChange) (convo.Conversation, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return convo.Conversation{}, err
+	}
 	return s.changeParticipants(ctx, accountID, conversationID, ch, insertParticipant, insertAudience)
 }
 
 // RemoveParticipants implements store.Store.
 func (s *Store) RemoveParticipants(ctx context.Context, accountID, conversationID int64, ch convo.ParticipantChange) (convo.Conversation, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return convo.Conversation{}, err
+	}
 	return s.changeParticipants(ctx, accountID, conversationID, ch, deleteParticipant, deleteAudience)
 }
 
@@ -275,11 +281,17 @@ func viewConversation(ctx context.Context, tx *dbtx, accountID, conversationID i
 
 // MarkSeen implements store.Store.
 func (s *Store) MarkSeen(ctx context.Context, accountID, conversationID int64, viewer convo.Viewer, messageID int64) (convo.Conversation, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return convo.Conversation{}, err
+	}
 	return s.moveHorizon(ctx, accountID, conversationID, viewer, messageID, seeUpTo, 0)
 }
 
 // MarkUnseen implements store.Store.
 func (s *Store) MarkUnseen(ctx context.Context, accountID, conversationID int64, viewer convo.Viewer, messageID int64) (convo.Conversation, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return convo.Conversation{}, err
+	}
 	return s.moveHorizon(ctx, accountID, conversationID, viewer, messageID, unseeFrom, -1)
 }
 
@@ -318,6 +330,9 @@ func (s *Store) moveHorizon(ctx context.Context, accountID, conversationID int64
 
 // CountUnseen implements store.Store.
 func (s *Store) CountUnseen(ctx context.Context, accountID int64, viewer convo.Viewer) (int, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return 0, err
+	}
 	if err := viewer.Validate(); err != nil {
 		return 0, err
 	}

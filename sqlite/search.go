@@ -58,6 +58,9 @@ func (r *hitRow) dest() []any { return append(r.messageRow.dest(), &r.Snippet, &
 
 // SearchMessages implements store.Store.
 func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.MessageSearch) (store.Page[store.MessageHit], error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return store.Page[store.MessageHit]{}, err
+	}
 	var page store.Page[store.MessageHit]
 	if err := f.Validate(); err != nil {
 		return page, err

@@ -41,6 +41,9 @@ WHERE status = 3 AND snoozed_until IS NOT NULL`
 
 // ChangeStatus implements store.Store.
 func (s *Store) ChangeStatus(ctx context.Context, accountID, conversationID int64, ch convo.StatusChange) (convo.Conversation, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return convo.Conversation{}, err
+	}
 	return s.change(ctx, accountID, conversationID, func(tx *dbtx, old convo.Conversation, now time.Time) error {
 		if err := ch.Validate(now); err != nil {
 			return err
@@ -65,6 +68,9 @@ func (s *Store) ChangeStatus(ctx context.Context, accountID, conversationID int6
 
 // Assign implements store.Store.
 func (s *Store) Assign(ctx context.Context, accountID, conversationID int64, a convo.Assignment) (convo.Conversation, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return convo.Conversation{}, err
+	}
 	return s.change(ctx, accountID, conversationID, func(tx *dbtx, old convo.Conversation, now time.Time) error {
 		if old.AssigneeID == a.AssigneeID {
 			return nil
@@ -81,6 +87,9 @@ func (s *Store) Assign(ctx context.Context, accountID, conversationID int64, a c
 
 // ChangeLabels implements store.Store.
 func (s *Store) ChangeLabels(ctx context.Context, accountID, conversationID int64, ch convo.LabelChange) (convo.Conversation, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return convo.Conversation{}, err
+	}
 	if err := ch.Validate(); err != nil {
 		return convo.Conversation{}, err
 	}
@@ -121,6 +130,9 @@ func difference(a, b []string) []string {
 
 // MarkRead implements store.Store.
 func (s *Store) MarkRead(ctx context.Context, accountID, conversationID int64, agentID uuid.UUID) (convo.Conversation, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return convo.Conversation{}, err
+	}
 	if agentID == uuid.Nil {
 		return convo.Conversation{}, convo.Invalid("agent_id", convo.CodeRequired, "is required")
 	}
@@ -132,6 +144,9 @@ func (s *Store) MarkRead(ctx context.Context, accountID, conversationID int64, a
 
 // MarkUnread implements store.Store.
 func (s *Store) MarkUnread(ctx context.Context, accountID, conversationID int64) (convo.Conversation, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return convo.Conversation{}, err
+	}
 	return s.change(ctx, accountID, conversationID, func(tx *dbtx, old convo.Conversation, now time.Time) error {
 		if _, err := tx.ExecContext(ctx, markUnread, accountID, conversationID); err != nil {
 			return err

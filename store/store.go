@@ -12,10 +12,12 @@ import (
 // Store keeps contacts, conversations and messages for many accounts.
 //
 // Every method takes the caller's context first and the account (tenant)
-// explicitly. Errors match, with errors.Is, the sentinels of package convo:
+// explicitly; an account id must be positive. Errors match, with
+// errors.Is, the sentinels of package convo:
 //
 //   - convo.ErrInvalid for bad input, always as a *convo.ValidationError
-//     naming each bad field. Nothing is written.
+//     naming each bad field (account_id for an account id that is not
+//     positive). Nothing is written.
 //   - convo.ErrNotFound for an id that does not exist in the account. A
 //     record of another account is indistinguishable from a missing one.
 //   - convo.ErrConflict when the change contradicts what is stored.
@@ -135,8 +137,9 @@ type Store interface {
 	// AddMessages adds up to MaxBatch messages, to any conversations of the
 	// account, in one transaction: all or nothing. Each item follows the
 	// rules of AddMessage (a repeated source id returns the stored message);
-	// a bad item is ErrInvalid naming it ("messages[3].content"). The
-	// messages are returned in the order given.
+	// a bad item is ErrInvalid naming it ("messages[3].content"), and so is
+	// an empty batch ("messages"). The messages are returned in the order
+	// given.
 	AddMessages(ctx context.Context, accountID int64, batch []MessageTo) ([]convo.Message, error)
 	// GetMessage returns one message, or ErrNotFound.
 	GetMessage(ctx context.Context, accountID, messageID int64) (convo.Message, error)

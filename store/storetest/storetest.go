@@ -29,6 +29,7 @@ func Run(t *testing.T, newStore NewStore, opts ...Option) {
 	t.Run("Paging", func(t *testing.T) { testPaging(t, newStore) })
 	t.Run("Tenancy", func(t *testing.T) { testTenancy(t, newStore) })
 	t.Run("Validation", func(t *testing.T) { testValidation(t, newStore) })
+	t.Run("AccountIDs", func(t *testing.T) { testAccountIDs(t, newStore) })
 	t.Run("Attributes", func(t *testing.T) { testAttributes(t, newStore) })
 	t.Run("Inbox", func(t *testing.T) { testInbox(t, newStore) })
 	t.Run("Iterators", func(t *testing.T) { testIterators(t, newStore) })
