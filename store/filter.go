@@ -207,6 +207,9 @@ func (f ConversationFilter) Validate() error {
 	if !f.Sort.Valid() {
 		bad("sort", convo.CodeUnknown, "unknown sort")
 	}
+	if err := convo.ValidateTime("updated_since", f.UpdatedSince, false); err != nil {
+		errs = append(errs, err.(*convo.ValidationError).Errors...)
+	}
 	if err := f.Page.Validate(); err != nil {
 		errs = append(errs, err.(*convo.ValidationError).Errors...)
 	}

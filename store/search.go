@@ -100,14 +100,8 @@ func (f MessageSearch) Validate() error {
 			break
 		}
 	}
-	for _, t := range []struct {
-		field string
-		t     time.Time
-	}{{"since", f.Since}, {"until", f.Until}} {
-		if y := t.t.UTC().Year(); !t.t.IsZero() && (y < 1 || y > 9999) {
-			bad(t.field, convo.CodeOutOfRange, "must be between years 1 and 9999")
-		}
-	}
+	add(convo.ValidateTime("since", f.Since, false))
+	add(convo.ValidateTime("until", f.Until, false))
 	if !f.Order.Valid() {
 		bad("order", convo.CodeUnknown, "unknown order")
 	}

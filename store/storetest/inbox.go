@@ -641,6 +641,8 @@ func testInbox(t *testing.T, newStore NewStore) {
 			{store.ConversationFilter{InboxID: -1}, "inbox_id"},
 			{store.ConversationFilter{TeamID: -1}, "team_id"},
 			{store.ConversationFilter{Page: store.After("not-a-cursor", 10)}, "cursor"},
+			{store.ConversationFilter{UpdatedSince: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}, "updated_since"},
+			{store.ConversationFilter{UpdatedSince: time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)}, "updated_since"},
 		} {
 			_, err := f.s.ListConversations(ctx, 1, tc.f)
 			wantInvalid(t, err, tc.field)
