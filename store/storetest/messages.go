@@ -149,6 +149,10 @@ func testMessages(t *testing.T, newStore NewStore) {
 		is.Equal(countMessages(t, s, 1, conv.ID), 2) // all or nothing
 		_, err = s.AddMessages(ctx, 1, make([]store.MessageTo, store.MaxBatch+1))
 		is.True(errors.Is(err, convo.ErrInvalid)) // too many
+		for _, empty := range [][]store.MessageTo{nil, {}} {
+			_, err = s.AddMessages(ctx, 1, empty)
+			wantInvalid(t, err, "messages") // nothing to add is a mistake
+		}
 	})
 
 	t.Run("UpdateMessage/PartialAndCounters", func(t *testing.T) {
