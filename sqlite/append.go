@@ -19,15 +19,15 @@ import (
 const (
 	// selectAppendTarget reads what an append needs to know of its
 	// conversation: its contact, last seq, status and last activity.
-	selectAppendTarget = `SELECT contact_id, last_seq, status, last_activity_at FROM conversations
+	selectAppendTarget = `SELECT contact_id, last_seq, status, last_activity_at FROM convo_conversations
 WHERE account_id = ? AND id = ?`
 
-	selectBySourceID = `SELECT id, conversation_id FROM messages WHERE account_id = ? AND source_id = ?`
+	selectBySourceID = `SELECT id, conversation_id FROM convo_messages WHERE account_id = ? AND source_id = ?`
 
 	// insertMessage adds a message. A source id already taken (the one
 	// unique key a new message can meet) makes it insert nothing, so that
 	// the usual append, whose source id is new, needs no query to find out.
-	insertMessage = `INSERT INTO messages (account_id, conversation_id, seq, content, content_type, content_attributes,
+	insertMessage = `INSERT INTO convo_messages (account_id, conversation_id, seq, content, content_type, content_attributes,
 	message_type, private, status, source_id, sender_type, author_id, written_at, created_at, updated_at,
 	attachments, external_source_ids, additional_attributes)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
@@ -38,7 +38,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOT
 	// activity, ?5 message id, ?6 a human reply, ?7 account, ?8
 	// conversation. The append moves the row version itself, so no
 	// trigger writes the row a second time.
-	bumpMaintained = `UPDATE conversations SET
+	bumpMaintained = `UPDATE convo_conversations SET
 	last_seq = ?2,
 	messages_count = messages_count + 1,
 	updated_at = ?1,
@@ -62,7 +62,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOT
 WHERE account_id = ?7 AND id = ?8`
 
 	// touchContact moves the contact's version itself: no trigger write.
-	touchContact = `UPDATE contacts SET last_activity_at = ?, version = version + 1 WHERE account_id = ? AND id = ?`
+	touchContact = `UPDATE convo_contacts SET last_activity_at = ?, version = version + 1 WHERE account_id = ? AND id = ?`
 )
 
 // bumpConversation is the update of a conversation after an append, by

@@ -39,7 +39,7 @@ func TestOpenAfterCheckpointCut(t *testing.T) {
 	is.NoErr(err)
 	defer tx.Rollback() //nolint:errcheck
 	var n int
-	is.NoErr(tx.QueryRow(`SELECT count(*) FROM contacts`).Scan(&n))
+	is.NoErr(tx.QueryRow(`SELECT count(*) FROM convo_contacts`).Scan(&n))
 
 	s, err = sqlite.Open(path, sqlite.Options{})
 	is.NoErr(err)

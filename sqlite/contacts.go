@@ -16,37 +16,37 @@ const contactColumns = `id, account_id, first_name, last_name, nickname, sort_na
 	avatar_url, blocked, custom_attributes, additional_attributes, last_activity_at, created_at, updated_at`
 
 const (
-	insertContact = `INSERT INTO contacts (account_id, first_name, last_name, nickname, sort_name, email, email_key,
+	insertContact = `INSERT INTO convo_contacts (account_id, first_name, last_name, nickname, sort_name, email, email_key,
 	phone, identifier, avatar_url, blocked, custom_attributes, additional_attributes, last_activity_at, created_at, updated_at)
 VALUES (:account_id, :first_name, :last_name, :nickname, :sort_name, :email, :email_key,
 	:phone, :identifier, :avatar_url, :blocked, :custom_attributes, :additional_attributes, :last_activity_at, :created_at, :updated_at)`
 
-	updateContact = `UPDATE contacts SET first_name = :first_name, last_name = :last_name, nickname = :nickname,
+	updateContact = `UPDATE convo_contacts SET first_name = :first_name, last_name = :last_name, nickname = :nickname,
 	sort_name = :sort_name, email = :email, email_key = :email_key, phone = :phone, identifier = :identifier,
 	avatar_url = :avatar_url, blocked = :blocked, custom_attributes = :custom_attributes,
 	additional_attributes = :additional_attributes, last_activity_at = :last_activity_at, updated_at = :updated_at
 WHERE account_id = :account_id AND id = :id`
 
-	selectContact = `SELECT ` + contactColumns + ` FROM contacts WHERE account_id = ? AND id = ?`
+	selectContact = `SELECT ` + contactColumns + ` FROM convo_contacts WHERE account_id = ? AND id = ?`
 
 	// A contact's email or identifier in use by another contact of the account.
-	selectContactClash = `SELECT id, email_key IS NOT NULL AND email_key = ? AS email_clash FROM contacts
+	selectContactClash = `SELECT id, email_key IS NOT NULL AND email_key = ? AS email_clash FROM convo_contacts
 WHERE account_id = ? AND id != ? AND (email_key = ? OR identifier = ?) LIMIT 1`
 
-	countContactConversations = `SELECT count(*) FROM conversations WHERE account_id = ? AND contact_id = ?`
-	deleteContactMessages     = `DELETE FROM messages WHERE account_id = ? AND conversation_id IN
-	(SELECT id FROM conversations WHERE account_id = ? AND contact_id = ?)`
-	deleteContactConversations = `DELETE FROM conversations WHERE account_id = ? AND contact_id = ?`
-	deleteContact              = `DELETE FROM contacts WHERE account_id = ? AND id = ?`
+	countContactConversations = `SELECT count(*) FROM convo_conversations WHERE account_id = ? AND contact_id = ?`
+	deleteContactMessages     = `DELETE FROM convo_messages WHERE account_id = ? AND conversation_id IN
+	(SELECT id FROM convo_conversations WHERE account_id = ? AND contact_id = ?)`
+	deleteContactConversations = `DELETE FROM convo_conversations WHERE account_id = ? AND contact_id = ?`
+	deleteContact              = `DELETE FROM convo_contacts WHERE account_id = ? AND id = ?`
 
 	// A list of contacts takes ?1 account, ?2 an FTS5 MATCH expression
 	// (contactsMatching only), ?3 and ?4 the cursor (contactsAfter only),
 	// ?5 limit, ?6 offset.
-	listContacts     = `SELECT ` + contactColumns + ` FROM contacts WHERE account_id = ?1`
-	contactsMatching = ` AND id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?2)`
+	listContacts     = `SELECT ` + contactColumns + ` FROM convo_contacts WHERE account_id = ?1`
+	contactsMatching = ` AND id IN (SELECT rowid FROM convo_contacts_fts WHERE convo_contacts_fts MATCH ?2)`
 	contactsAfter    = ` AND (sort_name, id) > (?3, ?4)`
 	contactsOrder    = ` ORDER BY sort_name, id LIMIT ?5 OFFSET ?6`
-	countContacts    = `SELECT count(*) FROM contacts WHERE account_id = ?1`
+	countContacts    = `SELECT count(*) FROM convo_contacts WHERE account_id = ?1`
 )
 
 // contactRow is a row of contacts.

@@ -78,7 +78,7 @@ var conversationSorts = map[store.ConversationSort]conversationSort{
 // contactConversations is the set of conversation ids of a contact:
 // arguments contact, account. It reads the contact's index, so a contact's
 // list costs what the contact's conversations cost, in any sort.
-const contactConversations = `SELECT x.id FROM conversations x WHERE x.contact_id = ? AND x.account_id = ?`
+const contactConversations = `SELECT x.id FROM convo_conversations x WHERE x.contact_id = ? AND x.account_id = ?`
 
 // placeholders is "?, ?, ?" for n arguments: SQL shaped by a count, never by input.
 func placeholders(n int) string {
@@ -127,7 +127,7 @@ func filterWhere(ctx context.Context, tx *dbtx, accountID int64, f store.Convers
 		for i, l := range labels {
 			args[i] = l
 		}
-		w.and("EXISTS (SELECT 1 FROM conversation_labels l WHERE l.conversation_id = c.id AND l.label IN ("+placeholders(len(labels))+"))", args...)
+		w.and("EXISTS (SELECT 1 FROM convo_conversation_labels l WHERE l.conversation_id = c.id AND l.label IN ("+placeholders(len(labels))+"))", args...)
 	}
 	if f.ContactID != 0 {
 		var id int64
@@ -270,7 +270,7 @@ func conversationPageQuery(w where, f store.ConversationFilter, sort conversatio
 // (neither their rows nor their contacts are read, as they were when the
 // page query skipped them), then the page's own rows are read and sorted.
 func skippingPageQuery(w where, sort conversationSort, limit, offset int) (string, []any) {
-	tail := ` WHERE c.id IN (SELECT c.id FROM conversations c` + w.sql() + ` ORDER BY ` + sort.orderBy +
+	tail := ` WHERE c.id IN (SELECT c.id FROM convo_conversations c` + w.sql() + ` ORDER BY ` + sort.orderBy +
 		` LIMIT ? OFFSET ?) ORDER BY ` + sort.orderBy + ` LIMIT ?`
 	return tail, append(w.args, limit, offset, limit)
 }
@@ -294,7 +294,7 @@ func mergedPageQuery(w where, statuses []convo.Status, sort conversationSort, li
 	for i, st := range statuses {
 		arm := w
 		arm.clauses = append(arm.clauses[:len(arm.clauses):len(arm.clauses)], "c.status = ?")
-		arms[i] = `SELECT id FROM (SELECT c.id FROM conversations c` + arm.sql() + ` ORDER BY ` + sort.orderBy + ` LIMIT ?)`
+		arms[i] = `SELECT id FROM (SELECT c.id FROM convo_conversations c` + arm.sql() + ` ORDER BY ` + sort.orderBy + ` LIMIT ?)`
 		args = append(append(append(args, w.args...), statusCodes[st]), limit+offset)
 	}
 	tail := ` WHERE c.id IN (` + strings.Join(arms, ` UNION ALL `) + `) ORDER BY ` + sort.orderBy + ` LIMIT ? OFFSET ?`
@@ -333,20 +333,20 @@ const (
 	// The counts of a filter by status (and inbox, team) only, from the
 	// maintained tables: the cost follows the number of assignees, not of
 	// conversations.
-	sumCounts      = sumHead + ` FROM conversation_counts`
-	sumRouteCounts = sumHead + ` FROM conversation_route_counts`
-	// The same for a filter by status and one label (migration 7), and for
-	// unattended conversations by status, inbox and team (migration 8).
-	sumLabelCounts      = sumHead + ` FROM conversation_label_counts`
-	sumUnattendedCounts = sumHead + ` FROM conversation_unattended_counts`
+	sumCounts      = sumHead + ` FROM convo_conversation_counts`
+	sumRouteCounts = sumHead + ` FROM convo_conversation_route_counts`
+	// The same for a filter by status and one label, and for
+	// unattended conversations by status, inbox and team.
+	sumLabelCounts      = sumHead + ` FROM convo_conversation_label_counts`
+	sumUnattendedCounts = sumHead + ` FROM convo_conversation_unattended_counts`
 
 	// The counts of a filter with an index of its own (a contact's, a
 	// viewer's, a search's), by counting its rows.
-	countRows = countHead + ` FROM conversations c`
+	countRows = countHead + ` FROM convo_conversations c`
 	// The rows of a filter by labels or update time are counted from the
 	// ids of matchingIDs: only those rows are read (CROSS JOIN keeps that
 	// order).
-	countMatchingRows = countHead + ` FROM (%s) ids CROSS JOIN conversations c ON c.id = ids.id`
+	countMatchingRows = countHead + ` FROM (%s) ids CROSS JOIN convo_conversations c ON c.id = ids.id`
 )
 
 // countConversations returns the counts of the filter whose WHERE (without
@@ -423,5 +423,5 @@ func (s *Store) CountUnread(ctx context.Context, accountID int64, agentID uuid.U
 	return n, err
 }
 
-// countUnread reads the count the unread_conversations triggers maintain.
-const countUnread = `SELECT coalesce(sum(n), 0) FROM unread_conversations WHERE account_id = ? AND assignee_id = ?`
+// countUnread reads the count the convo_unread_conversations triggers maintain.
+const countUnread = `SELECT coalesce(sum(n), 0) FROM convo_unread_conversations WHERE account_id = ? AND assignee_id = ?`

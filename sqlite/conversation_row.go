@@ -19,8 +19,8 @@ import (
 
 // conversationColumns are read by every query that returns conversations
 // (JSON columns, mostly empty, read as NULL then: see messageBodyColumns):
-// the conversation with its labels and participants (lists the triggers of
-// migration 3 keep on the row), its contact (ct) and its last non-activity
+// the conversation with its labels and participants (lists the schema's
+// triggers keep on the row), its contact (ct) and its last non-activity
 // message (lm), all in one row, so a page is one query. The contact's and
 // the message's account and ids come from the conversation. The order is
 // the order of conversationRow.dest.
@@ -49,11 +49,11 @@ const conversationHeadColumns = `c.id, c.uuid, c.account_id, c.contact_id, c.cha
 // non-activity message (by rowid: the unary + keeps the account's message
 // index out of the join).
 const conversationFrom = conversationHeadFrom + `
-	LEFT JOIN messages lm ON lm.id = c.last_non_activity_message_id AND +lm.account_id = c.account_id`
+	LEFT JOIN convo_messages lm ON lm.id = c.last_non_activity_message_id AND +lm.account_id = c.account_id`
 
 // conversationHeadFrom is conversationFrom without the last message.
-const conversationHeadFrom = ` FROM conversations c
-	JOIN contacts ct ON ct.account_id = c.account_id AND ct.id = c.contact_id`
+const conversationHeadFrom = ` FROM convo_conversations c
+	JOIN convo_contacts ct ON ct.account_id = c.account_id AND ct.id = c.contact_id`
 
 // conversationRow is a row of conversationColumns.
 type conversationRow struct {

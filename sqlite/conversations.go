@@ -13,25 +13,25 @@ import (
 )
 
 const (
-	insertConversation = `INSERT INTO conversations (uuid, account_id, contact_id, channel, inbox_id, team_id,
+	insertConversation = `INSERT INTO convo_conversations (uuid, account_id, contact_id, channel, inbox_id, team_id,
 	assignee_id, author_id, status, snoozed_until, priority, muted, custom_attributes, additional_attributes,
 	happened_at, created_at, updated_at, last_activity_at, waiting_since)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-	insertLabel = `INSERT INTO conversation_labels (conversation_id, label) VALUES (?, ?)`
+	insertLabel = `INSERT INTO convo_conversation_labels (account_id, conversation_id, label) VALUES (?, ?, ?)`
 
-	updateConversation = `UPDATE conversations SET happened_at = ?, channel = ?, inbox_id = ?, team_id = ?,
+	updateConversation = `UPDATE convo_conversations SET happened_at = ?, channel = ?, inbox_id = ?, team_id = ?,
 	priority = ?, muted = ?, custom_attributes = ?, additional_attributes = ?, updated_at = ?
 WHERE account_id = ? AND id = ?`
 
 	selectConversation     = `SELECT ` + conversationColumns + conversationFrom + ` WHERE c.account_id = ? AND c.id = ?`
 	selectConversationHead = `SELECT ` + conversationHeadColumns + conversationHeadFrom + ` WHERE c.account_id = ? AND c.id = ?`
 
-	conversationExists = `SELECT id FROM conversations WHERE account_id = ? AND id = ?`
-	contactExists      = `SELECT id FROM contacts WHERE account_id = ? AND id = ?`
+	conversationExists = `SELECT id FROM convo_conversations WHERE account_id = ? AND id = ?`
+	contactExists      = `SELECT id FROM convo_contacts WHERE account_id = ? AND id = ?`
 
-	deleteConversationMessages = `DELETE FROM messages WHERE account_id = ? AND conversation_id = ?`
-	deleteConversation         = `DELETE FROM conversations WHERE account_id = ? AND id = ?`
+	deleteConversationMessages = `DELETE FROM convo_messages WHERE account_id = ? AND conversation_id = ?`
+	deleteConversation         = `DELETE FROM convo_conversations WHERE account_id = ? AND id = ?`
 )
 
 // CreateConversation implements store.Store.
@@ -75,7 +75,7 @@ func (s *Store) CreateConversation(ctx context.Context, accountID int64, in conv
 			s.snoozes.scheduled(in.SnoozedUntil)
 		}
 		for _, l := range in.Labels {
-			if _, err := tx.ExecContext(ctx, insertLabel, id, l); err != nil {
+			if _, err := tx.ExecContext(ctx, insertLabel, accountID, id, l); err != nil {
 				return err
 			}
 		}

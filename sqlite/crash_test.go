@@ -217,7 +217,7 @@ func checkAfterCrash(t *testing.T, path string, acked map[string]int) {
 		t.Errorf("invariants after kill: %v", err)
 	}
 	_, reader := s.Pools()
-	rows, err := reader.QueryContext(ctx, `SELECT source_id FROM messages WHERE source_id IS NOT NULL`)
+	rows, err := reader.QueryContext(ctx, `SELECT source_id FROM convo_messages WHERE source_id IS NOT NULL`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,8 +247,8 @@ func checkAfterCrash(t *testing.T, path string, acked map[string]int) {
 		}
 	}
 	var gaps int
-	if err := reader.QueryRowContext(ctx, `SELECT count(*) FROM conversations c
-		WHERE c.last_seq != (SELECT coalesce(max(seq), 0) FROM messages m WHERE m.account_id = c.account_id AND m.conversation_id = c.id)
+	if err := reader.QueryRowContext(ctx, `SELECT count(*) FROM convo_conversations c
+		WHERE c.last_seq != (SELECT coalesce(max(seq), 0) FROM convo_messages m WHERE m.account_id = c.account_id AND m.conversation_id = c.id)
 		   OR c.messages_count != c.last_seq`).Scan(&gaps); err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +258,7 @@ func checkAfterCrash(t *testing.T, path string, acked map[string]int) {
 	// The full-text index may have been behind when the child died: a
 	// search still finds every message the child wrote.
 	var total int64
-	if err := reader.QueryRowContext(ctx, `SELECT count(*) FROM messages WHERE content LIKE 'cycle %'`).Scan(&total); err != nil {
+	if err := reader.QueryRowContext(ctx, `SELECT count(*) FROM convo_messages WHERE content LIKE 'cycle %'`).Scan(&total); err != nil {
 		t.Fatal(err)
 	}
 	hits, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: "cycle", Page: store.PageNumber(1, 1)})

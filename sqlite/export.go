@@ -9,7 +9,7 @@ import (
 
 // An export streams each kind of record, by id, from one read transaction.
 const (
-	exportContacts      = `SELECT ` + contactColumns + ` FROM contacts WHERE account_id = ? ORDER BY id`
+	exportContacts      = `SELECT ` + contactColumns + ` FROM convo_contacts WHERE account_id = ? ORDER BY id`
 	exportConversations = `SELECT ` + conversationColumns + conversationFrom + ` WHERE c.account_id = ? ORDER BY c.id`
 	exportMessages      = `SELECT ` + messageColumns + messageFrom + ` WHERE m.account_id = ? ORDER BY m.id`
 )

@@ -51,7 +51,7 @@ func testFullTextIndexInStep(t *testing.T, open func() (*Store, error)) {
 				t.Fatalf("%s: index: %v", when, err)
 			}
 		}
-		for _, table := range []string{"messages_fts", "contacts_fts"} {
+		for _, table := range []string{"convo_messages_fts", "convo_contacts_fts"} {
 			if _, err := s.w.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('integrity-check', 1)`); err != nil {
 				t.Fatalf("%s: %s: %v", when, table, err)
 			}

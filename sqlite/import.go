@@ -14,19 +14,19 @@ import (
 )
 
 const (
-	importContact = `INSERT INTO contacts (id, account_id, first_name, last_name, nickname, sort_name, email, email_key,
+	importContact = `INSERT INTO convo_contacts (id, account_id, first_name, last_name, nickname, sort_name, email, email_key,
 	phone, identifier, avatar_url, blocked, custom_attributes, additional_attributes, last_activity_at, created_at, updated_at, version)
 VALUES (:id, :account_id, :first_name, :last_name, :nickname, :sort_name, :email, :email_key,
 	:phone, :identifier, :avatar_url, :blocked, :custom_attributes, :additional_attributes, :last_activity_at, :created_at, :updated_at,
 	abs(random()))`
 
-	importConversation = `INSERT INTO conversations (id, uuid, account_id, contact_id, channel, inbox_id, team_id,
+	importConversation = `INSERT INTO convo_conversations (id, uuid, account_id, contact_id, channel, inbox_id, team_id,
 	assignee_id, author_id, status, snoozed_until, priority, muted, custom_attributes, additional_attributes,
 	happened_at, created_at, updated_at, last_activity_at, first_reply_created_at, waiting_since,
 	agent_last_seen_at, assignee_last_seen_at, contact_last_seen_at, last_seq, version)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, abs(random()))`
 
-	importMessage = `INSERT INTO messages (id, account_id, conversation_id, seq, content, content_type, content_attributes,
+	importMessage = `INSERT INTO convo_messages (id, account_id, conversation_id, seq, content, content_type, content_attributes,
 	message_type, private, status, source_id, sender_type, author_id, written_at, created_at, updated_at,
 	attachments, external_source_ids, additional_attributes)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
@@ -35,24 +35,24 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	// ids) that are older than the index's mark to the full-text index, in
 	// one statement; the indexer takes the newer ones, as for appends (see
 	// indexer.go).
-	indexImportedMessages = `INSERT INTO messages_fts (rowid, content)
-SELECT id, content FROM messages WHERE id IN (SELECT value FROM json_each(?))
-	AND id <= (SELECT indexed_through FROM index_state)`
+	indexImportedMessages = `INSERT INTO convo_messages_fts (rowid, content)
+SELECT id, content FROM convo_messages WHERE id IN (SELECT value FROM json_each(?))
+	AND id <= (SELECT indexed_through FROM convo_index_state)`
 
 	// recountImported derives a conversation's maintained columns from its
 	// messages, as the appends that wrote them would have; last_seq and
 	// last_activity_at only ever move up. updated_at stays as imported.
 	// ?1 account, ?2 conversation.
-	recountImported = `UPDATE conversations SET
-	messages_count = (SELECT count(*) FROM messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2),
-	unread_count = (SELECT count(*) FROM messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2
-		AND m.message_type = 0 AND m.created_at > coalesce(conversations.agent_last_seen_at, -9223372036854775808)),
-	last_incoming_at = (SELECT max(m.created_at) FROM messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2
+	recountImported = `UPDATE convo_conversations SET
+	messages_count = (SELECT count(*) FROM convo_messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2),
+	unread_count = (SELECT count(*) FROM convo_messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2
+		AND m.message_type = 0 AND m.created_at > coalesce(convo_conversations.agent_last_seen_at, -9223372036854775808)),
+	last_incoming_at = (SELECT max(m.created_at) FROM convo_messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2
 		AND m.message_type = 0),
-	last_non_activity_message_id = (SELECT m.id FROM messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2
+	last_non_activity_message_id = (SELECT m.id FROM convo_messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2
 		AND m.message_type != 2 ORDER BY m.seq DESC LIMIT 1),
-	last_seq = max(last_seq, coalesce((SELECT max(m.seq) FROM messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2), 0)),
-	last_activity_at = max(last_activity_at, coalesce((SELECT max(m.created_at) FROM messages m
+	last_seq = max(last_seq, coalesce((SELECT max(m.seq) FROM convo_messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2), 0)),
+	last_activity_at = max(last_activity_at, coalesce((SELECT max(m.created_at) FROM convo_messages m
 		WHERE m.account_id = ?1 AND m.conversation_id = ?2), last_activity_at))
 WHERE account_id = ?1 AND id = ?2`
 )
@@ -212,7 +212,7 @@ func (im *importer) conversation(c convo.Conversation) error {
 		return err
 	}
 	for _, l := range c.Labels {
-		if _, err := tx.ExecContext(ctx, insertLabel, c.ID, l); err != nil {
+		if _, err := tx.ExecContext(ctx, insertLabel, im.accountID, c.ID, l); err != nil {
 			return err
 		}
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/convokit/convo/store"
 )
 
-// The full-text index follows the messages a little behind (migration 11).
+// The full-text index follows the messages a little behind.
 //
 // FTS5 writes a new segment for every transaction that adds to the index
 // (about six pages), and merges them again later: indexing each append in
@@ -21,7 +21,7 @@ import (
 // not index its message. Its commit tells the indexer, which lets appends
 // gather for indexEvery and then indexes every message added since the last
 // time, in transactions of at most indexBatch messages, through the writer
-// like any other write. index_state.indexed_through is the newest message
+// like any other write. convo_index_state.indexed_through is the newest message
 // the index holds: every message up to it is in the index, none after it.
 //
 // A search first indexes whatever is still behind, so it finds every
@@ -36,19 +36,18 @@ import (
 // the caller's read transactions and hold new ones off, where an
 // application that only reads expects no lock at all.
 const (
-	indexEvery         = 50 * time.Millisecond
-	indexBatch         = 1000
-	indexBehindVersion = 11 // the migration that made index_state
+	indexEvery = 50 * time.Millisecond
+	indexBatch = 1000
 )
 
 const (
-	selectIndexState = `SELECT indexed_through, coalesce((SELECT max(id) FROM messages), 0) AS added FROM index_state`
+	selectIndexState = `SELECT indexed_through, coalesce((SELECT max(id) FROM convo_messages), 0) AS added FROM convo_index_state`
 	// selectIndexRange is the mark and the id of the ?1-th message after
 	// it (or of the last, if fewer; NULL if none).
 	selectIndexRange = `SELECT indexed_through AS mark,
-	(SELECT max(id) FROM (SELECT id FROM messages WHERE id > indexed_through ORDER BY id LIMIT ?1)) AS up_to FROM index_state`
-	indexMessageRange = `INSERT INTO messages_fts (rowid, content) SELECT id, content FROM messages WHERE id > ? AND id <= ?`
-	updateIndexState  = `UPDATE index_state SET indexed_through = ?`
+	(SELECT max(id) FROM (SELECT id FROM convo_messages WHERE id > indexed_through ORDER BY id LIMIT ?1)) AS up_to FROM convo_index_state`
+	indexMessageRange = `INSERT INTO convo_messages_fts (rowid, content) SELECT id, content FROM convo_messages WHERE id > ? AND id <= ?`
+	updateIndexState  = `UPDATE convo_index_state SET indexed_through = ?`
 )
 
 // indexer indexes the messages the store added, in the background.

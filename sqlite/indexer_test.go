@@ -14,7 +14,7 @@ import (
 func indexedThrough(t *testing.T, s *Store) int64 {
 	t.Helper()
 	var mark int64
-	if err := s.r.QueryRowContext(context.Background(), `SELECT indexed_through FROM index_state`).Scan(&mark); err != nil {
+	if err := s.r.QueryRowContext(context.Background(), `SELECT indexed_through FROM convo_index_state`).Scan(&mark); err != nil {
 		t.Fatal(err)
 	}
 	return mark
@@ -143,42 +143,6 @@ func TestCloseIndexes(t *testing.T) {
 	defer ro.Close()
 	if got := searchTotal(t, ro, "closing"); got != 3 {
 		t.Errorf("a read-only store finds %d messages, want 3", got)
-	}
-}
-
-// TestMigrateIndexBehind upgrades a version-10 file, whose index holds
-// every message, and checks the mark it starts from: the newest message.
-func TestMigrateIndexBehind(t *testing.T) {
-	ctx := context.Background()
-	s, path := openAtVersion(t, 10)
-	added := addWords(t, s, 5, "older words")
-	// Version 10 indexed each message as it was added; a store opened at
-	// an old version in a test has no indexer, so index them as it did.
-	if _, err := s.w.ExecContext(ctx, `INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')`); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	s, err := Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if mark, newest := indexedThrough(t, s), added[len(added)-1].ID; mark != newest {
-		t.Errorf("after the upgrade the index holds messages up to %d, want %d", mark, newest)
-	}
-	if _, err := s.DeleteMessage(ctx, 1, added[0].ID); err != nil { // leaves the index by its trigger
-		t.Fatal(err)
-	}
-	if got := searchTotal(t, s, "older"); got != 4 {
-		t.Errorf("a search finds %d messages, want 4", got)
-	}
-	if _, err := s.w.ExecContext(ctx, `INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.CheckInvariants(ctx); err != nil {
-		t.Fatal(err)
 	}
 }
 

@@ -21,110 +21,110 @@ SELECT 'conversation ' || c.id || ': messages_count ' || c.messages_count || ' s
 	|| ', unread_count ' || c.unread_count || ' scan ' || s.unread
 	|| ', last_incoming_at ' || coalesce(c.last_incoming_at, 'NULL') || ' scan ' || coalesce(s.last_incoming, 'NULL')
 	|| ', last_non_activity ' || coalesce(c.last_non_activity_message_id, 'NULL') || ' scan ' || coalesce(s.last_non_activity, 'NULL')
-FROM conversations c, (SELECT
-	(SELECT count(*) FROM messages m WHERE m.account_id = c2.account_id AND m.conversation_id = c2.id) AS n,
-	(SELECT coalesce(max(m.seq), 0) FROM messages m WHERE m.account_id = c2.account_id AND m.conversation_id = c2.id) AS max_seq,
-	(SELECT count(*) FROM messages m WHERE m.account_id = c2.account_id AND m.conversation_id = c2.id
+FROM convo_conversations c, (SELECT
+	(SELECT count(*) FROM convo_messages m WHERE m.account_id = c2.account_id AND m.conversation_id = c2.id) AS n,
+	(SELECT coalesce(max(m.seq), 0) FROM convo_messages m WHERE m.account_id = c2.account_id AND m.conversation_id = c2.id) AS max_seq,
+	(SELECT count(*) FROM convo_messages m WHERE m.account_id = c2.account_id AND m.conversation_id = c2.id
 		AND m.message_type = 0 AND m.created_at > coalesce(c2.agent_last_seen_at, -9223372036854775808)) AS unread,
-	(SELECT max(m.created_at) FROM messages m WHERE m.account_id = c2.account_id AND m.conversation_id = c2.id
+	(SELECT max(m.created_at) FROM convo_messages m WHERE m.account_id = c2.account_id AND m.conversation_id = c2.id
 		AND m.message_type = 0) AS last_incoming,
-	(SELECT m.id FROM messages m WHERE m.account_id = c2.account_id AND m.conversation_id = c2.id
+	(SELECT m.id FROM convo_messages m WHERE m.account_id = c2.account_id AND m.conversation_id = c2.id
 		AND m.message_type != 2 ORDER BY m.seq DESC LIMIT 1) AS last_non_activity,
 	c2.id AS id
-	FROM conversations c2) s
+	FROM convo_conversations c2) s
 WHERE s.id = c.id AND (c.messages_count != s.n OR c.last_seq < s.max_seq OR c.unread_count != s.unread
 	OR c.unread_count < 0 OR c.last_incoming_at IS NOT s.last_incoming
 	OR c.last_non_activity_message_id IS NOT s.last_non_activity)`},
-	{"conversation_counts", `
-SELECT 'conversation_counts ' || account_id || '/' || status || '/' || assignee_id || ' = ' || n || ' differs from a scan'
-FROM (SELECT account_id, status, assignee_id, n FROM conversation_counts WHERE n != 0
-	EXCEPT SELECT account_id, status, coalesce(assignee_id, ''), count(*) FROM conversations GROUP BY 1, 2, 3)
+	{"convo_conversation_counts", `
+SELECT 'convo_conversation_counts ' || account_id || '/' || status || '/' || assignee_id || ' = ' || n || ' differs from a scan'
+FROM (SELECT account_id, status, assignee_id, n FROM convo_conversation_counts WHERE n != 0
+	EXCEPT SELECT account_id, status, coalesce(assignee_id, ''), count(*) FROM convo_conversations GROUP BY 1, 2, 3)
 UNION ALL
-SELECT 'conversations ' || account_id || '/' || status || '/' || a || ': scan ' || n || ' not in conversation_counts'
-FROM (SELECT account_id, status, coalesce(assignee_id, '') AS a, count(*) AS n FROM conversations GROUP BY 1, 2, 3
-	EXCEPT SELECT account_id, status, assignee_id, n FROM conversation_counts)`},
-	{"conversation_route_counts", `
-SELECT 'conversation_route_counts ' || account_id || '/' || status || '/' || inbox_id || '/' || team_id || '/' || assignee_id
+SELECT 'conversations ' || account_id || '/' || status || '/' || a || ': scan ' || n || ' not in convo_conversation_counts'
+FROM (SELECT account_id, status, coalesce(assignee_id, '') AS a, count(*) AS n FROM convo_conversations GROUP BY 1, 2, 3
+	EXCEPT SELECT account_id, status, assignee_id, n FROM convo_conversation_counts)`},
+	{"convo_conversation_route_counts", `
+SELECT 'convo_conversation_route_counts ' || account_id || '/' || status || '/' || inbox_id || '/' || team_id || '/' || assignee_id
 	|| ' = ' || n || ' differs from a scan'
-FROM (SELECT account_id, status, inbox_id, team_id, assignee_id, n FROM conversation_route_counts WHERE n != 0
+FROM (SELECT account_id, status, inbox_id, team_id, assignee_id, n FROM convo_conversation_route_counts WHERE n != 0
 	EXCEPT SELECT account_id, status, coalesce(inbox_id, 0), coalesce(team_id, 0), coalesce(assignee_id, ''), count(*)
-	FROM conversations GROUP BY 1, 2, 3, 4, 5)
+	FROM convo_conversations GROUP BY 1, 2, 3, 4, 5)
 UNION ALL
 SELECT 'conversations ' || account_id || '/' || status || '/' || i || '/' || t || '/' || a || ': scan ' || n
-	|| ' not in conversation_route_counts'
+	|| ' not in convo_conversation_route_counts'
 FROM (SELECT account_id, status, coalesce(inbox_id, 0) AS i, coalesce(team_id, 0) AS t, coalesce(assignee_id, '') AS a,
-	count(*) AS n FROM conversations GROUP BY 1, 2, 3, 4, 5
-	EXCEPT SELECT account_id, status, inbox_id, team_id, assignee_id, n FROM conversation_route_counts)`},
-	{"conversation_label_counts", `
-SELECT 'conversation_label_counts ' || account_id || '/' || label || '/' || status || '/' || assignee_id || ' = ' || n
+	count(*) AS n FROM convo_conversations GROUP BY 1, 2, 3, 4, 5
+	EXCEPT SELECT account_id, status, inbox_id, team_id, assignee_id, n FROM convo_conversation_route_counts)`},
+	{"convo_conversation_label_counts", `
+SELECT 'convo_conversation_label_counts ' || account_id || '/' || label || '/' || status || '/' || assignee_id || ' = ' || n
 	|| ' differs from a scan'
-FROM (SELECT account_id, label, status, assignee_id, n FROM conversation_label_counts WHERE n != 0
+FROM (SELECT account_id, label, status, assignee_id, n FROM convo_conversation_label_counts WHERE n != 0
 	EXCEPT SELECT c.account_id, l.label, c.status, coalesce(c.assignee_id, ''), count(*)
-	FROM conversation_labels l JOIN conversations c ON c.id = l.conversation_id GROUP BY 1, 2, 3, 4)
+	FROM convo_conversation_labels l JOIN convo_conversations c ON c.id = l.conversation_id GROUP BY 1, 2, 3, 4)
 UNION ALL
-SELECT 'conversation_labels ' || account_id || '/' || label || '/' || status || '/' || a || ': scan ' || n
-	|| ' not in conversation_label_counts'
+SELECT 'convo_conversation_labels ' || account_id || '/' || label || '/' || status || '/' || a || ': scan ' || n
+	|| ' not in convo_conversation_label_counts'
 FROM (SELECT c.account_id, l.label, c.status, coalesce(c.assignee_id, '') AS a, count(*) AS n
-	FROM conversation_labels l JOIN conversations c ON c.id = l.conversation_id GROUP BY 1, 2, 3, 4
-	EXCEPT SELECT account_id, label, status, assignee_id, n FROM conversation_label_counts)`},
-	{"conversation_unattended_counts", `
-SELECT 'conversation_unattended_counts ' || account_id || '/' || status || '/' || inbox_id || '/' || team_id || '/' || assignee_id
+	FROM convo_conversation_labels l JOIN convo_conversations c ON c.id = l.conversation_id GROUP BY 1, 2, 3, 4
+	EXCEPT SELECT account_id, label, status, assignee_id, n FROM convo_conversation_label_counts)`},
+	{"convo_conversation_unattended_counts", `
+SELECT 'convo_conversation_unattended_counts ' || account_id || '/' || status || '/' || inbox_id || '/' || team_id || '/' || assignee_id
 	|| ' = ' || n || ' differs from a scan'
-FROM (SELECT account_id, status, inbox_id, team_id, assignee_id, n FROM conversation_unattended_counts WHERE n != 0
+FROM (SELECT account_id, status, inbox_id, team_id, assignee_id, n FROM convo_conversation_unattended_counts WHERE n != 0
 	EXCEPT SELECT account_id, status, coalesce(inbox_id, 0), coalesce(team_id, 0), coalesce(assignee_id, ''), count(*)
-	FROM conversations WHERE first_reply_created_at IS NULL OR waiting_since IS NOT NULL GROUP BY 1, 2, 3, 4, 5)
+	FROM convo_conversations WHERE first_reply_created_at IS NULL OR waiting_since IS NOT NULL GROUP BY 1, 2, 3, 4, 5)
 UNION ALL
 SELECT 'unattended conversations ' || account_id || '/' || status || '/' || i || '/' || t || '/' || a || ': scan ' || n
-	|| ' not in conversation_unattended_counts'
+	|| ' not in convo_conversation_unattended_counts'
 FROM (SELECT account_id, status, coalesce(inbox_id, 0) AS i, coalesce(team_id, 0) AS t, coalesce(assignee_id, '') AS a,
-	count(*) AS n FROM conversations WHERE first_reply_created_at IS NULL OR waiting_since IS NOT NULL GROUP BY 1, 2, 3, 4, 5
-	EXCEPT SELECT account_id, status, inbox_id, team_id, assignee_id, n FROM conversation_unattended_counts)`},
+	count(*) AS n FROM convo_conversations WHERE first_reply_created_at IS NULL OR waiting_since IS NOT NULL GROUP BY 1, 2, 3, 4, 5
+	EXCEPT SELECT account_id, status, inbox_id, team_id, assignee_id, n FROM convo_conversation_unattended_counts)`},
 	{"changed_at", `
 SELECT 'conversation ' || id || ': updated_at ' || updated_at || ' after both last_activity_at ' || last_activity_at
 	|| ' and changed_at ' || coalesce(changed_at, 'NULL')
-FROM conversations WHERE updated_at > max(last_activity_at, coalesce(changed_at, -9223372036854775808))`},
-	{"conversation_labels.account_id", `
+FROM convo_conversations WHERE updated_at > max(last_activity_at, coalesce(changed_at, -9223372036854775808))`},
+	{"convo_conversation_labels.account_id", `
 SELECT 'label ' || l.label || ' of conversation ' || l.conversation_id || ' in account ' || l.account_id
 	|| ', the conversation in ' || c.account_id
-FROM conversation_labels l JOIN conversations c ON c.id = l.conversation_id WHERE l.account_id != c.account_id`},
-	{"unread_conversations", `
-SELECT 'unread_conversations ' || account_id || '/' || assignee_id || ' = ' || n || ' differs from a scan'
-FROM (SELECT account_id, assignee_id, n FROM unread_conversations WHERE n != 0
-	EXCEPT SELECT account_id, coalesce(assignee_id, ''), count(*) FROM conversations WHERE unread_count > 0 GROUP BY 1, 2)
+FROM convo_conversation_labels l JOIN convo_conversations c ON c.id = l.conversation_id WHERE l.account_id != c.account_id`},
+	{"convo_unread_conversations", `
+SELECT 'convo_unread_conversations ' || account_id || '/' || assignee_id || ' = ' || n || ' differs from a scan'
+FROM (SELECT account_id, assignee_id, n FROM convo_unread_conversations WHERE n != 0
+	EXCEPT SELECT account_id, coalesce(assignee_id, ''), count(*) FROM convo_conversations WHERE unread_count > 0 GROUP BY 1, 2)
 UNION ALL
-SELECT 'conversations with unread ' || account_id || '/' || a || ': scan ' || n || ' not in unread_conversations'
-FROM (SELECT account_id, coalesce(assignee_id, '') AS a, count(*) AS n FROM conversations WHERE unread_count > 0 GROUP BY 1, 2
-	EXCEPT SELECT account_id, assignee_id, n FROM unread_conversations)`},
+SELECT 'conversations with unread ' || account_id || '/' || a || ': scan ' || n || ' not in convo_unread_conversations'
+FROM (SELECT account_id, coalesce(assignee_id, '') AS a, count(*) AS n FROM convo_conversations WHERE unread_count > 0 GROUP BY 1, 2
+	EXCEPT SELECT account_id, assignee_id, n FROM convo_unread_conversations)`},
 	{"negative counts", `
 SELECT 'negative count in ' || t FROM (
-	SELECT 'conversation_counts' AS t FROM conversation_counts WHERE n < 0
-	UNION ALL SELECT 'conversation_route_counts' FROM conversation_route_counts WHERE n < 0
-	UNION ALL SELECT 'unread_conversations' FROM unread_conversations WHERE n < 0)`},
+	SELECT 'convo_conversation_counts' AS t FROM convo_conversation_counts WHERE n < 0
+	UNION ALL SELECT 'convo_conversation_route_counts' FROM convo_conversation_route_counts WHERE n < 0
+	UNION ALL SELECT 'convo_unread_conversations' FROM convo_unread_conversations WHERE n < 0)`},
 	{"orphans", `
-SELECT 'message ' || m.id || ' of missing conversation ' || m.conversation_id FROM messages m
-	WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.account_id = m.account_id AND c.id = m.conversation_id)
+SELECT 'message ' || m.id || ' of missing conversation ' || m.conversation_id FROM convo_messages m
+	WHERE NOT EXISTS (SELECT 1 FROM convo_conversations c WHERE c.account_id = m.account_id AND c.id = m.conversation_id)
 UNION ALL
-SELECT 'conversation ' || c.id || ' of missing contact ' || c.contact_id FROM conversations c
-	WHERE NOT EXISTS (SELECT 1 FROM contacts k WHERE k.account_id = c.account_id AND k.id = c.contact_id)
+SELECT 'conversation ' || c.id || ' of missing contact ' || c.contact_id FROM convo_conversations c
+	WHERE NOT EXISTS (SELECT 1 FROM convo_contacts k WHERE k.account_id = c.account_id AND k.id = c.contact_id)
 UNION ALL
-SELECT 'label ' || l.label || ' of missing conversation ' || l.conversation_id FROM conversation_labels l
-	WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.id = l.conversation_id)`},
+SELECT 'label ' || l.label || ' of missing conversation ' || l.conversation_id FROM convo_conversation_labels l
+	WHERE NOT EXISTS (SELECT 1 FROM convo_conversations c WHERE c.id = l.conversation_id)`},
 	{"member lists", `
 SELECT 'conversation ' || c.id || ': lists ' || coalesce(c.label_list, '-') || ' / ' || coalesce(c.user_list, '-')
 	|| ' / ' || coalesce(c.audience_list, '-') || ' differ from their tables'
-FROM conversations c
-WHERE c.label_list IS NOT (SELECT group_concat(label, ',' ORDER BY label) FROM conversation_labels l
+FROM convo_conversations c
+WHERE c.label_list IS NOT (SELECT group_concat(label, ',' ORDER BY label) FROM convo_conversation_labels l
 		WHERE l.conversation_id = c.id)
-	OR c.user_list IS NOT (SELECT group_concat(user_id, ',' ORDER BY user_id) FROM conversation_participants p
+	OR c.user_list IS NOT (SELECT group_concat(user_id, ',' ORDER BY user_id) FROM convo_conversation_participants p
 		WHERE p.account_id = c.account_id AND p.conversation_id = c.id)
-	OR c.audience_list IS NOT (SELECT group_concat(audience_id, ',' ORDER BY audience_id) FROM conversation_audiences a
+	OR c.audience_list IS NOT (SELECT group_concat(audience_id, ',' ORDER BY audience_id) FROM convo_conversation_audiences a
 		WHERE a.account_id = c.account_id AND a.conversation_id = c.id)`},
 	{"full-text index size", `
-SELECT 'messages_fts holds ' || (SELECT count(*) FROM messages_fts_docsize) || ' documents for '
-	|| (SELECT count(*) FROM messages WHERE id <= i.indexed_through) || ' messages up to the mark ' || i.indexed_through
-FROM index_state i
-WHERE (SELECT count(*) FROM messages_fts_docsize) != (SELECT count(*) FROM messages WHERE id <= i.indexed_through)
-	OR EXISTS (SELECT 1 FROM messages_fts_docsize WHERE id > i.indexed_through)`},
+SELECT 'convo_messages_fts holds ' || (SELECT count(*) FROM convo_messages_fts_docsize) || ' documents for '
+	|| (SELECT count(*) FROM convo_messages WHERE id <= i.indexed_through) || ' messages up to the mark ' || i.indexed_through
+FROM convo_index_state i
+WHERE (SELECT count(*) FROM convo_messages_fts_docsize) != (SELECT count(*) FROM convo_messages WHERE id <= i.indexed_through)
+	OR EXISTS (SELECT 1 FROM convo_messages_fts_docsize WHERE id > i.indexed_through)`},
 	{"foreign keys", `SELECT 'foreign key: ' || "table" || ' row ' || coalesce(rowid, 'NULL') || ' -> ' || parent FROM pragma_foreign_key_check`},
 	{"integrity", `SELECT 'integrity: ' || integrity_check FROM pragma_integrity_check WHERE integrity_check != 'ok'`},
 }
@@ -157,11 +157,11 @@ func (s *Store) CheckInvariants(ctx context.Context) error {
 func TestCheckInvariants(t *testing.T) {
 	ctx := context.Background()
 	for _, damage := range []string{
-		`UPDATE conversations SET messages_count = messages_count + 1 WHERE id = 1`,
-		`UPDATE conversations SET unread_count = unread_count + 1 WHERE id = 2`,
-		`UPDATE conversation_counts SET n = n + 1`,
-		`UPDATE unread_conversations SET n = n + 1`,
-		`PRAGMA foreign_keys = OFF; DELETE FROM conversations WHERE id = 3`,
+		`UPDATE convo_conversations SET messages_count = messages_count + 1 WHERE id = 1`,
+		`UPDATE convo_conversations SET unread_count = unread_count + 1 WHERE id = 2`,
+		`UPDATE convo_conversation_counts SET n = n + 1`,
+		`UPDATE convo_unread_conversations SET n = n + 1`,
+		`PRAGMA foreign_keys = OFF; DELETE FROM convo_conversations WHERE id = 3`,
 	} {
 		s := seedSmall(t)
 		if err := s.CheckInvariants(ctx); err != nil {

@@ -21,8 +21,8 @@ func TestLogger(t *testing.T) {
 		s, err := sqlite.Open(":memory:", sqlite.Options{Logger: log})
 		is.NoErr(err)
 		defer s.Close()
-		is.True(strings.Contains(buf.String(), `msg="convo: migration applied" version=1 name=0001_init.sql`)) // each migration
-		is.True(strings.Contains(buf.String(), `msg="convo: store open"`))                                     // the open
+		is.True(strings.Contains(buf.String(), `msg="convo: migration applied" version=1 name=0001_schema.sql`)) // each migration
+		is.True(strings.Contains(buf.String(), `msg="convo: store open"`))                                       // the open
 	})
 
 	t.Run("CallerErrorsAreNotLogged", func(t *testing.T) {

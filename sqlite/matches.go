@@ -20,28 +20,28 @@ import (
 const (
 	// labelledIDs are the ids of the account's conversations carrying one
 	// of the labels (%s: their placeholders), each once, from the labels'
-	// index (migration 10).
-	labelledIDs = `SELECT DISTINCT conversation_id AS id FROM conversation_labels WHERE account_id = ? AND label IN (%s)`
+	// index.
+	labelledIDs = `SELECT DISTINCT conversation_id AS id FROM convo_conversation_labels WHERE account_id = ? AND label IN (%s)`
 	// updatedIDs are the ids of the account's conversations updated since a
 	// time: active since then (in the statuses, %s) or changed otherwise
-	// since then (migration 9), each once. Without INDEXED BY, SQLite would
+	// since then, each once. Without INDEXED BY, SQLite would
 	// walk the account in id order to merge the two without sorting.
 	updatedIDs = activeSince + ` UNION ` + changedSince
 	// updatedIDsOnceOrTwice is updatedIDs keeping repeats (removing them
 	// makes UNION sort both ranges whole), so it streams; a conversation
 	// both active and changed since then comes twice.
 	updatedIDsOnceOrTwice = activeSince + ` UNION ALL ` + changedSince
-	activeSince           = `SELECT x.id FROM conversations x INDEXED BY conversations_status_activity
+	activeSince           = `SELECT x.id FROM convo_conversations x INDEXED BY convo_conversations_status_activity
 		WHERE x.account_id = ? AND x.status IN (%s) AND x.last_activity_at >= ?`
-	changedSince = `SELECT x.id FROM conversations x INDEXED BY conversations_changed WHERE x.account_id = ? AND x.changed_at >= ?`
+	changedSince = `SELECT x.id FROM convo_conversations x INDEXED BY convo_conversations_changed WHERE x.account_id = ? AND x.changed_at >= ?`
 
 	// labelledBound is at least the number of conversations of the
 	// statuses (%s) that carry one of the labels (%s), from the maintained
-	// label counts (migration 7): exact for one label.
-	labelledBound = `SELECT coalesce(sum(n), 0) FROM conversation_label_counts
+	// label counts: exact for one label.
+	labelledBound = `SELECT coalesce(sum(n), 0) FROM convo_conversation_label_counts
 	WHERE account_id = ? AND status IN (%s) AND label IN (%s)`
 	// statusTotal is the number of conversations of the statuses (%s).
-	statusTotal = `SELECT coalesce(sum(n), 0) FROM conversation_counts WHERE account_id = ? AND status IN (%s)`
+	statusTotal = `SELECT coalesce(sum(n), 0) FROM convo_conversation_counts WHERE account_id = ? AND status IN (%s)`
 	// cappedUpdated counts the rows of updatedIDsOnceOrTwice (the statuses
 	// are %s), from the indexes alone, stopping at the cap: at least the
 	// matches of any filter by that time.

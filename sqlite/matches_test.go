@@ -20,7 +20,7 @@ func TestSortedMatchesPageAsTheWalk(t *testing.T) {
 	ctx := context.Background()
 	tx := planTx(t, s)
 	var mid int64
-	if err := tx.GetContext(ctx, &mid, `SELECT updated_at FROM conversations ORDER BY updated_at LIMIT 1 OFFSET 300`); err != nil {
+	if err := tx.GetContext(ctx, &mid, `SELECT updated_at FROM convo_conversations ORDER BY updated_at LIMIT 1 OFFSET 300`); err != nil {
 		t.Fatal(err)
 	}
 	since := time.UnixMicro(mid)

@@ -47,7 +47,7 @@ const (
 	ELSE json_array(lm.content_attributes, lm.attachments, lm.external_source_ids, lm.additional_attributes) END`
 )
 
-const messageFrom = ` FROM messages m JOIN conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id`
+const messageFrom = ` FROM convo_messages m JOIN convo_conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id`
 
 // messageRow is a row of messages with its conversation's contact.
 type messageRow struct {

@@ -16,31 +16,31 @@ const (
 	// refreshConversation recounts what an edit or a delete of a message may
 	// change, from the conversation's own messages. ?1 account, ?2
 	// conversation, ?3 now.
-	refreshConversation = `UPDATE conversations SET
-	messages_count = (SELECT count(*) FROM messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2),
-	unread_count = (SELECT count(*) FROM messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2
-		AND m.message_type = 0 AND m.created_at > coalesce(conversations.agent_last_seen_at, -9223372036854775808)),
-	last_incoming_at = (SELECT max(m.created_at) FROM messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2
+	refreshConversation = `UPDATE convo_conversations SET
+	messages_count = (SELECT count(*) FROM convo_messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2),
+	unread_count = (SELECT count(*) FROM convo_messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2
+		AND m.message_type = 0 AND m.created_at > coalesce(convo_conversations.agent_last_seen_at, -9223372036854775808)),
+	last_incoming_at = (SELECT max(m.created_at) FROM convo_messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2
 		AND m.message_type = 0),
-	last_non_activity_message_id = (SELECT m.id FROM messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2
+	last_non_activity_message_id = (SELECT m.id FROM convo_messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2
 		AND m.message_type != 2 ORDER BY m.seq DESC LIMIT 1),
 	updated_at = ?3
 WHERE account_id = ?1 AND id = ?2`
 
-	updateMessage = `UPDATE messages SET content = ?, content_type = ?, content_attributes = ?, message_type = ?,
+	updateMessage = `UPDATE convo_messages SET content = ?, content_type = ?, content_attributes = ?, message_type = ?,
 	private = ?, status = ?, sender_type = ?, written_at = ?, updated_at = ?, attachments = ?,
 	external_source_ids = ?, additional_attributes = ?
 WHERE account_id = ? AND id = ?`
 
-	deleteMessage = `DELETE FROM messages WHERE account_id = ? AND id = ?`
+	deleteMessage = `DELETE FROM convo_messages WHERE account_id = ? AND id = ?`
 
 	selectMessage = `SELECT ` + messageColumns + messageFrom + ` WHERE m.account_id = ? AND m.id = ?`
 
 	// newestMessages takes (account, conversation, limit); limit -1 is all.
 	newestMessages = `SELECT ` + messageBodyColumns +
-		` FROM messages m WHERE m.account_id = ? AND m.conversation_id = ? ORDER BY m.seq DESC LIMIT ?`
+		` FROM convo_messages m WHERE m.account_id = ? AND m.conversation_id = ? ORDER BY m.seq DESC LIMIT ?`
 
-	selectMessagesCount = `SELECT contact_id, messages_count FROM conversations WHERE account_id = ? AND id = ?`
+	selectMessagesCount = `SELECT contact_id, messages_count FROM convo_conversations WHERE account_id = ? AND id = ?`
 )
 
 // messageOrder is the SQL of one store.MessageOrder.
@@ -240,7 +240,7 @@ func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int6
 		case !f.Page.Keyset():
 			offset = f.Page.Offset()
 		}
-		query := `SELECT ` + messageBodyColumns + ` FROM messages m` + w.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
+		query := `SELECT ` + messageBodyColumns + ` FROM convo_messages m` + w.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
 		items, err := selectOwnMessages(ctx, tx, accountID, conversationID, conv.ContactID, query,
 			append(w.args, f.Page.PerPage()+1, offset)...)
 		if err != nil {

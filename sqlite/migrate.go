@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -55,38 +56,29 @@ var migrations = func() []migration {
 // SchemaVersion is the schema version this package writes.
 func SchemaVersion() int { return len(migrations) }
 
-const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
+const createMigrationsTable = `CREATE TABLE IF NOT EXISTS convo_schema_migrations (
     version    INTEGER PRIMARY KEY,
     name       TEXT    NOT NULL,
     applied_at INTEGER NOT NULL
 ) STRICT`
 
-// checkSchema tells whether db holds a convo database this version can use:
-// empty, or convo's at this or an older version.
+// checkSchema tells whether db can hold convo's tables: it has none of
+// them yet (a new file, or one with the host's own tables only), or
+// convo's at this or an older version. A table named convo_* beside no
+// convo_schema_migrations belongs to something else: ErrNotConvo.
 func checkSchema(ctx context.Context, db *sqlx.DB) error {
 	var tables []string
-	if err := db.SelectContext(ctx, &tables, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`); err != nil {
+	if err := db.SelectContext(ctx, &tables, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name LIKE 'convo\_%' ESCAPE '\'`); err != nil {
 		return translate(err)
 	}
 	if len(tables) == 0 {
 		return nil
 	}
-	var userVersion int
-	if err := db.GetContext(ctx, &userVersion, `PRAGMA user_version`); err != nil {
-		return translate(err)
-	}
-	if userVersion > SchemaVersion() {
-		return fmt.Errorf("%w: version %d, this convo knows up to %d", convo.ErrSchemaTooNew, userVersion, SchemaVersion())
-	}
-	hasMigrations := false
-	for _, t := range tables {
-		hasMigrations = hasMigrations || t == "schema_migrations"
-	}
-	if !hasMigrations {
-		return fmt.Errorf("%w: it has tables but no schema_migrations", convo.ErrNotConvo)
+	if !slices.Contains(tables, "convo_schema_migrations") {
+		return fmt.Errorf("%w: it has tables named convo_* (%s) but no convo_schema_migrations", convo.ErrNotConvo, tables[0])
 	}
 	var version int
-	if err := db.GetContext(ctx, &version, `SELECT coalesce(max(version), 0) FROM schema_migrations`); err != nil {
+	if err := db.GetContext(ctx, &version, `SELECT coalesce(max(version), 0) FROM convo_schema_migrations`); err != nil {
 		return translate(err)
 	}
 	if version > SchemaVersion() {
@@ -96,7 +88,8 @@ func checkSchema(ctx context.Context, db *sqlx.DB) error {
 }
 
 // migrate applies the migrations the database lacks, each in its own
-// transaction, recording each in schema_migrations and user_version. The
+// transaction, recording each in convo_schema_migrations (never in
+// PRAGMA user_version, which is the host's when convo shares its file). The
 // version is read inside each write transaction: several processes may
 // open a new file at once, and only the first to take the lock applies a
 // migration; the others find it applied.
@@ -111,7 +104,7 @@ func migrate(ctx context.Context, db *sqlx.DB, now func() time.Time, log *slog.L
 		var applied *migration
 		err := inTx(ctx, db, newStmtCache(db), func(tx *dbtx) error {
 			var version int
-			if err := tx.GetContext(ctx, &version, `SELECT coalesce(max(version), 0) FROM schema_migrations`); err != nil {
+			if err := tx.GetContext(ctx, &version, `SELECT coalesce(max(version), 0) FROM convo_schema_migrations`); err != nil {
 				return err
 			}
 			if version > SchemaVersion() {
@@ -124,12 +117,8 @@ func migrate(ctx context.Context, db *sqlx.DB, now func() time.Time, log *slog.L
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("migration %s: %w", m.name, err)
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+			if _, err := tx.ExecContext(ctx, `INSERT INTO convo_schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
 				m.version, m.name, timeValue(now())); err != nil {
-				return err
-			}
-			// PRAGMA takes no bound parameters; the version is an int we own.
-			if _, err := tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(m.version)); err != nil {
 				return err
 			}
 			applied = &m

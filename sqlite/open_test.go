@@ -152,12 +152,28 @@ func TestOpen(t *testing.T) {
 		s, path := mustOpenFile(t, sqlite.Options{})
 		seed(t, s)
 		s.Close()
-		rawExec(t, path, "PRAGMA journal_mode=DELETE", "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future.sql', 0)", "PRAGMA user_version = 999")
+		rawExec(t, path, "PRAGMA journal_mode=DELETE", "INSERT INTO convo_schema_migrations (version, name, applied_at) VALUES (999, 'future.sql', 0)")
 		wantRefused(t, path, convo.ErrSchemaTooNew)
 	})
-	t.Run("OtherApplication", func(t *testing.T) {
+	t.Run("HostTables", func(t *testing.T) {
+		is := is.New(t)
+		path := filepath.Join(t.TempDir(), "host.db")
+		rawExec(t, path, "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)",
+			"INSERT INTO invoices (total) VALUES (12.5)", "PRAGMA user_version = 7")
+		s, err := sqlite.Open(path, sqlite.Options{})
+		is.NoErr(err) // convo's tables go beside the host's
+		seed(t, s)
+		is.NoErr(s.Close())
+		var total float64
+		is.NoErr(rawQuery(t, path, "SELECT total FROM invoices WHERE id = 1", &total))
+		is.Equal(total, 12.5) // the host's rows are as they were
+		var version int
+		is.NoErr(rawQuery(t, path, "PRAGMA user_version", &version))
+		is.Equal(version, 7) // and so is the host's user_version
+	})
+	t.Run("ForeignConvoTables", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "other.db")
-		rawExec(t, path, "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+		rawExec(t, path, "CREATE TABLE convo_contacts (id INTEGER PRIMARY KEY, name TEXT)")
 		wantRefused(t, path, convo.ErrNotConvo)
 	})
 	t.Run("Directory", func(t *testing.T) {

@@ -15,30 +15,30 @@ import (
 	"github.com/convokit/convo/store"
 )
 
-// Participants, audiences and read horizons (migration 0002). The unseen
+// Participants, audiences and read horizons. The unseen
 // count of a user in a conversation is their horizon row's maintained
 // unseen_count, or, without a row (an audience member who never read nor
 // wrote there), the conversation's non_activity_count, also kept on its
 // audience rows: see the migration for why that is exact.
 
 const (
-	insertParticipant = `INSERT INTO conversation_participants (account_id, conversation_id, user_id) VALUES (?, ?, ?)
+	insertParticipant = `INSERT INTO convo_conversation_participants (account_id, conversation_id, user_id) VALUES (?, ?, ?)
 ON CONFLICT DO NOTHING`
-	insertAudience = `INSERT INTO conversation_audiences (account_id, conversation_id, audience_id) VALUES (?, ?, ?)
+	insertAudience = `INSERT INTO convo_conversation_audiences (account_id, conversation_id, audience_id) VALUES (?, ?, ?)
 ON CONFLICT DO NOTHING`
-	deleteParticipant = `DELETE FROM conversation_participants WHERE account_id = ? AND conversation_id = ? AND user_id = ?`
-	deleteAudience    = `DELETE FROM conversation_audiences WHERE account_id = ? AND conversation_id = ? AND audience_id = ?`
+	deleteParticipant = `DELETE FROM convo_conversation_participants WHERE account_id = ? AND conversation_id = ? AND user_id = ?`
+	deleteAudience    = `DELETE FROM convo_conversation_audiences WHERE account_id = ? AND conversation_id = ? AND audience_id = ?`
 
 	// viewerConversations is the set of conversation ids a viewer sees:
 	// arguments account, user, account, JSON array of audience ids. Both
 	// halves walk an index from the user or audience, so the cost follows
 	// the viewer's conversations, never the account's.
-	viewerConversations = `SELECT p.conversation_id FROM conversation_participants p WHERE p.account_id = ? AND p.user_id = ?
-	UNION ALL SELECT a.conversation_id FROM conversation_audiences a
+	viewerConversations = `SELECT p.conversation_id FROM convo_conversation_participants p WHERE p.account_id = ? AND p.user_id = ?
+	UNION ALL SELECT a.conversation_id FROM convo_conversation_audiences a
 	WHERE a.account_id = ? AND a.audience_id IN (SELECT value FROM json_each(?))`
 
 	// unseenOf is a conversation c's unseen count for a user (argument).
-	unseenOf = `coalesce((SELECT h.unseen_count FROM read_horizons h
+	unseenOf = `coalesce((SELECT h.unseen_count FROM convo_read_horizons h
 	WHERE h.account_id = c.account_id AND h.conversation_id = c.id AND h.user_id = ?), c.non_activity_count)`
 
 	// countUnseen sums a viewer's unseen counts from the viewer's own rows,
@@ -55,47 +55,47 @@ ON CONFLICT DO NOTHING`
 	// rather walk every row of the account by the primary key (which leads
 	// with the account and the conversation, so that an append writes one
 	// page). ?1 account, ?2 user, ?3 JSON array of audience ids.
-	countUnseen = `SELECT (SELECT coalesce(sum(h.unseen_count), 0) FROM read_horizons h INDEXED BY read_horizons_user
+	countUnseen = `SELECT (SELECT coalesce(sum(h.unseen_count), 0) FROM convo_read_horizons h INDEXED BY convo_read_horizons_user
 	WHERE h.user_id = ?2 AND h.account_id = ?1 AND h.direct = 1)
 + (SELECT coalesce(sum(n), 0) FROM (SELECT DISTINCT a.conversation_id, coalesce(h.unseen_count, a.non_activity_count) AS n
-	FROM json_each(?3) AS v CROSS JOIN conversation_audiences a INDEXED BY conversation_audiences_audience
-	LEFT JOIN read_horizons h INDEXED BY read_horizons_user
+	FROM json_each(?3) AS v CROSS JOIN convo_conversation_audiences a INDEXED BY convo_conversation_audiences_audience
+	LEFT JOIN convo_read_horizons h INDEXED BY convo_read_horizons_user
 		ON h.user_id = ?2 AND h.account_id = ?1 AND h.conversation_id = a.conversation_id
 	WHERE a.audience_id = v.value AND a.account_id = ?1 AND h.direct IS NOT 1))`
 
 	// selectUnseen gives the unseen counts of conversations for a user.
 	// ?1 user, ?2 account, ?3 a JSON array of conversation ids.
-	selectUnseen = `SELECT c.id, coalesce(h.unseen_count, c.non_activity_count) AS unseen FROM conversations c
-LEFT JOIN read_horizons h ON h.account_id = c.account_id AND h.conversation_id = c.id AND h.user_id = ?1
+	selectUnseen = `SELECT c.id, coalesce(h.unseen_count, c.non_activity_count) AS unseen FROM convo_conversations c
+LEFT JOIN convo_read_horizons h ON h.account_id = c.account_id AND h.conversation_id = c.id AND h.user_id = ?1
 WHERE +c.account_id = ?2 AND c.id IN (SELECT value FROM json_each(?3))`
 
 	// viewerSees tells whether a viewer takes part in a conversation.
 	// ?1 account, ?2 conversation, ?3 user, ?4 JSON array of audience ids.
-	viewerSees = `SELECT EXISTS (SELECT 1 FROM conversation_participants
+	viewerSees = `SELECT EXISTS (SELECT 1 FROM convo_conversation_participants
 	WHERE account_id = ?1 AND conversation_id = ?2 AND user_id = ?3)
-OR EXISTS (SELECT 1 FROM conversation_audiences
+OR EXISTS (SELECT 1 FROM convo_conversation_audiences
 	WHERE account_id = ?1 AND conversation_id = ?2 AND audience_id IN (SELECT value FROM json_each(?4)))`
 
-	selectSeenSeq = `SELECT coalesce((SELECT seen_seq FROM read_horizons
+	selectSeenSeq = `SELECT coalesce((SELECT seen_seq FROM convo_read_horizons
 	WHERE account_id = ? AND conversation_id = ? AND user_id = ?), 0)`
 
-	selectMessageSeq = `SELECT seq FROM messages WHERE account_id = ? AND id = ? AND conversation_id = ?`
+	selectMessageSeq = `SELECT seq FROM convo_messages WHERE account_id = ? AND id = ? AND conversation_id = ?`
 
 	// seeUpTo moves a horizon forward to seq ?4, creating it.
-	seeUpTo = `INSERT INTO read_horizons (account_id, conversation_id, user_id, seen_seq, unseen_count)
+	seeUpTo = `INSERT INTO convo_read_horizons (account_id, conversation_id, user_id, seen_seq, unseen_count)
 VALUES (?1, ?2, ?3, ?4, 0) ON CONFLICT DO UPDATE SET seen_seq = max(seen_seq, excluded.seen_seq)`
 	// unseeFrom moves an existing horizon back to seq ?4. Without a row
 	// every message is unseen already.
-	unseeFrom = `UPDATE read_horizons SET seen_seq = min(seen_seq, ?4)
+	unseeFrom = `UPDATE convo_read_horizons SET seen_seq = min(seen_seq, ?4)
 WHERE account_id = ?1 AND conversation_id = ?2 AND user_id = ?3`
-	// unseenAfterHorizon counts a read_horizons row's unseen messages: the
+	// unseenAfterHorizon counts a convo_read_horizons row's unseen messages: the
 	// messages after it, in one conversation, by its seq index. ?1 account,
 	// ?2 conversation.
-	unseenAfterHorizon = `(SELECT count(*) FROM messages m
-	WHERE m.account_id = ?1 AND m.conversation_id = ?2 AND m.seq > read_horizons.seen_seq
-	AND m.message_type != 2 AND m.author_id IS NOT read_horizons.user_id)`
+	unseenAfterHorizon = `(SELECT count(*) FROM convo_messages m
+	WHERE m.account_id = ?1 AND m.conversation_id = ?2 AND m.seq > convo_read_horizons.seen_seq
+	AND m.message_type != 2 AND m.author_id IS NOT convo_read_horizons.user_id)`
 	// recountHorizon recounts one horizon's unseen messages after a move.
-	recountHorizon = `UPDATE read_horizons SET unseen_count = ` + unseenAfterHorizon + `
+	recountHorizon = `UPDATE convo_read_horizons SET unseen_count = ` + unseenAfterHorizon + `
 WHERE account_id = ?1 AND conversation_id = ?2 AND user_id = ?3`
 )
 

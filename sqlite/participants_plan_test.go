@@ -76,7 +76,7 @@ func TestViewerQueryPlans(t *testing.T) {
 	// The total reads the viewer's own rows only (issue 4: its cost must not
 	// grow with the file), never the conversations.
 	for _, l := range plan(t, s, countUnseen, 1, u, "[1,2]") {
-		if strings.Contains(l, " c ") || strings.Contains(l, "conversations ") {
+		if strings.Contains(l, " c ") || strings.Contains(l, "convo_conversations ") {
 			t.Errorf("countUnseen reads the conversations: %q", l)
 		}
 	}

@@ -89,9 +89,10 @@ func plan(t *testing.T, s *Store, query string, args ...any) []string {
 func checkPlan(t *testing.T, name string, lines []string, sorted bool) {
 	t.Helper()
 	for _, l := range lines {
-		fullScan := (strings.HasPrefix(l, "SCAN c") || strings.HasPrefix(l, "SCAN m") ||
-			strings.HasPrefix(l, "SCAN conversations") || strings.HasPrefix(l, "SCAN messages")) &&
-			!strings.Contains(l, "USING")
+		f := strings.Fields(l)
+		scanned := len(f) > 1 && f[0] == "SCAN" &&
+			(f[1] == "c" || f[1] == "m" || f[1] == "convo_conversations" || f[1] == "convo_messages")
+		fullScan := scanned && !strings.Contains(l, "USING")
 		if fullScan {
 			t.Errorf("%s: full scan: %q\nplan: %q", name, l, lines)
 		}
@@ -240,19 +241,19 @@ func TestQueryPlans(t *testing.T) {
 	// table (one search of it), or from the indexes that name the matching
 	// conversations, each then read by id.
 	hour := time.Now().Add(-time.Hour)
-	byUpdate := []string{"conversations_status_activity (account_id=? AND status=? AND last_activity_at>?)",
-		"conversations_changed (account_id=? AND changed_at>?)", "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)"}
-	byLabels := []string{"conversation_labels_label (account_id=? AND label=?)", "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)"}
+	byUpdate := []string{"convo_conversations_status_activity (account_id=? AND status=? AND last_activity_at>?)",
+		"convo_conversations_changed (account_id=? AND changed_at>?)", "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)"}
+	byLabels := []string{"convo_conversation_labels_label (account_id=? AND label=?)", "SEARCH c USING INTEGER PRIMARY KEY (rowid=?)"}
 	for _, c := range []struct {
 		f     store.ConversationFilter
 		table string   // the maintained table searched, alone
 		reads []string // else the plan's steps
 	}{
-		{f: store.ConversationFilter{Labels: []string{"l1"}}, table: "conversation_label_counts"},
-		{f: store.ConversationFilter{Labels: []string{"l1"}, Statuses: store.AllStatuses}, table: "conversation_label_counts"},
-		{f: store.ConversationFilter{Unattended: true}, table: "conversation_unattended_counts"},
+		{f: store.ConversationFilter{Labels: []string{"l1"}}, table: "convo_conversation_label_counts"},
+		{f: store.ConversationFilter{Labels: []string{"l1"}, Statuses: store.AllStatuses}, table: "convo_conversation_label_counts"},
+		{f: store.ConversationFilter{Unattended: true}, table: "convo_conversation_unattended_counts"},
 		{f: store.ConversationFilter{Unattended: true, InboxID: 1, TeamID: 2, Statuses: store.AllStatuses},
-			table: "conversation_unattended_counts"},
+			table: "convo_conversation_unattended_counts"},
 		{f: store.ConversationFilter{UpdatedSince: hour}, reads: byUpdate},
 		{f: store.ConversationFilter{UpdatedSince: hour, Unattended: true, InboxID: 1, Statuses: store.AllStatuses}, reads: byUpdate},
 		{f: store.ConversationFilter{Labels: []string{"l1", "l2"}}, reads: byLabels},
@@ -300,8 +301,8 @@ func TestQueryPlans(t *testing.T) {
 		query, table string
 		args         []any
 	}{
-		{fmt.Sprintf(labelledBound, "?", "?, ?"), "conversation_label_counts", []any{1, 0, "l1", "l2"}},
-		{fmt.Sprintf(statusTotal, "?"), "conversation_counts", []any{1, 0}},
+		{fmt.Sprintf(labelledBound, "?", "?, ?"), "convo_conversation_label_counts", []any{1, 0, "l1", "l2"}},
+		{fmt.Sprintf(statusTotal, "?"), "convo_conversation_counts", []any{1, 0}},
 	} {
 		if lines := plan(t, s, c.query, c.args...); len(lines) != 1 || !strings.Contains(lines[0], "SEARCH "+c.table) {
 			t.Errorf("%s: %q, want one search of %s", c.query, lines, c.table)
@@ -313,7 +314,7 @@ func TestQueryPlans(t *testing.T) {
 		w.and("m.account_id = ?", 1)
 		w.and("m.conversation_id = ?", 1)
 		w.and(order.after, 3)
-		q := `SELECT ` + messageBodyColumns + ` FROM messages m` + w.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
+		q := `SELECT ` + messageBodyColumns + ` FROM convo_messages m` + w.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
 		checkPlan(t, "messages "+order.name, plan(t, s, q, append(w.args, 26, 0)...), true)
 	}
 	checkPlan(t, "newest messages", plan(t, s, newestMessages, 1, 1, 50), true)

@@ -28,7 +28,7 @@ func contactsRead(t *testing.T, s *Store) int {
 	t.Helper()
 	var n int
 	if err := s.read(context.Background(), func(tx *dbtx) error {
-		return tx.GetContext(context.Background(), &n, `SELECT count(*) FROM contacts WHERE account_id = 1`)
+		return tx.GetContext(context.Background(), &n, `SELECT count(*) FROM convo_contacts WHERE account_id = 1`)
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestReadEndsItsTransaction(t *testing.T) {
 				defer func() { recover() }()
 				err := s.read(ctx, func(tx *dbtx) error {
 					var n int
-					if err := tx.GetContext(ctx, &n, `SELECT count(*) FROM contacts`); err != nil {
+					if err := tx.GetContext(ctx, &n, `SELECT count(*) FROM convo_contacts`); err != nil {
 						return err
 					}
 					switch end {
@@ -83,7 +83,7 @@ func TestReadersWaitForAConnection(t *testing.T) {
 			for range 20 {
 				var n int
 				err := s.read(context.Background(), func(tx *dbtx) error {
-					return tx.GetContext(context.Background(), &n, `SELECT count(*) FROM contacts WHERE account_id = 1`)
+					return tx.GetContext(context.Background(), &n, `SELECT count(*) FROM convo_contacts WHERE account_id = 1`)
 				})
 				if err != nil || n != 1 {
 					t.Errorf("a read counts %d contacts (%v), want 1", n, err)
@@ -130,7 +130,7 @@ func TestCloseDuringRead(t *testing.T) {
 			close(held)
 			<-finish
 			var n int
-			return tx.GetContext(context.Background(), &n, `SELECT count(*) FROM contacts`)
+			return tx.GetContext(context.Background(), &n, `SELECT count(*) FROM convo_contacts`)
 		})
 	}()
 	<-held

@@ -15,36 +15,36 @@ import (
 
 const (
 	// exportReadStates lists the account's horizons by conversation, then user.
-	exportReadStates = `SELECT conversation_id, user_id, seen_seq, unseen_count FROM read_horizons
+	exportReadStates = `SELECT conversation_id, user_id, seen_seq, unseen_count FROM convo_read_horizons
 WHERE account_id = ? ORDER BY conversation_id, user_id`
 
 	// selectSeqCeiling is the highest seq a horizon may have in a
 	// conversation: its last_seq or its newest message, whichever is
 	// higher (an import recounts last_seq at its end). ?1 account, ?2
 	// conversation.
-	selectSeqCeiling = `SELECT max(c.last_seq, coalesce((SELECT max(m.seq) FROM messages m
-	WHERE m.account_id = ?1 AND m.conversation_id = ?2), 0)) FROM conversations c WHERE c.account_id = ?1 AND c.id = ?2`
+	selectSeqCeiling = `SELECT max(c.last_seq, coalesce((SELECT max(m.seq) FROM convo_messages m
+	WHERE m.account_id = ?1 AND m.conversation_id = ?2), 0)) FROM convo_conversations c WHERE c.account_id = ?1 AND c.id = ?2`
 
-	selectHorizon = `SELECT seen_seq FROM read_horizons WHERE account_id = ? AND conversation_id = ? AND user_id = ?`
+	selectHorizon = `SELECT seen_seq FROM convo_read_horizons WHERE account_id = ? AND conversation_id = ? AND user_id = ?`
 
 	// importHorizon sets a horizon to exactly seq ?4, either way, creating
 	// it; recountUnseen then counts what is unseen after it.
-	importHorizon = `INSERT INTO read_horizons (account_id, conversation_id, user_id, seen_seq, unseen_count)
+	importHorizon = `INSERT INTO convo_read_horizons (account_id, conversation_id, user_id, seen_seq, unseen_count)
 VALUES (?1, ?2, ?3, ?4, 0) ON CONFLICT DO UPDATE SET seen_seq = excluded.seen_seq`
 )
 
-// recountUnseen recounts what the triggers of migration 0002 maintain for
+// recountUnseen recounts what the unseen-count triggers maintain for
 // one conversation, from its own messages: its non-activity count, on the
 // conversation and on its audience rows, then every horizon's unseen
 // count. ?1 account, ?2 conversation.
 var recountUnseen = []string{
-	`UPDATE conversations SET non_activity_count = (SELECT count(*) FROM messages m
+	`UPDATE convo_conversations SET non_activity_count = (SELECT count(*) FROM convo_messages m
 	WHERE m.account_id = ?1 AND m.conversation_id = ?2 AND m.message_type != 2)
 WHERE account_id = ?1 AND id = ?2`,
-	`UPDATE conversation_audiences SET non_activity_count = (SELECT c.non_activity_count FROM conversations c
+	`UPDATE convo_conversation_audiences SET non_activity_count = (SELECT c.non_activity_count FROM convo_conversations c
 	WHERE c.account_id = ?1 AND c.id = ?2)
 WHERE account_id = ?1 AND conversation_id = ?2`,
-	`UPDATE read_horizons SET unseen_count = ` + unseenAfterHorizon + `
+	`UPDATE convo_read_horizons SET unseen_count = ` + unseenAfterHorizon + `
 WHERE account_id = ?1 AND conversation_id = ?2`,
 }
 

@@ -14,7 +14,7 @@ import (
 // order and with its filter, and reads in full only the rows whose
 // versions moved: a conversation's own row (labels and participants
 // included), its contact's, its last message's. Every change to those rows
-// moves their versions (migration 4), whoever writes them, so a cached row
+// moves their versions (the schema's row-version triggers), whoever writes them, so a cached row
 // is never stale; a row is only ever cached from a read transaction, whose
 // snapshot is committed.
 
@@ -72,7 +72,7 @@ func (c *rowCache) put(rows []conversationRow) {
 // joined: an edit of the last message moves the conversation's version.
 const (
 	probeColumns = `c.id, c.version, ct.version`
-	probeFrom    = ` FROM conversations c JOIN contacts ct ON ct.account_id = c.account_id AND ct.id = c.contact_id`
+	probeFrom    = ` FROM convo_conversations c JOIN convo_contacts ct ON ct.account_id = c.account_id AND ct.id = c.contact_id`
 )
 
 // byIDs is the WHERE of a query of conversations by id, in no particular

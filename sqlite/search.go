@@ -12,16 +12,16 @@ import (
 )
 
 // Message search walks the FTS index, never the messages: CROSS JOIN keeps
-// messages_fts the outer loop, so a match joins its message and
+// convo_messages_fts the outer loop, so a match joins its message and
 // conversation by primary key and, newest first, FTS5 reads its doclists
 // backwards by rowid (= message id, in the order messages were added) and
 // the walk stops as soon as the page is full.
 const (
 	// ?1 snippet start, ?2 end, ?3 tokens; the MATCH and the filters follow.
 	searchMessagesSelect = `SELECT ` + messageColumns + `,
-	snippet(messages_fts, 0, ?, ?, '…', ?) AS snippet, f.rank AS rank`
-	searchMessagesFrom = ` FROM messages_fts f CROSS JOIN messages m ON m.id = f.rowid
-	CROSS JOIN conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id`
+	snippet(convo_messages_fts, 0, ?, ?, '…', ?) AS snippet, f.rank AS rank`
+	searchMessagesFrom = ` FROM convo_messages_fts f CROSS JOIN convo_messages m ON m.id = f.rowid
+	CROSS JOIN convo_conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id`
 	countSearchMessages = `SELECT count(*)` + searchMessagesFrom
 )
 
@@ -138,7 +138,7 @@ func checkSearchScope(ctx context.Context, tx *dbtx, accountID int64, f store.Me
 // messageSearchWhere is the WHERE of a message search, of fixed fragments.
 func messageSearchWhere(accountID int64, expr string, f store.MessageSearch) where {
 	var w where
-	w.and("messages_fts MATCH ?", expr)
+	w.and("convo_messages_fts MATCH ?", expr)
 	w.and("m.account_id = ?", accountID)
 	if !f.IncludePrivate {
 		w.and("m.private = 0")

@@ -21,21 +21,21 @@ import (
 const (
 	// conversationMatches keeps the conversations among the matches of ?1
 	// in account ?2: one pass over the matches, joined by primary key.
-	conversationMatches = `c.id IN (SELECT m.conversation_id FROM messages_fts f CROSS JOIN messages m ON m.id = f.rowid
-	WHERE messages_fts MATCH ? AND m.account_id = ?)`
-	conversationMatchesPublic = `c.id IN (SELECT m.conversation_id FROM messages_fts f CROSS JOIN messages m ON m.id = f.rowid
-	WHERE messages_fts MATCH ? AND m.account_id = ? AND m.private = 0)`
+	conversationMatches = `c.id IN (SELECT m.conversation_id FROM convo_messages_fts f CROSS JOIN convo_messages m ON m.id = f.rowid
+	WHERE convo_messages_fts MATCH ? AND m.account_id = ?)`
+	conversationMatchesPublic = `c.id IN (SELECT m.conversation_id FROM convo_messages_fts f CROSS JOIN convo_messages m ON m.id = f.rowid
+	WHERE convo_messages_fts MATCH ? AND m.account_id = ? AND m.private = 0)`
 	// matchesNothing stands for a query with nothing searchable in it.
 	matchesNothing = `0`
 
 	// searchStream lists (conversation, matching message) newest match
 	// first; CROSS JOIN keeps the FTS index the outer loop.
-	searchStream = `SELECT c.id, f.rowid FROM messages_fts f CROSS JOIN messages m ON m.id = f.rowid
-	CROSS JOIN conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id`
+	searchStream = `SELECT c.id, f.rowid FROM convo_messages_fts f CROSS JOIN convo_messages m ON m.id = f.rowid
+	CROSS JOIN convo_conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id`
 	searchStreamOrder = ` ORDER BY f.rowid DESC`
 	// searchStreamAccount is searchStream for a filter by account only,
 	// which needs no conversation row.
-	searchStreamAccount = `SELECT m.conversation_id, f.rowid FROM messages_fts f CROSS JOIN messages m ON m.id = f.rowid`
+	searchStreamAccount = `SELECT m.conversation_id, f.rowid FROM convo_messages_fts f CROSS JOIN convo_messages m ON m.id = f.rowid`
 
 	searchList = "conversations:search"
 )
@@ -92,7 +92,7 @@ func (s *Store) streamConversations(ctx context.Context, accountID int64, f stor
 		if len(w.clauses) == 1 { // c.account_id alone: any other filter keeps the join
 			stream, w = searchStreamAccount, where{}
 		}
-		w.and("messages_fts MATCH ?", expr)
+		w.and("convo_messages_fts MATCH ?", expr)
 		w.and("m.account_id = ?", accountID)
 		if !f.IncludePrivate {
 			w.and("m.private = 0")

@@ -49,7 +49,7 @@ func TestSearchQueryPlans(t *testing.T) {
 		if len(w.clauses) == 1 {
 			stream, w = searchStreamAccount, where{}
 		}
-		w.and("messages_fts MATCH ?", expr)
+		w.and("convo_messages_fts MATCH ?", expr)
 		w.and("m.account_id = ?", 1)
 		w.and("m.private = 0")
 		lines := plan(t, s, stream+w.sql()+searchStreamOrder, w.args...)
@@ -101,8 +101,8 @@ func TestSearchQueryPlans(t *testing.T) {
 		checkPlan(t, "conversations by id", plan(t, s, `SELECT `+q+byIDs, 1, "[1,2,3]"), false)
 	}
 	lines := plan(t, s, listContacts+contactsMatching+contactsAfter+contactsOrder, 1, expr, "a", 1, 16, 0)
-	for _, l := range lines { // checkPlan would take contacts_fts for conversations ("SCAN c")
-		if strings.HasPrefix(l, "SCAN contacts ") || strings.Contains(l, "TEMP B-TREE") {
+	for _, l := range lines { // checkPlan would take convo_contacts_fts for conversations ("SCAN c")
+		if strings.HasPrefix(l, "SCAN convo_contacts ") || strings.Contains(l, "TEMP B-TREE") {
 			t.Errorf("contacts search: scans or sorts contacts\nplan: %q", lines)
 		}
 	}

@@ -142,11 +142,13 @@ type Store struct {
 // schema up to date. path ":memory:" opens a fresh in-memory database,
 // private to this Store, that lives until Close.
 //
-// A file that is not an SQLite database is convo.ErrNotDatabase, a damaged
-// one convo.ErrCorrupt, an SQLite database of another application
-// convo.ErrNotConvo, one written by a newer version of convo
-// convo.ErrSchemaTooNew; in each case the file is left untouched. Bad
-// options are convo.ErrInvalid.
+// The file may hold the host's own tables: convo adds its own beside them,
+// every one named convo_*, and leaves the host's and PRAGMA user_version
+// alone (it does turn on WAL, which the file keeps). A file that is not an
+// SQLite database is convo.ErrNotDatabase, a damaged one convo.ErrCorrupt,
+// one with convo_* tables that are not convo's convo.ErrNotConvo, one
+// written by a newer version of convo convo.ErrSchemaTooNew; in each case
+// the file is left untouched. Bad options are convo.ErrInvalid.
 func Open(path string, opts Options) (*Store, error) {
 	if err := opts.validate(path); err != nil {
 		return nil, err
@@ -237,9 +239,6 @@ func (s *Store) setup(memory bool) error {
 	}
 	if err := s.snoozes.load(ctx, s.w); err != nil {
 		return translate(err)
-	}
-	if SchemaVersion() < indexBehindVersion {
-		return nil // only in tests of migrations, which open stores at old versions
 	}
 	if memory {
 		s.indexInline = true

@@ -13,29 +13,29 @@ import (
 const (
 	// setStatus: resolving ends the wait for a reply; only a snooze keeps a
 	// snooze time. ?1 status, ?2 snoozed_until, ?3 now, ?4 account, ?5 id.
-	setStatus = `UPDATE conversations SET status = ?1, snoozed_until = CASE WHEN ?1 = 3 THEN ?2 END,
+	setStatus = `UPDATE convo_conversations SET status = ?1, snoozed_until = CASE WHEN ?1 = 3 THEN ?2 END,
 	waiting_since = CASE WHEN ?1 = 1 THEN NULL ELSE waiting_since END, updated_at = ?3
 WHERE account_id = ?4 AND id = ?5`
 
-	setAssignee = `UPDATE conversations SET assignee_id = ?, updated_at = ? WHERE account_id = ? AND id = ?`
+	setAssignee = `UPDATE convo_conversations SET assignee_id = ?, updated_at = ? WHERE account_id = ? AND id = ?`
 
-	deleteLabels      = `DELETE FROM conversation_labels WHERE conversation_id = ?`
-	touchConversation = `UPDATE conversations SET updated_at = ? WHERE account_id = ? AND id = ?`
+	deleteLabels      = `DELETE FROM convo_conversation_labels WHERE conversation_id = ?`
+	touchConversation = `UPDATE convo_conversations SET updated_at = ? WHERE account_id = ? AND id = ?`
 
 	// markRead: every message so far is read. ?1 now, ?2 reader, ?3 account, ?4 id.
-	markRead = `UPDATE conversations SET agent_last_seen_at = ?1, unread_count = 0,
+	markRead = `UPDATE convo_conversations SET agent_last_seen_at = ?1, unread_count = 0,
 	assignee_last_seen_at = CASE WHEN assignee_id = ?2 THEN ?1 ELSE assignee_last_seen_at END
 WHERE account_id = ?3 AND id = ?4`
 
 	// markUnread rewinds the read mark to just before the last incoming
 	// message; refreshConversation then recounts.
-	markUnread = `UPDATE conversations SET agent_last_seen_at = last_incoming_at - 1
+	markUnread = `UPDATE convo_conversations SET agent_last_seen_at = last_incoming_at - 1
 WHERE account_id = ? AND id = ? AND last_incoming_at IS NOT NULL`
 
 	// wakeSnoozed reopens every conversation whose snooze time has passed.
-	wakeSnoozed = `UPDATE conversations SET status = 0, snoozed_until = NULL, updated_at = ?1
+	wakeSnoozed = `UPDATE convo_conversations SET status = 0, snoozed_until = NULL, updated_at = ?1
 WHERE status = 3 AND snoozed_until <= ?1`
-	nextSnoozeWake = `SELECT coalesce(min(snoozed_until), 9223372036854775807) FROM conversations
+	nextSnoozeWake = `SELECT coalesce(min(snoozed_until), 9223372036854775807) FROM convo_conversations
 WHERE status = 3 AND snoozed_until IS NOT NULL`
 )
 
@@ -103,7 +103,7 @@ func (s *Store) ChangeLabels(ctx context.Context, accountID, conversationID int6
 			return err
 		}
 		for _, l := range next {
-			if _, err := tx.ExecContext(ctx, insertLabel, conversationID, l); err != nil {
+			if _, err := tx.ExecContext(ctx, insertLabel, accountID, conversationID, l); err != nil {
 				return err
 			}
 		}
