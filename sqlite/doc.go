@@ -1,44 +1,53 @@
 // Package sqlite is the convo store on SQLite, in pure Go
-// (modernc.org/sqlite, no cgo).
+// (modernc.org/sqlite, no cgo). A *Store implements store.Store.
 //
-// Open a file, or ":memory:" for a private in-memory database that lives
-// until Close:
+// Open a file, created with its schema when it does not exist, or
+// ":memory:" for a private in-memory database that lives until Close:
 //
 //	s, err := sqlite.Open("convo.db", sqlite.Options{})
+//	if err != nil {
+//		return err
+//	}
 //	defer s.Close()
 //
-// The database runs in WAL mode with one writer connection, whose
-// transactions start IMMEDIATE so writers queue instead of failing busy,
-// and a pool of reader connections that the store holds, each with its
-// prepared statements; a read runs BEGIN, its queries and COMMIT on one
-// (database/sql's Tx costs a goroutine for itself and one per query
-// result). A goroutine of the store copies the
-// write-ahead log back into the file (a PASSIVE checkpoint on a connection
-// of its own, 50 ms after writes), so no write waits for a checkpoint; Close
-// stops it. Another indexes new messages for search in batches, 50 ms after
-// they commit, instead of each append indexing its own (FTS5 writes a new
-// segment for every transaction that adds to it); every call that searches
-// first indexes what is still waiting, so it finds every committed message,
-// and Close indexes what is left (an in-memory store indexes in each write
-// instead: it has no WAL, so a background write would hold readers off).
-// Foreign keys and the busy timeout are
-// set on every connection through the DSN. The schema is embedded, numbered
-// .sql migrations recorded in the schema_migrations table; a database
-// written by a newer version is refused with convo.ErrSchemaTooNew.
+// The zero Options suit a server: the system clock, no logging, and writes
+// that survive a crash of the process. Each field of Options documents its
+// zero value and its largest value (a value beyond it is convo.ErrInvalid):
+// Now is the clock (tests inject one); Logger is silent when nil; Durable
+// makes every commit wait for the disk, so writes survive power loss too;
+// BusyTimeout is how long a call waits for another process's lock (5 s);
+// ReadConns is how many reads run at once (max(4, GOMAXPROCS));
+// CacheSize, MmapSize and RowCache size the memory the store reads
+// through (a negative MmapSize turns memory mapping off, for network file
+// systems).
 //
-// Times are stored as INTEGER microseconds since the Unix epoch, UTC.
+// Close indexes for search the messages not indexed yet, stops the store's
+// background work and closes the file; it is safe to call twice. Reads
+// still waiting for a connection when Close is called, and every call
+// after it, return convo.ErrClosed.
 //
-// CountConversations costs the same at any size for filters by status,
-// inbox, team, unattended or one label: those counts live in tables kept by
-// triggers in the transaction of every write. Other filters (several labels,
-// update time, a contact, a participant, a search) count only the
-// conversations that match them, found through an index, never by walking
-// the account. Unread and unseen counts are maintained on write too. A list
-// walks the index of its sort and stops at a full page; filtered by labels
-// or update time, it sorts its matches instead when they are few (see
-// matches.go), so a rare label does not walk the whole status.
+// Options.ReadOnly opens a file for reading only: every write is
+// convo.ErrReadOnly. A file in a directory this process cannot write is
+// read as it is, and must not change while the store is open. A read-only
+// store searches the messages its writer has indexed, at most about 50 ms
+// behind a writer that is running.
 //
-// Options has a clock, a *slog.Logger (silent unless given), the
-// durability mode and the reader pool size; each field documents what its
-// zero value means.
+// Any number of stores, in one process or several, may open the same file
+// at once. Each sees the others' writes in its next call, in gets, lists,
+// counts and searches; writes queue for the file's one write lock, each in
+// a short transaction, and wait for it up to BusyTimeout.
+//
+// Open refuses a file it must not touch, and leaves it byte for byte as it
+// was: a file that is not an SQLite database (or a directory) is
+// convo.ErrNotDatabase, a damaged one convo.ErrCorrupt, another
+// application's database convo.ErrNotConvo, and one written by a newer
+// version of convo convo.ErrSchemaTooNew. Bad options, an empty path, or
+// ReadOnly with ":memory:" are a *convo.ValidationError naming the option,
+// which matches convo.ErrInvalid. A path that cannot be opened (a missing
+// directory, no permission) is an error naming the path that wraps the
+// cause, so errors.Is(err, fs.ErrNotExist) works. Opening an older convo
+// database brings its schema up to date.
+//
+// DESIGN.md describes how the store works inside: connections, indexes,
+// maintained counts, checkpoints and search indexing.
 package sqlite
