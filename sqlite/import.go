@@ -68,7 +68,7 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 	if err := convo.ValidateAccountID(accountID); err != nil {
 		return stats, err
 	}
-	if !s.closed.Load() {
+	if !s.closed.Load() && s.in == nil {
 		// Statements cannot be prepared inside the write transaction (it
 		// holds the one writer connection): prepare the import's now.
 		s.wstmts.prepare(ctx, importQueries)

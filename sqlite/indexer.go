@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -171,6 +172,16 @@ var errIndexBehind = errors.New("sqlite: the full-text index is behind")
 // runs again. Messages committed during the call may or may not be found.
 // A read-only store searches the index as its writers left it.
 func (s *Store) readIndexed(ctx context.Context, fn func(tx *dbtx) error) error {
+	if s.in != nil && !s.readOnly {
+		// In the host's transaction, which holds the writer: index there
+		// what is behind, the transaction's own messages included.
+		return s.read(ctx, func(tx *dbtx) error {
+			if _, err := indexAfterMark(ctx, tx, math.MaxInt); err != nil {
+				return err
+			}
+			return fn(tx)
+		})
+	}
 	if s.index == nil {
 		return s.read(ctx, fn)
 	}

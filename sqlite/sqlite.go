@@ -115,6 +115,14 @@ const (
 
 // Store is a store.Store on one SQLite database.
 type Store struct {
+	*engine
+	// in is the host's transaction a Store given by WithTx runs every
+	// call in; nil: each call runs in a transaction of its own.
+	in *hostTx
+}
+
+// engine is what a Store and the Stores that WithTx gives share.
+type engine struct {
 	w        *sqlx.DB // the one writer connection
 	r        *sqlx.DB // the reader pool
 	wstmts   *stmtCache
@@ -170,8 +178,8 @@ func Open(path string, opts Options) (*Store, error) {
 		}
 	}
 
-	s := &Store{now: opts.Now, log: opts.Logger, readOnly: opts.ReadOnly, shared: !memory && !opts.ReadOnly,
-		rows: newRowCache(opts.RowCache)}
+	s := &Store{engine: &engine{now: opts.Now, log: opts.Logger, readOnly: opts.ReadOnly, shared: !memory && !opts.ReadOnly,
+		rows: newRowCache(opts.RowCache)}}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -254,8 +262,12 @@ func (s *Store) setup(memory bool) error {
 }
 
 // Close indexes for search the messages not yet indexed, then closes both
-// pools. It is safe to call more than once.
+// pools. It is safe to call more than once. Close of a Store that WithTx
+// gave does nothing: the Store that gave it owns the file.
 func (s *Store) Close() error {
+	if s.in != nil {
+		return nil
+	}
 	s.closeOnce.Do(func() {
 		var indexErr error
 		if s.index != nil {

@@ -59,6 +59,9 @@ func (s *Store) writeTx(ctx context.Context, fn func(tx *dbtx) error) error {
 	if s.readOnly {
 		return convo.ErrReadOnly
 	}
+	if s.in != nil {
+		return s.inHost(ctx, fn)
+	}
 	start := time.Now()
 	var added int64 // the newest message the call added
 	err := s.result(ctx, inTx(ctx, s.w, s.wstmts, func(tx *dbtx) error {
@@ -97,6 +100,9 @@ func (s *Store) read(ctx context.Context, fn func(tx *dbtx) error) error {
 			if err := s.write(ctx, func(*dbtx, time.Time) error { return nil }); err != nil {
 				return err
 			}
+		}
+		if s.in != nil {
+			return s.readHost(ctx, fn)
 		}
 		err := inReadTx(ctx, s.readers, func(tx *dbtx) error {
 			if s.shared {
