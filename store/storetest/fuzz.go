@@ -14,7 +14,10 @@ import (
 	"github.com/convokit/convo/store"
 )
 
-// Fuzz targets: a backend runs each from a one-line fuzz test,
+// Fuzz targets: FuzzAddMessage, FuzzConversationFilter, FuzzCursor and
+// FuzzSearchQuery. `go test -fuzz` runs only the Fuzz functions of the
+// package it tests, so a backend declares one thin wrapper per target in
+// its own tests, and the body stays here:
 //
 //	func FuzzAddMessage(f *testing.F) { storetest.FuzzAddMessage(f, newStore) }
 //
@@ -220,6 +223,58 @@ func FuzzCursor(f *testing.F, newStore NewStore) {
 		wantOK(t, "list", err, convo.ErrInvalid)
 		if err == nil && n > perPage {
 			t.Fatalf("%d items on a page of %d", n, perPage)
+		}
+	})
+}
+
+// FuzzSearchQuery feeds any text to every search of the store (the lists'
+// q, the contacts' query, SearchMessages): a text convo.ParseSearch
+// accepts gives results or none, never an error; one it refuses is a
+// *convo.ValidationError. Its seeds are NastySearches and a few more.
+func FuzzSearchQuery(f *testing.F, newStore NewStore) {
+	for _, q := range NastySearches {
+		f.Add(q)
+	}
+	for _, q := range []string{"", "alpha", "alpha*", `"alpha beta"`, "bad \xff", "nul\x00", strings.Repeat("x", 2000),
+		`"a""b"`, `a"b"c*`, `""*`, `"*"`, "NEAR/3", "a:b:c", "\u200b", "\ufeffalpha"} {
+		f.Add(q)
+	}
+	ctx := context.Background()
+	s := newStore(f, fixed)
+	c, err := s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Alpha", Email: "alpha@example.com"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	conv, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: fixedTime})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, content := range []string{`alpha beta "gamma" NEAR( col:val -x a OR b`, "café naïve 日本語 🙂"} {
+		if _, err := s.AddMessage(ctx, 1, conv.ID, text(content)); err != nil {
+			f.Fatal(err)
+		}
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		_, parseErr := convo.ParseSearch("q", q)
+		check := func(what string, err error) {
+			t.Helper()
+			var ve *convo.ValidationError
+			switch {
+			case parseErr == nil && err != nil:
+				t.Fatalf("%s(%q): %v", what, q, err)
+			case parseErr != nil && !errors.As(err, &ve):
+				t.Fatalf("%s(%q): want a ValidationError, got %v", what, q, err)
+			}
+		}
+		_, err := s.ListConversations(ctx, 1, store.ConversationFilter{Query: q, IncludePrivate: true})
+		check("ListConversations", err)
+		_, err = s.CountConversations(ctx, 1, store.ConversationFilter{Query: q})
+		check("CountConversations", err)
+		_, err = s.ListContacts(ctx, 1, store.ContactFilter{Query: q})
+		check("ListContacts", err)
+		if strings.TrimSpace(q) != "" {
+			_, err = s.SearchMessages(ctx, 1, store.MessageSearch{Query: q, Order: store.SearchRelevance})
+			check("SearchMessages", err)
 		}
 	})
 }

@@ -3,6 +3,13 @@
 // contract states. Every backend runs it from a one-line test:
 //
 //	func TestStore(t *testing.T) { storetest.Run(t, newStore) }
+//
+// The fuzz targets' bodies live here too (FuzzAddMessage,
+// FuzzConversationFilter, FuzzCursor, FuzzSearchQuery), but `go test
+// -fuzz` finds only the Fuzz functions of the package it tests: a backend
+// adds a one-line wrapper per target to its tests,
+//
+//	func FuzzSearchQuery(f *testing.F) { storetest.FuzzSearchQuery(f, newStore) }
 package storetest
 
 import (
