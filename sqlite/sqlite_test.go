@@ -14,6 +14,7 @@ import (
 func TestStore(t *testing.T) {
 	storetest.Run(t, newStore,
 		storetest.WithDurableStores(newFileStore),
+		storetest.WithFewestConnections(newOneReaderStore),
 		storetest.WithReadOnly(newReadOnlyStore),
 		storetest.WithTwoStores(newStorePair),
 		storetest.WithInvariants(func(s store.Store) error {
@@ -25,6 +26,18 @@ func TestStore(t *testing.T) {
 func newStore(t testing.TB, now func() time.Time) store.Store {
 	t.Helper()
 	s, err := sqlite.Open(":memory:", sqlite.Options{Now: now})
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// newOneReaderStore opens a fresh in-memory store with one reader
+// connection beside its one writer: the fewest it works with.
+func newOneReaderStore(t testing.TB, now func() time.Time) store.Store {
+	t.Helper()
+	s, err := sqlite.Open(":memory:", sqlite.Options{Now: now, ReadConns: 1})
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/matryer/is"
 
@@ -22,8 +23,9 @@ func (c *listCounter) ListConversations(ctx context.Context, accountID int64, f 
 	return c.Store.ListConversations(ctx, accountID, f)
 }
 
-func testIterators(t *testing.T, newStore NewStore) {
+func testIterators(t *testing.T, cfg config) {
 	ctx := context.Background()
+	newStore := cfg.newStore
 
 	// fiveOfEach is a store with 5 contacts, 5 conversations of the first
 	// and 5 messages in the first conversation.
@@ -174,5 +176,46 @@ func testIterators(t *testing.T, newStore NewStore) {
 		open, err := s.CountConversations(ctx, 1, store.ConversationFilter{})
 		is.NoErr(err)
 		is.Equal(open.All, 0) // all resolved
+	})
+	// A walk inside a walk, each writing and reading through the store in
+	// its loop, on a store with the fewest connections: were a walk or a
+	// list call holding a connection after it returned, a call inside the
+	// loop would wait for it until the deadline.
+	t.Run("Walks/HoldNoConnection", func(t *testing.T) {
+		is := is.New(t)
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		s := cfg.fewest(t, fixed)
+		ct := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "Ada"})
+		var convIDs []int64
+		for range 3 {
+			convIDs = append(convIDs, mustCreateConversation(t, s, 1, ct.ID).ID)
+		}
+
+		page := store.After("", 1)
+		var walked []int64
+		for c, err := range store.Conversations(ctx, s, 1, store.ConversationFilter{Sort: store.SortCreatedAsc, Page: page}) {
+			is.NoErr(err)
+			walked = append(walked, c.ID)
+			_, err = s.AddMessage(ctx, 1, c.ID, text("hi"))
+			is.NoErr(err) // a write while walking conversations
+			n := 0
+			for m, err := range store.Messages(ctx, s, 1, c.ID, store.MessageFilter{Page: page}) {
+				is.NoErr(err)
+				_, err = s.UpdateMessage(ctx, 1, m.ID, convo.MessageUpdate{Content: new("edited")})
+				is.NoErr(err) // a write while walking messages, inside a walk
+				n++
+			}
+			is.Equal(n, 1)
+		}
+		is.Equal(walked, convIDs) // every conversation, once, in order
+		for c, err := range store.Contacts(ctx, s, 1, store.ContactFilter{Page: page}) {
+			is.NoErr(err)
+			_, err = s.UpdateContact(ctx, 1, c.ID, convo.ContactUpdate{Nickname: new("ada")})
+			is.NoErr(err) // a write while walking contacts
+			_, err = s.ListConversations(ctx, 1, store.ConversationFilter{ContactID: c.ID})
+			is.NoErr(err) // a read while walking contacts
+		}
+		is.NoErr(ctx.Err()) // nothing waited for the deadline
 	})
 }

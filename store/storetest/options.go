@@ -14,13 +14,14 @@ type Option func(*config)
 type config struct {
 	newStore NewStore
 	durable  NewStore
+	fewest   NewStore
 	readOnly NewReadOnly
 	pair     NewPair
 	check    func(s store.Store) error
 }
 
 func newConfig(newStore NewStore, opts []Option) config {
-	c := config{newStore: newStore, durable: newStore}
+	c := config{newStore: newStore, durable: newStore, fewest: newStore}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -32,6 +33,18 @@ func newConfig(newStore NewStore, opts []Option) config {
 // against its real locking. Without it they use NewStore's.
 func WithDurableStores(newStore NewStore) Option {
 	return func(c *config) { c.durable = newStore }
+}
+
+// WithFewestConnections gives the iterator tests stores that hold the
+// fewest database connections the backend can work with (SQLite: one
+// reader beside its one writer). A walk holds no connection while its loop
+// body runs (see store.Conversations), so the body's own reads and writes
+// must not wait: with so few connections, a list call that kept its
+// connection after returning would make the next call wait until its
+// deadline. Without it they use NewStore's stores, whose larger pool may
+// hide such a leak.
+func WithFewestConnections(newStore NewStore) Option {
+	return func(c *config) { c.fewest = newStore }
 }
 
 // NewReadOnly returns a read-only store holding what seed wrote through a

@@ -27,7 +27,8 @@ type NewStore func(t testing.TB, now func() time.Time) store.Store
 // Run checks every behaviour of the store.Store contract against stores
 // made by newStore. Each subtest gets a store of its own. Options give it
 // what else the backend offers: durable stores for the concurrency tests,
-// read-only stores, two stores on one database, a full-scan invariant check.
+// stores with the fewest connections for the iterator tests, read-only
+// stores, two stores on one database, a full-scan invariant check.
 func Run(t *testing.T, newStore NewStore, opts ...Option) {
 	cfg := newConfig(newStore, opts)
 	t.Run("Contacts", func(t *testing.T) { testContacts(t, newStore) })
@@ -39,7 +40,7 @@ func Run(t *testing.T, newStore NewStore, opts ...Option) {
 	t.Run("AccountIDs", func(t *testing.T) { testAccountIDs(t, newStore) })
 	t.Run("Attributes", func(t *testing.T) { testAttributes(t, newStore) })
 	t.Run("Inbox", func(t *testing.T) { testInbox(t, newStore) })
-	t.Run("Iterators", func(t *testing.T) { testIterators(t, newStore) })
+	t.Run("Iterators", func(t *testing.T) { testIterators(t, cfg) })
 	t.Run("Exchange", func(t *testing.T) { testExchange(t, newStore) })
 	t.Run("Participants", func(t *testing.T) { testParticipants(t, newStore) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, newStore) })
