@@ -44,9 +44,23 @@ func New(t testing.TB, opts ...Option) store.Store {
 }
 
 // Load imports a JSON Lines export (package jsonl) from the file at path
-// into the account its header names, and returns what was written. Any
-// error fails the test, naming the bad line.
+// into the account its header names, keeping the file's ids, and returns
+// what was written. Any error fails the test, naming the bad line. A
+// fixture may leave out every timestamp: the store's clock fills them in.
 func Load(t testing.TB, s store.Store, path string) store.ImportStats {
+	t.Helper()
+	return load(t, s, path, store.ImportOptions{})
+}
+
+// LoadWithNewIDs is Load giving every record a new id, so that a fixture
+// loads beside rows the test built (or loads twice). The returned stats
+// map the file's ids to the stored ones (ConversationIDs and the like).
+func LoadWithNewIDs(t testing.TB, s store.Store, path string) store.ImportStats {
+	t.Helper()
+	return load(t, s, path, store.ImportOptions{NewIDs: true})
+}
+
+func load(t testing.TB, s store.Store, path string, opts store.ImportOptions) store.ImportStats {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -57,7 +71,7 @@ func Load(t testing.TB, s store.Store, path string) store.ImportStats {
 	if err != nil {
 		t.Fatalf("convotest: load %s: %v", path, err)
 	}
-	stats, err := s.Import(t.Context(), r.Header().AccountID, r.Records())
+	stats, err := s.Import(t.Context(), r.Header().AccountID, r.Records(), opts)
 	if err != nil {
 		t.Fatalf("convotest: load %s: %v", path, err)
 	}

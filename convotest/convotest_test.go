@@ -153,3 +153,37 @@ func TestLoad(t *testing.T) {
 	is.Equal(open.Items[0].UnreadCount, int64(2))            // counters derived on load
 	is.Equal(open.Items[0].LastNonActivityMessage.Content, "Hello?")
 }
+
+func TestLoadWithNewIDs(t *testing.T) {
+	is := is.New(t)
+	s := convotest.New(t)
+	built := convotest.Conversation(t, s, convotest.WithMessages(2)) // rows of the test's own, ids 1 on
+	stats := convotest.LoadWithNewIDs(t, s, "testdata/inbox.jsonl")
+	is.Equal(stats.Conversations, 2)
+	is.Equal(stats.Messages, 3)
+	first := stats.ConversationIDs[1] // the file's conversation 1
+	is.True(first != 0 && first != built.ID)
+	got, err := s.GetConversation(t.Context(), convotest.Account, first, store.GetConversationOptions{Messages: store.AllMessages})
+	is.NoErr(err)
+	is.Equal(got.Contact.Email, "ada@example.com") // its contact followed
+	is.Equal(got.ContactID, stats.ContactIDs[1])
+	is.Equal(len(got.Messages), 2) // and its messages
+	is.Equal(got.Messages[0].ID, stats.MessageIDs[1])
+	is.Equal(got.Labels, []string{"billing"})
+	kept, err := s.GetConversation(t.Context(), convotest.Account, built.ID, store.GetConversationOptions{})
+	is.NoErr(err)
+	is.Equal(kept.MessagesCount, int64(2)) // the test's own rows are as they were
+}
+
+func TestLoadWithoutTimes(t *testing.T) {
+	is := is.New(t)
+	clock := convotest.NewClock(time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
+	s := convotest.New(t, convotest.WithClock(clock.Now))
+	stats := convotest.Load(t, s, "testdata/no_times.jsonl")
+	is.Equal(stats, store.ImportStats{Contacts: 1, Conversations: 1, Messages: 1})
+	got, err := s.GetConversation(t.Context(), convotest.Account, 1, store.GetConversationOptions{Messages: store.AllMessages})
+	is.NoErr(err)
+	is.True(got.CreatedAt.Equal(clock.Now()))             // the store's clock
+	is.True(got.Contact.CreatedAt.Equal(clock.Now()))     // for the contact
+	is.True(got.Messages[0].CreatedAt.Equal(clock.Now())) // and the message
+}

@@ -76,6 +76,6 @@ func ExampleLoad() {
 
 	s := convotest.New(t)
 	stats := convotest.Load(t, s, "testdata/inbox.jsonl")
-	fmt.Printf("%+v\n", stats)
-	// Output: {Contacts:2 Conversations:2 Messages:3 ReadStates:0 Unchanged:0}
+	fmt.Println(stats.Contacts, "contacts,", stats.Conversations, "conversations,", stats.Messages, "messages")
+	// Output: 2 contacts, 2 conversations, 3 messages
 }

@@ -42,10 +42,10 @@ func ExampleExport() {
 
 	dst, _ := sqlite.Open(":memory:", sqlite.Options{Now: clock})
 	defer dst.Close()
-	stats, err := jsonl.Import(ctx, bytes.NewReader(backup.Bytes()), dst, 1)
-	fmt.Printf("%+v %v\n", stats, err)
-	stats, err = jsonl.Import(ctx, bytes.NewReader(backup.Bytes()), dst, 1)
-	fmt.Printf("%+v %v\n", stats, err)
+	stats, err := jsonl.Import(ctx, bytes.NewReader(backup.Bytes()), dst, 1, store.ImportOptions{})
+	fmt.Println(stats.Contacts+stats.Conversations+stats.Messages+stats.ReadStates, "written,", stats.Unchanged, "unchanged:", err)
+	stats, err = jsonl.Import(ctx, bytes.NewReader(backup.Bytes()), dst, 1, store.ImportOptions{})
+	fmt.Println(stats.Contacts+stats.Conversations+stats.Messages+stats.ReadStates, "written,", stats.Unchanged, "unchanged:", err)
 
 	var again bytes.Buffer
 	jsonl.Export(ctx, &again, dst, 1)
@@ -57,8 +57,8 @@ func ExampleExport() {
 	// {"type":"message","id":1,"conversation_id":1,"seq":1,"message_type":"incoming","content":"Hello","content_type":"text","status":"sent","sender_type":"contact","written_at":"2026-05-04T10:30:00Z","created_at":"2026-05-04T10:30:00Z","updated_at":"2026-05-04T10:30:00Z"}
 	// {"type":"message","id":2,"conversation_id":1,"seq":2,"message_type":"incoming","content":"Anyone?","content_type":"text","status":"sent","sender_type":"contact","written_at":"2026-05-04T10:30:00Z","created_at":"2026-05-04T10:30:00Z","updated_at":"2026-05-04T10:30:00Z"}
 	// {"type":"read_state","conversation_id":1,"user_id":"5d0c7a3e-9b8f-4e21-8c6d-2f4a1b3c5d7e","seen_seq":1,"unseen_count":1}
-	// {Contacts:1 Conversations:1 Messages:2 ReadStates:1 Unchanged:0} <nil>
-	// {Contacts:0 Conversations:0 Messages:0 ReadStates:0 Unchanged:5} <nil>
+	// 5 written, 0 unchanged: <nil>
+	// 0 written, 5 unchanged: <nil>
 	// true
 }
 
@@ -72,7 +72,7 @@ func ExampleImport() {
 {"type":"conversation","id":1,"uuid":"3b1f6a52-2c7e-4f0a-9a61-0b6a5d2e7c01","contact_id":1,"channel":"email","happened_at":"2026-01-05T09:00:00Z"}
 {"type":"message","id":1,"conversation_id":1,"seq":1,"message_type":"incoming","created_at":"2026-01-05T09:00:00Z"}
 `
-	_, err := jsonl.Import(ctx, strings.NewReader(fixture), s, 1)
+	_, err := jsonl.Import(ctx, strings.NewReader(fixture), s, 1, store.ImportOptions{})
 	var invalid *convo.ValidationError
 	if errors.As(err, &invalid) {
 		fmt.Println(invalid.Errors[0].Field, invalid.Errors[0].Code)

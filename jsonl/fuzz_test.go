@@ -104,7 +104,7 @@ func FuzzImport(f *testing.F) {
 		defer cancel()
 		s := openFuzzStore(t)
 		before := exportOf(t, s, 1)
-		_, err := jsonl.Import(ctx, bytes.NewReader(data), s, 1)
+		_, err := jsonl.Import(ctx, bytes.NewReader(data), s, 1, store.ImportOptions{})
 		if errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("import did not finish in 30s")
 		}

@@ -46,13 +46,14 @@ func Export(ctx context.Context, w io.Writer, s store.Store, accountID int64) er
 
 // Import reads an export from r into the account, in one transaction
 // (store.Store.Import): everything or, on any error, nothing. The account
-// need not be the one the header names.
-func Import(ctx context.Context, r io.Reader, s store.Store, accountID int64) (store.ImportStats, error) {
+// need not be the one the header names; with opts.NewIDs the records get
+// new ids, so that they load beside rows the account has.
+func Import(ctx context.Context, r io.Reader, s store.Store, accountID int64, opts store.ImportOptions) (store.ImportStats, error) {
 	jr, err := NewReader(r)
 	if err != nil {
 		return store.ImportStats{}, err
 	}
-	return s.Import(ctx, accountID, jr.Records())
+	return s.Import(ctx, accountID, jr.Records(), opts)
 }
 
 // Writer writes an export, one record at a time.

@@ -65,7 +65,7 @@ func importChild() error {
 		return err
 	}
 	defer s.Close()
-	if _, err := jsonl.Import(ctx, &data, s, 1); err != nil {
+	if _, err := jsonl.Import(ctx, &data, s, 1, store.ImportOptions{}); err != nil {
 		return err
 	}
 	fmt.Println("ack")

@@ -165,7 +165,7 @@ func testFullTextIndexInStep(t *testing.T, open func() (*Store, error)) {
 					return
 				}
 			}
-		})
+		}, store.ImportOptions{})
 		must(err)
 		s = into
 		check(fmt.Sprintf("after an import (mark past its messages: %t)", markPast))

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"iter"
@@ -16,7 +17,7 @@ import (
 const (
 	importContact = `INSERT INTO convo_contacts (id, account_id, first_name, last_name, nickname, sort_name, email, email_key,
 	phone, identifier, avatar_url, blocked, custom_attributes, additional_attributes, last_activity_at, created_at, updated_at, version)
-VALUES (:id, :account_id, :first_name, :last_name, :nickname, :sort_name, :email, :email_key,
+VALUES (nullif(:id, 0), :account_id, :first_name, :last_name, :nickname, :sort_name, :email, :email_key,
 	:phone, :identifier, :avatar_url, :blocked, :custom_attributes, :additional_attributes, :last_activity_at, :created_at, :updated_at,
 	abs(random()))`
 
@@ -24,12 +25,12 @@ VALUES (:id, :account_id, :first_name, :last_name, :nickname, :sort_name, :email
 	assignee_id, author_id, status, snoozed_until, priority, muted, custom_attributes, additional_attributes,
 	happened_at, created_at, updated_at, last_activity_at, first_reply_created_at, waiting_since,
 	agent_last_seen_at, assignee_last_seen_at, contact_last_seen_at, last_seq, version)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, abs(random()))`
+VALUES (nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, abs(random()))`
 
 	importMessage = `INSERT INTO convo_messages (id, account_id, conversation_id, seq, content, content_type, content_attributes,
 	message_type, private, status, source_id, sender_type, author_id, written_at, created_at, updated_at,
 	attachments, external_source_ids, additional_attributes)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+VALUES (nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 	// indexImportedMessages adds the imported messages (a JSON array of
 	// ids) that are older than the index's mark to the full-text index, in
@@ -63,7 +64,7 @@ var importQueries = []string{selectContact, selectContactClash, selectConversati
 	importHorizon, recountUnseen[0], recountUnseen[1], recountUnseen[2]}
 
 // Import implements store.Store.
-func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[store.Record, error]) (store.ImportStats, error) {
+func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[store.Record, error], opts store.ImportOptions) (store.ImportStats, error) {
 	var stats store.ImportStats
 	if err := convo.ValidateAccountID(accountID); err != nil {
 		return stats, err
@@ -77,6 +78,10 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 		stats = store.ImportStats{}
 		im := importer{ctx: ctx, tx: tx, s: s, accountID: accountID, now: now, stats: &stats,
 			touched: map[int64]bool{}, readStates: map[int64]bool{}}
+		if opts.NewIDs {
+			stats.ContactIDs, stats.ConversationIDs, stats.MessageIDs = map[int64]int64{}, map[int64]int64{}, map[int64]int64{}
+			im.newIDs = true
+		}
 		pos := 0
 		for rec, err := range records {
 			pos++
@@ -125,11 +130,31 @@ type importer struct {
 	added []int64
 	// readStates are the conversations where a read state was set.
 	readStates map[int64]bool
+	// newIDs stores every record under a new id (ImportOptions.NewIDs),
+	// mapped in stats.
+	newIDs bool
+}
+
+// ref is the id a record's reference points to: the new id of a record of
+// this import, or else the id as given (a row already stored).
+func ref(ids map[int64]int64, id int64) int64 {
+	if n, ok := ids[id]; ok {
+		return n
+	}
+	return id
+}
+
+// newID reads the id a record was just stored under, with NewIDs.
+func newID(res sql.Result, err error) (int64, error) {
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
 }
 
 // record validates one record and writes it, unless it is stored as given.
 func (im *importer) record(rec store.Record) error {
-	rec = rec.WithDefaults()
+	rec = rec.WithDefaults(im.now)
 	if err := rec.Validate(); err != nil {
 		return err
 	}
@@ -157,6 +182,10 @@ func (im *importer) unchanged(kind string, id int64, stored, given any) error {
 
 func (im *importer) contact(c convo.Contact) error {
 	ctx, tx := im.ctx, im.tx
+	given := c.ID
+	if im.newIDs {
+		c.ID = 0
+	}
 	c = storedContact(im.accountID, c)
 	row, err := fromContact(c)
 	if err != nil {
@@ -174,8 +203,12 @@ func (im *importer) contact(c convo.Contact) error {
 	if err := checkContactClash(ctx, tx, c); err != nil {
 		return err
 	}
-	if _, err := tx.NamedExecContext(ctx, importContact, row); err != nil {
+	id, err := newID(tx.NamedExecContext(ctx, importContact, row))
+	if err != nil {
 		return err
+	}
+	if im.newIDs {
+		im.stats.ContactIDs[given] = id
 	}
 	im.stats.Contacts++
 	return nil
@@ -189,6 +222,10 @@ func storedContact(accountID int64, c convo.Contact) convo.Contact {
 
 func (im *importer) conversation(c convo.Conversation) error {
 	ctx, tx := im.ctx, im.tx
+	given := c.ID
+	if im.newIDs {
+		c.ID, c.ContactID = 0, ref(im.stats.ContactIDs, c.ContactID)
+	}
 	c, custom, additional, err := storedConversation(im.accountID, c)
 	if err != nil {
 		return err
@@ -203,13 +240,17 @@ func (im *importer) conversation(c convo.Conversation) error {
 	if err := tx.GetContext(ctx, &contactID, contactExists, im.accountID, c.ContactID); err != nil {
 		return fmt.Errorf("contact %d: %w", c.ContactID, translate(err))
 	}
-	if _, err := tx.ExecContext(ctx, importConversation, c.ID, c.UUID.String(), im.accountID, c.ContactID,
+	id, err := newID(tx.ExecContext(ctx, importConversation, c.ID, c.UUID.String(), im.accountID, c.ContactID,
 		string(c.Channel), idValue(c.InboxID), idValue(c.TeamID), uuidValue(c.AssigneeID), uuidValue(c.AuthorID),
 		statusCodes[c.Status], timeValue(c.SnoozedUntil), c.Priority.Rank(), c.Muted, custom, additional,
 		timeValue(c.HappenedAt), timeValue(c.CreatedAt), timeValue(c.UpdatedAt), timeValue(c.LastActivityAt),
 		timeValue(c.FirstReplyCreatedAt), timeValue(c.WaitingSince), timeValue(c.AgentLastSeenAt),
-		timeValue(c.AssigneeLastSeenAt), timeValue(c.ContactLastSeenAt), c.LastSeq); err != nil {
+		timeValue(c.AssigneeLastSeenAt), timeValue(c.ContactLastSeenAt), c.LastSeq))
+	if err != nil {
 		return err
+	}
+	if im.newIDs {
+		c.ID, im.stats.ConversationIDs[given] = id, id
 	}
 	for _, l := range c.Labels {
 		if _, err := tx.ExecContext(ctx, insertLabel, im.accountID, c.ID, l); err != nil {
@@ -268,6 +309,13 @@ func comparableConversation(c convo.Conversation) convo.Conversation {
 
 func (im *importer) message(m convo.Message) error {
 	ctx, tx := im.ctx, im.tx
+	given := m.ID
+	if im.newIDs {
+		m.ID, m.ConversationID = 0, ref(im.stats.ConversationIDs, m.ConversationID)
+		if m.ContactID != 0 {
+			m.ContactID = ref(im.stats.ContactIDs, m.ContactID)
+		}
+	}
 	target, err := readAppendTarget(ctx, tx, im.accountID, m.ConversationID)
 	if err != nil {
 		return fmt.Errorf("conversation %d: %w", m.ConversationID, translate(err))
@@ -295,11 +343,15 @@ func (im *importer) message(m convo.Message) error {
 	case !errors.Is(err, convo.ErrNotFound):
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, importMessage, m.ID, im.accountID, m.ConversationID, m.Seq, m.Content,
+	id, err := newID(tx.ExecContext(ctx, importMessage, m.ID, im.accountID, m.ConversationID, m.Seq, m.Content,
 		string(m.ContentType), j.contentAttributes, m.Type.Code(), m.Private, string(m.Status), nullString(m.SourceID),
 		string(m.SenderType), uuidValue(m.AuthorID), timeValue(m.WrittenAt), timeValue(m.CreatedAt),
-		timeValue(m.UpdatedAt), j.attachments, j.externalIDs, j.additional); err != nil {
+		timeValue(m.UpdatedAt), j.attachments, j.externalIDs, j.additional))
+	if err != nil {
 		return err
+	}
+	if im.newIDs {
+		m.ID, im.stats.MessageIDs[given] = id, id
 	}
 	im.touched[m.ConversationID] = true
 	im.added = append(im.added, m.ID)

@@ -73,6 +73,9 @@ func (r readStateRow) toRecord() (store.Record, error) {
 // seq is ErrConflict, a missing one is written.
 func (im *importer) readState(r convo.ReadState) error {
 	ctx, tx := im.ctx, im.tx
+	if im.newIDs {
+		r.ConversationID = ref(im.stats.ConversationIDs, r.ConversationID)
+	}
 	var ceiling int64
 	if err := tx.GetContext(ctx, &ceiling, selectSeqCeiling, im.accountID, r.ConversationID); err != nil {
 		return fmt.Errorf("conversation %d: %w", r.ConversationID, translate(err))

@@ -77,6 +77,20 @@ func (r Record) Kind() string {
 	return kind
 }
 
+// ImportOptions change how Import writes records.
+type ImportOptions struct {
+	// NewIDs gives every contact, conversation and message read a new id
+	// from the store, as a create would, instead of the id it carries; the
+	// records' references to one another (a conversation's contact_id, a
+	// message's conversation_id, a read state's conversation) follow. So
+	// records load into an account that already has rows (a fixture beside
+	// rows a test built). A reference to
+	// an id that no record before it carried is to a row already stored.
+	// UUIDs, source ids, emails and identifiers are kept: one already taken
+	// is ErrConflict, as without NewIDs.
+	NewIDs bool
+}
+
 // ImportStats count what an Import did.
 type ImportStats struct {
 	// Contacts, Conversations, Messages and ReadStates count the records
@@ -84,35 +98,46 @@ type ImportStats struct {
 	Contacts, Conversations, Messages, ReadStates int
 	// Unchanged counts the records already stored exactly as given.
 	Unchanged int
+	// ContactIDs, ConversationIDs and MessageIDs map the id each record
+	// carried to the id it was stored under, with ImportOptions.NewIDs;
+	// nil without.
+	ContactIDs, ConversationIDs, MessageIDs map[int64]int64
 }
 
 // WithDefaults returns a copy of r (the record it points to is copied,
 // never changed) with the defaults of omitted fields filled in, so that a
-// hand-written fixture may leave them out:
+// hand-written fixture may leave them out, every timestamp included:
 //
-//   - a contact's UpdatedAt is its CreatedAt;
+//   - a contact's CreatedAt is now, and its UpdatedAt its CreatedAt;
 //   - a conversation's status is open and its labels normalised; its
-//     CreatedAt is its HappenedAt, and its UpdatedAt and LastActivityAt are
-//     its CreatedAt;
+//     HappenedAt is now, its CreatedAt its HappenedAt, and its UpdatedAt
+//     and LastActivityAt its CreatedAt;
 //   - a message takes the defaults of convo.NewMessage (text, sent, its
 //     sender type); its CreatedAt and WrittenAt stand for each other, and
-//     its UpdatedAt is its CreatedAt.
-func (r Record) WithDefaults() Record {
+//     are now without either; its UpdatedAt is its CreatedAt.
+//
+// Import passes the store's clock as now.
+func (r Record) WithDefaults(now time.Time) Record {
 	switch {
 	case r.Contact != nil:
 		c := *r.Contact
+		orTime(&c.CreatedAt, now)
 		orTime(&c.UpdatedAt, c.CreatedAt)
 		r.Contact = &c
 	case r.Conversation != nil:
 		c := *r.Conversation
 		in := convo.NewConversation{Status: c.Status, Labels: c.Labels}.WithDefaults()
 		c.Status, c.Labels = in.Status, in.Labels
+		orTime(&c.HappenedAt, now)
 		orTime(&c.CreatedAt, c.HappenedAt)
 		orTime(&c.UpdatedAt, c.CreatedAt)
 		orTime(&c.LastActivityAt, c.CreatedAt)
 		r.Conversation = &c
 	case r.Message != nil:
 		m := *r.Message
+		if m.CreatedAt.IsZero() && m.WrittenAt.IsZero() {
+			m.CreatedAt = now
+		}
 		orTime(&m.CreatedAt, m.WrittenAt)
 		in := messageInput(&m).WithDefaults(m.CreatedAt)
 		m.ContentType, m.Status, m.SenderType, m.WrittenAt = in.ContentType, in.Status, in.SenderType, in.WrittenAt

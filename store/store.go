@@ -172,10 +172,12 @@ type Store interface {
 	// should write the record out, not call the store. An error from fn
 	// stops the export and is returned as it is.
 	Export(ctx context.Context, accountID int64, fn func(Record) error) error
-	// Import writes records (Record.WithDefaults applied) into the account
-	// in one transaction, keeping their ids, UUIDs, sequence numbers and
-	// timestamps, so that an export imported into an empty store reads
-	// back exactly; derived counters are recomputed. A record may refer
+	// Import writes records (Record.WithDefaults applied, with the store's
+	// clock) into the account in one transaction, keeping their ids, UUIDs,
+	// sequence numbers and timestamps, so that an export imported into an
+	// empty store reads back exactly; derived counters are recomputed. With
+	// opts.NewIDs every record gets a new id instead, and the references
+	// follow (ImportStats maps the ids). A record may refer
 	// only to a record before it or already in the account (a contact
 	// before its conversations, a conversation before its messages and read
 	// states); a reference to another is ErrNotFound. A read state sets the
@@ -191,7 +193,7 @@ type Store interface {
 	// record. Any error,
 	// one yielded by records included, writes nothing. records is read
 	// inside the write transaction: it must not call the store.
-	Import(ctx context.Context, accountID int64, records iter.Seq2[Record, error]) (ImportStats, error)
+	Import(ctx context.Context, accountID int64, records iter.Seq2[Record, error], opts ImportOptions) (ImportStats, error)
 
 	// Close releases the store's resources. It is safe to call more than
 	// once; every other call after Close returns ErrClosed.

@@ -117,7 +117,7 @@ func testAccountIDs(t *testing.T, newStore NewStore) {
 			return s.Export(ctx, a, func(store.Record) error { return nil })
 		},
 		"Import": func(s store.Store, a, _, _, _ int64) error {
-			_, err := s.Import(ctx, a, iter.Seq2[store.Record, error](func(func(store.Record, error) bool) {}))
+			_, err := s.Import(ctx, a, iter.Seq2[store.Record, error](func(func(store.Record, error) bool) {}), store.ImportOptions{})
 			return err
 		},
 	}

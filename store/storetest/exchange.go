@@ -275,7 +275,7 @@ func testExchange(t *testing.T, newStore NewStore) {
 		is := is.New(t)
 		src, clock, agent, data := source(t)
 		dst := newStore(t, clock.Now)
-		stats, err := jsonl.Import(ctx, bytes.NewReader(data), dst, 1)
+		stats, err := jsonl.Import(ctx, bytes.NewReader(data), dst, 1, store.ImportOptions{})
 		is.NoErr(err)
 		is.Equal(stats, store.ImportStats{Contacts: 2, Conversations: 6, Messages: 15, ReadStates: 7}) // every record written
 		is.Equal(string(exportBytes(t, dst, 1)), string(data))                                         // exports to the same bytes
@@ -304,11 +304,11 @@ func testExchange(t *testing.T, newStore NewStore) {
 		is := is.New(t)
 		_, clock, agent, data := source(t)
 		dst := newStore(t, clock.Now)
-		_, err := jsonl.Import(ctx, bytes.NewReader(data), dst, 1)
+		_, err := jsonl.Import(ctx, bytes.NewReader(data), dst, 1, store.ImportOptions{})
 		is.NoErr(err)
 		before := viewAccount(t, dst, agent)
 		clock.tick()
-		stats, err := jsonl.Import(ctx, bytes.NewReader(data), dst, 1)
+		stats, err := jsonl.Import(ctx, bytes.NewReader(data), dst, 1, store.ImportOptions{})
 		is.NoErr(err)
 		is.Equal(stats, store.ImportStats{Unchanged: 30})      // every record found as it is
 		is.Equal(viewAccount(t, dst, agent), before)           // nothing changed
@@ -332,7 +332,7 @@ func testExchange(t *testing.T, newStore NewStore) {
 			t.Run(name, func(t *testing.T) {
 				is := is.New(t)
 				dst := newStore(t, clock.Now)
-				_, err := jsonl.Import(ctx, bytes.NewReader(replaceLine(data, n, tc.line)), dst, 1)
+				_, err := jsonl.Import(ctx, bytes.NewReader(replaceLine(data, n, tc.line)), dst, 1, store.ImportOptions{})
 				wantInvalid(t, err, tc.field)
 				is.Equal(string(exportBytes(t, dst, 1)), `{"type":"convo-export","version":1,"account_id":1}`+"\n") // nothing written
 			})
@@ -342,7 +342,7 @@ func testExchange(t *testing.T, newStore NewStore) {
 	t.Run("Import/BadHeader", func(t *testing.T) {
 		s := newStore(t, fixed)
 		for _, header := range []string{"", `{"type":"contact","id":1}`, `{"type":"convo-export","version":2,"account_id":1}`} {
-			_, err := jsonl.Import(ctx, strings.NewReader(header), s, 1)
+			_, err := jsonl.Import(ctx, strings.NewReader(header), s, 1, store.ImportOptions{})
 			var ve *convo.ValidationError
 			if !errors.As(err, &ve) || !strings.HasPrefix(ve.Errors[0].Field, "line 1") {
 				t.Fatalf("header %q: want a ValidationError on line 1, got %v", header, err)
@@ -359,7 +359,7 @@ func testExchange(t *testing.T, newStore NewStore) {
 				// Contact 1 exists, with other values: in the account imported into, or in another.
 				mustCreateContact(t, dst, account, convo.NewContact{FirstName: "Zed"})
 				before := viewAccount(t, dst, agent)
-				_, err := jsonl.Import(ctx, bytes.NewReader(data), dst, 1)
+				_, err := jsonl.Import(ctx, bytes.NewReader(data), dst, 1, store.ImportOptions{})
 				is.True(isConflict(err))                         // the id is taken
 				is.True(strings.Contains(err.Error(), "line 2")) // on the contact's line
 				is.Equal(viewAccount(t, dst, agent), before)     // nothing written
@@ -374,7 +374,7 @@ func testExchange(t *testing.T, newStore NewStore) {
 {"type":"contact","id":1,"first_name":"Ada","created_at":"2026-01-01T00:00:00Z"}
 {"type":"conversation","id":1,"uuid":"6f1c1b9e-8a4e-4a57-9a43-3f0d6c1c2b11","contact_id":9,"channel":"email","happened_at":"2026-01-01T00:00:00Z"}
 `
-		_, err := jsonl.Import(ctx, strings.NewReader(fixture), s, 1)
+		_, err := jsonl.Import(ctx, strings.NewReader(fixture), s, 1, store.ImportOptions{})
 		is.True(isNotFound(err))                         // contact 9 is in neither the file nor the account
 		is.True(strings.Contains(err.Error(), "line 3")) // named by its line
 		_, err = s.GetContact(ctx, 1, 1)
@@ -391,7 +391,7 @@ func testExchange(t *testing.T, newStore NewStore) {
 {"type":"message","id":30,"conversation_id":20,"seq":1,"message_type":"incoming","content":"Hello","created_at":"2026-01-02T10:00:00Z"}
 {"type":"message","id":31,"conversation_id":20,"seq":2,"message_type":"incoming","content":"Anyone?","created_at":"2026-01-02T11:00:00Z"}
 `
-		stats, err := jsonl.Import(ctx, strings.NewReader(fixture), s, 1)
+		stats, err := jsonl.Import(ctx, strings.NewReader(fixture), s, 1, store.ImportOptions{})
 		is.NoErr(err)
 		is.Equal(stats, store.ImportStats{Contacts: 1, Conversations: 1, Messages: 2})
 		conv, err := s.GetConversation(ctx, 1, 20, store.GetConversationOptions{Messages: store.AllMessages})
@@ -407,8 +407,80 @@ func testExchange(t *testing.T, newStore NewStore) {
 		is.Equal(conv.Messages[0].WrittenAt, conv.Messages[0].CreatedAt)                   // written when created
 		is.Equal(conv.Messages[0].SenderType, convo.SenderContact)                         // incoming: from the contact
 		is.Equal(conv.Messages[1].UpdatedAt, time.Date(2026, 1, 2, 11, 0, 0, 0, time.UTC)) // updated when created
-		_, err = jsonl.Import(ctx, strings.NewReader(fixture), s, 1)
+		_, err = jsonl.Import(ctx, strings.NewReader(fixture), s, 1, store.ImportOptions{})
 		is.NoErr(err) // a fixture imports twice too
+	})
+
+	t.Run("Import/NewIDsLoadBesideRows", func(t *testing.T) {
+		is := is.New(t)
+		s := newStore(t, fixed)
+		// Rows of the account's own, holding the ids the records carry.
+		mustCreateContact(t, s, 1, convo.NewContact{FirstName: "First"})
+		ada := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "Own"}) // an id no record carries
+		own := mustCreateConversation(t, s, 1, ada.ID)
+		mustAddMessage(t, s, 1, own.ID, text("mine"))
+		records := `{"type":"convo-export","version":1,"account_id":1}
+{"type":"contact","id":1,"first_name":"Ada"}
+{"type":"conversation","id":1,"uuid":"6f1c1b9e-8a4e-4a57-9a43-3f0d6c1c2b12","contact_id":1,"channel":"email","labels":["vip"],"user_ids":["5d0c7a3e-9b8f-4e21-8c6d-2f4a1b3c5d7e"]}
+{"type":"message","id":1,"conversation_id":1,"seq":1,"message_type":"incoming","content":"Hello"}
+{"type":"message","id":2,"conversation_id":1,"seq":2,"message_type":"outgoing","content":"Hi"}
+{"type":"read_state","conversation_id":1,"user_id":"5d0c7a3e-9b8f-4e21-8c6d-2f4a1b3c5d7e","seen_seq":1}
+{"type":"conversation","id":2,"uuid":"6f1c1b9e-8a4e-4a57-9a43-3f0d6c1c2b13","contact_id":` + fmt.Sprint(ada.ID) + `,"channel":"sms"}
+`
+		_, err := jsonl.Import(ctx, strings.NewReader(records), s, 1, store.ImportOptions{})
+		is.True(isConflict(err)) // keeping ids, they clash with the account's rows
+		stats, err := jsonl.Import(ctx, strings.NewReader(records), s, 1, store.ImportOptions{NewIDs: true})
+		is.NoErr(err)
+		is.Equal(stats.Contacts, 1)
+		is.Equal(stats.Conversations, 2)
+		is.Equal(stats.Messages, 2)
+		is.Equal(stats.ReadStates, 1)
+		conv := stats.ConversationIDs[1]
+		is.True(conv != own.ID)                // a new id
+		is.True(stats.ContactIDs[1] != ada.ID) // for the contact too
+		got, err := s.GetConversation(ctx, 1, conv, store.GetConversationOptions{Messages: store.AllMessages})
+		is.NoErr(err)
+		is.Equal(got.ContactID, stats.ContactIDs[1]) // the reference followed
+		is.Equal(got.Contact.FirstName, "Ada")
+		is.Equal(got.Labels, []string{"vip"})
+		is.Equal(len(got.Messages), 2) // and so did the messages'
+		is.Equal(got.Messages[0].ID, stats.MessageIDs[1])
+		is.Equal(got.Messages[1].ID, stats.MessageIDs[2])
+		is.Equal(got.Messages[1].ContactID, stats.ContactIDs[1])
+		is.Equal(got.UnreadCount, int64(1)) // derived as ever
+		// A reference to an id no record carried is to the stored row.
+		second, err := s.GetConversation(ctx, 1, stats.ConversationIDs[2], store.GetConversationOptions{})
+		is.NoErr(err)
+		is.Equal(second.ContactID, ada.ID)
+		mine, err := s.GetConversation(ctx, 1, own.ID, store.GetConversationOptions{Messages: store.AllMessages})
+		is.NoErr(err)
+		is.Equal(len(mine.Messages), 1) // the account's rows are as they were
+		is.Equal(mine.Messages[0].Content, "mine")
+		v := convo.Viewer{UserID: uuid.MustParse("5d0c7a3e-9b8f-4e21-8c6d-2f4a1b3c5d7e")}
+		seen, err := s.GetConversation(ctx, 1, conv, store.GetConversationOptions{Viewer: &v})
+		is.NoErr(err)
+		is.Equal(seen.UnseenMessagesCount, 1) // the read state followed its conversation
+	})
+
+	t.Run("Import/FixtureWithoutTimes", func(t *testing.T) {
+		is := is.New(t)
+		s := newStore(t, fixed)
+		fixture := `{"type":"convo-export","version":1,"account_id":1}
+{"type":"contact","id":1,"first_name":"Linus"}
+{"type":"conversation","id":1,"uuid":"6f1c1b9e-8a4e-4a57-9a43-3f0d6c1c2b14","contact_id":1,"channel":"email"}
+{"type":"message","id":1,"conversation_id":1,"seq":1,"message_type":"incoming","content":"No times here."}
+`
+		stats, err := jsonl.Import(ctx, strings.NewReader(fixture), s, 1, store.ImportOptions{})
+		is.NoErr(err) // every timestamp may be left out
+		is.Equal(stats.Messages, 1)
+		got, err := s.GetConversation(ctx, 1, 1, store.GetConversationOptions{Messages: store.AllMessages})
+		is.NoErr(err)
+		now := fixed()
+		is.True(got.Contact.CreatedAt.Equal(now.Truncate(time.Microsecond))) // the store's clock
+		is.True(got.HappenedAt.Equal(now.Truncate(time.Microsecond)))
+		is.True(got.CreatedAt.Equal(got.HappenedAt))
+		is.True(got.Messages[0].CreatedAt.Equal(now.Truncate(time.Microsecond)))
+		is.True(got.Messages[0].WrittenAt.Equal(got.Messages[0].CreatedAt))
 	})
 
 	t.Run("Import/ReadState", func(t *testing.T) {
@@ -424,7 +496,7 @@ func testExchange(t *testing.T, newStore NewStore) {
 		participant := `{"type":"read_state","conversation_id":2,"user_id":"11111111-1111-4111-8111-111111111111","seen_seq":2,"unseen_count":99}`
 		member := `{"type":"read_state","conversation_id":2,"user_id":"22222222-2222-4222-8222-222222222222","seen_seq":1}`
 		fixture := head + participant + "\n" + member + "\n"
-		stats, err := jsonl.Import(ctx, strings.NewReader(fixture), s, 1)
+		stats, err := jsonl.Import(ctx, strings.NewReader(fixture), s, 1, store.ImportOptions{})
 		is.NoErr(err)
 		is.Equal(stats, store.ImportStats{Contacts: 1, Conversations: 1, Messages: 3, ReadStates: 2})
 		unseen := func(user string, audiences ...int64) (int, int) {
@@ -441,12 +513,12 @@ func testExchange(t *testing.T, newStore NewStore) {
 		n, total = unseen("22222222-2222-4222-8222-222222222222", 5)
 		is.Equal([]int{n, total}, []int{2, 2}) // an audience member's read state
 
-		stats, err = jsonl.Import(ctx, strings.NewReader(fixture), s, 1)
+		stats, err = jsonl.Import(ctx, strings.NewReader(fixture), s, 1, store.ImportOptions{})
 		is.NoErr(err)
 		is.Equal(stats, store.ImportStats{Unchanged: 7}) // read states found as they are
 		before := exportBytes(t, s, 1)
 		moved := strings.Replace(fixture, `"seen_seq":2`, `"seen_seq":3`, 1)
-		_, err = jsonl.Import(ctx, strings.NewReader(moved), s, 1)
+		_, err = jsonl.Import(ctx, strings.NewReader(moved), s, 1, store.ImportOptions{})
 		is.True(isConflict(err))                               // stored with another horizon
 		is.True(strings.Contains(err.Error(), "line 7"))       // named by its line
 		is.Equal(string(exportBytes(t, s, 1)), string(before)) // nothing written
@@ -459,11 +531,11 @@ func testExchange(t *testing.T, newStore NewStore) {
 		} {
 			t.Run(name, func(t *testing.T) {
 				dst := newStore(t, fixed)
-				_, err := jsonl.Import(ctx, strings.NewReader(head+tc.line+"\n"), dst, 1)
+				_, err := jsonl.Import(ctx, strings.NewReader(head+tc.line+"\n"), dst, 1, store.ImportOptions{})
 				wantInvalid(t, err, tc.field)
 			})
 		}
-		_, err = jsonl.Import(ctx, strings.NewReader(head+strings.Replace(participant, `"conversation_id":2`, `"conversation_id":9`, 1)), newStore(t, fixed), 1)
+		_, err = jsonl.Import(ctx, strings.NewReader(head+strings.Replace(participant, `"conversation_id":2`, `"conversation_id":9`, 1)), newStore(t, fixed), 1, store.ImportOptions{})
 		is.True(isNotFound(err)) // a read state of a conversation in neither the file nor the account
 	})
 
@@ -477,7 +549,7 @@ func testExchange(t *testing.T, newStore NewStore) {
 				yield(store.Record{}, boom)
 			}
 		})
-		_, err := s.Import(ctx, 1, records)
+		_, err := s.Import(ctx, 1, records, store.ImportOptions{})
 		is.True(errors.Is(err, boom)) // the iterator's error
 		_, err = s.GetContact(ctx, 1, 1)
 		is.True(isNotFound(err)) // the record before it was not kept
@@ -489,8 +561,8 @@ func testExchange(t *testing.T, newStore NewStore) {
 			c := convo.Contact{ID: 1, FirstName: "Ada", CreatedAt: fixedTime}
 			_ = yield(store.Record{Contact: &c}, nil) && yield(store.Record{Contact: &convo.Contact{ID: 2}}, nil)
 		}
-		_, err := s.Import(ctx, 1, records)
-		wantInvalid(t, err, "line 2: contacts.created_at")
+		_, err := s.Import(ctx, 1, records, store.ImportOptions{})
+		wantInvalid(t, err, "line 2: contacts.first_name") // a contact with no name
 	})
 	testImportLimits(t, newStore)
 }

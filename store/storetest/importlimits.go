@@ -82,7 +82,7 @@ func testImportLimits(t *testing.T, newStore NewStore) {
 			t.Run(name, func(t *testing.T) {
 				is := is.New(t)
 				s := newStore(t, fixed)
-				_, err := jsonl.Import(ctx, strings.NewReader(tc.file), s, 1)
+				_, err := jsonl.Import(ctx, strings.NewReader(tc.file), s, 1, store.ImportOptions{})
 				wantInvalid(t, err, tc.field)
 				is.Equal(string(exportBytes(t, s, 1)), `{"type":"convo-export","version":1,"account_id":1}`+"\n") // nothing written
 				wantWritable(t, s, 2)                                                                             // another account's writes go on
@@ -96,7 +96,7 @@ func testImportLimits(t *testing.T, newStore NewStore) {
 		s := newStore(t, fixed)
 		const max = store.MaxImportedID
 		file := fmt.Sprintf(limitsFixture, max, max, max, max, max)
-		stats, err := jsonl.Import(ctx, strings.NewReader(file), s, 1)
+		stats, err := jsonl.Import(ctx, strings.NewReader(file), s, 1, store.ImportOptions{})
 		is.NoErr(err) // the bound itself is allowed
 		is.Equal(stats, store.ImportStats{Contacts: 1, Conversations: 1, Messages: 1})
 		conv, err := s.GetConversation(ctx, 1, max, store.GetConversationOptions{})

@@ -473,7 +473,7 @@ func testInbox(t *testing.T, newStore NewStore) {
 		imported.Labels, imported.LastNonActivityMessage = nil, nil
 		_, err = f.s.Import(ctx, 1, func(yield func(store.Record, error) bool) {
 			yield(store.Record{Conversation: &imported}, nil)
-		})
+		}, store.ImportOptions{})
 		is.NoErr(err)
 		check("imported")
 	})

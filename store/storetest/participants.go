@@ -505,7 +505,7 @@ func testUnseenInvariant(t *testing.T, newStore NewStore) {
 	// The read state survives an export and import exactly.
 	data := exportBytes(t, s, 1)
 	copied := newStore(t, fixed)
-	_, err := jsonl.Import(ctx, bytes.NewReader(data), copied, 1)
+	_, err := jsonl.Import(ctx, bytes.NewReader(data), copied, 1, store.ImportOptions{})
 	is.NoErr(err)
 	checkUnseen(t, copied, convs, viewers, horizon)
 	is.Equal(string(exportBytes(t, copied, 1)), string(data)) // exports to the same bytes

@@ -114,7 +114,7 @@ var foreignCalls = map[string]foreignCall{
 			Type: convo.MessageIncoming, Content: "intrusion", CreatedAt: fixedTime}
 		_, err := s.Import(context.Background(), 2, func(yield func(store.Record, error) bool) {
 			yield(store.Record{Message: &m}, nil)
-		})
+		}, store.ImportOptions{})
 		return err
 	},
 	"AddParticipants": func(s store.Store, id tenantIDs) error {
