@@ -102,5 +102,8 @@ func testReadOnly(t *testing.T, cfg config) {
 		is.Equal(got.Messages[0].Content, "kept") // nothing changed
 		is.Equal(got.Status, convo.StatusOpen)
 		is.Equal(got.MessagesCount, int64(1))
+		hits, err := s.SearchMessages(context.Background(), 2, store.MessageSearch{Query: "kept"})
+		is.NoErr(err)
+		is.Equal(len(hits.Items), 1) // a search finds what the writer wrote
 	})
 }
