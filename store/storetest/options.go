@@ -18,6 +18,9 @@ type config struct {
 	readOnly NewReadOnly
 	pair     NewPair
 	check    func(s store.Store) error
+	// commitMayOutlive: a call that returned the context's error may
+	// have committed (WithCommitMayOutliveDeadline).
+	commitMayOutlive bool
 }
 
 func newConfig(newStore NewStore, opts []Option) config {
@@ -45,6 +48,20 @@ func WithDurableStores(newStore NewStore) Option {
 // hide such a leak.
 func WithFewestConnections(newStore NewStore) Option {
 	return func(c *config) { c.fewest = newStore }
+}
+
+// WithCommitMayOutliveDeadline declares that a call whose context ends
+// while it commits may return the context's error and yet have committed:
+// so it is for a backend that commits over a network (PostgreSQL), where
+// the server may finish a COMMIT the client stopped waiting for. The
+// deadline tests then take a call that returned the context's error to
+// have written either nothing or its whole change, never part of it, and
+// check that retrying it is safe: a batch retried with the same source
+// ids is not written twice, a delete retried finds the record gone.
+// Without it (SQLite, which commits in the caller's process) a call that
+// returned the context's error must have written nothing.
+func WithCommitMayOutliveDeadline() Option {
+	return func(c *config) { c.commitMayOutlive = true }
 }
 
 // NewReadOnly returns a read-only store holding what seed wrote through a

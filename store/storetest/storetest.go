@@ -4,6 +4,10 @@
 //
 //	func TestStore(t *testing.T) { storetest.Run(t, newStore) }
 //
+// Options declare what a backend offers beyond fresh stores, and where
+// engines honestly differ (WithCommitMayOutliveDeadline); the suite never
+// asks which engine it runs on.
+//
 // The fuzz targets' bodies live here too (FuzzAddMessage,
 // FuzzConversationFilter, FuzzCursor, FuzzSearchQuery), but `go test
 // -fuzz` finds only the Fuzz functions of the package it tests: a backend
@@ -28,7 +32,8 @@ type NewStore func(t testing.TB, now func() time.Time) store.Store
 // made by newStore. Each subtest gets a store of its own. Options give it
 // what else the backend offers: durable stores for the concurrency tests,
 // stores with the fewest connections for the iterator tests, read-only
-// stores, two stores on one database, a full-scan invariant check.
+// stores, two stores on one database, a full-scan invariant check, and
+// commits that may outlive a deadline.
 func Run(t *testing.T, newStore NewStore, opts ...Option) {
 	cfg := newConfig(newStore, opts)
 	t.Run("Contacts", func(t *testing.T) { testContacts(t, newStore) })
