@@ -131,7 +131,7 @@ func (c NewConversation) Validate() error {
 	if c.Channel == "" {
 		p.add("channel", CodeRequired, "is required")
 	} else {
-		p.enum("channel", c.Channel, string(c.Channel))
+		p.channel("channel", c.Channel)
 	}
 	p.requiredTime("happened_at", c.HappenedAt)
 	p.id("inbox_id", c.InboxID)
@@ -175,7 +175,7 @@ func (u ConversationUpdate) Validate() error {
 		p.requiredTime("happened_at", *u.HappenedAt)
 	}
 	if u.Channel != nil {
-		p.enum("channel", *u.Channel, string(*u.Channel))
+		p.channel("channel", *u.Channel)
 	}
 	if u.InboxID != nil {
 		p.id("inbox_id", *u.InboxID)

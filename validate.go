@@ -130,6 +130,14 @@ func (p *problems) attributes(field string, a Attributes) {
 	}
 }
 
+// channel reports a channel that is not a token. Any token is a channel,
+// so the message says what one may hold rather than "unknown value".
+func (p *problems) channel(field string, c Channel) {
+	if !c.Valid() {
+		p.add(field, CodeInvalid, "must be 1 to 32 of a-z, 0-9 and '_', starting with a letter; got %q", string(c))
+	}
+}
+
 // enum reports an unknown value of a type with a Valid method.
 func (p *problems) enum(field string, v interface{ Valid() bool }, value string) {
 	if !v.Valid() {
