@@ -41,11 +41,15 @@ func DecodeCursor(s, list string, keys int) (Cursor, error) {
 		return bad("is malformed")
 	}
 	var c Cursor
-	if err := json.Unmarshal(b, &c); err != nil || len(c.Keys) != keys {
+	if err := json.Unmarshal(b, &c); err != nil {
 		return bad("is malformed")
 	}
 	if c.List != list {
+		// Before the keys: another list's cursor has other keys too.
 		return bad("belongs to another list, order or conversation")
+	}
+	if len(c.Keys) != keys {
+		return bad("is malformed")
 	}
 	return c, nil
 }
