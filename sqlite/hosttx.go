@@ -31,9 +31,11 @@ type hostTx struct {
 // roll back tx itself. While fn runs, the store's other writes wait for it
 // (SQLite has one writer at a time), and its reads see the file as it was
 // before the transaction. So inside fn, write through st only: a write
-// through s would wait for the transaction, which waits for fn. The tables convo reads and writes are named
-// convo_*, and the host may read them (DESIGN.md documents their columns);
-// writing them other than through st is not supported.
+// through s would wait for the transaction, which waits for fn. The tables
+// convo reads and writes are named convo_*, and the host may read them
+// (sqlite/migrations/0001_schema.sql documents their columns); writing
+// them other than through the store is not supported: triggers keep the
+// counts and row versions the store relies on.
 //
 // WithTx returns fn's error, or the store's error for the commit.
 func (s *Store) WithTx(ctx context.Context, fn func(tx *sql.Tx, st store.Store) error) error {
