@@ -46,7 +46,7 @@ func (c *Contact) UnmarshalJSON(b []byte) error {
 // store's pages, counts and hits):
 //
 //   - names are the seeds' snake_case (Chatwoot's unread_count,
-//     last_non_activity_message, seed 000's user_ids, audience_ids and
+//     last_non_activity_message, the users API's user_ids, audience_ids and
 //     unseen_messages_count, Monica's happened_at), set by struct tags;
 //   - enums are their text ("open", "incoming");
 //   - times are RFC 3339 in UTC. Every time a store returns is UTC

@@ -13,7 +13,7 @@ const (
 	MaxViewerAudience = 1000 // audiences of one Viewer
 )
 
-// Viewer is a user reading conversations (seed 000's users API): the
+// Viewer is a user reading conversations (the users API): the
 // user's id and the audiences the host says the user belongs to. The host
 // owns audience membership; the store trusts the list it is given.
 //

@@ -2,7 +2,7 @@ package convo
 
 import "github.com/google/uuid"
 
-// ReadState is a user's read horizon in a conversation (seed 000), as an
+// ReadState is a user's read horizon in a conversation (the users API), as an
 // export carries it: the messages up to sequence number SeenSeq are seen
 // by the user, and every later one by someone else that is not an activity
 // message is unseen. A conversation's UnseenMessagesCount for a Viewer is

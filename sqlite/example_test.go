@@ -160,7 +160,7 @@ func ExampleStore_SearchMessages() {
 	// 0 <nil>
 }
 
-// Seed 000: a viewer sees the conversations they take part in, directly or
+// The users API: a viewer sees the conversations they take part in, directly or
 // through an audience, with what they have not seen yet.
 func ExampleStore_MarkSeen() {
 	ctx := context.Background()

@@ -125,7 +125,7 @@ type ConversationFilter struct {
 	// Statuses keeps conversations in any of these statuses. Nil means open,
 	// unless ContactID or Query is set: a contact's conversations span every
 	// status (Chatwoot's contact conversations, Monica's), and so does a
-	// search (seed 003's q). AllStatuses lists all.
+	// search (Chatwoot's q). AllStatuses lists all.
 	// A snooze whose time has passed counts as open.
 	Statuses []convo.Status
 	// Assignee keeps mine, unassigned or assigned conversations; "mine" is
@@ -150,7 +150,7 @@ type ConversationFilter struct {
 	// Unseen keeps conversations with unseen messages for the Viewer,
 	// which it requires.
 	Unseen bool
-	// Query (seed 003's q), when not blank, keeps conversations with a
+	// Query (Chatwoot's q), when not blank, keeps conversations with a
 	// message matching it, in the language of convo.ParseSearch. With a
 	// Query and no Statuses the list spans every status. Sorted by
 	// SortLastActivityDesc (the default), a search lists conversations by

@@ -12,7 +12,7 @@ import (
 )
 
 // A page of conversations as a host serves it to a web UI: Monica's data
-// and meta, each conversation with Chatwoot's and seed 000's names, enums
+// and meta, each conversation with Chatwoot's and the users API's names, enums
 // as text, times in UTC, lists present even when empty, unset values left
 // out.
 func ExamplePage_MarshalJSON() {

@@ -12,7 +12,7 @@ import (
 	"github.com/convokit/convo"
 )
 
-// The data set of BENCH.md, drawn from one seed.
+// The data set of the benchmark workload, drawn from one seed.
 const (
 	agents, inboxes, teams, labels = 50, 10, 5, 20
 	vocabularySize                 = 5000
@@ -271,7 +271,7 @@ func share(words []string, in func(string) bool) float64 {
 	return 1 - none/33
 }
 
-// searchTerms picks BENCH.md's search word (in 0.5-1 % of messages) and
+// searchTerms picks the workload's search word (in 0.5-1 % of messages) and
 // prefix (5-10 %): the first word from rank 300 on in its range, and the
 // shortest prefix of it, or of the words after it, in its range.
 func searchTerms(words []string) (word, prefix string) {

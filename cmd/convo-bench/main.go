@@ -1,4 +1,4 @@
-// Command convo-bench runs the benchmark workload of BENCH.md against a
+// Command convo-bench runs the benchmark workload (docs/benchmarks.md) against a
 // convo SQLite store and prints one JSON object per op to stdout; progress
 // goes to stderr.
 //
@@ -24,7 +24,7 @@ func main() {
 	}
 }
 
-// config holds BENCH.md's flags.
+// config holds the workload's flags.
 type config struct {
 	conversations, messagesPerConv, contacts int
 	dir                                      string

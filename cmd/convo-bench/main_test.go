@@ -8,7 +8,7 @@ import (
 )
 
 // TestRun runs the whole workload at a tiny size and checks that every op of
-// BENCH.md is reported and the summary parses.
+// the workload is reported and the summary parses.
 func TestRun(t *testing.T) {
 	var out, errOut bytes.Buffer
 	args := []string{"-conversations", "200", "-contacts", "100", "-messages-per-conv", "3", "-appends", "20",

@@ -10,7 +10,7 @@ import (
 	"github.com/convokit/convo/store"
 )
 
-// Participants of the data set (seed 000). The pools grow with the data
+// Participants of the data set (the users API). The pools grow with the data
 // set, one user per 10 conversations and one audience per 100, so that a
 // user takes part in about the same number of conversations (some 25
 // directly, 20 per audience) at any size, as in a host application where

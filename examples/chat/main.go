@@ -1,4 +1,4 @@
-// Command chat runs seed 000's conversations between users of a host
+// Command chat runs the users API's conversations between users of a host
 // application on convo: a user starts a conversation with other users and an
 // audience (a group the host owns), each user sees only the conversations
 // they take part in, and each sees which messages they have not seen yet. It

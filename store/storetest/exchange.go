@@ -112,7 +112,7 @@ func richAccount(t *testing.T, s store.Store, clock *exchangeClock) uuid.UUID {
 	must(err)
 	newConv(convo.NewConversation{ContactID: ada.ID, Channel: convo.ChannelWeb, HappenedAt: happened}) // no messages
 
-	// Seed 000: participants, audiences and read state of every kind.
+	// The users API: participants, audiences and read state of every kind.
 	reader, leaver := uuid.New(), uuid.New()
 	e := newConv(convo.NewConversation{ContactID: bob.ID, Channel: convo.ChannelWeb, HappenedAt: happened,
 		AuthorID: author, UserIDs: []uuid.UUID{reader, leaver}, AudienceIDs: []int64{7, 8}})
