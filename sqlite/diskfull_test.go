@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -59,18 +60,25 @@ func TestStorageFull(t *testing.T) {
 	s, _ := mustOpenFile(t, sqlite.Options{})
 	conv := seed(t, s)
 	ctx := context.Background()
-	writer, _ := s.Pools()
-	var pages int
-	if err := writer.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := writer.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", pages+20)); err != nil {
+	err := s.OnWriter(ctx, func(writer *sql.Conn) error {
+		var pages int
+		if err := writer.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
+			return err
+		}
+		_, err := writer.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", pages+20))
+		return err
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if err := fillUntilFull(ctx, s, conv.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := writer.ExecContext(ctx, "PRAGMA max_page_count = 1073741823"); err != nil {
+	err = s.OnWriter(ctx, func(writer *sql.Conn) error {
+		_, err := writer.ExecContext(ctx, "PRAGMA max_page_count = 1073741823")
+		return err
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "room again"}); err != nil {

@@ -52,7 +52,7 @@ func testFullTextIndexInStep(t *testing.T, open func() (*Store, error)) {
 			}
 		}
 		for _, table := range []string{"convo_messages_fts", "convo_contacts_fts"} {
-			if _, err := s.w.ExecContext(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('integrity-check', 1)`); err != nil {
+			if err := s.execOnWriter(ctx, `INSERT INTO `+table+` (`+table+`, rank) VALUES ('integrity-check', 1)`); err != nil {
 				t.Fatalf("%s: %s: %v", when, table, err)
 			}
 		}

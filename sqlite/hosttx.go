@@ -10,6 +10,15 @@ import (
 	"github.com/convokit/convo/store"
 )
 
+// Tx runs the host's own statements in the transaction of WithTx. It is
+// the transaction's connection (a *sql.Conn): the host must not begin,
+// commit or roll back on it.
+type Tx interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 // hostTx is the host's transaction that a Store given by WithTx runs in.
 type hostTx struct {
 	tx    *dbtx
@@ -27,8 +36,8 @@ type hostTx struct {
 // Each call of st is all or nothing within the transaction (a call that
 // fails leaves no trace in it), sees what the transaction wrote before it,
 // and runs on the transaction's connection: st is not safe for concurrent
-// use, and is ErrClosed once WithTx has returned. fn must not commit or
-// roll back tx itself. While fn runs, the store's other writes wait for it
+// use, and is ErrClosed once WithTx has returned. fn must not begin,
+// commit or roll back on tx itself. While fn runs, the store's other writes wait for it
 // (SQLite has one writer at a time), and its reads see the file as it was
 // before the transaction. So inside fn, write through st only: a write
 // through s would wait for the transaction, which waits for fn. The tables
@@ -38,7 +47,7 @@ type hostTx struct {
 // counts and row versions the store relies on.
 //
 // WithTx returns fn's error, or the store's error for the commit.
-func (s *Store) WithTx(ctx context.Context, fn func(tx *sql.Tx, st store.Store) error) error {
+func (s *Store) WithTx(ctx context.Context, fn func(tx Tx, st store.Store) error) error {
 	if s.in != nil {
 		return convo.Invalid("tx", convo.CodeMismatch, "WithTx runs in a transaction already: use the Store it gave")
 	}
@@ -46,7 +55,7 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *sql.Tx, st store.Store) 
 	err := s.writeTx(ctx, func(tx *dbtx) error {
 		h := &hostTx{tx: tx}
 		defer func() { h.ended = true }()
-		if err := fn(tx.tx.Tx, &Store{engine: s.engine, in: h}); err != nil {
+		if err := fn(tx.once(), &Store{engine: s.engine, in: h}); err != nil {
 			return err
 		}
 		added = tx.added

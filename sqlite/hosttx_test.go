@@ -2,7 +2,6 @@ package sqlite_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"testing"
 
@@ -18,8 +17,8 @@ import (
 func openHostFile(t *testing.T) (*sqlite.Store, string) {
 	t.Helper()
 	s, path := mustOpenFile(t, sqlite.Options{})
-	err := s.WithTx(context.Background(), func(tx *sql.Tx, _ store.Store) error {
-		_, err := tx.Exec(`CREATE TABLE tickets (id INTEGER PRIMARY KEY, subject TEXT NOT NULL, conversation_id INTEGER)`)
+	err := s.WithTx(context.Background(), func(tx sqlite.Tx, _ store.Store) error {
+		_, err := tx.ExecContext(context.Background(), `CREATE TABLE tickets (id INTEGER PRIMARY KEY, subject TEXT NOT NULL, conversation_id INTEGER)`)
 		return err
 	})
 	if err != nil {
@@ -30,7 +29,7 @@ func openHostFile(t *testing.T) (*sqlite.Store, string) {
 
 // openTicket is what a host does in one transaction: its own row, and the
 // conversation about it.
-func openTicket(ctx context.Context, tx *sql.Tx, st store.Store, subject string) (convo.Conversation, error) {
+func openTicket(ctx context.Context, tx sqlite.Tx, st store.Store, subject string) (convo.Conversation, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO tickets (subject) VALUES (?)`, subject)
 	if err != nil {
 		return convo.Conversation{}, err
@@ -61,7 +60,7 @@ func TestWithTx(t *testing.T) {
 		is := is.New(t)
 		s, path := openHostFile(t)
 		var conv convo.Conversation
-		err := s.WithTx(ctx, func(tx *sql.Tx, st store.Store) error {
+		err := s.WithTx(ctx, func(tx sqlite.Tx, st store.Store) error {
 			var err error
 			conv, err = openTicket(ctx, tx, st, "wrong invoice")
 			if err != nil {
@@ -97,7 +96,7 @@ func TestWithTx(t *testing.T) {
 		is := is.New(t)
 		s, path := openHostFile(t)
 		failed := errors.New("payment service down")
-		err := s.WithTx(ctx, func(tx *sql.Tx, st store.Store) error {
+		err := s.WithTx(ctx, func(tx sqlite.Tx, st store.Store) error {
 			if _, err := openTicket(ctx, tx, st, "wrong invoice"); err != nil {
 				return err
 			}
@@ -121,7 +120,7 @@ func TestWithTx(t *testing.T) {
 		s, path := openHostFile(t)
 		func() {
 			defer func() { recover() }()
-			s.WithTx(ctx, func(tx *sql.Tx, st store.Store) error { //nolint:errcheck // it panics
+			s.WithTx(ctx, func(tx sqlite.Tx, st store.Store) error { //nolint:errcheck // it panics
 				if _, err := openTicket(ctx, tx, st, "wrong invoice"); err != nil {
 					return err
 				}
@@ -139,7 +138,7 @@ func TestWithTx(t *testing.T) {
 		is := is.New(t)
 		s, _ := openHostFile(t)
 		var conv convo.Conversation
-		err := s.WithTx(ctx, func(tx *sql.Tx, st store.Store) error {
+		err := s.WithTx(ctx, func(tx sqlite.Tx, st store.Store) error {
 			var err error
 			if conv, err = openTicket(ctx, tx, st, "first"); err != nil {
 				return err
@@ -164,9 +163,9 @@ func TestWithTx(t *testing.T) {
 		is := is.New(t)
 		s, _ := openHostFile(t)
 		var kept store.Store
-		err := s.WithTx(ctx, func(_ *sql.Tx, st store.Store) error {
+		err := s.WithTx(ctx, func(_ sqlite.Tx, st store.Store) error {
 			kept = st
-			err := st.(*sqlite.Store).WithTx(ctx, func(*sql.Tx, store.Store) error { return nil })
+			err := st.(*sqlite.Store).WithTx(ctx, func(sqlite.Tx, store.Store) error { return nil })
 			is.True(errors.Is(err, convo.ErrInvalid)) // no transaction within the transaction
 			return nil
 		})

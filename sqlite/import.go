@@ -58,21 +58,11 @@ SELECT id, content FROM convo_messages WHERE id IN (SELECT value FROM json_each(
 WHERE account_id = ?1 AND id = ?2`
 )
 
-// importQueries are the statements an import runs once per record.
-var importQueries = []string{selectContact, selectContactClash, selectConversation, contactExists, importConversation,
-	insertLabel, selectAppendTarget, selectMessage, importMessage, recountImported, selectSeqCeiling, selectHorizon,
-	importHorizon, recountUnseen[0], recountUnseen[1], recountUnseen[2]}
-
 // Import implements store.Store.
 func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[store.Record, error], opts store.ImportOptions) (store.ImportStats, error) {
 	var stats store.ImportStats
 	if err := convo.ValidateAccountID(accountID); err != nil {
 		return stats, err
-	}
-	if !s.closed.Load() && s.in == nil {
-		// Statements cannot be prepared inside the write transaction (it
-		// holds the one writer connection): prepare the import's now.
-		s.wstmts.prepare(ctx, importQueries)
 	}
 	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
 		stats = store.ImportStats{}

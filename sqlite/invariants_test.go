@@ -137,7 +137,7 @@ func (s *Store) CheckInvariants(ctx context.Context) error {
 	err := s.read(ctx, func(tx *dbtx) error {
 		for _, c := range invariantChecks {
 			var found []string
-			if err := tx.run().SelectContext(ctx, &found, c.query); err != nil { // unprepared: run once
+			if err := tx.once().SelectContext(ctx, &found, c.query); err != nil { // unprepared: run once
 				return fmt.Errorf("%s: %w", c.name, err)
 			}
 			if len(found) > 0 {
@@ -167,7 +167,7 @@ func TestCheckInvariants(t *testing.T) {
 		if err := s.CheckInvariants(ctx); err != nil {
 			t.Fatalf("a healthy store: %v", err)
 		}
-		if _, err := s.w.ExecContext(ctx, damage); err != nil {
+		if err := s.execOnWriter(ctx, damage); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.CheckInvariants(ctx); err == nil {

@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/convokit/convo"
 )
 
@@ -66,7 +64,7 @@ const createMigrationsTable = `CREATE TABLE IF NOT EXISTS convo_schema_migration
 // them yet (a new file, or one with the host's own tables only), or
 // convo's at this or an older version. A table named convo_* beside no
 // convo_schema_migrations belongs to something else: ErrNotConvo.
-func checkSchema(ctx context.Context, db *sqlx.DB) error {
+func checkSchema(ctx context.Context, db querier) error {
 	var tables []string
 	if err := db.SelectContext(ctx, &tables, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name LIKE 'convo\_%' ESCAPE '\'`); err != nil {
 		return translate(err)
@@ -93,16 +91,20 @@ func checkSchema(ctx context.Context, db *sqlx.DB) error {
 // version is read inside each write transaction: several processes may
 // open a new file at once, and only the first to take the lock applies a
 // migration; the others find it applied.
-func migrate(ctx context.Context, db *sqlx.DB, now func() time.Time, log *slog.Logger) error {
-	if err := checkSchema(ctx, db); err != nil {
+func migrate(ctx context.Context, p *pool, now func() time.Time, log *slog.Logger) error {
+	err := p.inTx(ctx, func(tx *dbtx) error {
+		if err := checkSchema(ctx, tx); err != nil {
+			return err
+		}
+		_, err := tx.once().ExecContext(ctx, createMigrationsTable)
 		return err
-	}
-	if _, err := db.ExecContext(ctx, createMigrationsTable); err != nil {
+	})
+	if err != nil {
 		return translate(err)
 	}
 	for {
 		var applied *migration
-		err := inTx(ctx, db, newStmtCache(db), func(tx *dbtx) error {
+		err := p.inTx(ctx, func(tx *dbtx) error {
 			var version int
 			if err := tx.GetContext(ctx, &version, `SELECT coalesce(max(version), 0) FROM convo_schema_migrations`); err != nil {
 				return err
@@ -114,7 +116,7 @@ func migrate(ctx context.Context, db *sqlx.DB, now func() time.Time, log *slog.L
 				return nil
 			}
 			m := migrations[version]
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			if _, err := tx.once().ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("migration %s: %w", m.name, err)
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO convo_schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
@@ -132,4 +134,10 @@ func migrate(ctx context.Context, db *sqlx.DB, now func() time.Time, log *slog.L
 		}
 		log.Debug("convo: migration applied", "version", applied.version, "name", applied.name)
 	}
+}
+
+// querier reads: a *sqlx.DB (a file being checked) or a transaction.
+type querier interface {
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
 }

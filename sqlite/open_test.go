@@ -313,47 +313,40 @@ func TestPragmas(t *testing.T) {
 func testPragmas(t *testing.T, durable bool) {
 	is := is.New(t)
 	s, _ := mustOpenFile(t, sqlite.Options{ReadConns: 4, Durable: durable})
-	writer, reader := s.Pools()
 	ctx := context.Background()
+	writer, readers, release, err := s.HoldConns(ctx, 4) // every connection at once
+	is.NoErr(err)
+	defer release()
 	wantSync := 1 // NORMAL: survives a crash of the process
 	if durable {
 		wantSync = 2 // FULL: survives power loss
 	}
-	check := func(db *sql.DB, n int, queryOnly int, cacheKiB int, mmapSize int) {
-		var conns []*sql.Conn
-		defer func() {
-			for _, c := range conns {
-				c.Close()
-			}
-		}()
-		for range n {
-			c, err := db.Conn(ctx)
-			is.NoErr(err)
-			conns = append(conns, c)
-			var fk, busy, sync, ro, cache, mmap, temp, autoCheckpoint int
-			var mode string
-			is.NoErr(c.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk))
-			is.NoErr(c.QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&busy))
-			is.NoErr(c.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode))
-			is.NoErr(c.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync))
-			is.NoErr(c.QueryRowContext(ctx, "PRAGMA query_only").Scan(&ro))
-			is.NoErr(c.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&cache))
-			is.NoErr(c.QueryRowContext(ctx, "PRAGMA mmap_size").Scan(&mmap))
-			is.NoErr(c.QueryRowContext(ctx, "PRAGMA temp_store").Scan(&temp))
-			is.NoErr(c.QueryRowContext(ctx, "PRAGMA wal_autocheckpoint").Scan(&autoCheckpoint))
-			is.Equal(fk, 1)            // foreign keys on
-			is.Equal(busy, 5000)       // busy timeout set
-			is.Equal(mode, "wal")      // WAL
-			is.Equal(sync, wantSync)   // the durability mode asked for
-			is.Equal(ro, queryOnly)    // readers cannot write
-			is.Equal(cache, -cacheKiB) // the page cache of the pool, in KiB
-			is.Equal(mmap, mmapSize)   // readers map the file, the writer reads through its cache
-			is.Equal(temp, 2)          // temporary B-trees in memory
-			if queryOnly == 0 {
-				is.Equal(autoCheckpoint, 16384) // the writer checkpoints only as a backstop
-			}
+	check := func(c *sql.Conn, queryOnly int, cacheKiB int, mmapSize int) {
+		var fk, busy, sync, ro, cache, mmap, temp, autoCheckpoint int
+		var mode string
+		is.NoErr(c.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk))
+		is.NoErr(c.QueryRowContext(ctx, "PRAGMA busy_timeout").Scan(&busy))
+		is.NoErr(c.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode))
+		is.NoErr(c.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync))
+		is.NoErr(c.QueryRowContext(ctx, "PRAGMA query_only").Scan(&ro))
+		is.NoErr(c.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&cache))
+		is.NoErr(c.QueryRowContext(ctx, "PRAGMA mmap_size").Scan(&mmap))
+		is.NoErr(c.QueryRowContext(ctx, "PRAGMA temp_store").Scan(&temp))
+		is.NoErr(c.QueryRowContext(ctx, "PRAGMA wal_autocheckpoint").Scan(&autoCheckpoint))
+		is.Equal(fk, 1)            // foreign keys on
+		is.Equal(busy, 5000)       // busy timeout set
+		is.Equal(mode, "wal")      // WAL
+		is.Equal(sync, wantSync)   // the durability mode asked for
+		is.Equal(ro, queryOnly)    // readers cannot write
+		is.Equal(cache, -cacheKiB) // the page cache of the pool, in KiB
+		is.Equal(mmap, mmapSize)   // readers map the file, the writer reads through its cache
+		is.Equal(temp, 2)          // temporary B-trees in memory
+		if queryOnly == 0 {
+			is.Equal(autoCheckpoint, 16384) // the writer checkpoints only as a backstop
 		}
 	}
-	check(writer, 1, 0, 8<<10, 0)
-	check(reader, 4, 1, 32<<10, 1<<30)
+	check(writer, 0, 8<<10, 0)
+	for _, r := range readers {
+		check(r, 1, 32<<10, 1<<30)
+	}
 }

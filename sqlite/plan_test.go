@@ -135,7 +135,7 @@ func planTx(t *testing.T, s *Store) *dbtx {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tx := &dbtx{conn: c}
+	tx := &dbtx{c: c, reads: true}
 	if _, err := tx.ExecContext(ctx, "BEGIN"); err != nil {
 		t.Fatal(err)
 	}

@@ -85,7 +85,7 @@ const byIDs = ` WHERE c.id IN (SELECT value FROM json_each(?2)) AND +c.account_i
 // read transaction (only a committed snapshot may fill the cache), else in
 // one query.
 func (s *Store) pageRows(ctx context.Context, tx *dbtx, accountID int64, tail string, args []any) ([]conversationRow, error) {
-	if s.rows == nil || !tx.reads() {
+	if s.rows == nil || !tx.reads {
 		return selectConversations(ctx, tx, `SELECT `+conversationColumns+conversationFrom+tail, args...)
 	}
 	probe, err := queryRows[probe](ctx, tx, `SELECT `+probeColumns+probeFrom+tail, args...)

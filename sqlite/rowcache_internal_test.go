@@ -33,13 +33,13 @@ func TestRowCacheSeesRawEdits(t *testing.T) {
 		return page.Items[0]
 	}
 	list() // cached now
-	if _, err := s.w.ExecContext(ctx, `UPDATE convo_messages SET content = 'after' WHERE id = ?`, m.ID); err != nil {
+	if err := s.execOnWriter(ctx, `UPDATE convo_messages SET content = 'after' WHERE id = ?`, m.ID); err != nil {
 		t.Fatal(err)
 	}
 	if got := list(); got.LastNonActivityMessage == nil || got.LastNonActivityMessage.Content != "after" {
 		t.Errorf("the cached page shows the last message before its edit")
 	}
-	if _, err := s.w.ExecContext(ctx, `UPDATE convo_contacts SET first_name = 'Grace' WHERE id = ?`, conv.ContactID); err != nil {
+	if err := s.execOnWriter(ctx, `UPDATE convo_contacts SET first_name = 'Grace' WHERE id = ?`, conv.ContactID); err != nil {
 		t.Fatal(err)
 	}
 	if got := list(); got.Contact.FirstName != "Grace" {

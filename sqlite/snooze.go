@@ -40,14 +40,14 @@ func (z *snoozes) notice(ctx context.Context, tx *dbtx) error {
 	if err := tx.GetContext(ctx, &version, `PRAGMA data_version`); err != nil {
 		return err
 	}
-	if version == tx.conn.dataVersion {
+	if version == tx.c.dataVersion {
 		return nil
 	}
 	var next int64
 	if err := tx.GetContext(ctx, &next, nextSnoozeWake); err != nil {
 		return err
 	}
-	tx.conn.dataVersion = version
+	tx.c.dataVersion = version
 	for {
 		cur := z.next.Load()
 		if next >= cur || z.next.CompareAndSwap(cur, next) {

@@ -125,8 +125,8 @@ type Store struct {
 type engine struct {
 	w        *sqlx.DB // the one writer connection
 	r        *sqlx.DB // the reader pool
-	wstmts   *stmtCache
-	readers  *readers // the reader pool's connections, held
+	writer   *pool    // the writer's one connection, held
+	readers  *pool    // the reader pool's connections, held
 	now      func() time.Time
 	log      *slog.Logger
 	readOnly bool
@@ -199,7 +199,7 @@ func Open(path string, opts Options) (*Store, error) {
 	s.r.SetMaxOpenConns(opts.readConns())
 	s.r.SetMaxIdleConns(opts.readConns())
 
-	s.wstmts, s.readers = newStmtCache(s.w), newReaders(s.r, opts.readConns())
+	s.writer, s.readers = newPool(s.w, 1, beginWrite), newPool(s.r, opts.readConns(), beginRead)
 	if err := s.setup(memory); err != nil {
 		s.w.Close()
 		s.r.Close()
@@ -225,7 +225,7 @@ func Open(path string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// setup turns on WAL and migrates, through the writer connection.
+// setup turns on WAL and migrates, through the writer's connection.
 func (s *Store) setup(memory bool) error {
 	ctx := context.Background()
 	if s.readOnly {
@@ -237,25 +237,31 @@ func (s *Store) setup(memory bool) error {
 		return nil
 	}
 	if !memory {
-		var mode string
-		if err := s.w.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode); err != nil {
+		err := s.writer.outside(ctx, func(c *sqlx.Conn) error {
+			var mode string // a journal mode cannot change inside a transaction
+			return c.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode)
+		})
+		if err != nil {
 			return translate(err)
 		}
 	}
-	if err := migrate(ctx, s.w, s.now, s.log); err != nil {
+	if err := migrate(ctx, s.writer, s.now, s.log); err != nil {
 		return err
 	}
-	if err := s.snoozes.load(ctx, s.w); err != nil {
+	// The index may be behind after a crash: the indexer starts there.
+	var indexed, added int64
+	err := s.writer.inTx(ctx, func(tx *dbtx) error {
+		if err := s.snoozes.load(ctx, tx); err != nil {
+			return err
+		}
+		return tx.once().QueryRowContext(ctx, selectIndexState).Scan(&indexed, &added)
+	})
+	if err != nil {
 		return translate(err)
 	}
 	if memory {
 		s.indexInline = true
 		return nil
-	}
-	// The index may be behind after a crash: the indexer starts there.
-	var indexed, added int64
-	if err := s.w.QueryRowContext(ctx, selectIndexState).Scan(&indexed, &added); err != nil {
-		return translate(err)
 	}
 	s.index = newIndexer(s, indexed, added, indexEvery)
 	return nil
@@ -275,7 +281,7 @@ func (s *Store) Close() error {
 			indexErr = s.index.catchUp(context.Background())
 		}
 		s.closed.Store(true)
-		s.wstmts.close()
+		s.writer.close()
 		s.readers.close()
 		var ckptErr error
 		if s.ckpt != nil {
@@ -382,7 +388,6 @@ func (o Options) dsn(path string, memory bool, role connRole) string {
 	q.Add("_pragma", "temp_store(memory)")
 	switch role {
 	case writerConn:
-		q.Set("_txlock", "immediate")
 		if !memory {
 			// The checkpointer copies the log back; this is the backstop.
 			q.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", walBackstopPages))

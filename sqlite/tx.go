@@ -6,30 +6,8 @@ import (
 	"math"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/convokit/convo"
 )
-
-// inTx runs fn in a transaction of db, committing when fn returns nil. The
-// deferred rollback also runs when fn panics, so no transaction is left open.
-func inTx(ctx context.Context, db *sqlx.DB, stmts *stmtCache, fn func(tx *dbtx) error) error {
-	sqltx, err := db.BeginTxx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	tx := &dbtx{tx: sqltx, stmts: stmts}
-	defer func() {
-		sqltx.Rollback() //nolint:errcheck // after Commit it is a no-op
-		if len(tx.missed) > 0 {
-			stmts.prepare(context.WithoutCancel(ctx), tx.missed)
-		}
-	}()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return sqltx.Commit()
-}
 
 // write runs fn in one IMMEDIATE transaction on the writer connection: one
 // transaction per public call, one timestamp for every row it writes.
@@ -64,7 +42,7 @@ func (s *Store) writeTx(ctx context.Context, fn func(tx *dbtx) error) error {
 	}
 	start := time.Now()
 	var added int64 // the newest message the call added
-	err := s.result(ctx, inTx(ctx, s.w, s.wstmts, func(tx *dbtx) error {
+	err := s.result(ctx, s.writer.inTx(ctx, func(tx *dbtx) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
@@ -104,7 +82,7 @@ func (s *Store) read(ctx context.Context, fn func(tx *dbtx) error) error {
 		if s.in != nil {
 			return s.readHost(ctx, fn)
 		}
-		err := inReadTx(ctx, s.readers, func(tx *dbtx) error {
+		err := s.readers.inTx(ctx, func(tx *dbtx) error {
 			if s.shared {
 				if err := s.snoozes.notice(ctx, tx); err != nil {
 					return err
@@ -120,7 +98,7 @@ func (s *Store) read(ctx context.Context, fn func(tx *dbtx) error) error {
 		}
 	}
 	// Woken, and another snooze of another process ended meanwhile: read.
-	return s.result(ctx, inReadTx(ctx, s.readers, fn))
+	return s.result(ctx, s.readers.inTx(ctx, fn))
 }
 
 // errSnoozeDue ends a read whose snapshot holds an overdue snooze set by

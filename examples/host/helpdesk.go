@@ -7,7 +7,6 @@ package helpdesk
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"net/url"
 	"time"
@@ -27,7 +26,7 @@ func Open(ctx context.Context, path string) (*sqlite.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = s.WithTx(ctx, func(tx *sql.Tx, _ store.Store) error {
+	err = s.WithTx(ctx, func(tx sqlite.Tx, _ store.Store) error {
 		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS tickets (
 			id              INTEGER PRIMARY KEY,
 			subject         TEXT    NOT NULL,
@@ -54,7 +53,7 @@ type Ticket struct {
 // commit. Either everything is stored or, on any error, nothing.
 func OpenTicket(ctx context.Context, s *sqlite.Store, email, subject, text string) (Ticket, error) {
 	var t Ticket
-	err := s.WithTx(ctx, func(tx *sql.Tx, st store.Store) error {
+	err := s.WithTx(ctx, func(tx sqlite.Tx, st store.Store) error {
 		contact, err := st.CreateContact(ctx, Account, convo.NewContact{Email: email})
 		if err != nil {
 			return err
