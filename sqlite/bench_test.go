@@ -52,8 +52,10 @@ func benchStore(b *testing.B, n int) (*sqlite.Store, []int64, uuid.UUID) {
 			}
 		}
 	}
-	if _, err := s.AddMessages(ctx, 1, batch); err != nil {
-		b.Fatal(err)
+	if len(batch) > 0 {
+		if _, err := s.AddMessages(ctx, 1, batch); err != nil {
+			b.Fatal(err)
+		}
 	}
 	return s, ids, agent
 }
