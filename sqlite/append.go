@@ -33,8 +33,10 @@ WHERE account_id = ? AND id = ?`
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
 
 	// bumpMaintained keeps the conversation's maintained columns true
-	// after an append; an incoming message starts the wait for a reply, a
-	// human reply ends it. ?1 now, ?2 seq, ?3 incoming, ?4 not an
+	// after an append, by the rules of derived.go one message at a time
+	// (the message is the newest: unread when incoming and after the
+	// agent's last look, the last non-activity one when not activity); an
+	// incoming message starts the wait for a reply, a human reply ends it. ?1 now, ?2 seq, ?3 incoming, ?4 not an
 	// activity, ?5 message id, ?6 a human reply, ?7 account, ?8
 	// conversation. The append moves the row version itself, so no
 	// trigger writes the row a second time.

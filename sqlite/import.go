@@ -44,18 +44,11 @@ SELECT id, content FROM convo_messages WHERE id IN (SELECT value FROM json_each(
 	// messages, as the appends that wrote them would have; last_seq and
 	// last_activity_at only ever move up. updated_at stays as imported.
 	// ?1 account, ?2 conversation.
-	recountImported = `UPDATE convo_conversations SET
-	messages_count = (SELECT count(*) FROM convo_messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2),
-	unread_count = (SELECT count(*) FROM convo_messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2
-		AND m.message_type = 0 AND m.created_at > coalesce(convo_conversations.agent_last_seen_at, -9223372036854775808)),
-	last_incoming_at = (SELECT max(m.created_at) FROM convo_messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2
-		AND m.message_type = 0),
-	last_non_activity_message_id = (SELECT m.id FROM convo_messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2
-		AND m.message_type != 2 ORDER BY m.seq DESC LIMIT 1),
-	last_seq = max(last_seq, coalesce((SELECT max(m.seq) FROM convo_messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2), 0)),
+	recountImported = `UPDATE convo_conversations AS c SET ` + recountDerived + `,
+	last_seq = max(last_seq, ` + recountMaxSeq + `),
 	last_activity_at = max(last_activity_at, coalesce((SELECT max(m.created_at) FROM convo_messages m
-		WHERE m.account_id = ?1 AND m.conversation_id = ?2), last_activity_at))
-WHERE account_id = ?1 AND id = ?2`
+		WHERE ` + ofConversation + `), last_activity_at))
+WHERE c.account_id = ?1 AND c.id = ?2`
 )
 
 // Import implements store.Store.

@@ -16,25 +16,22 @@ import (
 // returns one row per violation, described as text; none may return a row.
 var invariantChecks = []struct{ name, query string }{
 	{"maintained conversation columns", `
-SELECT 'conversation ' || c.id || ': messages_count ' || c.messages_count || ' scan ' || s.n
-	|| ', last_seq ' || c.last_seq || ' max seq ' || s.max_seq
-	|| ', unread_count ' || c.unread_count || ' scan ' || s.unread
-	|| ', last_incoming_at ' || coalesce(c.last_incoming_at, 'NULL') || ' scan ' || coalesce(s.last_incoming, 'NULL')
-	|| ', last_non_activity ' || coalesce(c.last_non_activity_message_id, 'NULL') || ' scan ' || coalesce(s.last_non_activity, 'NULL')
-FROM convo_conversations c, (SELECT
-	(SELECT count(*) FROM convo_messages m WHERE m.account_id = c2.account_id AND m.conversation_id = c2.id) AS n,
-	(SELECT coalesce(max(m.seq), 0) FROM convo_messages m WHERE m.account_id = c2.account_id AND m.conversation_id = c2.id) AS max_seq,
-	(SELECT count(*) FROM convo_messages m WHERE m.account_id = c2.account_id AND m.conversation_id = c2.id
-		AND m.message_type = 0 AND m.created_at > coalesce(c2.agent_last_seen_at, -9223372036854775808)) AS unread,
-	(SELECT max(m.created_at) FROM convo_messages m WHERE m.account_id = c2.account_id AND m.conversation_id = c2.id
-		AND m.message_type = 0) AS last_incoming,
-	(SELECT m.id FROM convo_messages m WHERE m.account_id = c2.account_id AND m.conversation_id = c2.id
-		AND m.message_type != 2 ORDER BY m.seq DESC LIMIT 1) AS last_non_activity,
-	c2.id AS id
-	FROM convo_conversations c2) s
-WHERE s.id = c.id AND (c.messages_count != s.n OR c.last_seq < s.max_seq OR c.unread_count != s.unread
-	OR c.unread_count < 0 OR c.last_incoming_at IS NOT s.last_incoming
-	OR c.last_non_activity_message_id IS NOT s.last_non_activity)`},
+SELECT 'conversation ' || cc.id || ': messages_count ' || cc.messages_count || ' scan ' || s.n
+	|| ', last_seq ' || cc.last_seq || ' max seq ' || s.max_seq
+	|| ', unread_count ' || cc.unread_count || ' scan ' || s.unread
+	|| ', last_incoming_at ' || coalesce(cc.last_incoming_at, 'NULL') || ' scan ' || coalesce(s.last_incoming, 'NULL')
+	|| ', last_non_activity ' || coalesce(cc.last_non_activity_message_id, 'NULL') || ' scan ' || coalesce(s.last_non_activity, 'NULL')
+FROM convo_conversations cc, (SELECT
+	` + recountMessagesCount + ` AS n,
+	` + recountMaxSeq + ` AS max_seq,
+	` + recountUnreadCount + ` AS unread,
+	` + recountLastIncoming + ` AS last_incoming,
+	` + recountLastNonActivity + ` AS last_non_activity,
+	c.id AS id
+	FROM convo_conversations c) s
+WHERE s.id = cc.id AND (cc.messages_count != s.n OR cc.last_seq < s.max_seq OR cc.unread_count != s.unread
+	OR cc.unread_count < 0 OR cc.last_incoming_at IS NOT s.last_incoming
+	OR cc.last_non_activity_message_id IS NOT s.last_non_activity)`},
 	{"convo_conversation_counts", `
 SELECT 'convo_conversation_counts ' || account_id || '/' || status || '/' || assignee_id || ' = ' || n || ' differs from a scan'
 FROM (SELECT account_id, status, assignee_id, n FROM convo_conversation_counts WHERE n != 0

@@ -16,16 +16,9 @@ const (
 	// refreshConversation recounts what an edit or a delete of a message may
 	// change, from the conversation's own messages. ?1 account, ?2
 	// conversation, ?3 now.
-	refreshConversation = `UPDATE convo_conversations SET
-	messages_count = (SELECT count(*) FROM convo_messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2),
-	unread_count = (SELECT count(*) FROM convo_messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2
-		AND m.message_type = 0 AND m.created_at > coalesce(convo_conversations.agent_last_seen_at, -9223372036854775808)),
-	last_incoming_at = (SELECT max(m.created_at) FROM convo_messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2
-		AND m.message_type = 0),
-	last_non_activity_message_id = (SELECT m.id FROM convo_messages m WHERE m.account_id = ?1 AND m.conversation_id = ?2
-		AND m.message_type != 2 ORDER BY m.seq DESC LIMIT 1),
+	refreshConversation = `UPDATE convo_conversations AS c SET ` + recountDerived + `,
 	updated_at = ?3
-WHERE account_id = ?1 AND id = ?2`
+WHERE c.account_id = ?1 AND c.id = ?2`
 
 	updateMessage = `UPDATE convo_messages SET content = ?, content_type = ?, content_attributes = ?, message_type = ?,
 	private = ?, status = ?, sender_type = ?, written_at = ?, updated_at = ?, attachments = ?,
