@@ -14,9 +14,9 @@ import (
 // order and with its filter, and reads in full only the rows whose
 // versions moved: a conversation's own row (labels and participants
 // included), its contact's, its last message's. Every change to those rows
-// moves their versions (the schema's row-version triggers), whoever writes them, so a cached row
-// is never stale; a row is only ever cached from a read transaction, whose
-// snapshot is committed.
+// moves their versions (the schema's row-version triggers), whoever writes
+// them, so a cached row is never stale; a row is only ever cached from a
+// read transaction, whose snapshot is committed.
 
 // defaultRowCache is the cache size when Options.RowCache is zero.
 const defaultRowCache = 10000
