@@ -1,0 +1,49 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/convokit/convo"
+)
+
+// translate turns a driver error into convo's, by SQLSTATE, in this one
+// place: no raw driver error reaches a caller. The text keeps the server's
+// message.
+func translate(err error) error {
+	var pe *pgconn.PgError
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, pgx.ErrNoRows):
+		return convo.ErrNotFound
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	case !errors.As(err, &pe):
+		return err
+	}
+	var sentinel error
+	switch pe.Code {
+	case "23505", "23503": // unique_violation, foreign_key_violation
+		sentinel = convo.ErrConflict
+	case "23514", "23502", "22001", "22003", "22P02", "22021": // check, not null, too long, out of range, bad text, bad encoding
+		sentinel = convo.ErrInvalid
+	case "25006": // read_only_sql_transaction
+		sentinel = convo.ErrReadOnly
+	case "53100", "53200": // disk_full, out_of_memory
+		sentinel = convo.ErrStorageFull
+	case "XX001", "XX002": // data_corrupted, index_corrupted
+		sentinel = convo.ErrCorrupt
+	default:
+		return fmt.Errorf("convo: postgres: %s (%s)", pe.Message, pe.Code)
+	}
+	reason := pe.Message
+	if pe.ConstraintName != "" {
+		reason += " (" + pe.ConstraintName + ")"
+	}
+	return fmt.Errorf("%w: %s", sentinel, reason)
+}

@@ -1,0 +1,129 @@
+package postgres
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/convokit/convo"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// migration is one numbered .sql file of migrations/.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// migrations lists the embedded migrations by version, numbered from 1
+// without gaps.
+var migrations = func() []migration {
+	entries, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		panic(err) // embedded at build time
+	}
+	var list []migration
+	for _, e := range entries {
+		num, _, _ := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if err != nil {
+			panic("postgres: migration file without a number: " + e.Name())
+		}
+		b, _ := migrationFS.ReadFile("migrations/" + e.Name())
+		list = append(list, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	slices.SortFunc(list, func(a, b migration) int { return a.version - b.version })
+	for i, m := range list {
+		if m.version != i+1 {
+			panic("postgres: migrations must be numbered 1, 2, 3, ...: " + m.name)
+		}
+	}
+	return list
+}()
+
+// SchemaVersion is the schema version this package writes.
+func SchemaVersion() int { return len(migrations) }
+
+// migrationLock is the key of the advisory lock under which migrations
+// run: instances that start at once take turns, and all but the first
+// find the schema up to date.
+const migrationLock = 0x636f6e766f // "convo"
+
+// migrate brings the schema up to date, each migration in its own
+// transaction, under the advisory lock.
+func migrate(ctx context.Context, pool *pgxpool.Pool, now func() time.Time, log *slog.Logger) error {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return translate(err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
+		return translate(err)
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLock) //nolint:errcheck // the session's end unlocks too
+	version, err := schemaVersion(ctx, conn.Conn())
+	if err != nil {
+		return err
+	}
+	for _, m := range migrations[version:] {
+		err := pgx.BeginFunc(ctx, conn.Conn(), func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, m.sql); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+			_, err := tx.Exec(ctx, `INSERT INTO convo_schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+				m.version, m.name, now().UTC())
+			return err
+		})
+		if err != nil {
+			return translate(err)
+		}
+		log.Debug("convo: migration applied", "version", m.version, "name", m.name)
+	}
+	return nil
+}
+
+// schemaVersion reads the version of convo's schema in the database,
+// making its table when there is none yet: 0 for a database without
+// convo's tables (new, or the host's own only). convo_* tables beside no
+// convo_schema_migrations are ErrNotConvo; a newer version ErrSchemaTooNew.
+func schemaVersion(ctx context.Context, conn *pgx.Conn) (int, error) {
+	var tables []string
+	rows, err := conn.Query(ctx, `SELECT table_name FROM information_schema.tables
+WHERE table_schema = current_schema() AND table_name LIKE 'convo\_%'`)
+	if err != nil {
+		return 0, translate(err)
+	}
+	if tables, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		return 0, translate(err)
+	}
+	if len(tables) > 0 && !slices.Contains(tables, "convo_schema_migrations") {
+		return 0, fmt.Errorf("%w: it has tables named convo_* (%s) but no convo_schema_migrations", convo.ErrNotConvo, tables[0])
+	}
+	if _, err := conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS convo_schema_migrations (
+    version    integer     PRIMARY KEY,
+    name       text        NOT NULL,
+    applied_at timestamptz NOT NULL
+)`); err != nil {
+		return 0, translate(err)
+	}
+	var version int
+	if err := conn.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM convo_schema_migrations`).Scan(&version); err != nil {
+		return 0, translate(err)
+	}
+	if version > SchemaVersion() {
+		return 0, fmt.Errorf("%w: version %d, this convo knows up to %d", convo.ErrSchemaTooNew, version, SchemaVersion())
+	}
+	return version, nil
+}

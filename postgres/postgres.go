@@ -1,0 +1,101 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/convokit/convo"
+)
+
+// Options tune a Store. The zero value is ready to use.
+type Options struct {
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Logger receives the open and each migration applied (Debug); nil
+	// means silent.
+	Logger *slog.Logger
+	// MaxConns is the size of the connection pool, at most MaxPoolConns;
+	// zero means max(4, GOMAXPROCS).
+	MaxConns int
+}
+
+// MaxPoolConns is the largest Options.MaxConns.
+const MaxPoolConns = 1024
+
+// Store is convo's store on one PostgreSQL database.
+type Store struct {
+	pool   *pgxpool.Pool
+	now    func() time.Time
+	log    *slog.Logger
+	closed atomic.Bool
+}
+
+// Open connects to the database at url (a PostgreSQL connection URL or
+// key=value string) and brings convo's schema up to date: its tables are
+// named convo_*, beside any of the host's. Bad options or a bad url are
+// convo.ErrInvalid; a database with convo_* tables that are not convo's is
+// convo.ErrNotConvo, one written by a newer convo convo.ErrSchemaTooNew.
+func Open(ctx context.Context, url string, opts Options) (*Store, error) {
+	if err := opts.validate(url); err != nil {
+		return nil, err
+	}
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, convo.Invalid("url", convo.CodeInvalid, "is not a PostgreSQL connection string: "+err.Error())
+	}
+	cfg.MaxConns = int32(opts.maxConns())
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("convo: open postgres: %w", translate(err))
+	}
+	s := &Store{pool: pool, now: opts.Now, log: opts.Logger}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if err := migrate(ctx, pool, s.now, s.log); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	s.log.Debug("convo: store open", "backend", "postgres", "schema_version", SchemaVersion())
+	return s, nil
+}
+
+// Close closes the pool. It is safe to call more than once.
+func (s *Store) Close() error {
+	if s.closed.CompareAndSwap(false, true) {
+		s.pool.Close()
+	}
+	return nil
+}
+
+func (o Options) validate(url string) error {
+	var errs []convo.FieldError
+	if strings.TrimSpace(url) == "" {
+		errs = append(errs, convo.FieldError{Field: "url", Code: convo.CodeRequired, Message: "give a PostgreSQL connection URL"})
+	}
+	if o.MaxConns < 0 || o.MaxConns > MaxPoolConns {
+		errs = append(errs, convo.FieldError{Field: "max_conns", Code: convo.CodeOutOfRange,
+			Message: fmt.Sprintf("must be between 0 and %d, got %d", MaxPoolConns, o.MaxConns)})
+	}
+	if len(errs) > 0 {
+		return &convo.ValidationError{Errors: errs}
+	}
+	return nil
+}
+
+func (o Options) maxConns() int {
+	if o.MaxConns > 0 {
+		return o.MaxConns
+	}
+	return max(4, runtime.GOMAXPROCS(0))
+}
