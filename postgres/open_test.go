@@ -119,7 +119,7 @@ func TestOpen(t *testing.T) {
 			var ve *convo.ValidationError
 			is.True(errors.As(err, &ve)) // a ValidationError
 			_, ok := ve.Field(tc.field)
-			is.True(ok)                                        // naming the option
+			is.True(ok)                                       // naming the option
 			is.True(!strings.Contains(err.Error(), "secret")) // never the password
 		}
 	})
