@@ -33,10 +33,13 @@ type Search struct {
 // small and forgiving: words (all must match), "quoted phrases" and
 // prefix* words. Any other character is text, never syntax, so a
 // search for `"foo`, `NEAR(`, `a OR`, `-x` or `col:val` parses (an
-// unclosed quote runs to the end); the backend's tokenizer decides what of
-// it is searchable. Text that is not valid UTF-8, contains a NUL byte, is
-// longer than MaxSearchLength bytes or holds more than MaxSearchTerms terms
-// is a *ValidationError on field.
+// unclosed quote runs to the end). What a term matches is the same in
+// every store, and the Search section of package
+// [github.com/convokit/convo/store] says it: how text splits into words,
+// how case and accents fold, what a phrase and a prefix match. Text that
+// is not valid UTF-8, contains a NUL byte, is longer than MaxSearchLength
+// bytes or holds more than MaxSearchTerms terms is a *ValidationError on
+// field.
 func ParseSearch(field, text string) (Search, error) {
 	if err := ValidateText(field, text, MaxSearchLength); err != nil {
 		return Search{}, err

@@ -17,9 +17,10 @@ import (
 // backwards by rowid (= message id, in the order messages were added) and
 // the walk stops as soon as the page is full.
 const (
-	// ?1 snippet start, ?2 end, ?3 tokens; the MATCH and the filters follow.
+	// ?1 snippet start, ?2 end, ?3 ellipsis, ?4 words (unicode61's tokens
+	// are the contract's words); the MATCH and the filters follow.
 	searchMessagesSelect = `SELECT ` + messageColumns + `,
-	snippet(convo_messages_fts, 0, ?, ?, '…', ?) AS snippet, f.rank AS rank`
+	snippet(convo_messages_fts, 0, ?, ?, ?, ?) AS snippet, f.rank AS rank`
 	searchMessagesFrom = ` FROM convo_messages_fts f CROSS JOIN convo_messages m ON m.id = f.rowid
 	CROSS JOIN convo_conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id`
 	countSearchMessages = `SELECT count(*)` + searchMessagesFrom
@@ -94,9 +95,9 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 		case !f.Page.Keyset():
 			offset = f.Page.Offset()
 		}
-		start, end, tokens := f.Markers()
+		start, end, words := f.Markers()
 		query := searchMessagesSelect + searchMessagesFrom + w.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
-		args := append([]any{start, end, tokens}, w.args...)
+		args := append([]any{start, end, store.SnippetEllipsis, words}, w.args...)
 		rows, err := queryRows[hitRow](ctx, tx, query, append(args, f.Page.PerPage()+1, offset)...)
 		if err != nil {
 			return err

@@ -86,7 +86,7 @@ func TestSearchQueryPlans(t *testing.T) {
 			ow := w
 			ow.and(order.after, order.args(order.keys(hitRow{messageRow: messageRow{ID: 100}}))...)
 			q := searchMessagesSelect + searchMessagesFrom + ow.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
-			lines := plan(t, s, q, append([]any{"<b>", "</b>", 16}, append(ow.args, 26, 0)...)...)
+			lines := plan(t, s, q, append([]any{"<b>", "</b>", store.SnippetEllipsis, 16}, append(ow.args, 26, 0)...)...)
 			checkPlan(t, "search messages "+order.name, lines, order.name == "newest")
 			wantFTS("search messages", lines)
 			if !strings.HasPrefix(lines[0], "SCAN f VIRTUAL TABLE") {

@@ -18,11 +18,12 @@ type DeleteContactOptions struct {
 
 // ContactFilter selects contacts for ListContacts.
 type ContactFilter struct {
-	// Query, when not blank, keeps contacts matching it through the
-	// full-text index, in the language of convo.ParseSearch: every word must
-	// begin a word of the contact's complete name, nickname, email, phone or
-	// identifier, without regard to case or accents ("ada love" finds Ada
-	// Lovelace, "example" finds bob@example.org, "7946" finds +44 20 7946).
+	// Query, when not blank, keeps contacts matching it, in the language of
+	// convo.ParseSearch: every term is a prefix, and must begin a word of
+	// the contact's complete name, nickname, email, phone or identifier,
+	// without regard to case or accents ("ada love" finds Ada Lovelace,
+	// "example" finds bob@example.org, "7946" finds +44 20 7946; see Search
+	// in the package doc).
 	Query string
 	Page  Paging
 }

@@ -15,19 +15,22 @@ type SearchOrder int
 // The search orders.
 const (
 	SearchNewestFirst SearchOrder = iota // the most recently added message first
-	SearchRelevance                      // the best match first (BM25), then the newest
+	SearchRelevance                      // the better match first, then the newest (see Search in the package doc)
 )
 
 // Valid reports whether o is one of the orders.
 func (o SearchOrder) Valid() bool { return o == SearchNewestFirst || o == SearchRelevance }
 
-// Snippet defaults and limits.
+// The form of a snippet (see Search in the package doc): its markers and
+// its length in words, by default and at most, and what stands for the
+// content it leaves out.
 const (
-	DefaultSnippetStart  = "<b>"
-	DefaultSnippetEnd    = "</b>"
-	DefaultSnippetTokens = 16
-	MaxSnippetTokens     = 64
-	maxMarkerLength      = 64
+	DefaultSnippetStart = "<b>"
+	DefaultSnippetEnd   = "</b>"
+	DefaultSnippetWords = 16
+	MaxSnippetWords     = 64
+	SnippetEllipsis     = "…"
+	maxMarkerLength     = 64
 )
 
 // MessageSearch selects messages for SearchMessages. Query is required;
@@ -56,15 +59,15 @@ type MessageSearch struct {
 	Viewer *convo.Viewer
 
 	Order SearchOrder
-	// SnippetStart and SnippetEnd mark each matching word in the snippet
+	// SnippetStart and SnippetEnd mark each match in the snippet
 	// (DefaultSnippetStart and DefaultSnippetEnd when both are empty).
 	// The snippet is the stored content, not escaped: a caller putting it
 	// into HTML escapes the content first or picks markers it can find.
 	SnippetStart, SnippetEnd string
-	// SnippetTokens is about how many words a snippet holds: 0 means
-	// DefaultSnippetTokens, at most MaxSnippetTokens.
-	SnippetTokens int
-	Page          Paging
+	// SnippetWords is how many words a snippet holds at most: 0 means
+	// DefaultSnippetWords, at most MaxSnippetWords.
+	SnippetWords int
+	Page         Paging
 }
 
 // Validate reports a bad search as a *convo.ValidationError.
@@ -107,8 +110,8 @@ func (f MessageSearch) Validate() error {
 	}
 	add(convo.ValidateText("snippet_start", f.SnippetStart, maxMarkerLength))
 	add(convo.ValidateText("snippet_end", f.SnippetEnd, maxMarkerLength))
-	if f.SnippetTokens < 0 || f.SnippetTokens > MaxSnippetTokens {
-		bad("snippet_tokens", convo.CodeOutOfRange, "must be between 0 and 64")
+	if f.SnippetWords < 0 || f.SnippetWords > MaxSnippetWords {
+		bad("snippet_words", convo.CodeOutOfRange, "must be between 0 and 64")
 	}
 	add(f.Page.Validate())
 	if len(errs) > 0 {
@@ -118,22 +121,23 @@ func (f MessageSearch) Validate() error {
 }
 
 // Markers returns the snippet markers and length with their defaults.
-func (f MessageSearch) Markers() (start, end string, tokens int) {
-	start, end, tokens = f.SnippetStart, f.SnippetEnd, f.SnippetTokens
+func (f MessageSearch) Markers() (start, end string, words int) {
+	start, end, words = f.SnippetStart, f.SnippetEnd, f.SnippetWords
 	if start == "" && end == "" {
 		start, end = DefaultSnippetStart, DefaultSnippetEnd
 	}
-	if tokens == 0 {
-		tokens = DefaultSnippetTokens
+	if words == 0 {
+		words = DefaultSnippetWords
 	}
-	return start, end, tokens
+	return start, end, words
 }
 
 // MessageHit is one message found by SearchMessages.
 type MessageHit struct {
 	ConversationID int64         `json:"conversation_id"`
 	Message        convo.Message `json:"message"`
-	// Snippet is a short extract of the content around the matching words,
-	// each between the search's markers; "…" marks cut text.
+	// Snippet is a piece of the content around a match, each match between
+	// the search's markers, SnippetEllipsis where content is left out (see
+	// Search in the package doc).
 	Snippet string `json:"snippet"`
 }

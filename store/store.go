@@ -157,9 +157,10 @@ type Store interface {
 	// conversation or order is ErrInvalid.
 	ListMessages(ctx context.Context, accountID, conversationID int64, f MessageFilter) (Page[convo.Message], error)
 	// SearchMessages returns a page of the account's messages matching
-	// f.Query (convo.ParseSearch's language), each with its conversation and
-	// a snippet marking the matching words, newest first or by relevance,
-	// narrowed by f's other fields. Private notes match only with
+	// f.Query (convo.ParseSearch's language, matched as Search in the
+	// package doc says), each with its conversation and a snippet marking
+	// the matches, newest first or by relevance, narrowed by f's other
+	// fields. Private notes match only with
 	// f.IncludePrivate. A blank or bad query, or a cursor from another
 	// search order, is ErrInvalid; a query with nothing searchable in it
 	// (only punctuation, say) finds nothing.

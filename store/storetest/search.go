@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -52,9 +53,9 @@ func testSearch(t *testing.T, newStore NewStore) {
 			}
 			return got
 		}
-		is.Equal(ids(store.ConversationFilter{Query: "invoice"}), []int64{a.ID})                               // a word, whatever its case; every status
+		is.Equal(ids(store.ConversationFilter{Query: "invoice"}), []int64{a.ID})                               // a whole word, whatever its case; every status
 		is.Equal(ids(store.ConversationFilter{Query: "invoice*"}), []int64{c.ID, a.ID})                        // a prefix; resolved included
-		is.Equal(ids(store.ConversationFilter{Query: "INVOICE* cafe"}), []int64{c.ID})                         // all words; accents folded
+		is.Equal(ids(store.ConversationFilter{Query: "INVOICE* cafe"}), []int64{c.ID})                         // every term; café's is café and s, accents folded
 		is.Equal(ids(store.ConversationFilter{Query: `"wrong address"`}), []int64{a.ID})                       // a phrase
 		is.Equal(ids(store.ConversationFilter{Query: `"address wrong"`}), []int64{})                           // in its order
 		is.Equal(ids(store.ConversationFilter{Query: "invoice*", Statuses: []convo.Status{convo.StatusOpen}}), // an explicit status applies
@@ -248,8 +249,11 @@ func testSearch(t *testing.T, newStore NewStore) {
 		often := f.message(t, b.ID, text("kiwi kiwi kiwi pear"))
 		f.clock.Advance(time.Minute)
 		once := f.message(t, b.ID, text("kiwi pear pear pear"))
-		is.Equal(search(store.MessageSearch{Query: "kiwi", Order: store.SearchRelevance}), []int64{often.ID, once.ID}) // the best match first
+		is.Equal(search(store.MessageSearch{Query: "kiwi", Order: store.SearchRelevance}), []int64{often.ID, once.ID}) // as many words, kiwi more often: the better match first
 		is.Equal(search(store.MessageSearch{Query: "kiwi"}), []int64{once.ID, often.ID})                               // else the newest
+		same := f.message(t, b.ID, text("kiwi kiwi kiwi pear"))
+		is.Equal(search(store.MessageSearch{Query: "kiwi", Order: store.SearchRelevance}), // equal matches, the newest first
+			[]int64{same.ID, often.ID, once.ID})
 
 		page, err := f.s.SearchMessages(ctx, 1, store.MessageSearch{Query: "tracking"})
 		is.NoErr(err)
@@ -257,10 +261,38 @@ func testSearch(t *testing.T, newStore NewStore) {
 		is.True(strings.Contains(page.Items[0].Snippet, "<b>tracking</b>")) // default markers
 		page, err = f.s.SearchMessages(ctx, 1, store.MessageSearch{Query: "parc*", ConversationID: a.ID, SnippetStart: "[", SnippetEnd: "]"})
 		is.NoErr(err)
-		is.Equal(page.Items[1].Snippet, "Hello, my [Parcel] never arrived and the [parcel] tracking is broken") // caller's markers, the text as stored
-		page, err = f.s.SearchMessages(ctx, 1, store.MessageSearch{Query: "parcel", ConversationID: a.ID, SnippetTokens: 3})
+		is.Equal(page.Items[1].Snippet, "Hello, my [Parcel] never arrived and the [parcel] tracking is broken") // no more words than the default: whole, as stored, each match marked
+		page, err = f.s.SearchMessages(ctx, 1, store.MessageSearch{Query: `"parcel tracking"`, SnippetStart: "[", SnippetEnd: "]"})
 		is.NoErr(err)
-		is.True(strings.Contains(page.Items[1].Snippet, "…")) // a short snippet marks what it cut
+		is.Equal(page.Items[0].Snippet, "Hello, my Parcel never arrived and the [parcel tracking] is broken") // a phrase is one match
+		page, err = f.s.SearchMessages(ctx, 1, store.MessageSearch{Query: "parcel", ConversationID: a.ID, SnippetWords: 3})
+		is.NoErr(err)
+		checkSnippet(t, m1.Content, page.Items[1].Snippet, "parcel", store.DefaultSnippetStart, store.DefaultSnippetEnd, 3) // a short snippet marks what it leaves out
+	})
+
+	t.Run("SearchMessages/SnippetForm", func(t *testing.T) {
+		is := is.New(t)
+		s, _, conv := seeded(t, newStore)
+		contents := []string{
+			"¡Hola! Where is my parcel? I ordered it a week ago, the parcel number is 1234, and nobody answers the phone.",
+			"one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty parcel",
+			"Parcel: the first word, then twenty-one more words follow it here so that a short snippet has to leave out the end of the text for sure.",
+			"a parcel",
+		}
+		for _, c := range contents {
+			mustAddMessage(t, s, 1, conv.ID, text(c))
+		}
+		for _, n := range []int{0, 1, 2, 3, 5, 8, store.MaxSnippetWords} {
+			for _, q := range []string{"parcel", "PARC*"} {
+				page, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: q, SnippetStart: "[", SnippetEnd: "]", SnippetWords: n,
+					Page: store.PageNumber(1, 10)})
+				is.NoErr(err)
+				is.Equal(len(page.Items), len(contents)) // every message holds a match
+				for _, h := range page.Items {
+					checkSnippet(t, h.Message.Content, h.Snippet, q, "[", "]", cmp.Or(n, store.DefaultSnippetWords))
+				}
+			}
+		}
 	})
 
 	t.Run("SearchMessages/Paging", func(t *testing.T) {
@@ -324,10 +356,10 @@ func testSearch(t *testing.T, newStore NewStore) {
 			}
 			return got
 		}
-		is.Equal(names("ada love"), []int64{ada.ID})    // every word begins a word
+		is.Equal(names("ada love"), []int64{ada.ID})    // every term a prefix of a word
 		is.Equal(names("count"), []int64{ada.ID})       // the nickname
-		is.Equal(names("bob@example"), []int64{bob.ID}) // the email
-		is.Equal(names("555 01"), []int64{bob.ID})      // the phone
+		is.Equal(names("bob@example"), []int64{bob.ID}) // the email, its words side by side
+		is.Equal(names("555 01"), []int64{bob.ID})      // the phone's words
 		is.Equal(names("ovelace"), []int64{})           // not inside a word
 		last := "Byron"
 		_, err := s.UpdateContact(ctx, 1, ada.ID, convo.ContactUpdate{LastName: &last})
@@ -364,6 +396,138 @@ func testSearch(t *testing.T, newStore NewStore) {
 		is.Equal(len(hits.Items), 1) // an unclosed quote runs to the end
 	})
 
+	t.Run("Query/TheWordsOfTheContract", func(t *testing.T) {
+		s, _, conv := seeded(t, newStore)
+		contents := []string{
+			"Mail bob@example.org today",
+			"Call +1 555-0100, ask for Zoë",
+			"Café CRÈME brûlée",
+			"Cafe\u0301 cre\u0300me au lait", // é as e and a combining acute, è as e and a grave
+			"Ærøskøbing, Straße, Łódź",
+			"l'été dernier",
+			"Привет, йод",
+			"日本語のテキスト",
+			"great👍job 😀 ❤ #42",
+		}
+		ids := map[string]int64{}
+		for _, c := range contents {
+			ids[c] = mustAddMessage(t, s, 1, conv.ID, text(c)).ID
+		}
+		for _, tc := range []struct {
+			query string
+			want  []string // the contents it finds
+		}{
+			{"EXAMPLE", contents[:1]},         // a word of an email, any case
+			{"bob@example.org", contents[:1]}, // the email: its words side by side
+			{"bob.example", contents[:1]},     // whatever the punctuation between them
+			{`"org example"`, nil},            // in their order
+			{"org bob", contents[:1]},         // words anywhere, in any order
+			{"examp", nil},                    // a whole word
+			{"examp*", contents[:1]},          // or a prefix
+			{"bob@exa*", contents[:1]},        // the star on a phrase's last word
+			{"today@mail", nil},               // not side by side
+			{"555", contents[1:2]},            // a phone number's words
+			{"5550100", nil},                  // not one word
+			{"555-01*", contents[1:2]},
+			{"zoe", contents[1:2]},        // accents folded
+			{"cafe creme", contents[2:4]}, // in composed and combining forms
+			{"CAFÉ", contents[2:4]},       // in the search too
+			{"brulee", contents[2:3]},
+			{"caf", nil},
+			{"caf*", contents[2:4]},
+			{"ærøskøbing", contents[4:5]}, // æ and ø are letters of their own
+			{"aeroskobing", nil},
+			{"STRAẞE", contents[4:5]}, // case folded: ẞ is ß
+			{"strasse", nil},          // ß is not ss
+			{"lodz", nil},             // ł is not l
+			{"ŁÓDŹ", contents[4:5]},
+			{"ete", contents[5:6]}, // l'été is l and été
+			{"l'ete", contents[5:6]},
+			{"lete", nil},
+			{"ПРИВЕТ", contents[6:7]}, // other scripts fold case
+			{"иод", nil},              // and keep their marks
+			{"日本語", nil},              // letters run on: one word
+			{"日本語*", contents[7:8]},
+			{"great job", contents[8:9]}, // an emoji separates words
+			{`"great job"`, contents[8:9]},
+			{"42", contents[8:9]},
+			{"👍", nil},   // a term without a word is left out
+			{"% ❤", nil}, // and a search without a term finds nothing
+			{"job 👍", contents[8:9]},
+		} {
+			t.Run(tc.query, func(t *testing.T) {
+				is := is.New(t)
+				page, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: tc.query, Page: store.PageNumber(1, 20)})
+				is.NoErr(err)
+				got := []int64{}
+				for _, h := range page.Items {
+					got = append(got, h.Message.ID)
+				}
+				want := []int64{}
+				for _, c := range tc.want {
+					want = append(want, ids[c])
+				}
+				slices.Sort(got)
+				is.Equal(got, want) // the messages the query finds
+				for _, c := range contents {
+					is.Equal(contractMatches(c, tc.query, false), slices.Contains(tc.want, c)) // the suite's reading of the contract agrees
+				}
+			})
+		}
+	})
+
+	t.Run("Query/AgainstTheWordsOfTheContract", func(t *testing.T) {
+		is := is.New(t)
+		s, contact, conv := seeded(t, newStore)
+		r := rand.New(rand.NewPCG(7, 11))
+		var batch []store.MessageTo
+		for range 120 {
+			batch = append(batch, store.MessageTo{ConversationID: conv.ID, Message: text(contractText(r))})
+		}
+		added, err := s.AddMessages(ctx, 1, batch)
+		is.NoErr(err)
+		var contacts []convo.Contact
+		for range 30 {
+			contacts = append(contacts, mustCreateContact(t, s, 1, convo.NewContact{FirstName: contractText(r), Nickname: contractText(r)}))
+		}
+		contacts = append(contacts, contact)
+		for range 300 {
+			q := contractQuery(r, added[r.IntN(len(added))].Content)
+			want := []int64{}
+			for _, m := range added {
+				if contractMatches(m.Content, q, false) {
+					want = append(want, m.ID)
+				}
+			}
+			page, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: q, Page: store.PageNumber(1, store.MaxPerPage)})
+			is.NoErr(err)
+			got := []int64{}
+			for _, h := range page.Items {
+				got = append(got, h.Message.ID)
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Fatalf("SearchMessages(%q) finds %v, the contract %v", q, got, want)
+			}
+			want = []int64{}
+			for _, c := range contacts {
+				if contractMatchesAny([]string{c.CompleteName(), c.Nickname, c.Email, c.Phone, c.Identifier}, q, true) {
+					want = append(want, c.ID)
+				}
+			}
+			got = []int64{}
+			for c, err := range store.Contacts(ctx, s, 1, store.ContactFilter{Query: q}) {
+				is.NoErr(err)
+				got = append(got, c.ID)
+			}
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Fatalf("ListContacts(%q) finds %v, the contract %v", q, got, want)
+			}
+		}
+	})
+
 	t.Run("Query/BadText", func(t *testing.T) {
 		s, _, _ := seeded(t, newStore)
 		for _, bad := range []string{"bad \xff text", "nul\x00byte", strings.Repeat("a ", convo.MaxSearchLength)} {
@@ -378,12 +542,62 @@ func testSearch(t *testing.T, newStore NewStore) {
 		}
 		_, err := s.SearchMessages(ctx, 1, store.MessageSearch{})
 		wantInvalid(t, err, "q")
-		_, err = s.SearchMessages(ctx, 1, store.MessageSearch{Query: "a", SnippetTokens: 65, Order: 7, SenderType: "robot",
+		_, err = s.SearchMessages(ctx, 1, store.MessageSearch{Query: "a", SnippetWords: store.MaxSnippetWords + 1, Order: 7, SenderType: "robot",
 			Types: []convo.MessageType{"shout"}, AuthorID: uuid.Nil, SnippetStart: "\x00"})
-		for _, field := range []string{"snippet_tokens", "order", "sender_type", "message_type", "snippet_start"} {
+		for _, field := range []string{"snippet_words", "order", "sender_type", "message_type", "snippet_start"} {
 			wantInvalid(t, err, field)
 		}
 	})
+}
+
+// contractForms are ways of writing words that the contract reads alike,
+// or apart: case, accents composed and combining, letters that are not
+// accented forms, punctuation inside a term, other scripts.
+var contractForms = []string{
+	"Café", "cafe", "CAFÉ's", "Cafe\u0301", "caftan", "naïve", "NAIVE", "e-mail", "email", "Email:",
+	"bob@example.org", "Bob", "example", "+1 555-0100", "5550100", "Crème", "creme", "cre\u0300me", "crémeux",
+	"l'été", "ÉTÉ", "Łódź", "lodz", "straße", "STRAẞE", "strasse", "Ærø", "aero", "Ñandú", "nandu",
+	"привет", "ПРИВЕТ", "йод", "иод", "x²", "日本語", "42", "#42", "Zoë", "ılık", "ILIK",
+}
+
+// contractSeparators go between the forms: no words of their own.
+var contractSeparators = []string{" ", ", ", "! ", " - ", "\n", " (", ") ", "…", "👍", " 😀 ", "—", "’"}
+
+// contractText draws a text of two to six forms.
+func contractText(r *rand.Rand) string {
+	var b strings.Builder
+	for i := range 2 + r.IntN(5) {
+		if i > 0 {
+			b.WriteString(contractSeparators[r.IntN(len(contractSeparators))])
+		}
+		b.WriteString(contractForms[r.IntN(len(contractForms))])
+	}
+	return b.String()
+}
+
+// contractQuery draws a query: forms, prefixes of their words and phrases,
+// mostly from text so that some match.
+func contractQuery(r *rand.Rand, text string) string {
+	words := store.Words(text)
+	var terms []string
+	for range 1 + r.IntN(2) {
+		switch r.IntN(5) {
+		case 0:
+			terms = append(terms, contractForms[r.IntN(len(contractForms))])
+		case 1:
+			w := []rune(contractForms[r.IntN(len(contractForms))])
+			terms = append(terms, string(w[:1+r.IntN(len(w))])+"*")
+		case 2:
+			w := []rune(words[r.IntN(len(words))])
+			terms = append(terms, string(w[:1+r.IntN(len(w))])+"*")
+		case 3:
+			i := r.IntN(len(words))
+			terms = append(terms, `"`+strings.Join(words[i:min(i+2, len(words))], " ")+`"`)
+		default:
+			terms = append(terms, strings.ToUpper(words[r.IntN(len(words))]))
+		}
+	}
+	return strings.Join(terms, " ")
 }
 
 // randomText draws n words of the search vocabulary.
@@ -397,10 +611,10 @@ func randomText(r *rand.Rand, n int) string {
 
 // searchFullScan lists the conversations a search should find, the slow
 // way: the filter without its query, then every message read and matched
-// word by word (the test vocabulary is lower-case words and spaces).
+// as the contract says (contractMatches).
 func searchFullScan(t *testing.T, s store.Store, f store.ConversationFilter) []int64 {
 	t.Helper()
-	terms := strings.Fields(f.Query)
+	query := f.Query
 	f.Query = ""
 	if f.Statuses == nil {
 		f.Statuses = store.AllStatuses
@@ -413,7 +627,7 @@ func searchFullScan(t *testing.T, s store.Store, f store.ConversationFilter) []i
 			t.Fatalf("get conversation: %v", err)
 		}
 		for _, m := range c.Messages {
-			if (!m.Private || f.IncludePrivate) && matchesAll(m.Content, terms) {
+			if (!m.Private || f.IncludePrivate) && contractMatches(m.Content, query, false) {
 				latest[id] = max(latest[id], m.ID)
 			}
 		}
@@ -428,17 +642,120 @@ func searchFullScan(t *testing.T, s store.Store, f store.ConversationFilter) []i
 	return out
 }
 
-func matchesAll(content string, terms []string) bool {
-	words := strings.Fields(content)
-	for _, t := range terms {
-		prefix, isPrefix := strings.CutSuffix(t, "*")
-		if !slices.ContainsFunc(words, func(w string) bool {
-			return w == t || isPrefix && strings.HasPrefix(w, prefix)
-		}) {
+// contractMatches reports whether content matches query as the Search
+// section of the store package says (contractTerms), every term in it.
+func contractMatches(content, query string, allPrefix bool) bool {
+	return contractMatchesAny([]string{content}, query, allPrefix)
+}
+
+// contractMatchesAny reports whether every term of query is in one of
+// texts (the fields of a contact, say), and query has a term.
+func contractMatchesAny(texts []string, query string, allPrefix bool) bool {
+	terms := contractTerms(query, allPrefix)
+	for _, term := range terms {
+		if !slices.ContainsFunc(texts, term.in) {
 			return false
 		}
 	}
-	return true
+	return len(terms) > 0
+}
+
+// contractTerm is a term as the contract reads it: its words, the last
+// maybe a prefix.
+type contractTerm struct {
+	words  []string
+	prefix bool
+}
+
+// contractTerms are the terms of query that hold a word (store.Words),
+// every one a prefix when allPrefix.
+func contractTerms(query string, allPrefix bool) []contractTerm {
+	search, err := convo.ParseSearch("q", query)
+	if err != nil {
+		panic(fmt.Sprintf("contractTerms(%q): %v", query, err))
+	}
+	var terms []contractTerm
+	for _, t := range search.Terms {
+		if words := store.Words(t.Text); len(words) > 0 {
+			terms = append(terms, contractTerm{words, t.Prefix || allPrefix})
+		}
+	}
+	return terms
+}
+
+// in reports whether text holds the term's words side by side, in order.
+func (t contractTerm) in(text string) bool {
+	words := store.Words(text)
+	last := len(t.words) - 1
+	for at := 0; at+last < len(words); at++ {
+		w := words[at+last]
+		if slices.Equal(words[at:at+last], t.words[:last]) && (w == t.words[last] || t.prefix && strings.HasPrefix(w, t.words[last])) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkSnippet reports whatever in a hit's snippet breaks the contract's
+// form, for a query of one word or prefix: one piece of the content as
+// stored, at most n words, each match between the markers and nothing
+// else, a match in it, and the ellipsis exactly where the piece leaves out
+// the start or the end of the content.
+func checkSnippet(t *testing.T, content, snippet, query, start, end string, n int) {
+	t.Helper()
+	fail := func(format string, args ...any) {
+		t.Helper()
+		t.Errorf("snippet %q of %q (query %q, %d words): "+format, append([]any{snippet, content, query, n}, args...)...)
+	}
+	piece, cutStart := strings.CutPrefix(snippet, store.SnippetEllipsis)
+	piece, cutEnd := strings.CutSuffix(piece, store.SnippetEllipsis)
+	var plain strings.Builder
+	matches := 0
+	for rest := piece; rest != ""; {
+		before, marked, found := strings.Cut(rest, start)
+		if contractMatches(before, query, false) {
+			fail("%q matches but is not marked", before)
+		}
+		plain.WriteString(before)
+		if !found {
+			break
+		}
+		marked, rest, found = strings.Cut(marked, end)
+		if !found || len(store.Words(marked)) != 1 || !contractMatches(marked, query, false) {
+			fail("%q is marked but is not a match", marked)
+		}
+		plain.WriteString(marked)
+		matches++
+	}
+	if matches == 0 {
+		fail("no match marked")
+		return
+	}
+	if words := len(store.Words(plain.String())); words > n {
+		fail("%d words", words)
+	}
+	if len(store.Words(content)) <= n && (cutStart || cutEnd) {
+		fail("content of at most %d words is whole", n)
+	}
+	// The piece is in the content; an ellipsis stands for words left out
+	// before or after it, and nothing is left out where none stands.
+	agrees := func(text string, cut bool) bool {
+		if cut {
+			return len(store.Words(text)) > 0
+		}
+		return text == ""
+	}
+	for at := 0; at <= len(content); at++ {
+		i := strings.Index(content[at:], plain.String())
+		if i < 0 {
+			break
+		}
+		at += i
+		if agrees(content[:at], cutStart) && agrees(content[at+plain.Len():], cutEnd) {
+			return
+		}
+	}
+	fail("not a piece of the content with an ellipsis exactly where it leaves words out")
 }
 
 // collectKeyset walks a list by cursor and returns its ids.
