@@ -2,22 +2,27 @@ package sqlite
 
 import (
 	"strings"
-	"unicode"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
 )
 
 // matchExpr turns a parsed search into an FTS5 MATCH expression in which
 // every term is a double-quoted string (quotes doubled), so nothing the user
-// typed is ever read as FTS5 syntax: `"t1" AND "t2"*`. A term with no
-// character the tokenizer indexes (letters, digits, private use, as
-// unicode61's default categories "L* N* Co") is left out, since FTS5 would
-// treat it unevenly; ok is false when no term is left, and such a search
-// matches nothing. allPrefix makes every term a prefix (type-ahead search).
+// typed is ever read as FTS5 syntax: `"t1" AND "t2"*`. FTS5 reads a quoted
+// string of several tokens as a phrase and puts a trailing * on its last
+// token, as the contract's terms want. A term without a word
+// (store.Words) is left out, as the contract says; ok is false when no
+// term is left, and such a search matches nothing. allPrefix makes every
+// term a prefix (type-ahead search).
+//
+// The tokenizer, unicode61 with remove_diacritics 2, gives store.Words
+// exactly for text of Unicode 6.1, its tables' version; fts_test.go holds
+// it to that.
 func matchExpr(s convo.Search, allPrefix bool) (expr string, ok bool) {
 	var b strings.Builder
 	for _, t := range s.Terms {
-		if !strings.ContainsFunc(t.Text, indexed) {
+		if len(store.Words(t.Text)) == 0 {
 			continue
 		}
 		if b.Len() > 0 {
@@ -31,9 +36,4 @@ func matchExpr(s convo.Search, allPrefix bool) (expr string, ok bool) {
 		}
 	}
 	return b.String(), b.Len() > 0
-}
-
-// indexed reports whether unicode61 (categories "L* N* Co") keeps r in a token.
-func indexed(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Co, r)
 }

@@ -2,9 +2,12 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"testing"
+	"unicode"
 
 	"github.com/google/uuid"
 
@@ -173,6 +176,90 @@ func testFullTextIndexInStep(t *testing.T, open func() (*Store, error)) {
 		must(err)
 		if got.Meta.Total != want.Meta.Total || want.Meta.Total == 0 {
 			t.Errorf("an imported store finds %d messages with café, the source %d", got.Meta.Total, want.Meta.Total)
+		}
+	}
+}
+
+// TestTokenizerGivesTheContractsWords holds unicode61 with
+// remove_diacritics 2, as the schema configures it, to store.Words: each
+// character of the blocks below, between two letters, is indexed as the
+// contract reads it. The blocks are those of the contract's folding (Latin,
+// combining accents) and a sample of the rest, all as Unicode 6.1 knew
+// them, the version of unicode61's tables; characters Unicode had not
+// assigned are left out (the tokenizer takes them for letters).
+func TestTokenizerGivesTheContractsWords(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(":memory:", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	conv := newTestConversation(t, s)
+	blocks := [][2]rune{
+		{0x0001, 0x037E},                       // Latin, IPA, modifiers, combining marks, Greek (U+037F came in 7.0)
+		{0x0384, 0x0527},                       // Greek and Cyrillic (U+0528 came in 7.0)
+		{0x1E00, 0x1FFE},                       // Latin Extended Additional, Greek Extended
+		{0x2000, 0x2064},                       // punctuation
+		{0x20A0, 0x20B9},                       // currency
+		{0x2100, 0x2189},                       // letterlike symbols, number forms
+		{0x2460, 0x24FF},                       // enclosed alphanumerics
+		{0x3000, 0x30FF},                       // CJK punctuation, kana
+		{0x4E00, 0x4EFF},                       // CJK ideographs
+		{0xAC00, 0xACFF},                       // Hangul
+		{0xFF01, 0xFFEE},                       // full and half width forms
+		{0x1F442, 0x1F4F7}, {0x1F600, 0x1F640}, // emoji
+	}
+	var runes []rune
+	for _, b := range blocks {
+		for r := b[0]; r <= b[1]; r++ {
+			if !unicode.Is(unicode.Cn, r) {
+				runes = append(runes, r)
+			}
+		}
+	}
+	byID := map[int64]string{}
+	for batch := range slices.Chunk(runes, store.MaxBatch) {
+		var in []store.MessageTo
+		for _, r := range batch {
+			in = append(in, store.MessageTo{ConversationID: conv.ID, Message: convo.NewMessage{Type: convo.MessageIncoming, Content: "x" + string(r) + "x"}})
+		}
+		added, err := s.AddMessages(ctx, 1, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range added {
+			byID[m.ID] = m.Content
+		}
+	}
+	if _, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: "x"}); err != nil { // the index catches up
+		t.Fatal(err)
+	}
+	tokens := map[int64][]string{}
+	err = s.OnWriter(ctx, func(c *sql.Conn) error {
+		if _, err := c.ExecContext(ctx, `CREATE VIRTUAL TABLE temp.tokens USING fts5vocab(main, convo_messages_fts, instance)`); err != nil {
+			return err
+		}
+		rows, err := c.QueryContext(ctx, `SELECT doc, term FROM temp.tokens ORDER BY doc, offset`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var term string
+			if err := rows.Scan(&id, &term); err != nil {
+				return err
+			}
+			tokens[id] = append(tokens[id], term)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, content := range byID {
+		if want := store.Words(content); !slices.Equal(tokens[id], want) {
+			t.Errorf("%U: unicode61 gives %q, store.Words %q", []rune(content)[1], tokens[id], want)
 		}
 	}
 }
