@@ -15,7 +15,13 @@ import (
 // benchStore is a file store with n conversations of 5 messages each.
 func benchStore(b *testing.B, n int) (*sqlite.Store, []int64, uuid.UUID) {
 	b.Helper()
-	s, err := sqlite.Open(b.TempDir()+"/bench.db", sqlite.Options{})
+	return benchStoreWith(b, n, sqlite.Options{})
+}
+
+// benchStoreWith is benchStore with options.
+func benchStoreWith(b *testing.B, n int, opts sqlite.Options) (*sqlite.Store, []int64, uuid.UUID) {
+	b.Helper()
+	s, err := sqlite.Open(b.TempDir()+"/bench.db", opts)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -71,14 +77,24 @@ func BenchmarkGetConversation(b *testing.B) {
 	}
 }
 
+// BenchmarkInboxPage1 reads the first page of an agent's inbox, with the
+// row cache (the default) and without it (RowCache -1): what the cache buys.
 func BenchmarkInboxPage1(b *testing.B) {
-	s, _, agent := benchStore(b, 2000)
-	ctx := context.Background()
-	b.ResetTimer()
-	for range b.N {
-		if _, err := s.ListConversations(ctx, 1, store.ConversationFilter{Assignee: store.AssigneeMine, Agent: agent, Page: store.PageNumber(1, 25)}); err != nil {
-			b.Fatal(err)
-		}
+	for _, bc := range []struct {
+		name     string
+		rowCache int
+	}{{"RowCache", 0}, {"NoRowCache", -1}} {
+		b.Run(bc.name, func(b *testing.B) {
+			s, _, agent := benchStoreWith(b, 2000, sqlite.Options{RowCache: bc.rowCache})
+			ctx := context.Background()
+			b.ResetTimer()
+			for range b.N {
+				if _, err := s.ListConversations(ctx, 1, store.ConversationFilter{Assignee: store.AssigneeMine, Agent: agent,
+					Page: store.PageNumber(1, 25)}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
