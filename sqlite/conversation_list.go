@@ -180,39 +180,33 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 	if err := f.Validate(); err != nil {
 		return page, err
 	}
-	if streams(f) {
-		return s.streamConversations(ctx, accountID, f)
-	}
-	sort := conversationSorts[f.Sort]
-	list := "conversations:" + f.Sort.String()
-	var cursor store.Cursor
-	if f.Page.Keyset() && f.Page.Cursor() != "" {
-		var err error
-		if cursor, err = store.DecodeCursor(f.Page.Cursor(), list, len(sort.keys(conversationRow{}))); err != nil {
-			return page, err
-		}
+	if err := checkCursor(f); err != nil {
+		return page, err
 	}
 	now := s.clock()
 	err := s.readFor(ctx, f, func(tx *dbtx) error {
+		fromTop := !f.Page.Keyset() || f.Page.Cursor() == ""
+		plan, err := planList(ctx, tx, accountID, f, fromTop)
+		if err != nil {
+			return err
+		}
+		if plan == planStream {
+			page, err = s.streamPage(ctx, tx, accountID, f, now)
+			return err
+		}
+		sort := conversationSorts[f.Sort]
+		cursor, _ := decodeListCursor(f) // checked above
 		w, err := conversationWhere(ctx, tx, accountID, f)
 		if err != nil {
 			return err
 		}
 		counted := w
-		last := f.Page.PerPage() + 1 // the last row the page reads
-		if !f.Page.Keyset() {
-			last += f.Page.Offset()
-		}
-		sorts, err := sortsMatches(ctx, tx, accountID, f, last, cursor.Keys == nil)
-		if err != nil {
-			return err
-		}
-		if sorts {
+		if plan == planMatches {
 			if w, err = matchesWhere(ctx, tx, accountID, f); err != nil {
 				return err
 			}
 		}
-		tail, args := conversationPageQuery(w, f, sort, cursor, sorts)
+		tail, args := conversationPageQuery(w, f, sort, cursor, plan)
 		rows, err := s.pageRows(ctx, tx, accountID, tail, args)
 		if err != nil {
 			return err
@@ -225,7 +219,7 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 			return err
 		}
 		if more {
-			page.Next = store.Cursor{List: list, Keys: sort.keys(rows[len(rows)-1])}.Encode()
+			page.Next = store.Cursor{List: listName(f), Keys: sort.keys(rows[len(rows)-1])}.Encode()
 		}
 		if f.Page.Keyset() {
 			page.Meta = store.PageMeta{PerPage: f.Page.PerPage()}
@@ -241,11 +235,38 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 	return page, err
 }
 
+// listName names a list in its cursors, so that a cursor of another list
+// or sort is refused.
+func listName(f store.ConversationFilter) string {
+	if streams(f) {
+		return searchList
+	}
+	return "conversations:" + f.Sort.String()
+}
+
+// decodeListCursor decodes the filter's keyset cursor, if it has one.
+func decodeListCursor(f store.ConversationFilter) (store.Cursor, error) {
+	if !f.Page.Keyset() || f.Page.Cursor() == "" {
+		return store.Cursor{}, nil
+	}
+	keys := 2 // a stream's: the latest match and the conversation
+	if !streams(f) {
+		keys = len(conversationSorts[f.Sort].keys(conversationRow{}))
+	}
+	return store.DecodeCursor(f.Page.Cursor(), listName(f), keys)
+}
+
+// checkCursor refuses a bad cursor before anything is read.
+func checkCursor(f store.ConversationFilter) error {
+	_, err := decodeListCursor(f)
+	return err
+}
+
 // conversationPageQuery is the SQL of one page of a list after its columns
-// and FROM: the filter's WHERE, its assignee type, the keyset predicate or
-// the offset, the sort. The filter reads only the conversation (c).
-// sortsMatches says that w finds the filter's matches by id, to be sorted.
-func conversationPageQuery(w where, f store.ConversationFilter, sort conversationSort, cursor store.Cursor, sortsMatches bool) (string, []any) {
+// and FROM, by the list's plan: the filter's WHERE, its assignee type, the
+// keyset predicate or the offset, the sort. The filter reads only the
+// conversation (c). With planMatches, w finds the filter's matches by id.
+func conversationPageQuery(w where, f store.ConversationFilter, sort conversationSort, cursor store.Cursor, plan listPlan) (string, []any) {
 	andAssignee(&w, f)
 	offset := 0
 	switch {
@@ -256,9 +277,9 @@ func conversationPageQuery(w where, f store.ConversationFilter, sort conversatio
 	}
 	limit := f.Page.PerPage() + 1
 	switch {
-	case mergesStatuses(f) && !sortsMatches:
+	case plan == planMerge:
 		return mergedPageQuery(w, f.StatusSet(), sort, limit, offset)
-	case offset > 0:
+	case offset > 0: // planSkip, or planMatches past the first page
 		return skippingPageQuery(w, sort, limit, offset)
 	}
 	tail := w.sql() + ` ORDER BY ` + sort.orderBy + ` LIMIT ? OFFSET ?`
@@ -375,11 +396,11 @@ func (r *countsRow) dest() []any { return []any{&r.mine, &r.unassigned, &r.total
 // (by status, with inbox, team and unattended, or with one label).
 func countsQuery(accountID int64, f store.ConversationFilter, w where) (string, []any) {
 	agent := uuidValue(f.Agent) // NULL matches nobody
-	labels := f.LabelSet()
-	switch {
-	case f.ContactID != 0 || f.Viewer != nil || f.Searching():
+	source := planCounts(f)
+	switch source {
+	case countRowsOfFilter:
 		return countRows + w.sql(), append([]any{agent}, w.args...)
-	case !f.UpdatedSince.IsZero() || len(labels) > 1 || len(labels) == 1 && (f.InboxID != 0 || f.TeamID != 0 || f.Unattended):
+	case countMatches:
 		ids, args := matchingIDs(accountID, f)
 		return fmt.Sprintf(countMatchingRows, ids) + w.sql(), append(append([]any{agent}, args...), w.args...)
 	}
@@ -389,13 +410,13 @@ func countsQuery(accountID int64, f store.ConversationFilter, w where) (string, 
 		m.and("status IN ("+placeholders(len(statuses))+")", statusArgs(statuses)...)
 	}
 	query := sumCounts
-	switch {
-	case len(labels) == 1:
+	switch source {
+	case countLabel:
 		query = sumLabelCounts
-		m.and("label = ?", labels[0])
-	case f.Unattended || f.InboxID != 0 || f.TeamID != 0:
+		m.and("label = ?", f.LabelSet()[0])
+	case countRoute, countUnattended:
 		query = sumRouteCounts
-		if f.Unattended {
+		if source == countUnattended {
 			query = sumUnattendedCounts
 		}
 		if f.InboxID != 0 {

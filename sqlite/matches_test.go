@@ -34,7 +34,7 @@ func TestSortedMatchesPageAsTheWalk(t *testing.T) {
 	}
 	page := func(w where, f store.ConversationFilter, sort conversationSort, cursor store.Cursor, byMatches bool) []int64 {
 		t.Helper()
-		tail, args := conversationPageQuery(w, f, sort, cursor, byMatches)
+		tail, args := conversationPageQuery(w, f, sort, cursor, pagePlan(f, byMatches))
 		var ids []int64
 		if err := tx.SelectContext(ctx, &ids, `SELECT c.id`+probeFrom+tail, args...); err != nil {
 			t.Fatal(err)

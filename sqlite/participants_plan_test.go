@@ -55,7 +55,7 @@ func TestViewerQueryPlans(t *testing.T) {
 		}
 		for so, sort := range conversationSorts {
 			f.Sort = so
-			tail, args := conversationPageQuery(w, f, sort, store.Cursor{}, false)
+			tail, args := conversationPageQuery(w, f, sort, store.Cursor{}, pagePlan(f, false))
 			q := `SELECT ` + conversationColumns + conversationFrom + tail
 			lines := plan(t, s, q, args...)
 			checkViewerPlan(t, fmt.Sprintf("viewer list %s sort=%s", name, so), lines)

@@ -176,7 +176,7 @@ func TestQueryPlans(t *testing.T) {
 			for so, sort := range conversationSorts {
 				f.Sort = so
 				for _, cursor := range []store.Cursor{{}, {Keys: sort.keys(conversationRow{ID: 1 << 40})}} {
-					tail, args := conversationPageQuery(w, f, sort, cursor, false)
+					tail, args := conversationPageQuery(w, f, sort, cursor, pagePlan(f, false))
 					label := fmt.Sprintf("list %s assignee=%d sort=%s keyset=%v", name, a, so, cursor.Keys != nil)
 					// The default sort over one status never sorts; the
 					// others may, on a page of filtered rows, and a
@@ -197,7 +197,7 @@ func TestQueryPlans(t *testing.T) {
 				// A numbered page past the first skips rows by id; only its
 				// own rows are sorted (the one temporary B-tree).
 				f.Page = store.PageNumber(3, 25)
-				tail, args := conversationPageQuery(w, f, sort, store.Cursor{}, false)
+				tail, args := conversationPageQuery(w, f, sort, store.Cursor{}, pagePlan(f, false))
 				label := fmt.Sprintf("page 3 of %s assignee=%d sort=%s", name, a, so)
 				lines := plan(t, s, `SELECT `+probeColumns+probeFrom+tail, args...)
 				checkPlan(t, label, lines, false)
@@ -220,7 +220,7 @@ func TestQueryPlans(t *testing.T) {
 						if page.Keyset() {
 							cursor.Keys = sort.keys(conversationRow{ID: 1 << 40})
 						}
-						tail, args := conversationPageQuery(mw, f, sort, cursor, true)
+						tail, args := conversationPageQuery(mw, f, sort, cursor, pagePlan(f, true))
 						label := fmt.Sprintf("matches of %s assignee=%d sort=%s page=%v", name, a, so, page)
 						checkPlanByID(t, label, plan(t, s, `SELECT `+probeColumns+probeFrom+tail, args...), false)
 						checkPlanByID(t, label, plan(t, s, `SELECT `+conversationColumns+conversationFrom+tail, args...), false)

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"time"
 
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
@@ -58,86 +59,79 @@ func searchExpr(f store.ConversationFilter) (string, bool) {
 	return matchExpr(search, false)
 }
 
-// streams reports whether a list is served by streamConversations.
+// streams reports whether a list is a search by last activity (planStream).
 func streams(f store.ConversationFilter) bool {
 	return f.Searching() && f.Sort == store.SortLastActivityDesc
 }
 
-// streamConversations is ListConversations for a search by last activity.
-func (s *Store) streamConversations(ctx context.Context, accountID int64, f store.ConversationFilter) (store.Page[convo.Conversation], error) {
+// streamPage is a page of a search by last activity (planStream), in tx.
+func (s *Store) streamPage(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, now time.Time) (store.Page[convo.Conversation], error) {
 	var page store.Page[convo.Conversation]
-	var cursor store.Cursor
-	if f.Page.Keyset() && f.Page.Cursor() != "" {
-		var err error
-		if cursor, err = store.DecodeCursor(f.Page.Cursor(), searchList, 2); err != nil {
-			return page, err
-		}
+	cursor, err := decodeListCursor(f)
+	if err != nil {
+		return page, err
 	}
 	expr, searchable := searchExpr(f)
-	now := s.clock()
-	err := s.readIndexed(ctx, func(tx *dbtx) error {
-		// The filter without its query, but with the statuses the query implies.
-		plain := f
-		plain.Statuses, plain.Query = f.StatusSet(), ""
-		w, err := conversationWhere(ctx, tx, accountID, plain)
-		if err != nil {
-			return err
-		}
-		if !searchable {
-			page.Items, page.Meta = []convo.Conversation{}, emptyMeta(f.Page)
-			return nil
-		}
-		andAssignee(&w, f)
-		stream := searchStream
-		if len(w.clauses) == 1 { // c.account_id alone: any other filter keeps the join
-			stream, w = searchStreamAccount, where{}
-		}
-		w.and("convo_messages_fts MATCH ?", expr)
-		w.and("m.account_id = ?", accountID)
-		if !f.IncludePrivate {
-			w.and("m.private = 0")
-		}
-		skip := 0
-		if !f.Page.Keyset() {
-			skip = f.Page.Offset()
-		}
-		ids, hits, err := streamMatches(ctx, tx, stream+w.sql()+searchStreamOrder, w.args, cursor, skip, f.Page.PerPage()+1)
-		if err != nil {
-			return err
-		}
-		if len(ids) > f.Page.PerPage() {
-			ids = ids[:f.Page.PerPage()]
-			last := len(ids) - 1
-			page.Next = store.Cursor{List: searchList, Keys: []int64{hits[last], ids[last]}}.Encode()
-		}
-		rows, err := s.rowsByID(ctx, tx, accountID, ids)
-		if err != nil {
-			return err
-		}
-		if page.Items, err = toConversations(rows, now); err != nil {
-			return err
-		}
-		if err := attachUnseen(ctx, tx, accountID, page.Items, f.Viewer); err != nil {
-			return err
-		}
-		if f.Page.Keyset() {
-			page.Meta = store.PageMeta{PerPage: f.Page.PerPage()}
-			return nil
-		}
-		counted := plain
-		counted.Query = f.Query
-		cw, err := conversationWhere(ctx, tx, accountID, counted)
-		if err != nil {
-			return err
-		}
-		counts, err := countConversations(ctx, tx, accountID, counted, cw)
-		if err != nil {
-			return err
-		}
-		page.Meta = store.NewPageMeta(f.Page, counts.Of(f.Assignee), len(page.Items))
-		return nil
-	})
-	return page, err
+	// The filter without its query, but with the statuses the query implies.
+	plain := f
+	plain.Statuses, plain.Query = f.StatusSet(), ""
+	w, err := conversationWhere(ctx, tx, accountID, plain)
+	if err != nil {
+		return page, err
+	}
+	if !searchable {
+		page.Items, page.Meta = []convo.Conversation{}, emptyMeta(f.Page)
+		return page, nil
+	}
+	andAssignee(&w, f)
+	stream := searchStream
+	if len(w.clauses) == 1 { // c.account_id alone: any other filter keeps the join
+		stream, w = searchStreamAccount, where{}
+	}
+	w.and("convo_messages_fts MATCH ?", expr)
+	w.and("m.account_id = ?", accountID)
+	if !f.IncludePrivate {
+		w.and("m.private = 0")
+	}
+	skip := 0
+	if !f.Page.Keyset() {
+		skip = f.Page.Offset()
+	}
+	ids, hits, err := streamMatches(ctx, tx, stream+w.sql()+searchStreamOrder, w.args, cursor, skip, f.Page.PerPage()+1)
+	if err != nil {
+		return page, err
+	}
+	if len(ids) > f.Page.PerPage() {
+		ids = ids[:f.Page.PerPage()]
+		last := len(ids) - 1
+		page.Next = store.Cursor{List: searchList, Keys: []int64{hits[last], ids[last]}}.Encode()
+	}
+	rows, err := s.rowsByID(ctx, tx, accountID, ids)
+	if err != nil {
+		return page, err
+	}
+	if page.Items, err = toConversations(rows, now); err != nil {
+		return page, err
+	}
+	if err := attachUnseen(ctx, tx, accountID, page.Items, f.Viewer); err != nil {
+		return page, err
+	}
+	if f.Page.Keyset() {
+		page.Meta = store.PageMeta{PerPage: f.Page.PerPage()}
+		return page, nil
+	}
+	counted := plain
+	counted.Query = f.Query
+	cw, err := conversationWhere(ctx, tx, accountID, counted)
+	if err != nil {
+		return page, err
+	}
+	counts, err := countConversations(ctx, tx, accountID, counted, cw)
+	if err != nil {
+		return page, err
+	}
+	page.Meta = store.NewPageMeta(f.Page, counts.Of(f.Assignee), len(page.Items))
+	return page, nil
 }
 
 // streamMatches reads (conversation, match) rows newest match first and

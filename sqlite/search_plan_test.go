@@ -66,7 +66,7 @@ func TestSearchQueryPlans(t *testing.T) {
 		}
 		for so, sort := range conversationSorts {
 			f.Sort = so
-			tail, args := conversationPageQuery(w, f, sort, store.Cursor{}, false)
+			tail, args := conversationPageQuery(w, f, sort, store.Cursor{}, pagePlan(f, false))
 			lines := plan(t, s, `SELECT `+conversationColumns+conversationFrom+tail, args...)
 			checkPlan(t, "search list "+name+" "+so.String(), lines, false)
 			wantFTS("search list "+name, lines)
