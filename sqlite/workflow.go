@@ -27,9 +27,11 @@ WHERE account_id = ?4 AND id = ?5`
 	assignee_last_seen_at = CASE WHEN assignee_id = ?2 THEN ?1 ELSE assignee_last_seen_at END
 WHERE account_id = ?3 AND id = ?4`
 
-	// markUnread rewinds the read mark to just before the last incoming
-	// message; refreshConversation then recounts.
-	markUnread = `UPDATE convo_conversations SET agent_last_seen_at = last_incoming_at - 1
+	// markUnread rewinds both read marks, the agents' and the assignee's,
+	// to just before (1µs, the stored precision) the last incoming
+	// message, as Chatwoot does; refreshConversation then recounts.
+	markUnread = `UPDATE convo_conversations SET agent_last_seen_at = last_incoming_at - 1,
+	assignee_last_seen_at = last_incoming_at - 1
 WHERE account_id = ? AND id = ? AND last_incoming_at IS NOT NULL`
 
 	// wakeSnoozed reopens every conversation whose snooze time has passed.

@@ -92,8 +92,11 @@ type Store interface {
 	// agent_last_seen_at (and assignee_last_seen_at when agentID is the
 	// assignee) and the unread count drops to 0. ErrNotFound when missing.
 	MarkRead(ctx context.Context, accountID, conversationID int64, agentID uuid.UUID) (convo.Conversation, error)
-	// MarkUnread rewinds agent_last_seen_at to just before the last incoming
-	// message, so that message counts as unread again. ErrNotFound when missing.
+	// MarkUnread rewinds agent_last_seen_at and assignee_last_seen_at to
+	// just before the last incoming message (1µs before it), so that
+	// message counts as unread again, for the assignee too; the unread
+	// count and CountUnread follow in the same transaction. A conversation
+	// with no incoming message is left as it is. ErrNotFound when missing.
 	MarkUnread(ctx context.Context, accountID, conversationID int64) (convo.Conversation, error)
 
 	// AddParticipants adds users and audiences to a conversation and

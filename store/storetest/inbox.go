@@ -554,6 +554,50 @@ func testInbox(t *testing.T, newStore NewStore) {
 		wantInvalid(t, err, "agent_id")
 	})
 
+	t.Run("MarkUnread/RewindsBothLastSeen", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		c := f.conversation(t, convo.NewConversation{AssigneeID: f.agent})
+		quiet := f.conversation(t, convo.NewConversation{AssigneeID: f.agent})
+		f.clock.Advance(time.Second)
+		f.message(t, c.ID, text("first"))
+		f.clock.Advance(time.Second)
+		last := f.message(t, c.ID, text("second"))
+		f.clock.Advance(time.Second)
+		f.message(t, c.ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "reply", AuthorID: f.agent})
+		f.clock.Advance(time.Second)
+		_, err := f.s.MarkRead(ctx, 1, c.ID, f.agent)
+		is.NoErr(err)
+		_, err = f.s.MarkRead(ctx, 1, quiet.ID, f.agent)
+		is.NoErr(err)
+		n, err := f.s.CountUnread(ctx, 1, f.agent)
+		is.NoErr(err)
+		is.Equal(n, 0) // all read
+		f.clock.Advance(time.Second)
+		got, err := f.s.MarkUnread(ctx, 1, c.ID)
+		is.NoErr(err)
+		before := last.CreatedAt.Add(-time.Microsecond)
+		is.True(got.AgentLastSeenAt.Equal(before))    // the agents' mark is just before the last incoming message
+		is.True(got.AssigneeLastSeenAt.Equal(before)) // and so is the assignee's
+		is.Equal(got.UnreadCount, int64(1))           // that message is unread again
+		is.Equal(f.get(t, c.ID), got)                 // as stored
+		n, err = f.s.CountUnread(ctx, 1, f.agent)
+		is.NoErr(err)
+		is.Equal(n, 1) // the assignee has an unread conversation again
+		counts, err := f.s.CountConversations(ctx, 1, store.ConversationFilter{Agent: f.agent})
+		is.NoErr(err)
+		is.Equal(counts, store.Counts{Mine: 2, Assigned: 2, All: 2}) // statuses untouched
+		read := f.get(t, quiet.ID)
+		got, err = f.s.MarkUnread(ctx, 1, quiet.ID)
+		is.NoErr(err)
+		is.True(got.AgentLastSeenAt.Equal(read.AgentLastSeenAt))       // no incoming message: unchanged
+		is.True(got.AssigneeLastSeenAt.Equal(read.AssigneeLastSeenAt)) // unchanged
+		is.Equal(got.UnreadCount, int64(0))
+		n, err = f.s.CountUnread(ctx, 1, f.agent)
+		is.NoErr(err)
+		is.Equal(n, 1) // still only the first
+	})
+
 	t.Run("ListConversations/FiltersAndCountsMatchAFullScan", func(t *testing.T) {
 		f := newInbox(t, newStore)
 		testFiltersAgainstScan(t, f)
