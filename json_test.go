@@ -12,6 +12,7 @@ import (
 	"github.com/matryer/is"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/wiretest"
 )
 
 // The fixtures set every exported field, so that a field added later
@@ -85,31 +86,6 @@ func fixtureValidationError() *convo.ValidationError {
 	}}
 }
 
-// snakeCase is a JSON name of the wire form.
-var snakeCase = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
-
-// checkFixture fails the test unless every exported field of the struct v
-// is set and has a snake_case JSON name: a field added to a type must be
-// added to its fixture, and so to the round trip, and given a name.
-func checkFixture(t *testing.T, v any) {
-	t.Helper()
-	rv := reflect.Indirect(reflect.ValueOf(v))
-	rt := rv.Type()
-	for i := range rt.NumField() {
-		f := rt.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		if rv.Field(i).IsZero() {
-			t.Errorf("%s.%s is zero in the fixture: set it, so that the round trip covers it", rt.Name(), f.Name)
-		}
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if !snakeCase.MatchString(name) {
-			t.Errorf("%s.%s has JSON name %q: give it a snake_case json tag", rt.Name(), f.Name, name)
-		}
-	}
-}
-
 // roundTrip marshals v and unmarshals the JSON into a new T, which must
 // equal v.
 func roundTrip[T any](t *testing.T, v T) []byte {
@@ -126,33 +102,33 @@ func roundTrip[T any](t *testing.T, v T) []byte {
 func TestJSONRoundTrip(t *testing.T) {
 	t.Run("Contact", func(t *testing.T) {
 		c := fixtureContact()
-		checkFixture(t, c)
+		wiretest.CheckFixture(t, c)
 		roundTrip(t, c)
 	})
 	t.Run("Conversation", func(t *testing.T) {
 		c := fixtureConversation()
-		checkFixture(t, c)
+		wiretest.CheckFixture(t, c)
 		roundTrip(t, c)
 	})
 	t.Run("Message", func(t *testing.T) {
 		m := fixtureMessage()
-		checkFixture(t, m)
+		wiretest.CheckFixture(t, m)
 		roundTrip(t, m)
 	})
 	t.Run("Attachment", func(t *testing.T) {
 		a := fixtureMessage().Attachments[0]
-		checkFixture(t, a)
+		wiretest.CheckFixture(t, a)
 		roundTrip(t, a)
 	})
 	t.Run("ReadState", func(t *testing.T) {
 		r := fixtureReadState()
-		checkFixture(t, r)
+		wiretest.CheckFixture(t, r)
 		roundTrip(t, r)
 	})
 	t.Run("ValidationError", func(t *testing.T) {
 		e := fixtureValidationError()
-		checkFixture(t, e)
-		checkFixture(t, e.Errors[0])
+		wiretest.CheckFixture(t, e)
+		wiretest.CheckFixture(t, e.Errors[0])
 		roundTrip(t, e)
 	})
 	t.Run("Zero", func(t *testing.T) {

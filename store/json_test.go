@@ -2,9 +2,6 @@ package store_test
 
 import (
 	"encoding/json"
-	"reflect"
-	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +9,7 @@ import (
 	"github.com/matryer/is"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/wiretest"
 	"github.com/convokit/convo/store"
 )
 
@@ -57,30 +55,6 @@ func fixtureCounts() store.Counts {
 	return store.Counts{Mine: 1, Unassigned: 2, Assigned: 3, All: 5}
 }
 
-// snakeCase is a JSON name of the wire form.
-var snakeCase = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
-
-// checkFixture fails the test unless every exported field of the struct v
-// is set and has a snake_case JSON name.
-func checkFixture(t *testing.T, v any) {
-	t.Helper()
-	rv := reflect.Indirect(reflect.ValueOf(v))
-	rt := rv.Type()
-	for i := range rt.NumField() {
-		f := rt.Field(i)
-		if !f.IsExported() {
-			continue
-		}
-		if rv.Field(i).IsZero() {
-			t.Errorf("%s.%s is zero in the fixture: set it, so that the round trip covers it", rt.Name(), f.Name)
-		}
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if !snakeCase.MatchString(name) {
-			t.Errorf("%s.%s has JSON name %q: give it a snake_case json tag", rt.Name(), f.Name, name)
-		}
-	}
-}
-
 // roundTrip marshals v and unmarshals the JSON into a new T, which must
 // equal v.
 func roundTrip[T any](t *testing.T, v T) string {
@@ -97,7 +71,7 @@ func roundTrip[T any](t *testing.T, v T) string {
 func TestJSONRoundTrip(t *testing.T) {
 	t.Run("Page", func(t *testing.T) {
 		conversations := store.Page[convo.Conversation]{Items: []convo.Conversation{fixtureConversation()}, Next: "eyJsIjoiYyJ9", Meta: fixtureMeta()}
-		checkFixture(t, conversations)
+		wiretest.CheckFixture(t, conversations)
 		roundTrip(t, conversations)
 		roundTrip(t, store.Page[convo.Message]{Items: []convo.Message{fixtureMessage()}, Next: "eyJsIjoibSJ9", Meta: store.PageMeta{PerPage: 15}})
 		roundTrip(t, store.Page[convo.Contact]{Items: []convo.Contact{*fixtureConversation().Contact}, Meta: fixtureMeta()})
@@ -105,17 +79,17 @@ func TestJSONRoundTrip(t *testing.T) {
 	})
 	t.Run("PageMeta", func(t *testing.T) {
 		m := fixtureMeta()
-		checkFixture(t, m)
+		wiretest.CheckFixture(t, m)
 		roundTrip(t, m)
 	})
 	t.Run("MessageHit", func(t *testing.T) {
 		h := fixtureHit()
-		checkFixture(t, h)
+		wiretest.CheckFixture(t, h)
 		roundTrip(t, h)
 	})
 	t.Run("Counts", func(t *testing.T) {
 		c := fixtureCounts()
-		checkFixture(t, c)
+		wiretest.CheckFixture(t, c)
 		roundTrip(t, c)
 	})
 	t.Run("Zero", func(t *testing.T) {
