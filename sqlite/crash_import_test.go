@@ -1,12 +1,10 @@
 package sqlite_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -84,25 +82,7 @@ func TestCrashDuringFirstOpenAndImport(t *testing.T) {
 	acked := 0
 	for cycle := range cycles {
 		path := filepath.Join(t.TempDir(), "convo.db")
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), childEnv+"=import", "CONVO_CRASH_DB="+path)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		lines := make(chan string)
-		go func() {
-			defer close(lines)
-			sc := bufio.NewScanner(out)
-			for sc.Scan() {
-				lines <- sc.Text()
-			}
-		}()
+		cmd, lines, stderr := startChild(t, "import", "CONVO_CRASH_DB="+path)
 		select {
 		case <-lines: // ready
 		case <-time.After(30 * time.Second):

@@ -1,14 +1,11 @@
 package sqlite_test
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -131,28 +128,17 @@ func TestCrash(t *testing.T) {
 // moment and returns how many batches it acknowledged.
 func runCrashChild(t *testing.T, path string, cycle int, durable bool, r *rand.Rand) int {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	d := "0"
 	if durable {
 		d = "1"
 	}
-	cmd.Env = append(os.Environ(), childEnv+"=crash", "CONVO_CRASH_DB="+path,
+	cmd, lines, stderr := startChild(t, "crash", "CONVO_CRASH_DB="+path,
 		"CONVO_CRASH_CYCLE="+strconv.Itoa(cycle), "CONVO_CRASH_DURABLE="+d)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	acks := make(chan int)
 	go func() {
 		defer close(acks)
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if b, ok := strings.CutPrefix(sc.Text(), "ack "); ok {
+		for line := range lines {
+			if b, ok := strings.CutPrefix(line, "ack "); ok {
 				n, _ := strconv.Atoi(b)
 				acks <- n
 			}

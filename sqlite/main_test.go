@@ -1,8 +1,11 @@
 package sqlite_test
 
 import (
+	"bufio"
+	"bytes"
 	"fmt"
 	"os"
+	"os/exec"
 	"testing"
 )
 
@@ -31,4 +34,31 @@ func TestMain(m *testing.M) {
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
+}
+
+// startChild starts the child program name with env added to the test's
+// environment, and streams the lines it prints; lines is closed when it
+// exits. Its standard error is collected in stderr.
+func startChild(t *testing.T, name string, env ...string) (cmd *exec.Cmd, lines <-chan string, stderr *bytes.Buffer) {
+	t.Helper()
+	cmd = exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(append(os.Environ(), childEnv+"="+name), env...)
+	stderr = &bytes.Buffer{}
+	cmd.Stderr = stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ch := make(chan string)
+	go func() {
+		defer close(ch)
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			ch <- sc.Text()
+		}
+	}()
+	return cmd, ch, stderr
 }
