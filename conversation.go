@@ -105,7 +105,11 @@ type NewConversation struct {
 	SnoozedUntil time.Time
 	Priority     Priority
 	Labels       []string
-	Muted        bool
+	// Muted sets the flag as given, as an import would: it neither
+	// resolves the conversation nor blocks the contact (muting does that,
+	// see ConversationUpdate.Muted). A blocked contact's conversation
+	// starts muted whatever it says.
+	Muted bool
 
 	CustomAttributes     Attributes
 	AdditionalAttributes Attributes
@@ -159,12 +163,16 @@ type ConversationUpdate struct {
 	InboxID    *int64
 	TeamID     *int64
 	Priority   *Priority
-	Muted      *bool
+	// Muted mutes or unmutes the conversation as Chatwoot does: muting
+	// resolves it and blocks its contact, unmuting unblocks the contact
+	// and leaves the status as it is.
+	Muted *bool
 
 	CustomAttributes     *Attributes
 	AdditionalAttributes *Attributes
 
-	// Quiet skips the activity messages a change of team or priority writes.
+	// Quiet skips the activity messages a change of team, priority or
+	// muting writes.
 	Quiet bool
 }
 

@@ -129,6 +129,14 @@ func ActivityStatus(from, to Status, until time.Time) string {
 	return fmt.Sprintf("Conversation was marked %s", to)
 }
 
+// ActivityMute describes muting (true) or unmuting a conversation.
+func ActivityMute(muted bool) string {
+	if muted {
+		return "Conversation was muted"
+	}
+	return "Conversation was unmuted"
+}
+
 // ActivityAssignee describes an assignment.
 func ActivityAssignee(to uuid.UUID) string {
 	if to == uuid.Nil {

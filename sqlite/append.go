@@ -18,8 +18,9 @@ import (
 
 const (
 	// selectAppendTarget reads what an append needs to know of its
-	// conversation: its contact, last seq, status and last activity.
-	selectAppendTarget = `SELECT contact_id, last_seq, status, last_activity_at FROM convo_conversations
+	// conversation: its contact, last seq, status, last activity and
+	// whether it is muted.
+	selectAppendTarget = `SELECT contact_id, last_seq, status, last_activity_at, muted FROM convo_conversations
 WHERE account_id = ? AND id = ?`
 
 	selectBySourceID = `SELECT id, conversation_id FROM convo_messages WHERE account_id = ? AND source_id = ?`
@@ -55,8 +56,8 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOT
 	// its three indexes change then only.
 	bumpActivity = `,
 	last_activity_at = ?1`
-	// bumpReopen reopens a resolved or snoozed conversation on an
-	// incoming message: the status indexes change then only.
+	// bumpReopen reopens a resolved or snoozed conversation that is not
+	// muted on an incoming message: the status indexes change then only.
 	bumpReopen = `,
 	status = 0,
 	snoozed_until = NULL`
@@ -81,10 +82,11 @@ type appendTarget struct {
 	LastSeq        int64
 	Status         int
 	LastActivityAt dbTime
+	Muted          bool
 }
 
 func (r *appendTarget) dest() []any {
-	return []any{&r.ContactID, &r.LastSeq, &r.Status, &r.LastActivityAt}
+	return []any{&r.ContactID, &r.LastSeq, &r.Status, &r.LastActivityAt, &r.Muted}
 }
 
 // readAppendTarget reads the conversation a message is added to, or
@@ -142,7 +144,7 @@ func appendMessage(ctx context.Context, tx *dbtx, accountID, conversationID int6
 	incoming := m.Type == convo.MessageIncoming
 	humanReply := m.Type == convo.MessageOutgoing && !m.Private && m.SenderType == convo.SenderUser
 	moves := b2i(now.After(target.LastActivityAt.Time))
-	reopens := b2i(incoming && (target.Status == statusCodes[convo.StatusResolved] || target.Status == statusCodes[convo.StatusSnoozed]))
+	reopens := b2i(incoming && !target.Muted && (target.Status == statusCodes[convo.StatusResolved] || target.Status == statusCodes[convo.StatusSnoozed]))
 	if _, err := tx.ExecContext(ctx, bumpConversation[moves][reopens], timeValue(now), m.Seq, incoming,
 		m.Type != convo.MessageActivity, m.ID, humanReply, accountID, conversationID); err != nil {
 		return convo.Message{}, err

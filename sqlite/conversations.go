@@ -29,6 +29,7 @@ WHERE account_id = ? AND id = ?`
 
 	conversationExists = `SELECT id FROM convo_conversations WHERE account_id = ? AND id = ?`
 	contactExists      = `SELECT id FROM convo_contacts WHERE account_id = ? AND id = ?`
+	contactBlocked     = `SELECT blocked FROM convo_contacts WHERE account_id = ? AND id = ?`
 
 	deleteConversationMessages = `DELETE FROM convo_messages WHERE account_id = ? AND conversation_id = ?`
 	deleteConversation         = `DELETE FROM convo_conversations WHERE account_id = ? AND id = ?`
@@ -48,9 +49,14 @@ func (s *Store) CreateConversation(ctx context.Context, accountID int64, in conv
 	}
 	var c convo.Conversation
 	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
-		var id int64
-		if err := tx.GetContext(ctx, &id, contactExists, accountID, in.ContactID); err != nil {
+		var blocked bool
+		if err := tx.GetContext(ctx, &blocked, contactBlocked, accountID, in.ContactID); err != nil {
 			return fmt.Errorf("contact %d: %w", in.ContactID, translate(err))
+		}
+		if blocked {
+			// As Chatwoot: a blocked contact's conversation is muted,
+			// and starts resolved.
+			in.Muted, in.Status, in.SnoozedUntil = true, convo.StatusResolved, time.Time{}
 		}
 		custom, err := jsonText(in.CustomAttributes)
 		if err != nil {
@@ -68,7 +74,8 @@ func (s *Store) CreateConversation(ctx context.Context, accountID int64, in conv
 		if err != nil {
 			return err
 		}
-		if id, err = res.LastInsertId(); err != nil {
+		id, err := res.LastInsertId()
+		if err != nil {
 			return err
 		}
 		if !in.SnoozedUntil.IsZero() {
@@ -208,6 +215,9 @@ func (s *Store) UpdateConversation(ctx context.Context, accountID, conversationI
 			return err
 		}
 		if err := updateActivities(ctx, tx, old, next, up.Quiet, now); err != nil {
+			return err
+		}
+		if err := changeMuted(ctx, tx, old, next.Muted, up.Quiet, now); err != nil {
 			return err
 		}
 		c, err = getConversation(ctx, tx, accountID, conversationID, now)

@@ -12,9 +12,9 @@ import (
 	"github.com/convokit/convo/sqlite"
 )
 
-// TestInboxInvariants runs the inbox's read-state changes over a few
-// conversations and checks, by a full scan, that every maintained count
-// still matches the rows after each step.
+// TestInboxInvariants runs the inbox's read-state changes and muting over
+// a few conversations and checks, by a full scan, that every maintained
+// count still matches the rows after each step.
 func TestInboxInvariants(t *testing.T) {
 	is := is.New(t)
 	ctx := context.Background()
@@ -53,4 +53,26 @@ func TestInboxInvariants(t *testing.T) {
 		is.NoErr(err)
 	}
 	check("unread")
+	muted, unmuted := true, false
+	_, err = s.UpdateConversation(ctx, 1, convs[0].ID, convo.ConversationUpdate{Muted: &muted})
+	is.NoErr(err)
+	_, err = s.ChangeStatus(ctx, 1, convs[1].ID, convo.StatusChange{Status: convo.StatusSnoozed, Quiet: true})
+	is.NoErr(err)
+	_, err = s.UpdateConversation(ctx, 1, convs[1].ID, convo.ConversationUpdate{Muted: &muted, Quiet: true})
+	is.NoErr(err)
+	check("muted")
+	now = now.Add(time.Second)
+	_, err = s.AddMessage(ctx, 1, convs[0].ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "still here"})
+	is.NoErr(err)
+	blocked, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail,
+		HappenedAt: now, AssigneeID: agent})
+	is.NoErr(err)
+	is.Equal(blocked.Status, convo.StatusResolved)
+	check("incoming while muted, created while blocked")
+	_, err = s.UpdateConversation(ctx, 1, convs[0].ID, convo.ConversationUpdate{Muted: &unmuted})
+	is.NoErr(err)
+	now = now.Add(time.Second)
+	_, err = s.AddMessage(ctx, 1, convs[0].ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "reopens"})
+	is.NoErr(err)
+	check("unmuted and reopened")
 }

@@ -17,6 +17,11 @@ const (
 	waiting_since = CASE WHEN ?1 = 1 THEN NULL ELSE waiting_since END, updated_at = ?3
 WHERE account_id = ?4 AND id = ?5`
 
+	// setContactBlocked blocks or unblocks a contact; one already so is
+	// left alone. ?1 blocked, ?2 now, ?3 account, ?4 contact.
+	setContactBlocked = `UPDATE convo_contacts SET blocked = ?1, updated_at = ?2
+WHERE account_id = ?3 AND id = ?4 AND blocked != ?1`
+
 	setAssignee = `UPDATE convo_conversations SET assignee_id = ?, updated_at = ? WHERE account_id = ? AND id = ?`
 
 	deleteLabels      = `DELETE FROM convo_conversation_labels WHERE conversation_id = ?`
@@ -66,6 +71,37 @@ func (s *Store) ChangeStatus(ctx context.Context, accountID, conversationID int6
 		}
 		return addActivity(ctx, tx, accountID, conversationID, convo.ActivityStatus(old.Status, next, until), now)
 	})
+}
+
+// changeMuted carries out a change of the muted flag, which the caller
+// writes, as Chatwoot does: muting resolves the conversation (as
+// ChangeStatus would, with its activity message) and blocks its contact;
+// unmuting unblocks the contact and leaves the status as it is. Each
+// writes its own activity message after the status change's, unless
+// quiet. A flag set to what it was changes nothing.
+func changeMuted(ctx context.Context, tx *dbtx, old convo.Conversation, muted, quiet bool, now time.Time) error {
+	if muted == old.Muted {
+		return nil
+	}
+	if muted && old.Status != convo.StatusResolved {
+		if _, err := tx.ExecContext(ctx, setStatus, statusCodes[convo.StatusResolved], nil, timeValue(now),
+			old.AccountID, old.ID); err != nil {
+			return err
+		}
+		if !quiet {
+			content := convo.ActivityStatus(old.Status, convo.StatusResolved, time.Time{})
+			if err := addActivity(ctx, tx, old.AccountID, old.ID, content, now); err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := tx.ExecContext(ctx, setContactBlocked, muted, timeValue(now), old.AccountID, old.ContactID); err != nil {
+		return err
+	}
+	if quiet {
+		return nil
+	}
+	return addActivity(ctx, tx, old.AccountID, old.ID, convo.ActivityMute(muted), now)
 }
 
 // Assign implements store.Store.

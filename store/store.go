@@ -51,7 +51,9 @@ type Store interface {
 	// CreateConversation starts a conversation with a contact of the
 	// account. A missing contact, channel or happened_at is ErrInvalid
 	// naming the field; a contact of another account is ErrNotFound; a UUID
-	// already in use is ErrConflict.
+	// already in use is ErrConflict. As in Chatwoot, a blocked contact's
+	// conversation starts muted and resolved, whatever in says (no
+	// snooze); otherwise in.Muted is stored as given, with no other effect.
 	CreateConversation(ctx context.Context, accountID int64, in convo.NewConversation) (convo.Conversation, error)
 	// GetConversation returns one conversation with its contact, and its
 	// messages when opts asks for them. ErrNotFound when missing, or when
@@ -59,7 +61,14 @@ type Store interface {
 	GetConversation(ctx context.Context, accountID, conversationID int64, opts GetConversationOptions) (convo.Conversation, error)
 	// UpdateConversation changes the fields set in the update and returns
 	// the conversation as stored. A change of team or priority writes an
-	// activity message unless up.Quiet. ErrNotFound when missing.
+	// activity message unless up.Quiet. Muting, as in Chatwoot, also
+	// resolves the conversation as ChangeStatus would (with its activity
+	// message, and only if it is not resolved already) and blocks its
+	// contact; unmuting unblocks the contact and leaves the status as it
+	// is. Either writes "Conversation was muted" or "Conversation was
+	// unmuted", after the status change's, unless up.Quiet; setting Muted
+	// to what it is changes neither. All in the same transaction.
+	// ErrNotFound when missing.
 	UpdateConversation(ctx context.Context, accountID, conversationID int64, up convo.ConversationUpdate) (convo.Conversation, error)
 	// DeleteConversation removes a conversation with all its messages and
 	// returns its id. ErrNotFound when missing.
@@ -130,7 +139,9 @@ type Store interface {
 	// AddMessage appends a message to a conversation and, in the same
 	// transaction, moves the conversation's last activity and counters, the
 	// unseen counts of its readers, and its author's read horizon to the
-	// message (an author has seen what they wrote).
+	// message (an author has seen what they wrote). An incoming message
+	// reopens a resolved or snoozed conversation, unless it is muted: a
+	// muted one stays as it is.
 	// When in.SourceID is already used by a message of the same
 	// conversation, that message is returned and nothing is written; used in
 	// another conversation of the account, it is ErrConflict. A ContactID

@@ -48,6 +48,42 @@ func testConversations(t *testing.T, newStore NewStore) {
 		is.Equal(got, conv) // Get returns what Create returned
 	})
 
+	t.Run("CreateConversation/BlockedContactStartsResolved", func(t *testing.T) {
+		is := is.New(t)
+		now := fixedTime
+		s := newStore(t, func() time.Time { return now })
+		blocked := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "Blocked", Blocked: true})
+		agent := uuid.New()
+		conv, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: blocked.ID, Channel: convo.ChannelEmail,
+			HappenedAt: now, AssigneeID: agent, Status: convo.StatusSnoozed, SnoozedUntil: now.Add(time.Hour)})
+		is.NoErr(err)
+		is.Equal(conv.Status, convo.StatusResolved) // resolved, whatever was asked
+		is.True(conv.SnoozedUntil.IsZero())         // with no snooze
+		is.True(conv.Muted)                         // and muted, as the contact is blocked
+		is.Equal(conv.MessagesCount, int64(0))      // no activity message at creation
+		got, err := s.GetConversation(ctx, 1, conv.ID, store.GetConversationOptions{})
+		is.NoErr(err)
+		is.Equal(got, conv) // as stored
+		now = now.Add(time.Minute)
+		mustAddMessage(t, s, 1, conv.ID, text("let me in"))
+		got, err = s.GetConversation(ctx, 1, conv.ID, store.GetConversationOptions{})
+		is.NoErr(err)
+		is.Equal(got.Status, convo.StatusResolved) // its incoming messages do not reopen it
+		is.Equal(got.UnreadCount, int64(1))
+		for status, want := range map[convo.Status]int{convo.StatusOpen: 0, convo.StatusResolved: 1, convo.StatusSnoozed: 0} {
+			counts, err := s.CountConversations(ctx, 1, store.ConversationFilter{Statuses: []convo.Status{status}})
+			is.NoErr(err)
+			is.Equal(counts.All, want) // counted as resolved
+		}
+		n, err := s.CountUnread(ctx, 1, agent)
+		is.NoErr(err)
+		is.Equal(n, 1) // its unread message counts
+		free := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "Free"})
+		open := mustCreateConversation(t, s, 1, free.ID)
+		is.Equal(open.Status, convo.StatusOpen) // a contact not blocked starts open
+		is.True(!open.Muted)
+	})
+
 	t.Run("CreateConversation/UUIDConflict", func(t *testing.T) {
 		is := is.New(t)
 		s, c, conv := seeded(t, newStore)

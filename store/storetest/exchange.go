@@ -47,7 +47,9 @@ func richAccount(t *testing.T, s store.Store, clock *exchangeClock) uuid.UUID {
 	gone := mustCreateContact(t, s, 1, convo.NewContact{Nickname: "gone"})
 	must(s.DeleteContact(ctx, 1, gone.ID, store.DeleteContactOptions{})) // a gap in the ids
 	clock.tick()
-	bob := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "Bob", Blocked: true,
+	// Bob is blocked at the end: a blocked contact's conversations would
+	// all start resolved and muted.
+	bob := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "Bob",
 		AdditionalAttributes: convo.Attributes{"source": "import"}})
 	other := mustCreateContact(t, s, 2, convo.NewContact{FirstName: "Mallory"})
 	mustCreateConversation(t, s, 2, other.ID)
@@ -127,6 +129,9 @@ func richAccount(t *testing.T, s store.Store, clock *exchangeClock) uuid.UUID {
 	_, err = s.MarkUnseen(ctx, 1, e.ID, convo.Viewer{UserID: author}, first.ID) // a writer rewound before their message
 	must(err)
 	_, err = s.RemoveParticipants(ctx, 1, e.ID, convo.ParticipantChange{UserIDs: []uuid.UUID{leaver}}) // keeps a horizon
+	must(err)
+	clock.tick()
+	_, err = s.UpdateContact(ctx, 1, bob.ID, convo.ContactUpdate{Blocked: new(true)})
 	must(err)
 	clock.tick()
 	return agent

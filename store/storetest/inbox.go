@@ -88,6 +88,52 @@ func (f *inboxFixture) lastMessage(t *testing.T, id int64) convo.Message {
 	return c.Messages[0]
 }
 
+// count returns how many conversations of the account have the status,
+// by CountConversations.
+func (f *inboxFixture) count(t *testing.T, status convo.Status) int {
+	t.Helper()
+	counts, err := f.s.CountConversations(context.Background(), 1, store.ConversationFilter{Statuses: []convo.Status{status}})
+	if err != nil {
+		t.Fatalf("count conversations: %v", err)
+	}
+	return counts.All
+}
+
+// unread returns CountUnread for the fixture's agent.
+func (f *inboxFixture) unread(t *testing.T) int {
+	t.Helper()
+	n, err := f.s.CountUnread(context.Background(), 1, f.agent)
+	if err != nil {
+		t.Fatalf("count unread: %v", err)
+	}
+	return n
+}
+
+// activities returns the contents of the conversation's newest n messages,
+// oldest first.
+func (f *inboxFixture) activities(t *testing.T, id int64, n int) []string {
+	t.Helper()
+	c, err := f.s.GetConversation(context.Background(), 1, id, store.GetConversationOptions{Messages: n})
+	if err != nil {
+		t.Fatalf("get conversation: %v", err)
+	}
+	var out []string
+	for _, m := range c.Messages {
+		out = append(out, m.Content)
+	}
+	return out
+}
+
+// blocked reports whether the contact is blocked.
+func (f *inboxFixture) blocked(t *testing.T, contactID int64) bool {
+	t.Helper()
+	c, err := f.s.GetContact(context.Background(), 1, contactID)
+	if err != nil {
+		t.Fatalf("get contact: %v", err)
+	}
+	return c.Blocked
+}
+
 func testInbox(t *testing.T, newStore NewStore) {
 	ctx := context.Background()
 
@@ -192,6 +238,120 @@ func testInbox(t *testing.T, newStore NewStore) {
 			f.message(t, c.ID, text("I am back"))
 			is.Equal(f.get(t, c.ID).Status, tc.want) // an incoming message reopens resolved and snoozed
 		}
+	})
+
+	t.Run("UpdateConversation/MuteResolvesAndBlocks", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		c := f.conversation(t, convo.NewConversation{AssigneeID: f.agent})
+		f.conversation(t, convo.NewConversation{}) // another, open
+		// Created before the contact is blocked, so they start as asked.
+		resolved := f.conversation(t, convo.NewConversation{Status: convo.StatusResolved})
+		snoozed := f.conversation(t, convo.NewConversation{Status: convo.StatusSnoozed, SnoozedUntil: f.clock.Now().Add(time.Hour)})
+		f.message(t, c.ID, text("spam"))
+		is.Equal(f.count(t, convo.StatusOpen), 2)
+		is.Equal(f.count(t, convo.StatusResolved), 1)
+		is.Equal(f.count(t, convo.StatusSnoozed), 1)
+		is.Equal(f.unread(t), 1)
+		f.clock.Advance(time.Minute)
+		muted := true
+		got, err := f.s.UpdateConversation(ctx, 1, c.ID, convo.ConversationUpdate{Muted: &muted})
+		is.NoErr(err)
+		is.True(got.Muted)                         // muted
+		is.Equal(got.Status, convo.StatusResolved) // and resolved
+		is.True(got.WaitingSince.IsZero())         // resolving ends the wait, as ChangeStatus does
+		is.True(got.Contact.Blocked)               // the contact is blocked
+		is.True(!got.CanReply)                     // so nobody replies
+		is.True(f.blocked(t, f.contact.ID))        // as stored
+		is.Equal(got.MessagesCount, int64(3))      // two activity messages
+		is.Equal(f.activities(t, c.ID, 2), []string{"Conversation was marked resolved", "Conversation was muted"})
+		is.Equal(f.get(t, c.ID), got)                 // returned as stored
+		is.Equal(f.count(t, convo.StatusOpen), 1)     // the counts follow
+		is.Equal(f.count(t, convo.StatusResolved), 2) // into resolved
+		is.Equal(f.unread(t), 1)                      // its unread message is still unread
+		again, err := f.s.UpdateConversation(ctx, 1, c.ID, convo.ConversationUpdate{Muted: &muted})
+		is.NoErr(err)
+		is.Equal(again.MessagesCount, got.MessagesCount) // muting a muted conversation: no activity
+		is.Equal(again.Status, convo.StatusResolved)
+		is.Equal(f.count(t, convo.StatusResolved), 2)
+
+		got, err = f.s.UpdateConversation(ctx, 1, resolved.ID, convo.ConversationUpdate{Muted: &muted})
+		is.NoErr(err)
+		is.Equal(got.MessagesCount, int64(1)) // already resolved: only the mute is recorded
+		is.Equal(f.lastMessage(t, resolved.ID).Content, "Conversation was muted")
+
+		got, err = f.s.UpdateConversation(ctx, 1, snoozed.ID, convo.ConversationUpdate{Muted: &muted, Quiet: true})
+		is.NoErr(err)
+		is.Equal(got.Status, convo.StatusResolved) // a snooze ends too
+		is.True(got.SnoozedUntil.IsZero())         // with its time
+		is.Equal(got.MessagesCount, int64(0))      // quiet: no activity messages
+		is.Equal(f.count(t, convo.StatusSnoozed), 0)
+		is.Equal(f.count(t, convo.StatusResolved), 3)
+		is.Equal(f.count(t, convo.StatusOpen), 1)
+	})
+
+	t.Run("UpdateConversation/UnmuteUnblocksKeepsStatus", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		c := f.conversation(t, convo.NewConversation{AssigneeID: f.agent})
+		f.message(t, c.ID, text("hello"))
+		muted, unmuted := true, false
+		_, err := f.s.UpdateConversation(ctx, 1, c.ID, convo.ConversationUpdate{Muted: &muted})
+		is.NoErr(err)
+		f.clock.Advance(time.Minute)
+		got, err := f.s.UpdateConversation(ctx, 1, c.ID, convo.ConversationUpdate{Muted: &unmuted})
+		is.NoErr(err)
+		is.True(!got.Muted)                        // unmuted
+		is.Equal(got.Status, convo.StatusResolved) // the status stays as it is
+		is.True(!got.Contact.Blocked)              // the contact is unblocked
+		is.True(!f.blocked(t, f.contact.ID))       // as stored
+		is.Equal(got.MessagesCount, int64(4))      // one activity message more
+		is.Equal(f.lastMessage(t, c.ID).Content, "Conversation was unmuted")
+		is.Equal(f.get(t, c.ID), got)
+		is.Equal(f.count(t, convo.StatusResolved), 1) // counts unchanged
+		is.Equal(f.count(t, convo.StatusOpen), 0)
+		is.Equal(f.unread(t), 1)
+		again, err := f.s.UpdateConversation(ctx, 1, c.ID, convo.ConversationUpdate{Muted: &unmuted})
+		is.NoErr(err)
+		is.Equal(again.MessagesCount, got.MessagesCount) // unmuting an unmuted conversation: no activity
+		f.message(t, c.ID, text("back"))
+		is.Equal(f.get(t, c.ID).Status, convo.StatusOpen) // unmuted, an incoming message reopens it again
+		is.Equal(f.count(t, convo.StatusOpen), 1)
+
+		open := f.conversation(t, convo.NewConversation{})
+		_, err = f.s.UpdateConversation(ctx, 1, open.ID, convo.ConversationUpdate{Muted: &muted, Quiet: true})
+		is.NoErr(err)
+		_, err = f.s.ChangeStatus(ctx, 1, open.ID, convo.StatusChange{Status: convo.StatusPending, Quiet: true})
+		is.NoErr(err)
+		got, err = f.s.UpdateConversation(ctx, 1, open.ID, convo.ConversationUpdate{Muted: &unmuted, Quiet: true})
+		is.NoErr(err)
+		is.Equal(got.Status, convo.StatusPending) // whatever the status, unmuting keeps it
+		is.Equal(got.MessagesCount, int64(0))     // quiet
+		is.Equal(f.count(t, convo.StatusPending), 1)
+	})
+
+	t.Run("AddMessage/MutedStaysResolved", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		c := f.conversation(t, convo.NewConversation{AssigneeID: f.agent})
+		muted := true
+		_, err := f.s.UpdateConversation(ctx, 1, c.ID, convo.ConversationUpdate{Muted: &muted, Quiet: true})
+		is.NoErr(err)
+		f.clock.Advance(time.Minute)
+		m := f.message(t, c.ID, text("are you there?"))
+		got := f.get(t, c.ID)
+		is.Equal(got.Status, convo.StatusResolved)     // a muted conversation is not reopened
+		is.True(got.Muted)                             // and stays muted
+		is.Equal(got.UnreadCount, int64(1))            // the message still counts as unread
+		is.True(got.LastIncomingAt.Equal(m.CreatedAt)) // and as the last incoming one
+		is.Equal(f.count(t, convo.StatusResolved), 1)  // the counts stay
+		is.Equal(f.count(t, convo.StatusOpen), 0)      // with nothing open
+		is.Equal(f.unread(t), 1)                       // unread, whatever the status
+		_, err = f.s.ChangeStatus(ctx, 1, c.ID, convo.StatusChange{Status: convo.StatusSnoozed, Quiet: true})
+		is.NoErr(err)
+		f.message(t, c.ID, text("hello?"))
+		is.Equal(f.get(t, c.ID).Status, convo.StatusSnoozed) // nor is a muted snoozed one
+		is.Equal(f.count(t, convo.StatusSnoozed), 1)
 	})
 
 	t.Run("ChangeStatus/OverdueSnoozeReadsOpen", func(t *testing.T) {
