@@ -19,6 +19,9 @@ type Contact struct {
 
 	// Email is unique per account, compared without regard to case.
 	Email string `json:"email,omitzero"`
+	// Phone is in E.164 form (+442079460000, see NormalizePhone) and
+	// unique per account when set. A number stored before that rule keeps
+	// its form until it is changed.
 	Phone string `json:"phone,omitzero"`
 	// Identifier is the host's external id; unique per account when set.
 	Identifier string `json:"identifier,omitzero"`
@@ -61,7 +64,8 @@ func (c Contact) Initials() string {
 }
 
 // NewContact is the input to create a contact. A contact needs at least one
-// of a name, nickname, email, phone or identifier.
+// of a name, nickname, email, phone or identifier. The phone is a number
+// NormalizePhone accepts; stores keep its normalised form.
 type NewContact struct {
 	FirstName  string
 	LastName   string
@@ -78,7 +82,11 @@ type NewContact struct {
 }
 
 // Validate reports every problem of the input as a *ValidationError.
-func (c NewContact) Validate() error {
+func (c NewContact) Validate() error { return c.validate(true) }
+
+// validate checks the phone's form only when asked: an update that leaves
+// a phone as stored does not check it again.
+func (c NewContact) validate(phoneForm bool) error {
 	var p problems
 	if strings.TrimSpace(c.FirstName+c.LastName+c.Nickname+c.Email+c.Phone+c.Identifier) == "" {
 		p.add("first_name", CodeRequired, "a contact needs a name, nickname, email, phone or identifier")
@@ -87,7 +95,9 @@ func (c NewContact) Validate() error {
 	p.text("last_name", c.LastName, MaxNameLength)
 	p.text("nickname", c.Nickname, MaxNameLength)
 	p.email("email", c.Email)
-	p.text("phone", c.Phone, MaxNameLength)
+	if p.text("phone", c.Phone, MaxNameLength) && phoneForm {
+		p.phone("phone", c.Phone)
+	}
 	p.text("identifier", c.Identifier, MaxNameLength)
 	p.url("avatar_url", c.AvatarURL)
 	p.attributes("custom_attributes", c.CustomAttributes)
@@ -127,6 +137,15 @@ func (u ContactUpdate) Apply(c Contact) Contact {
 	set(&c.AdditionalAttributes, u.AdditionalAttributes)
 	set(&c.LastActivityAt, u.LastActivityAt)
 	return c
+}
+
+// Validate reports, as a *ValidationError, every problem of the contact
+// the update makes of old (Apply), by the rules of NewContact. A phone the
+// update leaves as it was is not checked again: a number stored before
+// phones had to be E.164 stays, and the contact can still be updated.
+func (u ContactUpdate) Validate(old Contact) error {
+	changed := u.Phone != nil && *u.Phone != old.Phone
+	return u.Apply(old).AsNew().validate(changed)
 }
 
 // AsNew returns the contact's writable fields as a NewContact, so that an

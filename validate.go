@@ -79,6 +79,13 @@ func (p *problems) email(field, s string) {
 	}
 }
 
+// phone reports a phone number NormalizePhone refuses.
+func (p *problems) phone(field, s string) {
+	if _, err := NormalizePhone(s); err != nil {
+		p.add(field, CodeInvalid, "%s", err.(*ValidationError).Errors[0].Message)
+	}
+}
+
 func (p *problems) url(field, s string) {
 	if s == "" || !p.text(field, s, MaxURLLength) {
 		return

@@ -29,9 +29,11 @@ WHERE account_id = :account_id AND id = :id`
 
 	selectContact = `SELECT ` + contactColumns + ` FROM convo_contacts WHERE account_id = ? AND id = ?`
 
-	// A contact's email or identifier in use by another contact of the account.
-	selectContactClash = `SELECT id, email_key IS NOT NULL AND email_key = ? AS email_clash FROM convo_contacts
-WHERE account_id = ? AND id != ? AND (email_key = ? OR identifier = ?) LIMIT 1`
+	// A contact's email, phone or identifier in use by another contact of
+	// the account: ?1 email_key, ?2 phone, ?3 identifier, ?4 account, ?5 the
+	// contact itself.
+	selectContactClash = `SELECT id, coalesce(email_key = ?1, 0) AS email_clash, coalesce(phone = ?2, 0) AS phone_clash
+FROM convo_contacts WHERE account_id = ?4 AND id != ?5 AND (email_key = ?1 OR phone = ?2 OR identifier = ?3) LIMIT 1`
 
 	countContactConversations = `SELECT count(*) FROM convo_conversations WHERE account_id = ? AND contact_id = ?`
 	deleteContactMessages     = `DELETE FROM convo_messages WHERE account_id = ? AND conversation_id IN
@@ -41,12 +43,15 @@ WHERE account_id = ? AND id != ? AND (email_key = ? OR identifier = ?) LIMIT 1`
 
 	// A list of contacts takes ?1 account, ?2 an FTS5 MATCH expression
 	// (contactsMatching only), ?3 and ?4 the cursor (contactsAfter only),
-	// ?5 limit, ?6 offset.
-	listContacts     = `SELECT ` + contactColumns + ` FROM convo_contacts WHERE account_id = ?1`
-	contactsMatching = ` AND id IN (SELECT rowid FROM convo_contacts_fts WHERE convo_contacts_fts MATCH ?2)`
-	contactsAfter    = ` AND (sort_name, id) > (?3, ?4)`
-	contactsOrder    = ` ORDER BY sort_name, id LIMIT ?5 OFFSET ?6`
-	countContacts    = `SELECT count(*) FROM convo_contacts WHERE account_id = ?1`
+	// ?5 limit, ?6 offset, ?7 a phone (contactsWithPhone only), ?8 an
+	// email_key (contactsWithEmail only).
+	listContacts      = `SELECT ` + contactColumns + ` FROM convo_contacts WHERE account_id = ?1`
+	contactsMatching  = ` AND id IN (SELECT rowid FROM convo_contacts_fts WHERE convo_contacts_fts MATCH ?2)`
+	contactsWithPhone = ` AND phone = ?7`
+	contactsWithEmail = ` AND email_key = ?8`
+	contactsAfter     = ` AND (sort_name, id) > (?3, ?4)`
+	contactsOrder     = ` ORDER BY sort_name, id LIMIT ?5 OFFSET ?6`
+	countContacts     = `SELECT count(*) FROM convo_contacts WHERE account_id = ?1`
 )
 
 // contactRow is a row of contacts.
@@ -111,6 +116,7 @@ func (s *Store) CreateContact(ctx context.Context, accountID int64, in convo.New
 	if err := in.Validate(); err != nil {
 		return convo.Contact{}, err
 	}
+	in.Phone, _ = convo.NormalizePhone(in.Phone) // validated
 	var c convo.Contact
 	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
 		c = contactFromNew(accountID, in)
@@ -142,17 +148,18 @@ func contactFromNew(accountID int64, in convo.NewContact) convo.Contact {
 }
 
 // checkContactClash names the field when another contact of the account has
-// c's email or identifier; the unique indexes stay the last word.
+// c's email, phone or identifier; the unique indexes stay the last word.
 func checkContactClash(ctx context.Context, tx *dbtx, c convo.Contact) error {
-	if c.Email == "" && c.Identifier == "" {
+	if c.Email == "" && c.Phone == "" && c.Identifier == "" {
 		return nil
 	}
 	var clash struct {
 		ID         int64 `db:"id"`
 		EmailClash bool  `db:"email_clash"`
+		PhoneClash bool  `db:"phone_clash"`
 	}
-	key := nullString(strings.ToLower(c.Email))
-	err := tx.GetContext(ctx, &clash, selectContactClash, key, c.AccountID, c.ID, key, nullString(c.Identifier))
+	err := tx.GetContext(ctx, &clash, selectContactClash, nullString(strings.ToLower(c.Email)), nullString(c.Phone),
+		nullString(c.Identifier), c.AccountID, c.ID)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil
@@ -160,6 +167,8 @@ func checkContactClash(ctx context.Context, tx *dbtx, c convo.Contact) error {
 		return err
 	case clash.EmailClash:
 		return fmt.Errorf("%w: email %q is used by contact %d", convo.ErrConflict, c.Email, clash.ID)
+	case clash.PhoneClash:
+		return fmt.Errorf("%w: phone number %q is taken by contact %d", convo.ErrConflict, c.Phone, clash.ID)
 	default:
 		return fmt.Errorf("%w: identifier %q is used by contact %d", convo.ErrConflict, c.Identifier, clash.ID)
 	}
@@ -197,9 +206,12 @@ func (s *Store) UpdateContact(ctx context.Context, accountID, contactID int64, u
 		if err != nil {
 			return err
 		}
-		c = up.Apply(old)
-		if err := c.AsNew().Validate(); err != nil {
+		if err := up.Validate(old); err != nil {
 			return err
+		}
+		c = up.Apply(old)
+		if up.Phone != nil && *up.Phone != old.Phone {
+			c.Phone, _ = convo.NormalizePhone(c.Phone) // validated
 		}
 		c.LastActivityAt = storedTime(c.LastActivityAt)
 		c.UpdatedAt = now
@@ -261,13 +273,20 @@ func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.Conta
 	if searchable {
 		q, count = q+contactsMatching, count+contactsMatching
 	}
+	phone, emailKey := f.PhoneKey(), strings.ToLower(f.Email)
+	if phone != "" {
+		q, count = q+contactsWithPhone, count+contactsWithPhone
+	}
+	if emailKey != "" {
+		q, count = q+contactsWithEmail, count+contactsWithEmail
+	}
 	err := s.read(ctx, func(tx *dbtx) error {
 		if !search.Empty() && !searchable {
 			// Only punctuation: nothing can match.
 			page.Items, page.Meta = []convo.Contact{}, emptyMeta(f.Page)
 			return nil
 		}
-		q, args := q, []any{accountID, expr, "", 0, f.Page.PerPage() + 1, 0}
+		q, args := q, []any{accountID, expr, "", 0, f.Page.PerPage() + 1, 0, phone, emailKey}
 		if f.Page.Keyset() && f.Page.Cursor() != "" {
 			cur, err := store.DecodeCursor(f.Page.Cursor(), list, 1)
 			if err != nil {
@@ -294,11 +313,9 @@ func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.Conta
 			last := items[len(items)-1]
 			page.Next = store.Cursor{List: list, Keys: []int64{last.ID}, Text: last.SortName}.Encode()
 		}
-		countArgs := []any{accountID}
-		if searchable {
-			countArgs = append(countArgs, expr)
-		}
-		return pageMeta(ctx, tx, &page.Meta, f.Page, len(items), count, countArgs...)
+		// The count's parameters are numbered as the list's: it takes the
+		// same arguments, and binds those it names.
+		return pageMeta(ctx, tx, &page.Meta, f.Page, len(items), count, args...)
 	})
 	return page, err
 }

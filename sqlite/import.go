@@ -199,6 +199,7 @@ func (im *importer) contact(c convo.Contact) error {
 
 func storedContact(accountID int64, c convo.Contact) convo.Contact {
 	c.AccountID = accountID
+	c.Phone, _ = convo.NormalizePhone(c.Phone) // validated by Record.Validate
 	c.LastActivityAt, c.CreatedAt, c.UpdatedAt = storedTime(c.LastActivityAt), storedTime(c.CreatedAt), storedTime(c.UpdatedAt)
 	return c
 }

@@ -22,18 +22,39 @@ type ContactFilter struct {
 	// convo.ParseSearch: every term is a prefix, and must begin a word of
 	// the contact's complete name, nickname, email, phone or identifier,
 	// without regard to case or accents ("ada love" finds Ada Lovelace,
-	// "example" finds bob@example.org, "7946" finds +44 20 7946; see Search
-	// in the package doc).
+	// "example" finds bob@example.org, "4420" finds +442079460000: a
+	// phone number, stored in E.164 form, is one word; see Search in the
+	// package doc).
 	Query string
+	// Phone, when not blank, keeps the contact with this phone number,
+	// compared in the form convo.NormalizePhone gives, so that any spelling
+	// it accepts finds the number ("+44 20 7946 0000" finds +442079460000).
+	// A number it refuses is ErrInvalid, on field "phone".
+	Phone string
+	// Email, when not blank, keeps the contact with this email, compared
+	// without regard to case.
+	Email string
 	Page  Paging
 }
 
 // Validate reports a bad filter as a *convo.ValidationError.
 func (f ContactFilter) Validate() error {
-	if _, err := convo.ParseSearch("query", f.Query); err != nil {
-		return err
+	_, errQuery := convo.ParseSearch("query", f.Query)
+	_, errPhone := convo.NormalizePhone(f.Phone)
+	var errs []convo.FieldError
+	for _, err := range []error{errQuery, errPhone, convo.ValidateText("email", f.Email, convo.MaxNameLength), f.Page.Validate()} {
+		if err != nil {
+			errs = append(errs, err.(*convo.ValidationError).Errors...)
+		}
 	}
-	return f.Page.Validate()
+	return validationError(errs)
+}
+
+// PhoneKey is the filter's Phone as stored (convo.NormalizePhone), or ""
+// for none. Call it on a filter that validated.
+func (f ContactFilter) PhoneKey() string {
+	phone, _ := convo.NormalizePhone(f.Phone)
+	return phone
 }
 
 // GetConversationOptions tune GetConversation.

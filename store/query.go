@@ -176,12 +176,18 @@ func ParseMessageSearch(values url.Values) (MessageSearch, error) {
 }
 
 // ParseContactFilter reads a ContactFilter from a URL query: q (search
-// text, Chatwoot's contact search), page, per_page and after, by the rules
-// of ParseConversationFilter.
+// text, Chatwoot's contact search), phone, email, page, per_page and
+// after, by the rules of ParseConversationFilter. A phone's leading '+'
+// that the query decoded as a space (phone=+442079460000) is read as '+'.
 func ParseContactFilter(values url.Values) (ContactFilter, error) {
 	q := query{values: values}
 	var f ContactFilter
 	f.Query, _ = q.one("q")
+	f.Phone, _ = q.one("phone")
+	if rest, ok := strings.CutPrefix(f.Phone, " "); ok && !strings.Contains(f.Phone, "+") {
+		f.Phone = "+" + rest
+	}
+	f.Email, _ = q.one("email")
 	f.Page = q.paging()
 	err := f.Validate()
 	var ve *convo.ValidationError

@@ -30,22 +30,29 @@ import (
 // microsecond, so a returned value equals what a later read returns.
 // Implementations are safe for concurrent use.
 type Store interface {
-	// CreateContact adds a contact to the account. An email (compared
-	// without regard to case) or identifier already used by another contact
-	// of the account is ErrConflict.
+	// CreateContact adds a contact to the account. The phone is stored in
+	// E.164 form (convo.NormalizePhone: "+44 20 7946 0000" is stored
+	// "+442079460000"); a phone it refuses is ErrInvalid on field "phone".
+	// An email (compared without regard to case), phone number or
+	// identifier already used by another contact of the account is
+	// ErrConflict naming it; contacts without one are not in conflict.
 	CreateContact(ctx context.Context, accountID int64, in convo.NewContact) (convo.Contact, error)
 	// GetContact returns one contact, or ErrNotFound.
 	GetContact(ctx context.Context, accountID, contactID int64) (convo.Contact, error)
 	// UpdateContact changes the fields set in the update and returns the
-	// contact as stored. ErrNotFound for a missing contact; ErrConflict for
-	// an email or identifier used by another contact; ErrInvalid when the
-	// result would not be a valid contact.
+	// contact as stored, a phone set by it in E.164 form as CreateContact
+	// stores it. ErrNotFound for a missing contact; ErrConflict for an
+	// email, phone number or identifier used by another contact; ErrInvalid
+	// when the result would not be a valid contact (convo.ContactUpdate's
+	// Validate: a phone stored before phones had to be E.164 is kept while
+	// the update leaves it). A refused update writes nothing.
 	UpdateContact(ctx context.Context, accountID, contactID int64, up convo.ContactUpdate) (convo.Contact, error)
 	// DeleteContact removes a contact. While the contact has conversations
 	// it is ErrConflict, unless opts.Cascade is set: then its conversations
 	// and their messages go in the same transaction.
 	DeleteContact(ctx context.Context, accountID, contactID int64, opts DeleteContactOptions) error
-	// ListContacts returns a page of the account's contacts, by name then id.
+	// ListContacts returns a page of the account's contacts, by name then
+	// id, narrowed by the filter (a search, or a lookup by phone or email).
 	ListContacts(ctx context.Context, accountID int64, f ContactFilter) (Page[convo.Contact], error)
 
 	// CreateConversation starts a conversation with a contact of the

@@ -20,7 +20,7 @@ CREATE TABLE convo_contacts (
     sort_name             text        NOT NULL DEFAULT '', -- lower-cased complete name, for listing
     email                 text,                            -- as given; NULL when unset
     email_key             text,                            -- lower-cased email: unique per account
-    phone                 text,
+    phone                 text,                            -- E.164 (+442079460000): unique per account
     identifier            text,                            -- the host's external id: unique per account
     avatar_url            text        NOT NULL DEFAULT '',
     blocked               boolean     NOT NULL DEFAULT false,
@@ -35,6 +35,7 @@ CREATE TABLE convo_contacts (
 );
 
 CREATE UNIQUE INDEX convo_contacts_email ON convo_contacts (account_id, email_key) WHERE email_key IS NOT NULL;
+CREATE UNIQUE INDEX convo_contacts_phone ON convo_contacts (account_id, phone) WHERE phone IS NOT NULL;
 CREATE UNIQUE INDEX convo_contacts_identifier ON convo_contacts (account_id, identifier) WHERE identifier IS NOT NULL;
 CREATE INDEX convo_contacts_name ON convo_contacts (account_id, sort_name, id);
 

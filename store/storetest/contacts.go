@@ -53,7 +53,7 @@ func testContacts(t *testing.T, newStore NewStore) {
 	t.Run("UpdateContact/Partial", func(t *testing.T) {
 		is := is.New(t)
 		s := newStore(t, fixed)
-		c := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "John", LastName: "Doe", Email: "j@example.com", Phone: "1"})
+		c := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "John", LastName: "Doe", Email: "j@example.com", Phone: "+1"})
 		last, empty := "Smith", ""
 		got, err := s.UpdateContact(ctx, 1, c.ID, convo.ContactUpdate{LastName: &last, Phone: &empty})
 		is.NoErr(err)
@@ -109,14 +109,14 @@ func testContacts(t *testing.T, newStore NewStore) {
 		s := newStore(t, fixed)
 		ada := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "Ada", LastName: "Lovelace"})
 		bob := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "Bob", Email: "bob@Example.org"})
-		cy := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "Cy", Phone: "+44 20 7946"})
+		cy := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "Cy", Phone: "+44 20 7946"}) // stored +44207946
 		dee := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "Dee", Identifier: "CRM-77"})
 		mustCreateContact(t, s, 2, convo.NewContact{FirstName: "Ada", LastName: "Elsewhere"})
 		for q, want := range map[string][]int64{
 			"":        {ada.ID, bob.ID, cy.ID, dee.ID},
 			"LOVE":    {ada.ID},
 			"example": {bob.ID},
-			"7946":    {cy.ID},
+			"4420":    {cy.ID}, // a phone number is one word, from its country code
 			"crm-77":  {dee.ID},
 			"nobody":  {},
 			"%":       {},
@@ -155,4 +155,5 @@ func testContacts(t *testing.T, newStore NewStore) {
 		}
 		is.Equal(got, want) // equal names keep their id order, no repeats
 	})
+	testContactPhones(t, newStore)
 }
