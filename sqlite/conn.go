@@ -203,7 +203,13 @@ func (p *pool) inTx(ctx context.Context, fn func(tx *dbtx) error) (err error) {
 	if err := fn(tx); err != nil {
 		return err
 	}
-	if _, err := c.conn.ExecContext(ctx, "COMMIT"); err != nil {
+	// A call whose context ended before its commit writes nothing; once
+	// COMMIT starts, it finishes: the driver could otherwise report the
+	// context's error for a commit that took place.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if _, err := c.conn.ExecContext(context.WithoutCancel(ctx), "COMMIT"); err != nil {
 		return err
 	}
 	committed = true
