@@ -86,58 +86,35 @@ func fixtureValidationError() *convo.ValidationError {
 	}}
 }
 
-// roundTrip marshals v and unmarshals the JSON into a new T, which must
-// equal v.
-func roundTrip[T any](t *testing.T, v T) []byte {
-	t.Helper()
-	is := is.New(t)
-	b, err := json.Marshal(v)
-	is.NoErr(err) // marshal
-	var back T
-	is.NoErr(json.Unmarshal(b, &back)) // unmarshal
-	is.Equal(back, v)                  // the same value back
-	return b
-}
-
 func TestJSONRoundTrip(t *testing.T) {
 	t.Run("Contact", func(t *testing.T) {
-		c := fixtureContact()
-		wiretest.CheckFixture(t, c)
-		roundTrip(t, c)
+		wiretest.Check(t, fixtureContact())
 	})
 	t.Run("Conversation", func(t *testing.T) {
-		c := fixtureConversation()
-		wiretest.CheckFixture(t, c)
-		roundTrip(t, c)
+		wiretest.Check(t, fixtureConversation())
 	})
 	t.Run("Message", func(t *testing.T) {
-		m := fixtureMessage()
-		wiretest.CheckFixture(t, m)
-		roundTrip(t, m)
+		wiretest.Check(t, fixtureMessage())
 	})
 	t.Run("Attachment", func(t *testing.T) {
-		a := fixtureMessage().Attachments[0]
-		wiretest.CheckFixture(t, a)
-		roundTrip(t, a)
+		wiretest.Check(t, fixtureMessage().Attachments[0])
 	})
 	t.Run("ReadState", func(t *testing.T) {
-		r := fixtureReadState()
-		wiretest.CheckFixture(t, r)
-		roundTrip(t, r)
+		wiretest.Check(t, fixtureReadState())
 	})
 	t.Run("ValidationError", func(t *testing.T) {
 		e := fixtureValidationError()
 		wiretest.CheckFixture(t, e)
 		wiretest.CheckFixture(t, e.Errors[0])
-		roundTrip(t, e)
+		wiretest.RoundTrip(t, e)
 	})
 	t.Run("Zero", func(t *testing.T) {
 		// Empty lists and objects are [] and {} on the wire and nil again
 		// when read back, as a store returns them.
-		roundTrip(t, convo.Contact{})
-		roundTrip(t, convo.Conversation{})
-		roundTrip(t, convo.Message{})
-		roundTrip(t, convo.ReadState{})
+		wiretest.RoundTrip(t, convo.Contact{})
+		wiretest.RoundTrip(t, convo.Conversation{})
+		wiretest.RoundTrip(t, convo.Message{})
+		wiretest.RoundTrip(t, convo.ReadState{})
 	})
 }
 

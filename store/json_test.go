@@ -55,48 +55,27 @@ func fixtureCounts() store.Counts {
 	return store.Counts{Mine: 1, Unassigned: 2, Assigned: 3, All: 5}
 }
 
-// roundTrip marshals v and unmarshals the JSON into a new T, which must
-// equal v.
-func roundTrip[T any](t *testing.T, v T) string {
-	t.Helper()
-	is := is.New(t)
-	b, err := json.Marshal(v)
-	is.NoErr(err) // marshal
-	var back T
-	is.NoErr(json.Unmarshal(b, &back)) // unmarshal
-	is.Equal(back, v)                  // the same value back
-	return string(b)
-}
-
 func TestJSONRoundTrip(t *testing.T) {
 	t.Run("Page", func(t *testing.T) {
-		conversations := store.Page[convo.Conversation]{Items: []convo.Conversation{fixtureConversation()}, Next: "eyJsIjoiYyJ9", Meta: fixtureMeta()}
-		wiretest.CheckFixture(t, conversations)
-		roundTrip(t, conversations)
-		roundTrip(t, store.Page[convo.Message]{Items: []convo.Message{fixtureMessage()}, Next: "eyJsIjoibSJ9", Meta: store.PageMeta{PerPage: 15}})
-		roundTrip(t, store.Page[convo.Contact]{Items: []convo.Contact{*fixtureConversation().Contact}, Meta: fixtureMeta()})
-		roundTrip(t, store.Page[store.MessageHit]{Items: []store.MessageHit{fixtureHit()}, Meta: fixtureMeta()})
+		wiretest.Check(t, store.Page[convo.Conversation]{Items: []convo.Conversation{fixtureConversation()}, Next: "eyJsIjoiYyJ9", Meta: fixtureMeta()})
+		wiretest.RoundTrip(t, store.Page[convo.Message]{Items: []convo.Message{fixtureMessage()}, Next: "eyJsIjoibSJ9", Meta: store.PageMeta{PerPage: 15}})
+		wiretest.RoundTrip(t, store.Page[convo.Contact]{Items: []convo.Contact{*fixtureConversation().Contact}, Meta: fixtureMeta()})
+		wiretest.RoundTrip(t, store.Page[store.MessageHit]{Items: []store.MessageHit{fixtureHit()}, Meta: fixtureMeta()})
 	})
 	t.Run("PageMeta", func(t *testing.T) {
-		m := fixtureMeta()
-		wiretest.CheckFixture(t, m)
-		roundTrip(t, m)
+		wiretest.Check(t, fixtureMeta())
 	})
 	t.Run("MessageHit", func(t *testing.T) {
-		h := fixtureHit()
-		wiretest.CheckFixture(t, h)
-		roundTrip(t, h)
+		wiretest.Check(t, fixtureHit())
 	})
 	t.Run("Counts", func(t *testing.T) {
-		c := fixtureCounts()
-		wiretest.CheckFixture(t, c)
-		roundTrip(t, c)
+		wiretest.Check(t, fixtureCounts())
 	})
 	t.Run("Zero", func(t *testing.T) {
-		roundTrip(t, store.Page[convo.Conversation]{})
-		roundTrip(t, store.PageMeta{})
-		roundTrip(t, store.MessageHit{})
-		roundTrip(t, store.Counts{})
+		wiretest.RoundTrip(t, store.Page[convo.Conversation]{})
+		wiretest.RoundTrip(t, store.PageMeta{})
+		wiretest.RoundTrip(t, store.MessageHit{})
+		wiretest.RoundTrip(t, store.Counts{})
 	})
 }
 
@@ -121,6 +100,6 @@ func TestPageJSON(t *testing.T) {
 		is.NoErr(err)
 		is.Equal(string(b), tc.want) // the page's JSON form
 	}
-	s := roundTrip(t, store.Counts{Mine: 1, Unassigned: 2, Assigned: 3, All: 5})
+	s := wiretest.RoundTrip(t, store.Counts{Mine: 1, Unassigned: 2, Assigned: 3, All: 5})
 	is.Equal(s, `{"mine_count":1,"unassigned_count":2,"assigned_count":3,"all_count":5}`) // Chatwoot's meta counts
 }

@@ -2,6 +2,7 @@
 package wiretest
 
 import (
+	"encoding/json"
 	"reflect"
 	"regexp"
 	"strings"
@@ -31,4 +32,29 @@ func CheckFixture(t testing.TB, v any) {
 			t.Errorf("%s.%s has JSON name %q: give it a snake_case json tag", rt.Name(), f.Name, name)
 		}
 	}
+}
+
+// RoundTrip marshals v, unmarshals the JSON into a new T and fails the test
+// unless that equals v; it returns the JSON.
+func RoundTrip[T any](t testing.TB, v T) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("marshal %T: %v", v, err)
+	}
+	var back T
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatalf("unmarshal %T: %v\n%s", v, err, b)
+	}
+	if !reflect.DeepEqual(back, v) {
+		t.Errorf("%T after a round trip:\n got %#v\nwant %#v\njson %s", v, back, v, b)
+	}
+	return string(b)
+}
+
+// Check is CheckFixture and RoundTrip of one fixture.
+func Check[T any](t testing.TB, v T) string {
+	t.Helper()
+	CheckFixture(t, v)
+	return RoundTrip(t, v)
 }
