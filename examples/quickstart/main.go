@@ -41,10 +41,18 @@ func run(ctx context.Context, args []string) error {
 	defer s.Close()
 	const account = 1
 
-	ada, err := s.CreateContact(ctx, account, convo.NewContact{
-		FirstName: "Ada", LastName: "Lovelace", Phone: "+44 20 7946 0000",
-	})
+	// A contact's phone number is unique in the account: find Ada by it
+	// (stored as +442079460000), or add her.
+	found, err := s.ListContacts(ctx, account, store.ContactFilter{Phone: "+44 20 7946 0000"})
 	if err != nil {
+		return err
+	}
+	var ada convo.Contact
+	if len(found.Items) > 0 {
+		ada = found.Items[0]
+	} else if ada, err = s.CreateContact(ctx, account, convo.NewContact{
+		FirstName: "Ada", LastName: "Lovelace", Phone: "+44 20 7946 0000",
+	}); err != nil {
 		return err
 	}
 
