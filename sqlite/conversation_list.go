@@ -73,6 +73,14 @@ var conversationSorts = map[store.ConversationSort]conversationSort{
 	store.SortWaitingSinceDesc: {
 		waitingDescKey + " DESC, c.id DESC", "(" + waitingDescKey + ", c.id) < (?, ?)", keysAsArgs,
 		func(r conversationRow) []int64 { return []int64{waitingKey(r, minInt), r.ID} }},
+	store.SortUnreadDesc: {
+		"c.unread_count DESC, c.last_activity_at DESC, c.id DESC", "(c.unread_count, c.last_activity_at, c.id) < (?, ?, ?)", keysAsArgs,
+		func(r conversationRow) []int64 { return []int64{r.UnreadCount, r.LastActivityAt.UnixMicro(), r.ID} }},
+	store.SortUnreadAsc: {
+		"c.unread_count, c.last_activity_at DESC, c.id DESC",
+		"(c.unread_count > ? OR (c.unread_count = ? AND (c.last_activity_at, c.id) < (?, ?)))",
+		func(k []int64) []any { return []any{k[0], k[0], k[1], k[2]} },
+		func(r conversationRow) []int64 { return []int64{r.UnreadCount, r.LastActivityAt.UnixMicro(), r.ID} }},
 }
 
 // contactConversations is the set of conversation ids of a contact:

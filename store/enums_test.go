@@ -32,9 +32,10 @@ func TestEnumText(t *testing.T) {
 		{
 			"sort",
 			[]textEnum{store.SortLastActivityDesc, store.SortLastActivityAsc, store.SortCreatedDesc, store.SortCreatedAsc,
-				store.SortPriorityDesc, store.SortPriorityAsc, store.SortWaitingSinceAsc, store.SortWaitingSinceDesc},
+				store.SortPriorityDesc, store.SortPriorityAsc, store.SortWaitingSinceAsc, store.SortWaitingSinceDesc,
+				store.SortUnreadDesc, store.SortUnreadAsc},
 			[]string{"last_activity_desc", "last_activity_asc", "created_desc", "created_asc",
-				"priority_desc", "priority_asc", "waiting_since_asc", "waiting_since_desc"},
+				"priority_desc", "priority_asc", "waiting_since_asc", "waiting_since_desc", "unread_desc", "unread_asc"},
 			parseAs(store.ParseConversationSort), store.ConversationSort(99),
 			func() encoding.TextUnmarshaler { return new(store.ConversationSort) },
 		},

@@ -94,10 +94,15 @@ const (
 	SortPriorityAsc                              // low first, none last, then newest activity
 	SortWaitingSinceAsc                          // waiting longest first, not waiting last
 	SortWaitingSinceDesc                         // waiting shortest first, not waiting last
+	// SortUnreadDesc is Chatwoot's unread sort: the most unread incoming
+	// messages (UnreadCount, private ones included) first, then newest
+	// activity.
+	SortUnreadDesc
+	SortUnreadAsc // the fewest unread incoming messages first, then newest activity
 )
 
 // Valid reports whether s is one of the sorts.
-func (s ConversationSort) Valid() bool { return s >= SortLastActivityDesc && s <= SortWaitingSinceDesc }
+func (s ConversationSort) Valid() bool { return s >= SortLastActivityDesc && s <= SortUnreadAsc }
 
 // String names the sort.
 func (s ConversationSort) String() string {
@@ -118,6 +123,10 @@ func (s ConversationSort) String() string {
 		return "waiting_since_asc"
 	case SortWaitingSinceDesc:
 		return "waiting_since_desc"
+	case SortUnreadDesc:
+		return "unread_desc"
+	case SortUnreadAsc:
+		return "unread_asc"
 	}
 	return "unknown"
 }

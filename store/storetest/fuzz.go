@@ -118,7 +118,7 @@ func fuzzInbox(f *testing.F, newStore NewStore) (store.Store, []store.Page[convo
 		}
 	}
 	var pages []store.Page[convo.Conversation]
-	for sort := range store.SortWaitingSinceDesc + 1 {
+	for sort := range store.SortUnreadAsc + 1 {
 		p, err := s.ListConversations(ctx, 1, store.ConversationFilter{Statuses: store.AllStatuses, Sort: sort, Page: store.After("", 2)})
 		if err != nil {
 			f.Fatal(err)

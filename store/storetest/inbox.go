@@ -780,6 +780,7 @@ func testInbox(t *testing.T, newStore NewStore) {
 			{store.SortCreatedDesc, desc}, {store.SortCreatedAsc, ids},
 			{store.SortPriorityDesc, desc}, {store.SortPriorityAsc, desc},
 			{store.SortWaitingSinceAsc, ids}, {store.SortWaitingSinceDesc, desc},
+			{store.SortUnreadDesc, desc}, {store.SortUnreadAsc, desc},
 		} {
 			is.Equal(walk(t, f.s, store.ConversationFilter{Sort: tc.sort}, 3), tc.want)      // keyset pages, ties by id
 			is.Equal(walkPages(t, f.s, store.ConversationFilter{Sort: tc.sort}, 2), tc.want) // numbered pages, same order
@@ -803,6 +804,30 @@ func testInbox(t *testing.T, newStore NewStore) {
 		is.Equal(walk(t, f.s, store.ConversationFilter{Sort: store.SortLastActivityDesc}, 3), []int64{high, urgent, none, low}) // the reply moved "high" up
 		_, err := f.s.ListConversations(ctx, 1, store.ConversationFilter{Sort: store.ConversationSort(99)})
 		wantInvalid(t, err, "sort")
+	})
+
+	t.Run("ListConversations/SortByUnread", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		mk := func(incoming int, private bool) int64 {
+			f.clock.Advance(time.Minute)
+			c := f.conversation(t, convo.NewConversation{})
+			for range incoming {
+				f.message(t, c.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "hello?", Private: private})
+			}
+			return c.ID
+		}
+		one, none, three, twoPrivate, alsoOne := mk(1, false), mk(0, false), mk(3, false), mk(2, true), mk(1, false)
+		// Ties (one, alsoOne) by newest activity: alsoOne was written last.
+		is.Equal(walk(t, f.s, store.ConversationFilter{Sort: store.SortUnreadDesc}, 2), []int64{three, twoPrivate, alsoOne, one, none})
+		is.Equal(walkPages(t, f.s, store.ConversationFilter{Sort: store.SortUnreadDesc}, 2), []int64{three, twoPrivate, alsoOne, one, none})
+		is.Equal(walk(t, f.s, store.ConversationFilter{Sort: store.SortUnreadAsc}, 2), []int64{none, alsoOne, one, twoPrivate, three})
+		_, err := f.s.MarkRead(ctx, 1, three, f.agent)
+		is.NoErr(err)
+		is.Equal(walk(t, f.s, store.ConversationFilter{Sort: store.SortUnreadDesc}, 2)[0], twoPrivate) // read: no longer first
+		counts, err := f.s.CountConversations(ctx, 1, store.ConversationFilter{Sort: store.SortUnreadDesc})
+		is.NoErr(err)
+		is.Equal(counts.All, 5) // counts do not depend on the sort
 	})
 
 	t.Run("ListConversations/KeysetUnderInserts", func(t *testing.T) {
