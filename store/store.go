@@ -54,6 +54,23 @@ type Store interface {
 	// ListContacts returns a page of the account's contacts, by name then
 	// id, narrowed by the filter (a search, or a lookup by phone or email).
 	ListContacts(ctx context.Context, accountID int64, f ContactFilter) (Page[convo.Contact], error)
+	// MergeContacts merges the contact mergeID into keepID, as Chatwoot
+	// does for one person who wrote from two addresses, and returns the
+	// kept contact as stored. mergeID's conversations (with their messages,
+	// labels, counts and read state, as they were) move to keepID, and
+	// mergeID is deleted. The kept contact keeps every field it has and
+	// takes mergeID's where it has none: its first and last names together
+	// when it has neither, then nickname, email, phone, identifier and
+	// avatar each on its own. It is blocked if either was. Of the custom
+	// and additional attributes, keepID's win key by key (top-level keys)
+	// and mergeID's other keys are added. Its last activity is the later of
+	// the two. Email, phone and identifier stay unique: mergeID's are
+	// released as it goes. Either contact missing or of another account is
+	// ErrNotFound; keepID == mergeID is ErrInvalid naming merge_id, and a
+	// result that would not be a valid contact (attributes over the
+	// limits) is ErrInvalid naming the field. All in one transaction: an
+	// error writes nothing.
+	MergeContacts(ctx context.Context, accountID, keepID, mergeID int64) (convo.Contact, error)
 
 	// CreateConversation starts a conversation with a contact of the
 	// account. A missing contact, channel or happened_at is ErrInvalid

@@ -36,6 +36,10 @@ func testAccountIDs(t *testing.T, newStore NewStore) {
 			_, err := s.ListContacts(ctx, a, store.ContactFilter{})
 			return err
 		},
+		"MergeContacts": func(s store.Store, a, _, c, _ int64) error {
+			_, err := s.MergeContacts(ctx, a, c, c+1)
+			return err
+		},
 		"CreateConversation": func(s store.Store, a, _, c, _ int64) error {
 			_, err := s.CreateConversation(ctx, a, convo.NewConversation{ContactID: c, Channel: convo.ChannelEmail, HappenedAt: fixedTime})
 			return err

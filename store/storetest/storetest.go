@@ -37,6 +37,7 @@ type NewStore func(t testing.TB, now func() time.Time) store.Store
 func Run(t *testing.T, newStore NewStore, opts ...Option) {
 	cfg := newConfig(newStore, opts)
 	t.Run("Contacts", func(t *testing.T) { testContacts(t, newStore) })
+	t.Run("Merge", func(t *testing.T) { testMerge(t, cfg) })
 	t.Run("Conversations", func(t *testing.T) { testConversations(t, newStore) })
 	t.Run("Messages", func(t *testing.T) { testMessages(t, newStore) })
 	t.Run("Paging", func(t *testing.T) { testPaging(t, newStore) })

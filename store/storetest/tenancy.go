@@ -38,6 +38,14 @@ var foreignCalls = map[string]foreignCall{
 		}
 		return s.DeleteContact(context.Background(), 2, id.contact, store.DeleteContactOptions{Cascade: true})
 	},
+	"MergeContacts": func(s store.Store, id tenantIDs) error {
+		// Account 2's contact (made after id.contact) taking account 1's, then the other way.
+		if _, err := s.MergeContacts(context.Background(), 2, id.contact+1, id.contact); !isNotFound(err) {
+			return err
+		}
+		_, err := s.MergeContacts(context.Background(), 2, id.contact, id.contact+1)
+		return err
+	},
 	"ListConversations": func(s store.Store, id tenantIDs) error {
 		_, err := s.ListConversations(context.Background(), 2, store.ConversationFilter{ContactID: id.contact})
 		return err

@@ -1,0 +1,98 @@
+package sqlite
+
+import (
+	"context"
+	"maps"
+	"time"
+
+	"github.com/convokit/convo"
+)
+
+// moveContactConversations gives one contact's conversations to another.
+// No count follows the contact, so no counting trigger fires; each row's
+// version trigger does, so cached rows are read again with their new
+// contact. ?1 the new contact, ?2 now, ?3 account, ?4 the old contact.
+const moveContactConversations = `UPDATE convo_conversations SET contact_id = ?1, updated_at = ?2
+WHERE account_id = ?3 AND contact_id = ?4`
+
+// MergeContacts implements store.Store.
+func (s *Store) MergeContacts(ctx context.Context, accountID, keepID, mergeID int64) (convo.Contact, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return convo.Contact{}, err
+	}
+	if keepID == mergeID {
+		return convo.Contact{}, convo.Invalid("merge_id", convo.CodeMismatch, "must be another contact than keep_id")
+	}
+	var c convo.Contact
+	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
+		keep, err := getContact(ctx, tx, accountID, keepID)
+		if err != nil {
+			return err
+		}
+		gone, err := getContact(ctx, tx, accountID, mergeID)
+		if err != nil {
+			return err
+		}
+		c = mergedContact(keep, gone)
+		c.UpdatedAt = now
+		// An empty update validates the whole contact but its phone, which
+		// one of the two stored already.
+		if err := (convo.ContactUpdate{}).Validate(c); err != nil {
+			return err
+		}
+		row, err := fromContact(c)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, moveContactConversations, keepID, timeValue(now), accountID, mergeID); err != nil {
+			return err
+		}
+		// The merged contact goes before the kept one takes its email,
+		// phone and identifier, so no unique index ever sees two holders;
+		// each was unique in the account, so the update cannot clash.
+		if _, err := tx.ExecContext(ctx, deleteContact, accountID, mergeID); err != nil {
+			return err
+		}
+		_, err = tx.NamedExecContext(ctx, updateContact, row)
+		return err
+	})
+	if err != nil {
+		return convo.Contact{}, err
+	}
+	return c, nil
+}
+
+// mergedContact is keep with gone's fields where keep has none, as
+// store.Store's MergeContacts states.
+func mergedContact(keep, gone convo.Contact) convo.Contact {
+	c := keep
+	if c.FirstName == "" && c.LastName == "" {
+		c.FirstName, c.LastName = gone.FirstName, gone.LastName
+	}
+	for _, f := range []struct{ dst, src *string }{
+		{&c.Nickname, &gone.Nickname}, {&c.Email, &gone.Email}, {&c.Phone, &gone.Phone},
+		{&c.Identifier, &gone.Identifier}, {&c.AvatarURL, &gone.AvatarURL},
+	} {
+		if *f.dst == "" {
+			*f.dst = *f.src
+		}
+	}
+	c.Blocked = keep.Blocked || gone.Blocked
+	c.CustomAttributes = mergedAttributes(keep.CustomAttributes, gone.CustomAttributes)
+	c.AdditionalAttributes = mergedAttributes(keep.AdditionalAttributes, gone.AdditionalAttributes)
+	if gone.LastActivityAt.After(keep.LastActivityAt) {
+		c.LastActivityAt = gone.LastActivityAt
+	}
+	return c
+}
+
+// mergedAttributes is first with second's other keys added.
+func mergedAttributes(first, second convo.Attributes) convo.Attributes {
+	if len(second) == 0 {
+		return first
+	}
+	out := make(convo.Attributes, len(first)+len(second))
+	maps.Copy(out, second)
+	maps.Copy(out, first)
+	return out
+}
