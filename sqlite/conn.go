@@ -190,11 +190,7 @@ func (p *pool) inTx(ctx context.Context, fn func(tx *dbtx) error) (err error) {
 	}
 	committed := false
 	defer func() {
-		if committed {
-			p.release(c)
-			return
-		}
-		if _, rbErr := c.conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); rbErr != nil {
+		if !committed && !rollback(context.WithoutCancel(ctx), c) {
 			p.discard(c)
 			return
 		}
@@ -214,6 +210,21 @@ func (p *pool) inTx(ctx context.Context, fn func(tx *dbtx) error) (err error) {
 	}
 	committed = true
 	return nil
+}
+
+// rollback ends c's transaction and reports whether c is fit to lend
+// again. SQLite ends a transaction itself on some errors (a full disk), so
+// a ROLLBACK that fails may leave a sound connection: one that can begin a
+// transaction anew is kept; one that cannot is in a state nobody knows.
+func rollback(ctx context.Context, c *conn) bool {
+	if _, err := c.conn.ExecContext(ctx, "ROLLBACK"); err == nil {
+		return true
+	}
+	if _, err := c.conn.ExecContext(ctx, "BEGIN"); err != nil {
+		return false
+	}
+	_, err := c.conn.ExecContext(ctx, "ROLLBACK")
+	return err == nil
 }
 
 // dbtx is a transaction of the store, on a held connection. Its methods
