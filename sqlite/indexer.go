@@ -172,7 +172,7 @@ var errIndexBehind = errors.New("sqlite: the full-text index is behind")
 // runs again. Messages committed during the call may or may not be found.
 // A read-only store searches the index as its writers left it.
 func (s *Store) readIndexed(ctx context.Context, fn func(tx *dbtx) error) error {
-	if s.in != nil && !s.readOnly {
+	if s.in != nil {
 		// In the host's transaction, which holds the writer: index there
 		// what is behind, the transaction's own messages included.
 		return s.read(ctx, func(tx *dbtx) error {

@@ -144,17 +144,11 @@ func changeMembers(ctx context.Context, tx *dbtx, accountID, conversationID int6
 
 // AddParticipants implements store.Store.
 func (s *Store) AddParticipants(ctx context.Context, accountID, conversationID int64, ch convo.ParticipantChange) (convo.Conversation, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return convo.Conversation{}, err
-	}
 	return s.changeParticipants(ctx, accountID, conversationID, ch, insertParticipant, insertAudience)
 }
 
 // RemoveParticipants implements store.Store.
 func (s *Store) RemoveParticipants(ctx context.Context, accountID, conversationID int64, ch convo.ParticipantChange) (convo.Conversation, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return convo.Conversation{}, err
-	}
 	return s.changeParticipants(ctx, accountID, conversationID, ch, deleteParticipant, deleteAudience)
 }
 

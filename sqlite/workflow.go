@@ -48,9 +48,6 @@ WHERE status = 3 AND snoozed_until IS NOT NULL`
 
 // ChangeStatus implements store.Store.
 func (s *Store) ChangeStatus(ctx context.Context, accountID, conversationID int64, ch convo.StatusChange) (convo.Conversation, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return convo.Conversation{}, err
-	}
 	return s.change(ctx, accountID, conversationID, func(tx *dbtx, old convo.Conversation, now time.Time) error {
 		if err := ch.Validate(now); err != nil {
 			return err
@@ -60,17 +57,23 @@ func (s *Store) ChangeStatus(ctx context.Context, accountID, conversationID int6
 		if next == old.Status && until.Equal(old.SnoozedUntil) {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, setStatus, statusCodes[next], timeValue(until), timeValue(now), accountID, conversationID); err != nil {
-			return err
-		}
 		if !until.IsZero() {
 			s.snoozes.scheduled(until)
 		}
-		if ch.Quiet {
-			return nil
-		}
-		return addActivity(ctx, tx, accountID, conversationID, convo.ActivityStatus(old.Status, next, until), now)
+		return setStatusNoted(ctx, tx, old, next, until, ch.Quiet, now)
 	})
+}
+
+// setStatusNoted moves old to status next (snoozed until until, if set)
+// and, unless quiet, records the change as an activity message.
+func setStatusNoted(ctx context.Context, tx *dbtx, old convo.Conversation, next convo.Status, until time.Time, quiet bool, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, setStatus, statusCodes[next], timeValue(until), timeValue(now), old.AccountID, old.ID); err != nil {
+		return err
+	}
+	if quiet {
+		return nil
+	}
+	return addActivity(ctx, tx, old.AccountID, old.ID, convo.ActivityStatus(old.Status, next, until), now)
 }
 
 // changeMuted carries out a change of the muted flag, which the caller
@@ -84,15 +87,8 @@ func changeMuted(ctx context.Context, tx *dbtx, old convo.Conversation, muted, q
 		return nil
 	}
 	if muted && old.Status != convo.StatusResolved {
-		if _, err := tx.ExecContext(ctx, setStatus, statusCodes[convo.StatusResolved], nil, timeValue(now),
-			old.AccountID, old.ID); err != nil {
+		if err := setStatusNoted(ctx, tx, old, convo.StatusResolved, time.Time{}, quiet, now); err != nil {
 			return err
-		}
-		if !quiet {
-			content := convo.ActivityStatus(old.Status, convo.StatusResolved, time.Time{})
-			if err := addActivity(ctx, tx, old.AccountID, old.ID, content, now); err != nil {
-				return err
-			}
 		}
 	}
 	if _, err := tx.ExecContext(ctx, setContactBlocked, muted, timeValue(now), old.AccountID, old.ContactID); err != nil {
@@ -106,9 +102,6 @@ func changeMuted(ctx context.Context, tx *dbtx, old convo.Conversation, muted, q
 
 // Assign implements store.Store.
 func (s *Store) Assign(ctx context.Context, accountID, conversationID int64, a convo.Assignment) (convo.Conversation, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return convo.Conversation{}, err
-	}
 	return s.change(ctx, accountID, conversationID, func(tx *dbtx, old convo.Conversation, now time.Time) error {
 		if old.AssigneeID == a.AssigneeID {
 			return nil
@@ -125,9 +118,6 @@ func (s *Store) Assign(ctx context.Context, accountID, conversationID int64, a c
 
 // ChangeLabels implements store.Store.
 func (s *Store) ChangeLabels(ctx context.Context, accountID, conversationID int64, ch convo.LabelChange) (convo.Conversation, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return convo.Conversation{}, err
-	}
 	if err := ch.Validate(); err != nil {
 		return convo.Conversation{}, err
 	}
@@ -168,9 +158,6 @@ func difference(a, b []string) []string {
 
 // MarkRead implements store.Store.
 func (s *Store) MarkRead(ctx context.Context, accountID, conversationID int64, agentID uuid.UUID) (convo.Conversation, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return convo.Conversation{}, err
-	}
 	if agentID == uuid.Nil {
 		return convo.Conversation{}, convo.Invalid("agent_id", convo.CodeRequired, "is required")
 	}
@@ -182,9 +169,6 @@ func (s *Store) MarkRead(ctx context.Context, accountID, conversationID int64, a
 
 // MarkUnread implements store.Store.
 func (s *Store) MarkUnread(ctx context.Context, accountID, conversationID int64) (convo.Conversation, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return convo.Conversation{}, err
-	}
 	return s.change(ctx, accountID, conversationID, func(tx *dbtx, old convo.Conversation, now time.Time) error {
 		if _, err := tx.ExecContext(ctx, markUnread, accountID, conversationID); err != nil {
 			return err
@@ -199,6 +183,9 @@ func (s *Store) MarkUnread(ctx context.Context, accountID, conversationID int64)
 // conversation as stored.
 func (s *Store) change(ctx context.Context, accountID, conversationID int64, fn func(tx *dbtx, old convo.Conversation, now time.Time) error) (convo.Conversation, error) {
 	var c convo.Conversation
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return c, err
+	}
 	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
 		old, err := getConversation(ctx, tx, accountID, conversationID, now)
 		if err != nil {
