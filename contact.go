@@ -1,6 +1,7 @@
 package convo
 
 import (
+	"maps"
 	"strings"
 	"time"
 	"unicode"
@@ -165,4 +166,42 @@ func set[T any](dst *T, v *T) {
 	if v != nil {
 		*dst = *v
 	}
+}
+
+// Merge is c with other's fields where c has none: the rule of merging two
+// contacts of one person (store.Store's MergeContacts). c's names are kept
+// as a pair unless it has neither; its nickname, email, phone, identifier
+// and avatar each unless empty; it is blocked if either is; its custom and
+// additional attributes win key by key, other's other keys are added; its
+// last activity is the later of the two.
+func (c Contact) Merge(other Contact) Contact {
+	if c.FirstName == "" && c.LastName == "" {
+		c.FirstName, c.LastName = other.FirstName, other.LastName
+	}
+	for _, f := range []struct{ dst, src *string }{
+		{&c.Nickname, &other.Nickname}, {&c.Email, &other.Email}, {&c.Phone, &other.Phone},
+		{&c.Identifier, &other.Identifier}, {&c.AvatarURL, &other.AvatarURL},
+	} {
+		if *f.dst == "" {
+			*f.dst = *f.src
+		}
+	}
+	c.Blocked = c.Blocked || other.Blocked
+	c.CustomAttributes = mergedAttributes(c.CustomAttributes, other.CustomAttributes)
+	c.AdditionalAttributes = mergedAttributes(c.AdditionalAttributes, other.AdditionalAttributes)
+	if other.LastActivityAt.After(c.LastActivityAt) {
+		c.LastActivityAt = other.LastActivityAt
+	}
+	return c
+}
+
+// mergedAttributes is first with second's other keys added.
+func mergedAttributes(first, second Attributes) Attributes {
+	if len(second) == 0 {
+		return first
+	}
+	out := make(Attributes, len(first)+len(second))
+	maps.Copy(out, second)
+	maps.Copy(out, first)
+	return out
 }

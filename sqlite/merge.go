@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"maps"
 	"time"
 
 	"github.com/convokit/convo"
@@ -33,7 +32,7 @@ func (s *Store) MergeContacts(ctx context.Context, accountID, keepID, mergeID in
 		if err != nil {
 			return err
 		}
-		c = mergedContact(keep, gone)
+		c = keep.Merge(gone)
 		c.UpdatedAt = now
 		// An empty update validates the whole contact but its phone, which
 		// one of the two stored already.
@@ -60,39 +59,4 @@ func (s *Store) MergeContacts(ctx context.Context, accountID, keepID, mergeID in
 		return convo.Contact{}, err
 	}
 	return c, nil
-}
-
-// mergedContact is keep with gone's fields where keep has none, as
-// store.Store's MergeContacts states.
-func mergedContact(keep, gone convo.Contact) convo.Contact {
-	c := keep
-	if c.FirstName == "" && c.LastName == "" {
-		c.FirstName, c.LastName = gone.FirstName, gone.LastName
-	}
-	for _, f := range []struct{ dst, src *string }{
-		{&c.Nickname, &gone.Nickname}, {&c.Email, &gone.Email}, {&c.Phone, &gone.Phone},
-		{&c.Identifier, &gone.Identifier}, {&c.AvatarURL, &gone.AvatarURL},
-	} {
-		if *f.dst == "" {
-			*f.dst = *f.src
-		}
-	}
-	c.Blocked = keep.Blocked || gone.Blocked
-	c.CustomAttributes = mergedAttributes(keep.CustomAttributes, gone.CustomAttributes)
-	c.AdditionalAttributes = mergedAttributes(keep.AdditionalAttributes, gone.AdditionalAttributes)
-	if gone.LastActivityAt.After(keep.LastActivityAt) {
-		c.LastActivityAt = gone.LastActivityAt
-	}
-	return c
-}
-
-// mergedAttributes is first with second's other keys added.
-func mergedAttributes(first, second convo.Attributes) convo.Attributes {
-	if len(second) == 0 {
-		return first
-	}
-	out := make(convo.Attributes, len(first)+len(second))
-	maps.Copy(out, second)
-	maps.Copy(out, first)
-	return out
 }
