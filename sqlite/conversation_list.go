@@ -188,22 +188,21 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 	if err := f.Validate(); err != nil {
 		return page, err
 	}
-	if err := checkCursor(f); err != nil {
+	cursor, err := decodeListCursor(f)
+	if err != nil {
 		return page, err
 	}
 	now := s.clock()
-	err := s.readFor(ctx, f, func(tx *dbtx) error {
-		fromTop := !f.Page.Keyset() || f.Page.Cursor() == ""
-		plan, err := planList(ctx, tx, accountID, f, fromTop)
+	err = s.readFor(ctx, f, func(tx *dbtx) error {
+		plan, err := planList(ctx, tx, accountID, f, cursor.Keys == nil)
 		if err != nil {
 			return err
 		}
 		if plan == planStream {
-			page, err = s.streamPage(ctx, tx, accountID, f, now)
+			page, err = s.streamPage(ctx, tx, accountID, f, cursor, now)
 			return err
 		}
 		sort := conversationSorts[f.Sort]
-		cursor, _ := decodeListCursor(f) // checked above
 		w, err := conversationWhere(ctx, tx, accountID, f)
 		if err != nil {
 			return err
@@ -262,12 +261,6 @@ func decodeListCursor(f store.ConversationFilter) (store.Cursor, error) {
 		keys = len(conversationSorts[f.Sort].keys(conversationRow{}))
 	}
 	return store.DecodeCursor(f.Page.Cursor(), listName(f), keys)
-}
-
-// checkCursor refuses a bad cursor before anything is read.
-func checkCursor(f store.ConversationFilter) error {
-	_, err := decodeListCursor(f)
-	return err
 }
 
 // conversationPageQuery is the SQL of one page of a list after its columns

@@ -65,12 +65,9 @@ func streams(f store.ConversationFilter) bool {
 }
 
 // streamPage is a page of a search by last activity (planStream), in tx.
-func (s *Store) streamPage(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, now time.Time) (store.Page[convo.Conversation], error) {
+func (s *Store) streamPage(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, cursor store.Cursor,
+	now time.Time) (store.Page[convo.Conversation], error) {
 	var page store.Page[convo.Conversation]
-	cursor, err := decodeListCursor(f)
-	if err != nil {
-		return page, err
-	}
 	expr, searchable := searchExpr(f)
 	// The filter without its query, but with the statuses the query implies.
 	plain := f
