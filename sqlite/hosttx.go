@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"math"
 
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
@@ -37,9 +36,9 @@ type hostTx struct {
 // fails leaves no trace in it), sees what the transaction wrote before it,
 // and runs on the transaction's connection: st is not safe for concurrent
 // use, and is ErrClosed once WithTx has returned. fn must not begin,
-// commit or roll back on tx itself. While fn runs, the store's other writes wait for it
-// (SQLite has one writer at a time), and its reads see the file as it was
-// before the transaction. So inside fn, write through st only: a write
+// commit or roll back on tx itself. While fn runs, the store's other
+// writes wait for it (SQLite has one writer at a time), and its reads see
+// the file as it was before the transaction. So inside fn, write through st only: a write
 // through s would wait for the transaction, which waits for fn. The tables
 // convo reads and writes are named convo_*, and the host may read them
 // (sqlite/migrations/0001_schema.sql documents their columns); writing
@@ -51,20 +50,13 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx Tx, st store.Store) error
 	if s.in != nil {
 		return convo.Invalid("tx", convo.CodeMismatch, "WithTx runs in a transaction already: use the Store it gave")
 	}
-	var added int64
-	err := s.writeTx(ctx, func(tx *dbtx) error {
+	// writeTx tells the indexer of the messages the calls added (tx.added)
+	// once the whole transaction commits, or indexes them in it.
+	return s.writeTx(ctx, func(tx *dbtx) error {
 		h := &hostTx{tx: tx}
 		defer func() { h.ended = true }()
-		if err := fn(tx.once(), &Store{engine: s.engine, in: h}); err != nil {
-			return err
-		}
-		added = tx.added
-		return nil
+		return fn(tx.once(), &Store{engine: s.engine, in: h})
 	})
-	if err == nil && added > 0 && s.index != nil {
-		s.index.wrote(added)
-	}
-	return err
 }
 
 // inHost runs fn, a write of a Store that WithTx gave, in the host's
@@ -79,9 +71,6 @@ func (s *Store) inHost(ctx context.Context, fn func(tx *dbtx) error) error {
 		return s.result(ctx, err)
 	}
 	err := fn(tx)
-	if err == nil && tx.added > 0 && s.indexInline {
-		_, err = indexAfterMark(ctx, tx, math.MaxInt)
-	}
 	if err != nil {
 		ctx := context.WithoutCancel(ctx)
 		if _, rbErr := tx.ExecContext(ctx, "ROLLBACK TO convo_call"); rbErr != nil {
