@@ -52,7 +52,7 @@ const (
 )
 
 // FieldError is one entry of a ValidationError: the field (by its snake_case
-// name, as in the seeds' error body), a code from the Code constants and a
+// name, as in the APIs' error body), a code from the Code constants and a
 // human message.
 type FieldError struct {
 	Field   string `json:"field"`

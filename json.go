@@ -45,7 +45,7 @@ func (c *Contact) UnmarshalJSON(b []byte) error {
 // a store hands out (Contact, Conversation, Message, ReadState, and
 // store's pages, counts and hits):
 //
-//   - names are the seeds' snake_case (Chatwoot's unread_count,
+//   - names are the APIs' snake_case (Chatwoot's unread_count,
 //     last_non_activity_message, the users API's user_ids, audience_ids and
 //     unseen_messages_count, Monica's happened_at), set by struct tags;
 //   - enums are their text ("open", "incoming");

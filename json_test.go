@@ -118,7 +118,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	})
 }
 
-// TestJSONNames pins the names of the wire form: the seeds' snake_case.
+// TestJSONNames pins the names of the wire form: the APIs' snake_case.
 func TestJSONNames(t *testing.T) {
 	is := is.New(t)
 	b, err := json.Marshal(fixtureConversation())

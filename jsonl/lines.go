@@ -9,7 +9,7 @@ import (
 	"github.com/convokit/convo/store"
 )
 
-// The lines of an export, one struct per type. Field names are the seeds'
+// The lines of an export, one struct per type. Field names are the APIs'
 // snake_case; zero values are left out, so a hand-written fixture needs
 // only what it sets.
 

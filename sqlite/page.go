@@ -15,7 +15,7 @@ func trimPage[T any](rows []T, perPage int) ([]T, bool) {
 	return rows, false
 }
 
-// pageMeta fills in the meta of a page: the seeds' meta, from a count, in
+// pageMeta fills in the meta of a page: Monica's paging meta, from a count, in
 // page-number paging; only the page size in keyset paging.
 func pageMeta(ctx context.Context, tx *dbtx, meta *store.PageMeta, p store.Paging, items int, countQuery string, args ...any) error {
 	if p.Keyset() {

@@ -21,7 +21,7 @@ type Paging struct {
 }
 
 // PageNumber asks for page number (from 1) of perPage items (1 to
-// MaxPerPage), with the seeds' meta: current page, from, to, last page,
+// MaxPerPage), with Monica's paging meta: current page, from, to, last page,
 // total.
 func PageNumber(number, perPage int) Paging {
 	return Paging{number: number, perPage: perPage, sized: true}
