@@ -6,12 +6,14 @@ import (
 	"log/slog"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
 )
 
 // Options tune a Store. The zero value is ready to use.
@@ -31,10 +33,23 @@ const MaxPoolConns = 1024
 
 // Store is convo's store on one PostgreSQL database.
 type Store struct {
-	pool   *pgxpool.Pool
-	now    func() time.Time
-	log    *slog.Logger
-	closed atomic.Bool
+	pool     *pgxpool.Pool
+	now      func() time.Time
+	clockMu  sync.Mutex // guards now: see clock
+	log      *slog.Logger
+	readOnly bool
+	closed   atomic.Bool
+}
+
+var _ store.Store = (*Store)(nil)
+
+// open returns ErrClosed after Close: the check of a call that needs no
+// query.
+func (s *Store) open() error {
+	if s.closed.Load() {
+		return convo.ErrClosed
+	}
+	return nil
 }
 
 // Open connects to the database at url (a PostgreSQL connection URL or

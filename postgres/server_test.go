@@ -10,6 +10,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -38,6 +39,9 @@ func TestMain(m *testing.M) {
 		serverURL, stop, serverErr = startServer()
 	}
 	code := m.Run()
+	if templateName != "" {
+		dropDatabase(templateName) //nolint:errcheck // a server of our own goes next
+	}
 	if stop != nil {
 		stop()
 	}
@@ -48,36 +52,95 @@ func TestMain(m *testing.M) {
 // is dropped when the test ends.
 func newDatabase(t testing.TB) string {
 	t.Helper()
+	return cloneDatabase(t, "template0")
+}
+
+// newConvoDatabase makes a database with convo's schema for one test, a
+// copy of a template migrated once: the conformance suite makes hundreds.
+func newConvoDatabase(t testing.TB) string {
+	t.Helper()
+	requireServer(t)
+	templateOnce.Do(func() {
+		templateName, templateErr = createDatabase("template0")
+		if templateErr != nil {
+			return
+		}
+		s, err := Open(context.Background(), databaseURL(templateName), Options{})
+		if err != nil {
+			templateErr = err
+			return
+		}
+		s.Close()
+	})
+	if templateErr != nil {
+		t.Fatalf("template database: %v", templateErr)
+	}
+	return cloneDatabase(t, templateName)
+}
+
+var (
+	templateOnce sync.Once
+	templateName string // dropped by TestMain
+	templateErr  error
+)
+
+// requireServer skips the test when there is no server, or fails it in CI.
+func requireServer(t testing.TB) {
+	t.Helper()
 	if serverErr != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("no PostgreSQL server: %v", serverErr)
 		}
 		t.Skipf("no PostgreSQL server (set CONVO_POSTGRES_URL, or install PostgreSQL 15): %v", serverErr)
 	}
-	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, serverURL)
+}
+
+// cloneDatabase makes a copy of the database template for one test and
+// returns its URL; it is dropped when the test ends.
+func cloneDatabase(t testing.TB, template string) string {
+	t.Helper()
+	requireServer(t)
+	name, err := createDatabase(template)
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close(ctx)
-	name := fmt.Sprintf("convo_test_%d_%d", os.Getpid(), databases.Add(1))
-	if _, err := admin.Exec(ctx, `CREATE DATABASE `+name+` TEMPLATE template0`); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		admin, err := pgx.Connect(ctx, serverURL)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		defer admin.Close(ctx)
-		if _, err := admin.Exec(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
+		if err := dropDatabase(name); err != nil {
 			t.Error(err)
 		}
 	})
+	return databaseURL(name)
+}
+
+// createDatabase makes a database, a copy of template, and returns its name.
+func createDatabase(template string) (string, error) {
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, serverURL)
+	if err != nil {
+		return "", err
+	}
+	defer admin.Close(ctx)
+	name := fmt.Sprintf("convo_test_%d_%d", os.Getpid(), databases.Add(1))
+	_, err = admin.Exec(ctx, `CREATE DATABASE `+name+` TEMPLATE `+template+` STRATEGY file_copy`)
+	return name, err
+}
+
+func dropDatabase(name string) error {
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, serverURL)
+	if err != nil {
+		return err
+	}
+	defer admin.Close(ctx)
+	_, err = admin.Exec(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`)
+	return err
+}
+
+// databaseURL is the URL of the server's database name.
+func databaseURL(name string) string {
 	cfg, err := pgx.ParseConfig(serverURL)
 	if err != nil {
-		t.Fatal(err)
+		panic(err) // serverURL was connected to
 	}
 	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name)
 }

@@ -1,5 +1,6 @@
--- The convo schema on PostgreSQL: the same convo_* tables as the SQLite
--- backend's, so that a host reads the same names on either engine.
+-- The convo schema on PostgreSQL: the same convo_* tables, columns and
+-- invariants as the SQLite backend's, so that a host reads the same names
+-- on either engine and an export moves between them unchanged.
 --
 -- Times are timestamptz (UTC, microseconds: PostgreSQL's own precision, as
 -- the store's). Every row carries account_id, every key leads with it, and
@@ -7,9 +8,13 @@
 -- can only point at a row of its own account, and a table can be
 -- distributed by account_id (Citus) without changing a key.
 --
--- Values the reads need at once (counts, unread, versions) are kept by the
--- store's own statements in the transaction of each write, in one fixed
--- order of keys, rather than by triggers: several writers run at once here.
+-- Values the reads need at once (member lists, counts, unseen counts, row
+-- versions) are kept by the triggers at the end, in the transaction of the
+-- write that changes them: whoever writes, they stay true. Several writers
+-- run at once here: a trigger that moves two count rows moves them in key
+-- order, and a call that still meets a deadlock is retried by the store.
+
+-- Tables
 
 CREATE TABLE convo_contacts (
     account_id            bigint      NOT NULL,
@@ -17,7 +22,7 @@ CREATE TABLE convo_contacts (
     first_name            text        NOT NULL DEFAULT '',
     last_name             text        NOT NULL DEFAULT '',
     nickname              text        NOT NULL DEFAULT '',
-    sort_name             text        NOT NULL DEFAULT '', -- lower-cased complete name, for listing
+    sort_name             text        COLLATE "C" NOT NULL DEFAULT '', -- lower-cased complete name, listed in byte order
     email                 text,                            -- as given; NULL when unset
     email_key             text,                            -- lower-cased email: unique per account
     phone                 text,                            -- E.164 (+442079460000): unique per account
@@ -29,7 +34,8 @@ CREATE TABLE convo_contacts (
     last_activity_at      timestamptz,
     created_at            timestamptz NOT NULL,
     updated_at            timestamptz NOT NULL,
-    version               bigint      NOT NULL DEFAULT 0,
+    words                 tsvector    NOT NULL DEFAULT '', -- store.Words of the names, email, phone and identifier
+    version               bigint      NOT NULL DEFAULT 0,  -- maintained: see "Row versions"
     PRIMARY KEY (account_id, id),
     UNIQUE (id)
 );
@@ -38,6 +44,7 @@ CREATE UNIQUE INDEX convo_contacts_email ON convo_contacts (account_id, email_ke
 CREATE UNIQUE INDEX convo_contacts_phone ON convo_contacts (account_id, phone) WHERE phone IS NOT NULL;
 CREATE UNIQUE INDEX convo_contacts_identifier ON convo_contacts (account_id, identifier) WHERE identifier IS NOT NULL;
 CREATE INDEX convo_contacts_name ON convo_contacts (account_id, sort_name, id);
+CREATE INDEX convo_contacts_words ON convo_contacts USING gin (words) WITH (fastupdate = off);
 
 CREATE TABLE convo_conversations (
     account_id                   bigint      NOT NULL,
@@ -55,9 +62,6 @@ CREATE TABLE convo_conversations (
     muted                        boolean     NOT NULL DEFAULT false,
     custom_attributes            jsonb       NOT NULL DEFAULT '{}',
     additional_attributes        jsonb       NOT NULL DEFAULT '{}',
-    labels                       text[]      NOT NULL DEFAULT '{}', -- sorted
-    user_ids                     uuid[]      NOT NULL DEFAULT '{}', -- participants, sorted
-    audience_ids                 bigint[]    NOT NULL DEFAULT '{}', -- sorted
     happened_at                  timestamptz NOT NULL,
     created_at                   timestamptz NOT NULL,
     updated_at                   timestamptz NOT NULL,
@@ -67,13 +71,17 @@ CREATE TABLE convo_conversations (
     agent_last_seen_at           timestamptz,
     assignee_last_seen_at        timestamptz,
     contact_last_seen_at         timestamptz,
-    -- kept by every message write, in its transaction:
+    -- set by every message write, in the same statement as the message:
     last_incoming_at             timestamptz,
     messages_count               bigint      NOT NULL DEFAULT 0,
-    last_seq                     bigint      NOT NULL DEFAULT 0,
-    unread_count                 bigint      NOT NULL DEFAULT 0,
-    non_activity_count           bigint      NOT NULL DEFAULT 0,
+    last_seq                     bigint      NOT NULL DEFAULT 0, -- the last message sequence number handed out
+    unread_count                 bigint      NOT NULL DEFAULT 0, -- incoming messages after agent_last_seen_at
     last_non_activity_message_id bigint,
+    non_activity_count           bigint      NOT NULL DEFAULT 0, -- messages that are not activity
+    -- maintained by the triggers below:
+    labels                       text[]      NOT NULL DEFAULT '{}', -- sorted
+    user_ids                     uuid[]      NOT NULL DEFAULT '{}', -- participants, sorted
+    audience_ids                 bigint[]    NOT NULL DEFAULT '{}', -- sorted
     version                      bigint      NOT NULL DEFAULT 0,
     PRIMARY KEY (account_id, id),
     UNIQUE (id),
@@ -81,12 +89,27 @@ CREATE TABLE convo_conversations (
     FOREIGN KEY (account_id, contact_id) REFERENCES convo_contacts (account_id, id)
 );
 
+-- Every list is account-scoped, most are status-scoped, and each sort has
+-- an index to walk.
 CREATE INDEX convo_conversations_status_activity ON convo_conversations (account_id, status, last_activity_at, id);
 CREATE INDEX convo_conversations_status_assignee_activity ON convo_conversations (account_id, status, assignee_id, last_activity_at, id);
+CREATE INDEX convo_conversations_activity ON convo_conversations (account_id, last_activity_at, id);
 CREATE INDEX convo_conversations_created ON convo_conversations (account_id, created_at, id);
+CREATE INDEX convo_conversations_updated ON convo_conversations (account_id, updated_at);
 CREATE INDEX convo_conversations_contact ON convo_conversations (account_id, contact_id);
-CREATE INDEX convo_conversations_labels ON convo_conversations USING gin (labels);
+-- Snoozes that wake by themselves, soonest first.
 CREATE INDEX convo_conversations_snoozed ON convo_conversations (snoozed_until) WHERE status = 3 AND snoozed_until IS NOT NULL;
+
+CREATE TABLE convo_conversation_labels (
+    account_id      bigint NOT NULL,
+    conversation_id bigint NOT NULL,
+    label           text   COLLATE "C" NOT NULL, -- normalised (convo.NormalizeLabels)
+    PRIMARY KEY (account_id, conversation_id, label),
+    FOREIGN KEY (account_id, conversation_id) REFERENCES convo_conversations (account_id, id) ON DELETE CASCADE
+);
+
+-- A label's conversations, within the account.
+CREATE INDEX convo_conversation_labels_label ON convo_conversation_labels (account_id, label, conversation_id);
 
 CREATE TABLE convo_messages (
     account_id            bigint      NOT NULL,
@@ -108,7 +131,7 @@ CREATE TABLE convo_messages (
     attachments           jsonb       NOT NULL DEFAULT '[]',
     external_source_ids   jsonb       NOT NULL DEFAULT '{}',
     additional_attributes jsonb       NOT NULL DEFAULT '{}',
-    words                 tsvector    NOT NULL DEFAULT ''::tsvector, -- the contract's words of content
+    words                 tsvector    NOT NULL DEFAULT '', -- store.Words of the content, with positions
     PRIMARY KEY (account_id, id),
     UNIQUE (id),
     UNIQUE (account_id, conversation_id, seq),
@@ -116,9 +139,17 @@ CREATE TABLE convo_messages (
 );
 
 CREATE UNIQUE INDEX convo_messages_source ON convo_messages (account_id, source_id) WHERE source_id IS NOT NULL;
-CREATE INDEX convo_messages_words ON convo_messages USING gin (words);
+CREATE INDEX convo_messages_account ON convo_messages (account_id, id);
+-- Searched in the transaction that writes: no pending list (fastupdate),
+-- which would make every search read it.
+CREATE INDEX convo_messages_words ON convo_messages USING gin (words) WITH (fastupdate = off);
 
--- Participants, audiences and read horizons (the users API), as on SQLite.
+-- Participants, audiences and read horizons (the users API), as on SQLite:
+-- every direct participant has a horizon row, so has every user who wrote
+-- or marked seen; an audience row carries its conversation's count of
+-- messages that are not activity, which is what a member with no horizon
+-- row has not seen.
+
 CREATE TABLE convo_conversation_participants (
     account_id      bigint NOT NULL,
     conversation_id bigint NOT NULL,
@@ -131,36 +162,57 @@ CREATE INDEX convo_conversation_participants_user ON convo_conversation_particip
 CREATE TABLE convo_conversation_audiences (
     account_id         bigint NOT NULL,
     conversation_id    bigint NOT NULL,
-    audience_id        bigint NOT NULL,
-    non_activity_count bigint NOT NULL DEFAULT 0,
+    audience_id        bigint NOT NULL, -- a host-owned group of users
+    non_activity_count bigint NOT NULL DEFAULT 0, -- maintained: the conversation's non_activity_count
     PRIMARY KEY (account_id, conversation_id, audience_id),
     FOREIGN KEY (account_id, conversation_id) REFERENCES convo_conversations (account_id, id) ON DELETE CASCADE
 );
-CREATE INDEX convo_conversation_audiences_audience ON convo_conversation_audiences (account_id, audience_id, conversation_id);
+CREATE INDEX convo_conversation_audiences_audience ON convo_conversation_audiences
+    (account_id, audience_id, conversation_id) INCLUDE (non_activity_count);
 
 CREATE TABLE convo_read_horizons (
     account_id      bigint  NOT NULL,
     conversation_id bigint  NOT NULL,
     user_id         uuid    NOT NULL,
-    seen_seq        bigint  NOT NULL,
-    unseen_count    bigint  NOT NULL,
-    direct          boolean NOT NULL DEFAULT false,
+    seen_seq        bigint  NOT NULL, -- messages up to this seq are seen
+    unseen_count    bigint  NOT NULL, -- maintained: messages by others, not activity, after seen_seq
+    direct          boolean NOT NULL DEFAULT false, -- maintained: true while the user is a participant
     PRIMARY KEY (account_id, conversation_id, user_id),
     FOREIGN KEY (account_id, conversation_id) REFERENCES convo_conversations (account_id, id) ON DELETE CASCADE
 );
-CREATE INDEX convo_read_horizons_user ON convo_read_horizons (account_id, user_id, conversation_id);
+CREATE INDEX convo_read_horizons_user ON convo_read_horizons (account_id, user_id, conversation_id) INCLUDE (direct, unseen_count);
 
--- Counts, kept in the transaction of each change, so that the inbox's
--- counts cost the same at any size. '' and 0 stand for "none".
+-- Counts, so that the inbox's counts cost the same however many
+-- conversations there are. '' and 0 stand for "none", so that keys are
+-- never NULL.
+
 CREATE TABLE convo_conversation_counts (
+    account_id  bigint   NOT NULL,
+    status      smallint NOT NULL,
+    assignee_id text     NOT NULL, -- '' when unassigned
+    n           bigint   NOT NULL,
+    PRIMARY KEY (account_id, status, assignee_id)
+);
+
+CREATE TABLE convo_conversation_route_counts (
+    account_id  bigint   NOT NULL,
+    status      smallint NOT NULL,
+    inbox_id    bigint   NOT NULL, -- 0 when none
+    team_id     bigint   NOT NULL, -- 0 when none
+    assignee_id text     NOT NULL,
+    n           bigint   NOT NULL,
+    PRIMARY KEY (account_id, status, inbox_id, team_id, assignee_id)
+);
+
+-- Unattended: no first reply yet, or waiting for a reply.
+CREATE TABLE convo_conversation_unattended_counts (
     account_id  bigint   NOT NULL,
     status      smallint NOT NULL,
     inbox_id    bigint   NOT NULL,
     team_id     bigint   NOT NULL,
     assignee_id text     NOT NULL,
-    unattended  boolean  NOT NULL,
     n           bigint   NOT NULL,
-    PRIMARY KEY (account_id, status, inbox_id, team_id, assignee_id, unattended)
+    PRIMARY KEY (account_id, status, inbox_id, team_id, assignee_id)
 );
 
 CREATE TABLE convo_conversation_label_counts (
@@ -172,9 +224,261 @@ CREATE TABLE convo_conversation_label_counts (
     PRIMARY KEY (account_id, label, status, assignee_id)
 );
 
+-- How many conversations of each assignee have unread messages.
 CREATE TABLE convo_unread_conversations (
     account_id  bigint NOT NULL,
     assignee_id text   NOT NULL,
     n           bigint NOT NULL,
     PRIMARY KEY (account_id, assignee_id)
 );
+
+-- Triggers, by what they keep true.
+
+-- Row versions: every change to what a conversation reads as (its row, its
+-- labels and participants, its last non-activity message) moves its
+-- version, and every change to a contact moves the contact's.
+
+CREATE FUNCTION convo_bump_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.version = OLD.version THEN
+        NEW.version := OLD.version + 1;
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE TRIGGER convo_conversations_version BEFORE UPDATE ON convo_conversations
+    FOR EACH ROW EXECUTE FUNCTION convo_bump_version();
+CREATE TRIGGER convo_contacts_version BEFORE UPDATE ON convo_contacts
+    FOR EACH ROW EXECUTE FUNCTION convo_bump_version();
+
+CREATE FUNCTION convo_messages_last_version() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE convo_conversations SET version = version + 1
+        WHERE account_id = NEW.account_id AND id = NEW.conversation_id AND last_non_activity_message_id = NEW.id;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER convo_messages_last_version AFTER UPDATE ON convo_messages
+    FOR EACH ROW EXECUTE FUNCTION convo_messages_last_version();
+
+-- Member lists: a conversation's labels, participant users and audiences
+-- on its row, sorted. The tables stay the source of truth and the filters'
+-- indexes.
+
+CREATE FUNCTION convo_member_lists() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    r record;
+BEGIN
+    IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
+    IF TG_TABLE_NAME = 'convo_conversation_labels' THEN
+        UPDATE convo_conversations SET labels = coalesce((SELECT array_agg(label ORDER BY label)
+            FROM convo_conversation_labels WHERE account_id = r.account_id AND conversation_id = r.conversation_id), '{}')
+        WHERE account_id = r.account_id AND id = r.conversation_id;
+    ELSIF TG_TABLE_NAME = 'convo_conversation_participants' THEN
+        UPDATE convo_conversations SET user_ids = coalesce((SELECT array_agg(user_id ORDER BY user_id)
+            FROM convo_conversation_participants WHERE account_id = r.account_id AND conversation_id = r.conversation_id), '{}')
+        WHERE account_id = r.account_id AND id = r.conversation_id;
+    ELSE
+        UPDATE convo_conversations SET audience_ids = coalesce((SELECT array_agg(audience_id ORDER BY audience_id)
+            FROM convo_conversation_audiences WHERE account_id = r.account_id AND conversation_id = r.conversation_id), '{}')
+        WHERE account_id = r.account_id AND id = r.conversation_id;
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER convo_labels_list AFTER INSERT OR DELETE ON convo_conversation_labels
+    FOR EACH ROW EXECUTE FUNCTION convo_member_lists();
+CREATE TRIGGER convo_participants_list AFTER INSERT OR DELETE ON convo_conversation_participants
+    FOR EACH ROW EXECUTE FUNCTION convo_member_lists();
+CREATE TRIGGER convo_audiences_list AFTER INSERT OR DELETE ON convo_conversation_audiences
+    FOR EACH ROW EXECUTE FUNCTION convo_member_lists();
+
+-- Counts: convo_conversation_counts, convo_conversation_route_counts,
+-- convo_conversation_unattended_counts and convo_unread_conversations
+-- follow every conversation's status, assignee, inbox, team, reply state
+-- and unread count. convo_count_move moves one conversation out of its old
+-- key and into its new one, in key order (the lower key first), so that
+-- two writers moving conversations between the same keys take the rows'
+-- locks in the same order.
+
+CREATE FUNCTION convo_count_move(tbl text, keys text[], types text[], old_key text[], new_key text[])
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    cols  text;
+    vals  text;
+    match text;
+BEGIN
+    IF old_key IS NOT DISTINCT FROM new_key THEN
+        RETURN;
+    END IF;
+    SELECT string_agg(k, ', '), string_agg(format('$1[%s]::%s', i, types[i]), ', '),
+           string_agg(format('%I = $1[%s]::%s', k, i, types[i]), ' AND ')
+        INTO cols, vals, match FROM unnest(keys) WITH ORDINALITY AS t(k, i);
+    IF new_key IS NULL OR (old_key IS NOT NULL AND old_key::text < new_key::text) THEN
+        EXECUTE format('UPDATE %I SET n = n - 1 WHERE %s', tbl, match) USING old_key;
+        IF new_key IS NOT NULL THEN
+            EXECUTE format('INSERT INTO %I AS t (%s, n) VALUES (%s, 1) ON CONFLICT (%s) DO UPDATE SET n = t.n + 1',
+                tbl, cols, vals, cols) USING new_key;
+        END IF;
+    ELSE
+        EXECUTE format('INSERT INTO %I AS t (%s, n) VALUES (%s, 1) ON CONFLICT (%s) DO UPDATE SET n = t.n + 1',
+            tbl, cols, vals, cols) USING new_key;
+        IF old_key IS NOT NULL THEN
+            EXECUTE format('UPDATE %I SET n = n - 1 WHERE %s', tbl, match) USING old_key;
+        END IF;
+    END IF;
+END $$;
+
+CREATE FUNCTION convo_conversation_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    o_route text[]; n_route text[]; o_unattended text[]; n_unattended text[];
+    o_status text[]; n_status text[]; o_unread text[]; n_unread text[];
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        o_status := ARRAY[OLD.account_id::text, OLD.status::text, coalesce(OLD.assignee_id::text, '')];
+        o_route := o_status || ARRAY[coalesce(OLD.inbox_id, 0)::text, coalesce(OLD.team_id, 0)::text];
+        IF OLD.first_reply_created_at IS NULL OR OLD.waiting_since IS NOT NULL THEN o_unattended := o_route; END IF;
+        IF OLD.unread_count > 0 THEN o_unread := ARRAY[OLD.account_id::text, coalesce(OLD.assignee_id::text, '')]; END IF;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        n_status := ARRAY[NEW.account_id::text, NEW.status::text, coalesce(NEW.assignee_id::text, '')];
+        n_route := n_status || ARRAY[coalesce(NEW.inbox_id, 0)::text, coalesce(NEW.team_id, 0)::text];
+        IF NEW.first_reply_created_at IS NULL OR NEW.waiting_since IS NOT NULL THEN n_unattended := n_route; END IF;
+        IF NEW.unread_count > 0 THEN n_unread := ARRAY[NEW.account_id::text, coalesce(NEW.assignee_id::text, '')]; END IF;
+    END IF;
+    PERFORM convo_count_move('convo_conversation_counts', ARRAY['account_id', 'status', 'assignee_id'],
+        ARRAY['bigint', 'smallint', 'text'], o_status, n_status);
+    PERFORM convo_count_move('convo_conversation_route_counts', ARRAY['account_id', 'status', 'assignee_id', 'inbox_id', 'team_id'],
+        ARRAY['bigint', 'smallint', 'text', 'bigint', 'bigint'], o_route, n_route);
+    PERFORM convo_count_move('convo_conversation_unattended_counts', ARRAY['account_id', 'status', 'assignee_id', 'inbox_id', 'team_id'],
+        ARRAY['bigint', 'smallint', 'text', 'bigint', 'bigint'], o_unattended, n_unattended);
+    PERFORM convo_count_move('convo_unread_conversations', ARRAY['account_id', 'assignee_id'],
+        ARRAY['bigint', 'text'], o_unread, n_unread);
+    -- Label counts follow the conversation's status and assignee. A
+    -- deleted conversation's labels go after its row (ON DELETE CASCADE):
+    -- they are counted down here, and the label trigger then finds no
+    -- conversation.
+    IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND o_status IS DISTINCT FROM n_status) THEN
+        UPDATE convo_conversation_label_counts SET n = n - 1
+            WHERE account_id = OLD.account_id AND status = OLD.status AND assignee_id = coalesce(OLD.assignee_id::text, '')
+              AND label IN (SELECT label FROM convo_conversation_labels WHERE account_id = OLD.account_id AND conversation_id = OLD.id);
+    END IF;
+    IF TG_OP = 'UPDATE' AND o_status IS DISTINCT FROM n_status THEN
+        INSERT INTO convo_conversation_label_counts (account_id, label, status, assignee_id, n)
+            SELECT NEW.account_id, label, NEW.status, coalesce(NEW.assignee_id::text, ''), 1
+            FROM convo_conversation_labels WHERE account_id = NEW.account_id AND conversation_id = NEW.id
+            ON CONFLICT (account_id, label, status, assignee_id) DO UPDATE SET n = convo_conversation_label_counts.n + 1;
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD; -- a BEFORE trigger: the row goes
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER convo_conversation_counts_insert AFTER INSERT ON convo_conversations
+    FOR EACH ROW EXECUTE FUNCTION convo_conversation_counts();
+CREATE TRIGGER convo_conversation_counts_update AFTER UPDATE OF status, assignee_id, inbox_id, team_id,
+    first_reply_created_at, waiting_since, unread_count ON convo_conversations
+    FOR EACH ROW EXECUTE FUNCTION convo_conversation_counts();
+CREATE TRIGGER convo_conversation_counts_delete BEFORE DELETE ON convo_conversations
+    FOR EACH ROW EXECUTE FUNCTION convo_conversation_counts();
+
+-- Label counts: a label added to or removed from a conversation that is
+-- still there.
+CREATE FUNCTION convo_label_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO convo_conversation_label_counts (account_id, label, status, assignee_id, n)
+            SELECT c.account_id, NEW.label, c.status, coalesce(c.assignee_id::text, ''), 1 FROM convo_conversations c
+            WHERE c.account_id = NEW.account_id AND c.id = NEW.conversation_id
+            ON CONFLICT (account_id, label, status, assignee_id) DO UPDATE SET n = convo_conversation_label_counts.n + 1;
+    ELSE
+        UPDATE convo_conversation_label_counts lc SET n = lc.n - 1 FROM convo_conversations c
+            WHERE c.account_id = OLD.account_id AND c.id = OLD.conversation_id
+              AND lc.account_id = OLD.account_id AND lc.label = OLD.label AND lc.status = c.status
+              AND lc.assignee_id = coalesce(c.assignee_id::text, '');
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER convo_label_counts AFTER INSERT OR DELETE ON convo_conversation_labels
+    FOR EACH ROW EXECUTE FUNCTION convo_label_counts();
+
+-- Unseen counts: every horizon's unseen_count and every audience row's
+-- non_activity_count follow the messages. A new message is unseen for
+-- every reader behind it but its author, whose horizon moves to it. The
+-- conversation's own non_activity_count moves in the append's update of
+-- the conversation row; imports recount it.
+
+CREATE FUNCTION convo_participant_horizon() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        -- A participant has a horizon from the moment they are added: a new
+        -- one has seen nothing.
+        INSERT INTO convo_read_horizons (account_id, conversation_id, user_id, seen_seq, unseen_count, direct)
+            SELECT NEW.account_id, NEW.conversation_id, NEW.user_id, 0, c.non_activity_count, true FROM convo_conversations c
+            WHERE c.account_id = NEW.account_id AND c.id = NEW.conversation_id
+            ON CONFLICT (account_id, conversation_id, user_id) DO UPDATE SET direct = true;
+    ELSE
+        UPDATE convo_read_horizons SET direct = false
+            WHERE account_id = OLD.account_id AND conversation_id = OLD.conversation_id AND user_id = OLD.user_id;
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER convo_participant_horizon AFTER INSERT OR DELETE ON convo_conversation_participants
+    FOR EACH ROW EXECUTE FUNCTION convo_participant_horizon();
+
+-- An audience row starts with its conversation's count.
+CREATE FUNCTION convo_audience_count() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.non_activity_count := (SELECT c.non_activity_count FROM convo_conversations c
+        WHERE c.account_id = NEW.account_id AND c.id = NEW.conversation_id);
+    RETURN NEW;
+END $$;
+
+CREATE TRIGGER convo_audience_count BEFORE INSERT ON convo_conversation_audiences
+    FOR EACH ROW EXECUTE FUNCTION convo_audience_count();
+
+CREATE FUNCTION convo_unseen_messages() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    d bigint;
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.message_type <> 2 THEN
+            UPDATE convo_conversation_audiences SET non_activity_count = non_activity_count + 1
+                WHERE account_id = NEW.account_id AND conversation_id = NEW.conversation_id;
+            UPDATE convo_read_horizons SET unseen_count = unseen_count + 1
+                WHERE account_id = NEW.account_id AND conversation_id = NEW.conversation_id
+                  AND seen_seq < NEW.seq AND user_id IS DISTINCT FROM NEW.author_id;
+        END IF;
+        IF NEW.author_id IS NOT NULL THEN
+            INSERT INTO convo_read_horizons (account_id, conversation_id, user_id, seen_seq, unseen_count)
+                VALUES (NEW.account_id, NEW.conversation_id, NEW.author_id, NEW.seq, 0)
+                ON CONFLICT (account_id, conversation_id, user_id) DO UPDATE
+                SET seen_seq = greatest(convo_read_horizons.seen_seq, excluded.seen_seq), unseen_count = 0;
+        END IF;
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        IF OLD.message_type = 2 THEN RETURN NULL; END IF;
+        d := -1;
+    ELSIF (OLD.message_type = 2) = (NEW.message_type = 2) THEN
+        RETURN NULL;
+    ELSIF NEW.message_type = 2 THEN
+        d := -1;
+    ELSE
+        d := 1;
+    END IF;
+    UPDATE convo_conversations SET non_activity_count = non_activity_count + d
+        WHERE account_id = OLD.account_id AND id = OLD.conversation_id;
+    UPDATE convo_conversation_audiences SET non_activity_count = non_activity_count + d
+        WHERE account_id = OLD.account_id AND conversation_id = OLD.conversation_id;
+    UPDATE convo_read_horizons SET unseen_count = unseen_count + d
+        WHERE account_id = OLD.account_id AND conversation_id = OLD.conversation_id
+          AND seen_seq < OLD.seq AND user_id IS DISTINCT FROM OLD.author_id;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER convo_unseen_messages AFTER INSERT OR DELETE OR UPDATE OF message_type ON convo_messages
+    FOR EACH ROW EXECUTE FUNCTION convo_unseen_messages();

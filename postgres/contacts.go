@@ -1,0 +1,328 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+// contactColumns are a contact's columns, of the table aliased ct.
+const contactColumns = `ct.id, ct.account_id, ct.first_name, ct.last_name, ct.nickname, ct.sort_name, ct.email, ct.phone,
+	ct.identifier, ct.avatar_url, ct.blocked, ct.custom_attributes::text, ct.additional_attributes::text,
+	ct.last_activity_at, ct.created_at, ct.updated_at`
+
+const (
+	insertContact = `INSERT INTO convo_contacts (account_id, first_name, last_name, nickname, sort_name, email, email_key,
+	phone, identifier, avatar_url, blocked, custom_attributes, additional_attributes, last_activity_at, created_at,
+	updated_at, words)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::tsvector) RETURNING id`
+
+	updateContact = `UPDATE convo_contacts SET first_name = $2, last_name = $3, nickname = $4, sort_name = $5,
+	email = $6, email_key = $7, phone = $8, identifier = $9, avatar_url = $10, blocked = $11, custom_attributes = $12,
+	additional_attributes = $13, last_activity_at = $14, created_at = $15, updated_at = $16, words = $17::tsvector
+WHERE account_id = $1 AND id = $18`
+
+	selectContact = `SELECT ` + contactColumns + ` FROM convo_contacts ct WHERE ct.account_id = $1 AND ct.id = $2`
+
+	// A contact's email, phone or identifier in use by another contact of
+	// the account: $1 email_key, $2 phone, $3 identifier, $4 account, $5
+	// the contact itself.
+	selectContactClash = `SELECT id, coalesce(email_key = $1, false), coalesce(phone = $2, false)
+FROM convo_contacts WHERE account_id = $4 AND id <> $5 AND (email_key = $1 OR phone = $2 OR identifier = $3) LIMIT 1`
+
+	countContactConversations  = `SELECT count(*) FROM convo_conversations WHERE account_id = $1 AND contact_id = $2`
+	deleteContactConversations = `DELETE FROM convo_conversations WHERE account_id = $1 AND contact_id = $2`
+	deleteContact              = `DELETE FROM convo_contacts WHERE account_id = $1 AND id = $2`
+
+	// The fragments of a list of contacts (page.go's where numbers the ?).
+	contactsOfAccount = `ct.account_id = ?`
+	contactsMatching  = `ct.words @@ ?::tsquery`
+	contactsWithPhone = `ct.phone = ?`
+	contactsWithEmail = `ct.email_key = ?`
+	contactsAfter     = `(ct.sort_name, ct.id) > (?, ?)`
+	contactsOrder     = ` ORDER BY ct.sort_name, ct.id LIMIT ? OFFSET ?`
+	listContacts      = `SELECT ` + contactColumns + ` FROM convo_contacts ct`
+	countContacts     = `SELECT count(*) FROM convo_contacts ct`
+)
+
+// contactRow is a row of contactColumns.
+type contactRow struct {
+	ID                   int64
+	AccountID            int64
+	FirstName            string
+	LastName             string
+	Nickname             string
+	SortName             string
+	Email                *string
+	Phone                *string
+	Identifier           *string
+	AvatarURL            string
+	Blocked              bool
+	CustomAttributes     string
+	AdditionalAttributes string
+	LastActivityAt       dbTime
+	CreatedAt            dbTime
+	UpdatedAt            dbTime
+}
+
+func (r *contactRow) dest() []any {
+	return []any{&r.ID, &r.AccountID, &r.FirstName, &r.LastName, &r.Nickname, &r.SortName, &r.Email, &r.Phone,
+		&r.Identifier, &r.AvatarURL, &r.Blocked, &r.CustomAttributes, &r.AdditionalAttributes, &r.LastActivityAt,
+		&r.CreatedAt, &r.UpdatedAt}
+}
+
+func (r contactRow) toContact() (convo.Contact, error) {
+	c := convo.Contact{
+		ID: r.ID, AccountID: r.AccountID, FirstName: r.FirstName, LastName: r.LastName, Nickname: r.Nickname,
+		Email: deref(r.Email), Phone: deref(r.Phone), Identifier: deref(r.Identifier), AvatarURL: r.AvatarURL,
+		Blocked: r.Blocked, LastActivityAt: r.LastActivityAt.Time, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time,
+	}
+	var errCustom, errAdditional error
+	c.CustomAttributes, errCustom = fromJSON[convo.Attributes](r.CustomAttributes)
+	c.AdditionalAttributes, errAdditional = fromJSON[convo.Attributes](r.AdditionalAttributes)
+	return c, errors.Join(errCustom, errAdditional)
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// contactArgs are the arguments of insertContact and updateContact, $1 to
+// $17 (and the id, $18, for updateContact).
+func contactArgs(c convo.Contact) ([]any, error) {
+	custom, err1 := jsonText(c.CustomAttributes)
+	additional, err2 := jsonText(c.AdditionalAttributes)
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, err
+	}
+	sortName := strings.ToLower(c.CompleteName())
+	return []any{c.AccountID, c.FirstName, c.LastName, c.Nickname, sortName, textValue(c.Email),
+		textValue(strings.ToLower(c.Email)), textValue(c.Phone), textValue(c.Identifier), c.AvatarURL, c.Blocked,
+		custom, additional, timeValue(c.LastActivityAt), timeValue(c.CreatedAt), timeValue(c.UpdatedAt),
+		tsvector(sortName, c.Nickname, c.Email, c.Phone, c.Identifier), c.ID}, nil
+}
+
+// CreateContact implements store.Store.
+func (s *Store) CreateContact(ctx context.Context, accountID int64, in convo.NewContact) (convo.Contact, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return convo.Contact{}, err
+	}
+	if err := in.Validate(); err != nil {
+		return convo.Contact{}, err
+	}
+	in.Phone, _ = convo.NormalizePhone(in.Phone) // validated
+	var c convo.Contact
+	err := s.write(ctx, func(tx pgx.Tx, now time.Time) error {
+		c = contactFromNew(accountID, in)
+		c.CreatedAt, c.UpdatedAt = now, now
+		return insertContactRow(ctx, tx, &c)
+	})
+	return c, err
+}
+
+// insertContactRow writes c as a new contact and sets its id.
+func insertContactRow(ctx context.Context, tx pgx.Tx, c *convo.Contact) error {
+	if err := checkContactClash(ctx, tx, *c); err != nil {
+		return err
+	}
+	args, err := contactArgs(*c)
+	if err != nil {
+		return err
+	}
+	return tx.QueryRow(ctx, insertContact, args[:17]...).Scan(&c.ID)
+}
+
+func contactFromNew(accountID int64, in convo.NewContact) convo.Contact {
+	return convo.Contact{
+		AccountID: accountID, FirstName: in.FirstName, LastName: in.LastName, Nickname: in.Nickname,
+		Email: in.Email, Phone: in.Phone, Identifier: in.Identifier, AvatarURL: in.AvatarURL, Blocked: in.Blocked,
+		CustomAttributes: in.CustomAttributes, AdditionalAttributes: in.AdditionalAttributes,
+		LastActivityAt: storedTime(in.LastActivityAt),
+	}
+}
+
+// checkContactClash names the field when another contact of the account has
+// c's email, phone or identifier; the unique indexes stay the last word.
+func checkContactClash(ctx context.Context, tx pgx.Tx, c convo.Contact) error {
+	if c.Email == "" && c.Phone == "" && c.Identifier == "" {
+		return nil
+	}
+	var id int64
+	var emailClash, phoneClash bool
+	err := queryOne(ctx, tx, selectContactClash, []any{textValue(strings.ToLower(c.Email)), textValue(c.Phone),
+		textValue(c.Identifier), c.AccountID, c.ID}, &id, &emailClash, &phoneClash)
+	switch {
+	case errors.Is(err, convo.ErrNotFound):
+		return nil
+	case err != nil:
+		return err
+	case emailClash:
+		return fmt.Errorf("%w: email %q is used by contact %d", convo.ErrConflict, c.Email, id)
+	case phoneClash:
+		return fmt.Errorf("%w: phone number %q is taken by contact %d", convo.ErrConflict, c.Phone, id)
+	default:
+		return fmt.Errorf("%w: identifier %q is used by contact %d", convo.ErrConflict, c.Identifier, id)
+	}
+}
+
+// GetContact implements store.Store.
+func (s *Store) GetContact(ctx context.Context, accountID, contactID int64) (convo.Contact, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return convo.Contact{}, err
+	}
+	var c convo.Contact
+	err := s.read(ctx, func(tx pgx.Tx) (err error) {
+		c, err = getContact(ctx, tx, accountID, contactID)
+		return err
+	})
+	return c, err
+}
+
+func getContact(ctx context.Context, tx pgx.Tx, accountID, contactID int64) (convo.Contact, error) {
+	rows, err := queryRows[contactRow](ctx, tx, selectContact, accountID, contactID)
+	if err != nil {
+		return convo.Contact{}, err
+	}
+	if len(rows) == 0 {
+		return convo.Contact{}, convo.ErrNotFound
+	}
+	return rows[0].toContact()
+}
+
+// UpdateContact implements store.Store.
+func (s *Store) UpdateContact(ctx context.Context, accountID, contactID int64, up convo.ContactUpdate) (convo.Contact, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return convo.Contact{}, err
+	}
+	var c convo.Contact
+	err := s.write(ctx, func(tx pgx.Tx, now time.Time) error {
+		old, err := getContact(ctx, tx, accountID, contactID)
+		if err != nil {
+			return err
+		}
+		if err := up.Validate(old); err != nil {
+			return err
+		}
+		c = up.Apply(old)
+		if up.Phone != nil && *up.Phone != old.Phone {
+			c.Phone, _ = convo.NormalizePhone(c.Phone) // validated
+		}
+		c.LastActivityAt = storedTime(c.LastActivityAt)
+		c.UpdatedAt = now
+		return updateContactRow(ctx, tx, c)
+	})
+	return c, err
+}
+
+// updateContactRow writes c over the stored contact of its id.
+func updateContactRow(ctx context.Context, tx pgx.Tx, c convo.Contact) error {
+	if err := checkContactClash(ctx, tx, c); err != nil {
+		return err
+	}
+	args, err := contactArgs(c)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, updateContact, args...)
+	return err
+}
+
+// DeleteContact implements store.Store.
+func (s *Store) DeleteContact(ctx context.Context, accountID, contactID int64, opts store.DeleteContactOptions) error {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx pgx.Tx, now time.Time) error {
+		if _, err := getContact(ctx, tx, accountID, contactID); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRow(ctx, countContactConversations, accountID, contactID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 && !opts.Cascade {
+			return fmt.Errorf("%w: contact %d has %d conversations; delete them first or ask for a cascade", convo.ErrConflict, contactID, n)
+		}
+		if n > 0 {
+			// Their messages, labels and members go with them (ON DELETE CASCADE).
+			if _, err := tx.Exec(ctx, deleteContactConversations, accountID, contactID); err != nil {
+				return err
+			}
+		}
+		_, err := tx.Exec(ctx, deleteContact, accountID, contactID)
+		return err
+	})
+}
+
+// ListContacts implements store.Store.
+func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.ContactFilter) (store.Page[convo.Contact], error) {
+	var page store.Page[convo.Contact]
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return page, err
+	}
+	if err := f.Validate(); err != nil {
+		return page, err
+	}
+	const list = "contacts"
+	search, _ := convo.ParseSearch("query", f.Query) // validated
+	query, searchable := tsquery(search, true)
+	if !search.Empty() && !searchable {
+		// Only punctuation: nothing can match.
+		page.Items, page.Meta = []convo.Contact{}, emptyMeta(f.Page)
+		return page, s.open()
+	}
+	var w where
+	w.and(contactsOfAccount, accountID)
+	if searchable {
+		w.and(contactsMatching, query)
+	}
+	if phone := f.PhoneKey(); phone != "" {
+		w.and(contactsWithPhone, phone)
+	}
+	if email := strings.ToLower(f.Email); email != "" {
+		w.and(contactsWithEmail, email)
+	}
+	count, countArgs := countContacts+w.sql(), w.args
+	offset := 0
+	if f.Page.Keyset() && f.Page.Cursor() != "" {
+		cur, err := store.DecodeCursor(f.Page.Cursor(), list, 1)
+		if err != nil {
+			return page, err
+		}
+		w.and(contactsAfter, cur.Text, cur.Keys[0])
+	} else if !f.Page.Keyset() {
+		offset = f.Page.Offset()
+	}
+	q := listContacts + w.sql() + w.bind(contactsOrder, f.Page.PerPage()+1, offset)
+	err := s.read(ctx, func(tx pgx.Tx) error {
+		rows, err := queryRows[contactRow](ctx, tx, q, w.args...)
+		if err != nil {
+			return err
+		}
+		items, more := trimPage(rows, f.Page.PerPage())
+		page.Items = make([]convo.Contact, 0, len(items))
+		for _, r := range items {
+			c, err := r.toContact()
+			if err != nil {
+				return err
+			}
+			page.Items = append(page.Items, c)
+		}
+		if more {
+			last := items[len(items)-1]
+			page.Next = store.Cursor{List: list, Keys: []int64{last.ID}, Text: last.SortName}.Encode()
+		}
+		return pageMeta(ctx, tx, &page.Meta, f.Page, len(items), count, countArgs...)
+	})
+	return page, err
+}

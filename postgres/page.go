@@ -1,0 +1,89 @@
+package postgres
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/convokit/convo/store"
+)
+
+// where assembles a WHERE clause from fixed SQL fragments in which ? stands
+// for the next argument: and numbers them ($1, $2, ...) in the order they
+// are added. Caller input only ever travels as bound arguments, never as
+// SQL text.
+type where struct {
+	clauses []string
+	args    []any
+}
+
+// and adds a fragment (a constant of this package) with its arguments.
+func (w *where) and(clause string, args ...any) {
+	w.clauses = append(w.clauses, w.bind(clause, args...))
+}
+
+// bind numbers the ? of a fragment that follows the clause (an ORDER BY,
+// a LIMIT) with its arguments, and returns it.
+func (w *where) bind(fragment string, args ...any) string {
+	var b strings.Builder
+	i := 0
+	for {
+		at := strings.IndexByte(fragment, '?')
+		if at < 0 {
+			b.WriteString(fragment)
+			break
+		}
+		b.WriteString(fragment[:at])
+		w.args = append(w.args, args[i])
+		i++
+		b.WriteByte('$')
+		b.WriteString(strconv.Itoa(len(w.args)))
+		fragment = fragment[at+1:]
+	}
+	if i != len(args) {
+		panic("postgres: a fragment's arguments do not match its placeholders: " + fragment)
+	}
+	return b.String()
+}
+
+// sql is the WHERE clause.
+func (w where) sql() string {
+	if len(w.clauses) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(w.clauses, " AND ")
+}
+
+// trimPage splits the perPage+1 rows a list query fetched into the page and
+// whether more rows follow.
+func trimPage[T any](rows []T, perPage int) ([]T, bool) {
+	if len(rows) > perPage {
+		return rows[:perPage], true
+	}
+	return rows, false
+}
+
+// pageMeta fills in the meta of a page: Monica's paging meta, from a count,
+// in page-number paging; only the page size in keyset paging.
+func pageMeta(ctx context.Context, tx pgx.Tx, meta *store.PageMeta, p store.Paging, items int, countQuery string, args ...any) error {
+	if p.Keyset() {
+		*meta = store.PageMeta{PerPage: p.PerPage()}
+		return nil
+	}
+	var total int
+	if err := tx.QueryRow(ctx, countQuery, args...).Scan(&total); err != nil {
+		return err
+	}
+	*meta = store.NewPageMeta(p, total, items)
+	return nil
+}
+
+// emptyMeta is the meta of a page of a list that matches nothing.
+func emptyMeta(p store.Paging) store.PageMeta {
+	if p.Keyset() {
+		return store.PageMeta{PerPage: p.PerPage()}
+	}
+	return store.NewPageMeta(p, 0, 0)
+}

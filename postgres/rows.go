@@ -1,0 +1,170 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/convokit/convo"
+)
+
+// scannedRow is a row type that lists where each column of its query scans.
+type scannedRow[R any] interface {
+	*R
+	dest() []any
+}
+
+// eachRow runs a query and hands each row, scanned into an R, to fn.
+func eachRow[R any, P scannedRow[R]](ctx context.Context, tx pgx.Tx, query string, args []any, fn func(R) error) error {
+	rows, err := tx.Query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var r R
+	dest := P(&r).dest()
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// queryRows runs a query and returns its rows, scanned into Rs.
+func queryRows[R any, P scannedRow[R]](ctx context.Context, tx pgx.Tx, query string, args ...any) ([]R, error) {
+	var list []R
+	err := eachRow[R, P](ctx, tx, query, args, func(r R) error {
+		list = append(list, r)
+		return nil
+	})
+	return list, err
+}
+
+// queryOne runs a query of one row into dest: convo.ErrNotFound when there
+// is none.
+func queryOne(ctx context.Context, tx pgx.Tx, query string, args []any, dest ...any) error {
+	err := tx.QueryRow(ctx, query, args...).Scan(dest...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return convo.ErrNotFound
+	}
+	return err
+}
+
+// Times are timestamptz: microseconds, as the store keeps them. NULL is
+// the zero time.
+
+// storedTime is t as it comes back from the database.
+func storedTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}
+
+// timeValue is the argument that stores t: NULL for the zero time.
+func timeValue(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return storedTime(t)
+}
+
+// dbTime scans a timestamptz; NULL scans as the zero time.
+type dbTime struct{ time.Time }
+
+// ScanTimestamptz implements pgtype.TimestamptzScanner.
+func (t *dbTime) ScanTimestamptz(v pgtype.Timestamptz) error {
+	t.Time = time.Time{}
+	if v.Valid {
+		t.Time = v.Time.UTC()
+	}
+	return nil
+}
+
+// nullUUID scans a uuid that may be NULL (uuid.Nil).
+type nullUUID struct{ uuid.UUID }
+
+// ScanUUID implements pgtype.UUIDScanner.
+func (u *nullUUID) ScanUUID(v pgtype.UUID) error {
+	u.UUID = uuid.Nil
+	if v.Valid {
+		u.UUID = v.Bytes
+	}
+	return nil
+}
+
+// uuidValue stores uuid.Nil as NULL.
+func uuidValue(id uuid.UUID) any {
+	if id == uuid.Nil {
+		return nil
+	}
+	return pgtype.UUID{Bytes: id, Valid: true}
+}
+
+// idValue stores an optional reference (0: none) as NULL.
+func idValue(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// textValue stores an optional text ("": none) as NULL.
+func textValue(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// JSON columns are jsonb, written and read as text.
+
+// jsonText encodes v; an empty value is stored as empty as its kind allows.
+func jsonText(v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("postgres: encode JSON column: %w", err)
+	}
+	if string(b) == "null" {
+		return "{}", nil
+	}
+	return string(b), nil
+}
+
+// fromJSON decodes a JSON column, giving nil when the column is an empty
+// object or array.
+func fromJSON[T any](text string) (T, error) {
+	var v T
+	if text == "" || text == "{}" || text == "[]" || text == "null" {
+		return v, nil
+	}
+	if err := json.Unmarshal([]byte(text), &v); err != nil {
+		return v, fmt.Errorf("postgres: decode JSON column: %w", err)
+	}
+	return v, nil
+}
+
+// statusCodes store statuses as small integers, in Chatwoot's order (as
+// the SQLite backend does).
+var statusCodes = map[convo.Status]int16{
+	convo.StatusOpen: 0, convo.StatusResolved: 1, convo.StatusPending: 2, convo.StatusSnoozed: 3,
+}
+
+func statusFromCode(code int16) convo.Status {
+	for s, c := range statusCodes {
+		if c == code {
+			return s
+		}
+	}
+	return ""
+}

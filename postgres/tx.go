@@ -1,0 +1,134 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/convokit/convo"
+)
+
+// maxAttempts bounds how often a write that lost a serialization race or
+// a deadlock is run again before its error reaches the caller.
+const maxAttempts = 8
+
+// write runs fn in one READ COMMITTED transaction: one transaction per
+// public call, one timestamp for every row it writes. Rows are locked as
+// they are written (an append locks its conversation's row first), and a
+// call that meets a deadlock or a serialization failure is run again from
+// the start, up to maxAttempts times. Overdue snoozes wake first.
+func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx, now time.Time) error) error {
+	if s.closed.Load() {
+		return convo.ErrClosed
+	}
+	if s.readOnly {
+		return convo.ErrReadOnly
+	}
+	var err error
+	for range maxAttempts {
+		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			now := s.clock()
+			if err := wakeSnoozes(ctx, tx, now); err != nil {
+				return err
+			}
+			return fn(tx, now)
+		})
+		if !retryable(err) || ctx.Err() != nil {
+			break
+		}
+	}
+	return s.result(ctx, err)
+}
+
+// read runs fn in one read-only REPEATABLE READ transaction, so that every
+// query of a call sees the same snapshot. An overdue snooze (set by any
+// instance) is woken first, so that it reads as open.
+func (s *Store) read(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	if s.closed.Load() {
+		return convo.ErrClosed
+	}
+	for range 2 {
+		err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
+			func(tx pgx.Tx) error {
+				due, err := snoozeDue(ctx, tx, s.clock())
+				if err != nil || due {
+					return errors.Join(err, errSnoozeDue)
+				}
+				return fn(tx)
+			})
+		if !errors.Is(err, errSnoozeDue) || s.readOnly {
+			if errors.Is(err, errSnoozeDue) {
+				// A read-only store cannot wake it: read as it is.
+				break
+			}
+			return s.result(ctx, err)
+		}
+		if err := s.write(ctx, func(pgx.Tx, time.Time) error { return nil }); err != nil {
+			return err
+		}
+	}
+	return s.result(ctx, pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn))
+}
+
+// errSnoozeDue ends a read whose snapshot holds an overdue snooze: read
+// wakes it and reads again.
+var errSnoozeDue = errors.New("postgres: a snooze is overdue")
+
+// retryable reports whether err is a lost race that the same call, run
+// again, can win: a serialization failure or a deadlock.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+}
+
+// result translates err, preferring the context's error when the call was
+// cancelled or timed out.
+func (s *Store) result(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if s.closed.Load() {
+		return convo.ErrClosed
+	}
+	return translate(err)
+}
+
+// clock returns the store's time: UTC, truncated to what the database
+// keeps. The caller's clock need not be safe for concurrent use (a test's
+// fake one), and calls here run at once: it is read under a lock.
+func (s *Store) clock() time.Time {
+	s.clockMu.Lock()
+	defer s.clockMu.Unlock()
+	return storedTime(s.now())
+}
+
+const (
+	// wakeSnoozed reopens every conversation whose snooze time has passed.
+	wakeSnoozed = `UPDATE convo_conversations SET status = 0, snoozed_until = NULL, updated_at = $1
+WHERE status = 3 AND snoozed_until <= $1`
+	// snoozeIsDue asks whether a snooze has ended: one probe of the
+	// partial index of snoozes.
+	snoozeIsDue = `SELECT EXISTS (SELECT 1 FROM convo_conversations WHERE status = 3 AND snoozed_until <= $1)`
+)
+
+// wakeSnoozes reopens the overdue snoozes of every account, when there are.
+func wakeSnoozes(ctx context.Context, tx pgx.Tx, now time.Time) error {
+	due, err := snoozeDue(ctx, tx, now)
+	if err != nil || !due {
+		return err
+	}
+	_, err = tx.Exec(ctx, wakeSnoozed, now)
+	return err
+}
+
+func snoozeDue(ctx context.Context, tx pgx.Tx, now time.Time) (bool, error) {
+	var due bool
+	err := tx.QueryRow(ctx, snoozeIsDue, now).Scan(&due)
+	return due, err
+}

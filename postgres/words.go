@@ -1,0 +1,90 @@
+package postgres
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+// Text search keeps the words of the contract (store.Words), made in Go so
+// that both engines split and fold text alike, as a tsvector written as a
+// literal: PostgreSQL's own parser never reads the text.
+
+// Limits of a tsvector: a lexeme is shorter than 2 KiB, and a position is
+// at most 16383 (PostgreSQL keeps later words at that position).
+const (
+	maxLexemeBytes = 2046
+	maxPosition    = 16383
+)
+
+// tsvector returns the literal of the words of texts, each with its
+// position; the texts are apart (one position between them), so that a
+// phrase does not run from one into the next.
+func tsvector(texts ...string) string {
+	var b strings.Builder
+	pos := 0
+	for _, text := range texts {
+		for _, w := range store.Words(text) {
+			pos++
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			writeLexeme(&b, w)
+			b.WriteByte(':')
+			b.WriteString(strconv.Itoa(min(pos, maxPosition)))
+		}
+		pos++
+	}
+	return b.String()
+}
+
+// tsquery returns the query of a parsed search: its terms, each a word or
+// a phrase (words one after another, <->), all of them (&); a prefix term
+// (or every term, with allPrefix) matches words starting with its last
+// word (:*). A term without a word is left out, as the contract says: ok
+// is false when none is left, and such a search matches nothing.
+func tsquery(s convo.Search, allPrefix bool) (query string, ok bool) {
+	var b strings.Builder
+	for _, t := range s.Terms {
+		words := store.Words(t.Text)
+		if len(words) == 0 {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(" & ")
+		}
+		if len(words) > 1 {
+			b.WriteByte('(')
+		}
+		for i, w := range words {
+			if i > 0 {
+				b.WriteString(" <-> ")
+			}
+			writeLexeme(&b, w)
+		}
+		if t.Prefix || allPrefix {
+			b.WriteString(":*") // on the last word
+		}
+		if len(words) > 1 {
+			b.WriteByte(')')
+		}
+	}
+	return b.String(), b.Len() > 0
+}
+
+// writeLexeme writes w quoted, cut to the longest lexeme PostgreSQL keeps.
+func writeLexeme(b *strings.Builder, w string) {
+	if len(w) > maxLexemeBytes {
+		cut := maxLexemeBytes
+		for cut > 0 && !utf8.RuneStart(w[cut]) {
+			cut--
+		}
+		w = w[:cut]
+	}
+	b.WriteByte('\'')
+	b.WriteString(strings.NewReplacer(`'`, `''`, `\`, `\\`).Replace(w))
+	b.WriteByte('\'')
+}
