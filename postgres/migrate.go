@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/convokit/convo"
@@ -90,6 +92,26 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, now func() time.Time, log 
 			return translate(err)
 		}
 		log.Debug("convo: migration applied", "version", m.version, "name", m.name)
+	}
+	return nil
+}
+
+// checkSchema is migrate for a read-only store: the schema must be this
+// version's already.
+func checkSchema(ctx context.Context, pool *pgxpool.Pool, _ func() time.Time, _ *slog.Logger) error {
+	var version int
+	err := pool.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM convo_schema_migrations`).Scan(&version)
+	var pe *pgconn.PgError
+	switch {
+	case errors.As(err, &pe) && pe.Code == "42P01": // undefined_table
+		return fmt.Errorf("%w: the database has no convo schema; open it writable once to make it", convo.ErrReadOnly)
+	case err != nil:
+		return translate(err)
+	case version > SchemaVersion():
+		return fmt.Errorf("%w: version %d, this convo knows up to %d", convo.ErrSchemaTooNew, version, SchemaVersion())
+	case version < SchemaVersion():
+		return fmt.Errorf("%w: the schema is at version %d, this convo needs %d; open it writable once to upgrade it",
+			convo.ErrReadOnly, version, SchemaVersion())
 	}
 	return nil
 }

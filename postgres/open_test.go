@@ -14,7 +14,7 @@ import (
 )
 
 // rawExec runs statements on the database at url behind the store's back.
-func rawExec(t *testing.T, url string, stmts ...string) {
+func rawExec(t testing.TB, url string, stmts ...string) {
 	t.Helper()
 	ctx := context.Background()
 	c, err := pgx.Connect(ctx, url)

@@ -26,6 +26,13 @@ type Options struct {
 	// MaxConns is the size of the connection pool, at most MaxPoolConns;
 	// zero means max(4, GOMAXPROCS).
 	MaxConns int
+	// ReadOnly opens the store for reading only: every write is
+	// convo.ErrReadOnly, and every transaction is read-only on the server
+	// too, so a role that may only SELECT can read. The schema is not
+	// migrated: a database convo has not brought up to this version is
+	// convo.ErrReadOnly. A snooze that has ended reads as snoozed until a
+	// writable store wakes it.
+	ReadOnly bool
 }
 
 // MaxPoolConns is the largest Options.MaxConns.
@@ -66,18 +73,25 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		return nil, convo.Invalid("url", convo.CodeInvalid, "is not a PostgreSQL connection string: "+err.Error())
 	}
 	cfg.MaxConns = int32(opts.maxConns())
+	if opts.ReadOnly {
+		cfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("convo: open postgres: %w", translate(err))
 	}
-	s := &Store{pool: pool, now: opts.Now, log: opts.Logger}
+	s := &Store{pool: pool, now: opts.Now, log: opts.Logger, readOnly: opts.ReadOnly}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
-	if err := migrate(ctx, pool, s.now, s.log); err != nil {
+	check := migrate
+	if opts.ReadOnly {
+		check = checkSchema
+	}
+	if err := check(ctx, pool, s.now, s.log); err != nil {
 		pool.Close()
 		return nil, err
 	}
