@@ -1,8 +1,12 @@
 // Command convo-bench runs the benchmark workload (docs/benchmarks.md) against a
-// convo SQLite store and prints one JSON object per op to stdout; progress
-// goes to stderr.
+// convo store, SQLite or PostgreSQL, and prints one JSON object per op to
+// stdout; progress goes to stderr.
 //
 //	go run ./cmd/convo-bench -conversations 100000
+//	go run ./cmd/convo-bench -backend postgres -postgres-url postgres://localhost/bench
+//
+// It is a module of its own, so that the PostgreSQL driver it links stays
+// out of the library's go.mod.
 package main
 
 import (
@@ -28,6 +32,7 @@ func main() {
 type config struct {
 	conversations, messagesPerConv, contacts int
 	dir                                      string
+	backend, postgresURL                     string
 	seed                                     uint64
 	appends, iters                           int
 	mixed                                    time.Duration
@@ -42,7 +47,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.conversations, "conversations", 100000, "conversations in the data set")
 	fs.IntVar(&c.messagesPerConv, "messages-per-conv", 10, "mean messages per conversation (lognormal)")
 	fs.IntVar(&c.contacts, "contacts", 10000, "contacts")
-	fs.StringVar(&c.dir, "dir", "", "where the database file goes (default: a new temporary directory)")
+	fs.StringVar(&c.backend, "backend", "sqlite", "the store: sqlite or postgres")
+	fs.StringVar(&c.postgresURL, "postgres-url", os.Getenv("CONVO_POSTGRES_URL"), "the PostgreSQL database (-backend postgres): it must hold no convo tables")
+	fs.StringVar(&c.dir, "dir", "", "where the database file goes, SQLite (default: a new temporary directory)")
 	fs.Uint64Var(&c.seed, "seed", 42, "RNG seed: the same flags load the same data")
 	fs.IntVar(&c.appends, "appends", 5000, "single-message appends timed")
 	fs.IntVar(&c.iters, "iters", 1000, "iterations per read op")
@@ -54,6 +61,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if c.conversations < 100 || c.contacts < 100 || c.messagesPerConv < 1 || c.iters < 1 || c.readers < 1 {
 		return c, fmt.Errorf("need at least 100 conversations and contacts, and positive counts")
+	}
+	if c.backend != "sqlite" && c.backend != "postgres" {
+		return c, fmt.Errorf("-backend is sqlite or postgres, not %q", c.backend)
+	}
+	if c.backend == "postgres" && c.postgresURL == "" {
+		return c, fmt.Errorf("-backend postgres needs -postgres-url (or CONVO_POSTGRES_URL)")
 	}
 	return c, nil
 }
@@ -81,7 +94,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	memory := watchMemory(100 * time.Millisecond)
 	defer memory.stop()
 	profile := &cpuProfile{path: cfg.cpuProfile}
-	steps := []func() error{b.load, b.appendMessages, profile.start,
+	steps := []func() error{b.load, b.appendMessages, b.appendParallel, profile.start,
 		b.inbox, b.counts, b.getConversation, b.search, b.unread, b.unseen, profile.stop, b.mixedPhase}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -95,11 +108,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err := b.s.Close(); err != nil {
 		return err
 	}
-	var size int64
-	for _, suffix := range []string{"", "-wal"} {
-		if fi, err := os.Stat(path + suffix); err == nil {
-			size += fi.Size()
-		}
+	size, err := b.size(path)
+	if err != nil {
+		return err
 	}
 	b.logf("done in %s", time.Since(start).Round(time.Second))
 	return b.emit(map[string]any{"op": "summary", "conversations": cfg.conversations, "messages": b.messages,

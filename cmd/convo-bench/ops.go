@@ -14,14 +14,13 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/convokit/convo"
-	"github.com/convokit/convo/sqlite"
 	"github.com/convokit/convo/store"
 )
 
 // bench is one run of the workload.
 type bench struct {
 	cfg            config
-	s              *sqlite.Store
+	s              store.Store
 	ctx            context.Context
 	clock          atomic.Int64 // unix microseconds; 0 means the real time
 	src            *rand.PCG    // the main stream: the data set, then the ops' choices
@@ -43,7 +42,7 @@ func newBench(cfg config, path string, stdout, stderr io.Writer) (*bench, error)
 		}
 		return time.Now()
 	}
-	s, err := sqlite.Open(path, sqlite.Options{Now: now, ReadConns: cfg.readers})
+	s, err := openStore(b.ctx, cfg, path, now)
 	if err != nil {
 		return nil, err
 	}
@@ -243,6 +242,48 @@ func (b *bench) appendMessages() error {
 		_, err := b.s.AddMessage(b.ctx, 1, b.randomConversation(), in)
 		return err
 	})
+}
+
+// appendParallel appends from 8 writers at once, to conversations drawn
+// at random: what a store with several writers (PostgreSQL) gains over
+// one writer at a time. Its ops_per_sec counts every writer's appends.
+func (b *bench) appendParallel() error {
+	const writers = 8
+	n := b.cfg.appends
+	b.logf("appending %d messages from %d writers", n, writers)
+	var mu sync.Mutex
+	lat := make([]time.Duration, 0, n)
+	var firstErr error
+	var next atomic.Int64
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			r := rand.New(rand.NewPCG(b.cfg.seed, uint64(200+w)))
+			g := newTextGen(rand.New(rand.NewPCG(b.cfg.seed, uint64(300+w))))
+			var local []time.Duration
+			var err error
+			for next.Add(1) <= int64(n) {
+				t0 := time.Now()
+				in := convo.NewMessage{Type: convo.MessageIncoming, Content: g.message()}
+				if _, err = b.s.AddMessage(b.ctx, 1, b.convIDs[r.IntN(len(b.convIDs))], in); err != nil {
+					break
+				}
+				local = append(local, time.Since(t0))
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			lat = append(lat, local...)
+			if err != nil && firstErr == nil {
+				firstErr = fmt.Errorf("append_parallel: %w", err)
+			}
+		})
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	return b.emit(summarize("append_parallel", lat, len(lat), time.Since(start)))
 }
 
 // The inbox of agent 7, rotating the mine, unassigned and all tabs.

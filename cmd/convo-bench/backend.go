@@ -1,0 +1,44 @@
+package main
+
+import (
+	"context"
+	"os"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/convokit/convo/postgres"
+	"github.com/convokit/convo/sqlite"
+	"github.com/convokit/convo/store"
+)
+
+// openStore opens the store the flags name: an SQLite file at path, or the
+// PostgreSQL database at -postgres-url.
+func openStore(ctx context.Context, cfg config, path string, now func() time.Time) (store.Store, error) {
+	if cfg.backend == "postgres" {
+		return postgres.Open(ctx, cfg.postgresURL, postgres.Options{Now: now, MaxConns: max(cfg.readers, 8) + 2})
+	}
+	return sqlite.Open(path, sqlite.Options{Now: now, ReadConns: cfg.readers})
+}
+
+// size is how much the database takes: the SQLite file and its log, or the
+// PostgreSQL database.
+func (b *bench) size(path string) (int64, error) {
+	if b.cfg.backend == "postgres" {
+		c, err := pgx.Connect(b.ctx, b.cfg.postgresURL)
+		if err != nil {
+			return 0, err
+		}
+		defer c.Close(b.ctx)
+		var size int64
+		err = c.QueryRow(b.ctx, `SELECT pg_database_size(current_database())`).Scan(&size)
+		return size, err
+	}
+	var size int64
+	for _, suffix := range []string{"", "-wal"} {
+		if fi, err := os.Stat(path + suffix); err == nil {
+			size += fi.Size()
+		}
+	}
+	return size, nil
+}
