@@ -1,18 +1,22 @@
 // Package postgres is the convo store on PostgreSQL, for hosts that outgrow
 // one machine: several application instances on one database, behind the
-// same store.Store contract as the SQLite backend.
-//
-// It is a module of its own (github.com/convokit/convo/postgres), so that
-// its driver (pgx) stays out of the go.mod of hosts on SQLite.
-//
-// This package is being built: today it opens a database and brings the
-// convo schema up to date (applied once even when many instances start at
-// once), and translates PostgreSQL's errors into convo's. The store's calls
-// follow; until then Store does not implement store.Store.
+// same store.Store contract as the SQLite backend. A host switches by
+// changing the line that opens the store:
 //
 //	s, err := postgres.Open(ctx, "postgres://user@host/db", postgres.Options{})
 //	if err != nil {
 //		return err
 //	}
 //	defer s.Close()
+//
+// Open brings convo's schema up to date (once, even when many instances
+// start at once): tables named convo_*, beside any of the host's. Many
+// writers run at once: an append locks only its conversation, and a call
+// that loses a deadlock or a serialization race runs again by itself.
+// Every read sees one snapshot. Searches see every committed message.
+//
+// It is a module of its own (github.com/convokit/convo/postgres), so that
+// its driver (pgx) stays out of the go.mod of hosts on SQLite. PostgreSQL's
+// errors are translated into convo's (convo.ErrConflict, convo.ErrInvalid,
+// ...), by SQLSTATE; no driver error reaches the caller.
 package postgres
