@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -12,6 +13,45 @@ import (
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
 )
+
+const (
+	// refreshConversation recounts what an edit or a delete of a message
+	// may change, from the conversation's own messages (derived.go). $1
+	// account, $2 conversation, $3 now.
+	refreshConversation = `UPDATE convo_conversations AS c SET ` + recountDerived + `,
+	updated_at = $3
+WHERE c.account_id = $1 AND c.id = $2`
+
+	// lockMessageConversation locks the row of a message's conversation,
+	// as an append does, so that an edit or a delete and an append take
+	// turns: the recount after it then sees every committed message.
+	lockMessageConversation = `SELECT c.id FROM convo_conversations c
+	JOIN convo_messages m ON m.account_id = c.account_id AND m.conversation_id = c.id
+WHERE m.account_id = $1 AND m.id = $2 FOR UPDATE OF c`
+
+	updateMessage = `UPDATE convo_messages SET content = $1, content_type = $2, content_attributes = $3, message_type = $4,
+	private = $5, status = $6, sender_type = $7, written_at = $8, updated_at = $9, attachments = $10,
+	external_source_ids = $11, additional_attributes = $12, words = $13::tsvector
+WHERE account_id = $14 AND id = $15`
+
+	deleteMessage = `DELETE FROM convo_messages WHERE account_id = $1 AND id = $2`
+
+	// selectMessagesCount reads what a list of a conversation's messages
+	// needs of the conversation: its contact and its count.
+	selectMessagesCount = `SELECT contact_id, messages_count FROM convo_conversations WHERE account_id = $1 AND id = $2`
+)
+
+// messageOrder is the SQL of one store.MessageOrder.
+type messageOrder struct {
+	name    string
+	orderBy string
+	after   string
+}
+
+var messageOrders = map[store.MessageOrder]messageOrder{
+	store.OldestFirst: {"oldest", "m.seq", "m.seq > ?"},
+	store.NewestFirst: {"newest", "m.seq DESC", "m.seq < ?"},
+}
 
 // lockConversations locks the rows of a batch's conversations in id order,
 // so that two batches over the same conversations take turns rather than
@@ -104,4 +144,130 @@ func (s *Store) GetMessage(ctx context.Context, accountID, messageID int64) (con
 		return err
 	})
 	return m, err
+}
+
+// lockedMessage locks the conversation of a message and reads the message,
+// as it is once the lock is held: ErrNotFound when it is not there.
+func lockedMessage(ctx context.Context, tx pgx.Tx, accountID, messageID int64) (convo.Message, error) {
+	var conversationID int64
+	if err := queryOne(ctx, tx, lockMessageConversation, []any{accountID, messageID}, &conversationID); err != nil {
+		return convo.Message{}, err
+	}
+	return getMessage(ctx, tx, accountID, messageID)
+}
+
+// UpdateMessage implements store.Store.
+func (s *Store) UpdateMessage(ctx context.Context, accountID, messageID int64, up convo.MessageUpdate) (convo.Message, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return convo.Message{}, err
+	}
+	var m convo.Message
+	err := s.write(ctx, func(tx pgx.Tx, now time.Time) error {
+		old, err := lockedMessage(ctx, tx, accountID, messageID)
+		if err != nil {
+			return err
+		}
+		if err := up.ValidateUpdate(old); err != nil {
+			return err
+		}
+		m = up.Apply(old)
+		m.WrittenAt = storedTime(m.WrittenAt)
+		m.UpdatedAt = now
+		j, err := encodeMessageJSON(m)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, updateMessage, m.Content, string(m.ContentType), j.contentAttributes,
+			int16(m.Type.Code()), m.Private, string(m.Status), string(m.SenderType), timeValue(m.WrittenAt), now,
+			j.attachments, j.externalIDs, j.additional, tsvector(m.Content), accountID, messageID); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, refreshConversation, accountID, m.ConversationID, now)
+		return err
+	})
+	return m, err
+}
+
+// DeleteMessage implements store.Store.
+func (s *Store) DeleteMessage(ctx context.Context, accountID, messageID int64) (int64, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return 0, err
+	}
+	err := s.write(ctx, func(tx pgx.Tx, now time.Time) error {
+		m, err := lockedMessage(ctx, tx, accountID, messageID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, deleteMessage, accountID, messageID); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, refreshConversation, accountID, m.ConversationID, now)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return messageID, nil
+}
+
+// ListMessages implements store.Store.
+func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int64, f store.MessageFilter) (store.Page[convo.Message], error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return store.Page[convo.Message]{}, err
+	}
+	var page store.Page[convo.Message]
+	if err := f.Validate(); err != nil {
+		return page, err
+	}
+	order := messageOrders[f.Order]
+	list := "messages:" + strconv.FormatInt(conversationID, 10) + ":" + order.name
+	var cursor store.Cursor
+	if f.Page.Keyset() && f.Page.Cursor() != "" {
+		var err error
+		if cursor, err = store.DecodeCursor(f.Page.Cursor(), list, 1); err != nil {
+			return page, err
+		}
+	}
+	err := s.read(ctx, func(tx pgx.Tx) error {
+		page = store.Page[convo.Message]{}
+		var contactID int64
+		var total int
+		if err := queryOne(ctx, tx, selectMessagesCount, []any{accountID, conversationID}, &contactID, &total); err != nil {
+			return err
+		}
+		if err := checkViewer(ctx, tx, accountID, conversationID, f.Viewer); err != nil {
+			return err
+		}
+		var w where
+		w.and("m.account_id = ?", accountID)
+		w.and("m.conversation_id = ?", conversationID)
+		offset := 0
+		switch {
+		case cursor.Keys != nil:
+			w.and(order.after, cursor.Keys[0])
+		case !f.Page.Keyset():
+			offset = f.Page.Offset()
+		}
+		query := `SELECT ` + messageBodyColumns + ` FROM convo_messages m` + w.sql() + ` ORDER BY ` + order.orderBy +
+			w.bind(` LIMIT ? OFFSET ?`, f.Page.PerPage()+1, offset)
+		items, err := selectOwnMessages(ctx, tx, accountID, conversationID, contactID, query, w.args...)
+		if err != nil {
+			return err
+		}
+		items, more := trimPage(items, f.Page.PerPage())
+		if err := markSeen(ctx, tx, accountID, conversationID, f.Viewer, items); err != nil {
+			return err
+		}
+		page.Items = items
+		if more {
+			page.Next = store.Cursor{List: list, Keys: []int64{items[len(items)-1].Seq}}.Encode()
+		}
+		if f.Page.Keyset() {
+			page.Meta = store.PageMeta{PerPage: f.Page.PerPage()}
+		} else {
+			page.Meta = store.NewPageMeta(f.Page, total, len(items))
+		}
+		return nil
+	})
+	return page, err
 }

@@ -1,0 +1,34 @@
+package postgres
+
+// The rules of a conversation's derived columns, each written once, as SQL
+// over the messages (m) of the conversation c. An edit or a delete of a
+// message recounts them (refreshConversation), so does an import, and the
+// invariant check compares them with what the store keeps. An append keeps
+// the same rules one message at a time (bumpConversation): its comment says
+// how each term follows from here.
+const (
+	// ofConversation keeps the messages of the conversation c.
+	ofConversation = `m.account_id = c.account_id AND m.conversation_id = c.id`
+
+	// isIncoming: a message from the contact (Chatwoot's incoming, 0).
+	isIncoming = `m.message_type = 0`
+	// isUnread: an incoming message created after the agent last saw the
+	// conversation (never: every incoming one).
+	isUnread = isIncoming + ` AND m.created_at > coalesce(c.agent_last_seen_at, '-infinity')`
+	// isNotActivity: every message but the activity ones (2), which record
+	// changes and are never the last message a list shows.
+	isNotActivity = `m.message_type <> 2`
+
+	recountMessagesCount   = `(SELECT count(*) FROM convo_messages m WHERE ` + ofConversation + `)`
+	recountUnreadCount     = `(SELECT count(*) FROM convo_messages m WHERE ` + ofConversation + ` AND ` + isUnread + `)`
+	recountLastIncoming    = `(SELECT max(m.created_at) FROM convo_messages m WHERE ` + ofConversation + ` AND ` + isIncoming + `)`
+	recountLastNonActivity = `(SELECT m.id FROM convo_messages m WHERE ` + ofConversation + ` AND ` + isNotActivity +
+		` ORDER BY m.seq DESC LIMIT 1)`
+	recountMaxSeq = `(SELECT coalesce(max(m.seq), 0) FROM convo_messages m WHERE ` + ofConversation + `)`
+
+	// recountDerived sets the derived columns of c from its messages.
+	recountDerived = `messages_count = ` + recountMessagesCount + `,
+	unread_count = ` + recountUnreadCount + `,
+	last_incoming_at = ` + recountLastIncoming + `,
+	last_non_activity_message_id = ` + recountLastNonActivity
+)
