@@ -33,6 +33,15 @@ type Options struct {
 	// convo.ErrReadOnly. A snooze that has ended reads as snoozed until a
 	// writable store wakes it.
 	ReadOnly bool
+	// Replicas are the connection URLs of streaming replicas of the
+	// primary (hot standbys), each with a pool of MaxConns. Reads go to
+	// them in turn, writes to the primary. A read sees every write this
+	// Store value made before it: it runs on a replica only when that has
+	// replayed the Store's last write, else on the primary (also when the
+	// replica is down: it is tried again a second later). Writes of other
+	// Stores, in this process or another, reach a read on a replica once
+	// it replays them.
+	Replicas []string
 }
 
 // MaxPoolConns is the largest Options.MaxConns.
@@ -46,6 +55,7 @@ type Store struct {
 	log      *slog.Logger
 	readOnly bool
 	closed   atomic.Bool
+	replicas *replicaSet // nil without Options.Replicas: see replica.go
 }
 
 var _ store.Store = (*Store)(nil)
@@ -95,6 +105,10 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
+	if s.replicas, err = openReplicas(opts); err != nil {
+		pool.Close()
+		return nil, err
+	}
 	s.log.Debug("convo: store open", "backend", "postgres", "schema_version", SchemaVersion())
 	return s, nil
 }
@@ -103,6 +117,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 func (s *Store) Close() error {
 	if s.closed.CompareAndSwap(false, true) {
 		s.pool.Close()
+		s.replicas.close()
 	}
 	return nil
 }
@@ -116,6 +131,7 @@ func (o Options) validate(url string) error {
 		errs = append(errs, convo.FieldError{Field: "max_conns", Code: convo.CodeOutOfRange,
 			Message: fmt.Sprintf("must be between 0 and %d, got %d", MaxPoolConns, o.MaxConns)})
 	}
+	errs = append(errs, o.validateReplicas()...)
 	if len(errs) > 0 {
 		return &convo.ValidationError{Errors: errs}
 	}

@@ -29,7 +29,7 @@ func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx, now time.Time) err
 	}
 	var err error
 	for range maxAttempts {
-		err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		err = s.writeTx(ctx, func(tx pgx.Tx) error {
 			now := s.clock()
 			if err := wakeSnoozes(ctx, tx, now); err != nil {
 				return err
@@ -51,7 +51,7 @@ func (s *Store) read(ctx context.Context, fn func(tx pgx.Tx) error) error {
 		return convo.ErrClosed
 	}
 	for range 2 {
-		err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
+		err := s.readTx(ctx,
 			func(tx pgx.Tx) error {
 				due, err := snoozeDue(ctx, tx, s.clock())
 				if err != nil || due {
@@ -70,7 +70,7 @@ func (s *Store) read(ctx context.Context, fn func(tx pgx.Tx) error) error {
 			return err
 		}
 	}
-	return s.result(ctx, pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn))
+	return s.result(ctx, s.readTx(ctx, fn))
 }
 
 // errSnoozeDue ends a read whose snapshot holds an overdue snooze: read
