@@ -222,6 +222,7 @@ func (s *Store) change(ctx context.Context, accountID, conversationID int64, fn 
 		if _, err := tx.Exec(ctx, lockConversation, accountID, conversationID); err != nil {
 			return err
 		}
+		now = s.clock() // read again once the row is locked: see lockConversation
 		old, err := getConversation(ctx, tx, accountID, conversationID, now)
 		if err != nil {
 			return err
@@ -236,5 +237,8 @@ func (s *Store) change(ctx context.Context, accountID, conversationID int64, fn 
 }
 
 // lockConversation locks a conversation's row, so that what a change reads
-// of it holds until it commits.
+// of it holds until it commits. A call that locks a conversation reads the
+// clock again once it holds the lock, so that the times of one
+// conversation's writes follow the order of their commits (a MarkRead
+// that waited for an append is not older than the message).
 const lockConversation = `SELECT 1 FROM convo_conversations WHERE account_id = $1 AND id = $2 FOR UPDATE`

@@ -65,6 +65,10 @@ func (s *Store) AddMessage(ctx context.Context, accountID, conversationID int64,
 	}
 	var m convo.Message
 	err := s.write(ctx, func(tx pgx.Tx, now time.Time) (err error) {
+		if _, err := tx.Exec(ctx, lockConversation, accountID, conversationID); err != nil {
+			return err
+		}
+		now = s.clock() // once the row is locked: see lockConversation
 		m, err = addMessage(ctx, tx, accountID, conversationID, in, now)
 		return err
 	})
@@ -94,6 +98,7 @@ func (s *Store) AddMessages(ctx context.Context, accountID int64, batch []store.
 		if _, err := tx.Exec(ctx, lockConversations, accountID, ids); err != nil {
 			return err
 		}
+		now = s.clock() // once the rows are locked: see lockConversation
 		for i, item := range batch {
 			m, err := addMessage(ctx, tx, accountID, item.ConversationID, item.Message, now)
 			if err != nil {
@@ -167,6 +172,7 @@ func (s *Store) UpdateMessage(ctx context.Context, accountID, messageID int64, u
 		if err != nil {
 			return err
 		}
+		now = s.clock() // once the row is locked: see lockConversation
 		if err := up.ValidateUpdate(old); err != nil {
 			return err
 		}
@@ -198,6 +204,7 @@ func (s *Store) DeleteMessage(ctx context.Context, accountID, messageID int64) (
 		if err != nil {
 			return err
 		}
+		now = s.clock() // once the row is locked: see lockConversation
 		if _, err := tx.Exec(ctx, deleteMessage, accountID, messageID); err != nil {
 			return err
 		}
