@@ -54,7 +54,8 @@ VALUES (coalesce($1::bigint, nextval(pg_get_serial_sequence('convo_messages', 'i
 	$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20::tsvector)
 RETURNING id`
 
-	contactExists = `SELECT id FROM convo_contacts WHERE account_id = $1 AND id = $2`
+	// importedContact finds the contact a conversation is imported for.
+	importedContact = `SELECT id FROM convo_contacts WHERE account_id = $1 AND id = $2`
 
 	// lockImportTarget reads the contact of a conversation a message is
 	// imported into, locking its row as an append does, so that appends to
@@ -95,14 +96,13 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 	if err := convo.ValidateAccountID(accountID); err != nil {
 		return stats, err
 	}
-	// records may be read once only: when a write that read them is to be
-	// run again (a deadlock), it fails with the first attempt's error
-	// instead of importing nothing.
+	// records may be read once only: a write that read them and lost a
+	// race (a deadlock) is not run again, which would import nothing.
 	var read bool
 	var failed error
 	err := s.write(ctx, func(tx pgx.Tx, now time.Time) error {
 		if read {
-			return translate(failed)
+			return notRunAgain(failed)
 		}
 		read = true
 		stats = store.ImportStats{}
@@ -119,6 +119,16 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 		return store.ImportStats{}, err
 	}
 	return stats, nil
+}
+
+// notRunAgain is the error of an import whose transaction lost a race
+// (err, or its commit when nil) after reading its records: not retryable.
+func notRunAgain(err error) error {
+	reason := "its commit lost a race"
+	if err != nil {
+		reason = translate(err).Error()
+	}
+	return fmt.Errorf("convo: postgres: import: %s; its records were read, so it is not run again", reason)
 }
 
 // importer writes the records of one Import.
@@ -300,7 +310,7 @@ func (im *importer) conversation(c convo.Conversation) error {
 		}
 	}
 	var contactID int64
-	if err := queryOne(ctx, tx, contactExists, []any{im.accountID, c.ContactID}, &contactID); err != nil {
+	if err := queryOne(ctx, tx, importedContact, []any{im.accountID, c.ContactID}, &contactID); err != nil {
 		return fmt.Errorf("contact %d: %w", c.ContactID, err)
 	}
 	custom, err1 := jsonText(c.CustomAttributes)

@@ -24,6 +24,6 @@ func TestStore(t *testing.T) {
 	storetest.Run(t, newStore,
 		storetest.WithCommitMayOutliveDeadline(),
 		// The groups that pass while the calls are being built.
-		storetest.WithOnly("ReadOnly", "TwoStores"),
+		storetest.WithOnly("ReadOnly", "TwoStores", "Contacts"),
 	)
 }
