@@ -1,0 +1,85 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+// An export streams each kind of record, by id, from one read snapshot.
+const (
+	exportContacts      = `SELECT ` + contactColumns + ` FROM convo_contacts ct WHERE ct.account_id = $1 ORDER BY ct.id`
+	exportConversations = `SELECT ` + conversationColumns + conversationFrom + ` WHERE c.account_id = $1 ORDER BY c.id`
+	exportMessages      = `SELECT ` + messageColumns + messageFrom + ` WHERE m.account_id = $1 ORDER BY m.id`
+	// exportReadStates lists the account's horizons by conversation, then
+	// user (uuid order is byte order, as SQLite's text order of the same
+	// lower-case uuids).
+	exportReadStates = `SELECT conversation_id, user_id, seen_seq, unseen_count FROM convo_read_horizons
+WHERE account_id = $1 ORDER BY conversation_id, user_id`
+)
+
+// Export implements store.Store.
+func (s *Store) Export(ctx context.Context, accountID int64, fn func(store.Record) error) error {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return err
+	}
+	now := s.clock()
+	return s.read(ctx, func(tx pgx.Tx) error {
+		err := exportRows(ctx, tx, exportContacts, accountID, fn, func(r contactRow) (store.Record, error) {
+			c, err := r.toContact()
+			return store.Record{Contact: &c}, err
+		})
+		if err != nil {
+			return err
+		}
+		err = exportRows(ctx, tx, exportConversations, accountID, fn, func(r conversationRow) (store.Record, error) {
+			c, err := r.toConversation(now)
+			c.Contact, c.CanReply = nil, false // not part of a record
+			return store.Record{Conversation: &c}, err
+		})
+		if err != nil {
+			return err
+		}
+		err = exportRows(ctx, tx, exportMessages, accountID, fn, func(r messageRow) (store.Record, error) {
+			m, err := r.toMessage()
+			return store.Record{Message: &m}, err
+		})
+		if err != nil {
+			return err
+		}
+		return exportRows(ctx, tx, exportReadStates, accountID, fn, readStateRow.toRecord)
+	})
+}
+
+// exportRows streams the rows of query, converted to records, to fn.
+func exportRows[R any, P scannedRow[R]](ctx context.Context, tx pgx.Tx, query string, accountID int64,
+	fn func(store.Record) error, convert func(R) (store.Record, error)) error {
+	return eachRow[R, P](ctx, tx, query, []any{accountID}, func(r R) error {
+		rec, err := convert(r)
+		if err != nil {
+			return err
+		}
+		return fn(rec)
+	})
+}
+
+// readStateRow is a row of exportReadStates.
+type readStateRow struct {
+	ConversationID int64
+	UserID         uuid.UUID
+	SeenSeq        int64
+	UnseenCount    int64
+}
+
+func (r *readStateRow) dest() []any {
+	return []any{&r.ConversationID, &r.UserID, &r.SeenSeq, &r.UnseenCount}
+}
+
+func (r readStateRow) toRecord() (store.Record, error) {
+	return store.Record{ReadState: &convo.ReadState{ConversationID: r.ConversationID, UserID: r.UserID,
+		SeenSeq: r.SeenSeq, UnseenCount: int(r.UnseenCount)}}, nil
+}

@@ -1,0 +1,525 @@
+package postgres
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"maps"
+	"reflect"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+// importedVersion starts an imported row's version at a random number, so
+// that a deleted id imported again never meets its old versions (as on
+// SQLite); 2^52 leaves room for as many changes after it.
+const importedVersion = `floor(random() * 4503599627370496)::bigint`
+
+const (
+	// importContact writes a contact under its id ($18), or under the next
+	// id of the table when $18 is NULL (ImportOptions.NewIDs). $1 to $17
+	// are insertContact's.
+	importContact = `INSERT INTO convo_contacts (account_id, first_name, last_name, nickname, sort_name, email, email_key,
+	phone, identifier, avatar_url, blocked, custom_attributes, additional_attributes, last_activity_at, created_at,
+	updated_at, words, id, version)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::tsvector,
+	coalesce($18::bigint, nextval(pg_get_serial_sequence('convo_contacts', 'id'))), ` + importedVersion + `)
+RETURNING id`
+
+	// importConversation writes a conversation under its id ($1), or the
+	// next one when $1 is NULL; its derived columns are recounted at the
+	// end of the import.
+	importConversation = `INSERT INTO convo_conversations (id, uuid, account_id, contact_id, channel, inbox_id, team_id,
+	assignee_id, author_id, status, snoozed_until, priority, muted, custom_attributes, additional_attributes,
+	happened_at, created_at, updated_at, last_activity_at, first_reply_created_at, waiting_since,
+	agent_last_seen_at, assignee_last_seen_at, contact_last_seen_at, last_seq, version)
+VALUES (coalesce($1::bigint, nextval(pg_get_serial_sequence('convo_conversations', 'id'))), $2, $3, $4, $5, $6, $7,
+	$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, ` + importedVersion + `)
+RETURNING id`
+
+	// importMessage writes a message under its id ($1), or the next one
+	// when $1 is NULL.
+	importMessage = `INSERT INTO convo_messages (id, account_id, conversation_id, seq, content, content_type, content_attributes,
+	message_type, private, status, source_id, sender_type, author_id, written_at, created_at, updated_at,
+	attachments, external_source_ids, additional_attributes, words)
+VALUES (coalesce($1::bigint, nextval(pg_get_serial_sequence('convo_messages', 'id'))), $2, $3, $4, $5, $6, $7,
+	$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20::tsvector)
+RETURNING id`
+
+	// importedContact finds the contact a conversation is imported for.
+	importedContact = `SELECT id FROM convo_contacts WHERE account_id = $1 AND id = $2`
+
+	// lockImportTarget reads the contact of a conversation a message is
+	// imported into, locking its row as an append does, so that appends to
+	// it wait for the import rather than meet its sequence numbers.
+	lockImportTarget = `SELECT contact_id FROM convo_conversations WHERE account_id = $1 AND id = $2 FOR UPDATE`
+
+	// bumpIdentity moves a table's ($1) id sequence up to $2, the largest
+	// id the import wrote as given, so that the ids handed out next are
+	// free; it never moves it back. A sequence is not transactional: a
+	// failed import leaves a gap, as a failed insert does.
+	bumpIdentity = `SELECT setval(s.seq, $2::bigint) FROM (SELECT pg_get_serial_sequence($1, 'id')::regclass AS seq) s
+WHERE coalesce(pg_sequence_last_value(s.seq), 0) < $2::bigint`
+
+	// recountImported derives the maintained columns of the conversations
+	// $2 from their messages, by the rules of sqlite/derived.go (to move
+	// to postgres/derived.go's constants once they land), as the appends
+	// that wrote them would have; last_seq and last_activity_at only ever
+	// move up, and updated_at stays as imported. $1 account.
+	recountImported = `UPDATE convo_conversations AS c SET
+	messages_count = (SELECT count(*) FROM convo_messages m WHERE ` + ofImportedConversation + `),
+	unread_count = (SELECT count(*) FROM convo_messages m WHERE ` + ofImportedConversation + ` AND m.message_type = 0
+		AND m.created_at > coalesce(c.agent_last_seen_at, '-infinity')),
+	last_incoming_at = (SELECT max(m.created_at) FROM convo_messages m WHERE ` + ofImportedConversation + ` AND m.message_type = 0),
+	last_non_activity_message_id = (SELECT m.id FROM convo_messages m WHERE ` + ofImportedConversation + ` AND m.message_type <> 2
+		ORDER BY m.seq DESC LIMIT 1),
+	last_seq = greatest(c.last_seq, (SELECT max(m.seq) FROM convo_messages m WHERE ` + ofImportedConversation + `)),
+	last_activity_at = greatest(c.last_activity_at, (SELECT max(m.created_at) FROM convo_messages m WHERE ` + ofImportedConversation + `))
+WHERE c.account_id = $1 AND c.id = ANY($2::bigint[])`
+
+	// ofImportedConversation keeps the messages of the conversation c (as
+	// derived.go's ofConversation will, once it lands).
+	ofImportedConversation = `m.account_id = c.account_id AND m.conversation_id = c.id`
+)
+
+// Import implements store.Store.
+func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[store.Record, error], opts store.ImportOptions) (store.ImportStats, error) {
+	var stats store.ImportStats
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return stats, err
+	}
+	// records may be read once only: a write that read them and lost a
+	// race (a deadlock) is not run again, which would import nothing.
+	var read bool
+	var failed error
+	err := s.write(ctx, func(tx pgx.Tx, now time.Time) error {
+		if read {
+			return notRunAgain(failed)
+		}
+		read = true
+		stats = store.ImportStats{}
+		im := importer{ctx: ctx, tx: tx, accountID: accountID, now: now, stats: &stats,
+			touched: map[int64]bool{}, readStates: map[int64]bool{}, maxIDs: map[string]int64{}}
+		if opts.NewIDs {
+			stats.ContactIDs, stats.ConversationIDs, stats.MessageIDs = map[int64]int64{}, map[int64]int64{}, map[int64]int64{}
+			im.newIDs = true
+		}
+		failed = im.run(records)
+		return failed
+	})
+	if err != nil {
+		return store.ImportStats{}, err
+	}
+	return stats, nil
+}
+
+// notRunAgain is the error of an import whose transaction lost a race
+// (err, or its commit when nil) after reading its records: not retryable.
+func notRunAgain(err error) error {
+	reason := "its commit lost a race"
+	if err != nil {
+		reason = translate(err).Error()
+	}
+	return fmt.Errorf("convo: postgres: import: %s; its records were read, so it is not run again", reason)
+}
+
+// importer writes the records of one Import.
+type importer struct {
+	ctx       context.Context
+	tx        pgx.Tx
+	accountID int64
+	now       time.Time
+	stats     *store.ImportStats
+	// touched are the conversations whose maintained columns need a recount.
+	touched map[int64]bool
+	// readStates are the conversations where a read state was set.
+	readStates map[int64]bool
+	// maxIDs is the largest id written as given, by table, for the
+	// tables' id sequences.
+	maxIDs map[string]int64
+	// newIDs stores every record under a new id (ImportOptions.NewIDs),
+	// mapped in stats.
+	newIDs bool
+}
+
+// run writes every record, then recounts what the records' rows derive.
+func (im *importer) run(records iter.Seq2[store.Record, error]) error {
+	pos := 0
+	for rec, err := range records {
+		pos++
+		if err != nil {
+			return err
+		}
+		if rec.Line == 0 {
+			rec.Line = pos
+		}
+		if err := im.record(rec); err != nil {
+			return rec.Wrap(translate(err))
+		}
+	}
+	for table, id := range im.maxIDs {
+		if _, err := im.tx.Exec(im.ctx, bumpIdentity, table, id); err != nil {
+			return err
+		}
+	}
+	if len(im.touched) > 0 {
+		if _, err := im.tx.Exec(im.ctx, recountImported, im.accountID, sortedIDs(im.touched)); err != nil {
+			return err
+		}
+	}
+	return im.recountUnseen()
+}
+
+// sortedIDs are the keys of ids, in order: rows are locked in id order.
+func sortedIDs(ids map[int64]bool) []int64 {
+	list := make([]int64, 0, len(ids))
+	for id := range ids {
+		list = append(list, id)
+	}
+	slices.Sort(list)
+	return list
+}
+
+// wrote notes an id written as given into table.
+func (im *importer) wrote(table string, id int64) {
+	if !im.newIDs {
+		im.maxIDs[table] = max(im.maxIDs[table], id)
+	}
+}
+
+// ref is the id a record's reference points to: the new id of a record of
+// this import, or else the id as given (a row already stored).
+func ref(ids map[int64]int64, id int64) int64 {
+	if n, ok := ids[id]; ok {
+		return n
+	}
+	return id
+}
+
+// record validates one record and writes it, unless it is stored as given.
+func (im *importer) record(rec store.Record) error {
+	rec = rec.WithDefaults(im.now)
+	if err := rec.Validate(); err != nil {
+		return err
+	}
+	switch rec.Kind() {
+	case store.KindContact:
+		return im.contact(*rec.Contact)
+	case store.KindConversation:
+		return im.conversation(*rec.Conversation)
+	case store.KindReadState:
+		return im.readState(*rec.ReadState)
+	default:
+		return im.message(*rec.Message)
+	}
+}
+
+// unchanged counts a record found stored as given, or reports a clash with
+// the stored record of the same id.
+func (im *importer) unchanged(kind string, id int64, stored, given any) error {
+	if !reflect.DeepEqual(stored, given) {
+		return fmt.Errorf("%w: %s %d is stored with other values", convo.ErrConflict, kind, id)
+	}
+	im.stats.Unchanged++
+	return nil
+}
+
+func (im *importer) contact(c convo.Contact) error {
+	ctx, tx := im.ctx, im.tx
+	given := c.ID
+	if im.newIDs {
+		c.ID = 0
+	}
+	c, err := storedContact(im.accountID, c)
+	if err != nil {
+		return err
+	}
+	if !im.newIDs {
+		switch stored, err := getContact(ctx, tx, im.accountID, c.ID); {
+		case err == nil:
+			return im.unchanged(store.KindContact, c.ID, stored, c)
+		case !errors.Is(err, convo.ErrNotFound):
+			return err
+		}
+	}
+	if err := checkContactClash(ctx, tx, c); err != nil {
+		return err
+	}
+	args, err := contactArgs(c)
+	if err != nil {
+		return err
+	}
+	args[17] = idValue(c.ID)
+	var id int64
+	if err := tx.QueryRow(ctx, importContact, args...).Scan(&id); err != nil {
+		return err
+	}
+	if im.newIDs {
+		im.stats.ContactIDs[given] = id
+	}
+	im.wrote("convo_contacts", id)
+	im.stats.Contacts++
+	return nil
+}
+
+// storedContact is c as it reads back once stored in the account.
+func storedContact(accountID int64, c convo.Contact) (convo.Contact, error) {
+	c.AccountID = accountID
+	c.Phone, _ = convo.NormalizePhone(c.Phone) // validated by Record.Validate
+	c.LastActivityAt, c.CreatedAt, c.UpdatedAt = storedTime(c.LastActivityAt), storedTime(c.CreatedAt), storedTime(c.UpdatedAt)
+	var err error
+	c.CustomAttributes, c.AdditionalAttributes, err = storedAttributes(c.CustomAttributes, c.AdditionalAttributes)
+	return c, err
+}
+
+// storedAttributes are custom and additional attributes as they read back.
+func storedAttributes(custom, additional convo.Attributes) (convo.Attributes, convo.Attributes, error) {
+	var errs [4]error
+	var text [2]string
+	text[0], errs[0] = jsonText(custom)
+	text[1], errs[1] = jsonText(additional)
+	custom, errs[2] = fromJSON[convo.Attributes](text[0])
+	additional, errs[3] = fromJSON[convo.Attributes](text[1])
+	return custom, additional, errors.Join(errs[:]...)
+}
+
+func (im *importer) conversation(c convo.Conversation) error {
+	ctx, tx := im.ctx, im.tx
+	given := c.ID
+	if im.newIDs {
+		c.ID, c.ContactID = 0, ref(im.stats.ContactIDs, c.ContactID)
+	}
+	c, err := storedConversation(im.accountID, c)
+	if err != nil {
+		return err
+	}
+	if !im.newIDs {
+		switch stored, err := getConversation(ctx, tx, im.accountID, c.ID, im.now); {
+		case err == nil:
+			return im.unchanged(store.KindConversation, c.ID, comparableConversation(stored), comparableConversation(c))
+		case !errors.Is(err, convo.ErrNotFound):
+			return err
+		}
+	}
+	var contactID int64
+	if err := queryOne(ctx, tx, importedContact, []any{im.accountID, c.ContactID}, &contactID); err != nil {
+		return fmt.Errorf("contact %d: %w", c.ContactID, err)
+	}
+	custom, err1 := jsonText(c.CustomAttributes)
+	additional, err2 := jsonText(c.AdditionalAttributes)
+	if err := errors.Join(err1, err2); err != nil {
+		return err
+	}
+	err = tx.QueryRow(ctx, importConversation, idValue(c.ID), c.UUID, im.accountID, c.ContactID,
+		string(c.Channel), idValue(c.InboxID), idValue(c.TeamID), uuidValue(c.AssigneeID), uuidValue(c.AuthorID),
+		statusCodes[c.Status], timeValue(c.SnoozedUntil), int16(c.Priority.Rank()), c.Muted, custom, additional,
+		timeValue(c.HappenedAt), timeValue(c.CreatedAt), timeValue(c.UpdatedAt), timeValue(c.LastActivityAt),
+		timeValue(c.FirstReplyCreatedAt), timeValue(c.WaitingSince), timeValue(c.AgentLastSeenAt),
+		timeValue(c.AssigneeLastSeenAt), timeValue(c.ContactLastSeenAt), c.LastSeq).Scan(&c.ID)
+	if err != nil {
+		return err
+	}
+	if im.newIDs {
+		im.stats.ConversationIDs[given] = c.ID
+	}
+	for _, l := range c.Labels {
+		if _, err := tx.Exec(ctx, insertLabel, im.accountID, c.ID, l); err != nil {
+			return err
+		}
+	}
+	members := convo.NewConversation{AuthorID: c.AuthorID, UserIDs: c.UserIDs}.Participants()
+	if _, err := changeMembers(ctx, tx, im.accountID, c.ID, insertParticipant, insertAudience, members, c.AudienceIDs); err != nil {
+		return err
+	}
+	im.wrote("convo_conversations", c.ID)
+	im.touched[c.ID] = true
+	im.stats.Conversations++
+	return nil
+}
+
+// storedConversation is c as it reads back once stored in the account.
+func storedConversation(accountID int64, c convo.Conversation) (convo.Conversation, error) {
+	c.AccountID = accountID
+	for _, t := range []*time.Time{&c.SnoozedUntil, &c.HappenedAt, &c.CreatedAt, &c.UpdatedAt, &c.LastActivityAt,
+		&c.FirstReplyCreatedAt, &c.WaitingSince, &c.AgentLastSeenAt, &c.AssigneeLastSeenAt, &c.ContactLastSeenAt} {
+		*t = storedTime(*t)
+	}
+	var err error
+	c.CustomAttributes, c.AdditionalAttributes, err = storedAttributes(c.CustomAttributes, c.AdditionalAttributes)
+	return c, err
+}
+
+// comparableConversation keeps the fields an import writes as given; the
+// derived and maintained ones are the store's.
+func comparableConversation(c convo.Conversation) convo.Conversation {
+	c.Contact, c.LastNonActivityMessage, c.CanReply, c.Messages = nil, nil, false, nil
+	c.MessagesCount, c.UnreadCount, c.LastSeq = 0, 0, 0
+	c.LastIncomingAt, c.LastActivityAt = time.Time{}, time.Time{}
+	c.UnseenMessagesCount = 0
+	c.UserIDs = convo.NewConversation{AuthorID: c.AuthorID, UserIDs: c.UserIDs}.Participants()
+	slices.SortFunc(c.UserIDs, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	slices.Sort(c.AudienceIDs)
+	if len(c.Labels) == 0 {
+		c.Labels = nil
+	}
+	if len(c.UserIDs) == 0 {
+		c.UserIDs = nil
+	}
+	if len(c.AudienceIDs) == 0 {
+		c.AudienceIDs = nil
+	}
+	return c
+}
+
+func (im *importer) message(m convo.Message) error {
+	ctx, tx := im.ctx, im.tx
+	given := m.ID
+	if im.newIDs {
+		m.ID, m.ConversationID = 0, ref(im.stats.ConversationIDs, m.ConversationID)
+		if m.ContactID != 0 {
+			m.ContactID = ref(im.stats.ContactIDs, m.ContactID)
+		}
+	}
+	var contactID int64
+	if err := queryOne(ctx, tx, lockImportTarget, []any{im.accountID, m.ConversationID}, &contactID); err != nil {
+		return fmt.Errorf("conversation %d: %w", m.ConversationID, err)
+	}
+	if m.ContactID != 0 && m.ContactID != contactID {
+		return convo.Invalid("contact_id", convo.CodeMismatch, "is not the conversation's contact")
+	}
+	m.AccountID, m.ContactID = im.accountID, contactID
+	m.WrittenAt, m.CreatedAt, m.UpdatedAt = storedTime(m.WrittenAt), storedTime(m.CreatedAt), storedTime(m.UpdatedAt)
+	j, err := encodeMessageJSON(m)
+	if err != nil {
+		return err
+	}
+	if !im.newIDs {
+		switch stored, err := getMessage(ctx, tx, im.accountID, m.ID); {
+		case err == nil:
+			read := messageRow{ContentAttributes: j.contentAttributes, Attachments: j.attachments,
+				ExternalSourceIDs: j.externalIDs, AdditionalAttributes: j.additional}
+			asStored, err := read.toMessage() // the JSON fields as they read back
+			if err != nil {
+				return err
+			}
+			m.ContentAttributes, m.Attachments = asStored.ContentAttributes, asStored.Attachments
+			m.ExternalSourceIDs, m.AdditionalAttributes = asStored.ExternalSourceIDs, asStored.AdditionalAttributes
+			return im.unchanged(store.KindMessage, m.ID, stored, m)
+		case !errors.Is(err, convo.ErrNotFound):
+			return err
+		}
+	}
+	err = tx.QueryRow(ctx, importMessage, idValue(m.ID), im.accountID, m.ConversationID, m.Seq, m.Content,
+		string(m.ContentType), j.contentAttributes, int16(m.Type.Code()), m.Private, string(m.Status),
+		textValue(m.SourceID), string(m.SenderType), uuidValue(m.AuthorID), timeValue(m.WrittenAt),
+		timeValue(m.CreatedAt), timeValue(m.UpdatedAt), j.attachments, j.externalIDs, j.additional,
+		tsvector(m.Content)).Scan(&m.ID)
+	if err != nil {
+		return err
+	}
+	if im.newIDs {
+		im.stats.MessageIDs[given] = m.ID
+	}
+	im.wrote("convo_messages", m.ID)
+	im.touched[m.ConversationID] = true
+	im.stats.Messages++
+	return nil
+}
+
+// Read state: one record per read horizon.
+
+const (
+	// selectSeqCeiling is the highest seq a horizon may have in a
+	// conversation: its last_seq or its newest message, whichever is
+	// higher (an import recounts last_seq at its end). $1 account, $2
+	// conversation.
+	selectSeqCeiling = `SELECT greatest(c.last_seq, (SELECT max(m.seq) FROM convo_messages m
+	WHERE m.account_id = $1 AND m.conversation_id = $2)) FROM convo_conversations c WHERE c.account_id = $1 AND c.id = $2`
+
+	selectHorizon = `SELECT seen_seq FROM convo_read_horizons WHERE account_id = $1 AND conversation_id = $2 AND user_id = $3`
+
+	// importHorizon sets a horizon to exactly seq $4, either way, creating
+	// it; the recount then counts what is unseen after it.
+	importHorizon = `INSERT INTO convo_read_horizons (account_id, conversation_id, user_id, seen_seq, unseen_count)
+VALUES ($1, $2, $3, $4, 0) ON CONFLICT (account_id, conversation_id, user_id) DO UPDATE SET seen_seq = excluded.seen_seq`
+)
+
+// recountUnseen recounts what the unseen-count triggers maintain for the
+// conversations $2, from their own messages: their non-activity count, on
+// the conversation and on its audience rows, then every horizon's unseen
+// count. $1 account.
+var recountUnseen = []string{
+	`UPDATE convo_conversations c SET non_activity_count = (SELECT count(*) FROM convo_messages m
+	WHERE ` + ofImportedConversation + ` AND m.message_type <> 2)
+WHERE c.account_id = $1 AND c.id = ANY($2::bigint[])`,
+	`UPDATE convo_conversation_audiences a SET non_activity_count = c.non_activity_count FROM convo_conversations c
+WHERE a.account_id = $1 AND a.conversation_id = ANY($2::bigint[]) AND c.account_id = a.account_id AND c.id = a.conversation_id`,
+	`UPDATE convo_read_horizons h SET unseen_count = (SELECT count(*) FROM convo_messages m
+	WHERE m.account_id = h.account_id AND m.conversation_id = h.conversation_id AND m.seq > h.seen_seq
+	AND m.message_type <> 2 AND m.author_id IS DISTINCT FROM h.user_id)
+WHERE h.account_id = $1 AND h.conversation_id = ANY($2::bigint[])`,
+}
+
+// readState sets a user's horizon in a conversation. In a conversation
+// this import wrote (created, or gave messages, which move their authors'
+// horizons), the record sets the horizon. In another, it is a record like
+// any: a horizon stored as given is left alone, one stored with another
+// seq is ErrConflict, a missing one is written.
+func (im *importer) readState(r convo.ReadState) error {
+	ctx, tx := im.ctx, im.tx
+	if im.newIDs {
+		r.ConversationID = ref(im.stats.ConversationIDs, r.ConversationID)
+	}
+	var ceiling int64
+	if err := queryOne(ctx, tx, selectSeqCeiling, []any{im.accountID, r.ConversationID}, &ceiling); err != nil {
+		return fmt.Errorf("conversation %d: %w", r.ConversationID, err)
+	}
+	if r.SeenSeq > ceiling {
+		return convo.Invalid("seen_seq", convo.CodeOutOfRange, "is after the conversation's last message")
+	}
+	user := uuidValue(r.UserID)
+	if !im.touched[r.ConversationID] {
+		var stored int64
+		switch err := queryOne(ctx, tx, selectHorizon, []any{im.accountID, r.ConversationID, user}, &stored); {
+		case err == nil && stored == r.SeenSeq:
+			im.stats.Unchanged++
+			return nil
+		case err == nil:
+			return fmt.Errorf("%w: the read state of user %s in conversation %d is stored with other values",
+				convo.ErrConflict, r.UserID, r.ConversationID)
+		case !errors.Is(err, convo.ErrNotFound):
+			return err
+		}
+	}
+	if _, err := tx.Exec(ctx, importHorizon, im.accountID, r.ConversationID, user, r.SeenSeq); err != nil {
+		return err
+	}
+	im.readStates[r.ConversationID] = true
+	im.stats.ReadStates++
+	return nil
+}
+
+// recountUnseen recounts the unseen counts of every conversation the
+// import wrote to or set a read state in.
+func (im *importer) recountUnseen() error {
+	all := maps.Clone(im.touched)
+	maps.Copy(all, im.readStates)
+	if len(all) == 0 {
+		return nil
+	}
+	ids := sortedIDs(all)
+	for _, q := range recountUnseen {
+		if _, err := im.tx.Exec(im.ctx, q, im.accountID, ids); err != nil {
+			return err
+		}
+	}
+	return nil
+}
