@@ -18,7 +18,7 @@ func TestStore(t *testing.T) {
 		storetest.WithTwoStores(newStorePair),
 		storetest.WithInvariants(func(s store.Store) error { return checkInvariants(context.Background(), s.(*Store)) }),
 		// The groups that pass while the calls are being built.
-		storetest.WithOnly("ReadOnly", "TwoStores", "Attributes"),
+		storetest.WithOnly("ReadOnly", "TwoStores", "Attributes", "Paging"),
 	)
 }
 
