@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -111,9 +112,12 @@ var conversationSorts = map[store.ConversationSort]conversationSort{
 // The fragments of a conversation filter (page.go's where numbers the ?).
 const (
 	conversationsOfAccount = `c.account_id = ?`
-	conversationsInStatus  = `c.status = ANY(?::smallint[])`
-	conversationsOfInbox   = `c.inbox_id = ?::bigint`
-	conversationsOfTeam    = `c.team_id = ?::bigint`
+	// One status is an equality, so that the (account, status, activity)
+	// index gives the default list in its order; several are an array.
+	conversationsOfStatus = `c.status = ?::smallint`
+	conversationsInStatus = `c.status = ANY(?::smallint[])`
+	conversationsOfInbox  = `c.inbox_id = ?::bigint`
+	conversationsOfTeam   = `c.team_id = ?::bigint`
 	// conversationsLabelled reads the labels the triggers keep on the row.
 	conversationsLabelled  = `c.labels && ?::text[]`
 	conversationsOfContact = `c.contact_id = ?::bigint`
@@ -358,8 +362,11 @@ func filterWhere(w *where, accountID int64, f store.ConversationFilter) {
 // plainWhere adds the filter's fragments but its query and assignee type.
 func plainWhere(w *where, accountID int64, f store.ConversationFilter) {
 	w.and(conversationsOfAccount, accountID)
-	if statuses := f.StatusSet(); len(statuses) < len(store.AllStatuses) {
-		w.and(conversationsInStatus, statusArgs(statuses))
+	switch codes := statusArgs(f.StatusSet()); {
+	case len(codes) == 1:
+		w.and(conversationsOfStatus, codes[0])
+	case len(codes) < len(store.AllStatuses):
+		w.and(conversationsInStatus, codes)
 	}
 	if f.InboxID != 0 {
 		w.and(conversationsOfInbox, f.InboxID)
@@ -402,10 +409,13 @@ func searchQuery(f store.ConversationFilter) (string, bool) {
 	return tsquery(search, false)
 }
 
+// statusArgs are the codes of statuses, each once, in order.
 func statusArgs(statuses []convo.Status) []int16 {
 	codes := make([]int16, 0, len(statuses))
 	for _, st := range statuses {
-		codes = append(codes, statusCodes[st])
+		if c := statusCodes[st]; !slices.Contains(codes, c) {
+			codes = append(codes, c)
+		}
 	}
 	return codes
 }
@@ -533,8 +543,8 @@ func countsQuery(accountID int64, f store.ConversationFilter) (string, []any) {
 	}
 	head := q.bind(query, agent)
 	q.and(countsOfAccount, accountID)
-	if statuses := f.StatusSet(); len(statuses) < len(store.AllStatuses) {
-		q.and(countsInStatus, statusArgs(statuses))
+	if codes := statusArgs(f.StatusSet()); len(codes) < len(store.AllStatuses) {
+		q.and(countsInStatus, codes)
 	}
 	if source == countLabel {
 		q.and(countsOfLabel, f.LabelSet()[0])
