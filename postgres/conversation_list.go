@@ -1,0 +1,579 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+// A list of conversations is one plain query: the filter's WHERE, the
+// sort's ORDER BY with the id as the last key, and a keyset predicate (the
+// rows after a cursor) or an OFFSET. The planner picks the index; the
+// schema has one for each sort. A search by last activity (the default
+// sort) lists conversations by their latest matching message instead, so
+// that its order is that of the activity that matched (see
+// store.ConversationFilter.Query).
+
+// conversationSort is the SQL of one store.ConversationSort: a fixed ORDER
+// BY, the keyset predicate of the rows after a cursor (its arguments built
+// from the cursor's keys), and the keys of a row. Every sort ends on the
+// id, so rows with equal keys keep one order. Times travel in a cursor as
+// Unix microseconds.
+type conversationSort struct {
+	orderBy string
+	after   string
+	args    func(keys []int64) []any
+	keys    func(r *conversationRow) []int64
+}
+
+const (
+	// priorityAscKey ranks low 0 .. urgent 3, none 4: none last.
+	priorityAscKey = `((c.priority + 4) % 5)`
+	// The waiting sorts put conversations that are not waiting last.
+	waitingAscKey  = `coalesce(c.waiting_since, 'infinity'::timestamptz)`
+	waitingDescKey = `coalesce(c.waiting_since, '-infinity'::timestamptz)`
+)
+
+// timeKey is the argument of a time key: a timestamptz, infinite at
+// either end of int64 (a waiting sort's "not waiting").
+func timeKey(k int64) any {
+	switch k {
+	case math.MaxInt64:
+		return pgtype.Timestamptz{InfinityModifier: pgtype.Infinity, Valid: true}
+	case math.MinInt64:
+		return pgtype.Timestamptz{InfinityModifier: pgtype.NegativeInfinity, Valid: true}
+	}
+	return time.UnixMicro(k).UTC()
+}
+
+// timeThenID are the arguments of a (time, id) key.
+func timeThenID(k []int64) []any { return []any{timeKey(k[0]), k[1]} }
+
+// numberTimeID are the arguments of a (number, time, id) key.
+func numberTimeID(k []int64) []any { return []any{k[0], timeKey(k[1]), k[2]} }
+
+// numberTwiceTimeID are the arguments of a sort ascending by a number, then
+// descending by time and id: the number twice (above, or equal and after).
+func numberTwiceTimeID(k []int64) []any { return []any{k[0], k[0], timeKey(k[1]), k[2]} }
+
+func waitingKey(r *conversationRow, none int64) int64 {
+	if r.WaitingSince.IsZero() {
+		return none
+	}
+	return r.WaitingSince.UnixMicro()
+}
+
+func activityKeys(r *conversationRow) []int64 { return []int64{r.LastActivityAt.UnixMicro(), r.ID} }
+func createdKeys(r *conversationRow) []int64  { return []int64{r.CreatedAt.UnixMicro(), r.ID} }
+func unreadKeys(r *conversationRow) []int64 {
+	return []int64{r.UnreadCount, r.LastActivityAt.UnixMicro(), r.ID}
+}
+
+var conversationSorts = map[store.ConversationSort]conversationSort{
+	store.SortLastActivityDesc: {"c.last_activity_at DESC, c.id DESC", "(c.last_activity_at, c.id) < (?, ?::bigint)",
+		timeThenID, activityKeys},
+	store.SortLastActivityAsc: {"c.last_activity_at, c.id", "(c.last_activity_at, c.id) > (?, ?::bigint)",
+		timeThenID, activityKeys},
+	store.SortCreatedDesc: {"c.created_at DESC, c.id DESC", "(c.created_at, c.id) < (?, ?::bigint)",
+		timeThenID, createdKeys},
+	store.SortCreatedAsc: {"c.created_at, c.id", "(c.created_at, c.id) > (?, ?::bigint)",
+		timeThenID, createdKeys},
+	store.SortPriorityDesc: {"c.priority DESC, c.last_activity_at DESC, c.id DESC",
+		"(c.priority, c.last_activity_at, c.id) < (?::smallint, ?, ?::bigint)", numberTimeID,
+		func(r *conversationRow) []int64 {
+			return []int64{int64(r.Priority), r.LastActivityAt.UnixMicro(), r.ID}
+		}},
+	store.SortPriorityAsc: {priorityAscKey + ", c.last_activity_at DESC, c.id DESC",
+		"(" + priorityAscKey + " > ?::int OR (" + priorityAscKey + " = ?::int AND (c.last_activity_at, c.id) < (?, ?::bigint)))",
+		numberTwiceTimeID,
+		func(r *conversationRow) []int64 {
+			return []int64{int64((r.Priority + 4) % 5), r.LastActivityAt.UnixMicro(), r.ID}
+		}},
+	store.SortWaitingSinceAsc: {waitingAscKey + ", c.id", "(" + waitingAscKey + ", c.id) > (?, ?::bigint)", timeThenID,
+		func(r *conversationRow) []int64 { return []int64{waitingKey(r, math.MaxInt64), r.ID} }},
+	store.SortWaitingSinceDesc: {waitingDescKey + " DESC, c.id DESC", "(" + waitingDescKey + ", c.id) < (?, ?::bigint)", timeThenID,
+		func(r *conversationRow) []int64 { return []int64{waitingKey(r, math.MinInt64), r.ID} }},
+	store.SortUnreadDesc: {"c.unread_count DESC, c.last_activity_at DESC, c.id DESC",
+		"(c.unread_count, c.last_activity_at, c.id) < (?::bigint, ?, ?::bigint)", numberTimeID, unreadKeys},
+	store.SortUnreadAsc: {"c.unread_count, c.last_activity_at DESC, c.id DESC",
+		"(c.unread_count > ?::bigint OR (c.unread_count = ?::bigint AND (c.last_activity_at, c.id) < (?, ?::bigint)))",
+		numberTwiceTimeID, unreadKeys},
+}
+
+// The fragments of a conversation filter (page.go's where numbers the ?).
+const (
+	conversationsOfAccount = `c.account_id = ?`
+	// One status is an equality, so that the (account, status, activity)
+	// index gives the default list in its order; several are an array.
+	conversationsOfStatus = `c.status = ?::smallint`
+	conversationsInStatus = `c.status = ANY(?::smallint[])`
+	conversationsOfInbox  = `c.inbox_id = ?::bigint`
+	conversationsOfTeam   = `c.team_id = ?::bigint`
+	// conversationsLabelled reads the labels the triggers keep on the row.
+	conversationsLabelled  = `c.labels && ?::text[]`
+	conversationsOfContact = `c.contact_id = ?::bigint`
+	conversationsUnattend  = `(c.first_reply_created_at IS NULL OR c.waiting_since IS NOT NULL)`
+	conversationsUpdated   = `c.updated_at >= ?`
+	conversationsMine      = `c.assignee_id = ?::uuid`
+	conversationsNoAgent   = `c.assignee_id IS NULL`
+	conversationsAnAgent   = `c.assignee_id IS NOT NULL`
+
+	// conversationsMatching keeps the conversations with a message
+	// matching a tsquery (arguments account, query); ...Public those with
+	// a public one.
+	conversationsMatching = `c.id IN (SELECT m.conversation_id FROM convo_messages m
+		WHERE m.account_id = ? AND m.words @@ ?::tsquery)`
+	conversationsMatchingPublic = `c.id IN (SELECT m.conversation_id FROM convo_messages m
+		WHERE m.account_id = ? AND m.words @@ ?::tsquery AND NOT m.private)`
+	// matchesNothing stands for a search with nothing searchable in it.
+	matchesNothing = `false`
+
+	contactExists = `SELECT id FROM convo_contacts WHERE account_id = $1 AND id = $2`
+)
+
+const (
+	// listConversations is a page's columns: the conversation's and its
+	// unseen count for the viewer (0 without one).
+	listConversations = `SELECT ` + conversationColumns + `, %s` + conversationFrom
+
+	// latestMatches are the conversations with a matching message, each
+	// with its latest match (hit): arguments account, query. A search by
+	// last activity lists them newest hit first.
+	latestMatches = `(SELECT m.conversation_id AS id, max(m.id) AS hit FROM convo_messages m
+	WHERE m.account_id = ? AND m.words @@ ?::tsquery GROUP BY m.conversation_id) x`
+	latestPublicMatches = `(SELECT m.conversation_id AS id, max(m.id) AS hit FROM convo_messages m
+	WHERE m.account_id = ? AND m.words @@ ?::tsquery AND NOT m.private GROUP BY m.conversation_id) x`
+	// searchConversations is a page of a search by last activity: the
+	// conversations of latestMatches, joined by primary key.
+	searchConversations = `SELECT ` + conversationColumns + `, %s, x.hit FROM %s
+	JOIN convo_conversations c ON c.account_id = ? AND c.id = x.id
+	JOIN convo_contacts ct ON ct.account_id = c.account_id AND ct.id = c.contact_id
+	LEFT JOIN convo_messages lm ON lm.account_id = c.account_id AND lm.id = c.last_non_activity_message_id`
+	searchOrder = ` ORDER BY x.hit DESC LIMIT ? OFFSET ?`
+	searchAfter = `x.hit < ?::bigint`
+
+	searchList = "conversations:search"
+)
+
+// listRow is a row of a list: a conversation, its unseen count for the
+// viewer, and, in a search by last activity, its latest match.
+type listRow struct {
+	conversationRow
+	unseen int64
+	hit    int64
+}
+
+func (r *listRow) dest() []any { return append(r.conversationRow.dest(), &r.unseen) }
+
+// hitListRow is a listRow of a search by last activity.
+type hitListRow struct{ listRow }
+
+func (r *hitListRow) dest() []any { return append(r.listRow.dest(), &r.hit) }
+
+// ListConversations implements store.Store.
+func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.ConversationFilter) (store.Page[convo.Conversation], error) {
+	var page store.Page[convo.Conversation]
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return page, err
+	}
+	if err := f.Validate(); err != nil {
+		return page, err
+	}
+	cursor, err := decodeListCursor(f)
+	if err != nil {
+		return page, err
+	}
+	now := s.clock()
+	err = s.read(ctx, func(tx pgx.Tx) error {
+		if err := checkContact(ctx, tx, accountID, f); err != nil {
+			return err
+		}
+		var rows []listRow
+		var err error
+		if streams(f) {
+			rows, err = searchPage(ctx, tx, accountID, f, cursor)
+		} else {
+			rows, err = listPage(ctx, tx, accountID, f, cursor)
+		}
+		if err != nil {
+			return err
+		}
+		rows, more := trimPage(rows, f.Page.PerPage())
+		page.Items = make([]convo.Conversation, 0, len(rows))
+		for i := range rows {
+			c, err := rows[i].toConversation(now)
+			if err != nil {
+				return err
+			}
+			if f.Viewer != nil {
+				c.UnseenMessagesCount = int(rows[i].unseen)
+			}
+			page.Items = append(page.Items, c)
+		}
+		if more {
+			page.Next = listCursor(f, &rows[len(rows)-1]).Encode()
+		}
+		if f.Page.Keyset() {
+			page.Meta = store.PageMeta{PerPage: f.Page.PerPage()}
+			return nil
+		}
+		counts, err := countConversations(ctx, tx, accountID, f)
+		if err != nil {
+			return err
+		}
+		page.Meta = store.NewPageMeta(f.Page, counts.Of(f.Assignee), len(page.Items))
+		return nil
+	})
+	return page, err
+}
+
+// streams reports whether a list is a search by last activity: listed by
+// each conversation's latest matching message.
+func streams(f store.ConversationFilter) bool {
+	return f.Searching() && f.Sort == store.SortLastActivityDesc
+}
+
+// listName names a list in its cursors, so that a cursor of another list
+// or sort is refused.
+func listName(f store.ConversationFilter) string {
+	if streams(f) {
+		return searchList
+	}
+	return "conversations:" + f.Sort.String()
+}
+
+// listCursor is the cursor after a row.
+func listCursor(f store.ConversationFilter, r *listRow) store.Cursor {
+	if streams(f) {
+		return store.Cursor{List: searchList, Keys: []int64{r.hit, r.ID}}
+	}
+	return store.Cursor{List: listName(f), Keys: conversationSorts[f.Sort].keys(&r.conversationRow)}
+}
+
+// decodeListCursor decodes the filter's keyset cursor, if it has one.
+func decodeListCursor(f store.ConversationFilter) (store.Cursor, error) {
+	if !f.Page.Keyset() || f.Page.Cursor() == "" {
+		return store.Cursor{}, nil
+	}
+	keys := 2 // a search's: the latest match and the conversation
+	if !streams(f) {
+		keys = len(conversationSorts[f.Sort].keys(&conversationRow{}))
+	}
+	return store.DecodeCursor(f.Page.Cursor(), listName(f), keys)
+}
+
+// unseenColumn binds the page's unseen column for the viewer (0 without
+// one): a fragment of the select list, so bound before the WHERE.
+func unseenColumn(w *where, f store.ConversationFilter) string {
+	if f.Viewer == nil {
+		return `0::bigint`
+	}
+	return w.bind(unseenOf, uuidValue(f.Viewer.UserID))
+}
+
+// listPage reads the rows of one page (and one more) of a list that does
+// not stream: the filter's WHERE, its assignee type, the cursor or the
+// offset, the sort.
+func listPage(ctx context.Context, tx pgx.Tx, accountID int64, f store.ConversationFilter, cursor store.Cursor) ([]listRow, error) {
+	var q where
+	unseen := unseenColumn(&q, f)
+	filterWhere(&q, accountID, f)
+	andAssignee(&q, f)
+	sort := conversationSorts[f.Sort]
+	offset := 0
+	switch {
+	case cursor.Keys != nil:
+		q.and(sort.after, sort.args(cursor.Keys)...)
+	case !f.Page.Keyset():
+		offset = f.Page.Offset()
+	}
+	query := fmt.Sprintf(listConversations, unseen) + q.sql() + ` ORDER BY ` + sort.orderBy +
+		q.bind(` LIMIT ? OFFSET ?`, f.Page.PerPage()+1, offset)
+	return queryRows[listRow](ctx, tx, query, q.args...)
+}
+
+// searchPage reads the rows of one page (and one more) of a search by last
+// activity: the conversations with a match, newest latest match first.
+func searchPage(ctx context.Context, tx pgx.Tx, accountID int64, f store.ConversationFilter, cursor store.Cursor) ([]listRow, error) {
+	expr, ok := searchQuery(f)
+	if !ok {
+		return nil, nil
+	}
+	var q where
+	unseen := unseenColumn(&q, f)
+	matches := latestPublicMatches
+	if f.IncludePrivate {
+		matches = latestMatches
+	}
+	from := q.bind(matches, accountID, expr)
+	join := q.bind(fmt.Sprintf(searchConversations, unseen, from), accountID)
+	// The filter without its query (latestMatches is the query).
+	plain := f
+	plain.Statuses, plain.Query = f.StatusSet(), ""
+	plainWhere(&q, accountID, plain)
+	andAssignee(&q, f)
+	offset := 0
+	switch {
+	case cursor.Keys != nil:
+		q.and(searchAfter, cursor.Keys[0])
+	case !f.Page.Keyset():
+		offset = f.Page.Offset()
+	}
+	query := join + q.sql() + q.bind(searchOrder, f.Page.PerPage()+1, offset)
+	rows, err := queryRows[hitListRow](ctx, tx, query, q.args...)
+	list := make([]listRow, len(rows))
+	for i, r := range rows {
+		list[i] = r.listRow
+	}
+	return list, err
+}
+
+// checkContact makes a filtering contact of another account (or none)
+// ErrNotFound, as everywhere else.
+func checkContact(ctx context.Context, tx pgx.Tx, accountID int64, f store.ConversationFilter) error {
+	if f.ContactID == 0 {
+		return nil
+	}
+	var id int64
+	if err := queryOne(ctx, tx, contactExists, []any{accountID, f.ContactID}, &id); err != nil {
+		return fmt.Errorf("contact %d: %w", f.ContactID, err)
+	}
+	return nil
+}
+
+// filterWhere adds a filter, without its assignee type, to w as fixed
+// fragments.
+func filterWhere(w *where, accountID int64, f store.ConversationFilter) {
+	plainWhere(w, accountID, f)
+	if f.Searching() {
+		andSearch(w, accountID, f)
+	}
+}
+
+// plainWhere adds the filter's fragments but its query and assignee type.
+func plainWhere(w *where, accountID int64, f store.ConversationFilter) {
+	w.and(conversationsOfAccount, accountID)
+	switch codes := statusArgs(f.StatusSet()); {
+	case len(codes) == 1:
+		w.and(conversationsOfStatus, codes[0])
+	case len(codes) < len(store.AllStatuses):
+		w.and(conversationsInStatus, codes)
+	}
+	if f.InboxID != 0 {
+		w.and(conversationsOfInbox, f.InboxID)
+	}
+	if f.TeamID != 0 {
+		w.and(conversationsOfTeam, f.TeamID)
+	}
+	if labels := f.LabelSet(); len(labels) > 0 {
+		w.and(conversationsLabelled, labels)
+	}
+	if f.ContactID != 0 {
+		w.and(conversationsOfContact, f.ContactID)
+	}
+	if f.Unattended {
+		w.and(conversationsUnattend)
+	}
+	if !f.UpdatedSince.IsZero() {
+		w.and(conversationsUpdated, storedTime(f.UpdatedSince))
+	}
+	andViewer(w, accountID, f)
+}
+
+// andSearch narrows w to the conversations with a message matching f.Query.
+func andSearch(w *where, accountID int64, f store.ConversationFilter) {
+	expr, ok := searchQuery(f)
+	switch {
+	case !ok:
+		w.and(matchesNothing)
+	case f.IncludePrivate:
+		w.and(conversationsMatching, accountID, expr)
+	default:
+		w.and(conversationsMatchingPublic, accountID, expr)
+	}
+}
+
+// searchQuery is the tsquery of the filter's Query; ok is false when it
+// has nothing searchable in it.
+func searchQuery(f store.ConversationFilter) (string, bool) {
+	search, _ := convo.ParseSearch("q", f.Query) // validated
+	return tsquery(search, false)
+}
+
+// statusArgs are the codes of statuses, each once, in order.
+func statusArgs(statuses []convo.Status) []int16 {
+	codes := make([]int16, 0, len(statuses))
+	for _, st := range statuses {
+		if c := statusCodes[st]; !slices.Contains(codes, c) {
+			codes = append(codes, c)
+		}
+	}
+	return codes
+}
+
+// andAssignee narrows w to the filter's assignee type.
+func andAssignee(w *where, f store.ConversationFilter) {
+	switch f.Assignee {
+	case store.AssigneeMine:
+		w.and(conversationsMine, f.Agent)
+	case store.AssigneeUnassigned:
+		w.and(conversationsNoAgent)
+	case store.AssigneeAssigned:
+		w.and(conversationsAnAgent)
+	}
+}
+
+// CountConversations implements store.Store.
+func (s *Store) CountConversations(ctx context.Context, accountID int64, f store.ConversationFilter) (store.Counts, error) {
+	var counts store.Counts
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return counts, err
+	}
+	if err := f.Validate(); err != nil {
+		return counts, err
+	}
+	err := s.read(ctx, func(tx pgx.Tx) error {
+		if err := checkContact(ctx, tx, accountID, f); err != nil {
+			return err
+		}
+		var err error
+		counts, err = countConversations(ctx, tx, accountID, f)
+		return err
+	})
+	return counts, err
+}
+
+const (
+	// sumHead reads the counts from a maintained table (rows of account,
+	// status, assignee and n); the first argument is the agent ('' for
+	// none, which matches only the unassigned: filtered out below).
+	sumHead = `SELECT coalesce(sum(n) FILTER (WHERE assignee_id = ?::text AND assignee_id <> ''), 0)::bigint,
+	coalesce(sum(n) FILTER (WHERE assignee_id = ''), 0)::bigint, coalesce(sum(n), 0)::bigint`
+	// countHead counts them over the rows of conversations c.
+	countHead = `SELECT count(*) FILTER (WHERE c.assignee_id = ?::uuid),
+	count(*) FILTER (WHERE c.assignee_id IS NULL), count(*) FROM convo_conversations c`
+
+	// The counts of a filter by status only, by status, inbox and team,
+	// of the unattended, and by one label: sums over the maintained
+	// tables, whose cost follows the number of assignees, not of
+	// conversations.
+	sumCounts           = sumHead + ` FROM convo_conversation_counts`
+	sumRouteCounts      = sumHead + ` FROM convo_conversation_route_counts`
+	sumUnattendedCounts = sumHead + ` FROM convo_conversation_unattended_counts`
+	sumLabelCounts      = sumHead + ` FROM convo_conversation_label_counts`
+
+	countsOfAccount = `account_id = ?`
+	countsInStatus  = `status = ANY(?::smallint[])`
+	countsOfInbox   = `inbox_id = ?::bigint`
+	countsOfTeam    = `team_id = ?::bigint`
+	countsOfLabel   = `label = ?::text`
+)
+
+// countSource is where a filter's counts come from.
+type countSource int
+
+const (
+	countStatus     countSource = iota // convo_conversation_counts (status, assignee)
+	countRoute                         // convo_conversation_route_counts (with inbox, team)
+	countUnattended                    // convo_conversation_unattended_counts
+	countLabel                         // convo_conversation_label_counts (one label)
+	countRows                          // a count of the filter's rows
+)
+
+// planCounts chooses where a filter's counts come from: the maintained
+// tables when they hold the filter, else a count of its rows.
+func planCounts(f store.ConversationFilter) countSource {
+	labels := f.LabelSet()
+	switch {
+	case f.ContactID != 0 || f.Viewer != nil || f.Searching() || !f.UpdatedSince.IsZero() || len(labels) > 1,
+		len(labels) == 1 && (f.InboxID != 0 || f.TeamID != 0 || f.Unattended):
+		return countRows
+	case len(labels) == 1:
+		return countLabel
+	case f.Unattended:
+		return countUnattended
+	case f.InboxID != 0 || f.TeamID != 0:
+		return countRoute
+	}
+	return countStatus
+}
+
+// countConversations returns the counts of the filter, without its
+// assignee type.
+func countConversations(ctx context.Context, tx pgx.Tx, accountID int64, f store.ConversationFilter) (store.Counts, error) {
+	query, args := countsQuery(accountID, f)
+	var mine, unassigned, total int
+	if err := tx.QueryRow(ctx, query, args...).Scan(&mine, &unassigned, &total); err != nil {
+		return store.Counts{}, err
+	}
+	return store.Counts{Mine: mine, Unassigned: unassigned, Assigned: total - unassigned, All: total}, nil
+}
+
+// countsQuery is the SQL of a filter's counts, with its arguments.
+func countsQuery(accountID int64, f store.ConversationFilter) (string, []any) {
+	source := planCounts(f)
+	if source == countRows {
+		var q where
+		head := q.bind(countHead, uuidValue(f.Agent)) // NULL matches nobody
+		filterWhere(&q, accountID, f)
+		return head + q.sql(), q.args
+	}
+	var q where
+	agent := ""
+	if f.Agent != uuid.Nil {
+		agent = f.Agent.String()
+	}
+	query := sumCounts
+	switch source {
+	case countLabel:
+		query = sumLabelCounts
+	case countRoute:
+		query = sumRouteCounts
+	case countUnattended:
+		query = sumUnattendedCounts
+	}
+	head := q.bind(query, agent)
+	q.and(countsOfAccount, accountID)
+	if codes := statusArgs(f.StatusSet()); len(codes) < len(store.AllStatuses) {
+		q.and(countsInStatus, codes)
+	}
+	if source == countLabel {
+		q.and(countsOfLabel, f.LabelSet()[0])
+	}
+	if source == countRoute || source == countUnattended {
+		if f.InboxID != 0 {
+			q.and(countsOfInbox, f.InboxID)
+		}
+		if f.TeamID != 0 {
+			q.and(countsOfTeam, f.TeamID)
+		}
+	}
+	return head + q.sql(), q.args
+}
+
+// CountUnread implements store.Store.
+func (s *Store) CountUnread(ctx context.Context, accountID int64, agentID uuid.UUID) (int, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return 0, err
+	}
+	if agentID == uuid.Nil {
+		return 0, convo.Invalid("agent_id", convo.CodeRequired, "is required")
+	}
+	var n int
+	err := s.read(ctx, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, countUnread, accountID, agentID.String()).Scan(&n)
+	})
+	return n, err
+}
+
+// countUnread reads the count the convo_unread_conversations triggers maintain.
+const countUnread = `SELECT coalesce(sum(n), 0)::bigint FROM convo_unread_conversations WHERE account_id = $1 AND assignee_id = $2`
