@@ -17,8 +17,6 @@ func TestStore(t *testing.T) {
 		storetest.WithReadOnly(newReadOnlyStore),
 		storetest.WithTwoStores(newStorePair),
 		storetest.WithInvariants(func(s store.Store) error { return checkInvariants(context.Background(), s.(*Store)) }),
-		// The groups that pass while the calls are being built.
-		storetest.WithOnly("ReadOnly", "TwoStores", "Attributes", "Contacts", "Conversations", "Merge", "Exchange", "Messages", "Participants", "Validation", "AccountIDs", "Tenancy", "Inbox", "Paging", "Iterators", "Search", "Concurrency"),
 	)
 }
 

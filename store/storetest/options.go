@@ -21,8 +21,6 @@ type config struct {
 	// commitMayOutlive: a call that returned the context's error may
 	// have committed (WithCommitMayOutliveDeadline).
 	commitMayOutlive bool
-	// only: the groups to run (WithOnly); all when empty.
-	only []string
 }
 
 func newConfig(newStore NewStore, opts []Option) config {
@@ -86,15 +84,6 @@ type NewPair func(t testing.TB, now func() time.Time) (store.Store, store.Store)
 // the end of a snooze.
 func WithTwoStores(newPair NewPair) Option {
 	return func(c *config) { c.pair = newPair }
-}
-
-// WithOnly runs only the named groups of the suite (its top-level
-// subtests: "Contacts", "Messages", ...) and skips the others, naming
-// them. It is for a backend under construction, so that what it does is
-// held to the contract from its first call on; a finished backend runs
-// every group.
-func WithOnly(groups ...string) Option {
-	return func(c *config) { c.only = append(c.only, groups...) }
 }
 
 // WithInvariants gives Run a full scan of the backend's storage that reports

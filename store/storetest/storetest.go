@@ -17,7 +17,6 @@
 package storetest
 
 import (
-	"slices"
 	"testing"
 	"time"
 
@@ -37,29 +36,21 @@ type NewStore func(t testing.TB, now func() time.Time) store.Store
 // commits that may outlive a deadline.
 func Run(t *testing.T, newStore NewStore, opts ...Option) {
 	cfg := newConfig(newStore, opts)
-	run := func(group string, fn func(t *testing.T)) {
-		t.Run(group, func(t *testing.T) {
-			if len(cfg.only) > 0 && !slices.Contains(cfg.only, group) {
-				t.Skipf("%s: not among the groups this backend runs yet (WithOnly)", group)
-			}
-			fn(t)
-		})
-	}
-	run("Contacts", func(t *testing.T) { testContacts(t, newStore) })
-	run("Merge", func(t *testing.T) { testMerge(t, cfg) })
-	run("Conversations", func(t *testing.T) { testConversations(t, newStore) })
-	run("Messages", func(t *testing.T) { testMessages(t, newStore) })
-	run("Paging", func(t *testing.T) { testPaging(t, newStore) })
-	run("Tenancy", func(t *testing.T) { testTenancy(t, newStore) })
-	run("Validation", func(t *testing.T) { testValidation(t, newStore) })
-	run("AccountIDs", func(t *testing.T) { testAccountIDs(t, newStore) })
-	run("Attributes", func(t *testing.T) { testAttributes(t, newStore) })
-	run("Inbox", func(t *testing.T) { testInbox(t, newStore) })
-	run("Iterators", func(t *testing.T) { testIterators(t, cfg) })
-	run("Exchange", func(t *testing.T) { testExchange(t, newStore) })
-	run("Participants", func(t *testing.T) { testParticipants(t, newStore) })
-	run("Search", func(t *testing.T) { testSearch(t, newStore) })
-	run("Concurrency", func(t *testing.T) { testConcurrency(t, cfg) })
-	run("ReadOnly", func(t *testing.T) { testReadOnly(t, cfg) })
-	run("TwoStores", func(t *testing.T) { testTwoStores(t, cfg) })
+	t.Run("Contacts", func(t *testing.T) { testContacts(t, newStore) })
+	t.Run("Merge", func(t *testing.T) { testMerge(t, cfg) })
+	t.Run("Conversations", func(t *testing.T) { testConversations(t, newStore) })
+	t.Run("Messages", func(t *testing.T) { testMessages(t, newStore) })
+	t.Run("Paging", func(t *testing.T) { testPaging(t, newStore) })
+	t.Run("Tenancy", func(t *testing.T) { testTenancy(t, newStore) })
+	t.Run("Validation", func(t *testing.T) { testValidation(t, newStore) })
+	t.Run("AccountIDs", func(t *testing.T) { testAccountIDs(t, newStore) })
+	t.Run("Attributes", func(t *testing.T) { testAttributes(t, newStore) })
+	t.Run("Inbox", func(t *testing.T) { testInbox(t, newStore) })
+	t.Run("Iterators", func(t *testing.T) { testIterators(t, cfg) })
+	t.Run("Exchange", func(t *testing.T) { testExchange(t, newStore) })
+	t.Run("Participants", func(t *testing.T) { testParticipants(t, newStore) })
+	t.Run("Search", func(t *testing.T) { testSearch(t, newStore) })
+	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, cfg) })
+	t.Run("ReadOnly", func(t *testing.T) { testReadOnly(t, cfg) })
+	t.Run("TwoStores", func(t *testing.T) { testTwoStores(t, cfg) })
 }
