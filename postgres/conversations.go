@@ -218,11 +218,11 @@ func (s *Store) change(ctx context.Context, accountID, conversationID int64, fn 
 	if err := convo.ValidateAccountID(accountID); err != nil {
 		return c, err
 	}
-	err := s.write(ctx, func(tx pgx.Tx, now time.Time) error {
+	err := s.write(ctx, func(tx pgx.Tx, _ time.Time) error {
 		if _, err := tx.Exec(ctx, lockConversation, accountID, conversationID); err != nil {
 			return err
 		}
-		now = s.clock() // read again once the row is locked: see lockConversation
+		now := s.clock() // read again once the row is locked: see lockConversation
 		old, err := getConversation(ctx, tx, accountID, conversationID, now)
 		if err != nil {
 			return err

@@ -64,11 +64,11 @@ func (s *Store) AddMessage(ctx context.Context, accountID, conversationID int64,
 		return convo.Message{}, err
 	}
 	var m convo.Message
-	err := s.write(ctx, func(tx pgx.Tx, now time.Time) (err error) {
+	err := s.write(ctx, func(tx pgx.Tx, _ time.Time) (err error) {
 		if _, err := tx.Exec(ctx, lockConversation, accountID, conversationID); err != nil {
 			return err
 		}
-		now = s.clock() // once the row is locked: see lockConversation
+		now := s.clock() // once the row is locked: see lockConversation
 		m, err = addMessage(ctx, tx, accountID, conversationID, in, now)
 		return err
 	})
@@ -93,12 +93,12 @@ func (s *Store) AddMessages(ctx context.Context, accountID int64, batch []store.
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	out := make([]convo.Message, 0, len(batch))
-	err := s.write(ctx, func(tx pgx.Tx, now time.Time) error {
+	err := s.write(ctx, func(tx pgx.Tx, _ time.Time) error {
 		out = out[:0]
 		if _, err := tx.Exec(ctx, lockConversations, accountID, ids); err != nil {
 			return err
 		}
-		now = s.clock() // once the rows are locked: see lockConversation
+		now := s.clock() // once the rows are locked: see lockConversation
 		for i, item := range batch {
 			m, err := addMessage(ctx, tx, accountID, item.ConversationID, item.Message, now)
 			if err != nil {
@@ -167,12 +167,12 @@ func (s *Store) UpdateMessage(ctx context.Context, accountID, messageID int64, u
 		return convo.Message{}, err
 	}
 	var m convo.Message
-	err := s.write(ctx, func(tx pgx.Tx, now time.Time) error {
+	err := s.write(ctx, func(tx pgx.Tx, _ time.Time) error {
 		old, err := lockedMessage(ctx, tx, accountID, messageID)
 		if err != nil {
 			return err
 		}
-		now = s.clock() // once the row is locked: see lockConversation
+		now := s.clock() // once the row is locked: see lockConversation
 		if err := up.ValidateUpdate(old); err != nil {
 			return err
 		}
@@ -199,12 +199,12 @@ func (s *Store) DeleteMessage(ctx context.Context, accountID, messageID int64) (
 	if err := convo.ValidateAccountID(accountID); err != nil {
 		return 0, err
 	}
-	err := s.write(ctx, func(tx pgx.Tx, now time.Time) error {
+	err := s.write(ctx, func(tx pgx.Tx, _ time.Time) error {
 		m, err := lockedMessage(ctx, tx, accountID, messageID)
 		if err != nil {
 			return err
 		}
-		now = s.clock() // once the row is locked: see lockConversation
+		now := s.clock() // once the row is locked: see lockConversation
 		if _, err := tx.Exec(ctx, deleteMessage, accountID, messageID); err != nil {
 			return err
 		}
