@@ -19,9 +19,15 @@ import (
 const (
 	// searchHits are the columns of a hit (a message and its rank), %s the
 	// rank expression; messageFrom joins each message's conversation.
-	searchHits  = `SELECT ` + messageColumns + `, %s` + messageFrom
-	countHits   = `SELECT count(*)` + messageFrom
-	hitRank     = `ts_rank(m.words, ?::tsquery)`
+	searchHits = `SELECT ` + messageColumns + `, %s` + messageFrom
+	countHits  = `SELECT count(*)` + messageFrom
+	// hitRank is a message's relevance: the sum of each term's rank
+	// (argument: the terms' tsqueries). ts_rank of one word counts its
+	// occurrences whatever their places, so a message that holds every
+	// term at least as often as another, and one more often, ranks above
+	// it, as the contract says; ts_rank of the whole query would weigh how
+	// near the terms stand instead.
+	hitRank     = `(SELECT sum(ts_rank(m.words, t::tsquery)) FROM unnest(?::text[]) t)`
 	hitsMatch   = `m.words @@ ?::tsquery`
 	hitsAccount = `m.account_id = ?`
 	hitsPublic  = `NOT m.private`
@@ -99,7 +105,7 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 			return nil
 		}
 		var q where
-		rank := q.bind(hitRank, expr)
+		rank := q.bind(hitRank, termQueries(search))
 		head := fmt.Sprintf(searchHits, rank+` AS hit_rank`)
 		messageSearchWhere(&q, accountID, expr, f)
 		offset := 0
@@ -187,4 +193,15 @@ func messageSearchWhere(w *where, accountID int64, expr string, f store.MessageS
 	if !f.Until.IsZero() {
 		w.and(hitsUntil, storedTime(f.Until))
 	}
+}
+
+// termQueries are the tsqueries of each term of a search that has words.
+func termQueries(s convo.Search) []string {
+	var list []string
+	for _, t := range s.Terms {
+		if q, ok := tsquery(convo.Search{Terms: []convo.SearchTerm{t}}, false); ok {
+			list = append(list, q)
+		}
+	}
+	return list
 }
