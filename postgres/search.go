@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -43,28 +44,34 @@ const (
 	conversationExists = `SELECT id FROM convo_conversations WHERE account_id = $1 AND id = $2`
 )
 
-// messageSearchOrder is the SQL of one store.SearchOrder: its ORDER BY, the
-// keyset predicate after a cursor (after binds it to w with the cursor's
-// keys, given the page's bound rank expression), and the keys of a row.
+// rankHere marks where an order's keyset predicate reads the rank.
+const rankHere = `{rank}`
+
+// messageSearchOrder is the SQL of one store.SearchOrder: its ORDER BY,
+// the keyset predicate of the rows after a cursor (rankHere stands for
+// the page's bound rank expression) with its arguments from the cursor's
+// keys, and the keys of a row.
 type messageSearchOrder struct {
 	name    string
 	orderBy string
-	after   func(w *where, rank string, keys []int64) string
+	after   string
+	args    func(keys []int64) []any
 	keys    func(r *hitRow) []int64
 }
 
 var messageSearchOrders = map[store.SearchOrder]messageSearchOrder{
-	store.SearchNewestFirst: {name: "newest", orderBy: "m.id DESC",
-		after: func(w *where, _ string, k []int64) string { return w.bind(`m.id < ?::bigint`, k[0]) },
-		keys:  func(r *hitRow) []int64 { return []int64{r.ID} }},
+	store.SearchNewestFirst: {"newest", "m.id DESC", `m.id < ?::bigint`,
+		func(k []int64) []any { return []any{k[0]} },
+		func(r *hitRow) []int64 { return []int64{r.ID} }},
 	// A rank is a real: its bits travel in the cursor, and come back as
 	// the same real.
-	store.SearchRelevance: {name: "relevance", orderBy: "hit_rank DESC, m.id DESC",
-		after: func(w *where, rank string, k []int64) string {
+	store.SearchRelevance: {"relevance", "hit_rank DESC, m.id DESC",
+		`(` + rankHere + ` < ?::real OR (` + rankHere + ` = ?::real AND m.id < ?::bigint))`,
+		func(k []int64) []any {
 			r := math.Float32frombits(uint32(k[0]))
-			return w.bind(`(`+rank+` < ?::real OR (`+rank+` = ?::real AND m.id < ?::bigint))`, r, r, k[1])
+			return []any{r, r, k[1]}
 		},
-		keys: func(r *hitRow) []int64 { return []int64{int64(math.Float32bits(r.Rank)), r.ID} }},
+		func(r *hitRow) []int64 { return []int64{int64(math.Float32bits(r.Rank)), r.ID} }},
 }
 
 // hitRow is a message found by a search, with its rank.
@@ -111,7 +118,7 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 		offset := 0
 		switch {
 		case cursor.Keys != nil:
-			q.clauses = append(q.clauses, order.after(&q, rank, cursor.Keys))
+			q.and(strings.ReplaceAll(order.after, rankHere, rank), order.args(cursor.Keys)...)
 		case !f.Page.Keyset():
 			offset = f.Page.Offset()
 		}
