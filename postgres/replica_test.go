@@ -17,6 +17,7 @@ import (
 	"github.com/matryer/is"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/postgres/internal/pgserver"
 	"github.com/convokit/convo/store"
 )
 
@@ -66,7 +67,7 @@ func startReplica(t *testing.T) (int, func()) {
 	if err := run("pg_basebackup", "-D", data, "-R", "-X", "stream", "-c", "fast", "-d", serverURL); err != nil {
 		t.Fatal(err)
 	}
-	port, err := freePort()
+	port, err := pgserver.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,7 +50,7 @@ func newReadOnlyStore(t testing.TB, seed func(s store.Store)) store.Store {
 	t.Helper()
 	dbURL := newConvoDatabase(t)
 	seed(openStore(t, dbURL, Options{}))
-	role := fmt.Sprintf("convo_reader_%d", databases.Add(1))
+	role := fmt.Sprintf("convo_reader_%d", server.Unique())
 	rawExec(t, dbURL,
 		`CREATE ROLE `+role+` LOGIN`,
 		`GRANT USAGE ON SCHEMA public TO `+role,
