@@ -423,7 +423,16 @@ func checkExisting(path string, opts Options) error {
 	if err := checkHeader(path, info.Size()); err != nil {
 		return err
 	}
-	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=ro&_pragma=query_only(1)" +
+	// Read-write unless the store is read-only: a crash during a file's
+	// first open (its schema is written before WAL is on) leaves a hot
+	// rollback journal, which only a connection that may write can roll
+	// back; a read-only one is refused (SQLITE_READONLY_ROLLBACK).
+	// query_only keeps the check itself from writing.
+	mode := "rw"
+	if opts.ReadOnly {
+		mode = "ro"
+	}
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=" + mode + "&_pragma=query_only(1)" +
 		fmt.Sprintf("&_pragma=busy_timeout(%d)", opts.busyTimeout().Milliseconds())
 	if opts.immutable {
 		dsn += "&immutable=1"
