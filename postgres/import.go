@@ -70,24 +70,13 @@ RETURNING id`
 WHERE coalesce(pg_sequence_last_value(s.seq), 0) < $2::bigint`
 
 	// recountImported derives the maintained columns of the conversations
-	// $2 from their messages, by the rules of sqlite/derived.go (to move
-	// to postgres/derived.go's constants once they land), as the appends
+	// $2 from their messages, by the rules of derived.go, as the appends
 	// that wrote them would have; last_seq and last_activity_at only ever
 	// move up, and updated_at stays as imported. $1 account.
-	recountImported = `UPDATE convo_conversations AS c SET
-	messages_count = (SELECT count(*) FROM convo_messages m WHERE ` + ofImportedConversation + `),
-	unread_count = (SELECT count(*) FROM convo_messages m WHERE ` + ofImportedConversation + ` AND m.message_type = 0
-		AND m.created_at > coalesce(c.agent_last_seen_at, '-infinity')),
-	last_incoming_at = (SELECT max(m.created_at) FROM convo_messages m WHERE ` + ofImportedConversation + ` AND m.message_type = 0),
-	last_non_activity_message_id = (SELECT m.id FROM convo_messages m WHERE ` + ofImportedConversation + ` AND m.message_type <> 2
-		ORDER BY m.seq DESC LIMIT 1),
-	last_seq = greatest(c.last_seq, (SELECT max(m.seq) FROM convo_messages m WHERE ` + ofImportedConversation + `)),
-	last_activity_at = greatest(c.last_activity_at, (SELECT max(m.created_at) FROM convo_messages m WHERE ` + ofImportedConversation + `))
+	recountImported = `UPDATE convo_conversations AS c SET ` + recountDerived + `,
+	last_seq = greatest(c.last_seq, ` + recountMaxSeq + `),
+	last_activity_at = greatest(c.last_activity_at, (SELECT max(m.created_at) FROM convo_messages m WHERE ` + ofConversation + `))
 WHERE c.account_id = $1 AND c.id = ANY($2::bigint[])`
-
-	// ofImportedConversation keeps the messages of the conversation c (as
-	// derived.go's ofConversation will, once it lands).
-	ofImportedConversation = `m.account_id = c.account_id AND m.conversation_id = c.id`
 )
 
 // Import implements store.Store.
@@ -458,7 +447,7 @@ VALUES ($1, $2, $3, $4, 0) ON CONFLICT (account_id, conversation_id, user_id) DO
 // count. $1 account.
 var recountUnseen = []string{
 	`UPDATE convo_conversations c SET non_activity_count = (SELECT count(*) FROM convo_messages m
-	WHERE ` + ofImportedConversation + ` AND m.message_type <> 2)
+	WHERE ` + ofConversation + ` AND ` + isNotActivity + `)
 WHERE c.account_id = $1 AND c.id = ANY($2::bigint[])`,
 	`UPDATE convo_conversation_audiences a SET non_activity_count = c.non_activity_count FROM convo_conversations c
 WHERE a.account_id = $1 AND a.conversation_id = ANY($2::bigint[]) AND c.account_id = a.account_id AND c.id = a.conversation_id`,

@@ -22,14 +22,12 @@ SELECT format('conversation %s: messages_count %s scan %s, last_seq %s max seq %
 	c.id, c.messages_count, s.n, c.last_seq, s.max_seq, c.unread_count, s.unread, c.last_incoming_at, s.last_incoming,
 	c.last_non_activity_message_id, s.last_non_activity, c.non_activity_count, s.non_activity)
 FROM convo_conversations c CROSS JOIN LATERAL (SELECT
-	count(*) AS n,
-	coalesce(max(m.seq), 0) AS max_seq,
-	count(*) FILTER (WHERE m.message_type = 0 AND m.created_at > coalesce(c.agent_last_seen_at, '-infinity')) AS unread,
-	max(m.created_at) FILTER (WHERE m.message_type = 0) AS last_incoming,
-	(SELECT l.id FROM convo_messages l WHERE l.account_id = c.account_id AND l.conversation_id = c.id
-		AND l.message_type <> 2 ORDER BY l.seq DESC LIMIT 1) AS last_non_activity,
-	count(*) FILTER (WHERE m.message_type <> 2) AS non_activity
-	FROM convo_messages m WHERE m.account_id = c.account_id AND m.conversation_id = c.id) s
+	` + recountMessagesCount + ` AS n,
+	` + recountMaxSeq + ` AS max_seq,
+	` + recountUnreadCount + ` AS unread,
+	` + recountLastIncoming + ` AS last_incoming,
+	` + recountLastNonActivity + ` AS last_non_activity,
+	(SELECT count(*) FROM convo_messages m WHERE ` + ofConversation + ` AND ` + isNotActivity + `) AS non_activity) s
 WHERE c.messages_count <> s.n OR c.last_seq < s.max_seq OR c.unread_count <> s.unread
 	OR c.last_incoming_at IS DISTINCT FROM s.last_incoming
 	OR c.last_non_activity_message_id IS DISTINCT FROM s.last_non_activity OR c.non_activity_count <> s.non_activity`},
