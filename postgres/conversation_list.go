@@ -145,21 +145,33 @@ const (
 	// unseen count for the viewer (0 without one).
 	listConversations = `SELECT ` + conversationColumns + `, %s` + conversationFrom
 
-	// latestMatches are the conversations with a matching message, each
-	// with its latest match (hit): arguments account, query. A search by
-	// last activity lists them newest hit first.
-	latestMatches = `(SELECT m.conversation_id AS id, max(m.id) AS hit FROM convo_messages m
-	WHERE m.account_id = ? AND m.words @@ ?::tsquery GROUP BY m.conversation_id) x`
-	latestPublicMatches = `(SELECT m.conversation_id AS id, max(m.id) AS hit FROM convo_messages m
-	WHERE m.account_id = ? AND m.words @@ ?::tsquery AND NOT m.private GROUP BY m.conversation_id) x`
-	// searchConversations is a page of a search by last activity: the
-	// conversations of latestMatches, joined by primary key.
-	searchConversations = `SELECT ` + conversationColumns + `, %s, x.hit FROM %s
+	// latestHits walks the matching messages newest first (arguments
+	// account, query), keeping each one that is its conversation's latest
+	// match (no newer match in it), so that the walk stops once a page is
+	// full instead of grouping every match of the account. The planner
+	// sees the query's words (a custom plan): it walks the primary key for
+	// a common word and sorts the GIN index's matches of a rare one.
+	// ...Filtered joins conversation c for a filter's WHERE.
+	latestHits         = `SELECT m.conversation_id, m.id FROM convo_messages m`
+	latestHitsFiltered = latestHits + ` JOIN convo_conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id`
+	hitsMatching       = `m.account_id = ? AND m.words @@ ?::tsquery`
+	hitsMatchingLast   = `NOT EXISTS (SELECT FROM convo_messages n WHERE n.account_id = m.account_id
+	AND n.conversation_id = m.conversation_id AND n.id > m.id AND n.words @@ ?::tsquery)`
+	hitsPublicLast = `NOT EXISTS (SELECT FROM convo_messages n WHERE n.account_id = m.account_id
+	AND n.conversation_id = m.conversation_id AND n.id > m.id AND n.words @@ ?::tsquery AND NOT n.private)`
+	searchOrder = ` ORDER BY m.id DESC LIMIT ? OFFSET ?`
+	searchAfter = `m.id < ?::bigint`
+	// searchConversations are the conversations of a page of hits
+	// (arguments: their ids and hits, the account), by primary key, in the
+	// page's order: a statement apart from latestHits, so that its plan is
+	// made once, not with each search's (planning the two as one statement
+	// took longer than running them).
+	searchConversations = `SELECT ` + conversationColumns + `, %s, x.hit
+	FROM unnest(?::bigint[], ?::bigint[]) x (id, hit)
 	JOIN convo_conversations c ON c.account_id = ? AND c.id = x.id
 	JOIN convo_contacts ct ON ct.account_id = c.account_id AND ct.id = c.contact_id
-	LEFT JOIN convo_messages lm ON lm.account_id = c.account_id AND lm.id = c.last_non_activity_message_id`
-	searchOrder = ` ORDER BY x.hit DESC LIMIT ? OFFSET ?`
-	searchAfter = `x.hit < ?::bigint`
+	LEFT JOIN convo_messages lm ON lm.account_id = c.account_id AND lm.id = c.last_non_activity_message_id
+	ORDER BY x.hit DESC`
 
 	searchList = "conversations:search"
 )
@@ -309,18 +321,26 @@ func searchPage(ctx context.Context, tx pgx.Tx, accountID int64, f store.Convers
 		return nil, nil
 	}
 	var q where
-	unseen := unseenColumn(&q, f)
-	matches := latestPublicMatches
+	q.and(hitsMatching, accountID, expr)
 	if f.IncludePrivate {
-		matches = latestMatches
+		q.and(hitsMatchingLast, expr)
+	} else {
+		q.and(hitsPublic)
+		q.and(hitsPublicLast, expr)
 	}
-	from := q.bind(matches, accountID, expr)
-	join := q.bind(fmt.Sprintf(searchConversations, unseen, from), accountID)
-	// The filter without its query (latestMatches is the query).
+	// The filter without its query (the hits are the query), on the
+	// conversations joined only when it has more than their account.
 	plain := f
 	plain.Statuses, plain.Query = f.StatusSet(), ""
-	plainWhere(&q, accountID, plain)
-	andAssignee(&q, f)
+	var filter where
+	plainWhere(&filter, accountID, plain)
+	andAssignee(&filter, f)
+	from := latestHits
+	if len(filter.clauses) > 1 {
+		from = latestHitsFiltered
+		plainWhere(&q, accountID, plain)
+		andAssignee(&q, f)
+	}
 	offset := 0
 	switch {
 	case cursor.Keys != nil:
@@ -328,10 +348,25 @@ func searchPage(ctx context.Context, tx pgx.Tx, accountID int64, f store.Convers
 	case !f.Page.Keyset():
 		offset = f.Page.Offset()
 	}
-	query := join + q.sql() + q.bind(searchOrder, f.Page.PerPage()+1, offset)
-	rows, err := queryRows[hitListRow](ctx, tx, query, q.args...)
-	list := make([]listRow, len(rows))
-	for i, r := range rows {
+	query := from + q.sql() + q.bind(searchOrder, f.Page.PerPage()+1, offset)
+	var ids, hits []int64
+	rows, err := tx.Query(ctx, query, q.args...)
+	if err != nil {
+		return nil, err
+	}
+	var id, hit int64
+	if _, err := pgx.ForEachRow(rows, []any{&id, &hit}, func() error {
+		ids, hits = append(ids, id), append(hits, hit)
+		return nil
+	}); err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	var page where
+	unseen := unseenColumn(&page, f)
+	query = page.bind(fmt.Sprintf(searchConversations, unseen), ids, hits, accountID)
+	found, err := queryRows[hitListRow](ctx, tx, query, page.args...)
+	list := make([]listRow, len(found))
+	for i, r := range found {
 		list[i] = r.listRow
 	}
 	return list, err
