@@ -142,8 +142,25 @@ const (
 
 const (
 	// listConversations is a page's columns: the conversation's and its
-	// unseen count for the viewer (0 without one).
-	listConversations = `SELECT ` + conversationColumns + `, %s` + conversationFrom
+	// unseen count for the viewer (0 without one, the first %s), for the
+	// ids of listIDs (the second %s) of the account (the third), joined
+	// back by primary key. The rows an OFFSET skips come from an index
+	// alone, and only the page's rows are joined to their contact and
+	// last message (page 40: 33 ms joining all 1,000 rows, 0.2 ms so).
+	listConversations = `SELECT ` + conversationColumns + `, %s FROM (%s) p
+	JOIN convo_conversations c ON c.account_id = %s AND c.id = p.id
+	JOIN convo_contacts ct ON ct.account_id = c.account_id AND ct.id = c.contact_id
+	LEFT JOIN convo_messages lm ON lm.account_id = c.account_id AND lm.id = c.last_non_activity_message_id`
+	// listIDs are the ids of a page: its filter, sort and range follow.
+	listIDs = `SELECT c.id FROM convo_conversations c`
+	// listRange is a page's LIMIT and OFFSET, numbers the store computes
+	// (a page size of at most store.MaxPerPage, an offset of at most
+	// maxInlineOffset) written into the SQL: with parameters PostgreSQL
+	// cannot cost a generic plan and plans every call anew (0.5-1 ms).
+	listRange = ` LIMIT %d OFFSET %d`
+	// listRangeDeep is the range of a page past maxInlineOffset: the
+	// offset a parameter, so that deep pages share one statement.
+	listRangeDeep = ` LIMIT %d OFFSET ?`
 
 	// latestHits walks the matching messages newest first (arguments
 	// account, query), keeping each one that is its conversation's latest
@@ -205,6 +222,9 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 		return page, err
 	}
 	now := s.clock()
+	if !f.Searching() {
+		return s.listPlain(ctx, accountID, f, cursor, now)
+	}
 	err = s.read(ctx, func(tx pgx.Tx) error {
 		if err := checkContact(ctx, tx, accountID, f); err != nil {
 			return err
@@ -246,6 +266,64 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 		return nil
 	})
 	return page, err
+}
+
+// listPlain is ListConversations of a filter without a search: the
+// contact check, the page and its counts do not depend on each other, so
+// they go out together, in one round trip with the transaction's BEGIN and
+// COMMIT.
+func (s *Store) listPlain(ctx context.Context, accountID int64, f store.ConversationFilter, cursor store.Cursor, now time.Time) (store.Page[convo.Conversation], error) {
+	var page store.Page[convo.Conversation]
+	var contactFound bool
+	var rows []listRow
+	var counts store.Counts
+	err := s.readBatch(ctx, func(b *pgx.Batch) {
+		if f.ContactID != 0 {
+			b.Queue(contactExists, accountID, f.ContactID).Query(func(r pgx.Rows) error {
+				contactFound = r.Next()
+				return nil
+			})
+		}
+		query, args := listQuery(accountID, f, cursor)
+		b.Queue(query, args...).Query(func(r pgx.Rows) (err error) {
+			rows, err = collectRows[listRow](r)
+			return err
+		})
+		if !f.Page.Keyset() {
+			query, args := countsQuery(accountID, f)
+			b.Queue(query, args...).QueryRow(func(r pgx.Row) (err error) {
+				counts, err = scanCounts(r)
+				return err
+			})
+		}
+	}, nil)
+	if err != nil {
+		return page, err
+	}
+	if f.ContactID != 0 && !contactFound {
+		return page, fmt.Errorf("contact %d: %w", f.ContactID, convo.ErrNotFound)
+	}
+	rows, more := trimPage(rows, f.Page.PerPage())
+	page.Items = make([]convo.Conversation, 0, len(rows))
+	for i := range rows {
+		c, err := rows[i].toConversation(now)
+		if err != nil {
+			return store.Page[convo.Conversation]{}, err
+		}
+		if f.Viewer != nil {
+			c.UnseenMessagesCount = int(rows[i].unseen)
+		}
+		page.Items = append(page.Items, c)
+	}
+	if more {
+		page.Next = listCursor(f, &rows[len(rows)-1]).Encode()
+	}
+	if f.Page.Keyset() {
+		page.Meta = store.PageMeta{PerPage: f.Page.PerPage()}
+	} else {
+		page.Meta = store.NewPageMeta(f.Page, counts.Of(f.Assignee), len(page.Items))
+	}
+	return page, nil
 }
 
 // streams reports whether a list is a search by last activity: listed by
@@ -296,6 +374,12 @@ func unseenColumn(w *where, f store.ConversationFilter) string {
 // not stream: the filter's WHERE, its assignee type, the cursor or the
 // offset, the sort.
 func listPage(ctx context.Context, tx pgx.Tx, accountID int64, f store.ConversationFilter, cursor store.Cursor) ([]listRow, error) {
+	query, args := listQuery(accountID, f, cursor)
+	return queryRows[listRow](ctx, tx, query, args...)
+}
+
+// listQuery is the SQL of listPage, with its arguments.
+func listQuery(accountID int64, f store.ConversationFilter, cursor store.Cursor) (string, []any) {
 	var q where
 	unseen := unseenColumn(&q, f)
 	filterWhere(&q, accountID, f)
@@ -308,10 +392,20 @@ func listPage(ctx context.Context, tx pgx.Tx, accountID int64, f store.Conversat
 	case !f.Page.Keyset():
 		offset = f.Page.Offset()
 	}
-	query := fmt.Sprintf(listConversations, unseen) + q.sql() + ` ORDER BY ` + sort.orderBy +
-		q.bind(` LIMIT ? OFFSET ?`, f.Page.PerPage()+1, offset)
-	return queryRows[listRow](ctx, tx, query, q.args...)
+	ids := listIDs + q.sql() + ` ORDER BY ` + sort.orderBy
+	if offset <= maxInlineOffset {
+		ids += fmt.Sprintf(listRange, f.Page.PerPage()+1, offset)
+	} else {
+		ids += q.bind(fmt.Sprintf(listRangeDeep, f.Page.PerPage()+1), offset)
+	}
+	query := fmt.Sprintf(listConversations, unseen, ids, q.bind(`?`, accountID)) + ` ORDER BY ` + sort.orderBy
+	return query, q.args
 }
+
+// maxInlineOffset is the deepest offset written into a list's SQL (page
+// 100 of 25): each one is a statement of its own, prepared on each
+// connection.
+const maxInlineOffset = 99 * 25
 
 // searchPage reads the rows of one page (and one more) of a search by last
 // activity: the conversations with a match, newest latest match first.
@@ -476,14 +570,24 @@ func (s *Store) CountConversations(ctx context.Context, accountID int64, f store
 	if err := f.Validate(); err != nil {
 		return counts, err
 	}
-	err := s.read(ctx, func(tx pgx.Tx) error {
-		if err := checkContact(ctx, tx, accountID, f); err != nil {
-			return err
+	// The contact check and the counts go out together: one round trip.
+	var contactFound bool
+	err := s.readBatch(ctx, func(b *pgx.Batch) {
+		if f.ContactID != 0 {
+			b.Queue(contactExists, accountID, f.ContactID).Query(func(r pgx.Rows) error {
+				contactFound = r.Next()
+				return nil
+			})
 		}
-		var err error
-		counts, err = countConversations(ctx, tx, accountID, f)
-		return err
-	})
+		query, args := countsQuery(accountID, f)
+		b.Queue(query, args...).QueryRow(func(r pgx.Row) (err error) {
+			counts, err = scanCounts(r)
+			return err
+		})
+	}, nil)
+	if err == nil && f.ContactID != 0 && !contactFound {
+		return store.Counts{}, fmt.Errorf("contact %d: %w", f.ContactID, convo.ErrNotFound)
+	}
 	return counts, err
 }
 
@@ -546,8 +650,13 @@ func planCounts(f store.ConversationFilter) countSource {
 // assignee type.
 func countConversations(ctx context.Context, tx pgx.Tx, accountID int64, f store.ConversationFilter) (store.Counts, error) {
 	query, args := countsQuery(accountID, f)
+	return scanCounts(tx.QueryRow(ctx, query, args...))
+}
+
+// scanCounts reads the row of countsQuery.
+func scanCounts(row pgx.Row) (store.Counts, error) {
 	var mine, unassigned, total int
-	if err := tx.QueryRow(ctx, query, args...).Scan(&mine, &unassigned, &total); err != nil {
+	if err := row.Scan(&mine, &unassigned, &total); err != nil {
 		return store.Counts{}, err
 	}
 	return store.Counts{Mine: mine, Unassigned: unassigned, Assigned: total - unassigned, All: total}, nil
@@ -604,9 +713,9 @@ func (s *Store) CountUnread(ctx context.Context, accountID int64, agentID uuid.U
 		return 0, convo.Invalid("agent_id", convo.CodeRequired, "is required")
 	}
 	var n int
-	err := s.read(ctx, func(tx pgx.Tx) error {
-		return tx.QueryRow(ctx, countUnread, accountID, agentID.String()).Scan(&n)
-	})
+	err := s.readBatch(ctx, func(b *pgx.Batch) {
+		b.Queue(countUnread, accountID, agentID.String()).QueryRow(func(r pgx.Row) error { return r.Scan(&n) })
+	}, nil)
 	return n, err
 }
 

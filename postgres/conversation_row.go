@@ -7,7 +7,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
@@ -44,7 +43,7 @@ const selectConversation = `SELECT ` + conversationColumns + conversationFrom + 
 // conversationRow is a row of conversationColumns.
 type conversationRow struct {
 	ID                       int64
-	UUID                     uuid.UUID
+	UUID                     nullUUID // never NULL: scanned as pgx's own type, not as a sql.Scanner's text
 	AccountID                int64
 	ContactID                int64
 	Channel                  string
@@ -73,7 +72,7 @@ type conversationRow struct {
 	UnreadCount              int64
 	LastNonActivityMessageID *int64
 	Labels                   []string
-	UserIDs                  []pgtype.UUID
+	UserIDs                  pgtype.FlatArray[pgtype.UUID] // scanned without reflection
 	AudienceIDs              []int64
 	Versions                 rowVersions
 	Contact                  contactRow
@@ -107,7 +106,7 @@ func (r *conversationRow) toConversation(now time.Time) (convo.Conversation, err
 		return convo.Conversation{}, err
 	}
 	c := convo.Conversation{
-		ID: r.ID, UUID: r.UUID, AccountID: r.AccountID, ContactID: r.ContactID, Contact: &contact,
+		ID: r.ID, UUID: r.UUID.UUID, AccountID: r.AccountID, ContactID: r.ContactID, Contact: &contact,
 		Channel: convo.Channel(r.Channel), InboxID: derefInt(r.InboxID), TeamID: derefInt(r.TeamID),
 		AssigneeID: r.AssigneeID.UUID, AuthorID: r.AuthorID.UUID,
 		Status: statusFromCode(r.Status), SnoozedUntil: r.SnoozedUntil.Time,
@@ -167,6 +166,20 @@ func selectConversations(ctx context.Context, tx pgx.Tx, now time.Time, query st
 		return nil
 	})
 	return list, err
+}
+
+// collectRows scans every row of a query (a batch's) into an R.
+func collectRows[R any, P scannedRow[R]](rows pgx.Rows) ([]R, error) {
+	var list []R
+	var r R
+	dest := P(&r).dest()
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		list = append(list, r)
+	}
+	return list, rows.Err()
 }
 
 // getConversation reads one conversation with its contact, labels and last

@@ -125,11 +125,63 @@ func (s *Store) GetConversation(ctx context.Context, accountID, conversationID i
 	}
 	now := s.clock()
 	var c convo.Conversation
+	if opts.Viewer == nil {
+		// Without a viewer the reads do not depend on each other: one
+		// round trip.
+		var get func() (convo.Conversation, error)
+		err := s.readBatch(ctx, func(b *pgx.Batch) {
+			get = queueConversationWithMessages(b, accountID, conversationID, opts.Messages, now)
+		}, nil)
+		if err != nil {
+			return c, err
+		}
+		return get()
+	}
 	err := s.read(ctx, func(tx pgx.Tx) (err error) {
 		c, err = viewConversation(ctx, tx, accountID, conversationID, opts.Viewer, opts.Messages, now)
 		return err
 	})
 	return c, err
+}
+
+// queueConversationWithMessages queues on b the queries of
+// getConversationWithMessages, which go out together; get returns what it
+// returns once the batch is closed.
+func queueConversationWithMessages(b *pgx.Batch, accountID, id int64, n int, now time.Time) (get func() (convo.Conversation, error)) {
+	var conv []conversationRow
+	var msgs []ownMessageRow
+	b.Queue(selectConversation, accountID, id).Query(func(rows pgx.Rows) (err error) {
+		conv, err = collectRows[conversationRow](rows)
+		return err
+	})
+	if n != 0 {
+		var limit any
+		if n != store.AllMessages {
+			limit = n
+		}
+		b.Queue(newestMessages, accountID, id, limit).Query(func(rows pgx.Rows) (err error) {
+			msgs, err = collectRows[ownMessageRow](rows)
+			return err
+		})
+	}
+	return func() (convo.Conversation, error) {
+		if len(conv) == 0 {
+			return convo.Conversation{}, convo.ErrNotFound
+		}
+		c, err := conv[0].toConversation(now)
+		if err != nil || len(msgs) == 0 {
+			return c, err
+		}
+		c.Messages = make([]convo.Message, 0, len(msgs))
+		for i := len(msgs) - 1; i >= 0; i-- { // oldest first
+			r := msgs[i].messageRow
+			r.AccountID, r.ConversationID, r.ContactID = accountID, id, c.ContactID
+			if err := appendRowMessage(&c.Messages, r); err != nil {
+				return c, err
+			}
+		}
+		return c, nil
+	}
 }
 
 // getConversationWithMessages reads one conversation as getConversation

@@ -149,23 +149,30 @@ func (s *Store) writeTx(ctx context.Context, fn func(pgx.Tx) error) error {
 	return nil
 }
 
-// readTx runs fn in a read-only REPEATABLE READ transaction: on a replica
-// that has replayed this Store's last write, else on the primary.
-func (s *Store) readTx(ctx context.Context, fn func(pgx.Tx) error) error {
+// readTx runs a read transaction (fn, which reports whether its
+// transaction began) on a connection: a replica's that has replayed this
+// Store's last write, else the primary's.
+func (s *Store) readTx(ctx context.Context, fn func(*pgx.Conn) (bool, error)) error {
 	if s.replicas != nil {
 		if served, err := s.replicas.read(ctx, fn); served {
 			return err
 		}
 		s.replicas.primary.Add(1)
 	}
-	return pgx.BeginTxFunc(ctx, s.pool, readSnapshot, fn)
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	_, err = fn(conn.Conn())
+	return err
 }
 
 // read runs fn on the next replica in turn and reports whether it did (its
 // error is then fn's): not when every replica is out of the turn, when the
 // replica has not yet replayed the last write, or when it failed before
-// fn began.
-func (rs *replicaSet) read(ctx context.Context, fn func(pgx.Tx) error) (bool, error) {
+// fn's transaction began.
+func (rs *replicaSet) read(ctx context.Context, fn func(*pgx.Conn) (bool, error)) (bool, error) {
 	want := rs.last.lsn.Load()
 	r := rs.pick()
 	if r == nil || want == unknownLSN {
@@ -193,11 +200,7 @@ func (rs *replicaSet) read(ctx context.Context, fn func(pgx.Tx) error) (bool, er
 			return false, nil
 		}
 	}
-	began := false
-	err = pgx.BeginTxFunc(ctx, conn, readSnapshot, func(tx pgx.Tx) error {
-		began = true
-		return fn(tx)
-	})
+	began, err := fn(conn.Conn())
 	if !began {
 		r.failed(ctx)
 		return false, nil

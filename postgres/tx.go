@@ -47,35 +47,69 @@ func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx, now time.Time) err
 // query of a call sees the same snapshot. An overdue snooze (set by any
 // instance) is woken first, so that it reads as open.
 func (s *Store) read(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	return s.readBatch(ctx, nil, fn)
+}
+
+// readBatch is read whose first queries are queued on a batch: they reach
+// the server in one round trip with the BEGIN and the snooze probe (and
+// with the COMMIT when fn is nil), then fn runs in the same transaction.
+// queue runs again when the snapshot held an overdue snooze, so its
+// callbacks must set the caller's results, not add to them, and should
+// return only the errors of the rows (a domain error would make pgx drop
+// the batch's prepared statements).
+func (s *Store) readBatch(ctx context.Context, queue func(b *pgx.Batch), fn func(tx pgx.Tx) error) error {
 	if s.closed.Load() {
 		return convo.ErrClosed
 	}
-	for range 2 {
-		err := s.readTx(ctx,
-			func(tx pgx.Tx) error {
-				due, err := snoozeDue(ctx, tx, s.clock())
-				if err != nil || due {
-					return errors.Join(err, errSnoozeDue)
-				}
-				return fn(tx)
-			})
-		if !errors.Is(err, errSnoozeDue) || s.readOnly {
-			if errors.Is(err, errSnoozeDue) {
-				// A read-only store cannot wake it: read as it is.
-				break
-			}
+	for attempt := 0; ; attempt++ {
+		// A read-only store cannot wake a snooze: it reads it as it is.
+		// So does the last attempt, should snoozes keep coming due.
+		var due bool
+		probe := !s.readOnly && attempt < 2
+		err := s.readTx(ctx, func(conn *pgx.Conn) (bool, error) {
+			return readOnce(ctx, conn, s.clock(), probe, &due, queue, fn)
+		})
+		if !due {
 			return s.result(ctx, err)
 		}
 		if err := s.write(ctx, func(pgx.Tx, time.Time) error { return nil }); err != nil {
 			return err
 		}
 	}
-	return s.result(ctx, s.readTx(ctx, fn))
 }
 
-// errSnoozeDue ends a read whose snapshot holds an overdue snooze: read
-// wakes it and reads again.
-var errSnoozeDue = errors.New("postgres: a snooze is overdue")
+// readOnce runs one read transaction on conn: BEGIN, the snooze probe
+// (with probe, into *due) and the queued queries in one batch (with the
+// COMMIT when fn is nil), then fn and the COMMIT, unless a snooze is
+// overdue. It reports whether the transaction began.
+func readOnce(ctx context.Context, conn *pgx.Conn, now time.Time, probe bool, due *bool,
+	queue func(b *pgx.Batch), fn func(tx pgx.Tx) error) (began bool, err error) {
+	b := &pgx.Batch{}
+	b.BeginTx(readSnapshot)
+	b.QueuedQueries[0].Exec(func(pgconn.CommandTag) error { began = true; return nil })
+	if probe {
+		b.Queue(snoozeIsDue, now).QueryRow(func(row pgx.Row) error { return row.Scan(due) })
+	}
+	if queue != nil {
+		queue(b)
+	}
+	if fn == nil {
+		b.Queue(commit)
+	}
+	br := conn.SendBatch(ctx, b)
+	tx := br.Tx()
+	defer tx.Rollback(ctx) //nolint:errcheck // closed already, but after a failure
+	if err := br.Close(); err != nil || fn == nil || *due {
+		return began, err
+	}
+	if err := fn(tx); err != nil {
+		return began, err
+	}
+	return began, tx.Commit(ctx)
+}
+
+// commit ends a read whose every query went in its batch.
+const commit = `COMMIT`
 
 // retryable reports whether err is a lost race that the same call, run
 // again, can win: a serialization failure or a deadlock.

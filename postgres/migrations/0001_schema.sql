@@ -93,6 +93,10 @@ CREATE TABLE convo_conversations (
 -- an index to walk.
 CREATE INDEX convo_conversations_status_activity ON convo_conversations (account_id, status, last_activity_at, id);
 CREATE INDEX convo_conversations_status_assignee_activity ON convo_conversations (account_id, status, assignee_id, last_activity_at, id);
+-- The unassigned tab: IS NULL is no equality for the planner's sort keys,
+-- so the index above would sort every unassigned row of the status.
+CREATE INDEX convo_conversations_status_unassigned_activity ON convo_conversations (account_id, status, last_activity_at, id)
+    WHERE assignee_id IS NULL;
 CREATE INDEX convo_conversations_activity ON convo_conversations (account_id, last_activity_at, id);
 CREATE INDEX convo_conversations_created ON convo_conversations (account_id, created_at, id);
 CREATE INDEX convo_conversations_updated ON convo_conversations (account_id, updated_at);
