@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
 )
 
 // The append: the one path every message, activity messages included, is
@@ -24,39 +28,102 @@ WHERE account_id = $1 AND id = $2 FOR UPDATE`
 
 	selectBySourceID = `SELECT id, conversation_id FROM convo_messages WHERE account_id = $1 AND source_id = $2`
 
-	// insertMessage adds a message. A source id already taken (the one
-	// unique key a new message can meet) makes it insert nothing.
-	insertMessage = `INSERT INTO convo_messages (account_id, conversation_id, seq, content, content_type, content_attributes,
-	message_type, private, status, source_id, sender_type, author_id, written_at, created_at, updated_at,
-	attachments, external_source_ids, additional_attributes, words)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17, $18::tsvector)
-ON CONFLICT DO NOTHING RETURNING id`
-
-	// bumpConversation keeps the conversation's maintained columns true
-	// after an append, by the rules of derived.go one message at a time
-	// (the message is the newest: unread when incoming and after the
-	// agent's last look, the last non-activity one when not activity); an
-	// incoming message starts the wait for a reply, a human reply ends it.
-	// $1 now, $2 seq, $3 incoming, $4 not an activity, $5 message id, $6 a
-	// human reply, $7 account, $8 conversation, $9 it moves the last
-	// activity, $10 it reopens.
-	bumpConversation = `UPDATE convo_conversations SET
-	last_seq = $2,
+	// appendOne writes an append in one statement: the message, then,
+	// when it went in, the conversation's maintained columns and the
+	// contact's last activity. A source id already taken (the one unique
+	// key a new message can meet) makes it write nothing and return no
+	// row. The conversation's update keeps the rules of derived.go one
+	// message at a time (the message is the newest: unread when incoming
+	// and after the agent's last look, the last non-activity one when not
+	// activity); an incoming message starts the wait for a reply, a human
+	// reply ends it. $1 account, $2 conversation, $3 seq, $4..$13 and
+	// $15..$18 the message, $14 now, $19 incoming, $20 not an activity,
+	// $21 a human reply, $22 it moves the last activity, $23 it reopens.
+	appendOne = `WITH m AS (
+	INSERT INTO convo_messages (account_id, conversation_id, seq, content, content_type, content_attributes,
+		message_type, private, status, source_id, sender_type, author_id, written_at, created_at, updated_at,
+		attachments, external_source_ids, additional_attributes, words)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17, $18::tsvector)
+	ON CONFLICT DO NOTHING RETURNING id
+), c AS (
+	UPDATE convo_conversations SET
+	last_seq = $3,
 	messages_count = messages_count + 1,
-	updated_at = $1,
-	last_incoming_at = CASE WHEN $3 THEN $1 ELSE last_incoming_at END,
-	unread_count = unread_count + CASE WHEN $3 AND $1 > coalesce(agent_last_seen_at, '-infinity') THEN 1 ELSE 0 END,
-	last_non_activity_message_id = CASE WHEN $4 THEN $5 ELSE last_non_activity_message_id END,
-	non_activity_count = non_activity_count + CASE WHEN $4 THEN 1 ELSE 0 END,
-	waiting_since = CASE WHEN $3 THEN coalesce(waiting_since, $1) WHEN $6 THEN NULL ELSE waiting_since END,
-	first_reply_created_at = CASE WHEN $6 THEN coalesce(first_reply_created_at, $1) ELSE first_reply_created_at END,
-	last_activity_at = CASE WHEN $9 THEN $1 ELSE last_activity_at END,
-	status = CASE WHEN $10 THEN 0 ELSE status END,
-	snoozed_until = CASE WHEN $10 THEN NULL ELSE snoozed_until END
-WHERE account_id = $7 AND id = $8`
-
-	touchContact = `UPDATE convo_contacts SET last_activity_at = $1 WHERE account_id = $2 AND id = $3`
+	updated_at = $14,
+	last_incoming_at = CASE WHEN $19 THEN $14 ELSE last_incoming_at END,
+	unread_count = unread_count + CASE WHEN $19 AND $14 > coalesce(agent_last_seen_at, '-infinity') THEN 1 ELSE 0 END,
+	last_non_activity_message_id = CASE WHEN $20 THEN (SELECT id FROM m) ELSE last_non_activity_message_id END,
+	non_activity_count = non_activity_count + CASE WHEN $20 THEN 1 ELSE 0 END,
+	waiting_since = CASE WHEN $19 THEN coalesce(waiting_since, $14) WHEN $21 THEN NULL ELSE waiting_since END,
+	first_reply_created_at = CASE WHEN $21 THEN coalesce(first_reply_created_at, $14) ELSE first_reply_created_at END,
+	last_activity_at = CASE WHEN $22 THEN $14 ELSE last_activity_at END,
+	status = CASE WHEN $23 THEN 0 ELSE status END,
+	snoozed_until = CASE WHEN $23 THEN NULL ELSE snoozed_until END
+	WHERE account_id = $1 AND id = $2 AND EXISTS (SELECT FROM m)
+	RETURNING contact_id
+), k AS (
+	UPDATE convo_contacts t SET last_activity_at = $14 FROM c WHERE $19 AND t.account_id = $1 AND t.id = c.contact_id
 )
+SELECT id FROM m`
+)
+
+// lockAppendTargetProbe is lockAppendTarget and, in the same round trip,
+// write's probe of an overdue snooze (snoozeIsDue, $3 now).
+const lockAppendTargetProbe = `SELECT contact_id, last_seq, status, last_activity_at, muted,
+	EXISTS (SELECT 1 FROM convo_conversations WHERE status = 3 AND snoozed_until <= $3)
+FROM convo_conversations WHERE account_id = $1 AND id = $2 FOR UPDATE`
+
+// errAppendSlow ends a pipelined append that needs the general path: a
+// snooze to wake first, or a source id already taken.
+var errAppendSlow = errors.New("postgres: append needs the general path")
+
+// appendPipelined is AddMessage in two round trips: BEGIN with the lock of
+// the conversation (and the snooze probe), then, once the clock is read,
+// appendOne with COMMIT. It is errAppendSlow, having written nothing, when
+// a snooze is due or the message met a taken key: the caller runs the
+// general path, which handles both.
+func (s *Store) appendPipelined(ctx context.Context, conn *pgx.Conn, accountID, conversationID int64, in convo.NewMessage) (convo.Message, error) {
+	var t appendTarget
+	var due bool
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
+	b.Queue(lockAppendTargetProbe, accountID, conversationID, s.clock()).QueryRow(func(row pgx.Row) error {
+		return row.Scan(append(t.dest(), &due)...)
+	})
+	if err := conn.SendBatch(ctx, b).Close(); err != nil {
+		return convo.Message{}, translate(err) // ErrNoRows: not found
+	}
+	if due {
+		return convo.Message{}, errAppendSlow
+	}
+	now := s.clock() // once the row is locked: see lockConversation
+	in = in.WithDefaults(now)
+	if err := in.Validate(); err != nil {
+		return convo.Message{}, err
+	}
+	p, err := planAppend(accountID, conversationID, &t, in, now)
+	if err != nil {
+		return convo.Message{}, err
+	}
+	inserted := false
+	b = &pgx.Batch{}
+	b.Queue(appendOne, p.args()...).QueryRow(func(row pgx.Row) error {
+		err := row.Scan(&p.m.ID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil // written nothing: COMMIT ends the transaction
+		}
+		inserted = err == nil
+		return err
+	})
+	b.Queue("COMMIT")
+	if err := conn.SendBatch(ctx, b).Close(); err != nil {
+		return convo.Message{}, err
+	}
+	if !inserted {
+		return convo.Message{}, errAppendSlow
+	}
+	return p.m, nil
+}
 
 // appendTarget is a row of lockAppendTarget.
 type appendTarget struct {
@@ -67,52 +134,78 @@ type appendTarget struct {
 	Muted          bool
 }
 
+func (t *appendTarget) dest() []any {
+	return []any{&t.ContactID, &t.LastSeq, &t.Status, &t.LastActivityAt, &t.Muted}
+}
+
 // appendMessage writes a valid message at the end of a conversation and
 // keeps the conversation's maintained columns true. A message whose source
 // id is already stored in the conversation is returned as stored instead.
 func appendMessage(ctx context.Context, tx pgx.Tx, accountID, conversationID int64, in convo.NewMessage, now time.Time) (convo.Message, error) {
 	var t appendTarget
-	err := queryOne(ctx, tx, lockAppendTarget, []any{accountID, conversationID},
-		&t.ContactID, &t.LastSeq, &t.Status, &t.LastActivityAt, &t.Muted)
+	if err := queryOne(ctx, tx, lockAppendTarget, []any{accountID, conversationID}, t.dest()...); err != nil {
+		return convo.Message{}, err
+	}
+	p, err := planAppend(accountID, conversationID, &t, in, now)
 	if err != nil {
 		return convo.Message{}, err
 	}
-	if in.ContactID != 0 && in.ContactID != t.ContactID {
-		return convo.Message{}, convo.Invalid("contact_id", convo.CodeMismatch, "is not the conversation's contact")
+	err = tx.QueryRow(ctx, appendOne, p.args()...).Scan(&p.m.ID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return messageBySourceID(ctx, tx, accountID, conversationID, p.m.SourceID)
 	}
-	m := convo.Message{
+	return p.m, err
+}
+
+// plannedAppend is an append worked out once its conversation is locked:
+// the message as it is written (but its id) and what it changes of the
+// conversation.
+type plannedAppend struct {
+	m                                                 convo.Message
+	j                                                 messageJSON
+	incoming, notActivity, humanReply, moves, reopens bool
+}
+
+// planAppend plans the append of a valid message to the conversation t,
+// and moves t on as appendOne moves the conversation's row.
+func planAppend(accountID, conversationID int64, t *appendTarget, in convo.NewMessage, now time.Time) (plannedAppend, error) {
+	if in.ContactID != 0 && in.ContactID != t.ContactID {
+		return plannedAppend{}, convo.Invalid("contact_id", convo.CodeMismatch, "is not the conversation's contact")
+	}
+	p := plannedAppend{m: convo.Message{
 		AccountID: accountID, ConversationID: conversationID, ContactID: t.ContactID, Seq: t.LastSeq + 1,
 		Content: in.Content, ContentType: in.ContentType, ContentAttributes: in.ContentAttributes, Type: in.Type,
 		Private: in.Private, Status: in.Status, SourceID: in.SourceID, SenderType: in.SenderType,
 		AuthorID: in.AuthorID, WrittenAt: storedTime(in.WrittenAt), CreatedAt: now, UpdatedAt: now,
 		Attachments: in.Attachments, ExternalSourceIDs: in.ExternalSourceIDs, AdditionalAttributes: in.AdditionalAttributes,
+	}}
+	var err error
+	if p.j, err = encodeMessageJSON(p.m); err != nil {
+		return plannedAppend{}, err
 	}
-	j, err := encodeMessageJSON(m)
-	if err != nil {
-		return convo.Message{}, err
+	p.incoming = in.Type == convo.MessageIncoming
+	p.notActivity = in.Type != convo.MessageActivity
+	p.humanReply = in.Type == convo.MessageOutgoing && !in.Private && p.m.SenderType == convo.SenderUser
+	p.moves = now.After(t.LastActivityAt.Time)
+	p.reopens = p.incoming && !t.Muted &&
+		(t.Status == statusCodes[convo.StatusResolved] || t.Status == statusCodes[convo.StatusSnoozed])
+	t.LastSeq = p.m.Seq
+	if p.moves {
+		t.LastActivityAt.Time = now
 	}
-	err = tx.QueryRow(ctx, insertMessage, accountID, conversationID, m.Seq, m.Content, string(m.ContentType),
-		j.contentAttributes, int16(m.Type.Code()), m.Private, string(m.Status), textValue(m.SourceID),
-		string(m.SenderType), uuidValue(m.AuthorID), timeValue(m.WrittenAt), now, j.attachments, j.externalIDs,
-		j.additional, tsvector(m.Content)).Scan(&m.ID)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return messageBySourceID(ctx, tx, accountID, conversationID, m.SourceID)
+	if p.reopens {
+		t.Status = statusCodes[convo.StatusOpen]
 	}
-	if err != nil {
-		return convo.Message{}, err
-	}
-	incoming := m.Type == convo.MessageIncoming
-	humanReply := m.Type == convo.MessageOutgoing && !m.Private && m.SenderType == convo.SenderUser
-	moves := now.After(t.LastActivityAt.Time)
-	reopens := incoming && !t.Muted && (t.Status == statusCodes[convo.StatusResolved] || t.Status == statusCodes[convo.StatusSnoozed])
-	if _, err := tx.Exec(ctx, bumpConversation, now, m.Seq, incoming, m.Type != convo.MessageActivity, m.ID,
-		humanReply, accountID, conversationID, moves, reopens); err != nil {
-		return convo.Message{}, err
-	}
-	if incoming {
-		_, err = tx.Exec(ctx, touchContact, now, accountID, t.ContactID)
-	}
-	return m, err
+	return p, nil
+}
+
+// args are appendOne's arguments.
+func (p *plannedAppend) args() []any {
+	m := &p.m
+	return []any{m.AccountID, m.ConversationID, m.Seq, m.Content, string(m.ContentType),
+		p.j.contentAttributes, int16(m.Type.Code()), m.Private, string(m.Status), textValue(m.SourceID),
+		string(m.SenderType), uuidValue(m.AuthorID), timeValue(m.WrittenAt), m.CreatedAt, p.j.attachments, p.j.externalIDs,
+		p.j.additional, tsvector(m.Content), p.incoming, p.notActivity, p.humanReply, p.moves, p.reopens}
 }
 
 // addActivity records a change in the conversation's timeline.
@@ -140,4 +233,241 @@ func messageBySourceID(ctx context.Context, tx pgx.Tx, accountID, conversationID
 		return convo.Message{}, fmt.Errorf("%w: source_id %q is used in conversation %d", convo.ErrConflict, sourceID, inConversation)
 	}
 	return getMessage(ctx, tx, accountID, id)
+}
+
+// The batch append: AddMessages' items in a handful of statements, however
+// many there are. It locks the batch's conversations as lockConversations
+// does, plans every item as appendMessage would one after the other, then
+// inserts the messages in one statement and moves each conversation (and
+// contact) once, by the sum of its messages' steps of appendOne.
+const (
+	// lockBatchTargets is lockAppendTarget for a batch's conversations, in
+	// id order (see lockConversations).
+	lockBatchTargets = `SELECT id, contact_id, last_seq, status, last_activity_at, muted FROM convo_conversations
+WHERE account_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE`
+
+	// insertMessages is appendOne's insert for many messages, in the order
+	// given: the unseen-count trigger then runs for them in that order, as
+	// it would for one append after another. $1 account, $2 now, then a
+	// column each.
+	insertMessages = `INSERT INTO convo_messages (account_id, conversation_id, seq, content, content_type, content_attributes,
+	message_type, private, status, source_id, sender_type, author_id, written_at, created_at, updated_at,
+	attachments, external_source_ids, additional_attributes, words)
+SELECT $1, u.conversation_id, u.seq, u.content, u.content_type, u.content_attributes::jsonb, u.message_type, u.private,
+	u.status, u.source_id, u.sender_type, u.author_id, u.written_at, $2, $2, u.attachments::jsonb,
+	u.external_source_ids::jsonb, u.additional_attributes::jsonb, u.words::tsvector
+FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::smallint[], $9::boolean[], $10::text[],
+	$11::text[], $12::text[], $13::uuid[], $14::timestamptz[], $15::text[], $16::text[], $17::text[], $18::text[])
+	WITH ORDINALITY AS u(conversation_id, seq, content, content_type, content_attributes, message_type, private, status,
+	source_id, sender_type, author_id, written_at, attachments, external_source_ids, additional_attributes, words, k)
+ORDER BY u.k
+ON CONFLICT DO NOTHING RETURNING id, conversation_id, seq`
+
+	// bumpConversations is appendOne's update of the conversation for all
+	// of a conversation's messages at once: the counts add up, the last
+	// values are the last message's, the flags are any message's (they
+	// share one time, $2). waiting is where the messages leave the wait
+	// for a reply: 0 untouched, 1 started (kept if waiting already), 2
+	// restarted now (a human reply ended it before an incoming message), 3
+	// ended.
+	bumpConversations = `UPDATE convo_conversations AS c SET
+	last_seq = u.last_seq,
+	messages_count = c.messages_count + u.n,
+	updated_at = $2,
+	last_incoming_at = CASE WHEN u.incoming > 0 THEN $2 ELSE c.last_incoming_at END,
+	unread_count = c.unread_count + CASE WHEN $2 > coalesce(c.agent_last_seen_at, '-infinity') THEN u.incoming ELSE 0 END,
+	last_non_activity_message_id = coalesce(u.last_non_activity_id, c.last_non_activity_message_id),
+	non_activity_count = c.non_activity_count + u.non_activity,
+	waiting_since = CASE u.waiting WHEN 1 THEN coalesce(c.waiting_since, $2) WHEN 2 THEN $2 WHEN 3 THEN NULL
+		ELSE c.waiting_since END,
+	first_reply_created_at = CASE WHEN u.replied THEN coalesce(c.first_reply_created_at, $2) ELSE c.first_reply_created_at END,
+	last_activity_at = CASE WHEN u.moves THEN $2 ELSE c.last_activity_at END,
+	status = CASE WHEN u.reopens THEN 0 ELSE c.status END,
+	snoozed_until = CASE WHEN u.reopens THEN NULL ELSE c.snoozed_until END
+FROM unnest($3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::smallint[],
+	$10::boolean[], $11::boolean[], $12::boolean[])
+	AS u(id, last_seq, n, incoming, last_non_activity_id, non_activity, waiting, replied, moves, reopens)
+WHERE c.account_id = $1 AND c.id = u.id`
+
+	// touchContacts is appendOne's update of the contact for every contact
+	// with an incoming message.
+	touchContacts = `UPDATE convo_contacts SET last_activity_at = $2 WHERE account_id = $1 AND id = ANY($3)`
+)
+
+// Where a conversation's messages leave the wait for a reply: see
+// bumpConversations.
+const (
+	waitUntouched int16 = iota
+	waitStarted
+	waitRestarted
+	waitEnded
+)
+
+// batchBump sums the steps of a conversation's messages.
+type batchBump struct {
+	target                           appendTarget
+	n, incoming, nonActivity         int64
+	lastNonActivity                  int // the index of the last message not activity, -1 none
+	waiting                          int16
+	replied, moves, reopens, touched bool
+}
+
+// add takes p's step.
+func (b *batchBump) add(p *plannedAppend, i int) {
+	b.n++
+	if p.incoming {
+		b.incoming++
+		if b.waiting == waitEnded || b.waiting == waitRestarted {
+			b.waiting = waitRestarted
+		} else {
+			b.waiting = waitStarted
+		}
+	} else if p.humanReply {
+		b.waiting = waitEnded
+		b.replied = true
+	}
+	if p.notActivity {
+		b.nonActivity++
+		b.lastNonActivity = i
+	}
+	b.moves = b.moves || p.moves
+	b.reopens = b.reopens || p.reopens
+}
+
+// appendBatch appends the batch's messages, each by appendMessage's rules,
+// and returns them in order. It reads the clock once the conversations are
+// locked. It is errAppendSlow, having written what the caller's
+// transaction rolls back, for a batch it does not take: one with a bad item
+// (AddMessages names the first one as appendMessage meets it), a source id
+// twice, or a message that met a taken key; the caller then appends item by
+// item.
+func appendBatch(ctx context.Context, tx pgx.Tx, accountID int64, batch []store.MessageTo, ids []int64, clock func() time.Time) ([]convo.Message, error) {
+	bumps := make(map[int64]*batchBump, len(ids))
+	rows, err := tx.Query(ctx, lockBatchTargets, accountID, ids)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		b := &batchBump{lastNonActivity: -1}
+		if err := rows.Scan(append([]any{&id}, b.target.dest()...)...); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		bumps[id] = b
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	now := clock() // once the rows are locked: see lockConversation
+	plans := make([]plannedAppend, len(batch))
+	sourceIDs := make(map[string]bool)
+	for i, item := range batch {
+		in := item.Message.WithDefaults(now)
+		b := bumps[item.ConversationID]
+		if in.Validate() != nil || b == nil || (in.SourceID != "" && sourceIDs[in.SourceID]) {
+			return nil, errAppendSlow
+		}
+		if in.SourceID != "" {
+			sourceIDs[in.SourceID] = true
+		}
+		if plans[i], err = planAppend(accountID, item.ConversationID, &b.target, in, now); err != nil {
+			return nil, errAppendSlow
+		}
+		b.add(&plans[i], i)
+	}
+	if err := insertBatch(ctx, tx, accountID, now, plans); err != nil {
+		return nil, err
+	}
+	if err := bumpBatch(ctx, tx, accountID, now, ids, bumps, plans); err != nil {
+		return nil, err
+	}
+	out := make([]convo.Message, len(plans))
+	for i := range plans {
+		out[i] = plans[i].m
+	}
+	return out, nil
+}
+
+// insertBatch inserts the planned messages and gives them their ids:
+// errAppendSlow when one met a taken key.
+func insertBatch(ctx context.Context, tx pgx.Tx, accountID int64, now time.Time, plans []plannedAppend) error {
+	n := len(plans)
+	var (
+		conversations, seqs                                = make([]int64, n), make([]int64, n)
+		contents, contentTypes, contentAttrs, statuses     = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		sourceIDs                                          = make([]pgtype.Text, n)
+		senderTypes, attachments, externalIDs, additionals = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		words                                              = make([]string, n)
+		types                                              = make([]int16, n)
+		private                                            = make([]bool, n)
+		authors                                            = make([]pgtype.UUID, n)
+		writtenAt                                          = make([]time.Time, n)
+		index                                              = make(map[[2]int64]int, n)
+	)
+	for i := range plans {
+		m, j := &plans[i].m, &plans[i].j
+		conversations[i], seqs[i], contents[i], contentTypes[i] = m.ConversationID, m.Seq, m.Content, string(m.ContentType)
+		contentAttrs[i], types[i], private[i], statuses[i] = j.contentAttributes, int16(m.Type.Code()), m.Private, string(m.Status)
+		sourceIDs[i] = pgtype.Text{String: m.SourceID, Valid: m.SourceID != ""}
+		senderTypes[i], authors[i], writtenAt[i] = string(m.SenderType), pgtype.UUID{Bytes: m.AuthorID, Valid: m.AuthorID != uuid.Nil}, m.WrittenAt
+		attachments[i], externalIDs[i], additionals[i], words[i] = j.attachments, j.externalIDs, j.additional, tsvector(m.Content)
+		index[[2]int64{m.ConversationID, m.Seq}] = i
+	}
+	rows, err := tx.Query(ctx, insertMessages, accountID, now, conversations, seqs, contents, contentTypes, contentAttrs,
+		types, private, statuses, sourceIDs, senderTypes, authors, writtenAt, attachments, externalIDs, additionals, words)
+	if err != nil {
+		return err
+	}
+	inserted := 0
+	for rows.Next() {
+		var id, conversationID, seq int64
+		if err := rows.Scan(&id, &conversationID, &seq); err != nil {
+			rows.Close()
+			return err
+		}
+		plans[index[[2]int64{conversationID, seq}]].m.ID = id
+		inserted++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if inserted < n {
+		return errAppendSlow
+	}
+	return nil
+}
+
+// bumpBatch moves the batch's conversations, then the contacts of those
+// with an incoming message.
+func bumpBatch(ctx context.Context, tx pgx.Tx, accountID int64, now time.Time, ids []int64, bumps map[int64]*batchBump, plans []plannedAppend) error {
+	n := len(ids)
+	var (
+		lastSeqs, counts, incoming, nonActivity = make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+		lastNonActivity                         = make([]pgtype.Int8, n)
+		waiting                                 = make([]int16, n)
+		replied, moves, reopens                 = make([]bool, n), make([]bool, n), make([]bool, n)
+		contacts                                []int64
+	)
+	for k, id := range ids {
+		b := bumps[id]
+		lastSeqs[k], counts[k], incoming[k], nonActivity[k] = b.target.LastSeq, b.n, b.incoming, b.nonActivity
+		if b.lastNonActivity >= 0 {
+			lastNonActivity[k] = pgtype.Int8{Int64: plans[b.lastNonActivity].m.ID, Valid: true}
+		}
+		waiting[k], replied[k], moves[k], reopens[k] = b.waiting, b.replied, b.moves, b.reopens
+		if b.incoming > 0 {
+			contacts = append(contacts, b.target.ContactID)
+		}
+	}
+	if _, err := tx.Exec(ctx, bumpConversations, accountID, now, ids, lastSeqs, counts, incoming, lastNonActivity,
+		nonActivity, waiting, replied, moves, reopens); err != nil {
+		return err
+	}
+	if len(contacts) == 0 {
+		return nil
+	}
+	slices.Sort(contacts)
+	_, err := tx.Exec(ctx, touchContacts, accountID, now, slices.Compact(contacts))
+	return err
 }

@@ -4,7 +4,7 @@ package postgres
 // over the messages (m) of the conversation c. An edit or a delete of a
 // message recounts them (refreshConversation), so does an import, and the
 // invariant check compares them with what the store keeps. An append keeps
-// the same rules one message at a time (bumpConversation): its comment says
+// the same rules one message at a time (appendOne): its comment says
 // how each term follows from here.
 const (
 	// ofConversation keeps the messages of the conversation c.

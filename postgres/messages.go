@@ -64,6 +64,15 @@ func (s *Store) AddMessage(ctx context.Context, accountID, conversationID int64,
 		return convo.Message{}, err
 	}
 	var m convo.Message
+	if s.replicas == nil {
+		err := s.writePipelined(ctx, func(conn *pgx.Conn) (err error) {
+			m, err = s.appendPipelined(ctx, conn, accountID, conversationID, in)
+			return err
+		})
+		if !errors.Is(err, errAppendSlow) {
+			return m, err
+		}
+	}
 	err := s.write(ctx, func(tx pgx.Tx, _ time.Time) (err error) {
 		if _, err := tx.Exec(ctx, lockConversation, accountID, conversationID); err != nil {
 			return err
@@ -92,8 +101,16 @@ func (s *Store) AddMessages(ctx context.Context, accountID int64, batch []store.
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	out := make([]convo.Message, 0, len(batch))
-	err := s.write(ctx, func(tx pgx.Tx, _ time.Time) error {
+	var out []convo.Message
+	err := s.write(ctx, func(tx pgx.Tx, _ time.Time) (err error) {
+		out, err = appendBatch(ctx, tx, accountID, batch, ids, s.clock)
+		return err
+	})
+	if !errors.Is(err, errAppendSlow) {
+		return out, err
+	}
+	out = make([]convo.Message, 0, len(batch))
+	err = s.write(ctx, func(tx pgx.Tx, _ time.Time) error {
 		out = out[:0]
 		if _, err := tx.Exec(ctx, lockConversations, accountID, ids); err != nil {
 			return err
