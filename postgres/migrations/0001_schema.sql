@@ -143,7 +143,6 @@ CREATE TABLE convo_messages (
 );
 
 CREATE UNIQUE INDEX convo_messages_source ON convo_messages (account_id, source_id) WHERE source_id IS NOT NULL;
-CREATE INDEX convo_messages_account ON convo_messages (account_id, id);
 -- Searched in the transaction that writes: no pending list (fastupdate),
 -- which would make every search read it.
 CREATE INDEX convo_messages_words ON convo_messages USING gin (words) WITH (fastupdate = off);
