@@ -305,11 +305,11 @@ const (
 
 // batchBump sums the steps of a conversation's messages.
 type batchBump struct {
-	target                           appendTarget
-	n, incoming, nonActivity         int64
-	lastNonActivity                  int // the index of the last message not activity, -1 none
-	waiting                          int16
-	replied, moves, reopens, touched bool
+	target                   appendTarget
+	n, incoming, nonActivity int64
+	lastNonActivity          int // the index of the last message not activity, -1 none
+	waiting                  int16
+	replied, moves, reopens  bool
 }
 
 // add takes p's step.
