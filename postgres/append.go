@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -162,7 +163,7 @@ func appendMessage(ctx context.Context, tx pgx.Tx, accountID, conversationID int
 // conversation.
 type plannedAppend struct {
 	m                                                 convo.Message
-	j                                                 messageJSON
+	j                                                 backend.MessageJSON
 	incoming, notActivity, humanReply, moves, reopens bool
 }
 
@@ -176,11 +177,11 @@ func planAppend(accountID, conversationID int64, t *appendTarget, in convo.NewMe
 		AccountID: accountID, ConversationID: conversationID, ContactID: t.ContactID, Seq: t.LastSeq + 1,
 		Content: in.Content, ContentType: in.ContentType, ContentAttributes: in.ContentAttributes, Type: in.Type,
 		Private: in.Private, Status: in.Status, SourceID: in.SourceID, SenderType: in.SenderType,
-		AuthorID: in.AuthorID, WrittenAt: storedTime(in.WrittenAt), CreatedAt: now, UpdatedAt: now,
+		AuthorID: in.AuthorID, WrittenAt: backend.StoredTime(in.WrittenAt), CreatedAt: now, UpdatedAt: now,
 		Attachments: in.Attachments, ExternalSourceIDs: in.ExternalSourceIDs, AdditionalAttributes: in.AdditionalAttributes,
 	}}
 	var err error
-	if p.j, err = encodeMessageJSON(p.m); err != nil {
+	if p.j, err = backend.EncodeMessageJSON(p.m); err != nil {
 		return plannedAppend{}, err
 	}
 	p.incoming = in.Type == convo.MessageIncoming
@@ -203,9 +204,9 @@ func planAppend(accountID, conversationID int64, t *appendTarget, in convo.NewMe
 func (p *plannedAppend) args() []any {
 	m := &p.m
 	return []any{m.AccountID, m.ConversationID, m.Seq, m.Content, string(m.ContentType),
-		p.j.contentAttributes, int16(m.Type.Code()), m.Private, string(m.Status), textValue(m.SourceID),
-		string(m.SenderType), uuidValue(m.AuthorID), timeValue(m.WrittenAt), m.CreatedAt, p.j.attachments, p.j.externalIDs,
-		p.j.additional, tsvector(m.Content), p.incoming, p.notActivity, p.humanReply, p.moves, p.reopens}
+		p.j.ContentAttributes, int16(m.Type.Code()), m.Private, string(m.Status), textValue(m.SourceID),
+		string(m.SenderType), uuidValue(m.AuthorID), timeValue(m.WrittenAt), m.CreatedAt, p.j.Attachments, p.j.ExternalIDs,
+		p.j.Additional, tsvector(m.Content), p.incoming, p.notActivity, p.humanReply, p.moves, p.reopens}
 }
 
 // addActivity records a change in the conversation's timeline.
@@ -408,10 +409,10 @@ func insertBatch(ctx context.Context, tx pgx.Tx, accountID int64, now time.Time,
 	for i := range plans {
 		m, j := &plans[i].m, &plans[i].j
 		conversations[i], seqs[i], contents[i], contentTypes[i] = m.ConversationID, m.Seq, m.Content, string(m.ContentType)
-		contentAttrs[i], types[i], private[i], statuses[i] = j.contentAttributes, int16(m.Type.Code()), m.Private, string(m.Status)
+		contentAttrs[i], types[i], private[i], statuses[i] = j.ContentAttributes, int16(m.Type.Code()), m.Private, string(m.Status)
 		sourceIDs[i] = pgtype.Text{String: m.SourceID, Valid: m.SourceID != ""}
 		senderTypes[i], authors[i], writtenAt[i] = string(m.SenderType), pgtype.UUID{Bytes: m.AuthorID, Valid: m.AuthorID != uuid.Nil}, m.WrittenAt
-		attachments[i], externalIDs[i], additionals[i], words[i] = j.attachments, j.externalIDs, j.additional, tsvector(m.Content)
+		attachments[i], externalIDs[i], additionals[i], words[i] = j.Attachments, j.ExternalIDs, j.Additional, tsvector(m.Content)
 		index[[2]int64{m.ConversationID, m.Seq}] = i
 	}
 	rows, err := tx.Query(ctx, insertMessages, accountID, now, conversations, seqs, contents, contentTypes, contentAttrs,

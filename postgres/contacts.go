@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -85,8 +86,8 @@ func (r contactRow) toContact() (convo.Contact, error) {
 		Blocked: r.Blocked, LastActivityAt: r.LastActivityAt.Time, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time,
 	}
 	var errCustom, errAdditional error
-	c.CustomAttributes, errCustom = fromJSON[convo.Attributes](r.CustomAttributes)
-	c.AdditionalAttributes, errAdditional = fromJSON[convo.Attributes](r.AdditionalAttributes)
+	c.CustomAttributes, errCustom = backend.FromJSON[convo.Attributes](r.CustomAttributes)
+	c.AdditionalAttributes, errAdditional = backend.FromJSON[convo.Attributes](r.AdditionalAttributes)
 	return c, errors.Join(errCustom, errAdditional)
 }
 
@@ -100,8 +101,8 @@ func deref(s *string) string {
 // contactArgs are the arguments of insertContact and updateContact, $1 to
 // $17 (and the id, $18, for updateContact).
 func contactArgs(c convo.Contact) ([]any, error) {
-	custom, err1 := jsonText(c.CustomAttributes)
-	additional, err2 := jsonText(c.AdditionalAttributes)
+	custom, err1 := backend.JSONText(c.CustomAttributes)
+	additional, err2 := backend.JSONText(c.AdditionalAttributes)
 	if err := errors.Join(err1, err2); err != nil {
 		return nil, err
 	}
@@ -123,7 +124,7 @@ func (s *Store) CreateContact(ctx context.Context, accountID int64, in convo.New
 	in.Phone, _ = convo.NormalizePhone(in.Phone) // validated
 	var c convo.Contact
 	err := s.write(ctx, func(tx pgx.Tx, now time.Time) error {
-		c = contactFromNew(accountID, in)
+		c = backend.ContactFromNew(accountID, in)
 		c.CreatedAt, c.UpdatedAt = now, now
 		return insertContactRow(ctx, tx, &c)
 	})
@@ -140,15 +141,6 @@ func insertContactRow(ctx context.Context, tx pgx.Tx, c *convo.Contact) error {
 		return err
 	}
 	return tx.QueryRow(ctx, insertContact, args[:17]...).Scan(&c.ID)
-}
-
-func contactFromNew(accountID int64, in convo.NewContact) convo.Contact {
-	return convo.Contact{
-		AccountID: accountID, FirstName: in.FirstName, LastName: in.LastName, Nickname: in.Nickname,
-		Email: in.Email, Phone: in.Phone, Identifier: in.Identifier, AvatarURL: in.AvatarURL, Blocked: in.Blocked,
-		CustomAttributes: in.CustomAttributes, AdditionalAttributes: in.AdditionalAttributes,
-		LastActivityAt: storedTime(in.LastActivityAt),
-	}
 }
 
 // checkContactClash names the field when another contact of the account has
@@ -217,7 +209,7 @@ func (s *Store) UpdateContact(ctx context.Context, accountID, contactID int64, u
 		if up.Phone != nil && *up.Phone != old.Phone {
 			c.Phone, _ = convo.NormalizePhone(c.Phone) // validated
 		}
-		c.LastActivityAt = storedTime(c.LastActivityAt)
+		c.LastActivityAt = backend.StoredTime(c.LastActivityAt)
 		c.UpdatedAt = now
 		return updateContactRow(ctx, tx, c)
 	})

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -513,7 +514,7 @@ func plainWhere(w *where, accountID int64, f store.ConversationFilter) {
 		w.and(conversationsUnattend)
 	}
 	if !f.UpdatedSince.IsZero() {
-		w.and(conversationsUpdated, storedTime(f.UpdatedSince))
+		w.and(conversationsUpdated, backend.StoredTime(f.UpdatedSince))
 	}
 	andViewer(w, accountID, f)
 }

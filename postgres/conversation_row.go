@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 )
 
 // conversationColumns are read by every query that returns conversations:
@@ -129,8 +130,8 @@ func (r *conversationRow) toConversation(now time.Time) (convo.Conversation, err
 		c.AudienceIDs = slices.Clone(r.AudienceIDs)
 	}
 	var errCustom, errAdditional error
-	c.CustomAttributes, errCustom = fromJSON[convo.Attributes](r.CustomAttributes)
-	c.AdditionalAttributes, errAdditional = fromJSON[convo.Attributes](r.AdditionalAttributes)
+	c.CustomAttributes, errCustom = backend.FromJSON[convo.Attributes](r.CustomAttributes)
+	c.AdditionalAttributes, errAdditional = backend.FromJSON[convo.Attributes](r.AdditionalAttributes)
 	if err := errors.Join(errCustom, errAdditional); err != nil {
 		return convo.Conversation{}, fmt.Errorf("postgres: conversation %d: %w", r.ID, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -62,11 +63,11 @@ func (s *Store) CreateConversation(ctx context.Context, accountID int64, in conv
 			// and starts resolved.
 			in.Muted, in.Status, in.SnoozedUntil = true, convo.StatusResolved, time.Time{}
 		}
-		custom, err := jsonText(in.CustomAttributes)
+		custom, err := backend.JSONText(in.CustomAttributes)
 		if err != nil {
 			return err
 		}
-		additional, err := jsonText(in.AdditionalAttributes)
+		additional, err := backend.JSONText(in.AdditionalAttributes)
 		if err != nil {
 			return err
 		}
@@ -210,11 +211,11 @@ func (s *Store) UpdateConversation(ctx context.Context, accountID, conversationI
 	}
 	return s.change(ctx, accountID, conversationID, func(tx pgx.Tx, old convo.Conversation, now time.Time) error {
 		next := up.Apply(old)
-		custom, err := jsonText(next.CustomAttributes)
+		custom, err := backend.JSONText(next.CustomAttributes)
 		if err != nil {
 			return err
 		}
-		additional, err := jsonText(next.AdditionalAttributes)
+		additional, err := backend.JSONText(next.AdditionalAttributes)
 		if err != nil {
 			return err
 		}
@@ -223,27 +224,14 @@ func (s *Store) UpdateConversation(ctx context.Context, accountID, conversationI
 			now, accountID, conversationID); err != nil {
 			return err
 		}
-		if err := updateActivities(ctx, tx, old, next, up.Quiet, now); err != nil {
+		addUpdate := func(content string) error {
+			return addActivity(ctx, tx, old.AccountID, old.ID, content, now)
+		}
+		if err := backend.UpdateActivities(old, next, up.Quiet, addUpdate); err != nil {
 			return err
 		}
 		return changeMuted(ctx, tx, old, next.Muted, up.Quiet, now)
 	})
-}
-
-// updateActivities records a change of team or priority in the timeline.
-func updateActivities(ctx context.Context, tx pgx.Tx, old, next convo.Conversation, quiet bool, now time.Time) error {
-	if quiet {
-		return nil
-	}
-	if next.TeamID != old.TeamID {
-		if err := addActivity(ctx, tx, old.AccountID, old.ID, convo.ActivityTeam(next.TeamID), now); err != nil {
-			return err
-		}
-	}
-	if next.Priority != old.Priority {
-		return addActivity(ctx, tx, old.AccountID, old.ID, convo.ActivityPriority(next.Priority), now)
-	}
-	return nil
 }
 
 // DeleteConversation implements store.Store. Its messages, labels and

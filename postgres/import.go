@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -263,7 +264,7 @@ func (im *importer) contact(c convo.Contact) error {
 func storedContact(accountID int64, c convo.Contact) (convo.Contact, error) {
 	c.AccountID = accountID
 	c.Phone, _ = convo.NormalizePhone(c.Phone) // validated by Record.Validate
-	c.LastActivityAt, c.CreatedAt, c.UpdatedAt = storedTime(c.LastActivityAt), storedTime(c.CreatedAt), storedTime(c.UpdatedAt)
+	c.LastActivityAt, c.CreatedAt, c.UpdatedAt = backend.StoredTime(c.LastActivityAt), backend.StoredTime(c.CreatedAt), backend.StoredTime(c.UpdatedAt)
 	var err error
 	c.CustomAttributes, c.AdditionalAttributes, err = storedAttributes(c.CustomAttributes, c.AdditionalAttributes)
 	return c, err
@@ -273,10 +274,10 @@ func storedContact(accountID int64, c convo.Contact) (convo.Contact, error) {
 func storedAttributes(custom, additional convo.Attributes) (convo.Attributes, convo.Attributes, error) {
 	var errs [4]error
 	var text [2]string
-	text[0], errs[0] = jsonText(custom)
-	text[1], errs[1] = jsonText(additional)
-	custom, errs[2] = fromJSON[convo.Attributes](text[0])
-	additional, errs[3] = fromJSON[convo.Attributes](text[1])
+	text[0], errs[0] = backend.JSONText(custom)
+	text[1], errs[1] = backend.JSONText(additional)
+	custom, errs[2] = backend.FromJSON[convo.Attributes](text[0])
+	additional, errs[3] = backend.FromJSON[convo.Attributes](text[1])
 	return custom, additional, errors.Join(errs[:]...)
 }
 
@@ -302,8 +303,8 @@ func (im *importer) conversation(c convo.Conversation) error {
 	if err := queryOne(ctx, tx, importedContact, []any{im.accountID, c.ContactID}, &contactID); err != nil {
 		return fmt.Errorf("contact %d: %w", c.ContactID, err)
 	}
-	custom, err1 := jsonText(c.CustomAttributes)
-	additional, err2 := jsonText(c.AdditionalAttributes)
+	custom, err1 := backend.JSONText(c.CustomAttributes)
+	additional, err2 := backend.JSONText(c.AdditionalAttributes)
 	if err := errors.Join(err1, err2); err != nil {
 		return err
 	}
@@ -339,7 +340,7 @@ func storedConversation(accountID int64, c convo.Conversation) (convo.Conversati
 	c.AccountID = accountID
 	for _, t := range []*time.Time{&c.SnoozedUntil, &c.HappenedAt, &c.CreatedAt, &c.UpdatedAt, &c.LastActivityAt,
 		&c.FirstReplyCreatedAt, &c.WaitingSince, &c.AgentLastSeenAt, &c.AssigneeLastSeenAt, &c.ContactLastSeenAt} {
-		*t = storedTime(*t)
+		*t = backend.StoredTime(*t)
 	}
 	var err error
 	c.CustomAttributes, c.AdditionalAttributes, err = storedAttributes(c.CustomAttributes, c.AdditionalAttributes)
@@ -385,16 +386,16 @@ func (im *importer) message(m convo.Message) error {
 		return convo.Invalid("contact_id", convo.CodeMismatch, "is not the conversation's contact")
 	}
 	m.AccountID, m.ContactID = im.accountID, contactID
-	m.WrittenAt, m.CreatedAt, m.UpdatedAt = storedTime(m.WrittenAt), storedTime(m.CreatedAt), storedTime(m.UpdatedAt)
-	j, err := encodeMessageJSON(m)
+	m.WrittenAt, m.CreatedAt, m.UpdatedAt = backend.StoredTime(m.WrittenAt), backend.StoredTime(m.CreatedAt), backend.StoredTime(m.UpdatedAt)
+	j, err := backend.EncodeMessageJSON(m)
 	if err != nil {
 		return err
 	}
 	if !im.newIDs {
 		switch stored, err := getMessage(ctx, tx, im.accountID, m.ID); {
 		case err == nil:
-			read := messageRow{ContentAttributes: j.contentAttributes, Attachments: j.attachments,
-				ExternalSourceIDs: j.externalIDs, AdditionalAttributes: j.additional}
+			read := messageRow{ContentAttributes: j.ContentAttributes, Attachments: j.Attachments,
+				ExternalSourceIDs: j.ExternalIDs, AdditionalAttributes: j.Additional}
 			asStored, err := read.toMessage() // the JSON fields as they read back
 			if err != nil {
 				return err
@@ -407,9 +408,9 @@ func (im *importer) message(m convo.Message) error {
 		}
 	}
 	err = tx.QueryRow(ctx, importMessage, idValue(m.ID), im.accountID, m.ConversationID, m.Seq, m.Content,
-		string(m.ContentType), j.contentAttributes, int16(m.Type.Code()), m.Private, string(m.Status),
+		string(m.ContentType), j.ContentAttributes, int16(m.Type.Code()), m.Private, string(m.Status),
 		textValue(m.SourceID), string(m.SenderType), uuidValue(m.AuthorID), timeValue(m.WrittenAt),
-		timeValue(m.CreatedAt), timeValue(m.UpdatedAt), j.attachments, j.externalIDs, j.additional,
+		timeValue(m.CreatedAt), timeValue(m.UpdatedAt), j.Attachments, j.ExternalIDs, j.Additional,
 		tsvector(m.Content)).Scan(&m.ID)
 	if err != nil {
 		return err

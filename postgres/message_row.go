@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 )
 
 // messageColumns are a message's columns, of the table aliased m, with its
@@ -73,27 +74,14 @@ func (r messageRow) toMessage() (convo.Message, error) {
 		WrittenAt: r.WrittenAt.Time, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time,
 	}
 	var errs [4]error
-	m.ContentAttributes, errs[0] = fromJSON[convo.Attributes](r.ContentAttributes)
-	m.Attachments, errs[1] = fromJSON[[]convo.Attachment](r.Attachments)
-	m.ExternalSourceIDs, errs[2] = fromJSON[map[string]string](r.ExternalSourceIDs)
-	m.AdditionalAttributes, errs[3] = fromJSON[convo.Attributes](r.AdditionalAttributes)
+	m.ContentAttributes, errs[0] = backend.FromJSON[convo.Attributes](r.ContentAttributes)
+	m.Attachments, errs[1] = backend.FromJSON[[]convo.Attachment](r.Attachments)
+	m.ExternalSourceIDs, errs[2] = backend.FromJSON[map[string]string](r.ExternalSourceIDs)
+	m.AdditionalAttributes, errs[3] = backend.FromJSON[convo.Attributes](r.AdditionalAttributes)
 	if err := errors.Join(errs[:]...); err != nil {
 		return convo.Message{}, fmt.Errorf("postgres: message %d: %w", r.ID, err)
 	}
 	return m, nil
-}
-
-// messageJSON are the stored forms of a message's JSON columns.
-type messageJSON struct{ contentAttributes, attachments, externalIDs, additional string }
-
-func encodeMessageJSON(m convo.Message) (messageJSON, error) {
-	var j messageJSON
-	var errs [4]error
-	j.contentAttributes, errs[0] = jsonText(m.ContentAttributes)
-	j.attachments, errs[1] = jsonText(m.Attachments)
-	j.externalIDs, errs[2] = jsonText(m.ExternalSourceIDs)
-	j.additional, errs[3] = jsonText(m.AdditionalAttributes)
-	return j, errors.Join(errs[:]...)
 }
 
 // selectMessages runs a query of messageColumns.

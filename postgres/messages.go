@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -119,7 +120,7 @@ func (s *Store) AddMessages(ctx context.Context, accountID int64, batch []store.
 		for i, item := range batch {
 			m, err := addMessage(ctx, tx, accountID, item.ConversationID, item.Message, now)
 			if err != nil {
-				return batchItemError(i, err)
+				return backend.BatchItemError(i, err)
 			}
 			out = append(out, m)
 		}
@@ -129,20 +130,6 @@ func (s *Store) AddMessages(ctx context.Context, accountID int64, batch []store.
 		return nil, err
 	}
 	return out, nil
-}
-
-// batchItemError names the batch item in a validation error.
-func batchItemError(i int, err error) error {
-	var ve *convo.ValidationError
-	if !errors.As(err, &ve) {
-		return fmt.Errorf("messages[%d]: %w", i, err)
-	}
-	named := &convo.ValidationError{Errors: make([]convo.FieldError, len(ve.Errors))}
-	for k, fe := range ve.Errors {
-		fe.Field = fmt.Sprintf("messages[%d].%s", i, fe.Field)
-		named.Errors[k] = fe
-	}
-	return named
 }
 
 // addMessage is AddMessage inside a transaction: defaults, validation,
@@ -194,15 +181,15 @@ func (s *Store) UpdateMessage(ctx context.Context, accountID, messageID int64, u
 			return err
 		}
 		m = up.Apply(old)
-		m.WrittenAt = storedTime(m.WrittenAt)
+		m.WrittenAt = backend.StoredTime(m.WrittenAt)
 		m.UpdatedAt = now
-		j, err := encodeMessageJSON(m)
+		j, err := backend.EncodeMessageJSON(m)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, updateMessage, m.Content, string(m.ContentType), j.contentAttributes,
+		if _, err := tx.Exec(ctx, updateMessage, m.Content, string(m.ContentType), j.ContentAttributes,
 			int16(m.Type.Code()), m.Private, string(m.Status), string(m.SenderType), timeValue(m.WrittenAt), now,
-			j.attachments, j.externalIDs, j.additional, tsvector(m.Content), accountID, messageID); err != nil {
+			j.Attachments, j.ExternalIDs, j.Additional, tsvector(m.Content), accountID, messageID); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, refreshConversation, accountID, m.ConversationID, now)

@@ -2,9 +2,7 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -12,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 )
 
 // scannedRow is a row type that lists where each column of its query scans.
@@ -63,20 +62,12 @@ func queryOne(ctx context.Context, tx pgx.Tx, query string, args []any, dest ...
 // Times are timestamptz: microseconds, as the store keeps them. NULL is
 // the zero time.
 
-// storedTime is t as it comes back from the database.
-func storedTime(t time.Time) time.Time {
-	if t.IsZero() {
-		return time.Time{}
-	}
-	return t.UTC().Truncate(time.Microsecond)
-}
-
 // timeValue is the argument that stores t: NULL for the zero time.
 func timeValue(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
-	return storedTime(t)
+	return backend.StoredTime(t)
 }
 
 // dbTime scans a timestamptz; NULL scans as the zero time.
@@ -127,32 +118,8 @@ func textValue(s string) any {
 	return s
 }
 
-// JSON columns are jsonb, written and read as text.
-
-// jsonText encodes v; an empty value is stored as empty as its kind allows.
-func jsonText(v any) (string, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return "", fmt.Errorf("postgres: encode JSON column: %w", err)
-	}
-	if string(b) == "null" {
-		return "{}", nil
-	}
-	return string(b), nil
-}
-
-// fromJSON decodes a JSON column, giving nil when the column is an empty
-// object or array.
-func fromJSON[T any](text string) (T, error) {
-	var v T
-	if text == "" || text == "{}" || text == "[]" || text == "null" {
-		return v, nil
-	}
-	if err := json.Unmarshal([]byte(text), &v); err != nil {
-		return v, fmt.Errorf("postgres: decode JSON column: %w", err)
-	}
-	return v, nil
-}
+// JSON columns are jsonb, written and read as text (see backend.JSONText
+// and backend.FromJSON).
 
 // statusCodes store statuses as small integers, in Chatwoot's order (as
 // the SQLite backend does).

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -195,10 +196,10 @@ func messageSearchWhere(w *where, accountID int64, expr string, f store.MessageS
 		w.and(hitsOfTypes, codes)
 	}
 	if !f.Since.IsZero() {
-		w.and(hitsSince, storedTime(f.Since))
+		w.and(hitsSince, backend.StoredTime(f.Since))
 	}
 	if !f.Until.IsZero() {
-		w.and(hitsUntil, storedTime(f.Until))
+		w.and(hitsUntil, backend.StoredTime(f.Until))
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 )
 
 // maxAttempts bounds how often a write that lost a serialization race or
@@ -179,7 +180,7 @@ func (s *Store) result(ctx context.Context, err error) error {
 func (s *Store) clock() time.Time {
 	s.clockMu.Lock()
 	defer s.clockMu.Unlock()
-	return storedTime(s.now())
+	return backend.StoredTime(s.now())
 }
 
 const (

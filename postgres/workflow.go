@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 )
 
 const (
@@ -70,7 +71,7 @@ func (s *Store) ChangeStatus(ctx context.Context, accountID, conversationID int6
 			return err
 		}
 		next := ch.Next(old.Status)
-		until := storedTime(ch.SnoozedUntil)
+		until := backend.StoredTime(ch.SnoozedUntil)
 		if next == old.Status && until.Equal(old.SnoozedUntil) {
 			return nil
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 )
 
 // The append: the one path every message, activity messages included, is
@@ -117,17 +118,17 @@ func appendMessage(ctx context.Context, tx *dbtx, accountID, conversationID int6
 		AccountID: accountID, ConversationID: conversationID, ContactID: target.ContactID, Seq: target.LastSeq + 1,
 		Content: in.Content, ContentType: in.ContentType, ContentAttributes: in.ContentAttributes, Type: in.Type,
 		Private: in.Private, Status: in.Status, SourceID: in.SourceID, SenderType: in.SenderType,
-		AuthorID: in.AuthorID, WrittenAt: storedTime(in.WrittenAt), CreatedAt: now, UpdatedAt: now,
+		AuthorID: in.AuthorID, WrittenAt: backend.StoredTime(in.WrittenAt), CreatedAt: now, UpdatedAt: now,
 		Attachments: in.Attachments, ExternalSourceIDs: in.ExternalSourceIDs, AdditionalAttributes: in.AdditionalAttributes,
 	}
-	j, err := encodeMessageJSON(m)
+	j, err := backend.EncodeMessageJSON(m)
 	if err != nil {
 		return convo.Message{}, err
 	}
 	res, err := tx.ExecContext(ctx, insertMessage, accountID, conversationID, m.Seq, m.Content, string(m.ContentType),
-		j.contentAttributes, m.Type.Code(), m.Private, string(m.Status), nullString(m.SourceID), string(m.SenderType),
-		uuidValue(m.AuthorID), timeValue(m.WrittenAt), timeValue(now), timeValue(now), j.attachments, j.externalIDs,
-		j.additional)
+		j.ContentAttributes, m.Type.Code(), m.Private, string(m.Status), nullString(m.SourceID), string(m.SenderType),
+		uuidValue(m.AuthorID), timeValue(m.WrittenAt), timeValue(now), timeValue(now), j.Attachments, j.ExternalIDs,
+		j.Additional)
 	if err != nil {
 		return convo.Message{}, err
 	}

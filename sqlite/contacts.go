@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -91,8 +92,8 @@ func fromContact(c convo.Contact) (contactRow, error) {
 		LastActivityAt: dbTime{c.LastActivityAt}, CreatedAt: dbTime{c.CreatedAt}, UpdatedAt: dbTime{c.UpdatedAt},
 	}
 	var err1, err2 error
-	r.CustomAttributes, err1 = jsonText(c.CustomAttributes)
-	r.AdditionalAttributes, err2 = jsonText(c.AdditionalAttributes)
+	r.CustomAttributes, err1 = backend.JSONText(c.CustomAttributes)
+	r.AdditionalAttributes, err2 = backend.JSONText(c.AdditionalAttributes)
 	return r, errors.Join(err1, err2)
 }
 
@@ -103,8 +104,8 @@ func (r contactRow) toContact() (convo.Contact, error) {
 		Blocked: r.Blocked, LastActivityAt: r.LastActivityAt.Time, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time,
 	}
 	var errCustom, errAdditional error
-	c.CustomAttributes, errCustom = fromJSON[convo.Attributes](r.CustomAttributes)
-	c.AdditionalAttributes, errAdditional = fromJSON[convo.Attributes](r.AdditionalAttributes)
+	c.CustomAttributes, errCustom = backend.FromJSON[convo.Attributes](r.CustomAttributes)
+	c.AdditionalAttributes, errAdditional = backend.FromJSON[convo.Attributes](r.AdditionalAttributes)
 	return c, errors.Join(errCustom, errAdditional)
 }
 
@@ -119,7 +120,7 @@ func (s *Store) CreateContact(ctx context.Context, accountID int64, in convo.New
 	in.Phone, _ = convo.NormalizePhone(in.Phone) // validated
 	var c convo.Contact
 	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
-		c = contactFromNew(accountID, in)
+		c = backend.ContactFromNew(accountID, in)
 		c.CreatedAt, c.UpdatedAt = now, now
 		if err := checkContactClash(ctx, tx, c); err != nil {
 			return err
@@ -136,15 +137,6 @@ func (s *Store) CreateContact(ctx context.Context, accountID int64, in convo.New
 		return err
 	})
 	return c, err
-}
-
-func contactFromNew(accountID int64, in convo.NewContact) convo.Contact {
-	return convo.Contact{
-		AccountID: accountID, FirstName: in.FirstName, LastName: in.LastName, Nickname: in.Nickname,
-		Email: in.Email, Phone: in.Phone, Identifier: in.Identifier, AvatarURL: in.AvatarURL, Blocked: in.Blocked,
-		CustomAttributes: in.CustomAttributes, AdditionalAttributes: in.AdditionalAttributes,
-		LastActivityAt: storedTime(in.LastActivityAt),
-	}
 }
 
 // checkContactClash names the field when another contact of the account has
@@ -213,7 +205,7 @@ func (s *Store) UpdateContact(ctx context.Context, accountID, contactID int64, u
 		if up.Phone != nil && *up.Phone != old.Phone {
 			c.Phone, _ = convo.NormalizePhone(c.Phone) // validated
 		}
-		c.LastActivityAt = storedTime(c.LastActivityAt)
+		c.LastActivityAt = backend.StoredTime(c.LastActivityAt)
 		c.UpdatedAt = now
 		if err := checkContactClash(ctx, tx, c); err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -148,7 +149,7 @@ func filterWhere(ctx context.Context, tx *dbtx, accountID int64, f store.Convers
 		w.and("(c.first_reply_created_at IS NULL OR c.waiting_since IS NOT NULL)")
 	}
 	if !f.UpdatedSince.IsZero() {
-		w.and("c.updated_at >= ?", timeValue(storedTime(f.UpdatedSince)))
+		w.and("c.updated_at >= ?", timeValue(backend.StoredTime(f.UpdatedSince)))
 	}
 	andViewer(&w, accountID, f)
 	if f.Searching() {

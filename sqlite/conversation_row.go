@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 )
 
 // conversationColumns are read by every query that returns conversations
@@ -200,8 +201,8 @@ func (r *conversationRow) toConversationHead(now time.Time) (convo.Conversation,
 	var errUsers, errAudiences, errCustom, errAdditional error
 	c.UserIDs, errUsers = splitList(r.UserIDs, uuid.Parse, compareUUIDs)
 	c.AudienceIDs, errAudiences = splitList(r.AudienceIDs, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }, cmp.Compare[int64])
-	c.CustomAttributes, errCustom = fromJSON[convo.Attributes](r.CustomAttributes)
-	c.AdditionalAttributes, errAdditional = fromJSON[convo.Attributes](r.AdditionalAttributes)
+	c.CustomAttributes, errCustom = backend.FromJSON[convo.Attributes](r.CustomAttributes)
+	c.AdditionalAttributes, errAdditional = backend.FromJSON[convo.Attributes](r.AdditionalAttributes)
 	err = errors.Join(errUUID, errAssignee, errAuthor, errUsers, errAudiences, errCustom, errAdditional)
 	if err != nil {
 		return convo.Conversation{}, fmt.Errorf("sqlite: conversation %d: %w", r.ID, err)

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -58,18 +59,18 @@ func (s *Store) CreateConversation(ctx context.Context, accountID int64, in conv
 			// and starts resolved.
 			in.Muted, in.Status, in.SnoozedUntil = true, convo.StatusResolved, time.Time{}
 		}
-		custom, err := jsonText(in.CustomAttributes)
+		custom, err := backend.JSONText(in.CustomAttributes)
 		if err != nil {
 			return err
 		}
-		additional, err := jsonText(in.AdditionalAttributes)
+		additional, err := backend.JSONText(in.AdditionalAttributes)
 		if err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, insertConversation, in.UUID.String(), accountID, in.ContactID, string(in.Channel),
 			idValue(in.InboxID), idValue(in.TeamID), uuidValue(in.AssigneeID), uuidValue(in.AuthorID),
-			statusCodes[in.Status], timeValue(storedTime(in.SnoozedUntil)), in.Priority.Rank(), in.Muted,
-			custom, additional, timeValue(storedTime(in.HappenedAt)), timeValue(now), timeValue(now), timeValue(now),
+			statusCodes[in.Status], timeValue(backend.StoredTime(in.SnoozedUntil)), in.Priority.Rank(), in.Muted,
+			custom, additional, timeValue(backend.StoredTime(in.HappenedAt)), timeValue(now), timeValue(now), timeValue(now),
 			timeValue(now))
 		if err != nil {
 			return err
@@ -201,20 +202,23 @@ func (s *Store) UpdateConversation(ctx context.Context, accountID, conversationI
 			return err
 		}
 		next := up.Apply(old)
-		custom, err := jsonText(next.CustomAttributes)
+		custom, err := backend.JSONText(next.CustomAttributes)
 		if err != nil {
 			return err
 		}
-		additional, err := jsonText(next.AdditionalAttributes)
+		additional, err := backend.JSONText(next.AdditionalAttributes)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, updateConversation, timeValue(storedTime(next.HappenedAt)), string(next.Channel),
+		if _, err := tx.ExecContext(ctx, updateConversation, timeValue(backend.StoredTime(next.HappenedAt)), string(next.Channel),
 			idValue(next.InboxID), idValue(next.TeamID), next.Priority.Rank(), next.Muted, custom, additional,
 			timeValue(now), accountID, conversationID); err != nil {
 			return err
 		}
-		if err := updateActivities(ctx, tx, old, next, up.Quiet, now); err != nil {
+		addUpdate := func(content string) error {
+			return addActivity(ctx, tx, old.AccountID, old.ID, content, now)
+		}
+		if err := backend.UpdateActivities(old, next, up.Quiet, addUpdate); err != nil {
 			return err
 		}
 		if err := changeMuted(ctx, tx, old, next.Muted, up.Quiet, now); err != nil {
@@ -224,22 +228,6 @@ func (s *Store) UpdateConversation(ctx context.Context, accountID, conversationI
 		return err
 	})
 	return c, err
-}
-
-// updateActivities records a change of team or priority in the timeline.
-func updateActivities(ctx context.Context, tx *dbtx, old, next convo.Conversation, quiet bool, now time.Time) error {
-	if quiet {
-		return nil
-	}
-	if next.TeamID != old.TeamID {
-		if err := addActivity(ctx, tx, old.AccountID, old.ID, convo.ActivityTeam(next.TeamID), now); err != nil {
-			return err
-		}
-	}
-	if next.Priority != old.Priority {
-		return addActivity(ctx, tx, old.AccountID, old.ID, convo.ActivityPriority(next.Priority), now)
-	}
-	return nil
 }
 
 // DeleteConversation implements store.Store.

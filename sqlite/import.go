@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -200,7 +201,7 @@ func (im *importer) contact(c convo.Contact) error {
 func storedContact(accountID int64, c convo.Contact) convo.Contact {
 	c.AccountID = accountID
 	c.Phone, _ = convo.NormalizePhone(c.Phone) // validated by Record.Validate
-	c.LastActivityAt, c.CreatedAt, c.UpdatedAt = storedTime(c.LastActivityAt), storedTime(c.CreatedAt), storedTime(c.UpdatedAt)
+	c.LastActivityAt, c.CreatedAt, c.UpdatedAt = backend.StoredTime(c.LastActivityAt), backend.StoredTime(c.CreatedAt), backend.StoredTime(c.UpdatedAt)
 	return c
 }
 
@@ -258,13 +259,13 @@ func storedConversation(accountID int64, c convo.Conversation) (convo.Conversati
 	c.AccountID = accountID
 	for _, t := range []*time.Time{&c.SnoozedUntil, &c.HappenedAt, &c.CreatedAt, &c.UpdatedAt, &c.LastActivityAt,
 		&c.FirstReplyCreatedAt, &c.WaitingSince, &c.AgentLastSeenAt, &c.AssigneeLastSeenAt, &c.ContactLastSeenAt} {
-		*t = storedTime(*t)
+		*t = backend.StoredTime(*t)
 	}
-	custom, err1 := jsonText(c.CustomAttributes)
-	additional, err2 := jsonText(c.AdditionalAttributes)
+	custom, err1 := backend.JSONText(c.CustomAttributes)
+	additional, err2 := backend.JSONText(c.AdditionalAttributes)
 	var err3, err4 error
-	c.CustomAttributes, err3 = fromJSON[convo.Attributes](custom)
-	c.AdditionalAttributes, err4 = fromJSON[convo.Attributes](additional)
+	c.CustomAttributes, err3 = backend.FromJSON[convo.Attributes](custom)
+	c.AdditionalAttributes, err4 = backend.FromJSON[convo.Attributes](additional)
 	err := errors.Join(err1, err2, err3, err4)
 	return c, custom, additional, err
 }
@@ -308,15 +309,15 @@ func (im *importer) message(m convo.Message) error {
 		return convo.Invalid("contact_id", convo.CodeMismatch, "is not the conversation's contact")
 	}
 	m.AccountID, m.ContactID = im.accountID, target.ContactID
-	m.WrittenAt, m.CreatedAt, m.UpdatedAt = storedTime(m.WrittenAt), storedTime(m.CreatedAt), storedTime(m.UpdatedAt)
-	j, err := encodeMessageJSON(m)
+	m.WrittenAt, m.CreatedAt, m.UpdatedAt = backend.StoredTime(m.WrittenAt), backend.StoredTime(m.CreatedAt), backend.StoredTime(m.UpdatedAt)
+	j, err := backend.EncodeMessageJSON(m)
 	if err != nil {
 		return err
 	}
 	switch stored, err := getMessage(ctx, tx, im.accountID, m.ID); {
 	case err == nil:
-		read := messageRow{ContentAttributes: j.contentAttributes, Attachments: j.attachments,
-			ExternalSourceIDs: j.externalIDs, AdditionalAttributes: j.additional}
+		read := messageRow{ContentAttributes: j.ContentAttributes, Attachments: j.Attachments,
+			ExternalSourceIDs: j.ExternalIDs, AdditionalAttributes: j.Additional}
 		asStored, err := read.toMessage() // the JSON fields as they read back
 		if err != nil {
 			return err
@@ -328,9 +329,9 @@ func (im *importer) message(m convo.Message) error {
 		return err
 	}
 	id, err := newID(tx.ExecContext(ctx, importMessage, m.ID, im.accountID, m.ConversationID, m.Seq, m.Content,
-		string(m.ContentType), j.contentAttributes, m.Type.Code(), m.Private, string(m.Status), nullString(m.SourceID),
+		string(m.ContentType), j.ContentAttributes, m.Type.Code(), m.Private, string(m.Status), nullString(m.SourceID),
 		string(m.SenderType), uuidValue(m.AuthorID), timeValue(m.WrittenAt), timeValue(m.CreatedAt),
-		timeValue(m.UpdatedAt), j.attachments, j.externalIDs, j.additional))
+		timeValue(m.UpdatedAt), j.Attachments, j.ExternalIDs, j.Additional))
 	if err != nil {
 		return err
 	}

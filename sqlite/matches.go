@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -63,7 +64,7 @@ func matchingIDs(accountID int64, f store.ConversationFilter) (string, []any) {
 		return fmt.Sprintf(labelledIDs, placeholders(len(labels))), args
 	}
 	if !f.UpdatedSince.IsZero() {
-		since := timeValue(storedTime(f.UpdatedSince))
+		since := timeValue(backend.StoredTime(f.UpdatedSince))
 		statuses := statusArgs(f.StatusSet())
 		args := append(append([]any{accountID}, statuses...), since, accountID, since)
 		return fmt.Sprintf(updatedIDs, placeholders(len(statuses))), args
@@ -96,7 +97,7 @@ func sortsMatches(ctx context.Context, tx *dbtx, accountID int64, f store.Conver
 	first, args := fmt.Sprintf(statusTotal, inStatuses), append([]any{accountID}, statuses...)
 	var second string
 	labels := f.LabelSet()
-	since := timeValue(storedTime(f.UpdatedSince))
+	since := timeValue(backend.StoredTime(f.UpdatedSince))
 	switch {
 	case len(labels) > 0:
 		second = fmt.Sprintf(labelledBound, inStatuses, placeholders(len(labels)))

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 )
 
 // messageColumns are read by every query that returns messages of more
@@ -138,28 +139,15 @@ func (r messageRow) toMessage() (convo.Message, error) {
 	}
 	var errs [5]error
 	m.AuthorID, errs[0] = parseNullUUID(r.AuthorID)
-	m.ContentAttributes, errs[1] = fromJSON[convo.Attributes](r.ContentAttributes)
-	m.Attachments, errs[2] = fromJSON[[]convo.Attachment](r.Attachments)
-	m.ExternalSourceIDs, errs[3] = fromJSON[map[string]string](r.ExternalSourceIDs)
-	m.AdditionalAttributes, errs[4] = fromJSON[convo.Attributes](r.AdditionalAttributes)
+	m.ContentAttributes, errs[1] = backend.FromJSON[convo.Attributes](r.ContentAttributes)
+	m.Attachments, errs[2] = backend.FromJSON[[]convo.Attachment](r.Attachments)
+	m.ExternalSourceIDs, errs[3] = backend.FromJSON[map[string]string](r.ExternalSourceIDs)
+	m.AdditionalAttributes, errs[4] = backend.FromJSON[convo.Attributes](r.AdditionalAttributes)
 	err := errors.Join(errs[:]...)
 	if err != nil {
 		return convo.Message{}, fmt.Errorf("sqlite: message %d: %w", r.ID, err)
 	}
 	return m, nil
-}
-
-// messageArgs are the stored forms of a message's JSON columns.
-type messageJSON struct{ contentAttributes, attachments, externalIDs, additional string }
-
-func encodeMessageJSON(m convo.Message) (messageJSON, error) {
-	var j messageJSON
-	var errs [4]error
-	j.contentAttributes, errs[0] = jsonText(m.ContentAttributes)
-	j.attachments, errs[1] = jsonText(m.Attachments)
-	j.externalIDs, errs[2] = jsonText(m.ExternalSourceIDs)
-	j.additional, errs[3] = jsonText(m.AdditionalAttributes)
-	return j, errors.Join(errs[:]...)
 }
 
 // selectMessages runs a query of messageColumns.

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -167,10 +168,10 @@ func messageSearchWhere(accountID int64, expr string, f store.MessageSearch) whe
 		w.and("m.message_type IN ("+placeholders(len(codes))+")", codes...)
 	}
 	if !f.Since.IsZero() {
-		w.and("m.created_at >= ?", timeValue(storedTime(f.Since)))
+		w.and("m.created_at >= ?", timeValue(backend.StoredTime(f.Since)))
 	}
 	if !f.Until.IsZero() {
-		w.and("m.created_at < ?", timeValue(storedTime(f.Until)))
+		w.and("m.created_at < ?", timeValue(backend.StoredTime(f.Until)))
 	}
 	return w
 }

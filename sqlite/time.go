@@ -10,14 +10,6 @@ import (
 // fixed form that sorts as numbers, compares exactly and round-trips to the
 // microsecond for years 1 to 9999. NULL stands for the zero time.
 
-// storedTime is t as it comes back from the database.
-func storedTime(t time.Time) time.Time {
-	if t.IsZero() {
-		return time.Time{}
-	}
-	return t.UTC().Truncate(time.Microsecond)
-}
-
 // timeValue is the argument that stores t.
 func timeValue(t time.Time) any {
 	if t.IsZero() {

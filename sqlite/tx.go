@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 )
 
 // write runs fn in one IMMEDIATE transaction on the writer connection: one
@@ -121,4 +122,4 @@ func (s *Store) result(ctx context.Context, err error) error {
 }
 
 // clock returns the store's time: UTC, truncated to what the database keeps.
-func (s *Store) clock() time.Time { return storedTime(s.now()) }
+func (s *Store) clock() time.Time { return backend.StoredTime(s.now()) }

@@ -1,0 +1,61 @@
+package backend
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/convokit/convo"
+)
+
+// StoredTime is t as it comes back from the database: UTC, to the
+// microsecond.
+func StoredTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}
+
+// BatchItemError names the batch item in a validation error.
+func BatchItemError(i int, err error) error {
+	var ve *convo.ValidationError
+	if !errors.As(err, &ve) {
+		return fmt.Errorf("messages[%d]: %w", i, err)
+	}
+	named := &convo.ValidationError{Errors: make([]convo.FieldError, len(ve.Errors))}
+	for k, fe := range ve.Errors {
+		fe.Field = fmt.Sprintf("messages[%d].%s", i, fe.Field)
+		named.Errors[k] = fe
+	}
+	return named
+}
+
+// ContactFromNew is the contact that in describes, in account accountID,
+// before it is stored.
+func ContactFromNew(accountID int64, in convo.NewContact) convo.Contact {
+	return convo.Contact{
+		AccountID: accountID, FirstName: in.FirstName, LastName: in.LastName, Nickname: in.Nickname,
+		Email: in.Email, Phone: in.Phone, Identifier: in.Identifier, AvatarURL: in.AvatarURL, Blocked: in.Blocked,
+		CustomAttributes: in.CustomAttributes, AdditionalAttributes: in.AdditionalAttributes,
+		LastActivityAt: StoredTime(in.LastActivityAt),
+	}
+}
+
+// UpdateActivities records a change of team or priority in the timeline,
+// unless the update is quiet: add stores one activity message of the
+// conversation.
+func UpdateActivities(old, next convo.Conversation, quiet bool, add func(content string) error) error {
+	if quiet {
+		return nil
+	}
+	if next.TeamID != old.TeamID {
+		if err := add(convo.ActivityTeam(next.TeamID)); err != nil {
+			return err
+		}
+	}
+	if next.Priority != old.Priority {
+		return add(convo.ActivityPriority(next.Priority))
+	}
+	return nil
+}
