@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"iter"
 	"maps"
-	"reflect"
 	"slices"
 	"time"
 
@@ -151,7 +150,7 @@ func (im *importer) run(records iter.Seq2[store.Record, error]) error {
 		if rec.Line == 0 {
 			rec.Line = pos
 		}
-		if err := im.record(rec); err != nil {
+		if err := backend.ImportRecord(im, rec, im.now); err != nil {
 			return rec.Wrap(translate(err))
 		}
 	}
@@ -185,44 +184,9 @@ func (im *importer) wrote(table string, id int64) {
 	}
 }
 
-// ref is the id a record's reference points to: the new id of a record of
-// this import, or else the id as given (a row already stored).
-func ref(ids map[int64]int64, id int64) int64 {
-	if n, ok := ids[id]; ok {
-		return n
-	}
-	return id
-}
-
-// record validates one record and writes it, unless it is stored as given.
-func (im *importer) record(rec store.Record) error {
-	rec = rec.WithDefaults(im.now)
-	if err := rec.Validate(); err != nil {
-		return err
-	}
-	switch rec.Kind() {
-	case store.KindContact:
-		return im.contact(*rec.Contact)
-	case store.KindConversation:
-		return im.conversation(*rec.Conversation)
-	case store.KindReadState:
-		return im.readState(*rec.ReadState)
-	default:
-		return im.message(*rec.Message)
-	}
-}
-
-// unchanged counts a record found stored as given, or reports a clash with
-// the stored record of the same id.
-func (im *importer) unchanged(kind string, id int64, stored, given any) error {
-	if !reflect.DeepEqual(stored, given) {
-		return fmt.Errorf("%w: %s %d is stored with other values", convo.ErrConflict, kind, id)
-	}
-	im.stats.Unchanged++
-	return nil
-}
-
-func (im *importer) contact(c convo.Contact) error {
+// Contact implements backend.Importer: it writes a contact, unless it is
+// stored as given.
+func (im *importer) Contact(c convo.Contact) error {
 	ctx, tx := im.ctx, im.tx
 	given := c.ID
 	if im.newIDs {
@@ -235,7 +199,7 @@ func (im *importer) contact(c convo.Contact) error {
 	if !im.newIDs {
 		switch stored, err := getContact(ctx, tx, im.accountID, c.ID); {
 		case err == nil:
-			return im.unchanged(store.KindContact, c.ID, stored, c)
+			return backend.Unchanged(im.stats, store.KindContact, c.ID, stored, c)
 		case !errors.Is(err, convo.ErrNotFound):
 			return err
 		}
@@ -281,11 +245,13 @@ func storedAttributes(custom, additional convo.Attributes) (convo.Attributes, co
 	return custom, additional, errors.Join(errs[:]...)
 }
 
-func (im *importer) conversation(c convo.Conversation) error {
+// Conversation implements backend.Importer: it writes a conversation,
+// unless it is stored as given.
+func (im *importer) Conversation(c convo.Conversation) error {
 	ctx, tx := im.ctx, im.tx
 	given := c.ID
 	if im.newIDs {
-		c.ID, c.ContactID = 0, ref(im.stats.ContactIDs, c.ContactID)
+		c.ID, c.ContactID = 0, backend.Ref(im.stats.ContactIDs, c.ContactID)
 	}
 	c, err := storedConversation(im.accountID, c)
 	if err != nil {
@@ -294,7 +260,7 @@ func (im *importer) conversation(c convo.Conversation) error {
 	if !im.newIDs {
 		switch stored, err := getConversation(ctx, tx, im.accountID, c.ID, im.now); {
 		case err == nil:
-			return im.unchanged(store.KindConversation, c.ID, comparableConversation(stored), comparableConversation(c))
+			return backend.Unchanged(im.stats, store.KindConversation, c.ID, comparableConversation(stored), comparableConversation(c))
 		case !errors.Is(err, convo.ErrNotFound):
 			return err
 		}
@@ -369,13 +335,15 @@ func comparableConversation(c convo.Conversation) convo.Conversation {
 	return c
 }
 
-func (im *importer) message(m convo.Message) error {
+// Message implements backend.Importer: it writes a message, unless it is
+// stored as given.
+func (im *importer) Message(m convo.Message) error {
 	ctx, tx := im.ctx, im.tx
 	given := m.ID
 	if im.newIDs {
-		m.ID, m.ConversationID = 0, ref(im.stats.ConversationIDs, m.ConversationID)
+		m.ID, m.ConversationID = 0, backend.Ref(im.stats.ConversationIDs, m.ConversationID)
 		if m.ContactID != 0 {
-			m.ContactID = ref(im.stats.ContactIDs, m.ContactID)
+			m.ContactID = backend.Ref(im.stats.ContactIDs, m.ContactID)
 		}
 	}
 	var contactID int64
@@ -402,7 +370,7 @@ func (im *importer) message(m convo.Message) error {
 			}
 			m.ContentAttributes, m.Attachments = asStored.ContentAttributes, asStored.Attachments
 			m.ExternalSourceIDs, m.AdditionalAttributes = asStored.ExternalSourceIDs, asStored.AdditionalAttributes
-			return im.unchanged(store.KindMessage, m.ID, stored, m)
+			return backend.Unchanged(im.stats, store.KindMessage, m.ID, stored, m)
 		case !errors.Is(err, convo.ErrNotFound):
 			return err
 		}
@@ -458,15 +426,16 @@ WHERE a.account_id = $1 AND a.conversation_id = ANY($2::bigint[]) AND c.account_
 WHERE h.account_id = $1 AND h.conversation_id = ANY($2::bigint[])`,
 }
 
-// readState sets a user's horizon in a conversation. In a conversation
-// this import wrote (created, or gave messages, which move their authors'
-// horizons), the record sets the horizon. In another, it is a record like
-// any: a horizon stored as given is left alone, one stored with another
-// seq is ErrConflict, a missing one is written.
-func (im *importer) readState(r convo.ReadState) error {
+// ReadState implements backend.Importer: it sets a user's horizon in a
+// conversation. In a conversation this import wrote (created, or gave
+// messages, which move their authors' horizons), the record sets the
+// horizon. In another, it is a record like any: a horizon stored as given
+// is left alone, one stored with another seq is ErrConflict, a missing one
+// is written.
+func (im *importer) ReadState(r convo.ReadState) error {
 	ctx, tx := im.ctx, im.tx
 	if im.newIDs {
-		r.ConversationID = ref(im.stats.ConversationIDs, r.ConversationID)
+		r.ConversationID = backend.Ref(im.stats.ConversationIDs, r.ConversationID)
 	}
 	var ceiling int64
 	if err := queryOne(ctx, tx, selectSeqCeiling, []any{im.accountID, r.ConversationID}, &ceiling); err != nil {

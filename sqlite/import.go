@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"reflect"
 	"slices"
 	"time"
 
@@ -75,7 +74,7 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 			if rec.Line == 0 {
 				rec.Line = pos
 			}
-			if err := im.record(rec); err != nil {
+			if err := backend.ImportRecord(&im, rec, now); err != nil {
 				return rec.Wrap(translate(err))
 			}
 		}
@@ -119,15 +118,6 @@ type importer struct {
 	newIDs bool
 }
 
-// ref is the id a record's reference points to: the new id of a record of
-// this import, or else the id as given (a row already stored).
-func ref(ids map[int64]int64, id int64) int64 {
-	if n, ok := ids[id]; ok {
-		return n
-	}
-	return id
-}
-
 // newID reads the id a record was just stored under, with NewIDs.
 func newID(res sql.Result, err error) (int64, error) {
 	if err != nil {
@@ -136,35 +126,9 @@ func newID(res sql.Result, err error) (int64, error) {
 	return res.LastInsertId()
 }
 
-// record validates one record and writes it, unless it is stored as given.
-func (im *importer) record(rec store.Record) error {
-	rec = rec.WithDefaults(im.now)
-	if err := rec.Validate(); err != nil {
-		return err
-	}
-	switch rec.Kind() {
-	case store.KindContact:
-		return im.contact(*rec.Contact)
-	case store.KindConversation:
-		return im.conversation(*rec.Conversation)
-	case store.KindReadState:
-		return im.readState(*rec.ReadState)
-	default:
-		return im.message(*rec.Message)
-	}
-}
-
-// unchanged counts a record found stored as given, or reports a clash with
-// the stored record of the same id.
-func (im *importer) unchanged(kind string, id int64, stored, given any) error {
-	if !reflect.DeepEqual(stored, given) {
-		return fmt.Errorf("%w: %s %d is stored with other values", convo.ErrConflict, kind, id)
-	}
-	im.stats.Unchanged++
-	return nil
-}
-
-func (im *importer) contact(c convo.Contact) error {
+// Contact implements backend.Importer: it writes a contact, unless it is
+// stored as given.
+func (im *importer) Contact(c convo.Contact) error {
 	ctx, tx := im.ctx, im.tx
 	given := c.ID
 	if im.newIDs {
@@ -180,7 +144,7 @@ func (im *importer) contact(c convo.Contact) error {
 	}
 	switch stored, err := getContact(ctx, tx, im.accountID, c.ID); {
 	case err == nil:
-		return im.unchanged(store.KindContact, c.ID, stored, c)
+		return backend.Unchanged(im.stats, store.KindContact, c.ID, stored, c)
 	case !errors.Is(err, convo.ErrNotFound):
 		return err
 	}
@@ -205,11 +169,13 @@ func storedContact(accountID int64, c convo.Contact) convo.Contact {
 	return c
 }
 
-func (im *importer) conversation(c convo.Conversation) error {
+// Conversation implements backend.Importer: it writes a conversation,
+// unless it is stored as given.
+func (im *importer) Conversation(c convo.Conversation) error {
 	ctx, tx := im.ctx, im.tx
 	given := c.ID
 	if im.newIDs {
-		c.ID, c.ContactID = 0, ref(im.stats.ContactIDs, c.ContactID)
+		c.ID, c.ContactID = 0, backend.Ref(im.stats.ContactIDs, c.ContactID)
 	}
 	c, custom, additional, err := storedConversation(im.accountID, c)
 	if err != nil {
@@ -217,7 +183,7 @@ func (im *importer) conversation(c convo.Conversation) error {
 	}
 	switch stored, err := getConversation(ctx, tx, im.accountID, c.ID, im.now); {
 	case err == nil:
-		return im.unchanged(store.KindConversation, c.ID, comparableConversation(stored), comparableConversation(c))
+		return backend.Unchanged(im.stats, store.KindConversation, c.ID, comparableConversation(stored), comparableConversation(c))
 	case !errors.Is(err, convo.ErrNotFound):
 		return err
 	}
@@ -292,13 +258,15 @@ func comparableConversation(c convo.Conversation) convo.Conversation {
 	return c
 }
 
-func (im *importer) message(m convo.Message) error {
+// Message implements backend.Importer: it writes a message, unless it is
+// stored as given.
+func (im *importer) Message(m convo.Message) error {
 	ctx, tx := im.ctx, im.tx
 	given := m.ID
 	if im.newIDs {
-		m.ID, m.ConversationID = 0, ref(im.stats.ConversationIDs, m.ConversationID)
+		m.ID, m.ConversationID = 0, backend.Ref(im.stats.ConversationIDs, m.ConversationID)
 		if m.ContactID != 0 {
-			m.ContactID = ref(im.stats.ContactIDs, m.ContactID)
+			m.ContactID = backend.Ref(im.stats.ContactIDs, m.ContactID)
 		}
 	}
 	target, err := readAppendTarget(ctx, tx, im.accountID, m.ConversationID)
@@ -324,7 +292,7 @@ func (im *importer) message(m convo.Message) error {
 		}
 		m.ContentAttributes, m.Attachments = asStored.ContentAttributes, asStored.Attachments
 		m.ExternalSourceIDs, m.AdditionalAttributes = asStored.ExternalSourceIDs, asStored.AdditionalAttributes
-		return im.unchanged(store.KindMessage, m.ID, stored, m)
+		return backend.Unchanged(im.stats, store.KindMessage, m.ID, stored, m)
 	case !errors.Is(err, convo.ErrNotFound):
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -66,15 +67,16 @@ func (r readStateRow) toRecord() (store.Record, error) {
 		SeenSeq: r.SeenSeq, UnseenCount: r.UnseenCount}}, err
 }
 
-// readState sets a user's horizon in a conversation. In a conversation
-// this import wrote (created, or gave messages, which move their authors'
-// horizons), the record sets the horizon. In another, it is a record like
-// any: a horizon stored as given is left alone, one stored with another
-// seq is ErrConflict, a missing one is written.
-func (im *importer) readState(r convo.ReadState) error {
+// ReadState implements backend.Importer: it sets a user's horizon in a
+// conversation. In a conversation this import wrote (created, or gave
+// messages, which move their authors' horizons), the record sets the
+// horizon. In another, it is a record like any: a horizon stored as given
+// is left alone, one stored with another seq is ErrConflict, a missing one
+// is written.
+func (im *importer) ReadState(r convo.ReadState) error {
 	ctx, tx := im.ctx, im.tx
 	if im.newIDs {
-		r.ConversationID = ref(im.stats.ConversationIDs, r.ConversationID)
+		r.ConversationID = backend.Ref(im.stats.ConversationIDs, r.ConversationID)
 	}
 	var ceiling int64
 	if err := tx.GetContext(ctx, &ceiling, selectSeqCeiling, im.accountID, r.ConversationID); err != nil {

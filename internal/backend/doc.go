@@ -1,5 +1,6 @@
 // Package backend holds what every store backend does the same way, with no
 // SQL: the stored forms of JSON columns and times, the naming of a batch
-// item's errors, a contact built from its input and the timeline entries of
-// a conversation's update. It knows no database engine or driver.
+// item's errors, a contact built from its input, the timeline entries of a
+// conversation's update and the dispatch and checks of an import's records.
+// It knows no database engine or driver.
 package backend

@@ -1,0 +1,58 @@
+package backend
+
+import (
+	"fmt"
+	"reflect"
+	"time"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+// An Importer writes the records of one import, each kind by its own
+// method, once ImportRecord has validated them.
+type Importer interface {
+	Contact(convo.Contact) error
+	Conversation(convo.Conversation) error
+	ReadState(convo.ReadState) error
+	Message(convo.Message) error
+}
+
+// ImportRecord fills in the defaults of one record at now, validates it
+// and hands it to im by its kind.
+func ImportRecord(im Importer, rec store.Record, now time.Time) error {
+	rec = rec.WithDefaults(now)
+	if err := rec.Validate(); err != nil {
+		return err
+	}
+	switch rec.Kind() {
+	case store.KindContact:
+		return im.Contact(*rec.Contact)
+	case store.KindConversation:
+		return im.Conversation(*rec.Conversation)
+	case store.KindReadState:
+		return im.ReadState(*rec.ReadState)
+	default:
+		return im.Message(*rec.Message)
+	}
+}
+
+// Unchanged counts in stats a record found stored as given, or reports a
+// clash with the stored record of the same id.
+func Unchanged(stats *store.ImportStats, kind string, id int64, stored, given any) error {
+	if !reflect.DeepEqual(stored, given) {
+		return fmt.Errorf("%w: %s %d is stored with other values", convo.ErrConflict, kind, id)
+	}
+	stats.Unchanged++
+	return nil
+}
+
+// Ref is the id a record's reference points to: the new id of a record of
+// this import, found in ids, or else the id as given (a row already
+// stored).
+func Ref(ids map[int64]int64, id int64) int64 {
+	if n, ok := ids[id]; ok {
+		return n
+	}
+	return id
+}
