@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -44,14 +43,13 @@ WHERE account_id = $14 AND id = $15`
 
 // messageOrder is the SQL of one store.MessageOrder.
 type messageOrder struct {
-	name    string
 	orderBy string
 	after   string
 }
 
 var messageOrders = map[store.MessageOrder]messageOrder{
-	store.OldestFirst: {"oldest", "m.seq", "m.seq > ?"},
-	store.NewestFirst: {"newest", "m.seq DESC", "m.seq < ?"},
+	store.OldestFirst: {"m.seq", "m.seq > ?"},
+	store.NewestFirst: {"m.seq DESC", "m.seq < ?"},
 }
 
 // lockConversations locks the rows of a batch's conversations in id order,
@@ -231,15 +229,11 @@ func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int6
 		return page, err
 	}
 	order := messageOrders[f.Order]
-	list := "messages:" + strconv.FormatInt(conversationID, 10) + ":" + order.name
-	var cursor store.Cursor
-	if f.Page.Keyset() && f.Page.Cursor() != "" {
-		var err error
-		if cursor, err = store.DecodeCursor(f.Page.Cursor(), list, 1); err != nil {
-			return page, err
-		}
+	list, cursor, err := backend.MessageCursor(conversationID, f)
+	if err != nil {
+		return page, err
 	}
-	err := s.read(ctx, func(tx pgx.Tx) error {
+	err = s.read(ctx, func(tx pgx.Tx) error {
 		page = store.Page[convo.Message]{}
 		var contactID int64
 		var total int

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/convokit/convo"
@@ -38,14 +37,13 @@ WHERE account_id = ? AND id = ?`
 
 // messageOrder is the SQL of one store.MessageOrder.
 type messageOrder struct {
-	name    string
 	orderBy string
 	after   string
 }
 
 var messageOrders = map[store.MessageOrder]messageOrder{
-	store.OldestFirst: {"oldest", "m.seq", "m.seq > ?"},
-	store.NewestFirst: {"newest", "m.seq DESC", "m.seq < ?"},
+	store.OldestFirst: {"m.seq", "m.seq > ?"},
+	store.NewestFirst: {"m.seq DESC", "m.seq < ?"},
 }
 
 // AddMessage implements store.Store.
@@ -189,15 +187,11 @@ func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int6
 		return page, err
 	}
 	order := messageOrders[f.Order]
-	list := "messages:" + strconv.FormatInt(conversationID, 10) + ":" + order.name
-	var cursor store.Cursor
-	if f.Page.Keyset() && f.Page.Cursor() != "" {
-		var err error
-		if cursor, err = store.DecodeCursor(f.Page.Cursor(), list, 1); err != nil {
-			return page, err
-		}
+	list, cursor, err := backend.MessageCursor(conversationID, f)
+	if err != nil {
+		return page, err
 	}
-	err := s.read(ctx, func(tx *dbtx) error {
+	err = s.read(ctx, func(tx *dbtx) error {
 		var conv struct {
 			ContactID int64 `db:"contact_id"`
 			Total     int   `db:"messages_count"`

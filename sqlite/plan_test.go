@@ -309,13 +309,13 @@ func TestQueryPlans(t *testing.T) {
 		}
 	}
 
-	for _, order := range messageOrders {
+	for name, order := range messageOrders {
 		var w where
 		w.and("m.account_id = ?", 1)
 		w.and("m.conversation_id = ?", 1)
 		w.and(order.after, 3)
 		q := `SELECT ` + messageBodyColumns + ` FROM convo_messages m` + w.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
-		checkPlan(t, "messages "+order.name, plan(t, s, q, append(w.args, 26, 0)...), true)
+		checkPlan(t, fmt.Sprint("messages ", name), plan(t, s, q, append(w.args, 26, 0)...), true)
 	}
 	checkPlan(t, "newest messages", plan(t, s, newestMessages, 1, 1, 50), true)
 	checkPlan(t, "conversation", plan(t, s, selectConversation, 1, 1), false)
