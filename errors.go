@@ -25,6 +25,10 @@ var (
 	ErrStorageFull = errors.New("convo: storage full")
 	// ErrReadOnly: the store was opened read-only, or its file cannot be written.
 	ErrReadOnly = errors.New("convo: store is read-only")
+	// ErrChangesExpired: the change feed no longer holds the changes after
+	// the position asked for; they passed their retention. The reader has
+	// missed changes and must resync from the records themselves.
+	ErrChangesExpired = errors.New("convo: changes expired")
 )
 
 // Errors returned when a store is opened. The file is left untouched.

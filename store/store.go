@@ -234,6 +234,36 @@ type Store interface {
 	// inside the write transaction: it must not call the store.
 	Import(ctx context.Context, accountID int64, records iter.Seq2[Record, error], opts ImportOptions) (ImportStats, error)
 
+	// Changes returns the account's changes after position after (0: from
+	// the oldest change kept; FromNow: none yet, with Next at the newest),
+	// oldest first, narrowed by f (see Change for what each call records).
+	// A position older than what the feed still keeps is
+	// convo.ErrChangesExpired: the reader has missed changes and must
+	// resync. A position below FromNow is ErrInvalid naming "after"; one
+	// beyond the newest change finds nothing (Next stays at it).
+	Changes(ctx context.Context, accountID, after int64, f ChangeFilter) (ChangePage, error)
+	// WaitChanges returns once the account may have changes after position
+	// after: at once when it has, else when a change commits, in this
+	// process or another one using the same database (Watch loops on it).
+	// It may return early with nothing new; it returns the context's error
+	// when the context ends first. It holds no database connection of the
+	// store's pools while it waits.
+	WaitChanges(ctx context.Context, accountID, after int64) error
+	// AckChanges records that the durable consumer, named by the host,
+	// has handled the account's changes up to position, creating the
+	// consumer on first use. The position never moves back: acknowledging
+	// an older one changes nothing. Changes are kept until every consumer of
+	// the account has acknowledged them (up to MaxChangeRetention). A bad
+	// name (ValidateConsumer) is ErrInvalid naming "consumer", a position
+	// below 0 or beyond the newest change ErrInvalid naming "position".
+	AckChanges(ctx context.Context, accountID int64, consumer string, position int64) error
+	// AckedChanges returns the position the consumer last acknowledged:
+	// where it resumes after a restart. 0 for a consumer never seen.
+	AckedChanges(ctx context.Context, accountID int64, consumer string) (int64, error)
+	// DropConsumer forgets a durable consumer, so that it no longer keeps
+	// changes from expiring. One not there is ignored.
+	DropConsumer(ctx context.Context, accountID int64, consumer string) error
+
 	// Close releases the store's resources. It is safe to call more than
 	// once; every other call after Close returns ErrClosed.
 	Close() error
