@@ -26,7 +26,7 @@ func (l *ChangeLog) Reset() { l.list = l.list[:0] }
 // Changes returns what was logged (Position and At unset).
 func (l *ChangeLog) Changes() []store.Change { return l.list }
 
-// Add logs one change. An update whose Fields are empty changed nothing
+// Add logs one change, which names its account. An update whose Fields are empty changed nothing
 // and is dropped; an update of a record the log already holds an update
 // or creation of is folded into it.
 func (l *ChangeLog) Add(c store.Change) {
@@ -78,26 +78,26 @@ func mergeFields(a, b []string) []string {
 // ContactChanged logs the update of contact old to next, naming the
 // fields that differ; none differing logs nothing.
 func (l *ChangeLog) ContactChanged(old, next convo.Contact) {
-	l.Add(store.Change{Kind: store.ContactUpdated, ContactID: next.ID, Fields: ContactFields(old, next)})
+	l.Add(store.Change{Kind: store.ContactUpdated, AccountID: next.AccountID, ContactID: next.ID, Fields: ContactFields(old, next)})
 }
 
 // ConversationChanged logs the update of conversation old to next, naming
 // the fields that differ; none differing logs nothing.
 func (l *ChangeLog) ConversationChanged(old, next convo.Conversation) {
-	l.Add(store.Change{Kind: store.ConversationUpdated, ContactID: next.ContactID, ConversationID: next.ID,
+	l.Add(store.Change{Kind: store.ConversationUpdated, AccountID: next.AccountID, ContactID: next.ContactID, ConversationID: next.ID,
 		Fields: ConversationFields(old, next)})
 }
 
 // MessageChanged logs the update of message old to next, naming the
 // fields that differ; none differing logs nothing.
 func (l *ChangeLog) MessageChanged(old, next convo.Message) {
-	l.Add(store.Change{Kind: store.MessageUpdated, ConversationID: next.ConversationID, MessageID: next.ID,
+	l.Add(store.Change{Kind: store.MessageUpdated, AccountID: next.AccountID, ConversationID: next.ConversationID, MessageID: next.ID,
 		Fields: MessageFields(old, next)})
 }
 
 // MessageCreated logs a new message.
 func (l *ChangeLog) MessageCreated(m convo.Message) {
-	l.Add(store.Change{Kind: store.MessageCreated, ConversationID: m.ConversationID, MessageID: m.ID})
+	l.Add(store.Change{Kind: store.MessageCreated, AccountID: m.AccountID, ConversationID: m.ConversationID, MessageID: m.ID})
 }
 
 // field is one field of a record the feed names when it changes.
