@@ -35,12 +35,12 @@ WHERE excluded.position > position`
 
 // changeRow is one row of changeColumns.
 type changeRow struct {
-	Position, Kind                          int64
-	ContactID, ConversationID, MessageID    int64
-	UserID                                  string
-	SeenSeq                                 int64
-	Fields                                  string
-	At                                      dbTime
+	Position, Kind                       int64
+	ContactID, ConversationID, MessageID int64
+	UserID                               string
+	SeenSeq                              int64
+	Fields                               string
+	At                                   dbTime
 }
 
 func (r *changeRow) dest() []any {
