@@ -29,8 +29,8 @@ WHERE m.account_id = ? AND m.id IN (SELECT value FROM json_each(?))`
 	ackChanges = `INSERT INTO convo_change_consumers (account_id, name, position, acked_at) VALUES (?1, ?2, ?3, ?4)
 ON CONFLICT (account_id, name) DO UPDATE SET position = excluded.position, acked_at = excluded.acked_at
 WHERE excluded.position > position`
-	ackedChanges  = `SELECT position FROM convo_change_consumers WHERE account_id = ? AND name = ?`
-	dropConsumer  = `DELETE FROM convo_change_consumers WHERE account_id = ? AND name = ?`
+	ackedChanges = `SELECT position FROM convo_change_consumers WHERE account_id = ? AND name = ?`
+	dropConsumer = `DELETE FROM convo_change_consumers WHERE account_id = ? AND name = ?`
 	// accountHeads reads the newest position of each account of a JSON
 	// array.
 	accountHeads = `SELECT a.value, coalesce((SELECT max(position) FROM convo_changes WHERE account_id = a.value), 0)
