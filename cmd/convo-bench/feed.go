@@ -59,8 +59,14 @@ func (b *bench) watchWake(op string, watcher store.Store) error {
 	arrived := make(chan time.Time, 1)
 	failed := make(chan error, 1)
 	filter := store.ChangeFilter{Kinds: []store.ChangeKind{store.MessageCreated}}
+	// Where the feed stands now, read before the first append: a Watch
+	// from FromNow would read it whenever its goroutine starts.
+	now, err := watcher.Changes(ctx, 1, store.FromNow, filter)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
 	go func() {
-		for _, err := range store.Watch(ctx, watcher, 1, store.FromNow, filter) {
+		for _, err := range store.Watch(ctx, watcher, 1, now.Next, filter) {
 			if err != nil {
 				failed <- err
 				return
