@@ -5,11 +5,10 @@ import (
 	"time"
 )
 
-// Retention: writes remove expired changes as they go. A trim looks at up
-// to trimAccounts accounts, taking them in turn from where the last trim
-// stopped, and removes up to trimBatch changes; a write trims when the
-// last trim left work (it stopped at a limit) or a minute has passed by
-// the store's clock. Each account's changes are looked at from its oldest,
+// Retention: writes remove expired changes as they go, in rounds over
+// every account with changes. A round starts once a minute by the store's
+// clock; each write while it runs looks at up to trimAccounts accounts,
+// from where the last one stopped, and removes up to trimBatch changes. Each account's changes are looked at from its oldest,
 // with a few lookups of its key, however long its feed: finding nothing
 // expired costs one.
 const (
@@ -33,13 +32,13 @@ ON CONFLICT (account_id) DO UPDATE SET trimmed = max(trimmed, excluded.trimmed)`
 // serialised, so it needs no lock.
 type retention struct {
 	keep, max time.Duration
-	last      time.Time // the last trim, by the store's clock
-	more      bool      // the last trim stopped at a limit
-	account   int64     // the last account looked at
+	started   time.Time // when the last round started, by the store's clock
+	running   bool      // a round is under way
+	account   int64     // the last account the round looked at
 }
 
 func (r *retention) due(now time.Time) bool {
-	return r.more || r.last.IsZero() || now.Sub(r.last) >= trimEvery || now.Before(r.last)
+	return r.running || r.started.IsZero() || now.Sub(r.started) >= trimEvery || now.Before(r.started)
 }
 
 // trimChanges removes, in tx, changes that passed their retention: written
@@ -51,6 +50,9 @@ func (s *Store) trimChanges(ctx context.Context, tx *dbtx, now time.Time) error 
 	if !r.due(now) {
 		return nil
 	}
+	if !r.running {
+		r.running, r.started, r.account = true, now, 0
+	}
 	keepAt, capAt := now.Add(-r.keep).UnixMicro(), now.Add(-r.max).UnixMicro()
 	removed := 0
 	for range trimAccounts {
@@ -58,8 +60,8 @@ func (s *Store) trimChanges(ctx context.Context, tx *dbtx, now time.Time) error 
 		if err != nil {
 			return err
 		}
-		if len(next) == 0 { // a round is done
-			r.account, r.more, r.last = 0, false, now
+		if len(next) == 0 { // the round is done
+			r.running = false
 			return nil
 		}
 		r.account = next[0].V
@@ -72,7 +74,6 @@ func (s *Store) trimChanges(ctx context.Context, tx *dbtx, now time.Time) error 
 			break
 		}
 	}
-	r.more, r.last = true, now
 	return nil
 }
 
