@@ -40,7 +40,7 @@ WHERE account_id = $1 AND id = $2 FOR UPDATE`
 	// reply ends it. $1 account, $2 conversation, $3 seq, $4..$13 and
 	// $15..$18 the message, $14 now, $19 incoming, $20 not an activity,
 	// $21 a human reply, $22 it moves the last activity, $23 it reopens.
-	appendOne = `WITH m AS (
+	appendWrites = `WITH m AS (
 	INSERT INTO convo_messages (account_id, conversation_id, seq, content, content_type, content_attributes,
 		message_type, private, status, source_id, sender_type, author_id, written_at, created_at, updated_at,
 		attachments, external_source_ids, additional_attributes, words)
@@ -64,8 +64,31 @@ WHERE account_id = $1 AND id = $2 FOR UPDATE`
 	RETURNING contact_id
 ), k AS (
 	UPDATE convo_contacts t SET last_activity_at = $14 FROM c WHERE $19 AND t.account_id = $1 AND t.id = c.contact_id
-)
+)`
+
+	// appendOne is the append of a write whose changes record.go stores.
+	appendOne = appendWrites + `
 SELECT id FROM m`
+
+	// appendOneRecorded is the append of a transaction of its own, which
+	// records its changes as record.go would (the message, then the
+	// status of a conversation it reopens) and notifies, in the same
+	// statement: once the message went in, it takes its positions from the
+	// account's head, locked until the COMMIT that follows. $24 and $25
+	// are the codes of a created message and an updated conversation.
+	appendOneRecorded = appendWrites + `, h AS (
+	INSERT INTO convo_change_heads AS h (account_id, position)
+	SELECT $1, CASE WHEN $23 THEN 2 ELSE 1 END FROM m
+	ON CONFLICT (account_id) DO UPDATE SET position = h.position + excluded.position
+	RETURNING position
+), f AS (
+	INSERT INTO convo_changes (account_id, position, kind, contact_id, conversation_id, message_id, fields, at)
+	SELECT $1, h.position - CASE WHEN $23 THEN 1 ELSE 0 END, $24::smallint, NULL::bigint, $2, m.id, NULL::text, $14
+	FROM h, m
+	UNION ALL
+	SELECT $1, h.position, $25::smallint, c.contact_id, $2, NULL, 'status', $14 FROM h, c WHERE $23
+)
+SELECT m.id, pg_notify('` + notifyChannel + `', $1::text) FROM m`
 )
 
 // lockAppendTargetProbe is lockAppendTarget and, in the same round trip,
@@ -94,10 +117,10 @@ func (s *Store) appendPipelined(ctx context.Context, conn *pgx.Conn, accountID, 
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
 		return convo.Message{}, translate(err) // ErrNoRows: not found
 	}
-	if due {
+	now := s.clock() // once the row is locked: see lockConversation
+	if due || s.trimDue(now, false) {
 		return convo.Message{}, errAppendSlow
 	}
-	now := s.clock() // once the row is locked: see lockConversation
 	in = in.WithDefaults(now)
 	if err := in.Validate(); err != nil {
 		return convo.Message{}, err
@@ -108,8 +131,9 @@ func (s *Store) appendPipelined(ctx context.Context, conn *pgx.Conn, accountID, 
 	}
 	inserted := false
 	b = &pgx.Batch{}
-	b.Queue(appendOne, p.args()...).QueryRow(func(row pgx.Row) error {
-		err := row.Scan(&p.m.ID)
+	args := append(p.args(), backend.ChangeKindCodes[store.MessageCreated], backend.ChangeKindCodes[store.ConversationUpdated])
+	b.Queue(appendOneRecorded, args...).QueryRow(func(row pgx.Row) error {
+		err := row.Scan(&p.m.ID, nil)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil // written nothing: COMMIT ends the transaction
 		}
@@ -142,7 +166,7 @@ func (t *appendTarget) dest() []any {
 // appendMessage writes a valid message at the end of a conversation and
 // keeps the conversation's maintained columns true. A message whose source
 // id is already stored in the conversation is returned as stored instead.
-func appendMessage(ctx context.Context, tx pgx.Tx, accountID, conversationID int64, in convo.NewMessage, now time.Time) (convo.Message, error) {
+func appendMessage(ctx context.Context, tx *wtx, accountID, conversationID int64, in convo.NewMessage, now time.Time) (convo.Message, error) {
 	var t appendTarget
 	if err := queryOne(ctx, tx, lockAppendTarget, []any{accountID, conversationID}, t.dest()...); err != nil {
 		return convo.Message{}, err
@@ -155,7 +179,11 @@ func appendMessage(ctx context.Context, tx pgx.Tx, accountID, conversationID int
 	if errors.Is(err, pgx.ErrNoRows) {
 		return messageBySourceID(ctx, tx, accountID, conversationID, p.m.SourceID)
 	}
-	return p.m, err
+	if err != nil {
+		return convo.Message{}, err
+	}
+	p.log(tx)
+	return p.m, nil
 }
 
 // plannedAppend is an append worked out once its conversation is locked:
@@ -209,8 +237,18 @@ func (p *plannedAppend) args() []any {
 		p.j.Additional, tsvector(m.Content), p.incoming, p.notActivity, p.humanReply, p.moves, p.reopens}
 }
 
+// log logs what the append changed: the message, then the status of the
+// conversation when the message reopened it.
+func (p *plannedAppend) log(tx *wtx) {
+	tx.changes.MessageCreated(p.m)
+	if p.reopens {
+		tx.log(store.Change{Kind: store.ConversationUpdated, ContactID: p.m.ContactID,
+			ConversationID: p.m.ConversationID, Fields: []string{"status"}})
+	}
+}
+
 // addActivity records a change in the conversation's timeline.
-func addActivity(ctx context.Context, tx pgx.Tx, accountID, conversationID int64, content string, now time.Time) error {
+func addActivity(ctx context.Context, tx *wtx, accountID, conversationID int64, content string, now time.Time) error {
 	in := convo.NewMessage{Type: convo.MessageActivity, Content: content}.WithDefaults(now)
 	_, err := appendMessage(ctx, tx, accountID, conversationID, in, now)
 	return err
@@ -342,7 +380,7 @@ func (b *batchBump) add(p *plannedAppend, i int) {
 // (AddMessages names the first one as appendMessage meets it), a source id
 // twice, or a message that met a taken key; the caller then appends item by
 // item.
-func appendBatch(ctx context.Context, tx pgx.Tx, accountID int64, batch []store.MessageTo, ids []int64, clock func() time.Time) ([]convo.Message, error) {
+func appendBatch(ctx context.Context, tx *wtx, accountID int64, batch []store.MessageTo, ids []int64) ([]convo.Message, error) {
 	bumps := make(map[int64]*batchBump, len(ids))
 	rows, err := tx.Query(ctx, lockBatchTargets, accountID, ids)
 	if err != nil {
@@ -360,7 +398,7 @@ func appendBatch(ctx context.Context, tx pgx.Tx, accountID int64, batch []store.
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	now := clock() // once the rows are locked: see lockConversation
+	now := tx.clock() // once the rows are locked: see lockConversation
 	plans := make([]plannedAppend, len(batch))
 	sourceIDs := make(map[string]bool)
 	for i, item := range batch {
@@ -386,6 +424,7 @@ func appendBatch(ctx context.Context, tx pgx.Tx, accountID int64, batch []store.
 	out := make([]convo.Message, len(plans))
 	for i := range plans {
 		out[i] = plans[i].m
+		plans[i].log(tx)
 	}
 	return out, nil
 }
