@@ -76,8 +76,10 @@ func run(ctx context.Context, args []string) error {
 	post := poster{client: &http.Client{Timeout: 10 * time.Second}, url: *url, backoff: *backoff}
 
 	after, err := s.AckedChanges(ctx, *account, consumer)
-	for err == nil {
+	if err == nil {
 		log.Printf("forwarding account %d's changes after position %d to %s", *account, after, *url)
+	}
+	for err == nil {
 		err = forward(ctx, s, *account, after, post)
 		if errors.Is(err, convo.ErrChangesExpired) {
 			// The feed no longer holds what this consumer has not handled

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -13,7 +14,9 @@ import (
 	"runtime/debug"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,15 +32,21 @@ const (
 	other   = 2 // an account whose changes must not be forwarded
 )
 
-// TestKilledMidStream runs the program as a host would, in a process of its
-// own on a database file that this test writes to from its process. While
-// messages and status changes keep coming, the program is killed (SIGKILL)
-// at random moments and started again; the endpoint fails some requests
-// (500s, dropped connections). At the end the endpoint must have received
-// every message.created and every status change of the account, as the
-// feed holds them: duplicates are allowed, gaps are not.
-func TestKilledMidStream(t *testing.T) {
+// TestProgram builds the program and runs it as a host would, in processes
+// of its own, on a database file that the test writes to from its process.
+func TestProgram(t *testing.T) {
 	bin := buildProgram(t)
+	t.Run("KilledMidStream", func(t *testing.T) { testKilledMidStream(t, bin) })
+	t.Run("Expired", func(t *testing.T) { testExpired(t, bin) })
+}
+
+// testKilledMidStream: while messages and status changes keep coming, the
+// program is killed (SIGKILL) at random moments and started again; the
+// endpoint fails some requests (500s, dropped connections). At the end the
+// endpoint must have received every message.created and every status
+// change of the account, as the feed holds them: duplicates are allowed,
+// gaps are not.
+func testKilledMidStream(t *testing.T, bin string) {
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
 	seed := uint64(time.Now().UnixNano())
@@ -55,14 +64,8 @@ func TestKilledMidStream(t *testing.T) {
 	defer srv.Close()
 
 	w := startWriter(ctx, t, s, seed)
-	start := func() *exec.Cmd {
-		cmd := exec.CommandContext(ctx, bin, "-db", path, "-account", strconv.Itoa(account), "-url", srv.URL, "-backoff", "5ms")
-		cmd.Stdout, cmd.Stderr = t.Output(), t.Output()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		return cmd
-	}
+	began := time.Now()
+	start := func() *exec.Cmd { return startProgram(ctx, t, bin, path, srv.URL) }
 	// Kill it a few times, each once it is under way, at a random moment.
 	for range 3 {
 		cmd, base := start(), rec.received()
@@ -72,6 +75,7 @@ func TestKilledMidStream(t *testing.T) {
 			t.Fatal(err)
 		}
 		cmd.Wait()
+		t.Logf("%v: killed after %d changes received", time.Since(began).Round(time.Millisecond), rec.received())
 	}
 	cmd, base := start(), rec.received()
 	defer cmd.Process.Kill()
@@ -108,7 +112,9 @@ func TestKilledMidStream(t *testing.T) {
 	if statusChanges == 0 || otherUpdates == 0 {
 		t.Fatalf("the writer made %d status changes and %d other updates: want some of each", statusChanges, otherUpdates)
 	}
+	t.Logf("%v: writer stopped", time.Since(began).Round(time.Millisecond))
 	waitFor(ctx, t, fmt.Sprintf("the endpoint receives all %d changes", len(want)), func() bool { return rec.hasAll(want) })
+	t.Logf("%v: all received", time.Since(began).Round(time.Millisecond))
 
 	// Then the program acknowledges the end of the feed, and stops cleanly
 	// on SIGINT.
@@ -120,12 +126,14 @@ func TestKilledMidStream(t *testing.T) {
 		acked, err := s.AckedChanges(ctx, account, consumer)
 		return err == nil && acked == newest.Next
 	})
+	t.Logf("%v: all acknowledged", time.Since(began).Round(time.Millisecond))
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("the program stopped on SIGINT with %v, want exit status 0", err)
 	}
+	t.Logf("%v: stopped", time.Since(began).Round(time.Millisecond))
 
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
@@ -151,6 +159,101 @@ func TestKilledMidStream(t *testing.T) {
 	if rec.failed == 0 {
 		t.Error("no request failed: the retries were not exercised")
 	}
+}
+
+// testExpired: the program is stopped for longer than the feed keeps what it
+// has not acknowledged; started again, it goes on with the changes made from
+// then on.
+func testExpired(t *testing.T, bin string) {
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	// This process's store keeps changes for a millisecond, even those the
+	// program has not acknowledged, and its clock jumps: its writes remove
+	// what is older.
+	var ahead atomic.Int64
+	clock := func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
+	path := filepath.Join(t.TempDir(), "webhooks.db")
+	s, err := sqlite.Open(path, sqlite.Options{Now: clock, ChangeRetention: time.Millisecond, MaxChangeRetention: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	rec := &receiver{got: map[int64]event{}}
+	srv := httptest.NewServer(rec)
+	defer srv.Close()
+
+	c, err := s.CreateContact(ctx, account, convo.NewContact{FirstName: "Ada"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv, err := s.CreateConversation(ctx, account, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelWeb, HappenedAt: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	say := func(text string) int64 {
+		t.Helper()
+		if _, err := s.AddMessage(ctx, account, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: text}); err != nil {
+			t.Fatal(err)
+		}
+		page, err := s.Changes(ctx, account, store.FromNow, store.ChangeFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return page.Next
+	}
+	acked := func(pos int64) func() bool {
+		return func() bool {
+			p, err := s.AckedChanges(ctx, account, consumer)
+			return err == nil && p == pos
+		}
+	}
+
+	first := say("forwarded")
+	cmd := startProgram(ctx, t, bin, path, srv.URL)
+	waitFor(ctx, t, "the first message is acknowledged", acked(first))
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	missed := []int64{say("missed"), say("missed too")}
+	ahead.Store(int64(2 * time.Minute))
+	resync := say("written as the missed ones expire")
+	if _, err := s.Changes(ctx, account, first, store.ChangeFilter{}); !errors.Is(err, convo.ErrChangesExpired) {
+		t.Fatalf("reading after position %d: %v, want ErrChangesExpired", first, err)
+	}
+
+	cmd = startProgram(ctx, t, bin, path, srv.URL)
+	defer cmd.Process.Kill()
+	waitFor(ctx, t, "the program starts over from the newest change", acked(resync))
+	last := say("forwarded after the restart")
+	waitFor(ctx, t, "the program forwards the new message", acked(last))
+
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	for _, pos := range append(missed, resync) {
+		if _, ok := rec.got[pos]; ok {
+			t.Errorf("position %d, written while the program was stopped, was forwarded", pos)
+		}
+	}
+	for _, pos := range []int64{first, last} {
+		if _, ok := rec.got[pos]; !ok {
+			t.Errorf("position %d was not forwarded", pos)
+		}
+	}
+}
+
+// startProgram starts the program on the database file, forwarding to url.
+func startProgram(ctx context.Context, t *testing.T, bin, path, url string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, bin, "-db", path, "-account", strconv.Itoa(account), "-url", url, "-backoff", "5ms")
+	cmd.Stdout, cmd.Stderr = t.Output(), t.Output()
+	// A program built with the race detector waits a second as it exits,
+	// unless told not to.
+	cmd.Env = append(os.Environ(), "GORACE="+strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd
 }
 
 // buildProgram builds this program into a temporary directory, with the
