@@ -63,23 +63,18 @@ func testKilledMidStream(t *testing.T, bin string) {
 	srv := httptest.NewServer(rec)
 	defer srv.Close()
 
-	w := startWriter(ctx, t, s, seed)
+	w := startWriter(ctx, t, s, seed, rec)
 	began := time.Now()
-	start := func() *exec.Cmd { return startProgram(ctx, t, bin, path, srv.URL) }
 	// Kill it a few times, each once it is under way, at a random moment.
 	for range 3 {
-		cmd, base := start(), rec.received()
-		waitFor(ctx, t, "the program forwards changes", func() bool { return rec.received() >= base+5 })
+		p, base := startProgram(ctx, t, bin, path, srv.URL), rec.received()
+		p.waitFor(ctx, t, "it forwards changes", func() bool { return rec.received() >= base+5 })
 		time.Sleep(time.Duration(rng.IntN(300)) * time.Millisecond)
-		if err := cmd.Process.Kill(); err != nil {
-			t.Fatal(err)
-		}
-		cmd.Wait()
+		p.kill()
 		t.Logf("%v: killed after %d changes received", time.Since(began).Round(time.Millisecond), rec.received())
 	}
-	cmd, base := start(), rec.received()
-	defer cmd.Process.Kill()
-	waitFor(ctx, t, "the restarted program forwards changes", func() bool { return rec.received() >= base+5 })
+	p, base := startProgram(ctx, t, bin, path, srv.URL), rec.received()
+	p.waitFor(ctx, t, "it forwards changes", func() bool { return rec.received() >= base+5 })
 	writes, err := w.stop()
 	if err != nil {
 		t.Fatalf("writer: %v", err)
@@ -113,7 +108,7 @@ func testKilledMidStream(t *testing.T, bin string) {
 		t.Fatalf("the writer made %d status changes and %d other updates: want some of each", statusChanges, otherUpdates)
 	}
 	t.Logf("%v: writer stopped", time.Since(began).Round(time.Millisecond))
-	waitFor(ctx, t, fmt.Sprintf("the endpoint receives all %d changes", len(want)), func() bool { return rec.hasAll(want) })
+	p.waitFor(ctx, t, fmt.Sprintf("the endpoint receives all %d changes", len(want)), func() bool { return rec.hasAll(want) })
 	t.Logf("%v: all received", time.Since(began).Round(time.Millisecond))
 
 	// Then the program acknowledges the end of the feed, and stops cleanly
@@ -122,16 +117,16 @@ func testKilledMidStream(t *testing.T, bin string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(ctx, t, "the consumer acknowledges the newest change", func() bool {
+	p.waitFor(ctx, t, "it acknowledges the newest change", func() bool {
 		acked, err := s.AckedChanges(ctx, account, consumer)
 		return err == nil && acked == newest.Next
 	})
 	t.Logf("%v: all acknowledged", time.Since(began).Round(time.Millisecond))
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+	if err := p.cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Wait(); err != nil {
-		t.Errorf("the program stopped on SIGINT with %v, want exit status 0", err)
+	if <-p.done; p.err != nil {
+		t.Errorf("the program stopped on SIGINT with %v, want exit status 0", p.err)
 	}
 	t.Logf("%v: stopped", time.Since(began).Round(time.Millisecond))
 
@@ -209,12 +204,9 @@ func testExpired(t *testing.T, bin string) {
 	}
 
 	first := say("forwarded")
-	cmd := startProgram(ctx, t, bin, path, srv.URL)
-	waitFor(ctx, t, "the first message is acknowledged", acked(first))
-	if err := cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
-	cmd.Wait()
+	p := startProgram(ctx, t, bin, path, srv.URL)
+	p.waitFor(ctx, t, "it acknowledges the first message", acked(first))
+	p.kill()
 	missed := []int64{say("missed"), say("missed too")}
 	ahead.Store(int64(2 * time.Minute))
 	resync := say("written as the missed ones expire")
@@ -222,11 +214,10 @@ func testExpired(t *testing.T, bin string) {
 		t.Fatalf("reading after position %d: %v, want ErrChangesExpired", first, err)
 	}
 
-	cmd = startProgram(ctx, t, bin, path, srv.URL)
-	defer cmd.Process.Kill()
-	waitFor(ctx, t, "the program starts over from the newest change", acked(resync))
+	p = startProgram(ctx, t, bin, path, srv.URL)
+	p.waitFor(ctx, t, "it starts over from the newest change", acked(resync))
 	last := say("forwarded after the restart")
-	waitFor(ctx, t, "the program forwards the new message", acked(last))
+	p.waitFor(ctx, t, "it forwards the new message", acked(last))
 
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
@@ -242,8 +233,16 @@ func testExpired(t *testing.T, bin string) {
 	}
 }
 
-// startProgram starts the program on the database file, forwarding to url.
-func startProgram(ctx context.Context, t *testing.T, bin, path, url string) *exec.Cmd {
+// program is the program running in a process of its own.
+type program struct {
+	cmd  *exec.Cmd
+	done chan struct{} // closed when it has exited
+	err  error         // how it exited, once done
+}
+
+// startProgram starts the program on the database file, forwarding to url;
+// the test kills it at the latest when it ends.
+func startProgram(ctx context.Context, t *testing.T, bin, path, url string) *program {
 	t.Helper()
 	cmd := exec.CommandContext(ctx, bin, "-db", path, "-account", strconv.Itoa(account), "-url", url, "-backoff", "5ms")
 	cmd.Stdout, cmd.Stderr = t.Output(), t.Output()
@@ -253,7 +252,36 @@ func startProgram(ctx context.Context, t *testing.T, bin, path, url string) *exe
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	return cmd
+	p := &program{cmd: cmd, done: make(chan struct{})}
+	go func() {
+		p.err = cmd.Wait()
+		close(p.done)
+	}()
+	t.Cleanup(p.kill)
+	return p
+}
+
+// kill kills the program (SIGKILL) and waits until it has exited.
+func (p *program) kill() {
+	p.cmd.Process.Kill()
+	<-p.done
+}
+
+// waitFor waits until cond holds, polling it; it fails the test when ctx
+// ends first or when the program exits.
+func (p *program) waitFor(ctx context.Context, t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("waiting until %s: %v", what, ctx.Err())
+		case <-p.done:
+			t.Fatalf("waiting until %s: the program exited: %v", what, p.err)
+		case <-tick.C:
+		}
+	}
 }
 
 // buildProgram builds this program into a temporary directory, with the
@@ -272,20 +300,6 @@ func buildProgram(t *testing.T) string {
 	}
 	t.Logf("built in %v", time.Since(start).Round(time.Millisecond))
 	return bin
-}
-
-// waitFor waits until cond holds, failing the test when ctx ends first.
-func waitFor(ctx context.Context, t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		select {
-		case <-ctx.Done():
-			t.Fatalf("waiting until %s: %v", what, ctx.Err())
-		case <-tick.C:
-		}
-	}
 }
 
 // receiver is the endpoint. It records the events it accepts by position,
@@ -353,7 +367,10 @@ func (r *receiver) hasAll(want map[int64]store.Change) bool {
 // writer writes into the database from this process, as the host's other
 // processes would: messages (incoming ones reopen resolved conversations),
 // status toggles, assignments and labels (updates not to forward), and
-// messages of another account.
+// messages of another account. It writes every few milliseconds, pausing
+// while the endpoint has received less than all but maxAhead of its writes
+// (as when the program is down), so that the program catches up in a
+// moment, however slow the machine.
 type writer struct {
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -361,7 +378,9 @@ type writer struct {
 	err    error
 }
 
-func startWriter(ctx context.Context, t *testing.T, s store.Store, seed uint64) *writer {
+const maxAhead = 50
+
+func startWriter(ctx context.Context, t *testing.T, s store.Store, seed uint64, rec *receiver) *writer {
 	t.Helper()
 	var convs [3]int64
 	for i := range convs {
@@ -389,13 +408,17 @@ func startWriter(ctx context.Context, t *testing.T, s store.Store, seed uint64) 
 	rng := rand.New(rand.NewPCG(seed, 2))
 	go func() {
 		defer close(w.done)
-		tick := time.NewTicker(8 * time.Millisecond)
-		defer tick.Stop()
 		for n := 1; ; n++ {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
+			pause := time.Duration(2+rng.IntN(10)) * time.Millisecond
+			for ; ; pause = 5 * time.Millisecond {
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(pause):
+				}
+				if n-rec.received() <= maxAhead {
+					break
+				}
 			}
 			conv := convs[rng.IntN(len(convs))]
 			var err error
