@@ -10,6 +10,12 @@
 // (the body's "position" and the Convo-Position header), by which the
 // receiver drops duplicates.
 //
+// An error of the store ends the program: run it under a supervisor that
+// restarts it, and it resumes where it acknowledged. Stopped for longer than
+// the feed keeps changes, it finds them expired (convo.ErrChangesExpired)
+// and starts over from the newest change, where a host keeping a copy would
+// resync it.
+//
 //	webhooks -db convo.db -account 1 -url https://example.com/hooks/convo
 package main
 
@@ -64,9 +70,9 @@ func run(ctx context.Context, args []string) error {
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
-	if *db == "" || *account <= 0 || *url == "" || flags.NArg() > 0 {
+	if *db == "" || *account <= 0 || *url == "" || *backoff <= 0 || flags.NArg() > 0 {
 		flags.Usage()
-		return errors.New("-db, -account and -url are required")
+		return errors.New("-db, -account and -url are required, -backoff must be positive")
 	}
 	s, err := sqlite.Open(*db, sqlite.Options{})
 	if err != nil {
