@@ -66,15 +66,16 @@ func testKilledMidStream(t *testing.T, bin string) {
 	w := startWriter(ctx, t, s, seed, rec)
 	began := time.Now()
 	// Kill it a few times, each once it is under way, at a random moment.
-	for range 3 {
+	for range 4 {
 		p, base := startProgram(ctx, t, bin, path, srv.URL), rec.received()
 		p.waitFor(ctx, t, "it forwards changes", func() bool { return rec.received() >= base+5 })
 		time.Sleep(time.Duration(rng.IntN(300)) * time.Millisecond)
 		p.kill()
 		t.Logf("%v: killed after %d changes received", time.Since(began).Round(time.Millisecond), rec.received())
 	}
+	// The last run forwards the rest, once the writer has written enough.
 	p, base := startProgram(ctx, t, bin, path, srv.URL), rec.received()
-	p.waitFor(ctx, t, "it forwards changes", func() bool { return rec.received() >= base+5 })
+	p.waitFor(ctx, t, "it forwards changes", func() bool { return rec.received() >= base+5 && w.writes.Load() >= 6*writeCycle })
 	writes, err := w.stop()
 	if err != nil {
 		t.Fatalf("writer: %v", err)
@@ -312,6 +313,7 @@ type receiver struct {
 	accepted   int
 	duplicates int
 	got        map[int64]event
+	maxPos     int64
 	problems   []string
 }
 
@@ -343,6 +345,7 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		r.duplicates++
 	}
 	r.got[e.Position] = e
+	r.maxPos = max(r.maxPos, e.Position)
 	r.accepted++
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -351,6 +354,13 @@ func (r *receiver) received() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.accepted
+}
+
+// newest is the newest position received.
+func (r *receiver) newest() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.maxPos
 }
 
 func (r *receiver) hasAll(want map[int64]store.Change) bool {
@@ -368,17 +378,20 @@ func (r *receiver) hasAll(want map[int64]store.Change) bool {
 // processes would: messages (incoming ones reopen resolved conversations),
 // status toggles, assignments and labels (updates not to forward), and
 // messages of another account. It writes every few milliseconds, pausing
-// while the endpoint has received less than all but maxAhead of its writes
-// (as when the program is down), so that the program catches up in a
-// moment, however slow the machine.
+// while the account's feed is more than maxAhead positions ahead of what the
+// endpoint received (as when the program is down), so that the program
+// catches up in a moment, however slow the machine.
 type writer struct {
 	cancel context.CancelFunc
 	done   chan struct{}
-	writes int
-	err    error
+	writes atomic.Int64
+	err    error // read after done
 }
 
-const maxAhead = 50
+const (
+	maxAhead   = 50
+	writeCycle = 20
+)
 
 func startWriter(ctx context.Context, t *testing.T, s store.Store, seed uint64, rec *receiver) *writer {
 	t.Helper()
@@ -416,13 +429,15 @@ func startWriter(ctx context.Context, t *testing.T, s store.Store, seed uint64, 
 					return
 				case <-time.After(pause):
 				}
-				if n-rec.received() <= maxAhead {
+				head, err := s.Changes(ctx, account, store.FromNow, store.ChangeFilter{})
+				if err == nil && head.Next-rec.newest() <= maxAhead {
 					break
 				}
 			}
 			conv := convs[rng.IntN(len(convs))]
 			var err error
-			switch r := rng.IntN(20); {
+			// Any writeCycle writes in a row hold every kind of write.
+			switch r := n * 7 % writeCycle; {
 			case r < 5:
 				_, err = s.AddMessage(ctx, account, conv, convo.NewMessage{Type: convo.MessageIncoming, Content: fmt.Sprintf("question %d", n)})
 			case r < 10:
@@ -440,7 +455,7 @@ func startWriter(ctx context.Context, t *testing.T, s store.Store, seed uint64, 
 				w.err = err
 				return
 			}
-			w.writes = n
+			w.writes.Store(int64(n))
 		}
 	}()
 	t.Cleanup(func() { w.stop() })
@@ -449,8 +464,8 @@ func startWriter(ctx context.Context, t *testing.T, s store.Store, seed uint64, 
 
 // stop stops the writer and returns how many writes it made, and the error
 // that stopped it early.
-func (w *writer) stop() (int, error) {
+func (w *writer) stop() (int64, error) {
 	w.cancel()
 	<-w.done
-	return w.writes, w.err
+	return w.writes.Load(), w.err
 }
