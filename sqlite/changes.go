@@ -23,8 +23,10 @@ const (
 	accountHead    = `SELECT coalesce(max(position), 0) FROM convo_changes WHERE account_id = ?`
 	accountTrimmed = `SELECT coalesce(max(trimmed), 0) FROM convo_change_trims WHERE account_id = ?`
 
+	// selectChangedMessages reads messages by id: +m.account_id keeps the
+	// planner from walking the account's messages to find them.
 	selectChangedMessages = `SELECT ` + messageColumns + messageFrom + `
-WHERE m.account_id = ? AND m.id IN (SELECT value FROM json_each(?))`
+WHERE +m.account_id = ? AND m.id IN (SELECT value FROM json_each(?))`
 
 	ackChanges = `INSERT INTO convo_change_consumers (account_id, name, position, acked_at) VALUES (?1, ?2, ?3, ?4)
 ON CONFLICT (account_id, name) DO UPDATE SET position = excluded.position, acked_at = excluded.acked_at
