@@ -225,7 +225,9 @@ func testChangesWatch(t *testing.T, cfg config) {
 		is := is.New(t)
 		f := newFeed(t, cfg.newStore)
 		other := mustCreateConversation(t, f.s, 1, f.contact.ID)
-		w := watch(t, ctx, f.s, 1, store.FromNow, store.ChangeFilter{ConversationID: f.conv.ID, Kinds: []store.ChangeKind{store.MessageCreated}})
+		// From the head read here: FromNow would be read when the
+		// goroutine starts, perhaps after the writes below.
+		w := watch(t, ctx, f.s, 1, head(t, f.s, 1), store.ChangeFilter{ConversationID: f.conv.ID, Kinds: []store.ChangeKind{store.MessageCreated}})
 		for i := range 3 {
 			mustAddMessage(t, f.s, 1, other.ID, text(fmt.Sprintf("elsewhere %d", i)))
 		}
@@ -340,7 +342,7 @@ func testChangesWatch(t *testing.T, cfg config) {
 		is.Equal(head(t, b, 1), head(t, a, 1)) // one feed
 
 		// A Watch on a wakes for b's write.
-		w := watch(t, ctx, a, 1, store.FromNow, store.ChangeFilter{})
+		w := watch(t, ctx, a, 1, head(t, a, 1), store.ChangeFilter{})
 		time.Sleep(20 * time.Millisecond) // so that it waits
 		m := mustAddMessage(t, b, 1, conv.ID, text("from the other store"))
 		committed := time.Now()
