@@ -40,7 +40,7 @@ WHERE account_id = $1 AND id = $2 FOR UPDATE`
 	// reply ends it. $1 account, $2 conversation, $3 seq, $4..$13 and
 	// $15..$18 the message, $14 now, $19 incoming, $20 not an activity,
 	// $21 a human reply, $22 it moves the last activity, $23 it reopens.
-	appendWrites = `WITH m AS (
+	appendOne = `WITH m AS (
 	INSERT INTO convo_messages (account_id, conversation_id, seq, content, content_type, content_attributes,
 		message_type, private, status, source_id, sender_type, author_id, written_at, created_at, updated_at,
 		attachments, external_source_ids, additional_attributes, words)
@@ -64,31 +64,35 @@ WHERE account_id = $1 AND id = $2 FOR UPDATE`
 	RETURNING contact_id
 ), k AS (
 	UPDATE convo_contacts t SET last_activity_at = $14 FROM c WHERE $19 AND t.account_id = $1 AND t.id = c.contact_id
-)`
-
-	// appendOne is the append of a write whose changes record.go stores.
-	appendOne = appendWrites + `
+)
 SELECT id FROM m`
 
-	// appendOneRecorded is the append of a transaction of its own, which
-	// records its changes as record.go would (the message, then the
-	// status of a conversation it reopens) and notifies, in the same
-	// statement: once the message went in, it takes its positions from the
-	// account's head, locked until the COMMIT that follows. $24 and $25
-	// are the codes of a created message and an updated conversation.
-	appendOneRecorded = appendWrites + `, h AS (
+	// recordAppend records the changes of appendOne in a transaction of
+	// its own, as record.go would (the message, then the status of a
+	// conversation it reopened), when the message went in: the
+	// conversation's last seq is then the message's. It is a statement of
+	// its own, after appendOne, so that the account's head is the last
+	// lock the append takes, as in every write: appendOne's triggers lock
+	// count rows at its end. $1 account, $2 conversation, $3 seq, $4 it
+	// reopened, $5 now, $6 and $7 the codes of a created message and an
+	// updated conversation.
+	recordAppend = `WITH m AS (
+	SELECT m.id, c.contact_id FROM convo_conversations c
+	JOIN convo_messages m ON m.account_id = c.account_id AND m.conversation_id = c.id AND m.seq = c.last_seq
+	WHERE c.account_id = $1 AND c.id = $2 AND c.last_seq = $3
+), h AS (
 	INSERT INTO convo_change_heads AS h (account_id, position)
-	SELECT $1, CASE WHEN $23 THEN 2 ELSE 1 END FROM m
+	SELECT $1, CASE WHEN $4 THEN 2 ELSE 1 END FROM m
 	ON CONFLICT (account_id) DO UPDATE SET position = h.position + excluded.position
 	RETURNING position
 ), f AS (
 	INSERT INTO convo_changes (account_id, position, kind, contact_id, conversation_id, message_id, fields, at)
-	SELECT $1, h.position - CASE WHEN $23 THEN 1 ELSE 0 END, $24::smallint, NULL::bigint, $2, m.id, NULL::text, $14
+	SELECT $1, h.position - CASE WHEN $4 THEN 1 ELSE 0 END, $6::smallint, NULL::bigint, $2, m.id, NULL::text, $5
 	FROM h, m
 	UNION ALL
-	SELECT $1, h.position, $25::smallint, c.contact_id, $2, NULL, 'status', $14 FROM h, c WHERE $23
+	SELECT $1, h.position, $7::smallint, m.contact_id, $2, NULL, 'status', $5 FROM h, m WHERE $4
 )
-SELECT m.id, pg_notify('` + notifyChannel + `', $1::text) FROM m`
+SELECT pg_notify('` + notifyChannel + `', $1::text) FROM h`
 )
 
 // lockAppendTargetProbe is lockAppendTarget and, in the same round trip,
@@ -103,9 +107,10 @@ var errAppendSlow = errors.New("postgres: append needs the general path")
 
 // appendPipelined is AddMessage in two round trips: BEGIN with the lock of
 // the conversation (and the snooze probe), then, once the clock is read,
-// appendOne with COMMIT. It is errAppendSlow, having written nothing, when
-// a snooze is due or the message met a taken key: the caller runs the
-// general path, which handles both.
+// appendOne, recordAppend and COMMIT. It is errAppendSlow, having written
+// nothing, when a snooze is due, the feed is due a trim (which a write
+// does), or the message met a taken key: the caller runs the general path,
+// which handles them.
 func (s *Store) appendPipelined(ctx context.Context, conn *pgx.Conn, accountID, conversationID int64, in convo.NewMessage) (convo.Message, error) {
 	var t appendTarget
 	var due bool
@@ -131,15 +136,16 @@ func (s *Store) appendPipelined(ctx context.Context, conn *pgx.Conn, accountID, 
 	}
 	inserted := false
 	b = &pgx.Batch{}
-	args := append(p.args(), backend.ChangeKindCodes[store.MessageCreated], backend.ChangeKindCodes[store.ConversationUpdated])
-	b.Queue(appendOneRecorded, args...).QueryRow(func(row pgx.Row) error {
-		err := row.Scan(&p.m.ID, nil)
+	b.Queue(appendOne, p.args()...).QueryRow(func(row pgx.Row) error {
+		err := row.Scan(&p.m.ID)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil // written nothing: COMMIT ends the transaction
 		}
 		inserted = err == nil
 		return err
 	})
+	b.Queue(recordAppend, accountID, conversationID, p.m.Seq, p.reopens, now,
+		backend.ChangeKindCodes[store.MessageCreated], backend.ChangeKindCodes[store.ConversationUpdated])
 	b.Queue("COMMIT")
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
 		return convo.Message{}, err
