@@ -87,7 +87,7 @@ SELECT id FROM m`
 	RETURNING position
 ), f AS (
 	INSERT INTO convo_changes (account_id, position, kind, contact_id, conversation_id, message_id, fields, at)
-	SELECT $1, h.position - CASE WHEN $4 THEN 1 ELSE 0 END, $6::smallint, NULL::bigint, $2, m.id, NULL::text, $5
+	SELECT $1, h.position - CASE WHEN $4 THEN 1 ELSE 0 END, $6::smallint, NULL::bigint, $2, m.id, NULL::text, $5::timestamptz
 	FROM h, m
 	UNION ALL
 	SELECT $1, h.position, $7::smallint, m.contact_id, $2, NULL, 'status', $5 FROM h, m WHERE $4
