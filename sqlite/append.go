@@ -21,7 +21,7 @@ const (
 	// selectAppendTarget reads what an append needs to know of its
 	// conversation: its contact, last seq, status, last activity and
 	// whether it is muted.
-	selectAppendTarget = `SELECT contact_id, last_seq, status, last_activity_at, muted FROM convo_conversations
+	selectAppendTarget = `SELECT contact_id, last_seq, status, last_activity_at, muted, snoozed_until IS NOT NULL FROM convo_conversations
 WHERE account_id = ? AND id = ?`
 
 	selectBySourceID = `SELECT id, conversation_id FROM convo_messages WHERE account_id = ? AND source_id = ?`
@@ -84,10 +84,11 @@ type appendTarget struct {
 	Status         int
 	LastActivityAt dbTime
 	Muted          bool
+	SnoozedUntil   bool // a snooze time is set
 }
 
 func (r *appendTarget) dest() []any {
-	return []any{&r.ContactID, &r.LastSeq, &r.Status, &r.LastActivityAt, &r.Muted}
+	return []any{&r.ContactID, &r.LastSeq, &r.Status, &r.LastActivityAt, &r.Muted, &r.SnoozedUntil}
 }
 
 // readAppendTarget reads the conversation a message is added to, or
@@ -151,9 +152,15 @@ func appendMessage(ctx context.Context, tx *dbtx, accountID, conversationID int6
 		return convo.Message{}, err
 	}
 	if incoming {
-		_, err = tx.ExecContext(ctx, touchContact, timeValue(now), accountID, target.ContactID)
+		if _, err = tx.ExecContext(ctx, touchContact, timeValue(now), accountID, target.ContactID); err != nil {
+			return convo.Message{}, err
+		}
 	}
-	return m, err
+	tx.changes.MessageCreated(m)
+	if reopens == 1 {
+		tx.changes.Add(backend.ReopenChange(m, target.SnoozedUntil))
+	}
+	return m, nil
 }
 
 func b2i(b bool) int {

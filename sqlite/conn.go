@@ -9,6 +9,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 )
 
 // Every query runs one way: on a connection the store holds for its life,
@@ -236,6 +237,8 @@ type dbtx struct {
 	// added is the newest message the transaction added (0: none), which
 	// the indexer is told of once it commits.
 	added int64
+	// changes are what the call changed, stored just before it commits.
+	changes backend.ChangeLog
 }
 
 // GetContext scans one row into dest.

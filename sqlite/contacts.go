@@ -37,6 +37,7 @@ WHERE account_id = :account_id AND id = :id`
 FROM convo_contacts WHERE account_id = ?4 AND id != ?5 AND (email_key = ?1 OR phone = ?2 OR identifier = ?3) LIMIT 1`
 
 	countContactConversations = `SELECT count(*) FROM convo_conversations WHERE account_id = ? AND contact_id = ?`
+	contactConversationIDs    = `SELECT id FROM convo_conversations WHERE account_id = ? AND contact_id = ? ORDER BY id`
 	deleteContactMessages     = `DELETE FROM convo_messages WHERE account_id = ? AND conversation_id IN
 	(SELECT id FROM convo_conversations WHERE account_id = ? AND contact_id = ?)`
 	deleteContactConversations = `DELETE FROM convo_conversations WHERE account_id = ? AND contact_id = ?`
@@ -134,6 +135,7 @@ func (s *Store) CreateContact(ctx context.Context, accountID int64, in convo.New
 			return err
 		}
 		c.ID, err = res.LastInsertId()
+		tx.changes.Add(store.Change{Kind: store.ContactCreated, AccountID: accountID, ContactID: c.ID})
 		return err
 	})
 	return c, err
@@ -215,6 +217,7 @@ func (s *Store) UpdateContact(ctx context.Context, accountID, contactID int64, u
 			return err
 		}
 		_, err = tx.NamedExecContext(ctx, updateContact, row)
+		tx.changes.ContactChanged(old, c)
 		return err
 	})
 	return c, err
@@ -237,6 +240,14 @@ func (s *Store) DeleteContact(ctx context.Context, accountID, contactID int64, o
 			return fmt.Errorf("%w: contact %d has %d conversations; delete them first or ask for a cascade", convo.ErrConflict, contactID, n)
 		}
 		if n > 0 {
+			ids, err := queryRows[int64Row](ctx, tx, contactConversationIDs, accountID, contactID)
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				tx.changes.Add(store.Change{Kind: store.ConversationDeleted, AccountID: accountID, ContactID: contactID,
+					ConversationID: id.V})
+			}
 			if _, err := tx.ExecContext(ctx, deleteContactMessages, accountID, accountID, contactID); err != nil {
 				return err
 			}
@@ -244,6 +255,7 @@ func (s *Store) DeleteContact(ctx context.Context, accountID, contactID int64, o
 				return err
 			}
 		}
+		tx.changes.Add(store.Change{Kind: store.ContactDeleted, AccountID: accountID, ContactID: contactID})
 		_, err := tx.ExecContext(ctx, deleteContact, accountID, contactID)
 		return err
 	})

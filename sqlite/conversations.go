@@ -28,9 +28,10 @@ WHERE account_id = ? AND id = ?`
 	selectConversation     = `SELECT ` + conversationColumns + conversationFrom + ` WHERE c.account_id = ? AND c.id = ?`
 	selectConversationHead = `SELECT ` + conversationHeadColumns + conversationHeadFrom + ` WHERE c.account_id = ? AND c.id = ?`
 
-	conversationExists = `SELECT id FROM convo_conversations WHERE account_id = ? AND id = ?`
-	contactExists      = `SELECT id FROM convo_contacts WHERE account_id = ? AND id = ?`
-	contactBlocked     = `SELECT blocked FROM convo_contacts WHERE account_id = ? AND id = ?`
+	conversationExists  = `SELECT id FROM convo_conversations WHERE account_id = ? AND id = ?`
+	conversationContact = `SELECT contact_id FROM convo_conversations WHERE account_id = ? AND id = ?`
+	contactExists       = `SELECT id FROM convo_contacts WHERE account_id = ? AND id = ?`
+	contactBlocked      = `SELECT blocked FROM convo_contacts WHERE account_id = ? AND id = ?`
 
 	deleteConversationMessages = `DELETE FROM convo_messages WHERE account_id = ? AND conversation_id = ?`
 	deleteConversation         = `DELETE FROM convo_conversations WHERE account_id = ? AND id = ?`
@@ -92,6 +93,8 @@ func (s *Store) CreateConversation(ctx context.Context, accountID int64, in conv
 			return err
 		}
 		c, err = getConversation(ctx, tx, accountID, id, now)
+		tx.changes.Add(store.Change{Kind: store.ConversationCreated, AccountID: accountID, ContactID: c.ContactID,
+			ConversationID: id})
 		return err
 	})
 	return c, err
@@ -201,6 +204,7 @@ func (s *Store) UpdateConversation(ctx context.Context, accountID, conversationI
 		if err != nil {
 			return err
 		}
+		mark := tx.changes.Len()
 		next := up.Apply(old)
 		custom, err := backend.JSONText(next.CustomAttributes)
 		if err != nil {
@@ -221,10 +225,11 @@ func (s *Store) UpdateConversation(ctx context.Context, accountID, conversationI
 		if err := backend.UpdateActivities(old, next, up.Quiet, addUpdate); err != nil {
 			return err
 		}
-		if err := changeMuted(ctx, tx, old, next.Muted, up.Quiet, now); err != nil {
+		if err := changeMuted(ctx, tx, old, next.Muted, up.Quiet, mark, now); err != nil {
 			return err
 		}
 		c, err = getConversation(ctx, tx, accountID, conversationID, now)
+		tx.changes.ConversationChangedAt(mark, old, c)
 		return err
 	})
 	return c, err
@@ -236,10 +241,12 @@ func (s *Store) DeleteConversation(ctx context.Context, accountID, conversationI
 		return 0, err
 	}
 	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
-		var id int64
-		if err := tx.GetContext(ctx, &id, conversationExists, accountID, conversationID); err != nil {
+		var contactID int64
+		if err := tx.GetContext(ctx, &contactID, conversationContact, accountID, conversationID); err != nil {
 			return translate(err)
 		}
+		tx.changes.Add(store.Change{Kind: store.ConversationDeleted, AccountID: accountID, ContactID: contactID,
+			ConversationID: conversationID})
 		if _, err := tx.ExecContext(ctx, deleteConversationMessages, accountID, conversationID); err != nil {
 			return err
 		}

@@ -86,6 +86,9 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 		if err := im.recountUnseen(); err != nil {
 			return err
 		}
+		if stats.Contacts+stats.Conversations+stats.Messages+stats.ReadStates > 0 {
+			tx.changes.Add(store.Change{Kind: store.AccountImported, AccountID: accountID})
+		}
 		if len(im.added) == 0 {
 			return nil
 		}

@@ -1,10 +1,13 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"time"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
 )
 
 // moveContactConversations gives one contact's conversations to another.
@@ -12,7 +15,7 @@ import (
 // version trigger does, so cached rows are read again with their new
 // contact. ?1 the new contact, ?2 now, ?3 account, ?4 the old contact.
 const moveContactConversations = `UPDATE convo_conversations SET contact_id = ?1, updated_at = ?2
-WHERE account_id = ?3 AND contact_id = ?4`
+WHERE account_id = ?3 AND contact_id = ?4 RETURNING id`
 
 // MergeContacts implements store.Store.
 func (s *Store) MergeContacts(ctx context.Context, accountID, keepID, mergeID int64) (convo.Contact, error) {
@@ -43,9 +46,17 @@ func (s *Store) MergeContacts(ctx context.Context, accountID, keepID, mergeID in
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, moveContactConversations, keepID, timeValue(now), accountID, mergeID); err != nil {
+		moved, err := queryRows[int64Row](ctx, tx, moveContactConversations, keepID, timeValue(now), accountID, mergeID)
+		if err != nil {
 			return err
 		}
+		slices.SortFunc(moved, func(a, b int64Row) int { return cmp.Compare(a.V, b.V) })
+		for _, id := range moved {
+			tx.changes.Add(store.Change{Kind: store.ConversationUpdated, AccountID: accountID, ContactID: keepID,
+				ConversationID: id.V, Fields: []string{"contact_id"}})
+		}
+		tx.changes.ContactChanged(keep, c)
+		tx.changes.Add(store.Change{Kind: store.ContactDeleted, AccountID: accountID, ContactID: mergeID})
 		// The merged contact goes before the kept one takes its email,
 		// phone and identifier, so no unique index ever sees two holders;
 		// each was unique in the account, so the update cannot clash.

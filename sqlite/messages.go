@@ -149,6 +149,7 @@ func (s *Store) UpdateMessage(ctx context.Context, accountID, messageID int64, u
 			j.Attachments, j.ExternalIDs, j.Additional, accountID, messageID); err != nil {
 			return err
 		}
+		tx.changes.MessageChanged(old, m)
 		_, err = tx.ExecContext(ctx, refreshConversation, accountID, m.ConversationID, timeValue(now))
 		return err
 	})
@@ -168,6 +169,8 @@ func (s *Store) DeleteMessage(ctx context.Context, accountID, messageID int64) (
 		if _, err := tx.ExecContext(ctx, deleteMessage, accountID, messageID); err != nil {
 			return err
 		}
+		tx.changes.Add(store.Change{Kind: store.MessageDeleted, AccountID: accountID, ConversationID: m.ConversationID,
+			MessageID: messageID})
 		_, err = tx.ExecContext(ctx, refreshConversation, accountID, m.ConversationID, timeValue(now))
 		return err
 	})

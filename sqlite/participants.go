@@ -310,8 +310,20 @@ func (s *Store) moveHorizon(ctx context.Context, accountID, conversationID int64
 			return err
 		}
 		user := v.UserID.String()
+		before, err := queryRows[int64Row](ctx, tx, selectHorizon, accountID, conversationID, user)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, move, accountID, conversationID, user, seq+offset); err != nil {
 			return err
+		}
+		after, err := queryRows[int64Row](ctx, tx, selectHorizon, accountID, conversationID, user)
+		if err != nil {
+			return err
+		}
+		if len(after) == 1 && (len(before) == 0 || before[0].V != after[0].V) {
+			tx.changes.Add(store.Change{Kind: store.ReadStateUpdated, AccountID: accountID,
+				ConversationID: conversationID, UserID: v.UserID, SeenSeq: after[0].V})
 		}
 		if _, err := tx.ExecContext(ctx, recountHorizon, accountID, conversationID, user); err != nil {
 			return err

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync/atomic"
 	"time"
+
+	"github.com/convokit/convo/store"
 )
 
 // snoozes knows when the next timed snooze ends, so that an overdue snooze
@@ -61,11 +63,21 @@ func (z *snoozes) due(now time.Time) bool { return now.UnixMicro() >= z.next.Loa
 
 // wake reopens the overdue snoozes in tx and learns the next wake time.
 func (z *snoozes) wake(ctx context.Context, tx *dbtx, now time.Time) error {
-	if _, err := tx.ExecContext(ctx, wakeSnoozed, timeValue(now)); err != nil {
+	err := eachRow(ctx, tx, wakeSnoozed, []any{timeValue(now)}, func(r wokenRow) error {
+		tx.changes.Add(store.Change{Kind: store.ConversationUpdated, AccountID: r.AccountID, ContactID: r.ContactID,
+			ConversationID: r.ID, Fields: []string{"snoozed_until", "status"}})
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	return z.load(ctx, tx)
 }
+
+// wokenRow is a conversation wake reopened.
+type wokenRow struct{ AccountID, ID, ContactID int64 }
+
+func (r *wokenRow) dest() []any { return []any{&r.AccountID, &r.ID, &r.ContactID} }
 
 // load reads the next wake time.
 func (z *snoozes) load(ctx context.Context, q interface {

@@ -85,6 +85,14 @@ type Options struct {
 	// exact, whoever writes. A typical row costs about 1.6 KB of heap (16 MB
 	// at the default; BenchmarkRowCacheMemory).
 	RowCache int
+	// ChangeRetention is how long the change feed keeps a change (see
+	// store.Change); zero means store.ChangeRetention (7 days). A change
+	// a durable consumer of its account has not acknowledged is kept
+	// longer, up to MaxChangeRetention; zero means store.MaxChangeRetention
+	// (30 days), and it must not be below ChangeRetention. Writes remove
+	// expired changes as they go, once a minute by the store's clock.
+	ChangeRetention    time.Duration
+	MaxChangeRetention time.Duration
 
 	immutable bool // set by Open for a read-only file in a read-only directory
 }
@@ -141,6 +149,11 @@ type engine struct {
 	// indexInline indexes the messages a write adds in its own
 	// transaction: an in-memory store (see indexer.go).
 	indexInline bool
+	// feed wakes WaitChanges; polls: for a file, which other processes
+	// may write, it also polls.
+	feed      *feed
+	polls     bool
+	retention retention
 
 	closed    atomic.Bool
 	closeOnce sync.Once
@@ -180,7 +193,8 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 
 	s := &Store{engine: &engine{now: opts.Now, log: opts.Logger, readOnly: opts.ReadOnly, shared: !memory && !opts.ReadOnly,
-		rows: newRowCache(opts.RowCache)}}
+		rows: newRowCache(opts.RowCache), feed: newFeed(), polls: !memory,
+		retention: retention{keep: opts.changeRetention(), max: opts.maxChangeRetention()}}}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -282,6 +296,7 @@ func (s *Store) Close() error {
 			indexErr = s.index.catchUp(context.Background())
 		}
 		s.closed.Store(true)
+		s.feed.close()
 		s.writer.close()
 		s.readers.close()
 		var ckptErr error
@@ -309,6 +324,12 @@ func (o Options) validate(path string) error {
 	inRange("cache_size", o.CacheSize, 0, MaxCacheSize)
 	inRange("mmap_size", o.MmapSize, math.MinInt64, MaxMmapSize)
 	inRange("row_cache", int64(o.RowCache), math.MinInt64, MaxRowCache)
+	inRange("change_retention", int64(o.ChangeRetention), 0, math.MaxInt64)
+	inRange("max_change_retention", int64(o.MaxChangeRetention), 0, math.MaxInt64)
+	if o.ChangeRetention >= 0 && o.MaxChangeRetention >= 0 && o.maxChangeRetention() < o.changeRetention() {
+		errs = append(errs, convo.FieldError{Field: "max_change_retention", Code: convo.CodeMismatch,
+			Message: "must not be below change_retention"})
+	}
 	if strings.ContainsRune(path, 0) {
 		errs = append(errs, convo.FieldError{Field: "path", Code: convo.CodeNULByte, Message: "must not contain a NUL byte"})
 	}
@@ -319,6 +340,20 @@ func (o Options) validate(path string) error {
 		return &convo.ValidationError{Errors: errs}
 	}
 	return nil
+}
+
+func (o Options) changeRetention() time.Duration {
+	if o.ChangeRetention == 0 {
+		return store.ChangeRetention
+	}
+	return o.ChangeRetention
+}
+
+func (o Options) maxChangeRetention() time.Duration {
+	if o.MaxChangeRetention == 0 {
+		return max(store.MaxChangeRetention, o.changeRetention())
+	}
+	return o.MaxChangeRetention
 }
 
 func (o Options) readConns() int {

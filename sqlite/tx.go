@@ -19,12 +19,19 @@ func (s *Store) write(ctx context.Context, fn func(tx *dbtx, now time.Time) erro
 		// must not write a time older than what committed before it (a
 		// message older than the read mark it arrived after).
 		now := s.clock()
+		tx.changes.Reset()
 		if s.snoozes.due(now) {
 			if err := s.snoozes.wake(ctx, tx, now); err != nil {
 				return err
 			}
 		}
-		return fn(tx, now)
+		if err := fn(tx, now); err != nil {
+			return err
+		}
+		if err := s.trimChanges(ctx, tx, now); err != nil {
+			return err
+		}
+		return flushChanges(ctx, tx, now)
 	})
 }
 
@@ -39,15 +46,20 @@ func (s *Store) writeTx(ctx context.Context, fn func(tx *dbtx) error) error {
 		return convo.ErrReadOnly
 	}
 	if s.in != nil {
+		// Waiters look at once; they find the changes when the host
+		// commits, or at the next poll.
+		defer s.feed.wake()
 		return s.inHost(ctx, fn)
 	}
 	start := time.Now()
-	var added int64 // the newest message the call added
+	var changed bool // the call logged changes
+	var added int64  // the newest message the call added
 	err := s.result(ctx, s.writer.inTx(ctx, func(tx *dbtx) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
 		added = tx.added
+		changed = len(tx.changes.Changes()) > 0
 		if added > 0 && s.indexInline {
 			_, err := indexAfterMark(ctx, tx, math.MaxInt)
 			return err
@@ -60,6 +72,9 @@ func (s *Store) writeTx(ctx context.Context, fn func(tx *dbtx) error) error {
 	}
 	if s.ckpt != nil {
 		s.ckpt.wrote()
+	}
+	if changed {
+		s.feed.wake()
 	}
 	if added > 0 && s.index != nil {
 		s.index.wrote(added)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/internal/backend"
+	"github.com/convokit/convo/store"
 )
 
 const (
@@ -42,7 +43,8 @@ WHERE account_id = ? AND id = ? AND last_incoming_at IS NOT NULL`
 
 	// wakeSnoozed reopens every conversation whose snooze time has passed.
 	wakeSnoozed = `UPDATE convo_conversations SET status = 0, snoozed_until = NULL, updated_at = ?1
-WHERE status = 3 AND snoozed_until <= ?1`
+WHERE status = 3 AND snoozed_until <= ?1
+RETURNING account_id, id, contact_id`
 	nextSnoozeWake = `SELECT coalesce(min(snoozed_until), 9223372036854775807) FROM convo_conversations
 WHERE status = 3 AND snoozed_until IS NOT NULL`
 )
@@ -82,8 +84,9 @@ func setStatusNoted(ctx context.Context, tx *dbtx, old convo.Conversation, next 
 // ChangeStatus would, with its activity message) and blocks its contact;
 // unmuting unblocks the contact and leaves the status as it is. Each
 // writes its own activity message after the status change's, unless
-// quiet. A flag set to what it was changes nothing.
-func changeMuted(ctx context.Context, tx *dbtx, old convo.Conversation, muted, quiet bool, now time.Time) error {
+// quiet. A flag set to what it was changes nothing. The contact's change
+// is logged at mark, after the conversation's (see store.Change).
+func changeMuted(ctx context.Context, tx *dbtx, old convo.Conversation, muted, quiet bool, mark int, now time.Time) error {
 	if muted == old.Muted {
 		return nil
 	}
@@ -92,8 +95,15 @@ func changeMuted(ctx context.Context, tx *dbtx, old convo.Conversation, muted, q
 			return err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, setContactBlocked, muted, timeValue(now), old.AccountID, old.ContactID); err != nil {
+	res, err := tx.ExecContext(ctx, setContactBlocked, muted, timeValue(now), old.AccountID, old.ContactID)
+	if err != nil {
 		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n > 0 {
+		tx.changes.AddAt(mark, store.Change{Kind: store.ContactUpdated, AccountID: old.AccountID, ContactID: old.ContactID,
+			Fields: []string{"blocked"}})
 	}
 	if quiet {
 		return nil
@@ -192,10 +202,12 @@ func (s *Store) change(ctx context.Context, accountID, conversationID int64, fn 
 		if err != nil {
 			return err
 		}
+		mark := tx.changes.Len()
 		if err := fn(tx, old, now); err != nil {
 			return err
 		}
 		c, err = getConversation(ctx, tx, accountID, conversationID, now)
+		tx.changes.ConversationChangedAt(mark, old, c)
 		return err
 	})
 	return c, err

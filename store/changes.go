@@ -73,13 +73,14 @@ const FromNow int64 = -1
 //   - CreateConversation, DeleteConversation: the conversation's change.
 //   - UpdateConversation, ChangeStatus, Assign, ChangeLabels, MarkRead,
 //     MarkUnread, AddParticipants, RemoveParticipants: ConversationUpdated
-//     naming the fields that changed, then MessageCreated for each activity
-//     message written; muting or unmuting adds ContactUpdated ("blocked")
-//     when the contact's flag changed.
+//     naming the fields that changed; then, when muting or unmuting changed
+//     the contact's flag, ContactUpdated ("blocked"); then MessageCreated
+//     for each activity message written, in timeline order.
 //   - AddMessage, AddMessages: MessageCreated for each message written,
-//     and ConversationUpdated ("status") for a conversation an incoming
-//     message reopened. The counters and last activity a message moves are
-//     not changes of their own.
+//     each followed, when the message is incoming and reopened its
+//     conversation, by ConversationUpdated ("status", and "snoozed_until"
+//     when a snooze time was cleared). The counters and last activity a
+//     message moves are not changes of their own.
 //   - UpdateMessage, DeleteMessage: the message's change.
 //   - MarkSeen, MarkUnseen: ReadStateUpdated when the horizon moved.
 //   - Import: AccountImported, when it wrote anything.

@@ -26,17 +26,25 @@ func (l *ChangeLog) Reset() { l.list = l.list[:0] }
 // Changes returns what was logged (Position and At unset).
 func (l *ChangeLog) Changes() []store.Change { return l.list }
 
-// Add logs one change. An update whose Fields are empty changed nothing
-// and is dropped; an update of a record the log already holds an update
-// or creation of is folded into it.
-func (l *ChangeLog) Add(c store.Change) {
+// Add logs one change, which names its account. An update whose Fields
+// are empty changed nothing and is dropped; an update of a record the log
+// already holds an update or creation of is folded into it.
+func (l *ChangeLog) Add(c store.Change) { l.AddAt(len(l.list), c) }
+
+// Len is how many changes are logged: a mark for AddAt.
+func (l *ChangeLog) Len() int { return len(l.list) }
+
+// AddAt logs a change as Add does, but at index i (a Len taken earlier),
+// before what was logged since: a call logs its record's update before the
+// activity messages it wrote on the way.
+func (l *ChangeLog) AddAt(i int, c store.Change) {
 	update := c.Kind == store.ContactUpdated || c.Kind == store.ConversationUpdated || c.Kind == store.MessageUpdated
 	if update && len(c.Fields) == 0 {
 		return
 	}
 	if update {
-		for i := range l.list {
-			prev := &l.list[i]
+		for j := range l.list {
+			prev := &l.list[j]
 			if sameRecord(*prev, c) {
 				if prev.Kind == c.Kind {
 					prev.Fields = mergeFields(prev.Fields, c.Fields)
@@ -45,7 +53,7 @@ func (l *ChangeLog) Add(c store.Change) {
 			}
 		}
 	}
-	l.list = append(l.list, c)
+	l.list = slices.Insert(l.list, i, c)
 }
 
 // sameRecord reports whether a and b concern the same record.
@@ -78,26 +86,47 @@ func mergeFields(a, b []string) []string {
 // ContactChanged logs the update of contact old to next, naming the
 // fields that differ; none differing logs nothing.
 func (l *ChangeLog) ContactChanged(old, next convo.Contact) {
-	l.Add(store.Change{Kind: store.ContactUpdated, ContactID: next.ID, Fields: ContactFields(old, next)})
+	l.ContactChangedAt(len(l.list), old, next)
+}
+
+// ContactChangedAt is ContactChanged at index i, as AddAt.
+func (l *ChangeLog) ContactChangedAt(i int, old, next convo.Contact) {
+	l.AddAt(i, store.Change{Kind: store.ContactUpdated, AccountID: next.AccountID, ContactID: next.ID, Fields: ContactFields(old, next)})
 }
 
 // ConversationChanged logs the update of conversation old to next, naming
 // the fields that differ; none differing logs nothing.
 func (l *ChangeLog) ConversationChanged(old, next convo.Conversation) {
-	l.Add(store.Change{Kind: store.ConversationUpdated, ContactID: next.ContactID, ConversationID: next.ID,
+	l.ConversationChangedAt(len(l.list), old, next)
+}
+
+// ConversationChangedAt is ConversationChanged at index i, as AddAt.
+func (l *ChangeLog) ConversationChangedAt(i int, old, next convo.Conversation) {
+	l.AddAt(i, store.Change{Kind: store.ConversationUpdated, AccountID: next.AccountID, ContactID: next.ContactID, ConversationID: next.ID,
 		Fields: ConversationFields(old, next)})
 }
 
 // MessageChanged logs the update of message old to next, naming the
 // fields that differ; none differing logs nothing.
 func (l *ChangeLog) MessageChanged(old, next convo.Message) {
-	l.Add(store.Change{Kind: store.MessageUpdated, ConversationID: next.ConversationID, MessageID: next.ID,
+	l.Add(store.Change{Kind: store.MessageUpdated, AccountID: next.AccountID, ConversationID: next.ConversationID, MessageID: next.ID,
 		Fields: MessageFields(old, next)})
 }
 
 // MessageCreated logs a new message.
 func (l *ChangeLog) MessageCreated(m convo.Message) {
-	l.Add(store.Change{Kind: store.MessageCreated, ConversationID: m.ConversationID, MessageID: m.ID})
+	l.Add(store.Change{Kind: store.MessageCreated, AccountID: m.AccountID, ConversationID: m.ConversationID, MessageID: m.ID})
+}
+
+// ReopenChange is the change of a conversation that the incoming message
+// m reopened; snoozed: a snooze time was set, which the reopening clears.
+func ReopenChange(m convo.Message, snoozed bool) store.Change {
+	fields := []string{"status"}
+	if snoozed {
+		fields = []string{"snoozed_until", "status"}
+	}
+	return store.Change{Kind: store.ConversationUpdated, AccountID: m.AccountID, ContactID: m.ContactID,
+		ConversationID: m.ConversationID, Fields: fields}
 }
 
 // field is one field of a record the feed names when it changes.
@@ -185,6 +214,8 @@ var messageFields = []field[convo.Message]{
 	{"private", eq(func(m convo.Message) bool { return m.Private })},
 	{"status", eq(func(m convo.Message) convo.MessageStatus { return m.Status })},
 	{"source_id", eq(func(m convo.Message) string { return m.SourceID })},
+	{"sender_type", eq(func(m convo.Message) convo.SenderType { return m.SenderType })},
+	{"written_at", eqTime(func(m convo.Message) time.Time { return m.WrittenAt })},
 	{"attachments", func(a, b convo.Message) bool { return slices.Equal(a.Attachments, b.Attachments) }},
 	{"external_source_ids", func(a, b convo.Message) bool { return maps.Equal(a.ExternalSourceIDs, b.ExternalSourceIDs) }},
 	{"additional_attributes", eqAttrs(func(m convo.Message) convo.Attributes { return m.AdditionalAttributes })},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/matryer/is"
@@ -21,6 +22,7 @@ var readMethods = map[string]bool{
 	"GetConversation": true, "ListConversations": true, "CountConversations": true, "CountUnread": true,
 	"GetMessage": true, "ListMessages": true, "SearchMessages": true,
 	"CountUnseen": true, "Export": true,
+	"Changes": true, "WaitChanges": true, "AckedChanges": true,
 }
 
 // accountCalls call, from account 2, the methods that take no record id
@@ -45,6 +47,27 @@ var accountCalls = map[string]foreignCall{
 	"Export": func(s store.Store, _ tenantIDs) error {
 		return s.Export(context.Background(), 2, func(store.Record) error { return nil })
 	},
+	"Changes": func(s store.Store, _ tenantIDs) error {
+		_, err := s.Changes(context.Background(), 2, 0, store.ChangeFilter{})
+		return err
+	},
+	"WaitChanges": func(s store.Store, _ tenantIDs) error {
+		// The seed's changes are after 0: it returns at once.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return s.WaitChanges(ctx, 2, 0)
+	},
+	"AckChanges": func(s store.Store, _ tenantIDs) error {
+		return s.AckChanges(context.Background(), 2, "reader", 0)
+	},
+	"AckedChanges": func(s store.Store, _ tenantIDs) error {
+		_, err := s.AckedChanges(context.Background(), 2, "reader")
+		return err
+	},
+	"DropConsumer": func(s store.Store, _ tenantIDs) error {
+		// The seed created the consumer: dropping it would write.
+		return s.DropConsumer(context.Background(), 2, "reader")
+	},
 }
 
 // testReadOnly calls every Store method of a read-only store with ids of
@@ -66,6 +89,9 @@ func testReadOnly(t *testing.T, cfg config) {
 		}
 		m, err := s.AddMessage(context.Background(), 2, conv.ID, text("kept"))
 		if err != nil {
+			t.Fatalf("seed: %v", err)
+		}
+		if err := s.AckChanges(context.Background(), 2, "reader", 0); err != nil {
 			t.Fatalf("seed: %v", err)
 		}
 		ids = tenantIDs{contact: c.ID, conversation: conv.ID, message: m.ID}

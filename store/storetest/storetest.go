@@ -53,4 +53,5 @@ func Run(t *testing.T, newStore NewStore, opts ...Option) {
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, cfg) })
 	t.Run("ReadOnly", func(t *testing.T) { testReadOnly(t, cfg) })
 	t.Run("TwoStores", func(t *testing.T) { testTwoStores(t, cfg) })
+	t.Run("Changes", func(t *testing.T) { testChanges(t, cfg) })
 }

@@ -159,8 +159,10 @@ var (
 
 // accountWide are the methods that take no id of a record: they are checked
 // by what they list, not by ErrNotFound.
-// Export is checked by Exchange/Export/OnlyTheAccount.
-var accountWide = map[string]bool{"CreateContact": true, "ListContacts": true, "CountUnread": true, "CountUnseen": true, "Close": true, "Export": true}
+// Export is checked by Exchange/Export/OnlyTheAccount, the change feed's
+// methods by Changes/Filters/Accounts and Changes/Consumers/AckedChanges.
+var accountWide = map[string]bool{"CreateContact": true, "ListContacts": true, "CountUnread": true, "CountUnseen": true, "Close": true, "Export": true,
+	"Changes": true, "WaitChanges": true, "AckChanges": true, "AckedChanges": true, "DropConsumer": true}
 
 func testTenancy(t *testing.T, newStore NewStore) {
 	ctx := context.Background()

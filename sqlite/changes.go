@@ -1,0 +1,245 @@
+package sqlite
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
+	"github.com/convokit/convo/store"
+)
+
+const (
+	insertChange = `INSERT INTO convo_changes (account_id, kind, contact_id, conversation_id, message_id,
+	user_id, seen_seq, fields, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+	changeColumns = `SELECT position, kind, coalesce(contact_id, 0), coalesce(conversation_id, 0),
+	coalesce(message_id, 0), coalesce(user_id, ''), coalesce(seen_seq, 0), coalesce(fields, ''), at FROM convo_changes`
+
+	accountHead    = `SELECT coalesce(max(position), 0) FROM convo_changes WHERE account_id = ?`
+	accountTrimmed = `SELECT coalesce(max(trimmed), 0) FROM convo_change_trims WHERE account_id = ?`
+
+	selectChangedMessages = `SELECT ` + messageColumns + messageFrom + `
+WHERE m.account_id = ? AND m.id IN (SELECT value FROM json_each(?))`
+
+	ackChanges = `INSERT INTO convo_change_consumers (account_id, name, position, acked_at) VALUES (?1, ?2, ?3, ?4)
+ON CONFLICT (account_id, name) DO UPDATE SET position = excluded.position, acked_at = excluded.acked_at
+WHERE excluded.position > position`
+	ackedChanges  = `SELECT position FROM convo_change_consumers WHERE account_id = ? AND name = ?`
+	dropConsumer  = `DELETE FROM convo_change_consumers WHERE account_id = ? AND name = ?`
+	changesSerial = `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'convo_changes'), 0)`
+)
+
+// changeRow is one row of changeColumns.
+type changeRow struct {
+	Position, Kind                       int64
+	ContactID, ConversationID, MessageID int64
+	UserID                               string
+	SeenSeq                              int64
+	Fields                               string
+	At                                   dbTime
+}
+
+func (r *changeRow) dest() []any {
+	return []any{&r.Position, &r.Kind, &r.ContactID, &r.ConversationID, &r.MessageID, &r.UserID, &r.SeenSeq,
+		&r.Fields, &r.At}
+}
+
+func (r changeRow) toChange(accountID int64) (store.Change, error) {
+	c := store.Change{Position: r.Position, AccountID: accountID, Kind: backend.ChangeKindOf(int(r.Kind)),
+		ContactID: r.ContactID, ConversationID: r.ConversationID, MessageID: r.MessageID, SeenSeq: r.SeenSeq,
+		Fields: backend.FieldsOf(r.Fields), At: r.At.Time}
+	if r.UserID != "" {
+		id, err := uuid.Parse(r.UserID)
+		if err != nil {
+			return c, err
+		}
+		c.UserID = id
+	}
+	return c, nil
+}
+
+// flushChanges stores the changes tx logged, each at time now.
+func flushChanges(ctx context.Context, tx *dbtx, now time.Time) error {
+	for _, c := range tx.changes.Changes() {
+		var user any
+		if c.UserID != uuid.Nil {
+			user = c.UserID.String()
+		}
+		var fields any
+		if len(c.Fields) > 0 {
+			fields = backend.FieldsText(c.Fields)
+		}
+		if _, err := tx.ExecContext(ctx, insertChange, c.AccountID, backend.ChangeKindCodes[c.Kind],
+			idValue(c.ContactID), idValue(c.ConversationID), idValue(c.MessageID), user, idValue(c.SeenSeq), fields,
+			timeValue(now)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Changes implements store.Store.
+func (s *Store) Changes(ctx context.Context, accountID, after int64, f store.ChangeFilter) (store.ChangePage, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return store.ChangePage{}, err
+	}
+	if err := f.Validate(); err != nil {
+		return store.ChangePage{}, err
+	}
+	if after < store.FromNow {
+		return store.ChangePage{}, convo.Invalid("after", convo.CodeOutOfRange, "must be a position, 0 or FromNow")
+	}
+	var page store.ChangePage
+	err := s.read(ctx, func(tx *dbtx) error {
+		var head int64
+		if err := tx.GetContext(ctx, &head, accountHead, accountID); err != nil {
+			return err
+		}
+		if after == store.FromNow {
+			page = store.ChangePage{Changes: []store.Change{}, Next: head}
+			return nil
+		}
+		if after > 0 {
+			var trimmed int64
+			if err := tx.GetContext(ctx, &trimmed, accountTrimmed, accountID); err != nil {
+				return err
+			}
+			if after < trimmed {
+				return convo.ErrChangesExpired
+			}
+		}
+		var err error
+		page, err = readChanges(ctx, tx, accountID, after, head, f)
+		return err
+	})
+	return page, err
+}
+
+// readChanges reads the page of changes after position after, head being
+// the account's newest.
+func readChanges(ctx context.Context, tx *dbtx, accountID, after, head int64, f store.ChangeFilter) (store.ChangePage, error) {
+	var w where
+	w.and("account_id = ?", accountID)
+	w.and("position > ?", after)
+	if f.ConversationID != 0 {
+		w.and("conversation_id = ?", f.ConversationID)
+	}
+	if len(f.Kinds) > 0 {
+		codes := make([]int64, len(f.Kinds))
+		for i, k := range f.Kinds {
+			codes[i] = int64(backend.ChangeKindCodes[k])
+		}
+		w.and("kind IN (SELECT value FROM json_each(?))", idsJSON(codes))
+	}
+	if f.Viewer != nil {
+		andInViewerConversations(&w, "conversation_id", accountID, *f.Viewer)
+	}
+	limit := f.PerRead()
+	page := store.ChangePage{Changes: make([]store.Change, 0, min(limit, 64))}
+	var messageIDs []int64
+	err := eachRow(ctx, tx, changeColumns+w.sql()+" ORDER BY position LIMIT ?", append(w.args, limit),
+		func(r changeRow) error {
+			c, err := r.toChange(accountID)
+			if err != nil {
+				return err
+			}
+			if c.MessageID != 0 && strings.HasPrefix(string(c.Kind), "message.") && c.Kind != store.MessageDeleted {
+				messageIDs = append(messageIDs, c.MessageID)
+			}
+			page.Changes = append(page.Changes, c)
+			return nil
+		})
+	if err != nil {
+		return page, err
+	}
+	page.More = len(page.Changes) == limit
+	page.Next = max(after, head)
+	if page.More {
+		page.Next = page.Changes[len(page.Changes)-1].Position
+	}
+	if len(messageIDs) == 0 {
+		return page, nil
+	}
+	list, err := selectMessages(ctx, tx, selectChangedMessages, accountID, idsJSON(messageIDs))
+	if err != nil {
+		return page, err
+	}
+	byID := make(map[int64]*convo.Message, len(list))
+	for i := range list {
+		byID[list[i].ID] = &list[i]
+	}
+	for i := range page.Changes {
+		c := &page.Changes[i]
+		if m := byID[c.MessageID]; m != nil && c.Kind != store.MessageDeleted && c.MessageID != 0 {
+			mc := *m
+			c.Message = &mc
+		}
+	}
+	return page, nil
+}
+
+// AckChanges implements store.Store.
+func (s *Store) AckChanges(ctx context.Context, accountID int64, consumer string, position int64) error {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return err
+	}
+	if err := store.ValidateConsumer(consumer); err != nil {
+		return err
+	}
+	if position < 0 {
+		return convo.Invalid("position", convo.CodeOutOfRange, "must not be negative")
+	}
+	return s.write(ctx, func(tx *dbtx, now time.Time) error {
+		var head int64
+		if err := tx.GetContext(ctx, &head, accountHead, accountID); err != nil {
+			return err
+		}
+		if position > head {
+			return convo.Invalid("position", convo.CodeOutOfRange, "is beyond the newest change of the account")
+		}
+		_, err := tx.ExecContext(ctx, ackChanges, accountID, consumer, position, timeValue(now))
+		return err
+	})
+}
+
+// AckedChanges implements store.Store.
+func (s *Store) AckedChanges(ctx context.Context, accountID int64, consumer string) (int64, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return 0, err
+	}
+	if err := store.ValidateConsumer(consumer); err != nil {
+		return 0, err
+	}
+	var position int64
+	err := s.read(ctx, func(tx *dbtx) error {
+		rows, err := queryRows[int64Row](ctx, tx, ackedChanges, accountID, consumer)
+		if len(rows) == 1 {
+			position = rows[0].V
+		}
+		return err
+	})
+	return position, err
+}
+
+// int64Row is a row of one integer.
+type int64Row struct{ V int64 }
+
+func (r *int64Row) dest() []any { return []any{&r.V} }
+
+// DropConsumer implements store.Store.
+func (s *Store) DropConsumer(ctx context.Context, accountID int64, consumer string) error {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return err
+	}
+	if err := store.ValidateConsumer(consumer); err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx *dbtx, now time.Time) error {
+		_, err := tx.ExecContext(ctx, dropConsumer, accountID, consumer)
+		return err
+	})
+}

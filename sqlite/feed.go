@@ -1,0 +1,121 @@
+package sqlite
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/convokit/convo"
+)
+
+// pollEvery is how often a store whose file other processes may write
+// looks for their changes while someone waits in WaitChanges.
+const pollEvery = 100 * time.Millisecond
+
+// feed wakes the WaitChanges calls of a store: at once when the store
+// itself commits a change, and, for a file, when a poll finds that the
+// feed's sequence moved (another process committed). The poll runs only
+// while someone waits, and borrows a reader for each look.
+type feed struct {
+	mu      sync.Mutex
+	changed chan struct{} // closed, and replaced, when changes commit
+	waiting int
+	polling bool
+	done    chan struct{} // closed by Close
+}
+
+func newFeed() *feed { return &feed{changed: make(chan struct{}), done: make(chan struct{})} }
+
+// signal is a channel closed at the next wake.
+func (f *feed) signal() <-chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.changed
+}
+
+// wake wakes every waiter.
+func (f *feed) wake() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	close(f.changed)
+	f.changed = make(chan struct{})
+}
+
+// close ends every wait and the poll.
+func (f *feed) close() { close(f.done) }
+
+// WaitChanges implements store.Store.
+func (s *Store) WaitChanges(ctx context.Context, accountID, after int64) error {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return err
+	}
+	f := s.feed
+	f.mu.Lock()
+	f.waiting++
+	startPoll := s.polls && !f.polling
+	f.polling = f.polling || startPoll
+	f.mu.Unlock()
+	defer func() {
+		f.mu.Lock()
+		f.waiting--
+		f.mu.Unlock()
+	}()
+	if startPoll {
+		go s.poll()
+	}
+	for {
+		changed := f.signal() // before the read: a commit after it wakes us
+		var head int64
+		err := s.read(ctx, func(tx *dbtx) error { return tx.GetContext(ctx, &head, accountHead, accountID) })
+		if err != nil {
+			return err
+		}
+		if head > after {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-f.done:
+			return convo.ErrClosed
+		}
+	}
+}
+
+// poll wakes the waiters when the feed's sequence moves, for as long as
+// anyone waits.
+func (s *Store) poll() {
+	f := s.feed
+	t := time.NewTicker(pollEvery)
+	defer t.Stop()
+	var last int64 = -1
+	for {
+		f.mu.Lock()
+		if f.waiting == 0 {
+			f.polling = false
+			f.mu.Unlock()
+			return
+		}
+		f.mu.Unlock()
+		var serial int64
+		// Straight to the readers: read would wake snoozes with the
+		// caller's clock, which need not be safe for this goroutine.
+		ctx := context.Background()
+		err := s.readers.inTx(ctx, func(tx *dbtx) error { return tx.GetContext(ctx, &serial, changesSerial) })
+		if err == nil && last >= 0 && serial != last {
+			f.wake()
+		}
+		if err == nil {
+			last = serial
+		}
+		select {
+		case <-t.C:
+		case <-f.done:
+			f.mu.Lock()
+			f.polling = false
+			f.mu.Unlock()
+			return
+		}
+	}
+}

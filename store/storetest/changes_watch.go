@@ -1,0 +1,383 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/matryer/is"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+// watched is what a Watch running in a goroutine yields.
+type watched struct {
+	changes chan store.Change
+	errs    chan error    // each error yielded
+	done    chan struct{} // closed when the loop has ended
+}
+
+// watch runs store.Watch in a goroutine until ctx ends; the test's cleanup
+// cancels it and waits for it, before the store closes.
+func watch(t *testing.T, ctx context.Context, s store.Store, account, after int64, f store.ChangeFilter) *watched {
+	t.Helper()
+	ctx, cancel := context.WithCancel(ctx)
+	w := &watched{changes: make(chan store.Change, 10000), errs: make(chan error, 10), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		for c, err := range store.Watch(ctx, s, account, after, f) {
+			if err != nil {
+				w.errs <- err
+				continue // Watch must end by itself after an error
+			}
+			w.changes <- c
+		}
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-w.done
+	})
+	return w
+}
+
+// next waits up to limit for the next change.
+func (w *watched) next(t *testing.T, limit time.Duration) store.Change {
+	t.Helper()
+	select {
+	case c := <-w.changes:
+		return c
+	case err := <-w.errs:
+		t.Fatalf("watch: %v", err)
+	case <-time.After(limit):
+		t.Fatalf("watch: no change within %v", limit)
+	}
+	return store.Change{}
+}
+
+// countingStore counts the feed reads made through it.
+type countingStore struct {
+	store.Store
+	reads atomic.Int64
+}
+
+func (s *countingStore) Changes(ctx context.Context, accountID, after int64, f store.ChangeFilter) (store.ChangePage, error) {
+	s.reads.Add(1)
+	return s.Store.Changes(ctx, accountID, after, f)
+}
+
+func (s *countingStore) WaitChanges(ctx context.Context, accountID, after int64) error {
+	s.reads.Add(1)
+	return s.Store.WaitChanges(ctx, accountID, after)
+}
+
+// testChangesConcurrency checks that positions never go back while eight
+// writers race: a reader tailing the feed with Watch sees every change
+// exactly once, in strictly increasing positions, and a full read
+// afterwards finds exactly what the tail saw (no change committed at a
+// position the tail had passed). It runs on the durable stores
+// (WithDurableStores), against the backend's real locking.
+func testChangesConcurrency(t *testing.T, cfg config) {
+	ctx := context.Background()
+	t.Run("PositionsNeverGoBack", func(t *testing.T) {
+		is := is.New(t)
+		s := cfg.durable(t, nil)
+		c := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "Busy"})
+		var convs []int64
+		for range 4 {
+			convs = append(convs, mustCreateConversation(t, s, 1, c.ID).ID)
+		}
+		start := head(t, s, 1)
+
+		wctx, stopTail := context.WithCancel(ctx)
+		defer stopTail()
+		var mu sync.Mutex
+		var tail []store.Change
+		var tailErr error
+		var last atomic.Int64
+		tailDone := make(chan struct{})
+		go func() {
+			defer close(tailDone)
+			for ch, err := range store.Watch(wctx, s, 1, start, store.ChangeFilter{}) {
+				if err != nil {
+					if wctx.Err() == nil {
+						tailErr = err
+					}
+					return
+				}
+				mu.Lock()
+				tail = append(tail, ch)
+				mu.Unlock()
+				last.Store(ch.Position)
+			}
+		}()
+
+		const writers, each = 8, 30
+		var wg sync.WaitGroup
+		var failed atomic.Int64
+		var firstErr atomic.Value
+		added := make([][]int64, writers) // the messages each writer added
+		for w := range writers {
+			wg.Go(func() {
+				for i := range each {
+					conv := convs[(w+i)%len(convs)]
+					var err error
+					if i%3 == 2 {
+						// A new assignee each time: always one change.
+						_, err = s.Assign(ctx, 1, conv, convo.Assignment{AssigneeID: uuid.New(), Quiet: true})
+					} else {
+						var m convo.Message
+						m, err = s.AddMessage(ctx, 1, conv, text(fmt.Sprintf("w%d-%d", w, i)))
+						added[w] = append(added[w], m.ID)
+					}
+					if err != nil && failed.Add(1) == 1 {
+						firstErr.Store(err)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		if n := failed.Load(); n > 0 {
+			t.Fatalf("%d of %d writes failed, first: %v", n, writers*each, firstErr.Load())
+		}
+		final := head(t, s, 1)
+		deadline := time.Now().Add(10 * time.Second)
+		for last.Load() < final && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		stopTail()
+		<-tailDone
+		is.NoErr(tailErr)
+		is.Equal(last.Load(), final) // the tail caught up with the head
+
+		is.Equal(len(tail), writers*each) // every change, once
+		messages := map[int64]bool{}
+		assigns := 0
+		for i, ch := range tail {
+			if i > 0 && ch.Position <= tail[i-1].Position {
+				t.Fatalf("tail: position %d after %d", ch.Position, tail[i-1].Position)
+			}
+			switch ch.Kind {
+			case store.MessageCreated:
+				is.True(!messages[ch.MessageID]) // each message once
+				messages[ch.MessageID] = true
+			case store.ConversationUpdated:
+				is.Equal(ch.Fields, []string{"assignee_id"})
+				assigns++
+			default:
+				t.Fatalf("tail: unexpected %v", entryOf(ch))
+			}
+		}
+		for w := range writers {
+			for _, id := range added[w] {
+				is.True(messages[id]) // every message added was seen
+			}
+		}
+		is.Equal(assigns, writers*each/3)
+
+		full := readAll(t, s, 1, start, store.ChangeFilter{})
+		samePositions(t, full, tail) // the full read is what the tail saw
+		cfg.checkInvariants(t, s)
+	})
+}
+
+// testChangesWatch checks store.Watch and WaitChanges against the backend:
+// existing changes, then new ones as they commit; breaking out; a
+// cancelled context; and, with WithTwoStores, a change written through
+// another store on the same database.
+func testChangesWatch(t *testing.T, cfg config) {
+	ctx := context.Background()
+
+	t.Run("ExistingThenNew", func(t *testing.T) {
+		is := is.New(t)
+		f := newFeed(t, cfg.newStore)
+		w := watch(t, ctx, f.s, 1, 0, store.ChangeFilter{})
+		is.Equal(entryOf(w.next(t, 5*time.Second)), entry{Kind: store.ContactCreated, Contact: f.contact.ID}) // what there was
+		is.Equal(entryOf(w.next(t, 5*time.Second)).Kind, store.ConversationCreated)
+		var slowest time.Duration
+		for i := range 5 {
+			m := mustAddMessage(t, f.s, 1, f.conv.ID, text(fmt.Sprintf("live %d", i)))
+			committed := time.Now()
+			got := w.next(t, 5*time.Second)
+			slowest = max(slowest, time.Since(committed))
+			is.Equal(entryOf(got), created(m)) // then what comes
+			is.Equal(*got.Message, m)
+		}
+		t.Logf("a change by the same store reached Watch within %v", slowest)
+		if slowest > time.Second {
+			t.Errorf("a change by the same store took %v to reach Watch (want a millisecond or two)", slowest)
+		}
+		select {
+		case c := <-w.changes:
+			t.Fatalf("watch: unexpected %v", entryOf(c))
+		case err := <-w.errs:
+			t.Fatalf("watch: %v", err)
+		default:
+		}
+	})
+
+	t.Run("Filtered", func(t *testing.T) {
+		is := is.New(t)
+		f := newFeed(t, cfg.newStore)
+		other := mustCreateConversation(t, f.s, 1, f.contact.ID)
+		// From the head read here: FromNow would be read when the
+		// goroutine starts, perhaps after the writes below.
+		w := watch(t, ctx, f.s, 1, head(t, f.s, 1), store.ChangeFilter{ConversationID: f.conv.ID, Kinds: []store.ChangeKind{store.MessageCreated}})
+		for i := range 3 {
+			mustAddMessage(t, f.s, 1, other.ID, text(fmt.Sprintf("elsewhere %d", i)))
+		}
+		m := mustAddMessage(t, f.s, 1, f.conv.ID, text("here"))
+		is.Equal(entryOf(w.next(t, 5*time.Second)), created(m)) // only what the filter keeps
+	})
+
+	t.Run("BreakStops", func(t *testing.T) {
+		is := is.New(t)
+		f := newFeed(t, cfg.newStore)
+		cs := &countingStore{Store: f.s}
+		n := 0
+		for c, err := range store.Watch(ctx, cs, 1, 0, store.ChangeFilter{}) {
+			is.NoErr(err)
+			is.Equal(c.Kind, store.ContactCreated)
+			n++
+			break
+		}
+		is.Equal(n, 1)
+		reads := cs.reads.Load()
+		mustAddMessage(t, f.s, 1, f.conv.ID, text("nobody listens"))
+		time.Sleep(20 * time.Millisecond)
+		is.Equal(cs.reads.Load(), reads) // nothing reads the feed any more
+	})
+
+	t.Run("CancelEndsWithTheContextsError", func(t *testing.T) {
+		is := is.New(t)
+		f := newFeed(t, cfg.newStore)
+		wctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		type yielded struct {
+			c   store.Change
+			err error
+		}
+		out := make(chan yielded, 100)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for c, err := range store.Watch(wctx, f.s, 1, 0, store.ChangeFilter{}) {
+				out <- yielded{c, err}
+			}
+		}()
+		for range 2 {
+			select {
+			case y := <-out:
+				is.NoErr(y.err) // the existing changes
+			case <-time.After(5 * time.Second):
+				t.Fatal("watch: no change within 5s")
+			}
+		}
+		time.Sleep(10 * time.Millisecond) // Watch waits for more
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatal("watch: still running 5s after its context was cancelled")
+		}
+		close(out)
+		var errs []error
+		for y := range out {
+			is.Equal(y.c.Position, int64(0)) // the zero Change
+			errs = append(errs, y.err)
+		}
+		is.Equal(len(errs), 1)                        // the error, once
+		is.True(errors.Is(errs[0], context.Canceled)) // the context's
+	})
+
+	t.Run("WaitChanges", func(t *testing.T) {
+		is := is.New(t)
+		f := newFeed(t, cfg.newStore)
+		wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		begin := time.Now()
+		is.NoErr(f.s.WaitChanges(wctx, 1, 0)) // there are changes after 0: at once
+		is.True(time.Since(begin) < time.Second)
+		top := head(t, f.s, 1)
+		short, cancelShort := context.WithTimeout(ctx, 50*time.Millisecond)
+		defer cancelShort()
+		var err error
+		for range 1000 { // it may return early with nothing new
+			if err = f.s.WaitChanges(short, 1, top); err != nil {
+				break
+			}
+		}
+		is.True(errors.Is(err, context.DeadlineExceeded)) // nothing new: the context's error
+		cancelled, cancelNow := context.WithCancel(ctx)
+		cancelNow()
+		err = f.s.WaitChanges(cancelled, 1, top)
+		is.True(errors.Is(err, context.Canceled)) // a context ended before the call
+		// A change committed while it waits wakes it.
+		woke := make(chan error, 1)
+		go func() { woke <- f.s.WaitChanges(wctx, 1, top) }()
+		time.Sleep(10 * time.Millisecond)
+		mustAddMessage(t, f.s, 1, f.conv.ID, text("wake up"))
+		select {
+		case err := <-woke:
+			is.NoErr(err)
+		case <-time.After(5 * time.Second):
+			t.Fatal("WaitChanges: not woken within 5s by a change of the same store")
+		}
+	})
+
+	t.Run("TwoStores", func(t *testing.T) {
+		if cfg.pair == nil {
+			t.Skip("the backend gave no two stores on one database (WithTwoStores)")
+		}
+		is := is.New(t)
+		clock := newFeedClock()
+		a, b := cfg.pair(t, clock.Now)
+		c := mustCreateContact(t, a, 1, convo.NewContact{FirstName: "Two", Email: "two@example.com"})
+		conv := mustCreateConversation(t, a, 1, c.ID)
+		is.Equal(head(t, b, 1), head(t, a, 1)) // one feed
+
+		// A Watch on a wakes for b's write.
+		w := watch(t, ctx, a, 1, head(t, a, 1), store.ChangeFilter{})
+		time.Sleep(20 * time.Millisecond) // so that it waits
+		m := mustAddMessage(t, b, 1, conv.ID, text("from the other store"))
+		committed := time.Now()
+		got := w.next(t, 5*time.Second)
+		t.Logf("a change by the other store reached Watch in %v", time.Since(committed))
+		is.Equal(entryOf(got), created(m))
+		is.Equal(*got.Message, m)
+
+		// WaitChanges on b wakes for a's write.
+		top := head(t, b, 1)
+		wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		found := make(chan []store.Change, 1)
+		go func() {
+			for wctx.Err() == nil {
+				if err := b.WaitChanges(wctx, 1, top); err != nil {
+					break
+				}
+				page, err := b.Changes(wctx, 1, top, store.ChangeFilter{})
+				if err == nil && len(page.Changes) > 0 {
+					found <- page.Changes
+					return
+				}
+			}
+			found <- nil
+		}()
+		time.Sleep(20 * time.Millisecond)
+		_, err := a.ChangeStatus(ctx, 1, conv.ID, convo.StatusChange{Status: convo.StatusResolved, Quiet: true})
+		is.NoErr(err)
+		committed = time.Now()
+		changes := <-found
+		t.Logf("a change by the other store woke WaitChanges in %v", time.Since(committed))
+		if changes == nil {
+			t.Fatal("WaitChanges: the other store's change was not seen within 5s")
+		}
+		want(t, changes, convUpdated(conv, "status"))
+	})
+}
