@@ -24,7 +24,8 @@ import (
 const (
 	// lockAppendTarget reads what an append needs to know of its
 	// conversation, locking its row for the rest of the transaction.
-	lockAppendTarget = `SELECT contact_id, last_seq, status, last_activity_at, muted FROM convo_conversations
+	lockAppendTarget = `SELECT contact_id, last_seq, status, last_activity_at, muted, snoozed_until IS NOT NULL
+FROM convo_conversations
 WHERE account_id = $1 AND id = $2 FOR UPDATE`
 
 	selectBySourceID = `SELECT id, conversation_id FROM convo_messages WHERE account_id = $1 AND source_id = $2`
@@ -75,7 +76,7 @@ SELECT id FROM m`
 	// lock the append takes, as in every write: appendOne's triggers lock
 	// count rows at its end. $1 account, $2 conversation, $3 seq, $4 it
 	// reopened, $5 now, $6 and $7 the codes of a created message and an
-	// updated conversation.
+	// updated conversation, $8 the reopening's fields.
 	recordAppend = `WITH m AS (
 	SELECT m.id, c.contact_id FROM convo_conversations c
 	JOIN convo_messages m ON m.account_id = c.account_id AND m.conversation_id = c.id AND m.seq = c.last_seq
@@ -90,14 +91,14 @@ SELECT id FROM m`
 	SELECT $1, h.position - CASE WHEN $4 THEN 1 ELSE 0 END, $6::smallint, NULL::bigint, $2, m.id, NULL::text, $5::timestamptz
 	FROM h, m
 	UNION ALL
-	SELECT $1, h.position, $7::smallint, m.contact_id, $2, NULL, 'status', $5 FROM h, m WHERE $4
+	SELECT $1, h.position, $7::smallint, m.contact_id, $2, NULL, $8, $5 FROM h, m WHERE $4
 )
 SELECT pg_notify('` + notifyChannel + `', $1::text) FROM h`
 )
 
 // lockAppendTargetProbe is lockAppendTarget and, in the same round trip,
 // write's probe of an overdue snooze (snoozeIsDue, $3 now).
-const lockAppendTargetProbe = `SELECT contact_id, last_seq, status, last_activity_at, muted,
+const lockAppendTargetProbe = `SELECT contact_id, last_seq, status, last_activity_at, muted, snoozed_until IS NOT NULL,
 	EXISTS (SELECT 1 FROM convo_conversations WHERE status = 3 AND snoozed_until <= $3)
 FROM convo_conversations WHERE account_id = $1 AND id = $2 FOR UPDATE`
 
@@ -145,7 +146,8 @@ func (s *Store) appendPipelined(ctx context.Context, conn *pgx.Conn, accountID, 
 		return err
 	})
 	b.Queue(recordAppend, accountID, conversationID, p.m.Seq, p.reopens, now,
-		backend.ChangeKindCodes[store.MessageCreated], backend.ChangeKindCodes[store.ConversationUpdated])
+		backend.ChangeKindCodes[store.MessageCreated], backend.ChangeKindCodes[store.ConversationUpdated],
+		backend.FieldsText(backend.ReopenChange(p.m, p.unsnoozes).Fields))
 	b.Queue("COMMIT")
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
 		return convo.Message{}, err
@@ -163,10 +165,11 @@ type appendTarget struct {
 	Status         int16
 	LastActivityAt dbTime
 	Muted          bool
+	Snoozed        bool // a snooze time is set
 }
 
 func (t *appendTarget) dest() []any {
-	return []any{&t.ContactID, &t.LastSeq, &t.Status, &t.LastActivityAt, &t.Muted}
+	return []any{&t.ContactID, &t.LastSeq, &t.Status, &t.LastActivityAt, &t.Muted, &t.Snoozed}
 }
 
 // appendMessage writes a valid message at the end of a conversation and
@@ -199,6 +202,8 @@ type plannedAppend struct {
 	m                                                 convo.Message
 	j                                                 backend.MessageJSON
 	incoming, notActivity, humanReply, moves, reopens bool
+	// unsnoozes: the reopening clears a snooze time.
+	unsnoozes bool
 }
 
 // planAppend plans the append of a valid message to the conversation t,
@@ -229,7 +234,8 @@ func planAppend(accountID, conversationID int64, t *appendTarget, in convo.NewMe
 		t.LastActivityAt.Time = now
 	}
 	if p.reopens {
-		t.Status = statusCodes[convo.StatusOpen]
+		p.unsnoozes = t.Snoozed
+		t.Status, t.Snoozed = statusCodes[convo.StatusOpen], false
 	}
 	return p, nil
 }
@@ -243,13 +249,12 @@ func (p *plannedAppend) args() []any {
 		p.j.Additional, tsvector(m.Content), p.incoming, p.notActivity, p.humanReply, p.moves, p.reopens}
 }
 
-// log logs what the append changed: the message, then the status of the
-// conversation when the message reopened it.
+// log logs what the append changed: the message, then the conversation
+// when the message reopened it.
 func (p *plannedAppend) log(tx *wtx) {
 	tx.changes.MessageCreated(p.m)
 	if p.reopens {
-		tx.log(store.Change{Kind: store.ConversationUpdated, ContactID: p.m.ContactID,
-			ConversationID: p.m.ConversationID, Fields: []string{"status"}})
+		tx.log(backend.ReopenChange(p.m, p.unsnoozes))
 	}
 }
 
@@ -288,7 +293,8 @@ func messageBySourceID(ctx context.Context, tx pgx.Tx, accountID, conversationID
 const (
 	// lockBatchTargets is lockAppendTarget for a batch's conversations, in
 	// id order (see lockConversations).
-	lockBatchTargets = `SELECT id, contact_id, last_seq, status, last_activity_at, muted FROM convo_conversations
+	lockBatchTargets = `SELECT id, contact_id, last_seq, status, last_activity_at, muted, snoozed_until IS NOT NULL
+FROM convo_conversations
 WHERE account_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE`
 
 	// insertMessages is appendOne's insert for many messages, in the order
