@@ -98,39 +98,18 @@ func TestWaitChangesAcrossStores(t *testing.T) {
 	is.True(errors.Is(<-done, convo.ErrClosed))
 }
 
-func TestChangeRetention(t *testing.T) {
-	is := is.New(t)
+func TestChangeRetentionOptions(t *testing.T) {
 	ctx := context.Background()
-	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	s := openStore(t, newConvoDatabase(t), Options{Now: func() time.Time { return now }})
-	ct, err := s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Ada"}) // 1, and the first trim
-	is.NoErr(err)
-	is.NoErr(s.AckChanges(ctx, 1, "mirror", 0))
-	now = now.Add(8 * 24 * time.Hour)
-	_, err = s.UpdateContact(ctx, 1, ct.ID, convo.ContactUpdate{Nickname: new("A")}) // 2; 1 is kept: not acked
-	is.NoErr(err)
-	page, err := s.Changes(ctx, 1, 0, store.ChangeFilter{})
-	is.NoErr(err)
-	is.Equal(len(page.Changes), 2)
-	is.NoErr(s.AckChanges(ctx, 1, "mirror", 1))
-	is.True(errors.Is(s.AckChanges(ctx, 1, "mirror", 3), convo.ErrInvalid))
-	acked, err := s.AckedChanges(ctx, 1, "mirror")
-	is.NoErr(err)
-	is.Equal(acked, int64(1))
-	now = now.Add(time.Minute)
-	_, err = s.UpdateContact(ctx, 1, ct.ID, convo.ContactUpdate{Nickname: new("B")}) // 3, and 1 goes
-	is.NoErr(err)
-	page, err = s.Changes(ctx, 1, 0, store.ChangeFilter{})
-	is.NoErr(err)
-	is.Equal(page.Changes[0].Position, int64(2))
-	_, err = s.Changes(ctx, 1, 0, store.ChangeFilter{})
-	is.NoErr(err)
-	_, err = s.Changes(ctx, 1, 1, store.ChangeFilter{})
-	is.NoErr(err) // at trimmed: nothing missed
-	is.NoErr(s.DropConsumer(ctx, 1, "mirror"))
-
-	_, err = Open(ctx, "postgres://x", Options{ChangeRetention: 40 * 24 * time.Hour})
-	is.True(errors.Is(err, convo.ErrInvalid))
+	for _, o := range []Options{
+		{ChangeRetention: -time.Hour},
+		{MaxChangeRetention: -time.Hour},
+		{ChangeRetention: 40 * 24 * time.Hour},                          // above the default maximum
+		{ChangeRetention: 2 * time.Hour, MaxChangeRetention: time.Hour}, // below the retention
+	} {
+		if _, err := Open(ctx, "postgres://localhost/x", o); !errors.Is(err, convo.ErrInvalid) {
+			t.Errorf("%+v: %v, want ErrInvalid", o, err)
+		}
+	}
 }
 
 func TestMarkSeenChange(t *testing.T) {
