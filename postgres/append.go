@@ -121,7 +121,9 @@ func (s *Store) appendPipelined(ctx context.Context, conn *pgx.Conn, accountID, 
 		return row.Scan(append(t.dest(), &due)...)
 	})
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
-		return convo.Message{}, translate(err) // ErrNoRows: not found
+		// Untranslated: writePipelined runs a lost race (a deadlock of the
+		// lock's queue) again, and makes ErrNoRows not found.
+		return convo.Message{}, err
 	}
 	now := s.clock() // once the row is locked: see lockConversation
 	if due || s.trimDue(now, false) {
