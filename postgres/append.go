@@ -24,7 +24,8 @@ import (
 const (
 	// lockAppendTarget reads what an append needs to know of its
 	// conversation, locking its row for the rest of the transaction.
-	lockAppendTarget = `SELECT contact_id, last_seq, status, last_activity_at, muted FROM convo_conversations
+	lockAppendTarget = `SELECT contact_id, last_seq, status, last_activity_at, muted, snoozed_until IS NOT NULL
+FROM convo_conversations
 WHERE account_id = $1 AND id = $2 FOR UPDATE`
 
 	selectBySourceID = `SELECT id, conversation_id FROM convo_messages WHERE account_id = $1 AND source_id = $2`
@@ -40,7 +41,7 @@ WHERE account_id = $1 AND id = $2 FOR UPDATE`
 	// reply ends it. $1 account, $2 conversation, $3 seq, $4..$13 and
 	// $15..$18 the message, $14 now, $19 incoming, $20 not an activity,
 	// $21 a human reply, $22 it moves the last activity, $23 it reopens.
-	appendWrites = `WITH m AS (
+	appendOne = `WITH m AS (
 	INSERT INTO convo_messages (account_id, conversation_id, seq, content, content_type, content_attributes,
 		message_type, private, status, source_id, sender_type, author_id, written_at, created_at, updated_at,
 		attachments, external_source_ids, additional_attributes, words)
@@ -64,36 +65,40 @@ WHERE account_id = $1 AND id = $2 FOR UPDATE`
 	RETURNING contact_id
 ), k AS (
 	UPDATE convo_contacts t SET last_activity_at = $14 FROM c WHERE $19 AND t.account_id = $1 AND t.id = c.contact_id
-)`
-
-	// appendOne is the append of a write whose changes record.go stores.
-	appendOne = appendWrites + `
+)
 SELECT id FROM m`
 
-	// appendOneRecorded is the append of a transaction of its own, which
-	// records its changes as record.go would (the message, then the
-	// status of a conversation it reopens) and notifies, in the same
-	// statement: once the message went in, it takes its positions from the
-	// account's head, locked until the COMMIT that follows. $24 and $25
-	// are the codes of a created message and an updated conversation.
-	appendOneRecorded = appendWrites + `, h AS (
+	// recordAppend records the changes of appendOne in a transaction of
+	// its own, as record.go would (the message, then the status of a
+	// conversation it reopened), when the message went in: the
+	// conversation's last seq is then the message's. It is a statement of
+	// its own, after appendOne, so that the account's head is the last
+	// lock the append takes, as in every write: appendOne's triggers lock
+	// count rows at its end. $1 account, $2 conversation, $3 seq, $4 it
+	// reopened, $5 now, $6 and $7 the codes of a created message and an
+	// updated conversation, $8 the reopening's fields.
+	recordAppend = `WITH m AS (
+	SELECT m.id, c.contact_id FROM convo_conversations c
+	JOIN convo_messages m ON m.account_id = c.account_id AND m.conversation_id = c.id AND m.seq = c.last_seq
+	WHERE c.account_id = $1 AND c.id = $2 AND c.last_seq = $3
+), h AS (
 	INSERT INTO convo_change_heads AS h (account_id, position)
-	SELECT $1, CASE WHEN $23 THEN 2 ELSE 1 END FROM m
+	SELECT $1, CASE WHEN $4 THEN 2 ELSE 1 END FROM m
 	ON CONFLICT (account_id) DO UPDATE SET position = h.position + excluded.position
 	RETURNING position
 ), f AS (
 	INSERT INTO convo_changes (account_id, position, kind, contact_id, conversation_id, message_id, fields, at)
-	SELECT $1, h.position - CASE WHEN $23 THEN 1 ELSE 0 END, $24::smallint, NULL::bigint, $2, m.id, NULL::text, $14
+	SELECT $1, h.position - CASE WHEN $4 THEN 1 ELSE 0 END, $6::smallint, NULL::bigint, $2, m.id, NULL::text, $5::timestamptz
 	FROM h, m
 	UNION ALL
-	SELECT $1, h.position, $25::smallint, c.contact_id, $2, NULL, 'status', $14 FROM h, c WHERE $23
+	SELECT $1, h.position, $7::smallint, m.contact_id, $2, NULL, $8, $5 FROM h, m WHERE $4
 )
-SELECT m.id, pg_notify('` + notifyChannel + `', $1::text) FROM m`
+SELECT pg_notify('` + notifyChannel + `', $1::text) FROM h`
 )
 
 // lockAppendTargetProbe is lockAppendTarget and, in the same round trip,
 // write's probe of an overdue snooze (snoozeIsDue, $3 now).
-const lockAppendTargetProbe = `SELECT contact_id, last_seq, status, last_activity_at, muted,
+const lockAppendTargetProbe = `SELECT contact_id, last_seq, status, last_activity_at, muted, snoozed_until IS NOT NULL,
 	EXISTS (SELECT 1 FROM convo_conversations WHERE status = 3 AND snoozed_until <= $3)
 FROM convo_conversations WHERE account_id = $1 AND id = $2 FOR UPDATE`
 
@@ -103,9 +108,10 @@ var errAppendSlow = errors.New("postgres: append needs the general path")
 
 // appendPipelined is AddMessage in two round trips: BEGIN with the lock of
 // the conversation (and the snooze probe), then, once the clock is read,
-// appendOne with COMMIT. It is errAppendSlow, having written nothing, when
-// a snooze is due or the message met a taken key: the caller runs the
-// general path, which handles both.
+// appendOne, recordAppend and COMMIT. It is errAppendSlow, having written
+// nothing, when a snooze is due, the feed is due a trim (which a write
+// does), or the message met a taken key: the caller runs the general path,
+// which handles them.
 func (s *Store) appendPipelined(ctx context.Context, conn *pgx.Conn, accountID, conversationID int64, in convo.NewMessage) (convo.Message, error) {
 	var t appendTarget
 	var due bool
@@ -115,7 +121,9 @@ func (s *Store) appendPipelined(ctx context.Context, conn *pgx.Conn, accountID, 
 		return row.Scan(append(t.dest(), &due)...)
 	})
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
-		return convo.Message{}, translate(err) // ErrNoRows: not found
+		// Untranslated: writePipelined runs a lost race (a deadlock of the
+		// lock's queue) again, and makes ErrNoRows not found.
+		return convo.Message{}, err
 	}
 	now := s.clock() // once the row is locked: see lockConversation
 	if due || s.trimDue(now, false) {
@@ -131,15 +139,17 @@ func (s *Store) appendPipelined(ctx context.Context, conn *pgx.Conn, accountID, 
 	}
 	inserted := false
 	b = &pgx.Batch{}
-	args := append(p.args(), backend.ChangeKindCodes[store.MessageCreated], backend.ChangeKindCodes[store.ConversationUpdated])
-	b.Queue(appendOneRecorded, args...).QueryRow(func(row pgx.Row) error {
-		err := row.Scan(&p.m.ID, nil)
+	b.Queue(appendOne, p.args()...).QueryRow(func(row pgx.Row) error {
+		err := row.Scan(&p.m.ID)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil // written nothing: COMMIT ends the transaction
 		}
 		inserted = err == nil
 		return err
 	})
+	b.Queue(recordAppend, accountID, conversationID, p.m.Seq, p.reopens, now,
+		backend.ChangeKindCodes[store.MessageCreated], backend.ChangeKindCodes[store.ConversationUpdated],
+		backend.FieldsText(backend.ReopenChange(p.m, p.unsnoozes).Fields))
 	b.Queue("COMMIT")
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
 		return convo.Message{}, err
@@ -157,10 +167,11 @@ type appendTarget struct {
 	Status         int16
 	LastActivityAt dbTime
 	Muted          bool
+	Snoozed        bool // a snooze time is set
 }
 
 func (t *appendTarget) dest() []any {
-	return []any{&t.ContactID, &t.LastSeq, &t.Status, &t.LastActivityAt, &t.Muted}
+	return []any{&t.ContactID, &t.LastSeq, &t.Status, &t.LastActivityAt, &t.Muted, &t.Snoozed}
 }
 
 // appendMessage writes a valid message at the end of a conversation and
@@ -193,6 +204,8 @@ type plannedAppend struct {
 	m                                                 convo.Message
 	j                                                 backend.MessageJSON
 	incoming, notActivity, humanReply, moves, reopens bool
+	// unsnoozes: the reopening clears a snooze time.
+	unsnoozes bool
 }
 
 // planAppend plans the append of a valid message to the conversation t,
@@ -223,7 +236,8 @@ func planAppend(accountID, conversationID int64, t *appendTarget, in convo.NewMe
 		t.LastActivityAt.Time = now
 	}
 	if p.reopens {
-		t.Status = statusCodes[convo.StatusOpen]
+		p.unsnoozes = t.Snoozed
+		t.Status, t.Snoozed = statusCodes[convo.StatusOpen], false
 	}
 	return p, nil
 }
@@ -237,13 +251,12 @@ func (p *plannedAppend) args() []any {
 		p.j.Additional, tsvector(m.Content), p.incoming, p.notActivity, p.humanReply, p.moves, p.reopens}
 }
 
-// log logs what the append changed: the message, then the status of the
-// conversation when the message reopened it.
+// log logs what the append changed: the message, then the conversation
+// when the message reopened it.
 func (p *plannedAppend) log(tx *wtx) {
 	tx.changes.MessageCreated(p.m)
 	if p.reopens {
-		tx.log(store.Change{Kind: store.ConversationUpdated, ContactID: p.m.ContactID,
-			ConversationID: p.m.ConversationID, Fields: []string{"status"}})
+		tx.log(backend.ReopenChange(p.m, p.unsnoozes))
 	}
 }
 
@@ -282,7 +295,8 @@ func messageBySourceID(ctx context.Context, tx pgx.Tx, accountID, conversationID
 const (
 	// lockBatchTargets is lockAppendTarget for a batch's conversations, in
 	// id order (see lockConversations).
-	lockBatchTargets = `SELECT id, contact_id, last_seq, status, last_activity_at, muted FROM convo_conversations
+	lockBatchTargets = `SELECT id, contact_id, last_seq, status, last_activity_at, muted, snoozed_until IS NOT NULL
+FROM convo_conversations
 WHERE account_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE`
 
 	// insertMessages is appendOne's insert for many messages, in the order

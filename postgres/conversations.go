@@ -258,8 +258,8 @@ func (s *Store) DeleteConversation(ctx context.Context, accountID, conversationI
 // change runs fn on the conversation, locked for the transaction, and
 // returns the conversation as stored after it: the shape of every call
 // that changes one conversation. It logs the conversation's update (the
-// fields that differ) before what fn logged: the activity messages fn
-// writes come after the change they record.
+// fields that differ) before what fn logged, and fn's messages last: the
+// activity messages come after the changes they record.
 func (s *Store) change(ctx context.Context, accountID, conversationID int64, fn func(tx *wtx, old convo.Conversation, now time.Time) error) (convo.Conversation, error) {
 	var c convo.Conversation
 	if err := convo.ValidateAccountID(accountID); err != nil {
@@ -284,9 +284,15 @@ func (s *Store) change(ctx context.Context, accountID, conversationID int64, fn 
 		if c, err = getConversation(ctx, tx, accountID, conversationID, now); err != nil {
 			return err
 		}
+		// The conversation's update, a contact's (muting blocks it), then
+		// the activity messages.
 		tx.changes.ConversationChanged(old, c)
-		for _, ch := range inner.Changes() {
-			tx.log(ch)
+		for _, messages := range []bool{false, true} {
+			for _, ch := range inner.Changes() {
+				if (ch.MessageID != 0) == messages {
+					tx.log(ch)
+				}
+			}
 		}
 		return nil
 	})

@@ -73,6 +73,12 @@ OR EXISTS (SELECT 1 FROM convo_conversation_audiences
 	// the move sees every message the horizon's row will not be told of.
 	lockAgainstAppends = `SELECT 1 FROM convo_conversations WHERE account_id = $1 AND id = $2 FOR SHARE`
 
+	// lockSeenSeq reads a horizon and locks it, so that the move after it
+	// knows whether it moved the horizon. $1 account, $2 conversation, $3
+	// user.
+	lockSeenSeq = `SELECT seen_seq FROM convo_read_horizons
+WHERE account_id = $1 AND conversation_id = $2 AND user_id = $3 FOR UPDATE`
+
 	selectMessageSeq = `SELECT seq FROM convo_messages WHERE account_id = $1 AND id = $2 AND conversation_id = $3`
 
 	// seeUpTo moves a horizon forward to seq $4, creating it.
@@ -270,7 +276,8 @@ func (s *Store) moveHorizon(ctx context.Context, accountID, conversationID int64
 		}
 		user := uuidValue(v.UserID)
 		var before, after int64
-		if err := tx.QueryRow(ctx, selectSeenSeq, accountID, conversationID, user).Scan(&before); err != nil {
+		if err := queryOne(ctx, tx, lockSeenSeq, []any{accountID, conversationID, user}, &before); err != nil &&
+			!errors.Is(err, convo.ErrNotFound) { // none: nothing seen
 			return err
 		}
 		switch err := tx.QueryRow(ctx, move, accountID, conversationID, user, seq+offset).Scan(&after); {

@@ -24,8 +24,8 @@ import (
 type wtx struct {
 	pgx.Tx
 	changes *backend.ChangeLog
-	// account is the call's account: the account of a change logged
-	// without one (the ChangeLog helpers take none).
+	// account is the call's account, which log gives a change that names
+	// none.
 	account int64
 	// at is the time of the changes: the clock's last reading, which is
 	// the time of what the call wrote.
@@ -40,8 +40,13 @@ func (tx *wtx) clock() time.Time {
 	return tx.at
 }
 
-// log logs one change.
-func (tx *wtx) log(c store.Change) { tx.changes.Add(c) }
+// log logs one change, of the call's account unless it names one.
+func (tx *wtx) log(c store.Change) {
+	if c.AccountID == 0 {
+		c.AccountID = tx.account
+	}
+	tx.changes.Add(c)
+}
 
 // recordChanges stores the logged changes, with positions from their
 // accounts' heads (locked in account order, so that two writes that both
@@ -85,11 +90,7 @@ func (tx *wtx) record(ctx context.Context) error {
 		seqs     = make([]pgtype.Int8, n)
 		fields   = make([]pgtype.Text, n)
 	)
-	for i := range list {
-		c := &list[i]
-		if c.AccountID == 0 {
-			c.AccountID = tx.account
-		}
+	for i, c := range list {
 		accounts[i], kinds[i] = c.AccountID, int16(backend.ChangeKindCodes[c.Kind])
 		contacts[i], convs[i], messages[i] = optionalID(c.ContactID), optionalID(c.ConversationID), optionalID(c.MessageID)
 		users[i] = pgtype.UUID{Bytes: c.UserID, Valid: c.UserID != uuid.Nil}
