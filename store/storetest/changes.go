@@ -168,16 +168,24 @@ func checkMessage(t *testing.T, s store.Store, c store.Change) {
 			}
 		case err != nil:
 			t.Fatalf("get message %d: %v", c.MessageID, err)
-		case c.Message == nil:
-			t.Errorf("%v: no message", entryOf(c))
 		default:
-			is.New(t).Equal(*c.Message, m) // the message as stored
+			is.New(t).Equal(msgOf(t, c), m) // the message as stored
 		}
 	default:
 		if c.Message != nil {
 			t.Errorf("%v: carries a message", entryOf(c))
 		}
 	}
+}
+
+// msgOf is the message a message change carries; it fails when there is
+// none.
+func msgOf(t *testing.T, c store.Change) convo.Message {
+	t.Helper()
+	if c.Message == nil {
+		t.Fatalf("%v: no message", entryOf(c))
+	}
+	return *c.Message
 }
 
 // entry is what a change says, without its position, time and message:
@@ -599,7 +607,7 @@ func testChangeRecords(t *testing.T, newStore NewStore) {
 			want(t, got, created(m))
 			is := is.New(t)
 			is.True(got[0].Message != nil)
-			is.Equal(*got[0].Message, m) // the message AddMessage returned
+			is.Equal(msgOf(t, got[0]), m) // the message AddMessage returned
 			is.Equal(got[0].At, m.CreatedAt)
 		}},
 		{"AddMessage/AuthorsHorizonIsPartOfIt", func(t *testing.T, f *feedFixture) {
@@ -678,7 +686,7 @@ func testChangeRecords(t *testing.T, newStore NewStore) {
 			is.New(t).Equal(ms[2], kept) // the repeat returns the stored message
 			want(t, got, created(ms[0]), created(ms[1]), created(ms[3]))
 			for i, j := range []int{0, 1, 3} {
-				is.New(t).Equal(*got[i].Message, ms[j]) // as AddMessages returned it
+				is.New(t).Equal(msgOf(t, got[i]), ms[j]) // as AddMessages returned it
 			}
 		}},
 		{"UpdateMessage", func(t *testing.T, f *feedFixture) {
@@ -692,7 +700,7 @@ func testChangeRecords(t *testing.T, newStore NewStore) {
 			})
 			want(t, got, entry{Kind: store.MessageUpdated, Conversation: f.conv.ID, Message: m.ID, Fields: fields("content", "status")})
 			is := is.New(t)
-			is.Equal(*got[0].Message, up) // the message UpdateMessage returned
+			is.Equal(msgOf(t, got[0]), up) // the message UpdateMessage returned
 			is.Equal(got[0].At, up.UpdatedAt)
 		}},
 		{"UpdateMessage/SameValuesRecordNothing", func(t *testing.T, f *feedFixture) {

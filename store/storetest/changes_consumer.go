@@ -163,6 +163,7 @@ func testKilledConsumer(t *testing.T, newStore NewStore) {
 		handled []int64 // what it handled, in order
 	}
 	var lives []incarnation
+	var acked int64 // what the consumer last acknowledged, as it knows
 	// run is one incarnation: it reads from where the consumer acked and
 	// handles changes until it crashes (after budget changes) or, with
 	// budget < 0, reaches the end of the feed.
@@ -170,6 +171,9 @@ func testKilledConsumer(t *testing.T, newStore NewStore) {
 		from, err := f.s.AckedChanges(ctx, 1, consumer)
 		if err != nil {
 			t.Fatalf("acked: %v", err)
+		}
+		if from != acked {
+			t.Fatalf("incarnation %d resumes from %d, but the last acknowledgement was %d", len(lives), from, acked)
 		}
 		life := incarnation{from: from}
 		pos := from
@@ -190,6 +194,7 @@ func testKilledConsumer(t *testing.T, newStore NewStore) {
 					if err := f.s.AckChanges(ctx, 1, consumer, pos); err != nil {
 						t.Fatalf("ack %d: %v", pos, err)
 					}
+					acked = pos
 				}
 			}
 			if budget < 0 && !page.More && len(page.Changes) == 0 {
@@ -301,9 +306,11 @@ func testChangeRetention(t *testing.T, newStore NewStore) {
 		is.Equal(page.Next, kept[1].Position) // FromNow still works
 
 		// Watch from an expired position yields the error once and ends.
+		wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
 		var errs []error
-		for c, err := range store.Watch(ctx, f.s, 1, olds[0].Position, store.ChangeFilter{}) {
-			is.Equal(c.Position, int64(0))
+		for c, err := range store.Watch(wctx, f.s, 1, olds[0].Position, store.ChangeFilter{}) {
+			is.Equal(c.Position, int64(0)) // no change, the zero Change
 			errs = append(errs, err)
 		}
 		is.Equal(len(errs), 1)
@@ -339,7 +346,9 @@ func testChangeRetention(t *testing.T, newStore NewStore) {
 		expired(t, f.s, olds[3].Position)
 		got = readAll(t, f.s, 1, 0, store.ChangeFilter{})
 		is.Equal(len(got), 3) // the rest is kept: younger, and not acknowledged
-		is.NoErr(f.s.WaitChanges(ctx, 1, 0))
+		wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		is.NoErr(f.s.WaitChanges(wctx, 1, 0)) // there are changes after 0 still
 	})
 
 	t.Run("AckedGoAtTheNextTrim", func(t *testing.T) {

@@ -206,7 +206,7 @@ func testChangesWatch(t *testing.T, cfg config) {
 			got := w.next(t, 5*time.Second)
 			slowest = max(slowest, time.Since(committed))
 			is.Equal(entryOf(got), created(m)) // then what comes
-			is.Equal(*got.Message, m)
+			is.Equal(msgOf(t, got), m)
 		}
 		t.Logf("a change by the same store reached Watch within %v", slowest)
 		if slowest > time.Second {
@@ -295,6 +295,41 @@ func testChangesWatch(t *testing.T, cfg config) {
 		is.True(errors.Is(errs[0], context.Canceled)) // the context's
 	})
 
+	t.Run("CloseEndsWithErrClosed", func(t *testing.T) {
+		// On a durable store, where WaitChanges may also look for other
+		// processes' changes.
+		is := is.New(t)
+		s, _, conv := seeded(t, cfg.durable)
+		w := watch(t, ctx, s, 1, 0, store.ChangeFilter{})
+		is.Equal(w.next(t, 5*time.Second).Kind, store.ContactCreated)
+		is.Equal(w.next(t, 5*time.Second).Kind, store.ConversationCreated)
+		time.Sleep(10 * time.Millisecond) // Watch waits for more
+		is.NoErr(s.Close())
+		select {
+		case <-w.done:
+		case <-time.After(5 * time.Second):
+			t.Fatal("watch: still running 5s after the store closed")
+		}
+		close(w.errs)
+		var errs []error
+		for err := range w.errs {
+			errs = append(errs, err)
+		}
+		is.Equal(len(errs), 1)                       // the error, once
+		is.True(errors.Is(errs[0], convo.ErrClosed)) // the store's
+		is.Equal(len(w.changes), 0)                  // and nothing else
+
+		_, err := s.Changes(ctx, 1, 0, store.ChangeFilter{})
+		is.True(errors.Is(err, convo.ErrClosed)) // every feed call after Close
+		is.True(errors.Is(s.WaitChanges(ctx, 1, 0), convo.ErrClosed))
+		is.True(errors.Is(s.AckChanges(ctx, 1, "mirror", 0), convo.ErrClosed))
+		_, err = s.AckedChanges(ctx, 1, "mirror")
+		is.True(errors.Is(err, convo.ErrClosed))
+		is.True(errors.Is(s.DropConsumer(ctx, 1, "mirror"), convo.ErrClosed))
+		_, err = s.AddMessage(ctx, 1, conv.ID, text("too late"))
+		is.True(errors.Is(err, convo.ErrClosed))
+	})
+
 	t.Run("WaitChanges", func(t *testing.T) {
 		is := is.New(t)
 		f := newFeed(t, cfg.newStore)
@@ -349,7 +384,7 @@ func testChangesWatch(t *testing.T, cfg config) {
 		got := w.next(t, 5*time.Second)
 		t.Logf("a change by the other store reached Watch in %v", time.Since(committed))
 		is.Equal(entryOf(got), created(m))
-		is.Equal(*got.Message, m)
+		is.Equal(msgOf(t, got), m)
 
 		// WaitChanges on b wakes for a's write.
 		top := head(t, b, 1)
