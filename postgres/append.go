@@ -24,7 +24,8 @@ import (
 const (
 	// lockAppendTarget reads what an append needs to know of its
 	// conversation, locking its row for the rest of the transaction.
-	lockAppendTarget = `SELECT contact_id, last_seq, status, last_activity_at, muted FROM convo_conversations
+	lockAppendTarget = `SELECT contact_id, last_seq, status, last_activity_at, muted, snoozed_until IS NOT NULL
+FROM convo_conversations
 WHERE account_id = $1 AND id = $2 FOR UPDATE`
 
 	selectBySourceID = `SELECT id, conversation_id FROM convo_messages WHERE account_id = $1 AND source_id = $2`
@@ -66,11 +67,38 @@ WHERE account_id = $1 AND id = $2 FOR UPDATE`
 	UPDATE convo_contacts t SET last_activity_at = $14 FROM c WHERE $19 AND t.account_id = $1 AND t.id = c.contact_id
 )
 SELECT id FROM m`
+
+	// recordAppend records the changes of appendOne in a transaction of
+	// its own, as record.go would (the message, then the status of a
+	// conversation it reopened), when the message went in: the
+	// conversation's last seq is then the message's. It is a statement of
+	// its own, after appendOne, so that the account's head is the last
+	// lock the append takes, as in every write: appendOne's triggers lock
+	// count rows at its end. $1 account, $2 conversation, $3 seq, $4 it
+	// reopened, $5 now, $6 and $7 the codes of a created message and an
+	// updated conversation, $8 the reopening's fields.
+	recordAppend = `WITH m AS (
+	SELECT m.id, c.contact_id FROM convo_conversations c
+	JOIN convo_messages m ON m.account_id = c.account_id AND m.conversation_id = c.id AND m.seq = c.last_seq
+	WHERE c.account_id = $1 AND c.id = $2 AND c.last_seq = $3
+), h AS (
+	INSERT INTO convo_change_heads AS h (account_id, position)
+	SELECT $1, CASE WHEN $4 THEN 2 ELSE 1 END FROM m
+	ON CONFLICT (account_id) DO UPDATE SET position = h.position + excluded.position
+	RETURNING position
+), f AS (
+	INSERT INTO convo_changes (account_id, position, kind, contact_id, conversation_id, message_id, fields, at)
+	SELECT $1, h.position - CASE WHEN $4 THEN 1 ELSE 0 END, $6::smallint, NULL::bigint, $2, m.id, NULL::text, $5::timestamptz
+	FROM h, m
+	UNION ALL
+	SELECT $1, h.position, $7::smallint, m.contact_id, $2, NULL, $8, $5 FROM h, m WHERE $4
+)
+SELECT pg_notify('` + notifyChannel + `', $1::text) FROM h`
 )
 
 // lockAppendTargetProbe is lockAppendTarget and, in the same round trip,
 // write's probe of an overdue snooze (snoozeIsDue, $3 now).
-const lockAppendTargetProbe = `SELECT contact_id, last_seq, status, last_activity_at, muted,
+const lockAppendTargetProbe = `SELECT contact_id, last_seq, status, last_activity_at, muted, snoozed_until IS NOT NULL,
 	EXISTS (SELECT 1 FROM convo_conversations WHERE status = 3 AND snoozed_until <= $3)
 FROM convo_conversations WHERE account_id = $1 AND id = $2 FOR UPDATE`
 
@@ -80,9 +108,10 @@ var errAppendSlow = errors.New("postgres: append needs the general path")
 
 // appendPipelined is AddMessage in two round trips: BEGIN with the lock of
 // the conversation (and the snooze probe), then, once the clock is read,
-// appendOne with COMMIT. It is errAppendSlow, having written nothing, when
-// a snooze is due or the message met a taken key: the caller runs the
-// general path, which handles both.
+// appendOne, recordAppend and COMMIT. It is errAppendSlow, having written
+// nothing, when a snooze is due, the feed is due a trim (which a write
+// does), or the message met a taken key: the caller runs the general path,
+// which handles them.
 func (s *Store) appendPipelined(ctx context.Context, conn *pgx.Conn, accountID, conversationID int64, in convo.NewMessage) (convo.Message, error) {
 	var t appendTarget
 	var due bool
@@ -92,12 +121,14 @@ func (s *Store) appendPipelined(ctx context.Context, conn *pgx.Conn, accountID, 
 		return row.Scan(append(t.dest(), &due)...)
 	})
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
-		return convo.Message{}, translate(err) // ErrNoRows: not found
-	}
-	if due {
-		return convo.Message{}, errAppendSlow
+		// Untranslated: writePipelined runs a lost race (a deadlock of the
+		// lock's queue) again, and makes ErrNoRows not found.
+		return convo.Message{}, err
 	}
 	now := s.clock() // once the row is locked: see lockConversation
+	if due || s.trimDue(now, false) {
+		return convo.Message{}, errAppendSlow
+	}
 	in = in.WithDefaults(now)
 	if err := in.Validate(); err != nil {
 		return convo.Message{}, err
@@ -116,6 +147,9 @@ func (s *Store) appendPipelined(ctx context.Context, conn *pgx.Conn, accountID, 
 		inserted = err == nil
 		return err
 	})
+	b.Queue(recordAppend, accountID, conversationID, p.m.Seq, p.reopens, now,
+		backend.ChangeKindCodes[store.MessageCreated], backend.ChangeKindCodes[store.ConversationUpdated],
+		backend.FieldsText(backend.ReopenChange(p.m, p.unsnoozes).Fields))
 	b.Queue("COMMIT")
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
 		return convo.Message{}, err
@@ -133,16 +167,17 @@ type appendTarget struct {
 	Status         int16
 	LastActivityAt dbTime
 	Muted          bool
+	Snoozed        bool // a snooze time is set
 }
 
 func (t *appendTarget) dest() []any {
-	return []any{&t.ContactID, &t.LastSeq, &t.Status, &t.LastActivityAt, &t.Muted}
+	return []any{&t.ContactID, &t.LastSeq, &t.Status, &t.LastActivityAt, &t.Muted, &t.Snoozed}
 }
 
 // appendMessage writes a valid message at the end of a conversation and
 // keeps the conversation's maintained columns true. A message whose source
 // id is already stored in the conversation is returned as stored instead.
-func appendMessage(ctx context.Context, tx pgx.Tx, accountID, conversationID int64, in convo.NewMessage, now time.Time) (convo.Message, error) {
+func appendMessage(ctx context.Context, tx *wtx, accountID, conversationID int64, in convo.NewMessage, now time.Time) (convo.Message, error) {
 	var t appendTarget
 	if err := queryOne(ctx, tx, lockAppendTarget, []any{accountID, conversationID}, t.dest()...); err != nil {
 		return convo.Message{}, err
@@ -155,7 +190,11 @@ func appendMessage(ctx context.Context, tx pgx.Tx, accountID, conversationID int
 	if errors.Is(err, pgx.ErrNoRows) {
 		return messageBySourceID(ctx, tx, accountID, conversationID, p.m.SourceID)
 	}
-	return p.m, err
+	if err != nil {
+		return convo.Message{}, err
+	}
+	p.log(tx)
+	return p.m, nil
 }
 
 // plannedAppend is an append worked out once its conversation is locked:
@@ -165,6 +204,8 @@ type plannedAppend struct {
 	m                                                 convo.Message
 	j                                                 backend.MessageJSON
 	incoming, notActivity, humanReply, moves, reopens bool
+	// unsnoozes: the reopening clears a snooze time.
+	unsnoozes bool
 }
 
 // planAppend plans the append of a valid message to the conversation t,
@@ -195,7 +236,8 @@ func planAppend(accountID, conversationID int64, t *appendTarget, in convo.NewMe
 		t.LastActivityAt.Time = now
 	}
 	if p.reopens {
-		t.Status = statusCodes[convo.StatusOpen]
+		p.unsnoozes = t.Snoozed
+		t.Status, t.Snoozed = statusCodes[convo.StatusOpen], false
 	}
 	return p, nil
 }
@@ -209,8 +251,17 @@ func (p *plannedAppend) args() []any {
 		p.j.Additional, tsvector(m.Content), p.incoming, p.notActivity, p.humanReply, p.moves, p.reopens}
 }
 
+// log logs what the append changed: the message, then the conversation
+// when the message reopened it.
+func (p *plannedAppend) log(tx *wtx) {
+	tx.changes.MessageCreated(p.m)
+	if p.reopens {
+		tx.log(backend.ReopenChange(p.m, p.unsnoozes))
+	}
+}
+
 // addActivity records a change in the conversation's timeline.
-func addActivity(ctx context.Context, tx pgx.Tx, accountID, conversationID int64, content string, now time.Time) error {
+func addActivity(ctx context.Context, tx *wtx, accountID, conversationID int64, content string, now time.Time) error {
 	in := convo.NewMessage{Type: convo.MessageActivity, Content: content}.WithDefaults(now)
 	_, err := appendMessage(ctx, tx, accountID, conversationID, in, now)
 	return err
@@ -244,7 +295,8 @@ func messageBySourceID(ctx context.Context, tx pgx.Tx, accountID, conversationID
 const (
 	// lockBatchTargets is lockAppendTarget for a batch's conversations, in
 	// id order (see lockConversations).
-	lockBatchTargets = `SELECT id, contact_id, last_seq, status, last_activity_at, muted FROM convo_conversations
+	lockBatchTargets = `SELECT id, contact_id, last_seq, status, last_activity_at, muted, snoozed_until IS NOT NULL
+FROM convo_conversations
 WHERE account_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE`
 
 	// insertMessages is appendOne's insert for many messages, in the order
@@ -342,7 +394,7 @@ func (b *batchBump) add(p *plannedAppend, i int) {
 // (AddMessages names the first one as appendMessage meets it), a source id
 // twice, or a message that met a taken key; the caller then appends item by
 // item.
-func appendBatch(ctx context.Context, tx pgx.Tx, accountID int64, batch []store.MessageTo, ids []int64, clock func() time.Time) ([]convo.Message, error) {
+func appendBatch(ctx context.Context, tx *wtx, accountID int64, batch []store.MessageTo, ids []int64) ([]convo.Message, error) {
 	bumps := make(map[int64]*batchBump, len(ids))
 	rows, err := tx.Query(ctx, lockBatchTargets, accountID, ids)
 	if err != nil {
@@ -360,7 +412,7 @@ func appendBatch(ctx context.Context, tx pgx.Tx, accountID int64, batch []store.
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	now := clock() // once the rows are locked: see lockConversation
+	now := tx.clock() // once the rows are locked: see lockConversation
 	plans := make([]plannedAppend, len(batch))
 	sourceIDs := make(map[string]bool)
 	for i, item := range batch {
@@ -386,6 +438,7 @@ func appendBatch(ctx context.Context, tx pgx.Tx, accountID int64, batch []store.
 	out := make([]convo.Message, len(plans))
 	for i := range plans {
 		out[i] = plans[i].m
+		plans[i].log(tx)
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,7 +40,7 @@ WHERE account_id = $1 AND id = $18`
 FROM convo_contacts WHERE account_id = $4 AND id <> $5 AND (email_key = $1 OR phone = $2 OR identifier = $3) LIMIT 1`
 
 	countContactConversations  = `SELECT count(*) FROM convo_conversations WHERE account_id = $1 AND contact_id = $2`
-	deleteContactConversations = `DELETE FROM convo_conversations WHERE account_id = $1 AND contact_id = $2`
+	deleteContactConversations = `DELETE FROM convo_conversations WHERE account_id = $1 AND contact_id = $2 RETURNING id`
 	deleteContact              = `DELETE FROM convo_contacts WHERE account_id = $1 AND id = $2`
 
 	// The fragments of a list of contacts (page.go's where numbers the ?).
@@ -123,10 +124,14 @@ func (s *Store) CreateContact(ctx context.Context, accountID int64, in convo.New
 	}
 	in.Phone, _ = convo.NormalizePhone(in.Phone) // validated
 	var c convo.Contact
-	err := s.write(ctx, func(tx pgx.Tx, now time.Time) error {
+	err := s.write(ctx, accountID, func(tx *wtx, now time.Time) error {
 		c = backend.ContactFromNew(accountID, in)
 		c.CreatedAt, c.UpdatedAt = now, now
-		return insertContactRow(ctx, tx, &c)
+		if err := insertContactRow(ctx, tx, &c); err != nil {
+			return err
+		}
+		tx.log(store.Change{Kind: store.ContactCreated, ContactID: c.ID})
+		return nil
 	})
 	return c, err
 }
@@ -197,7 +202,7 @@ func (s *Store) UpdateContact(ctx context.Context, accountID, contactID int64, u
 		return convo.Contact{}, err
 	}
 	var c convo.Contact
-	err := s.write(ctx, func(tx pgx.Tx, now time.Time) error {
+	err := s.write(ctx, accountID, func(tx *wtx, now time.Time) error {
 		old, err := getContact(ctx, tx, accountID, contactID)
 		if err != nil {
 			return err
@@ -211,7 +216,11 @@ func (s *Store) UpdateContact(ctx context.Context, accountID, contactID int64, u
 		}
 		c.LastActivityAt = backend.StoredTime(c.LastActivityAt)
 		c.UpdatedAt = now
-		return updateContactRow(ctx, tx, c)
+		if err := updateContactRow(ctx, tx, c); err != nil {
+			return err
+		}
+		tx.changes.ContactChanged(old, c)
+		return nil
 	})
 	return c, err
 }
@@ -234,7 +243,7 @@ func (s *Store) DeleteContact(ctx context.Context, accountID, contactID int64, o
 	if err := convo.ValidateAccountID(accountID); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx pgx.Tx, now time.Time) error {
+	return s.write(ctx, accountID, func(tx *wtx, now time.Time) error {
 		if _, err := getContact(ctx, tx, accountID, contactID); err != nil {
 			return err
 		}
@@ -246,13 +255,26 @@ func (s *Store) DeleteContact(ctx context.Context, accountID, contactID int64, o
 			return fmt.Errorf("%w: contact %d has %d conversations; delete them first or ask for a cascade", convo.ErrConflict, contactID, n)
 		}
 		if n > 0 {
-			// Their messages, labels and members go with them (ON DELETE CASCADE).
-			if _, err := tx.Exec(ctx, deleteContactConversations, accountID, contactID); err != nil {
+			// Their messages, labels and members go with them (ON DELETE
+			// CASCADE), with no change of their own.
+			rows, err := tx.Query(ctx, deleteContactConversations, accountID, contactID)
+			if err != nil {
 				return err
 			}
+			gone, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+			if err != nil {
+				return err
+			}
+			slices.Sort(gone)
+			for _, id := range gone {
+				tx.log(store.Change{Kind: store.ConversationDeleted, ContactID: contactID, ConversationID: id})
+			}
 		}
-		_, err := tx.Exec(ctx, deleteContact, accountID, contactID)
-		return err
+		if _, err := tx.Exec(ctx, deleteContact, accountID, contactID); err != nil {
+			return err
+		}
+		tx.log(store.Change{Kind: store.ContactDeleted, ContactID: contactID})
+		return nil
 	})
 }
 

@@ -37,7 +37,7 @@ WHERE account_id = $10 AND id = $11`
 	newestMessages = `SELECT ` + messageBodyColumns + ` FROM convo_messages m
 WHERE m.account_id = $1 AND m.conversation_id = $2 ORDER BY m.seq DESC LIMIT $3`
 
-	deleteConversation = `DELETE FROM convo_conversations WHERE account_id = $1 AND id = $2 RETURNING id`
+	deleteConversation = `DELETE FROM convo_conversations WHERE account_id = $1 AND id = $2 RETURNING contact_id`
 )
 
 // CreateConversation implements store.Store.
@@ -53,7 +53,7 @@ func (s *Store) CreateConversation(ctx context.Context, accountID int64, in conv
 		in.UUID = uuid.New()
 	}
 	var c convo.Conversation
-	err := s.write(ctx, func(tx pgx.Tx, now time.Time) error {
+	err := s.write(ctx, accountID, func(tx *wtx, now time.Time) error {
 		var blocked bool
 		if err := queryOne(ctx, tx, contactBlocked, []any{accountID, in.ContactID}, &blocked); err != nil {
 			return fmt.Errorf("contact %d: %w", in.ContactID, err)
@@ -87,6 +87,7 @@ func (s *Store) CreateConversation(ctx context.Context, accountID int64, in conv
 			in.Participants(), in.AudienceIDs); err != nil {
 			return err
 		}
+		tx.log(store.Change{Kind: store.ConversationCreated, ContactID: in.ContactID, ConversationID: id})
 		c, err = getConversation(ctx, tx, accountID, id, now)
 		return err
 	})
@@ -209,7 +210,7 @@ func (s *Store) UpdateConversation(ctx context.Context, accountID, conversationI
 	if err := up.Validate(); err != nil {
 		return convo.Conversation{}, err
 	}
-	return s.change(ctx, accountID, conversationID, func(tx pgx.Tx, old convo.Conversation, now time.Time) error {
+	return s.change(ctx, accountID, conversationID, func(tx *wtx, old convo.Conversation, now time.Time) error {
 		next := up.Apply(old)
 		custom, err := backend.JSONText(next.CustomAttributes)
 		if err != nil {
@@ -240,9 +241,13 @@ func (s *Store) DeleteConversation(ctx context.Context, accountID, conversationI
 	if err := convo.ValidateAccountID(accountID); err != nil {
 		return 0, err
 	}
-	err := s.write(ctx, func(tx pgx.Tx, now time.Time) error {
-		var id int64
-		return queryOne(ctx, tx, deleteConversation, []any{accountID, conversationID}, &id)
+	err := s.write(ctx, accountID, func(tx *wtx, now time.Time) error {
+		var contactID int64
+		if err := queryOne(ctx, tx, deleteConversation, []any{accountID, conversationID}, &contactID); err != nil {
+			return err
+		}
+		tx.log(store.Change{Kind: store.ConversationDeleted, ContactID: contactID, ConversationID: conversationID})
+		return nil
 	})
 	if err != nil {
 		return 0, err
@@ -252,26 +257,44 @@ func (s *Store) DeleteConversation(ctx context.Context, accountID, conversationI
 
 // change runs fn on the conversation, locked for the transaction, and
 // returns the conversation as stored after it: the shape of every call
-// that changes one conversation.
-func (s *Store) change(ctx context.Context, accountID, conversationID int64, fn func(tx pgx.Tx, old convo.Conversation, now time.Time) error) (convo.Conversation, error) {
+// that changes one conversation. It logs the conversation's update (the
+// fields that differ) before what fn logged, and fn's messages last: the
+// activity messages come after the changes they record.
+func (s *Store) change(ctx context.Context, accountID, conversationID int64, fn func(tx *wtx, old convo.Conversation, now time.Time) error) (convo.Conversation, error) {
 	var c convo.Conversation
 	if err := convo.ValidateAccountID(accountID); err != nil {
 		return c, err
 	}
-	err := s.write(ctx, func(tx pgx.Tx, _ time.Time) error {
+	err := s.write(ctx, accountID, func(tx *wtx, _ time.Time) error {
 		if _, err := tx.Exec(ctx, lockConversation, accountID, conversationID); err != nil {
 			return err
 		}
-		now := s.clock() // read again once the row is locked: see lockConversation
+		now := tx.clock() // read again once the row is locked: see lockConversation
 		old, err := getConversation(ctx, tx, accountID, conversationID, now)
 		if err != nil {
 			return err
 		}
-		if err := fn(tx, old, now); err != nil {
+		outer, inner := tx.changes, &backend.ChangeLog{}
+		tx.changes = inner
+		err = fn(tx, old, now)
+		tx.changes = outer
+		if err != nil {
 			return err
 		}
-		c, err = getConversation(ctx, tx, accountID, conversationID, now)
-		return err
+		if c, err = getConversation(ctx, tx, accountID, conversationID, now); err != nil {
+			return err
+		}
+		// The conversation's update, a contact's (muting blocks it), then
+		// the activity messages.
+		tx.changes.ConversationChanged(old, c)
+		for _, messages := range []bool{false, true} {
+			for _, ch := range inner.Changes() {
+				if (ch.MessageID != 0) == messages {
+					tx.log(ch)
+				}
+			}
+		}
+		return nil
 	})
 	return c, err
 }

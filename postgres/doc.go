@@ -15,6 +15,14 @@
 // that loses a deadlock or a serialization race runs again by itself.
 // Every read sees one snapshot. Searches see every committed message.
 //
+// The change feed (Changes, WaitChanges) is written by each write in its
+// own transaction; positions follow commit order within an account (each
+// write takes them from its account's row as its last statement, so the
+// writes of one account commit through that row one at a time). Each
+// write with changes notifies the channel convo_changes; WaitChanges
+// listens on one connection of its own, outside the pool, opened when the
+// first caller waits and closed by Close.
+//
 // It is a module of its own (github.com/convokit/convo/postgres), so that
 // its driver (pgx) stays out of the go.mod of hosts on SQLite. PostgreSQL's
 // errors are translated into convo's (convo.ErrConflict, convo.ErrInvalid,

@@ -89,7 +89,7 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 	// race (a deadlock) is not run again, which would import nothing.
 	var read bool
 	var failed error
-	err := s.write(ctx, func(tx pgx.Tx, now time.Time) error {
+	err := s.write(ctx, accountID, func(tx *wtx, now time.Time) error {
 		if read {
 			return notRunAgain(failed)
 		}
@@ -102,6 +102,9 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 			im.newIDs = true
 		}
 		failed = im.run(records)
+		if failed == nil && stats.Contacts+stats.Conversations+stats.Messages+stats.ReadStates > 0 {
+			tx.log(store.Change{Kind: store.AccountImported})
+		}
 		return failed
 	})
 	if err != nil {

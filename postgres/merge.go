@@ -2,11 +2,13 @@ package postgres
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
 )
 
 const (
@@ -20,7 +22,7 @@ const (
 	// each row's version moves. $1 the new contact, $2 now, $3 account, $4
 	// the old contact.
 	moveContactConversations = `UPDATE convo_conversations SET contact_id = $1, updated_at = $2
-WHERE account_id = $3 AND contact_id = $4`
+WHERE account_id = $3 AND contact_id = $4 RETURNING id`
 )
 
 // MergeContacts implements store.Store.
@@ -32,7 +34,7 @@ func (s *Store) MergeContacts(ctx context.Context, accountID, keepID, mergeID in
 		return convo.Contact{}, convo.Invalid("merge_id", convo.CodeMismatch, "must be another contact than keep_id")
 	}
 	var c convo.Contact
-	err := s.write(ctx, func(tx pgx.Tx, now time.Time) error {
+	err := s.write(ctx, accountID, func(tx *wtx, now time.Time) error {
 		if _, err := tx.Exec(ctx, lockMergedContacts, accountID, keepID, mergeID); err != nil {
 			return err
 		}
@@ -51,8 +53,18 @@ func (s *Store) MergeContacts(ctx context.Context, accountID, keepID, mergeID in
 		if err := (convo.ContactUpdate{}).Validate(c); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, moveContactConversations, keepID, now, accountID, mergeID); err != nil {
+		rows, err := tx.Query(ctx, moveContactConversations, keepID, now, accountID, mergeID)
+		if err != nil {
 			return err
+		}
+		moved, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return err
+		}
+		slices.Sort(moved)
+		for _, id := range moved {
+			tx.log(store.Change{Kind: store.ConversationUpdated, ContactID: keepID, ConversationID: id,
+				Fields: []string{"contact_id"}})
 		}
 		// The merged contact goes before the kept one takes its email,
 		// phone and identifier: a unique index is checked row by row, so
@@ -61,7 +73,12 @@ func (s *Store) MergeContacts(ctx context.Context, accountID, keepID, mergeID in
 		if _, err := tx.Exec(ctx, deleteContact, accountID, mergeID); err != nil {
 			return err
 		}
-		return updateContactRow(ctx, tx, c)
+		if err := updateContactRow(ctx, tx, c); err != nil {
+			return err
+		}
+		tx.changes.ContactChanged(keep, c)
+		tx.log(store.Change{Kind: store.ContactDeleted, ContactID: mergeID})
+		return nil
 	})
 	if err != nil {
 		return convo.Contact{}, err

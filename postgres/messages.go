@@ -68,15 +68,18 @@ func (s *Store) AddMessage(ctx context.Context, accountID, conversationID int64,
 			m, err = s.appendPipelined(ctx, conn, accountID, conversationID, in)
 			return err
 		})
+		if err == nil {
+			s.waiters.wake(accountID)
+		}
 		if !errors.Is(err, errAppendSlow) {
 			return m, err
 		}
 	}
-	err := s.write(ctx, func(tx pgx.Tx, _ time.Time) (err error) {
+	err := s.write(ctx, accountID, func(tx *wtx, _ time.Time) (err error) {
 		if _, err := tx.Exec(ctx, lockConversation, accountID, conversationID); err != nil {
 			return err
 		}
-		now := s.clock() // once the row is locked: see lockConversation
+		now := tx.clock() // once the row is locked: see lockConversation
 		m, err = addMessage(ctx, tx, accountID, conversationID, in, now)
 		return err
 	})
@@ -101,20 +104,20 @@ func (s *Store) AddMessages(ctx context.Context, accountID int64, batch []store.
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	var out []convo.Message
-	err := s.write(ctx, func(tx pgx.Tx, _ time.Time) (err error) {
-		out, err = appendBatch(ctx, tx, accountID, batch, ids, s.clock)
+	err := s.write(ctx, accountID, func(tx *wtx, _ time.Time) (err error) {
+		out, err = appendBatch(ctx, tx, accountID, batch, ids)
 		return err
 	})
 	if !errors.Is(err, errAppendSlow) {
 		return out, err
 	}
 	out = make([]convo.Message, 0, len(batch))
-	err = s.write(ctx, func(tx pgx.Tx, _ time.Time) error {
+	err = s.write(ctx, accountID, func(tx *wtx, _ time.Time) error {
 		out = out[:0]
 		if _, err := tx.Exec(ctx, lockConversations, accountID, ids); err != nil {
 			return err
 		}
-		now := s.clock() // once the rows are locked: see lockConversation
+		now := tx.clock() // once the rows are locked: see lockConversation
 		for i, item := range batch {
 			m, err := addMessage(ctx, tx, accountID, item.ConversationID, item.Message, now)
 			if err != nil {
@@ -132,7 +135,7 @@ func (s *Store) AddMessages(ctx context.Context, accountID int64, batch []store.
 
 // addMessage is AddMessage inside a transaction: defaults, validation,
 // then the append.
-func addMessage(ctx context.Context, tx pgx.Tx, accountID, conversationID int64, in convo.NewMessage, now time.Time) (convo.Message, error) {
+func addMessage(ctx context.Context, tx *wtx, accountID, conversationID int64, in convo.NewMessage, now time.Time) (convo.Message, error) {
 	in = in.WithDefaults(now)
 	if err := in.Validate(); err != nil {
 		return convo.Message{}, err
@@ -169,12 +172,12 @@ func (s *Store) UpdateMessage(ctx context.Context, accountID, messageID int64, u
 		return convo.Message{}, err
 	}
 	var m convo.Message
-	err := s.write(ctx, func(tx pgx.Tx, _ time.Time) error {
+	err := s.write(ctx, accountID, func(tx *wtx, _ time.Time) error {
 		old, err := lockedMessage(ctx, tx, accountID, messageID)
 		if err != nil {
 			return err
 		}
-		now := s.clock() // once the row is locked: see lockConversation
+		now := tx.clock() // once the row is locked: see lockConversation
 		if err := up.ValidateUpdate(old); err != nil {
 			return err
 		}
@@ -190,8 +193,11 @@ func (s *Store) UpdateMessage(ctx context.Context, accountID, messageID int64, u
 			j.Attachments, j.ExternalIDs, j.Additional, tsvector(m.Content), accountID, messageID); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, refreshConversation, accountID, m.ConversationID, now)
-		return err
+		if _, err := tx.Exec(ctx, refreshConversation, accountID, m.ConversationID, now); err != nil {
+			return err
+		}
+		tx.changes.MessageChanged(old, m)
+		return nil
 	})
 	return m, err
 }
@@ -201,17 +207,20 @@ func (s *Store) DeleteMessage(ctx context.Context, accountID, messageID int64) (
 	if err := convo.ValidateAccountID(accountID); err != nil {
 		return 0, err
 	}
-	err := s.write(ctx, func(tx pgx.Tx, _ time.Time) error {
+	err := s.write(ctx, accountID, func(tx *wtx, _ time.Time) error {
 		m, err := lockedMessage(ctx, tx, accountID, messageID)
 		if err != nil {
 			return err
 		}
-		now := s.clock() // once the row is locked: see lockConversation
+		now := tx.clock() // once the row is locked: see lockConversation
 		if _, err := tx.Exec(ctx, deleteMessage, accountID, messageID); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, refreshConversation, accountID, m.ConversationID, now)
-		return err
+		if _, err := tx.Exec(ctx, refreshConversation, accountID, m.ConversationID, now); err != nil {
+			return err
+		}
+		tx.log(store.Change{Kind: store.MessageDeleted, ConversationID: m.ConversationID, MessageID: messageID})
+		return nil
 	})
 	if err != nil {
 		return 0, err

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -72,16 +73,23 @@ OR EXISTS (SELECT 1 FROM convo_conversation_audiences
 	// the move sees every message the horizon's row will not be told of.
 	lockAgainstAppends = `SELECT 1 FROM convo_conversations WHERE account_id = $1 AND id = $2 FOR SHARE`
 
+	// lockSeenSeq reads a horizon and locks it, so that the move after it
+	// knows whether it moved the horizon. $1 account, $2 conversation, $3
+	// user.
+	lockSeenSeq = `SELECT seen_seq FROM convo_read_horizons
+WHERE account_id = $1 AND conversation_id = $2 AND user_id = $3 FOR UPDATE`
+
 	selectMessageSeq = `SELECT seq FROM convo_messages WHERE account_id = $1 AND id = $2 AND conversation_id = $3`
 
 	// seeUpTo moves a horizon forward to seq $4, creating it.
 	seeUpTo = `INSERT INTO convo_read_horizons AS h (account_id, conversation_id, user_id, seen_seq, unseen_count)
 VALUES ($1, $2, $3, $4, 0)
-ON CONFLICT (account_id, conversation_id, user_id) DO UPDATE SET seen_seq = greatest(h.seen_seq, excluded.seen_seq)`
+ON CONFLICT (account_id, conversation_id, user_id) DO UPDATE SET seen_seq = greatest(h.seen_seq, excluded.seen_seq)
+RETURNING seen_seq`
 	// unseeFrom moves an existing horizon back to seq $4. Without a row
 	// every message is unseen already.
 	unseeFrom = `UPDATE convo_read_horizons SET seen_seq = least(seen_seq, $4)
-WHERE account_id = $1 AND conversation_id = $2 AND user_id = $3`
+WHERE account_id = $1 AND conversation_id = $2 AND user_id = $3 RETURNING seen_seq`
 	// unseenAfterHorizon counts a convo_read_horizons row's unseen
 	// messages: the messages after it, in one conversation, by its seq
 	// key, not activity, by someone else. $1 account, $2 conversation.
@@ -111,7 +119,7 @@ func (s *Store) changeParticipants(ctx context.Context, accountID, conversationI
 	if err := ch.Validate(); err != nil {
 		return convo.Conversation{}, err
 	}
-	return s.change(ctx, accountID, conversationID, func(tx pgx.Tx, old convo.Conversation, now time.Time) error {
+	return s.change(ctx, accountID, conversationID, func(tx *wtx, old convo.Conversation, now time.Time) error {
 		if userQuery == deleteParticipant && old.AuthorID != uuid.Nil && slices.Contains(ch.UserIDs, old.AuthorID) {
 			return convo.Invalid("user_ids", convo.CodeMismatch, "the author is always a participant")
 		}
@@ -247,13 +255,14 @@ func (s *Store) MarkUnseen(ctx context.Context, accountID, conversationID int64,
 }
 
 // moveHorizon moves the viewer's horizon by move (seeUpTo or unseeFrom) to
-// the message's seq plus offset, then recounts what is unseen after it.
+// the message's seq plus offset, then recounts what is unseen after it. A
+// horizon that moved is a change of the read state.
 func (s *Store) moveHorizon(ctx context.Context, accountID, conversationID int64, v convo.Viewer, messageID int64, move string, offset int64) (convo.Conversation, error) {
 	if err := v.Validate(); err != nil {
 		return convo.Conversation{}, err
 	}
 	var c convo.Conversation
-	err := s.write(ctx, func(tx pgx.Tx, now time.Time) error {
+	err := s.write(ctx, accountID, func(tx *wtx, now time.Time) error {
 		if _, err := tx.Exec(ctx, lockAgainstAppends, accountID, conversationID); err != nil {
 			return err
 		}
@@ -266,8 +275,19 @@ func (s *Store) moveHorizon(ctx context.Context, accountID, conversationID int64
 			return err
 		}
 		user := uuidValue(v.UserID)
-		if _, err := tx.Exec(ctx, move, accountID, conversationID, user, seq+offset); err != nil {
+		var before, after int64
+		if err := queryOne(ctx, tx, lockSeenSeq, []any{accountID, conversationID, user}, &before); err != nil &&
+			!errors.Is(err, convo.ErrNotFound) { // none: nothing seen
 			return err
+		}
+		switch err := tx.QueryRow(ctx, move, accountID, conversationID, user, seq+offset).Scan(&after); {
+		case errors.Is(err, pgx.ErrNoRows): // no horizon to move back
+			after = before
+		case err != nil:
+			return err
+		}
+		if after != before {
+			tx.log(store.Change{Kind: store.ReadStateUpdated, ConversationID: conversationID, UserID: v.UserID, SeenSeq: after})
 		}
 		if _, err := tx.Exec(ctx, recountHorizon, accountID, conversationID, user); err != nil {
 			return err

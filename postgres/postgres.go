@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/convokit/convo"
@@ -42,6 +43,14 @@ type Options struct {
 	// Stores, in this process or another, reach a read on a replica once
 	// it replays them.
 	Replicas []string
+	// ChangeRetention is how long the change feed keeps a change once
+	// every durable consumer of its account has acknowledged it (at once
+	// without consumers); zero means store.ChangeRetention.
+	ChangeRetention time.Duration
+	// MaxChangeRetention is how long the feed keeps a change however far
+	// its consumers are; zero means store.MaxChangeRetention. It is at
+	// least ChangeRetention.
+	MaxChangeRetention time.Duration
 }
 
 // MaxPoolConns is the largest Options.MaxConns.
@@ -56,6 +65,12 @@ type Store struct {
 	readOnly bool
 	closed   atomic.Bool
 	replicas *replicaSet // nil without Options.Replicas: see replica.go
+	// The change feed: the waiters of WaitChanges and their listener
+	// (notify.go), the retention and the last trim, in unix nanoseconds
+	// of the store's clock (changes.go).
+	waiters                 *waiters
+	retention, maxRetention time.Duration
+	lastTrim                atomic.Int64
 }
 
 var _ store.Store = (*Store)(nil)
@@ -90,13 +105,17 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("convo: open postgres: %w", translate(err))
 	}
-	s := &Store{pool: pool, now: opts.Now, log: opts.Logger, readOnly: opts.ReadOnly}
+	s := &Store{pool: pool, now: opts.Now, log: opts.Logger, readOnly: opts.ReadOnly,
+		retention: opts.changeRetention(), maxRetention: opts.maxChangeRetention()}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	s.lastTrim.Store(neverTrimmed)
+	listen := pool.Config().ConnConfig
+	s.waiters = newWaiters(func(ctx context.Context) (*pgx.Conn, error) { return pgx.ConnectConfig(ctx, listen) }, s.log)
 	check := migrate
 	if opts.ReadOnly {
 		check = checkSchema
@@ -113,9 +132,11 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// Close closes the pool. It is safe to call more than once.
+// Close closes the pool and the listener of WaitChanges, whose waiters
+// return ErrClosed. It is safe to call more than once.
 func (s *Store) Close() error {
 	if s.closed.CompareAndSwap(false, true) {
+		s.waiters.close()
 		s.pool.Close()
 		s.replicas.close()
 	}
@@ -132,6 +153,7 @@ func (o Options) validate(url string) error {
 			Message: fmt.Sprintf("must be between 0 and %d, got %d", MaxPoolConns, o.MaxConns)})
 	}
 	errs = append(errs, o.validateReplicas()...)
+	errs = append(errs, o.validateRetention()...)
 	if len(errs) > 0 {
 		return &convo.ValidationError{Errors: errs}
 	}

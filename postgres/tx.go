@@ -1,8 +1,10 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/internal/backend"
+	"github.com/convokit/convo/store"
 )
 
 // maxAttempts bounds how often a write that lost a serialization race or
@@ -17,29 +20,46 @@ import (
 const maxAttempts = 8
 
 // write runs fn in one READ COMMITTED transaction: one transaction per
-// public call, one timestamp for every row it writes. Rows are locked as
-// they are written (an append locks its conversation's row first), and a
-// call that meets a deadlock or a serialization failure is run again from
-// the start, up to maxAttempts times. Overdue snoozes wake first.
-func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx, now time.Time) error) error {
+// public call (of account accountID, 0 for none), one timestamp for every
+// row it writes. Rows are locked as they are written (an append locks its
+// conversation's row first), and a call that meets a deadlock or a
+// serialization failure is run again from the start, up to maxAttempts
+// times. Overdue snoozes wake first; the changes fn logs are stored last
+// (record.go), after a trim of the feed when one is due.
+func (s *Store) write(ctx context.Context, accountID int64, fn func(tx *wtx, now time.Time) error) error {
 	if s.closed.Load() {
 		return convo.ErrClosed
 	}
 	if s.readOnly {
 		return convo.ErrReadOnly
 	}
+	var log backend.ChangeLog
 	var err error
+	trim := false
 	for range maxAttempts {
-		err = s.writeTx(ctx, func(tx pgx.Tx) error {
-			now := s.clock()
+		log.Reset()
+		err = s.writeTx(ctx, func(ptx pgx.Tx) error {
+			tx := &wtx{Tx: ptx, changes: &log, account: accountID, store: s}
+			now := tx.clock()
 			if err := wakeSnoozes(ctx, tx, now); err != nil {
 				return err
 			}
-			return fn(tx, now)
+			if err := fn(tx, now); err != nil {
+				return err
+			}
+			if trim = trim || s.trimDue(now, true); trim {
+				if err := s.trimChanges(ctx, tx, now); err != nil {
+					return err
+				}
+			}
+			return tx.record(ctx)
 		})
 		if !retryable(err) || ctx.Err() != nil {
 			break
 		}
+	}
+	if err == nil {
+		s.waiters.wake(changedAccounts(log.Changes())...)
 	}
 	return s.result(ctx, err)
 }
@@ -113,7 +133,7 @@ func (s *Store) readBatch(ctx context.Context, queue func(b *pgx.Batch), fn func
 		if !due {
 			return s.result(ctx, err)
 		}
-		if err := s.write(ctx, func(pgx.Tx, time.Time) error { return nil }); err != nil {
+		if err := s.write(ctx, 0, func(*wtx, time.Time) error { return nil }); err != nil {
 			return err
 		}
 	}
@@ -186,21 +206,37 @@ func (s *Store) clock() time.Time {
 const (
 	// wakeSnoozed reopens every conversation whose snooze time has passed.
 	wakeSnoozed = `UPDATE convo_conversations SET status = 0, snoozed_until = NULL, updated_at = $1
-WHERE status = 3 AND snoozed_until <= $1`
+WHERE status = 3 AND snoozed_until <= $1 RETURNING account_id, id, contact_id`
 	// snoozeIsDue asks whether a snooze has ended: one probe of the
 	// partial index of snoozes.
 	snoozeIsDue = `SELECT EXISTS (SELECT 1 FROM convo_conversations WHERE status = 3 AND snoozed_until <= $1)`
 )
 
-// wakeSnoozes reopens the overdue snoozes of every account, when there are.
-func wakeSnoozes(ctx context.Context, tx pgx.Tx, now time.Time) error {
+// wakeSnoozes reopens the overdue snoozes of every account, when there
+// are, and logs each as the update of its conversation.
+func wakeSnoozes(ctx context.Context, tx *wtx, now time.Time) error {
 	due, err := snoozeDue(ctx, tx, now)
 	if err != nil || !due {
 		return err
 	}
-	_, err = tx.Exec(ctx, wakeSnoozed, now)
-	return err
+	rows, err := tx.Query(ctx, wakeSnoozed, now)
+	if err != nil {
+		return err
+	}
+	woken, err := pgx.CollectRows(rows, pgx.RowToStructByPos[wokenSnooze])
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(woken, func(a, b wokenSnooze) int { return cmp.Or(cmp.Compare(a.Account, b.Account), cmp.Compare(a.ID, b.ID)) })
+	for _, w := range woken {
+		tx.log(store.Change{Kind: store.ConversationUpdated, AccountID: w.Account, ContactID: w.Contact,
+			ConversationID: w.ID, Fields: []string{"snoozed_until", "status"}})
+	}
+	return nil
 }
+
+// wokenSnooze is a row of wakeSnoozed.
+type wokenSnooze struct{ Account, ID, Contact int64 }
 
 func snoozeDue(ctx context.Context, tx pgx.Tx, now time.Time) (bool, error) {
 	var due bool

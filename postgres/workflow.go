@@ -6,10 +6,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/internal/backend"
+	"github.com/convokit/convo/store"
 )
 
 const (
@@ -66,7 +66,7 @@ WHERE c.account_id = $1 AND c.id = $2 AND c.last_incoming_at IS NOT NULL`
 
 // ChangeStatus implements store.Store.
 func (s *Store) ChangeStatus(ctx context.Context, accountID, conversationID int64, ch convo.StatusChange) (convo.Conversation, error) {
-	return s.change(ctx, accountID, conversationID, func(tx pgx.Tx, old convo.Conversation, now time.Time) error {
+	return s.change(ctx, accountID, conversationID, func(tx *wtx, old convo.Conversation, now time.Time) error {
 		if err := ch.Validate(now); err != nil {
 			return err
 		}
@@ -81,7 +81,7 @@ func (s *Store) ChangeStatus(ctx context.Context, accountID, conversationID int6
 
 // setStatusNoted moves old to status next (snoozed until until, if set)
 // and, unless quiet, records the change as an activity message.
-func setStatusNoted(ctx context.Context, tx pgx.Tx, old convo.Conversation, next convo.Status, until time.Time, quiet bool, now time.Time) error {
+func setStatusNoted(ctx context.Context, tx *wtx, old convo.Conversation, next convo.Status, until time.Time, quiet bool, now time.Time) error {
 	if _, err := tx.Exec(ctx, setStatus, statusCodes[next], timeValue(until), now, old.AccountID, old.ID); err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func setStatusNoted(ctx context.Context, tx pgx.Tx, old convo.Conversation, next
 // unmuting unblocks the contact and leaves the status as it is. Each
 // writes its own activity message after the status change's, unless
 // quiet. A flag set to what it was changes nothing.
-func changeMuted(ctx context.Context, tx pgx.Tx, old convo.Conversation, muted, quiet bool, now time.Time) error {
+func changeMuted(ctx context.Context, tx *wtx, old convo.Conversation, muted, quiet bool, now time.Time) error {
 	if muted == old.Muted {
 		return nil
 	}
@@ -106,8 +106,12 @@ func changeMuted(ctx context.Context, tx pgx.Tx, old convo.Conversation, muted, 
 			return err
 		}
 	}
-	if _, err := tx.Exec(ctx, setContactBlocked, muted, now, old.AccountID, old.ContactID); err != nil {
+	tag, err := tx.Exec(ctx, setContactBlocked, muted, now, old.AccountID, old.ContactID)
+	if err != nil {
 		return err
+	}
+	if tag.RowsAffected() > 0 {
+		tx.log(store.Change{Kind: store.ContactUpdated, ContactID: old.ContactID, Fields: []string{"blocked"}})
 	}
 	if quiet {
 		return nil
@@ -117,7 +121,7 @@ func changeMuted(ctx context.Context, tx pgx.Tx, old convo.Conversation, muted, 
 
 // Assign implements store.Store.
 func (s *Store) Assign(ctx context.Context, accountID, conversationID int64, a convo.Assignment) (convo.Conversation, error) {
-	return s.change(ctx, accountID, conversationID, func(tx pgx.Tx, old convo.Conversation, now time.Time) error {
+	return s.change(ctx, accountID, conversationID, func(tx *wtx, old convo.Conversation, now time.Time) error {
 		if old.AssigneeID == a.AssigneeID {
 			return nil
 		}
@@ -137,7 +141,7 @@ func (s *Store) ChangeLabels(ctx context.Context, accountID, conversationID int6
 	if err := ch.Validate(); err != nil {
 		return convo.Conversation{}, err
 	}
-	return s.change(ctx, accountID, conversationID, func(tx pgx.Tx, old convo.Conversation, now time.Time) error {
+	return s.change(ctx, accountID, conversationID, func(tx *wtx, old convo.Conversation, now time.Time) error {
 		next := ch.Apply(old.Labels)
 		added, removed := difference(next, old.Labels), difference(old.Labels, next)
 		if len(added) == 0 && len(removed) == 0 {
@@ -179,7 +183,7 @@ func (s *Store) MarkRead(ctx context.Context, accountID, conversationID int64, a
 	if agentID == uuid.Nil {
 		return convo.Conversation{}, convo.Invalid("agent_id", convo.CodeRequired, "is required")
 	}
-	return s.change(ctx, accountID, conversationID, func(tx pgx.Tx, old convo.Conversation, now time.Time) error {
+	return s.change(ctx, accountID, conversationID, func(tx *wtx, old convo.Conversation, now time.Time) error {
 		_, err := tx.Exec(ctx, markRead, now, uuidValue(agentID), accountID, conversationID)
 		return err
 	})
@@ -187,7 +191,7 @@ func (s *Store) MarkRead(ctx context.Context, accountID, conversationID int64, a
 
 // MarkUnread implements store.Store.
 func (s *Store) MarkUnread(ctx context.Context, accountID, conversationID int64) (convo.Conversation, error) {
-	return s.change(ctx, accountID, conversationID, func(tx pgx.Tx, old convo.Conversation, now time.Time) error {
+	return s.change(ctx, accountID, conversationID, func(tx *wtx, old convo.Conversation, now time.Time) error {
 		_, err := tx.Exec(ctx, markUnread, accountID, conversationID)
 		return err
 	})

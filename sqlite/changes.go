@@ -13,8 +13,9 @@ import (
 )
 
 const (
-	insertChange = `INSERT INTO convo_changes (account_id, kind, contact_id, conversation_id, message_id,
-	user_id, seen_seq, fields, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	insertChange = `INSERT INTO convo_changes (account_id, position, kind, contact_id, conversation_id, message_id,
+	user_id, seen_seq, fields, at) SELECT ?1, coalesce(max(position), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
+	FROM convo_changes WHERE account_id = ?1`
 
 	changeColumns = `SELECT position, kind, coalesce(contact_id, 0), coalesce(conversation_id, 0),
 	coalesce(message_id, 0), coalesce(user_id, ''), coalesce(seen_seq, 0), coalesce(fields, ''), at FROM convo_changes`
@@ -22,15 +23,20 @@ const (
 	accountHead    = `SELECT coalesce(max(position), 0) FROM convo_changes WHERE account_id = ?`
 	accountTrimmed = `SELECT coalesce(max(trimmed), 0) FROM convo_change_trims WHERE account_id = ?`
 
+	// selectChangedMessages reads messages by id: +m.account_id keeps the
+	// planner from walking the account's messages to find them.
 	selectChangedMessages = `SELECT ` + messageColumns + messageFrom + `
-WHERE m.account_id = ? AND m.id IN (SELECT value FROM json_each(?))`
+WHERE +m.account_id = ? AND m.id IN (SELECT value FROM json_each(?))`
 
 	ackChanges = `INSERT INTO convo_change_consumers (account_id, name, position, acked_at) VALUES (?1, ?2, ?3, ?4)
 ON CONFLICT (account_id, name) DO UPDATE SET position = excluded.position, acked_at = excluded.acked_at
 WHERE excluded.position > position`
-	ackedChanges  = `SELECT position FROM convo_change_consumers WHERE account_id = ? AND name = ?`
-	dropConsumer  = `DELETE FROM convo_change_consumers WHERE account_id = ? AND name = ?`
-	changesSerial = `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'convo_changes'), 0)`
+	ackedChanges = `SELECT position FROM convo_change_consumers WHERE account_id = ? AND name = ?`
+	dropConsumer = `DELETE FROM convo_change_consumers WHERE account_id = ? AND name = ?`
+	// accountHeads reads the newest position of each account of a JSON
+	// array.
+	accountHeads = `SELECT a.value, coalesce((SELECT max(position) FROM convo_changes WHERE account_id = a.value), 0)
+FROM json_each(?) a`
 )
 
 // changeRow is one row of changeColumns.

@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -14,17 +16,20 @@ const pollEvery = 100 * time.Millisecond
 
 // feed wakes the WaitChanges calls of a store: at once when the store
 // itself commits a change, and, for a file, when a poll finds that the
-// feed's sequence moved (another process committed). The poll runs only
-// while someone waits, and borrows a reader for each look.
+// newest position of an account someone waits on moved (another process
+// committed). The poll runs only while someone waits, and borrows a
+// reader for each look.
 type feed struct {
 	mu      sync.Mutex
 	changed chan struct{} // closed, and replaced, when changes commit
-	waiting int
+	waiting map[int64]int // accounts waited on, with their waiters
 	polling bool
 	done    chan struct{} // closed by Close
 }
 
-func newFeed() *feed { return &feed{changed: make(chan struct{}), done: make(chan struct{})} }
+func newFeed() *feed {
+	return &feed{changed: make(chan struct{}), waiting: map[int64]int{}, done: make(chan struct{})}
+}
 
 // signal is a channel closed at the next wake.
 func (f *feed) signal() <-chan struct{} {
@@ -51,13 +56,15 @@ func (s *Store) WaitChanges(ctx context.Context, accountID, after int64) error {
 	}
 	f := s.feed
 	f.mu.Lock()
-	f.waiting++
+	f.waiting[accountID]++
 	startPoll := s.polls && !f.polling
 	f.polling = f.polling || startPoll
 	f.mu.Unlock()
 	defer func() {
 		f.mu.Lock()
-		f.waiting--
+		if f.waiting[accountID]--; f.waiting[accountID] == 0 {
+			delete(f.waiting, accountID)
+		}
 		f.mu.Unlock()
 	}()
 	if startPoll {
@@ -83,31 +90,45 @@ func (s *Store) WaitChanges(ctx context.Context, accountID, after int64) error {
 	}
 }
 
-// poll wakes the waiters when the feed's sequence moves, for as long as
-// anyone waits.
+// poll wakes the waiters when the newest position of an account waited on
+// moves, for as long as anyone waits.
 func (s *Store) poll() {
 	f := s.feed
 	t := time.NewTicker(pollEvery)
 	defer t.Stop()
-	var last int64 = -1
+	last := map[int64]int64{}
 	for {
 		f.mu.Lock()
-		if f.waiting == 0 {
+		if len(f.waiting) == 0 {
 			f.polling = false
 			f.mu.Unlock()
 			return
 		}
+		accounts := slices.Collect(maps.Keys(f.waiting))
 		f.mu.Unlock()
-		var serial int64
 		// Straight to the readers: read would wake snoozes with the
 		// caller's clock, which need not be safe for this goroutine.
 		ctx := context.Background()
-		err := s.readers.inTx(ctx, func(tx *dbtx) error { return tx.GetContext(ctx, &serial, changesSerial) })
-		if err == nil && last >= 0 && serial != last {
-			f.wake()
+		var heads []pairRow
+		err := s.readers.inTx(ctx, func(tx *dbtx) (err error) {
+			heads, err = queryRows[pairRow](ctx, tx, accountHeads, idsJSON(accounts))
+			return err
+		})
+		// An account seen for the first time wakes its waiters too: a
+		// change may have come between their look and this one.
+		moved := false
+		heard := make(map[int64]int64, len(heads))
+		for _, h := range heads {
+			if prev, seen := last[h.A]; !seen || prev != h.B {
+				moved = true
+			}
+			heard[h.A] = h.B
 		}
 		if err == nil {
-			last = serial
+			last = heard
+		}
+		if err == nil && moved {
+			f.wake()
 		}
 		select {
 		case <-t.C:

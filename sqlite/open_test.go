@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/matryer/is"
 
@@ -200,6 +201,9 @@ func TestOpen(t *testing.T) {
 			{":memory:", sqlite.Options{CacheSize: math.MaxInt64}, "cache_size"},
 			{":memory:", sqlite.Options{MmapSize: math.MaxInt64}, "mmap_size"},
 			{":memory:", sqlite.Options{RowCache: math.MaxInt}, "row_cache"},
+			{":memory:", sqlite.Options{ChangeRetention: -time.Hour}, "change_retention"},
+			{":memory:", sqlite.Options{MaxChangeRetention: -time.Hour}, "max_change_retention"},
+			{":memory:", sqlite.Options{ChangeRetention: 48 * time.Hour, MaxChangeRetention: 24 * time.Hour}, "max_change_retention"},
 			{"con\x00vo.db", sqlite.Options{}, "path"},
 		} {
 			_, err := sqlite.Open(tc.path, tc.opts)

@@ -323,4 +323,32 @@ func TestQueryPlans(t *testing.T) {
 	checkPlan(t, "refresh", plan(t, s, refreshConversation, 1, 1, 0), false)
 	checkPlan(t, "wake", plan(t, s, wakeSnoozed, 0), false)
 	checkPlan(t, "contacts", plan(t, s, listContacts+contactsAfter+contactsOrder, 1, "", "a", 1, 16, 0), true)
+	checkFeedPlans(t, s)
+}
+
+// checkFeedPlans checks the change feed's queries: each finds its changes
+// by the key, never by a walk of the table or of the account's messages,
+// and never sorts.
+func checkFeedPlans(t *testing.T, s *Store) {
+	t.Helper()
+	page := changeColumns + ` WHERE account_id = ? AND position > ? AND conversation_id = ?
+	AND kind IN (SELECT value FROM json_each(?)) ORDER BY position LIMIT ?`
+	for name, lines := range map[string][]string{
+		"changes page":     plan(t, s, page, 1, 0, 1, "[7]", 100),
+		"changed messages": plan(t, s, selectChangedMessages, 1, "[1,2,3]"),
+		"head":             plan(t, s, accountHead, 1),
+		"heads":            plan(t, s, accountHeads, "[1,2]"),
+		"next account":     plan(t, s, nextChangeAccount, 1),
+		"oldest":           plan(t, s, oldestChange, 1),
+		"newest":           plan(t, s, newestChange, 1),
+		"at or after":      plan(t, s, changeAtOrAfter, 1, 5),
+		"trim":             plan(t, s, deleteChanges, 1, 5),
+	} {
+		checkPlan(t, name, lines, true)
+		for _, l := range lines {
+			if strings.HasPrefix(l, "SCAN convo_changes") {
+				t.Errorf("%s: walks the whole feed: %q\nplan: %q", name, l, lines)
+			}
+		}
+	}
 }

@@ -5,102 +5,122 @@ import (
 	"time"
 )
 
-// trimEvery is how often, by the store's clock, a write looks for expired
-// changes; trimBatch the most it removes at once (a write that removes
-// that many leaves the next write to go on).
+// Retention: writes remove expired changes as they go, in rounds over
+// every account with changes. A round starts once a minute by the store's
+// clock; each write while it runs looks at up to trimAccounts accounts,
+// from where the last one stopped, and removes up to trimBatch changes. Each account's changes are looked at from its oldest,
+// with a few lookups of its key, however long its feed: finding nothing
+// expired costs one.
 const (
-	trimEvery = time.Minute
-	trimBatch = 1000
+	trimEvery    = time.Minute
+	trimAccounts = 100
+	trimBatch    = 1000
 )
 
 const (
-	changesBounds   = `SELECT coalesce(min(position), 0), coalesce(max(position), 0) FROM convo_changes`
-	changeAtOrAfter = `SELECT position, at FROM convo_changes WHERE position >= ? ORDER BY position LIMIT 1`
-
-	consumerFloors = `SELECT account_id, min(position) FROM convo_change_consumers GROUP BY account_id`
-
-	// trimUnheld removes changes up to ?1 (written before ?2) of accounts
-	// without a consumer, and every change up to ?3 (past the cap).
-	trimUnheld = `DELETE FROM convo_changes WHERE position IN (
-	SELECT position FROM convo_changes WHERE position <= ?1 AND at < ?2
-	AND (position <= ?3 OR account_id NOT IN (SELECT account_id FROM convo_change_consumers))
-	ORDER BY position LIMIT ?4)
-RETURNING account_id, position`
-
-	// trimHeld removes an account's changes up to ?2, those its consumers
-	// all acknowledged, written before ?3.
-	trimHeld = `DELETE FROM convo_changes WHERE position IN (
-	SELECT position FROM convo_changes WHERE account_id = ?1 AND position <= ?2 AND at < ?3
-	ORDER BY position LIMIT ?4)
-RETURNING account_id, position`
-
-	recordTrim = `INSERT INTO convo_change_trims (account_id, trimmed) VALUES (?, ?)
+	nextChangeAccount = `SELECT account_id FROM convo_changes WHERE account_id > ? ORDER BY account_id LIMIT 1`
+	oldestChange      = `SELECT position, at FROM convo_changes WHERE account_id = ? ORDER BY position LIMIT 1`
+	newestChange      = `SELECT position, at FROM convo_changes WHERE account_id = ? ORDER BY position DESC LIMIT 1`
+	changeAtOrAfter   = `SELECT position, at FROM convo_changes WHERE account_id = ? AND position >= ? ORDER BY position LIMIT 1`
+	consumersFloor    = `SELECT coalesce(min(position), -1) FROM convo_change_consumers WHERE account_id = ?`
+	deleteChanges     = `DELETE FROM convo_changes WHERE account_id = ? AND position <= ?`
+	recordTrim        = `INSERT INTO convo_change_trims (account_id, trimmed) VALUES (?, ?)
 ON CONFLICT (account_id) DO UPDATE SET trimmed = max(trimmed, excluded.trimmed)`
 )
 
-// retention is when a write removes expired changes.
+// retention is where writes stand in removing expired changes. Writes are
+// serialised, so it needs no lock.
 type retention struct {
 	keep, max time.Duration
-	last      time.Time // the last trim, by the store's clock
-	more      bool      // the last trim stopped at trimBatch
+	started   time.Time // when the last round started, by the store's clock
+	running   bool      // a round is under way
+	account   int64     // the last account the round looked at
 }
 
-// due reports whether a write at now trims; writes are serialised, so no
-// lock is needed.
 func (r *retention) due(now time.Time) bool {
-	return r.more || r.last.IsZero() || now.Sub(r.last) >= trimEvery || now.Before(r.last)
+	return r.running || r.started.IsZero() || now.Sub(r.started) >= trimEvery || now.Before(r.started)
 }
 
-// trimChanges removes, in tx, up to trimBatch changes that passed their
-// retention: written more than keep ago and acknowledged by every
-// consumer of their account (or with none), or more than max ago. It
-// records, per account, the newest position removed.
+// trimChanges removes, in tx, changes that passed their retention: written
+// more than keep ago and acknowledged by every durable consumer of their
+// account (or with none), or more than max ago; never an account's newest.
+// It records, per account, the newest position removed.
 func (s *Store) trimChanges(ctx context.Context, tx *dbtx, now time.Time) error {
 	r := &s.retention
 	if !r.due(now) {
 		return nil
 	}
+	if !r.running {
+		r.running, r.started, r.account = true, now, 0
+	}
 	keepAt, capAt := now.Add(-r.keep).UnixMicro(), now.Add(-r.max).UnixMicro()
-	keepPos, err := lastBefore(ctx, tx, keepAt)
-	if err != nil || keepPos == 0 {
-		r.last, r.more = now, false
-		return err
-	}
-	capPos, err := lastBefore(ctx, tx, capAt)
-	if err != nil {
-		return err
-	}
-	trimmed := map[int64]int64{}
-	n := 0
-	remove := func(query string, args ...any) error {
-		return eachRow(ctx, tx, query, args, func(r pairRow) error {
-			n++
-			trimmed[r.A] = max(trimmed[r.A], r.B)
+	removed := 0
+	for range trimAccounts {
+		next, err := queryRows[int64Row](ctx, tx, nextChangeAccount, r.account)
+		if err != nil {
+			return err
+		}
+		if len(next) == 0 { // the round is done
+			r.running = false
 			return nil
-		})
-	}
-	if err := remove(trimUnheld, keepPos, keepAt, capPos, trimBatch); err != nil {
-		return err
-	}
-	floors, err := queryRows[pairRow](ctx, tx, consumerFloors) // account, lowest ack
-	if err != nil {
-		return err
-	}
-	for _, f := range floors {
-		if n >= trimBatch {
+		}
+		r.account = next[0].V
+		n, err := trimAccount(ctx, tx, r.account, keepAt, capAt, trimBatch-removed)
+		if err != nil {
+			return err
+		}
+		if removed += n; removed >= trimBatch {
+			r.account-- // it may have more
 			break
 		}
-		if err := remove(trimHeld, f.A, min(keepPos, f.B), keepAt, trimBatch-n); err != nil {
-			return err
-		}
 	}
-	for account, position := range trimmed {
-		if _, err := tx.ExecContext(ctx, recordTrim, account, position); err != nil {
-			return err
-		}
-	}
-	r.last, r.more = now, n >= trimBatch
 	return nil
+}
+
+// trimAccount removes up to limit of one account's expired changes and
+// says how many it removed.
+func trimAccount(ctx context.Context, tx *dbtx, accountID, keepAt, capAt int64, limit int) (int, error) {
+	oldest, err := queryRows[pairRow](ctx, tx, oldestChange, accountID)
+	if err != nil || len(oldest) == 0 || oldest[0].B >= keepAt {
+		return 0, err
+	}
+	newest, err := queryRows[pairRow](ctx, tx, newestChange, accountID)
+	if err != nil {
+		return 0, err
+	}
+	first, last := oldest[0].A, newest[0].A-1 // the newest stays
+	if last < first {
+		return 0, nil
+	}
+	cut, err := lastBefore(ctx, tx, accountID, first, last, keepAt)
+	if err != nil {
+		return 0, err
+	}
+	var floor int64 // the lowest acknowledged position; -1: no consumer
+	if err := tx.GetContext(ctx, &floor, consumersFloor, accountID); err != nil {
+		return 0, err
+	}
+	if floor >= 0 && floor < cut {
+		// Held for a consumer, but not past the cap.
+		capCut, err := lastBefore(ctx, tx, accountID, first, last, capAt)
+		if err != nil {
+			return 0, err
+		}
+		cut = max(floor, capCut)
+	}
+	cut = min(cut, first+int64(limit)-1)
+	if cut < first {
+		return 0, nil
+	}
+	res, err := tx.ExecContext(ctx, deleteChanges, accountID, cut)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, recordTrim, accountID, cut); err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 // pairRow is a row of two integers.
@@ -108,39 +128,29 @@ type pairRow struct{ A, B int64 }
 
 func (r *pairRow) dest() []any { return []any{&r.A, &r.B} }
 
-// lastBefore is the newest position of a change written before t (in
-// microseconds), 0 when none: a binary search over positions, as changes
-// are written in the order of their times, so that finding it costs a few
-// index lookups however long the feed is.
-func lastBefore(ctx context.Context, tx *dbtx, t int64) (int64, error) {
-	bounds, err := queryRows[pairRow](ctx, tx, changesBounds)
-	if err != nil || bounds[0].A == 0 {
-		return 0, err
-	}
-	lo, hi := bounds[0].A, bounds[0].B
+// lastBefore is the newest position in [lo, hi] of the account's changes
+// written before t (in microseconds), lo-1 when none: a binary search, as
+// changes are written in the order of their times.
+func lastBefore(ctx context.Context, tx *dbtx, accountID, lo, hi, t int64) (int64, error) {
 	at := func(p int64) (int64, int64, error) {
-		rows, err := queryRows[pairRow](ctx, tx, changeAtOrAfter, p)
+		rows, err := queryRows[pairRow](ctx, tx, changeAtOrAfter, accountID, p)
 		if err != nil || len(rows) == 0 {
 			return 0, 0, err
 		}
 		return rows[0].A, rows[0].B, nil
 	}
-	_, first, err := at(lo)
-	if err != nil || first >= t {
-		return 0, err
-	}
-	// The change at lo was written before t; the answer is in [lo, hi].
-	for lo < hi {
-		mid := lo + (hi-lo+1)/2
+	answer := lo - 1
+	for lo <= hi {
+		mid := lo + (hi-lo)/2
 		pos, when, err := at(mid)
 		if err != nil {
 			return 0, err
 		}
-		if when < t {
-			lo = pos
-		} else {
+		if pos > hi || when >= t {
 			hi = mid - 1
+			continue
 		}
+		answer, lo = pos, pos+1
 	}
-	return lo, nil
+	return answer, nil
 }

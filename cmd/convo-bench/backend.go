@@ -12,13 +12,18 @@ import (
 	"github.com/convokit/convo/store"
 )
 
+// benchRetention keeps every change the workload makes.
+const benchRetention = 2 * 366 * 24 * time.Hour
+
 // openStore opens the store the flags name: an SQLite file at path, or the
 // PostgreSQL database at -postgres-url.
 func openStore(ctx context.Context, cfg config, path string, now func() time.Time) (store.Store, error) {
 	if cfg.backend == "postgres" {
 		return postgres.Open(ctx, cfg.postgresURL, postgres.Options{Now: now, MaxConns: max(cfg.readers, 8) + 2})
 	}
-	return sqlite.Open(path, sqlite.Options{Now: now, ReadConns: cfg.readers})
+	// The load backdates a year of data: with the default retention the
+	// first writes after it would trim all of its changes at once.
+	return sqlite.Open(path, sqlite.Options{Now: now, ReadConns: cfg.readers, ChangeRetention: benchRetention})
 }
 
 // size is how much the database takes: the SQLite file and its log, or the

@@ -94,7 +94,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	memory := watchMemory(100 * time.Millisecond)
 	defer memory.stop()
 	profile := &cpuProfile{path: cfg.cpuProfile}
-	steps := []func() error{b.load, b.appendMessages, b.appendParallel, profile.start,
+	steps := []func() error{b.load, b.appendMessages, b.appendParallel, b.feed, profile.start,
 		b.inbox, b.counts, b.getConversation, b.search, b.unread, b.unseen, profile.stop, b.mixedPhase}
 	for _, step := range steps {
 		if err := step(); err != nil {

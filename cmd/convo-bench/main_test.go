@@ -24,7 +24,8 @@ func TestRun(t *testing.T) {
 		}
 		ops[v["op"].(string)] = v
 	}
-	for _, op := range []string{"bulk_load", "append_message", "append_parallel", "inbox_page1", "inbox_page40_offset", "inbox_keyset",
+	for _, op := range []string{"bulk_load", "append_message", "append_parallel",
+		"feed_read", "watch_wake", "watch_wake_other", "inbox_page1", "inbox_page40_offset", "inbox_keyset",
 		"inbox_counts", "get_conversation", "search", "search_prefix", "unread_count", "unseen_count",
 		"mixed_reads", "mixed_writes", "summary"} {
 		if _, ok := ops[op]; !ok {

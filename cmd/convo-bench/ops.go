@@ -29,11 +29,12 @@ type bench struct {
 	convIDs        []int64 // account 1's conversations
 	messages       int
 	words          []string // the vocabulary of the data set, most frequent first
+	path           string   // the SQLite file
 	stdout, stderr io.Writer
 }
 
 func newBench(cfg config, path string, stdout, stderr io.Writer) (*bench, error) {
-	b := &bench{cfg: cfg, ctx: context.Background(), stdout: stdout, stderr: stderr,
+	b := &bench{cfg: cfg, ctx: context.Background(), stdout: stdout, stderr: stderr, path: path,
 		src: rand.NewPCG(cfg.seed, cfg.seed^0x5eed)}
 	b.r = rand.New(b.src)
 	now := func() time.Time {

@@ -235,6 +235,44 @@ CREATE TABLE convo_unread_conversations (
     PRIMARY KEY (account_id, assignee_id)
 );
 
+-- The change feed (store.Change): what each call changed, written in the
+-- call's own transaction. A write hands out its positions as its last
+-- statement, from its account's head row, whose lock it then holds until
+-- it commits: positions increase in commit order within an account.
+
+CREATE TABLE convo_changes (
+    account_id      bigint      NOT NULL,
+    position        bigint      NOT NULL,
+    kind            smallint    NOT NULL, -- backend.ChangeKindCodes
+    contact_id      bigint,               -- NULL when none
+    conversation_id bigint,
+    message_id      bigint,
+    user_id         uuid,                 -- a read state change's user
+    seen_seq        bigint,               -- and horizon
+    fields          text,                 -- an update's fields, comma-separated; NULL for none
+    at              timestamptz NOT NULL,
+    PRIMARY KEY (account_id, position)
+);
+
+-- Retention walks the oldest changes first: a probe when none expired.
+CREATE INDEX convo_changes_at ON convo_changes (at);
+
+-- Per account: the newest position handed out, and the newest one
+-- retention removed (reading after an older one is ErrChangesExpired).
+CREATE TABLE convo_change_heads (
+    account_id bigint PRIMARY KEY,
+    position   bigint NOT NULL,
+    trimmed    bigint NOT NULL DEFAULT 0
+);
+
+-- Durable consumers and the position each acknowledged.
+CREATE TABLE convo_change_consumers (
+    account_id bigint NOT NULL,
+    name       text   NOT NULL,
+    position   bigint NOT NULL,
+    PRIMARY KEY (account_id, name)
+);
+
 -- Triggers, by what they keep true.
 
 -- Row versions: every change to what a conversation reads as (its row, its

@@ -1,13 +1,15 @@
 -- The change feed: what each call changed, written in the call's own
 -- transaction (store.Change).
 --
--- Positions come from one sequence for the whole file: SQLite lets one
--- writer in at a time, so they increase in commit order in every account.
--- AUTOINCREMENT keeps a position from being handed out twice after
--- retention removed the newest changes.
+-- Positions count each account's changes: a change takes the account's
+-- newest position plus one, found in the key the row goes into, so that
+-- recording a change writes one page more and no counter. SQLite lets one
+-- writer in at a time, so positions increase in commit order. Retention
+-- never removes an account's newest change, so a position is never
+-- handed out twice.
 CREATE TABLE convo_changes (
-    position        INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id      INTEGER NOT NULL,
+    position        INTEGER NOT NULL,
     kind            INTEGER NOT NULL, -- backend.ChangeKindCodes
     contact_id      INTEGER, -- NULL when none
     conversation_id INTEGER,
@@ -15,11 +17,9 @@ CREATE TABLE convo_changes (
     user_id         TEXT,    -- a read state change's user
     seen_seq        INTEGER,
     fields          TEXT,    -- an update's fields, comma-separated
-    at              INTEGER NOT NULL
-) STRICT;
-
--- A reader's changes: the account's, by position.
-CREATE INDEX convo_changes_account ON convo_changes (account_id, position);
+    at              INTEGER NOT NULL,
+    PRIMARY KEY (account_id, position)
+) STRICT, WITHOUT ROWID;
 
 -- Per account, the newest position retention removed: reading after an
 -- older one is convo.ErrChangesExpired.
