@@ -283,7 +283,10 @@ func testChangeRetention(t *testing.T, newStore NewStore) {
 	t.Run("AfterSevenDays", func(t *testing.T) {
 		is := is.New(t)
 		f := newFeed(t, newStore)
-		is.NoErr(f.s.AckChanges(ctx, 2, "other-account", 0)) // account 2's consumer keeps nothing of account 1
+		// Account 2 has a change and a consumer that has not handled it:
+		// that keeps account 2's change, not account 1's.
+		other := mustCreateContact(t, f.s, 2, convo.NewContact{FirstName: "Other account"})
+		is.NoErr(f.s.AckChanges(ctx, 2, "other-account", 0))
 		olds := old(t, f)
 		f.clock.Advance(3 * 24 * time.Hour)
 		recent := mustAddMessage(t, f.s, 1, f.conv.ID, text("three days later"))
@@ -304,6 +307,7 @@ func testChangeRetention(t *testing.T, newStore NewStore) {
 		page, err := f.s.Changes(ctx, 1, store.FromNow, store.ChangeFilter{})
 		is.NoErr(err)
 		is.Equal(page.Next, kept[1].Position) // FromNow still works
+		want(t, readAll(t, f.s, 2, 0, store.ChangeFilter{}), entry{Kind: store.ContactCreated, Contact: other.ID}) // account 2's is kept
 
 		// Watch from an expired position yields the error once and ends.
 		wctx, cancel := context.WithTimeout(ctx, 5*time.Second)

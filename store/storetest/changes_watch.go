@@ -83,107 +83,123 @@ func (s *countingStore) WaitChanges(ctx context.Context, accountID, after int64)
 // position the tail had passed). It runs on the durable stores
 // (WithDurableStores), against the backend's real locking.
 func testChangesConcurrency(t *testing.T, cfg config) {
-	ctx := context.Background()
 	t.Run("PositionsNeverGoBack", func(t *testing.T) {
-		is := is.New(t)
 		s := cfg.durable(t, nil)
-		c := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "Busy"})
-		var convs []int64
-		for range 4 {
-			convs = append(convs, mustCreateConversation(t, s, 1, c.ID).ID)
-		}
-		start := head(t, s, 1)
-
-		wctx, stopTail := context.WithCancel(ctx)
-		defer stopTail()
-		var mu sync.Mutex
-		var tail []store.Change
-		var tailErr error
-		var last atomic.Int64
-		tailDone := make(chan struct{})
-		go func() {
-			defer close(tailDone)
-			for ch, err := range store.Watch(wctx, s, 1, start, store.ChangeFilter{}) {
-				if err != nil {
-					if wctx.Err() == nil {
-						tailErr = err
-					}
-					return
-				}
-				mu.Lock()
-				tail = append(tail, ch)
-				mu.Unlock()
-				last.Store(ch.Position)
-			}
-		}()
-
-		const writers, each = 8, 30
-		var wg sync.WaitGroup
-		var failed atomic.Int64
-		var firstErr atomic.Value
-		added := make([][]int64, writers) // the messages each writer added
-		for w := range writers {
-			wg.Go(func() {
-				for i := range each {
-					conv := convs[(w+i)%len(convs)]
-					var err error
-					if i%3 == 2 {
-						// A new assignee each time: always one change.
-						_, err = s.Assign(ctx, 1, conv, convo.Assignment{AssigneeID: uuid.New(), Quiet: true})
-					} else {
-						var m convo.Message
-						m, err = s.AddMessage(ctx, 1, conv, text(fmt.Sprintf("w%d-%d", w, i)))
-						added[w] = append(added[w], m.ID)
-					}
-					if err != nil && failed.Add(1) == 1 {
-						firstErr.Store(err)
-					}
-				}
-			})
-		}
-		wg.Wait()
-		if n := failed.Load(); n > 0 {
-			t.Fatalf("%d of %d writes failed, first: %v", n, writers*each, firstErr.Load())
-		}
-		final := head(t, s, 1)
-		deadline := time.Now().Add(10 * time.Second)
-		for last.Load() < final && time.Now().Before(deadline) {
-			time.Sleep(time.Millisecond)
-		}
-		stopTail()
-		<-tailDone
-		is.NoErr(tailErr)
-		is.Equal(last.Load(), final) // the tail caught up with the head
-
-		is.Equal(len(tail), writers*each) // every change, once
-		messages := map[int64]bool{}
-		assigns := 0
-		for i, ch := range tail {
-			if i > 0 && ch.Position <= tail[i-1].Position {
-				t.Fatalf("tail: position %d after %d", ch.Position, tail[i-1].Position)
-			}
-			switch ch.Kind {
-			case store.MessageCreated:
-				is.True(!messages[ch.MessageID]) // each message once
-				messages[ch.MessageID] = true
-			case store.ConversationUpdated:
-				is.Equal(ch.Fields, []string{"assignee_id"})
-				assigns++
-			default:
-				t.Fatalf("tail: unexpected %v", entryOf(ch))
-			}
-		}
-		for w := range writers {
-			for _, id := range added[w] {
-				is.True(messages[id]) // every message added was seen
-			}
-		}
-		is.Equal(assigns, writers*each/3)
-
-		full := readAll(t, s, 1, start, store.ChangeFilter{})
-		samePositions(t, full, tail) // the full read is what the tail saw
-		cfg.checkInvariants(t, s)
+		racingWriters(t, cfg, s, []store.Store{s})
 	})
+	// Two stores on one database, as two processes: a tail on the first
+	// sees the commits of both in one order.
+	t.Run("TwoStores/PositionsNeverGoBack", func(t *testing.T) {
+		if cfg.pair == nil {
+			t.Skip("the backend gave no two stores on one database (WithTwoStores)")
+		}
+		a, b := cfg.pair(t, nil)
+		racingWriters(t, cfg, a, []store.Store{a, b})
+	})
+}
+
+// racingWriters runs eight writers, spread over the stores writers, while
+// a tail reads the feed of tail with Watch, and checks what the tail saw.
+func racingWriters(t *testing.T, cfg config, tail store.Store, writers []store.Store) {
+	is := is.New(t)
+	ctx := context.Background()
+	c := mustCreateContact(t, tail, 1, convo.NewContact{FirstName: "Busy"})
+	var convs []int64
+	for range 4 {
+		convs = append(convs, mustCreateConversation(t, tail, 1, c.ID).ID)
+	}
+	start := head(t, tail, 1)
+
+	wctx, stopTail := context.WithCancel(ctx)
+	defer stopTail()
+	var mu sync.Mutex
+	var seen []store.Change
+	var tailErr error
+	var last atomic.Int64
+	tailDone := make(chan struct{})
+	go func() {
+		defer close(tailDone)
+		for ch, err := range store.Watch(wctx, tail, 1, start, store.ChangeFilter{}) {
+			if err != nil {
+				if wctx.Err() == nil {
+					tailErr = err
+				}
+				return
+			}
+			mu.Lock()
+			seen = append(seen, ch)
+			mu.Unlock()
+			last.Store(ch.Position)
+		}
+	}()
+
+	const n, each = 8, 30
+	var wg sync.WaitGroup
+	var failed atomic.Int64
+	var firstErr atomic.Value
+	added := make([][]int64, n) // the messages each writer added
+	for w := range n {
+		s := writers[w%len(writers)]
+		wg.Go(func() {
+			for i := range each {
+				conv := convs[(w+i)%len(convs)]
+				var err error
+				if i%3 == 2 {
+					// A new assignee each time: always one change.
+					_, err = s.Assign(ctx, 1, conv, convo.Assignment{AssigneeID: uuid.New(), Quiet: true})
+				} else {
+					var m convo.Message
+					m, err = s.AddMessage(ctx, 1, conv, text(fmt.Sprintf("w%d-%d", w, i)))
+					added[w] = append(added[w], m.ID)
+				}
+				if err != nil && failed.Add(1) == 1 {
+					firstErr.Store(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if k := failed.Load(); k > 0 {
+		t.Fatalf("%d of %d writes failed, first: %v", k, n*each, firstErr.Load())
+	}
+	final := head(t, tail, 1)
+	deadline := time.Now().Add(10 * time.Second)
+	for last.Load() < final && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	stopTail()
+	<-tailDone
+	is.NoErr(tailErr)
+	is.Equal(last.Load(), final) // the tail caught up with the head
+
+	is.Equal(len(seen), n*each) // every change, once
+	messages := map[int64]bool{}
+	assigns := 0
+	for i, ch := range seen {
+		if i > 0 && ch.Position <= seen[i-1].Position {
+			t.Fatalf("tail: position %d after %d", ch.Position, seen[i-1].Position)
+		}
+		switch ch.Kind {
+		case store.MessageCreated:
+			is.True(!messages[ch.MessageID]) // each message once
+			messages[ch.MessageID] = true
+		case store.ConversationUpdated:
+			is.Equal(ch.Fields, []string{"assignee_id"})
+			assigns++
+		default:
+			t.Fatalf("tail: unexpected %v", entryOf(ch))
+		}
+	}
+	for w := range n {
+		for _, id := range added[w] {
+			is.True(messages[id]) // every message added was seen
+		}
+	}
+	is.Equal(assigns, n*each/3)
+
+	full := readAll(t, tail, 1, start, store.ChangeFilter{})
+	samePositions(t, full, seen) // the full read is what the tail saw
+	cfg.checkInvariants(t, tail)
 }
 
 // testChangesWatch checks store.Watch and WaitChanges against the backend:
@@ -328,6 +344,62 @@ func testChangesWatch(t *testing.T, cfg config) {
 		is.True(errors.Is(s.DropConsumer(ctx, 1, "mirror"), convo.ErrClosed))
 		_, err = s.AddMessage(ctx, 1, conv.ID, text("too late"))
 		is.True(errors.Is(err, convo.ErrClosed))
+	})
+
+	// On a store with the fewest connections (WithFewestConnections),
+	// waiters and a Watch that waits hold none: calls beside them, and in
+	// the loop body, do not wait for a connection.
+	t.Run("HoldsNoConnection", func(t *testing.T) {
+		is := is.New(t)
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		s, _, conv := seeded(t, cfg.fewest)
+		top := head(t, s, 1)
+		woke := make(chan error, 3)
+		for range 3 {
+			go func() { woke <- s.WaitChanges(ctx, 1, top) }()
+		}
+		w := watch(t, ctx, s, 1, top, store.ChangeFilter{})
+		time.Sleep(20 * time.Millisecond) // they wait
+		quick := func() (context.Context, context.CancelFunc) { return context.WithTimeout(ctx, 2*time.Second) }
+		qctx, qcancel := quick()
+		_, err := s.GetConversation(qctx, 1, conv.ID, store.GetConversationOptions{Messages: store.AllMessages})
+		qcancel()
+		is.NoErr(err) // a read beside them
+		_, err = s.Changes(ctx, 1, 0, store.ChangeFilter{})
+		is.NoErr(err) // a read of the feed
+		qctx, qcancel = quick()
+		m, err := s.AddMessage(qctx, 1, conv.ID, text("wake"))
+		qcancel()
+		is.NoErr(err) // a write
+		for range 3 {
+			select {
+			case err := <-woke:
+				is.NoErr(err) // woken by it
+			case <-time.After(5 * time.Second):
+				t.Fatal("WaitChanges: not woken within 5s")
+			}
+		}
+		is.Equal(entryOf(w.next(t, 5*time.Second)), created(m))
+
+		// A loop body that reads and writes through the store.
+		n := 0
+		for c, err := range store.Watch(ctx, s, 1, 0, store.ChangeFilter{Limit: 1}) {
+			is.NoErr(err)
+			qctx, qcancel := quick()
+			_, err = s.GetConversation(qctx, 1, conv.ID, store.GetConversationOptions{})
+			is.NoErr(err)
+			if c.Kind == store.MessageCreated && n < 3 {
+				_, err = s.AddMessage(qctx, 1, conv.ID, text(fmt.Sprintf("from the loop %d", n)))
+				is.NoErr(err)
+				n++
+			}
+			qcancel()
+			if n == 3 && c.Kind == store.MessageCreated && c.Message != nil && c.Message.Content == "from the loop 2" {
+				break // it saw its own last write
+			}
+		}
+		is.NoErr(ctx.Err()) // nothing waited for the deadline
 	})
 
 	t.Run("WaitChanges", func(t *testing.T) {
