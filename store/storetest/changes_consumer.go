@@ -307,7 +307,9 @@ func testChangeRetention(t *testing.T, newStore NewStore) {
 		page, err := f.s.Changes(ctx, 1, store.FromNow, store.ChangeFilter{})
 		is.NoErr(err)
 		is.Equal(page.Next, kept[1].Position) // FromNow still works
-		want(t, readAll(t, f.s, 2, 0, store.ChangeFilter{}), entry{Kind: store.ContactCreated, Contact: other.ID}) // account 2's is kept
+
+		// Account 2's change is kept.
+		want(t, readAll(t, f.s, 2, 0, store.ChangeFilter{}), entry{Kind: store.ContactCreated, Contact: other.ID})
 
 		// Watch from an expired position yields the error once and ends.
 		wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
