@@ -325,6 +325,32 @@ func testChangeRecords(t *testing.T, newStore NewStore) {
 			})
 			want(t, got)
 		}},
+		{"UpdateContact/SameValuesOtherForm", func(t *testing.T, f *feedFixture) {
+			attrs := convo.Attributes{"plan": "pro", "seats": 3}
+			_, err := f.s.UpdateContact(ctx, 1, f.contact.ID, convo.ContactUpdate{Phone: ptr("+442079460000"), CustomAttributes: &attrs})
+			is.New(t).NoErr(err)
+			same := convo.Attributes{"seats": 3, "plan": "pro"}
+			got := f.during(t, func() {
+				// The phone in another form, stored the same; the same attributes.
+				_, err := f.s.UpdateContact(ctx, 1, f.contact.ID, convo.ContactUpdate{Phone: ptr("+44 20 7946 0000"), CustomAttributes: &same})
+				is.New(t).NoErr(err)
+			})
+			want(t, got)
+		}},
+		{"UpdateContact/LastActivityAt", func(t *testing.T, f *feedFixture) {
+			// Set by the caller, not moved by a message: the call changes the
+			// contact's last_activity_at, and records it.
+			at := f.clock.Now().Add(-time.Hour)
+			var c convo.Contact
+			got := f.during(t, func() {
+				var err error
+				c, err = f.s.UpdateContact(ctx, 1, f.contact.ID, convo.ContactUpdate{LastActivityAt: &at})
+				is.New(t).NoErr(err)
+			})
+			is.New(t).True(c.LastActivityAt.Equal(at)) // stored
+			t.Logf("updated_at %v, the call's time %v", c.UpdatedAt, f.clock.Now())
+			want(t, got, entry{Kind: store.ContactUpdated, Contact: f.contact.ID, Fields: fields("last_activity_at")})
+		}},
 		{"DeleteContact", func(t *testing.T, f *feedFixture) {
 			c := mustCreateContact(t, f.s, 1, convo.NewContact{FirstName: "Gone"})
 			got := f.during(t, func() { is.New(t).NoErr(f.s.DeleteContact(ctx, 1, c.ID, store.DeleteContactOptions{})) })
@@ -474,6 +500,23 @@ func testChangeRecords(t *testing.T, newStore NewStore) {
 			})
 			want(t, got, convUpdated(f.conv, "snoozed_until", "status"))
 		}},
+		{"ChangeStatus/SameStatus", func(t *testing.T, f *feedFixture) {
+			// The status is open already: no conversation update; an activity
+			// message, if the backend writes one, is recorded.
+			var c convo.Conversation
+			got := f.during(t, func() {
+				var err error
+				c, err = f.s.ChangeStatus(ctx, 1, f.conv.ID, convo.StatusChange{Status: convo.StatusOpen})
+				is.New(t).NoErr(err)
+			})
+			var wants []entry
+			if n := int(c.MessagesCount - f.conv.MessagesCount); n > 0 {
+				for _, m := range newest(t, f.s, f.conv.ID, n) {
+					wants = append(wants, created(m))
+				}
+			}
+			want(t, got, wants...)
+		}},
 		{"Assign", func(t *testing.T, f *feedFixture) {
 			got := f.during(t, func() {
 				_, err := f.s.Assign(ctx, 1, f.conv.ID, convo.Assignment{AssigneeID: f.agent})
@@ -494,6 +537,17 @@ func testChangeRecords(t *testing.T, newStore NewStore) {
 				is.New(t).NoErr(err)
 			})
 			want(t, got, convUpdated(f.conv, "labels"), created(newest(t, f.s, f.conv.ID, 1)[0]))
+		}},
+		{"ChangeLabels/SameLabelsRecordNothing", func(t *testing.T, f *feedFixture) {
+			set := []string{"vip", "billing"}
+			_, err := f.s.ChangeLabels(ctx, 1, f.conv.ID, convo.LabelChange{Set: &set, Quiet: true})
+			is.New(t).NoErr(err)
+			again := []string{"Billing", "VIP"}
+			got := f.during(t, func() {
+				_, err := f.s.ChangeLabels(ctx, 1, f.conv.ID, convo.LabelChange{Set: &again}) // the same, in another case and order
+				is.New(t).NoErr(err)
+			})
+			want(t, got)
 		}},
 		{"ChangeLabels/Quiet", func(t *testing.T, f *feedFixture) {
 			got := f.during(t, func() {
@@ -702,6 +756,27 @@ func testChangeRecords(t *testing.T, newStore NewStore) {
 			is := is.New(t)
 			is.Equal(msgOf(t, got[0]), up) // the message UpdateMessage returned
 			is.Equal(got[0].At, up.UpdatedAt)
+		}},
+		{"UpdateMessage/WrittenAt", func(t *testing.T, f *feedFixture) {
+			m := mustAddMessage(t, f.s, 1, f.conv.ID, text("late"))
+			at := f.clock.Now().Add(-time.Hour)
+			got := f.during(t, func() {
+				_, err := f.s.UpdateMessage(ctx, 1, m.ID, convo.MessageUpdate{WrittenAt: &at})
+				is.New(t).NoErr(err)
+			})
+			want(t, got, entry{Kind: store.MessageUpdated, Conversation: f.conv.ID, Message: m.ID, Fields: fields("written_at")})
+		}},
+		{"UpdateMessage/Direction", func(t *testing.T, f *feedFixture) {
+			m := mustAddMessage(t, f.s, 1, f.conv.ID, text("which way"))
+			out := convo.MessageOutgoing
+			var up convo.Message
+			got := f.during(t, func() {
+				var err error
+				up, err = f.s.UpdateMessage(ctx, 1, m.ID, convo.MessageUpdate{Type: &out})
+				is.New(t).NoErr(err)
+			})
+			is.New(t).True(up.SenderType != m.SenderType) // the sender follows the direction
+			want(t, got, entry{Kind: store.MessageUpdated, Conversation: f.conv.ID, Message: m.ID, Fields: fields("message_type", "sender_type")})
 		}},
 		{"UpdateMessage/SameValuesRecordNothing", func(t *testing.T, f *feedFixture) {
 			m := mustAddMessage(t, f.s, 1, f.conv.ID, text("as is"))
