@@ -460,6 +460,18 @@ func testChangeRecords(t *testing.T, newStore NewStore) {
 				entry{Kind: store.ContactUpdated, Contact: f.contact.ID, Fields: fields("blocked")},
 				created(newest(t, f.s, f.conv.ID, 1)[0]))
 		}},
+		{"UpdateConversation/MuteSnoozedQuiet", func(t *testing.T, f *feedFixture) {
+			_, err := f.s.ChangeStatus(ctx, 1, f.conv.ID, convo.StatusChange{Status: convo.StatusSnoozed,
+				SnoozedUntil: f.clock.Now().Add(time.Hour), Quiet: true})
+			is.New(t).NoErr(err)
+			got := f.during(t, func() {
+				_, err := f.s.UpdateConversation(ctx, 1, f.conv.ID, convo.ConversationUpdate{Muted: &yes, Quiet: true})
+				is.New(t).NoErr(err)
+			})
+			// Resolved, its snooze time cleared; quiet: no activity messages.
+			want(t, got, convUpdated(f.conv, "muted", "snoozed_until", "status"),
+				entry{Kind: store.ContactUpdated, Contact: f.contact.ID, Fields: fields("blocked")})
+		}},
 		{"UpdateConversation/MuteBlockedContact", func(t *testing.T, f *feedFixture) {
 			// The contact is blocked already (by another conversation's
 			// mute): muting this one changes no contact flag.

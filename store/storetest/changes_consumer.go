@@ -87,6 +87,13 @@ func testChangeConsumers(t *testing.T, newStore NewStore) {
 		is.NoErr(err)
 		is.Equal(got, int64(0))                                           // a refused ack changes nothing
 		wantInvalid(t, f.s.AckChanges(ctx, 2, "mirror", top), "position") // beyond account 2's newest (it has none)
+		// Where positions are shared by accounts, one of account 2's newer
+		// changes is beyond account 1's newest.
+		c2 := mustCreateContact(t, f.s, 2, convo.NewContact{FirstName: "Two"})
+		mustCreateConversation(t, f.s, 2, c2.ID)
+		if top2 := head(t, f.s, 2); top2 > top {
+			wantInvalid(t, f.s.AckChanges(ctx, 1, "mirror", top2), "position")
+		}
 	})
 
 	t.Run("AckChanges/BadName", func(t *testing.T) {
@@ -310,6 +317,16 @@ func testChangeRetention(t *testing.T, newStore NewStore) {
 
 		// Account 2's change is kept.
 		want(t, readAll(t, f.s, 2, 0, store.ChangeFilter{}), entry{Kind: store.ContactCreated, Contact: other.ID})
+
+		// Expired whatever the filter.
+		for _, flt := range []store.ChangeFilter{
+			{ConversationID: f.conv.ID},
+			{Kinds: []store.ChangeKind{store.ContactCreated}},
+			{Viewer: &convo.Viewer{UserID: f.agent}, Limit: 1},
+		} {
+			_, err := f.s.Changes(ctx, 1, olds[0].Position, flt)
+			is.True(errors.Is(err, convo.ErrChangesExpired))
+		}
 
 		// Watch from an expired position yields the error once and ends.
 		wctx, cancel := context.WithTimeout(ctx, 5*time.Second)

@@ -251,6 +251,18 @@ func testChangesWatch(t *testing.T, cfg config) {
 		is.Equal(entryOf(w.next(t, 5*time.Second)), created(m)) // only what the filter keeps
 	})
 
+	t.Run("FromNow", func(t *testing.T) {
+		is := is.New(t)
+		f := newFeed(t, cfg.newStore)
+		cs := &countingStore{Store: f.s}
+		w := watch(t, ctx, cs, 1, store.FromNow, store.ChangeFilter{})
+		for cs.reads.Load() < 2 { // it read, found nothing, and waits
+			time.Sleep(time.Millisecond)
+		}
+		m := mustAddMessage(t, f.s, 1, f.conv.ID, text("news"))
+		is.Equal(entryOf(w.next(t, 5*time.Second)), created(m)) // only what came after it started
+	})
+
 	t.Run("BreakStops", func(t *testing.T) {
 		is := is.New(t)
 		f := newFeed(t, cfg.newStore)
@@ -435,6 +447,54 @@ func testChangesWatch(t *testing.T, cfg config) {
 		case <-time.After(5 * time.Second):
 			t.Fatal("WaitChanges: not woken within 5s by a change of the same store")
 		}
+	})
+
+	// A snooze that ends is woken once, whichever store's write wakes it,
+	// while both write at once.
+	t.Run("TwoStores/SnoozeEndsOnce", func(t *testing.T) {
+		if cfg.pair == nil {
+			t.Skip("the backend gave no two stores on one database (WithTwoStores)")
+		}
+		is := is.New(t)
+		clock := newFeedClock()
+		a, b := cfg.pair(t, clock.Now)
+		c := mustCreateContact(t, a, 1, convo.NewContact{FirstName: "Sleepy"})
+		var convs []convo.Conversation
+		for range 3 {
+			conv := mustCreateConversation(t, a, 1, c.ID)
+			_, err := a.ChangeStatus(ctx, 1, conv.ID, convo.StatusChange{Status: convo.StatusSnoozed, SnoozedUntil: clock.Now().Add(time.Hour), Quiet: true})
+			is.NoErr(err)
+			convs = append(convs, conv)
+		}
+		other := mustCreateConversation(t, b, 1, c.ID)
+		from := head(t, a, 1)
+		clock.Advance(time.Hour + time.Second)
+		var wg sync.WaitGroup
+		for i := range 8 {
+			s := []store.Store{a, b}[i%2]
+			wg.Go(func() {
+				if _, err := s.AddMessages(ctx, 1, []store.MessageTo{{ConversationID: other.ID, Message: convo.NewMessage{Type: convo.MessageOutgoing, Content: "busy"}}}); err != nil {
+					t.Errorf("add: %v", err)
+				}
+			})
+		}
+		wg.Wait()
+		woken := map[int64]int{}
+		for _, ch := range readAll(t, a, 1, from, store.ChangeFilter{}) {
+			switch ch.Kind {
+			case store.ConversationUpdated:
+				is.Equal(ch.Fields, []string{"snoozed_until", "status"})
+				woken[ch.ConversationID]++
+			case store.MessageCreated:
+				is.Equal(ch.ConversationID, other.ID)
+			default:
+				t.Fatalf("unexpected %v", entryOf(ch))
+			}
+		}
+		for _, conv := range convs {
+			is.Equal(woken[conv.ID], 1) // each snooze's end, once
+		}
+		is.Equal(len(woken), len(convs))
 	})
 
 	t.Run("TwoStores", func(t *testing.T) {
