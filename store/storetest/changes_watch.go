@@ -497,6 +497,35 @@ func testChangesWatch(t *testing.T, cfg config) {
 		is.Equal(len(woken), len(convs))
 	})
 
+	// A change the other store commits just as WaitChanges starts, before
+	// or after its first look, wakes it all the same: no lost wake-up.
+	t.Run("TwoStores/NoLostWakeUp", func(t *testing.T) {
+		if cfg.pair == nil {
+			t.Skip("the backend gave no two stores on one database (WithTwoStores)")
+		}
+		clock := newFeedClock()
+		a, b := cfg.pair(t, clock.Now)
+		c := mustCreateContact(t, a, 1, convo.NewContact{FirstName: "Quick"})
+		conv := mustCreateConversation(t, a, 1, c.ID)
+		var slowest time.Duration
+		for i := range 10 {
+			top := head(t, a, 1)
+			wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			woke := make(chan error, 1)
+			go func() { woke <- a.WaitChanges(wctx, 1, top) }()
+			time.Sleep(time.Duration(i) * 200 * time.Microsecond) // sweep the start
+			mustAddMessage(t, b, 1, conv.ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: fmt.Sprintf("quick %d", i)})
+			committed := time.Now()
+			err := <-woke
+			cancel()
+			if err != nil {
+				t.Fatalf("round %d: WaitChanges: %v (the other store's change did not wake it)", i, err)
+			}
+			slowest = max(slowest, time.Since(committed))
+		}
+		t.Logf("the other store's changes woke WaitChanges within %v", slowest)
+	})
+
 	t.Run("TwoStores", func(t *testing.T) {
 		if cfg.pair == nil {
 			t.Skip("the backend gave no two stores on one database (WithTwoStores)")
