@@ -144,13 +144,29 @@ func racingWriters(t *testing.T, cfg config, tail store.Store, writers []store.S
 			for i := range each {
 				conv := convs[(w+i)%len(convs)]
 				var err error
-				if i%3 == 2 {
-					// A new assignee each time: always one change.
-					_, err = s.Assign(ctx, 1, conv, convo.Assignment{AssigneeID: uuid.New(), Quiet: true})
-				} else {
+				switch i % 3 {
+				case 0:
 					var m convo.Message
 					m, err = s.AddMessage(ctx, 1, conv, text(fmt.Sprintf("w%d-%d", w, i)))
 					added[w] = append(added[w], m.ID)
+				case 1:
+					// Two conversations, in either order: writers that
+					// lock them in opposite orders, and retry.
+					pair := []int64{conv, convs[(w+i+1)%len(convs)]}
+					if w%2 == 1 {
+						pair[0], pair[1] = pair[1], pair[0]
+					}
+					var ms []convo.Message
+					ms, err = s.AddMessages(ctx, 1, []store.MessageTo{
+						{ConversationID: pair[0], Message: text(fmt.Sprintf("w%d-%d a", w, i))},
+						{ConversationID: pair[1], Message: text(fmt.Sprintf("w%d-%d b", w, i))},
+					})
+					for _, m := range ms {
+						added[w] = append(added[w], m.ID)
+					}
+				default:
+					// A new assignee each time: always one change.
+					_, err = s.Assign(ctx, 1, conv, convo.Assignment{AssigneeID: uuid.New(), Quiet: true})
 				}
 				if err != nil && failed.Add(1) == 1 {
 					firstErr.Store(err)
@@ -172,7 +188,7 @@ func racingWriters(t *testing.T, cfg config, tail store.Store, writers []store.S
 	is.NoErr(tailErr)
 	is.Equal(last.Load(), final) // the tail caught up with the head
 
-	is.Equal(len(seen), n*each) // every change, once
+	is.Equal(len(seen), n*each*4/3) // every change, once: 1 per message, 2 per batch, 1 per assignment
 	messages := map[int64]bool{}
 	assigns := 0
 	for i, ch := range seen {
@@ -190,11 +206,14 @@ func racingWriters(t *testing.T, cfg config, tail store.Store, writers []store.S
 			t.Fatalf("tail: unexpected %v", entryOf(ch))
 		}
 	}
+	total := 0
 	for w := range n {
 		for _, id := range added[w] {
 			is.True(messages[id]) // every message added was seen
 		}
+		total += len(added[w])
 	}
+	is.Equal(len(messages), total)
 	is.Equal(assigns, n*each/3)
 
 	full := readAll(t, tail, 1, start, store.ChangeFilter{})
