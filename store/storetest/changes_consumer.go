@@ -261,8 +261,8 @@ func testKilledConsumer(t *testing.T, newStore NewStore) {
 // now-MaxChangeRetention (30 days). Changes after a position p with 0 < p
 // < the highest trimmed position of the account is ErrChangesExpired. (A
 // backend may keep an account's newest change past that, as SQLite does so
-// that it never hands a position out twice: here the newest change is
-// always younger than a week when a write trims.)
+// that it never hands a position out twice: no test here needs an
+// account's newest change to go.)
 func testChangeRetention(t *testing.T, newStore NewStore) {
 	ctx := context.Background()
 	const (
