@@ -387,6 +387,22 @@ func testChangeRecords(t *testing.T, newStore NewStore) {
 				entry{Kind: store.ContactUpdated, Contact: f.contact.ID, Fields: fields("phone")},
 				entry{Kind: store.ContactDeleted, Contact: merged.ID})
 		}},
+		{"MergeContacts/TakesFields", func(t *testing.T, f *feedFixture) {
+			attrs := convo.Attributes{"plan": "pro"}
+			_, err := f.s.UpdateContact(ctx, 1, f.contact.ID, convo.ContactUpdate{CustomAttributes: &attrs})
+			is.New(t).NoErr(err)
+			merged := mustCreateContact(t, f.s, 1, convo.NewContact{FirstName: "Dup", Identifier: "ext-9", Blocked: true,
+				CustomAttributes: convo.Attributes{"plan": "free", "seats": 2}})
+			got := f.during(t, func() {
+				_, err := f.s.MergeContacts(ctx, 1, f.contact.ID, merged.ID)
+				is.New(t).NoErr(err)
+			})
+			// Blocked as the merged one was, its identifier, its other
+			// attribute keys; its name is not taken (the kept has one).
+			wantAnyOrder(t, got,
+				entry{Kind: store.ContactUpdated, Contact: f.contact.ID, Fields: fields("blocked", "custom_attributes", "identifier")},
+				entry{Kind: store.ContactDeleted, Contact: merged.ID})
+		}},
 		{"MergeContacts/KeptUnchanged", func(t *testing.T, f *feedFixture) {
 			merged := mustCreateContact(t, f.s, 1, convo.NewContact{FirstName: "Other"})
 			got := f.during(t, func() {
