@@ -31,6 +31,7 @@ import (
 func testChanges(t *testing.T, cfg config) {
 	t.Run("Records", func(t *testing.T) { testChangeRecords(t, cfg.newStore) })
 	t.Run("Failed", func(t *testing.T) { testChangesFailed(t, cfg.newStore) })
+	t.Run("Model", func(t *testing.T) { testChangesModel(t, cfg.newStore) })
 	t.Run("Filters", func(t *testing.T) { testChangeFilters(t, cfg.newStore) })
 	t.Run("Concurrency", func(t *testing.T) { testChangesConcurrency(t, cfg) })
 	t.Run("Watch", func(t *testing.T) { testChangesWatch(t, cfg) })
@@ -265,6 +266,13 @@ func wantAnyOrder(t *testing.T, got []store.Change, want ...entry) {
 
 func fields(names ...string) []string { return names }
 
+// mergeSorted is the sorted union of a and b.
+func mergeSorted(a, b []string) []string {
+	out := slices.Concat(a, b)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // newest returns the conversation's newest n messages, oldest first.
 func newest(t *testing.T, s store.Store, convID int64, n int) []convo.Message {
 	t.Helper()
@@ -402,6 +410,34 @@ func testChangeRecords(t *testing.T, newStore NewStore) {
 			wantAnyOrder(t, got,
 				entry{Kind: store.ContactUpdated, Contact: f.contact.ID, Fields: fields("blocked", "custom_attributes", "identifier")},
 				entry{Kind: store.ContactDeleted, Contact: merged.ID})
+		}},
+		{"MergeContacts/AfterASnoozeEnds", func(t *testing.T, f *feedFixture) {
+			// The merge is the write that wakes the moved conversation's
+			// snooze: however the wake and the move are recorded, a change
+			// that names contact_id names the conversation's contact after
+			// it, the kept one.
+			merged := mustCreateContact(t, f.s, 1, convo.NewContact{FirstName: "Dup"})
+			moved := mustCreateConversation(t, f.s, 1, merged.ID)
+			_, err := f.s.ChangeStatus(ctx, 1, moved.ID, convo.StatusChange{Status: convo.StatusSnoozed,
+				SnoozedUntil: f.clock.Now().Add(time.Hour), Quiet: true})
+			is.New(t).NoErr(err)
+			got := f.during(t, func() {
+				f.clock.Advance(time.Hour)
+				_, err := f.s.MergeContacts(ctx, 1, f.contact.ID, merged.ID)
+				is.New(t).NoErr(err)
+			})
+			fieldsOf := []string{}
+			for _, c := range got {
+				if c.Kind != store.ConversationUpdated {
+					continue
+				}
+				is.New(t).Equal(c.ConversationID, moved.ID)
+				fieldsOf = mergeSorted(fieldsOf, c.Fields)
+				if c.Changed("contact_id") && c.ContactID != f.contact.ID {
+					t.Errorf("%v: names contact %d, not the kept contact %d the conversation now belongs to", entryOf(c), c.ContactID, f.contact.ID)
+				}
+			}
+			is.New(t).Equal(fieldsOf, []string{"contact_id", "snoozed_until", "status"}) // the wake and the move
 		}},
 		{"MergeContacts/KeptUnchanged", func(t *testing.T, f *feedFixture) {
 			merged := mustCreateContact(t, f.s, 1, convo.NewContact{FirstName: "Other"})
