@@ -31,6 +31,7 @@ import (
 func testChanges(t *testing.T, cfg config) {
 	t.Run("Records", func(t *testing.T) { testChangeRecords(t, cfg.newStore) })
 	t.Run("Failed", func(t *testing.T) { testChangesFailed(t, cfg.newStore) })
+	t.Run("Model", func(t *testing.T) { testChangesModel(t, cfg.newStore) })
 	t.Run("Filters", func(t *testing.T) { testChangeFilters(t, cfg.newStore) })
 	t.Run("Concurrency", func(t *testing.T) { testChangesConcurrency(t, cfg) })
 	t.Run("Watch", func(t *testing.T) { testChangesWatch(t, cfg) })
@@ -168,16 +169,24 @@ func checkMessage(t *testing.T, s store.Store, c store.Change) {
 			}
 		case err != nil:
 			t.Fatalf("get message %d: %v", c.MessageID, err)
-		case c.Message == nil:
-			t.Errorf("%v: no message", entryOf(c))
 		default:
-			is.New(t).Equal(*c.Message, m) // the message as stored
+			is.New(t).Equal(msgOf(t, c), m) // the message as stored
 		}
 	default:
 		if c.Message != nil {
 			t.Errorf("%v: carries a message", entryOf(c))
 		}
 	}
+}
+
+// msgOf is the message a message change carries; it fails when there is
+// none.
+func msgOf(t *testing.T, c store.Change) convo.Message {
+	t.Helper()
+	if c.Message == nil {
+		t.Fatalf("%v: no message", entryOf(c))
+	}
+	return *c.Message
 }
 
 // entry is what a change says, without its position, time and message:
@@ -257,6 +266,13 @@ func wantAnyOrder(t *testing.T, got []store.Change, want ...entry) {
 
 func fields(names ...string) []string { return names }
 
+// mergeSorted is the sorted union of a and b.
+func mergeSorted(a, b []string) []string {
+	out := slices.Concat(a, b)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // newest returns the conversation's newest n messages, oldest first.
 func newest(t *testing.T, s store.Store, convID int64, n int) []convo.Message {
 	t.Helper()
@@ -317,6 +333,32 @@ func testChangeRecords(t *testing.T, newStore NewStore) {
 			})
 			want(t, got)
 		}},
+		{"UpdateContact/SameValuesOtherForm", func(t *testing.T, f *feedFixture) {
+			attrs := convo.Attributes{"plan": "pro", "seats": 3}
+			_, err := f.s.UpdateContact(ctx, 1, f.contact.ID, convo.ContactUpdate{Phone: ptr("+442079460000"), CustomAttributes: &attrs})
+			is.New(t).NoErr(err)
+			same := convo.Attributes{"seats": 3, "plan": "pro"}
+			got := f.during(t, func() {
+				// The phone in another form, stored the same; the same attributes.
+				_, err := f.s.UpdateContact(ctx, 1, f.contact.ID, convo.ContactUpdate{Phone: ptr("+44 20 7946 0000"), CustomAttributes: &same})
+				is.New(t).NoErr(err)
+			})
+			want(t, got)
+		}},
+		{"UpdateContact/LastActivityAt", func(t *testing.T, f *feedFixture) {
+			// Set by the caller, not moved by a message: the call changes the
+			// contact's last_activity_at, and records it.
+			at := f.clock.Now().Add(-time.Hour)
+			var c convo.Contact
+			got := f.during(t, func() {
+				var err error
+				c, err = f.s.UpdateContact(ctx, 1, f.contact.ID, convo.ContactUpdate{LastActivityAt: &at})
+				is.New(t).NoErr(err)
+			})
+			is.New(t).True(c.LastActivityAt.Equal(at)) // stored
+			t.Logf("updated_at %v, the call's time %v", c.UpdatedAt, f.clock.Now())
+			want(t, got, entry{Kind: store.ContactUpdated, Contact: f.contact.ID, Fields: fields("last_activity_at")})
+		}},
 		{"DeleteContact", func(t *testing.T, f *feedFixture) {
 			c := mustCreateContact(t, f.s, 1, convo.NewContact{FirstName: "Gone"})
 			got := f.during(t, func() { is.New(t).NoErr(f.s.DeleteContact(ctx, 1, c.ID, store.DeleteContactOptions{})) })
@@ -352,6 +394,50 @@ func testChangeRecords(t *testing.T, newStore NewStore) {
 				entry{Kind: store.ConversationUpdated, Contact: f.contact.ID, Conversation: moved.ID, Fields: fields("contact_id")},
 				entry{Kind: store.ContactUpdated, Contact: f.contact.ID, Fields: fields("phone")},
 				entry{Kind: store.ContactDeleted, Contact: merged.ID})
+		}},
+		{"MergeContacts/TakesFields", func(t *testing.T, f *feedFixture) {
+			attrs := convo.Attributes{"plan": "pro"}
+			_, err := f.s.UpdateContact(ctx, 1, f.contact.ID, convo.ContactUpdate{CustomAttributes: &attrs})
+			is.New(t).NoErr(err)
+			merged := mustCreateContact(t, f.s, 1, convo.NewContact{FirstName: "Dup", Identifier: "ext-9", Blocked: true,
+				CustomAttributes: convo.Attributes{"plan": "free", "seats": 2}})
+			got := f.during(t, func() {
+				_, err := f.s.MergeContacts(ctx, 1, f.contact.ID, merged.ID)
+				is.New(t).NoErr(err)
+			})
+			// Blocked as the merged one was, its identifier, its other
+			// attribute keys; its name is not taken (the kept has one).
+			wantAnyOrder(t, got,
+				entry{Kind: store.ContactUpdated, Contact: f.contact.ID, Fields: fields("blocked", "custom_attributes", "identifier")},
+				entry{Kind: store.ContactDeleted, Contact: merged.ID})
+		}},
+		{"MergeContacts/AfterASnoozeEnds", func(t *testing.T, f *feedFixture) {
+			// The merge is the write that wakes the moved conversation's
+			// snooze: however the wake and the move are recorded, a change
+			// that names contact_id names the conversation's contact after
+			// it, the kept one.
+			merged := mustCreateContact(t, f.s, 1, convo.NewContact{FirstName: "Dup"})
+			moved := mustCreateConversation(t, f.s, 1, merged.ID)
+			_, err := f.s.ChangeStatus(ctx, 1, moved.ID, convo.StatusChange{Status: convo.StatusSnoozed,
+				SnoozedUntil: f.clock.Now().Add(time.Hour), Quiet: true})
+			is.New(t).NoErr(err)
+			got := f.during(t, func() {
+				f.clock.Advance(time.Hour)
+				_, err := f.s.MergeContacts(ctx, 1, f.contact.ID, merged.ID)
+				is.New(t).NoErr(err)
+			})
+			fieldsOf := []string{}
+			for _, c := range got {
+				if c.Kind != store.ConversationUpdated {
+					continue
+				}
+				is.New(t).Equal(c.ConversationID, moved.ID)
+				fieldsOf = mergeSorted(fieldsOf, c.Fields)
+				if c.Changed("contact_id") && c.ContactID != f.contact.ID {
+					t.Errorf("%v: names contact %d, not the kept contact %d the conversation now belongs to", entryOf(c), c.ContactID, f.contact.ID)
+				}
+			}
+			is.New(t).Equal(fieldsOf, []string{"contact_id", "snoozed_until", "status"}) // the wake and the move
 		}},
 		{"MergeContacts/KeptUnchanged", func(t *testing.T, f *feedFixture) {
 			merged := mustCreateContact(t, f.s, 1, convo.NewContact{FirstName: "Other"})
@@ -426,6 +512,18 @@ func testChangeRecords(t *testing.T, newStore NewStore) {
 				entry{Kind: store.ContactUpdated, Contact: f.contact.ID, Fields: fields("blocked")},
 				created(newest(t, f.s, f.conv.ID, 1)[0]))
 		}},
+		{"UpdateConversation/MuteSnoozedQuiet", func(t *testing.T, f *feedFixture) {
+			_, err := f.s.ChangeStatus(ctx, 1, f.conv.ID, convo.StatusChange{Status: convo.StatusSnoozed,
+				SnoozedUntil: f.clock.Now().Add(time.Hour), Quiet: true})
+			is.New(t).NoErr(err)
+			got := f.during(t, func() {
+				_, err := f.s.UpdateConversation(ctx, 1, f.conv.ID, convo.ConversationUpdate{Muted: &yes, Quiet: true})
+				is.New(t).NoErr(err)
+			})
+			// Resolved, its snooze time cleared; quiet: no activity messages.
+			want(t, got, convUpdated(f.conv, "muted", "snoozed_until", "status"),
+				entry{Kind: store.ContactUpdated, Contact: f.contact.ID, Fields: fields("blocked")})
+		}},
 		{"UpdateConversation/MuteBlockedContact", func(t *testing.T, f *feedFixture) {
 			// The contact is blocked already (by another conversation's
 			// mute): muting this one changes no contact flag.
@@ -466,6 +564,23 @@ func testChangeRecords(t *testing.T, newStore NewStore) {
 			})
 			want(t, got, convUpdated(f.conv, "snoozed_until", "status"))
 		}},
+		{"ChangeStatus/SameStatus", func(t *testing.T, f *feedFixture) {
+			// The status is open already: no conversation update; an activity
+			// message, if the backend writes one, is recorded.
+			var c convo.Conversation
+			got := f.during(t, func() {
+				var err error
+				c, err = f.s.ChangeStatus(ctx, 1, f.conv.ID, convo.StatusChange{Status: convo.StatusOpen})
+				is.New(t).NoErr(err)
+			})
+			var wants []entry
+			if n := int(c.MessagesCount - f.conv.MessagesCount); n > 0 {
+				for _, m := range newest(t, f.s, f.conv.ID, n) {
+					wants = append(wants, created(m))
+				}
+			}
+			want(t, got, wants...)
+		}},
 		{"Assign", func(t *testing.T, f *feedFixture) {
 			got := f.during(t, func() {
 				_, err := f.s.Assign(ctx, 1, f.conv.ID, convo.Assignment{AssigneeID: f.agent})
@@ -486,6 +601,17 @@ func testChangeRecords(t *testing.T, newStore NewStore) {
 				is.New(t).NoErr(err)
 			})
 			want(t, got, convUpdated(f.conv, "labels"), created(newest(t, f.s, f.conv.ID, 1)[0]))
+		}},
+		{"ChangeLabels/SameLabelsRecordNothing", func(t *testing.T, f *feedFixture) {
+			set := []string{"vip", "billing"}
+			_, err := f.s.ChangeLabels(ctx, 1, f.conv.ID, convo.LabelChange{Set: &set, Quiet: true})
+			is.New(t).NoErr(err)
+			again := []string{"Billing", "VIP"}
+			got := f.during(t, func() {
+				_, err := f.s.ChangeLabels(ctx, 1, f.conv.ID, convo.LabelChange{Set: &again}) // the same, in another case and order
+				is.New(t).NoErr(err)
+			})
+			want(t, got)
 		}},
 		{"ChangeLabels/Quiet", func(t *testing.T, f *feedFixture) {
 			got := f.during(t, func() {
@@ -599,7 +725,7 @@ func testChangeRecords(t *testing.T, newStore NewStore) {
 			want(t, got, created(m))
 			is := is.New(t)
 			is.True(got[0].Message != nil)
-			is.Equal(*got[0].Message, m) // the message AddMessage returned
+			is.Equal(msgOf(t, got[0]), m) // the message AddMessage returned
 			is.Equal(got[0].At, m.CreatedAt)
 		}},
 		{"AddMessage/AuthorsHorizonIsPartOfIt", func(t *testing.T, f *feedFixture) {
@@ -678,7 +804,7 @@ func testChangeRecords(t *testing.T, newStore NewStore) {
 			is.New(t).Equal(ms[2], kept) // the repeat returns the stored message
 			want(t, got, created(ms[0]), created(ms[1]), created(ms[3]))
 			for i, j := range []int{0, 1, 3} {
-				is.New(t).Equal(*got[i].Message, ms[j]) // as AddMessages returned it
+				is.New(t).Equal(msgOf(t, got[i]), ms[j]) // as AddMessages returned it
 			}
 		}},
 		{"UpdateMessage", func(t *testing.T, f *feedFixture) {
@@ -692,8 +818,29 @@ func testChangeRecords(t *testing.T, newStore NewStore) {
 			})
 			want(t, got, entry{Kind: store.MessageUpdated, Conversation: f.conv.ID, Message: m.ID, Fields: fields("content", "status")})
 			is := is.New(t)
-			is.Equal(*got[0].Message, up) // the message UpdateMessage returned
+			is.Equal(msgOf(t, got[0]), up) // the message UpdateMessage returned
 			is.Equal(got[0].At, up.UpdatedAt)
+		}},
+		{"UpdateMessage/WrittenAt", func(t *testing.T, f *feedFixture) {
+			m := mustAddMessage(t, f.s, 1, f.conv.ID, text("late"))
+			at := f.clock.Now().Add(-time.Hour)
+			got := f.during(t, func() {
+				_, err := f.s.UpdateMessage(ctx, 1, m.ID, convo.MessageUpdate{WrittenAt: &at})
+				is.New(t).NoErr(err)
+			})
+			want(t, got, entry{Kind: store.MessageUpdated, Conversation: f.conv.ID, Message: m.ID, Fields: fields("written_at")})
+		}},
+		{"UpdateMessage/Direction", func(t *testing.T, f *feedFixture) {
+			m := mustAddMessage(t, f.s, 1, f.conv.ID, text("which way"))
+			out := convo.MessageOutgoing
+			var up convo.Message
+			got := f.during(t, func() {
+				var err error
+				up, err = f.s.UpdateMessage(ctx, 1, m.ID, convo.MessageUpdate{Type: &out})
+				is.New(t).NoErr(err)
+			})
+			is.New(t).True(up.SenderType != m.SenderType) // the sender follows the direction
+			want(t, got, entry{Kind: store.MessageUpdated, Conversation: f.conv.ID, Message: m.ID, Fields: fields("message_type", "sender_type")})
 		}},
 		{"UpdateMessage/SameValuesRecordNothing", func(t *testing.T, f *feedFixture) {
 			m := mustAddMessage(t, f.s, 1, f.conv.ID, text("as is"))
