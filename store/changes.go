@@ -68,8 +68,9 @@ const FromNow int64 = -1
 //     first. The messages of a deleted conversation go with it: no
 //     MessageDeleted for them.
 //   - MergeContacts: ConversationUpdated ("contact_id") for each moved
-//     conversation, ContactUpdated for the kept contact when a field of it
-//     changed, ContactDeleted for the merged one.
+//     conversation, ContactUpdated for the kept contact naming the fields
+//     the merge changed ("last_activity_at" too, when the merged contact's
+//     was later), ContactDeleted for the merged one.
 //   - CreateConversation, DeleteConversation: the conversation's change.
 //   - UpdateConversation, ChangeStatus, Assign, ChangeLabels, MarkRead,
 //     MarkUnread, AddParticipants, RemoveParticipants: ConversationUpdated
@@ -104,6 +105,10 @@ type Change struct {
 	SeenSeq int64     `json:"seen_seq,omitzero"`
 	// Fields names the fields an update changed, by their JSON names
 	// ("status", "assignee_id", "labels"), sorted. Empty for other kinds.
+	// Counters and times that messages move (a conversation's unread
+	// count, last activity, waiting since) are not named: the message's
+	// own change says it; a contact's last_activity_at is named when a
+	// call sets it (UpdateContact, MergeContacts).
 	Fields []string `json:"fields,omitempty"`
 	// At is the commit time of the call: the timestamp of what it wrote.
 	At time.Time `json:"at"`

@@ -48,6 +48,9 @@ func (l *ChangeLog) AddAt(i int, c store.Change) {
 			if sameRecord(*prev, c) {
 				if prev.Kind == c.Kind {
 					prev.Fields = mergeFields(prev.Fields, c.Fields)
+					if c.ContactID != 0 {
+						prev.ContactID = c.ContactID // the contact it has now
+					}
 				}
 				return // a creation, update or deletion already says it
 			}
@@ -159,8 +162,9 @@ func diff[T any](fs []field[T], a, b T) []string {
 	return out
 }
 
-// contactFields are a contact's fields the feed reports; its times
-// (last activity, updated) follow other changes and are not reported.
+// contactFields are a contact's fields the feed reports. Its last activity
+// is reported when a call sets it (an update, a merge); the messages that
+// move it report themselves.
 var contactFields = []field[convo.Contact]{
 	{"first_name", eq(func(c convo.Contact) string { return c.FirstName })},
 	{"last_name", eq(func(c convo.Contact) string { return c.LastName })},
@@ -172,6 +176,7 @@ var contactFields = []field[convo.Contact]{
 	{"blocked", eq(func(c convo.Contact) bool { return c.Blocked })},
 	{"custom_attributes", eqAttrs(func(c convo.Contact) convo.Attributes { return c.CustomAttributes })},
 	{"additional_attributes", eqAttrs(func(c convo.Contact) convo.Attributes { return c.AdditionalAttributes })},
+	{"last_activity_at", eqTime(func(c convo.Contact) time.Time { return c.LastActivityAt })},
 }
 
 // ContactFields names the fields on which contacts a and b differ.
