@@ -24,7 +24,9 @@ type feed struct {
 	changed chan struct{} // closed, and replaced, when changes commit
 	waiting map[int64]int // accounts waited on, with their waiters
 	polling bool
-	done    chan struct{} // closed by Close
+	closed  bool           // no poll starts after close
+	poller  sync.WaitGroup // the poll, while it runs
+	done    chan struct{}  // closed by Close
 }
 
 func newFeed() *feed {
@@ -46,8 +48,15 @@ func (f *feed) wake() {
 	f.changed = make(chan struct{})
 }
 
-// close ends every wait and the poll.
-func (f *feed) close() { close(f.done) }
+// close ends every wait and the poll, and waits for the poll to end, so
+// that it uses no connection after Close.
+func (f *feed) close() {
+	f.mu.Lock()
+	f.closed = true
+	f.mu.Unlock()
+	close(f.done)
+	f.poller.Wait()
+}
 
 // WaitChanges implements store.Store.
 func (s *Store) WaitChanges(ctx context.Context, accountID, after int64) error {
@@ -57,8 +66,11 @@ func (s *Store) WaitChanges(ctx context.Context, accountID, after int64) error {
 	f := s.feed
 	f.mu.Lock()
 	f.waiting[accountID]++
-	startPoll := s.polls && !f.polling
+	startPoll := s.polls && !f.polling && !f.closed
 	f.polling = f.polling || startPoll
+	if startPoll {
+		f.poller.Add(1)
+	}
 	f.mu.Unlock()
 	defer func() {
 		f.mu.Lock()
@@ -94,6 +106,7 @@ func (s *Store) WaitChanges(ctx context.Context, accountID, after int64) error {
 // moves, for as long as anyone waits.
 func (s *Store) poll() {
 	f := s.feed
+	defer f.poller.Done()
 	t := time.NewTicker(pollEvery)
 	defer t.Stop()
 	last := map[int64]int64{}
