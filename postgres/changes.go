@@ -63,22 +63,11 @@ func (r changeRow) toChange(accountID int64) store.Change {
 		SeenSeq: r.SeenSeq, Fields: backend.FieldsOf(r.Fields), At: r.At.Time}
 }
 
-// invalidAfter is the error of a position to read after below FromNow.
-func invalidAfter() error {
-	return convo.Invalid("after", convo.CodeOutOfRange, "must be a position, 0, or FromNow (-1)")
-}
-
 // Changes implements store.Store.
 func (s *Store) Changes(ctx context.Context, accountID, after int64, f store.ChangeFilter) (store.ChangePage, error) {
 	var page store.ChangePage
-	if err := convo.ValidateAccountID(accountID); err != nil {
+	if err := backend.CheckChanges(accountID, after, &f); err != nil {
 		return page, err
-	}
-	if err := f.Validate(); err != nil {
-		return page, err
-	}
-	if after < store.FromNow {
-		return page, invalidAfter()
 	}
 	var w where
 	w.and("ch.account_id = ?", accountID)
@@ -164,14 +153,8 @@ func attachMessages(ctx context.Context, tx pgx.Tx, accountID int64, list []stor
 
 // AckChanges implements store.Store.
 func (s *Store) AckChanges(ctx context.Context, accountID int64, consumer string, position int64) error {
-	if err := convo.ValidateAccountID(accountID); err != nil {
+	if err := backend.CheckAck(accountID, consumer, position); err != nil {
 		return err
-	}
-	if err := store.ValidateConsumer(consumer); err != nil {
-		return err
-	}
-	if position < 0 {
-		return convo.Invalid("position", convo.CodeOutOfRange, "must not be negative")
 	}
 	return s.write(ctx, accountID, func(tx *wtx, _ time.Time) error {
 		var head int64
@@ -179,8 +162,7 @@ func (s *Store) AckChanges(ctx context.Context, accountID int64, consumer string
 			return err
 		}
 		if position > head {
-			return convo.Invalid("position", convo.CodeOutOfRange,
-				fmt.Sprintf("is beyond the newest change of the account (%d)", head))
+			return backend.AckBeyond(head)
 		}
 		_, err := tx.Exec(ctx, ackChanges, accountID, consumer, position)
 		return err
@@ -189,10 +171,7 @@ func (s *Store) AckChanges(ctx context.Context, accountID int64, consumer string
 
 // AckedChanges implements store.Store.
 func (s *Store) AckedChanges(ctx context.Context, accountID int64, consumer string) (int64, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return 0, err
-	}
-	if err := store.ValidateConsumer(consumer); err != nil {
+	if err := backend.CheckConsumer(accountID, consumer); err != nil {
 		return 0, err
 	}
 	var position int64
@@ -204,10 +183,7 @@ func (s *Store) AckedChanges(ctx context.Context, accountID int64, consumer stri
 
 // DropConsumer implements store.Store.
 func (s *Store) DropConsumer(ctx context.Context, accountID int64, consumer string) error {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return err
-	}
-	if err := store.ValidateConsumer(consumer); err != nil {
+	if err := backend.CheckConsumer(accountID, consumer); err != nil {
 		return err
 	}
 	return s.write(ctx, accountID, func(tx *wtx, _ time.Time) error {

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -157,11 +158,8 @@ func (w *waiters) listen(ctx context.Context) {
 
 // WaitChanges implements store.Store.
 func (s *Store) WaitChanges(ctx context.Context, accountID, after int64) error {
-	if err := convo.ValidateAccountID(accountID); err != nil {
+	if err := backend.CheckChanges(accountID, after, nil); err != nil {
 		return err
-	}
-	if after < store.FromNow {
-		return invalidAfter()
 	}
 	if err := s.open(); err != nil {
 		return err

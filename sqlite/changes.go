@@ -90,14 +90,8 @@ func flushChanges(ctx context.Context, tx *dbtx, now time.Time) error {
 
 // Changes implements store.Store.
 func (s *Store) Changes(ctx context.Context, accountID, after int64, f store.ChangeFilter) (store.ChangePage, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
+	if err := backend.CheckChanges(accountID, after, &f); err != nil {
 		return store.ChangePage{}, err
-	}
-	if err := f.Validate(); err != nil {
-		return store.ChangePage{}, err
-	}
-	if after < store.FromNow {
-		return store.ChangePage{}, convo.Invalid("after", convo.CodeOutOfRange, "must be a position, 0 or FromNow")
 	}
 	var page store.ChangePage
 	err := s.read(ctx, func(tx *dbtx) error {
@@ -190,14 +184,8 @@ func readChanges(ctx context.Context, tx *dbtx, accountID, after, head int64, f 
 
 // AckChanges implements store.Store.
 func (s *Store) AckChanges(ctx context.Context, accountID int64, consumer string, position int64) error {
-	if err := convo.ValidateAccountID(accountID); err != nil {
+	if err := backend.CheckAck(accountID, consumer, position); err != nil {
 		return err
-	}
-	if err := store.ValidateConsumer(consumer); err != nil {
-		return err
-	}
-	if position < 0 {
-		return convo.Invalid("position", convo.CodeOutOfRange, "must not be negative")
 	}
 	return s.write(ctx, func(tx *dbtx, now time.Time) error {
 		var head int64
@@ -205,7 +193,7 @@ func (s *Store) AckChanges(ctx context.Context, accountID int64, consumer string
 			return err
 		}
 		if position > head {
-			return convo.Invalid("position", convo.CodeOutOfRange, "is beyond the newest change of the account")
+			return backend.AckBeyond(head)
 		}
 		_, err := tx.ExecContext(ctx, ackChanges, accountID, consumer, position, timeValue(now))
 		return err
@@ -214,10 +202,7 @@ func (s *Store) AckChanges(ctx context.Context, accountID int64, consumer string
 
 // AckedChanges implements store.Store.
 func (s *Store) AckedChanges(ctx context.Context, accountID int64, consumer string) (int64, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return 0, err
-	}
-	if err := store.ValidateConsumer(consumer); err != nil {
+	if err := backend.CheckConsumer(accountID, consumer); err != nil {
 		return 0, err
 	}
 	var position int64
@@ -238,10 +223,7 @@ func (r *int64Row) dest() []any { return []any{&r.V} }
 
 // DropConsumer implements store.Store.
 func (s *Store) DropConsumer(ctx context.Context, accountID int64, consumer string) error {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return err
-	}
-	if err := store.ValidateConsumer(consumer); err != nil {
+	if err := backend.CheckConsumer(accountID, consumer); err != nil {
 		return err
 	}
 	return s.write(ctx, func(tx *dbtx, now time.Time) error {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 )
 
 // pollEvery is how often a store whose file other processes may write
@@ -60,7 +61,7 @@ func (f *feed) close() {
 
 // WaitChanges implements store.Store.
 func (s *Store) WaitChanges(ctx context.Context, accountID, after int64) error {
-	if err := convo.ValidateAccountID(accountID); err != nil {
+	if err := backend.CheckChanges(accountID, after, nil); err != nil {
 		return err
 	}
 	f := s.feed

@@ -3,6 +3,7 @@ package backend
 import (
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -289,4 +290,48 @@ func AttributesEqual(a, b convo.Attributes) bool {
 	ta, errA := JSONText(a)
 	tb, errB := JSONText(b)
 	return errA == nil && errB == nil && ta == tb
+}
+
+// CheckChanges checks the arguments of Changes, and with a nil filter
+// those of WaitChanges.
+func CheckChanges(accountID, after int64, f *store.ChangeFilter) error {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return err
+	}
+	if f != nil {
+		if err := f.Validate(); err != nil {
+			return err
+		}
+	}
+	if after < store.FromNow {
+		return convo.Invalid("after", convo.CodeOutOfRange, "must be a position, 0, or FromNow (-1)")
+	}
+	return nil
+}
+
+// CheckConsumer checks the arguments of AckedChanges and DropConsumer.
+func CheckConsumer(accountID int64, consumer string) error {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return err
+	}
+	return store.ValidateConsumer(consumer)
+}
+
+// CheckAck checks the arguments of AckChanges but the position's bound,
+// which AckBeyond reports.
+func CheckAck(accountID int64, consumer string, position int64) error {
+	if err := CheckConsumer(accountID, consumer); err != nil {
+		return err
+	}
+	if position < 0 {
+		return convo.Invalid("position", convo.CodeOutOfRange, "must not be negative")
+	}
+	return nil
+}
+
+// AckBeyond is the error of an acknowledgement beyond the account's newest
+// position, head.
+func AckBeyond(head int64) error {
+	return convo.Invalid("position", convo.CodeOutOfRange,
+		"is beyond the newest change of the account ("+strconv.FormatInt(head, 10)+")")
 }
