@@ -19,7 +19,8 @@
 // ReadConns is how many reads run at once (max(4, GOMAXPROCS));
 // CacheSize, MmapSize and RowCache size the memory the store reads
 // through (a negative MmapSize turns memory mapping off, for network file
-// systems).
+// systems); ChangeRetention and MaxChangeRetention keep the change feed
+// (7 and 30 days).
 //
 // Close indexes for search the messages not indexed yet, stops the store's
 // background work and closes the file; it is safe to call twice. Reads
@@ -35,7 +36,10 @@
 // Any number of stores, in one process or several, may open the same file
 // at once. Each sees the others' writes in its next call, in gets, lists,
 // counts and searches; writes queue for the file's one write lock, each in
-// a short transaction, and wait for it up to BusyTimeout.
+// a short transaction, and wait for it up to BusyTimeout. WaitChanges (and
+// store.Watch) wakes at once for a change of its own store, and within
+// about 100 ms for one of another store on the file: it looks every 100 ms
+// while someone waits.
 //
 // Open refuses a file it must not touch, and leaves it byte for byte as it
 // was: a file that is not an SQLite database (or a directory) is

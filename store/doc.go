@@ -2,9 +2,12 @@
 // doc comments are the contract every backend keeps, and the filter, paging
 // and cursor types its calls take and return.
 //
-// How a store does it lives in a backend package (convo/sqlite); the
-// behaviour of every backend is checked by one conformance suite,
-// store/storetest.
+// How a store does it lives in a backend package (convo/sqlite,
+// convo/postgres); the behaviour of every backend is checked by one
+// conformance suite, store/storetest.
+//
+// Every change a call makes is also recorded in the account's change feed,
+// in the same transaction (Change, Changes, Watch).
 //
 // # Search
 //
