@@ -125,12 +125,7 @@ func (s *Store) Changes(ctx context.Context, accountID, after int64, f store.Cha
 // attachMessages gives each message change its message as stored now, in
 // one query.
 func attachMessages(ctx context.Context, tx pgx.Tx, accountID int64, list []store.Change) error {
-	var ids []int64
-	for _, c := range list {
-		if c.MessageID != 0 && c.Kind != store.MessageDeleted {
-			ids = append(ids, c.MessageID)
-		}
-	}
+	ids := backend.ChangedMessageIDs(list)
 	if len(ids) == 0 {
 		return nil
 	}
@@ -138,16 +133,7 @@ func attachMessages(ctx context.Context, tx pgx.Tx, accountID int64, list []stor
 	if err != nil {
 		return err
 	}
-	byID := make(map[int64]*convo.Message, len(msgs))
-	for i := range msgs {
-		byID[msgs[i].ID] = &msgs[i]
-	}
-	for i := range list {
-		if m := byID[list[i].MessageID]; m != nil && list[i].Kind != store.MessageDeleted {
-			copied := *m
-			list[i].Message = &copied
-		}
-	}
+	backend.AttachMessages(list, msgs)
 	return nil
 }
 

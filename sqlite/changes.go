@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -140,15 +139,11 @@ func readChanges(ctx context.Context, tx *dbtx, accountID, after, head int64, f 
 	}
 	limit := f.PerRead()
 	page := store.ChangePage{Changes: make([]store.Change, 0, min(limit, 64))}
-	var messageIDs []int64
 	err := eachRow(ctx, tx, changeColumns+w.sql()+" ORDER BY position LIMIT ?", append(w.args, limit),
 		func(r changeRow) error {
 			c, err := r.toChange(accountID)
 			if err != nil {
 				return err
-			}
-			if c.MessageID != 0 && strings.HasPrefix(string(c.Kind), "message.") && c.Kind != store.MessageDeleted {
-				messageIDs = append(messageIDs, c.MessageID)
 			}
 			page.Changes = append(page.Changes, c)
 			return nil
@@ -161,24 +156,15 @@ func readChanges(ctx context.Context, tx *dbtx, accountID, after, head int64, f 
 	if page.More {
 		page.Next = page.Changes[len(page.Changes)-1].Position
 	}
-	if len(messageIDs) == 0 {
+	ids := backend.ChangedMessageIDs(page.Changes)
+	if len(ids) == 0 {
 		return page, nil
 	}
-	list, err := selectMessages(ctx, tx, selectChangedMessages, accountID, idsJSON(messageIDs))
+	list, err := selectMessages(ctx, tx, selectChangedMessages, accountID, idsJSON(ids))
 	if err != nil {
 		return page, err
 	}
-	byID := make(map[int64]*convo.Message, len(list))
-	for i := range list {
-		byID[list[i].ID] = &list[i]
-	}
-	for i := range page.Changes {
-		c := &page.Changes[i]
-		if m := byID[c.MessageID]; m != nil && c.Kind != store.MessageDeleted && c.MessageID != 0 {
-			mc := *m
-			c.Message = &mc
-		}
-	}
+	backend.AttachMessages(page.Changes, list)
 	return page, nil
 }
 

@@ -335,3 +335,31 @@ func AckBeyond(head int64) error {
 	return convo.Invalid("position", convo.CodeOutOfRange,
 		"is beyond the newest change of the account ("+strconv.FormatInt(head, 10)+")")
 }
+
+// ChangedMessageIDs lists the messages whose changes carry them: every
+// message change's but a deletion's.
+func ChangedMessageIDs(list []store.Change) []int64 {
+	var ids []int64
+	for _, c := range list {
+		if c.MessageID != 0 && c.Kind != store.MessageDeleted {
+			ids = append(ids, c.MessageID)
+		}
+	}
+	return ids
+}
+
+// AttachMessages gives each change of ChangedMessageIDs its message from
+// msgs (a copy each), leaving it nil when msgs does not hold it (deleted
+// since).
+func AttachMessages(list []store.Change, msgs []convo.Message) {
+	byID := make(map[int64]*convo.Message, len(msgs))
+	for i := range msgs {
+		byID[msgs[i].ID] = &msgs[i]
+	}
+	for i := range list {
+		if m := byID[list[i].MessageID]; m != nil && list[i].Kind != store.MessageDeleted {
+			copied := *m
+			list[i].Message = &copied
+		}
+	}
+}
