@@ -156,6 +156,24 @@ func (s *Store) GetMessage(ctx context.Context, accountID, messageID int64) (con
 	return m, err
 }
 
+// GetMessageBySourceID implements store.Store.
+func (s *Store) GetMessageBySourceID(ctx context.Context, accountID int64, sourceID string) (convo.Message, error) {
+	if err := backend.CheckSourceID(accountID, sourceID); err != nil {
+		return convo.Message{}, err
+	}
+	var m convo.Message
+	err := s.read(ctx, func(tx pgx.Tx) error {
+		var id, conversationID int64
+		if err := queryOne(ctx, tx, selectBySourceID, []any{accountID, sourceID}, &id, &conversationID); err != nil {
+			return err
+		}
+		var err error
+		m, err = getMessage(ctx, tx, accountID, id)
+		return err
+	})
+	return m, err
+}
+
 // lockedMessage locks the conversation of a message and reads the message,
 // as it is once the lock is held: ErrNotFound when it is not there.
 func lockedMessage(ctx context.Context, tx pgx.Tx, accountID, messageID int64) (convo.Message, error) {

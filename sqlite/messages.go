@@ -123,6 +123,27 @@ func getMessage(ctx context.Context, tx *dbtx, accountID, messageID int64) (conv
 	return list[0], nil
 }
 
+// GetMessageBySourceID implements store.Store.
+func (s *Store) GetMessageBySourceID(ctx context.Context, accountID int64, sourceID string) (convo.Message, error) {
+	if err := backend.CheckSourceID(accountID, sourceID); err != nil {
+		return convo.Message{}, err
+	}
+	var m convo.Message
+	err := s.read(ctx, func(tx *dbtx) error {
+		var found struct {
+			ID             int64 `db:"id"`
+			ConversationID int64 `db:"conversation_id"`
+		}
+		if err := tx.GetContext(ctx, &found, selectBySourceID, accountID, sourceID); err != nil {
+			return translate(err)
+		}
+		var err error
+		m, err = getMessage(ctx, tx, accountID, found.ID)
+		return err
+	})
+	return m, err
+}
+
 // UpdateMessage implements store.Store.
 func (s *Store) UpdateMessage(ctx context.Context, accountID, messageID int64, up convo.MessageUpdate) (convo.Message, error) {
 	if err := convo.ValidateAccountID(accountID); err != nil {

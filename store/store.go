@@ -181,6 +181,11 @@ type Store interface {
 	AddMessages(ctx context.Context, accountID int64, batch []MessageTo) ([]convo.Message, error)
 	// GetMessage returns one message, or ErrNotFound.
 	GetMessage(ctx context.Context, accountID, messageID int64) (convo.Message, error)
+	// GetMessageBySourceID returns the account's message with the source
+	// id its channel gave it (unique in the account: see AddMessage), as
+	// a channel's delivery and read receipts name a message by it. A blank
+	// source id is ErrInvalid naming source_id; none is ErrNotFound.
+	GetMessageBySourceID(ctx context.Context, accountID int64, sourceID string) (convo.Message, error)
 	// UpdateMessage changes the fields set in the update and returns the
 	// message as stored; the conversation's derived fields follow in the
 	// same transaction. A delivery status moving backwards is ErrInvalid.

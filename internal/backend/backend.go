@@ -3,6 +3,7 @@ package backend
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/convokit/convo"
@@ -56,6 +57,17 @@ func UpdateActivities(old, next convo.Conversation, quiet bool, add func(content
 	}
 	if next.Priority != old.Priority {
 		return add(convo.ActivityPriority(next.Priority))
+	}
+	return nil
+}
+
+// CheckSourceID checks the arguments of GetMessageBySourceID.
+func CheckSourceID(accountID int64, sourceID string) error {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return err
+	}
+	if strings.TrimSpace(sourceID) == "" {
+		return convo.Invalid("source_id", convo.CodeRequired, "is required")
 	}
 	return nil
 }

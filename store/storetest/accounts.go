@@ -92,6 +92,10 @@ func testAccountIDs(t *testing.T, newStore NewStore) {
 			return err
 		},
 		"GetMessage": func(s store.Store, a, _, _, m int64) error { _, err := s.GetMessage(ctx, a, m); return err },
+		"GetMessageBySourceID": func(s store.Store, a, _, _, _ int64) error {
+			_, err := s.GetMessageBySourceID(ctx, a, "wamid.1")
+			return err
+		},
 		"UpdateMessage": func(s store.Store, a, _, _, m int64) error {
 			content := "edited"
 			_, err := s.UpdateMessage(ctx, a, m, convo.MessageUpdate{Content: &content})

@@ -73,6 +73,44 @@ func testMessages(t *testing.T, newStore NewStore) {
 		is.NoErr(err) // unique per account only
 	})
 
+	t.Run("GetMessageBySourceID", func(t *testing.T) {
+		is := is.New(t)
+		s, _, conv := seeded(t, newStore)
+		mustAddMessage(t, s, 1, conv.ID, text("no source id"))
+		in := convo.NewMessage{Type: convo.MessageOutgoing, Content: "sent", SourceID: "wamid.2", AuthorID: uuid.New()}
+		sent := mustAddMessage(t, s, 1, conv.ID, in)
+		got, err := s.GetMessageBySourceID(ctx, 1, "wamid.2")
+		is.NoErr(err)
+		is.Equal(got, sent) // as a receipt names it
+		status := convo.StatusRead
+		updated, err := s.UpdateMessage(ctx, 1, sent.ID, convo.MessageUpdate{Status: &status})
+		is.NoErr(err)
+		got, err = s.GetMessageBySourceID(ctx, 1, "wamid.2")
+		is.NoErr(err)
+		is.Equal(got, updated) // as stored now
+
+		_, err = s.GetMessageBySourceID(ctx, 1, "wamid.3")
+		is.True(isNotFound(err)) // none
+		_, err = s.GetMessageBySourceID(ctx, 1, "WAMID.2")
+		is.True(isNotFound(err)) // compared exactly
+		c2 := mustCreateContact(t, s, 2, convo.NewContact{FirstName: "Two"})
+		conv2 := mustCreateConversation(t, s, 2, c2.ID)
+		_, err = s.GetMessageBySourceID(ctx, 2, "wamid.2")
+		is.True(isNotFound(err)) // another account's
+		theirs := mustAddMessage(t, s, 2, conv2.ID, in)
+		got, err = s.GetMessageBySourceID(ctx, 2, "wamid.2")
+		is.NoErr(err)
+		is.Equal(got.ID, theirs.ID) // each account its own
+		for _, blank := range []string{"", "  "} {
+			_, err = s.GetMessageBySourceID(ctx, 1, blank)
+			wantInvalid(t, err, "source_id")
+		}
+		_, err = s.DeleteMessage(ctx, 1, sent.ID)
+		is.NoErr(err)
+		_, err = s.GetMessageBySourceID(ctx, 1, "wamid.2")
+		is.True(isNotFound(err)) // gone with its message
+	})
+
 	// A store may read what is nearly always the default in a shorter
 	// form; every read must give back the rest as it was written.
 	t.Run("AddMessage/EveryReadGivesItBack", func(t *testing.T) {

@@ -20,7 +20,7 @@ import (
 var readMethods = map[string]bool{
 	"GetContact": true, "ListContacts": true,
 	"GetConversation": true, "ListConversations": true, "CountConversations": true, "CountUnread": true,
-	"GetMessage": true, "ListMessages": true, "SearchMessages": true,
+	"GetMessage": true, "GetMessageBySourceID": true, "ListMessages": true, "SearchMessages": true,
 	"CountUnseen": true, "Export": true,
 	"Changes": true, "WaitChanges": true, "AckedChanges": true,
 }
@@ -87,7 +87,9 @@ func testReadOnly(t *testing.T, cfg config) {
 		if err != nil {
 			t.Fatalf("seed: %v", err)
 		}
-		m, err := s.AddMessage(context.Background(), 2, conv.ID, text("kept"))
+		kept := text("kept")
+		kept.SourceID = tenantSourceID
+		m, err := s.AddMessage(context.Background(), 2, conv.ID, kept)
 		if err != nil {
 			t.Fatalf("seed: %v", err)
 		}

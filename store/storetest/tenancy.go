@@ -20,6 +20,10 @@ type tenantIDs struct {
 	contact, conversation, message int64
 }
 
+// tenantSourceID is the source id of the seeded message, which
+// GetMessageBySourceID asks for.
+const tenantSourceID = "wamid.tenant"
+
 // foreignCalls has an entry for every Store method that takes an id. A
 // method added to the Store without an entry here fails TestTenancy.
 var foreignCalls = map[string]foreignCall{
@@ -101,6 +105,10 @@ var foreignCalls = map[string]foreignCall{
 	},
 	"GetMessage": func(s store.Store, id tenantIDs) error {
 		_, err := s.GetMessage(context.Background(), 2, id.message)
+		return err
+	},
+	"GetMessageBySourceID": func(s store.Store, _ tenantIDs) error {
+		_, err := s.GetMessageBySourceID(context.Background(), 2, tenantSourceID)
 		return err
 	},
 	"UpdateMessage": func(s store.Store, id tenantIDs) error {
@@ -187,7 +195,9 @@ func testTenancy(t *testing.T, newStore NewStore) {
 				HappenedAt: fixedTime, AssigneeID: agent, Labels: []string{"keep"},
 				UserIDs: []uuid.UUID{tenantUser}, AudienceIDs: []int64{tenantAudience}})
 			is.NoErr(err)
-			m := mustAddMessage(t, s, 1, conv.ID, text("secret"))
+			secret := text("secret")
+			secret.SourceID = tenantSourceID
+			m := mustAddMessage(t, s, 1, conv.ID, secret)
 			// Account 2 has records of its own, so a leak would have somewhere to go.
 			c2 := mustCreateContact(t, s, 2, convo.NewContact{FirstName: "Mallory"})
 			mustCreateConversation(t, s, 2, c2.ID)
