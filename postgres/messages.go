@@ -220,6 +220,52 @@ func (s *Store) UpdateMessage(ctx context.Context, accountID, messageID int64, u
 	return m, err
 }
 
+// markReceipt moves the status of the messages a receipt covers. $1
+// status, $2 now, $3 account, $4 conversation, $5 up to, $6 message types,
+// $7 the statuses behind $1.
+const markReceipt = `UPDATE convo_messages SET status = $1, updated_at = $2
+WHERE account_id = $3 AND conversation_id = $4 AND created_at <= $5 AND NOT private
+AND message_type = ANY($6::smallint[]) AND status = ANY($7::text[])
+RETURNING id`
+
+// MarkReceipt implements store.Store.
+func (s *Store) MarkReceipt(ctx context.Context, accountID, conversationID int64, status convo.MessageStatus, upTo time.Time) (int, error) {
+	r, err := backend.CheckReceipt(accountID, status, upTo)
+	if err != nil {
+		return 0, err
+	}
+	types := make([]int16, len(r.Types))
+	for i, t := range r.Types {
+		types[i] = int16(t)
+	}
+	var n int
+	err = s.write(ctx, accountID, func(tx *wtx, _ time.Time) error {
+		tag, err := tx.Exec(ctx, lockConversation, accountID, conversationID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return convo.ErrNotFound
+		}
+		now := tx.clock() // once the row is locked: see lockConversation
+		rows, err := tx.Query(ctx, markReceipt, string(status), now, accountID, conversationID,
+			backend.StoredTime(upTo), types, r.Behind)
+		if err != nil {
+			return err
+		}
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		slices.Sort(ids)
+		n = len(ids)
+		tx.changes.StatusChanged(accountID, conversationID, ids)
+		_, err = tx.Exec(ctx, refreshConversation, accountID, conversationID, now)
+		return err
+	})
+	return n, err
+}
+
 // DeleteMessage implements store.Store.
 func (s *Store) DeleteMessage(ctx context.Context, accountID, messageID int64) (int64, error) {
 	if err := convo.ValidateAccountID(accountID); err != nil {

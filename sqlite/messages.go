@@ -2,7 +2,9 @@ package sqlite
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/convokit/convo"
@@ -175,6 +177,46 @@ func (s *Store) UpdateMessage(ctx context.Context, accountID, messageID int64, u
 		return err
 	})
 	return m, err
+}
+
+// markReceipt moves the status of the messages a receipt covers. ?1
+// status, ?2 now, ?3 account, ?4 conversation, ?5 up to, ?6 message types,
+// ?7 the statuses behind ?1.
+const markReceipt = `UPDATE convo_messages SET status = ?1, updated_at = ?2
+WHERE account_id = ?3 AND conversation_id = ?4 AND created_at <= ?5 AND NOT private
+AND message_type IN (SELECT value FROM json_each(?6)) AND status IN (SELECT value FROM json_each(?7))
+RETURNING id`
+
+// MarkReceipt implements store.Store.
+func (s *Store) MarkReceipt(ctx context.Context, accountID, conversationID int64, status convo.MessageStatus, upTo time.Time) (int, error) {
+	r, err := backend.CheckReceipt(accountID, status, upTo)
+	if err != nil {
+		return 0, err
+	}
+	types, _ := json.Marshal(r.Types)
+	behind, _ := json.Marshal(r.Behind)
+	var n int
+	err = s.write(ctx, func(tx *dbtx, now time.Time) error {
+		var id int64
+		if err := tx.GetContext(ctx, &id, conversationExists, accountID, conversationID); err != nil {
+			return translate(err)
+		}
+		moved, err := queryRows[int64Row](ctx, tx, markReceipt, string(status), timeValue(now), accountID, conversationID,
+			timeValue(backend.StoredTime(upTo)), string(types), string(behind))
+		if err != nil || len(moved) == 0 {
+			return err
+		}
+		ids := make([]int64, len(moved))
+		for i, m := range moved {
+			ids[i] = m.V
+		}
+		slices.Sort(ids)
+		n = len(ids)
+		tx.changes.StatusChanged(accountID, conversationID, ids)
+		_, err = tx.ExecContext(ctx, refreshConversation, accountID, conversationID, timeValue(now))
+		return err
+	})
+	return n, err
 }
 
 // DeleteMessage implements store.Store.

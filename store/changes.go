@@ -82,7 +82,8 @@ const FromNow int64 = -1
 //     conversation, by ConversationUpdated ("status", and "snoozed_until"
 //     when a snooze time was cleared). The counters and last activity a
 //     message moves are not changes of their own.
-//   - UpdateMessage, DeleteMessage: the message's change.
+//   - UpdateMessage, DeleteMessage: the message's change; MarkReceipt:
+//     MessageUpdated ("status") for each message it moved, by id.
 //   - MarkSeen, MarkUnseen: ReadStateUpdated when the horizon moved.
 //   - Import: AccountImported, when it wrote anything.
 //   - A snooze that ends: ConversationUpdated ("status", "snoozed_until"),

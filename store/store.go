@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"iter"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -191,6 +192,15 @@ type Store interface {
 	// same transaction. A delivery status moving backwards is ErrInvalid.
 	// ErrNotFound when missing.
 	UpdateMessage(ctx context.Context, accountID, messageID int64, up convo.MessageUpdate) (convo.Message, error)
+	// MarkReceipt records a channel's receipt, which reports a moment: every
+	// message sent to the contact in the conversation (outgoing or template,
+	// not a private note) created at or before upTo whose status is behind
+	// status, delivered or read, takes it. A failed message is left as it
+	// is. It returns how many messages changed (the feed records each).
+	// A status other than delivered or read is ErrInvalid naming status, a
+	// zero upTo ErrInvalid naming up_to; ErrNotFound when the conversation
+	// is missing.
+	MarkReceipt(ctx context.Context, accountID, conversationID int64, status convo.MessageStatus, upTo time.Time) (int, error)
 	// DeleteMessage removes a message and returns its id; the conversation's
 	// counters follow in the same transaction. ErrNotFound when missing.
 	DeleteMessage(ctx context.Context, accountID, messageID int64) (int64, error)

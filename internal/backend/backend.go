@@ -71,3 +71,31 @@ func CheckSourceID(accountID int64, sourceID string) error {
 	}
 	return nil
 }
+
+// Receipt is what MarkReceipt changes: messages of these types, not
+// private, in one of Behind's statuses.
+type Receipt struct {
+	Types  []int    // message type codes: outgoing and template
+	Behind []string // the statuses the receipt moves on
+}
+
+// CheckReceipt checks the arguments of MarkReceipt and says what it
+// changes.
+func CheckReceipt(accountID int64, status convo.MessageStatus, upTo time.Time) (Receipt, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return Receipt{}, err
+	}
+	var behind []string
+	switch status {
+	case convo.StatusDelivered:
+		behind = []string{string(convo.StatusSent)}
+	case convo.StatusRead:
+		behind = []string{string(convo.StatusSent), string(convo.StatusDelivered)}
+	default:
+		return Receipt{}, convo.Invalid("status", convo.CodeUnknown, "must be delivered or read")
+	}
+	if upTo.IsZero() {
+		return Receipt{}, convo.Invalid("up_to", convo.CodeRequired, "is required")
+	}
+	return Receipt{Types: []int{convo.MessageOutgoing.Code(), convo.MessageTemplate.Code()}, Behind: behind}, nil
+}

@@ -363,3 +363,12 @@ func AttachMessages(list []store.Change, msgs []convo.Message) {
 		}
 	}
 }
+
+// StatusChanged logs that receipts moved the messages' status, one change
+// each. They are new to the log: nothing is folded.
+func (l *ChangeLog) StatusChanged(accountID, conversationID int64, ids []int64) {
+	for _, id := range ids {
+		l.list = append(l.list, store.Change{Kind: store.MessageUpdated, AccountID: accountID,
+			ConversationID: conversationID, MessageID: id, Fields: []string{"status"}})
+	}
+}

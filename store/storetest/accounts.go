@@ -4,6 +4,7 @@ import (
 	"context"
 	"iter"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/matryer/is"
@@ -92,6 +93,10 @@ func testAccountIDs(t *testing.T, newStore NewStore) {
 			return err
 		},
 		"GetMessage": func(s store.Store, a, _, _, m int64) error { _, err := s.GetMessage(ctx, a, m); return err },
+		"MarkReceipt": func(s store.Store, a, v, _, _ int64) error {
+			_, err := s.MarkReceipt(ctx, a, v, convo.StatusRead, time.Now())
+			return err
+		},
 		"GetMessageBySourceID": func(s store.Store, a, _, _, _ int64) error {
 			_, err := s.GetMessageBySourceID(ctx, a, "wamid.1")
 			return err

@@ -73,6 +73,85 @@ func testMessages(t *testing.T, newStore NewStore) {
 		is.NoErr(err) // unique per account only
 	})
 
+	t.Run("MarkReceipt", func(t *testing.T) {
+		is := is.New(t)
+		clock := newFeedClock()
+		s := newStore(t, clock.Now)
+		c := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "Ada"})
+		conv := mustCreateConversation(t, s, 1, c.ID)
+		agent := uuid.New()
+		add := func(in convo.NewMessage) convo.Message {
+			clock.Advance(time.Second)
+			if in.Type != convo.MessageIncoming && in.Type != convo.MessageActivity {
+				in.AuthorID = agent
+			}
+			return mustAddMessage(t, s, 1, conv.ID, in)
+		}
+		incoming := add(text("hello"))
+		sent := add(convo.NewMessage{Type: convo.MessageOutgoing, Content: "sent"})
+		note := add(convo.NewMessage{Type: convo.MessageOutgoing, Content: "a note", Private: true})
+		template := add(convo.NewMessage{Type: convo.MessageTemplate, Content: "template"})
+		failed := add(convo.NewMessage{Type: convo.MessageOutgoing, Content: "failed", Status: convo.StatusFailed})
+		delivered := add(convo.NewMessage{Type: convo.MessageOutgoing, Content: "delivered", Status: convo.StatusDelivered})
+		cut := delivered.CreatedAt
+		later := add(convo.NewMessage{Type: convo.MessageOutgoing, Content: "after the receipt"})
+		before, err := s.Changes(ctx, 1, store.FromNow, store.ChangeFilter{})
+		is.NoErr(err)
+
+		clock.Advance(time.Second)
+		n, err := s.MarkReceipt(ctx, 1, conv.ID, convo.StatusDelivered, cut)
+		is.NoErr(err)
+		is.Equal(n, 2) // the sent message and the template, up to the moment
+		status := func(m convo.Message) convo.MessageStatus {
+			got, err := s.GetMessage(ctx, 1, m.ID)
+			is.NoErr(err)
+			return got.Status
+		}
+		is.Equal(status(sent), convo.StatusDelivered)
+		is.Equal(status(template), convo.StatusDelivered)
+		is.Equal(status(note), convo.StatusSent)     // a private note is never sent to the contact
+		is.Equal(status(incoming), incoming.Status)  // the contact's own
+		is.Equal(status(failed), convo.StatusFailed) // left as it is
+		is.Equal(status(delivered), convo.StatusDelivered)
+		is.Equal(status(later), convo.StatusSent) // after the moment
+		got, err := s.GetMessage(ctx, 1, sent.ID)
+		is.NoErr(err)
+		is.Equal(got.UpdatedAt, clock.Now()) // the call's time
+		page, err := s.Changes(ctx, 1, before.Next, store.ChangeFilter{})
+		is.NoErr(err)
+		is.Equal(len(page.Changes), 2) // one change each, by id
+		for i, m := range []convo.Message{sent, template} {
+			ch := page.Changes[i]
+			is.Equal(ch.Kind, store.MessageUpdated)
+			is.Equal(ch.MessageID, m.ID)
+			is.Equal(ch.Fields, []string{"status"})
+		}
+
+		n, err = s.MarkReceipt(ctx, 1, conv.ID, convo.StatusDelivered, cut)
+		is.NoErr(err)
+		is.Equal(n, 0) // again: nothing behind it
+		n, err = s.MarkReceipt(ctx, 1, conv.ID, convo.StatusRead, later.CreatedAt)
+		is.NoErr(err)
+		is.Equal(n, 4) // sent, template, delivered, later
+		is.Equal(status(delivered), convo.StatusRead)
+		is.Equal(status(failed), convo.StatusFailed)
+		n, err = s.MarkReceipt(ctx, 1, conv.ID, convo.StatusDelivered, later.CreatedAt)
+		is.NoErr(err)
+		is.Equal(n, 0) // never back from read
+		is.Equal(status(sent), convo.StatusRead)
+
+		_, err = s.MarkReceipt(ctx, 1, conv.ID+1000, convo.StatusRead, cut)
+		is.True(isNotFound(err))
+		_, err = s.MarkReceipt(ctx, 2, conv.ID, convo.StatusRead, cut)
+		is.True(isNotFound(err)) // another account's
+		for _, bad := range []convo.MessageStatus{convo.StatusSent, convo.StatusFailed, "", "seen"} {
+			_, err = s.MarkReceipt(ctx, 1, conv.ID, bad, cut)
+			wantInvalid(t, err, "status")
+		}
+		_, err = s.MarkReceipt(ctx, 1, conv.ID, convo.StatusRead, time.Time{})
+		wantInvalid(t, err, "up_to")
+	})
+
 	t.Run("GetMessageBySourceID", func(t *testing.T) {
 		is := is.New(t)
 		s, _, conv := seeded(t, newStore)

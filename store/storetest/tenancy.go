@@ -107,6 +107,10 @@ var foreignCalls = map[string]foreignCall{
 		_, err := s.GetMessage(context.Background(), 2, id.message)
 		return err
 	},
+	"MarkReceipt": func(s store.Store, id tenantIDs) error {
+		_, err := s.MarkReceipt(context.Background(), 2, id.conversation, convo.StatusRead, time.Now())
+		return err
+	},
 	"GetMessageBySourceID": func(s store.Store, _ tenantIDs) error {
 		_, err := s.GetMessageBySourceID(context.Background(), 2, tenantSourceID)
 		return err
