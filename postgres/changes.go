@@ -223,38 +223,6 @@ func (s *Store) trimDue(now time.Time, take bool) bool {
 
 // trimChanges removes expired changes (see trimExpired).
 func (s *Store) trimChanges(ctx context.Context, tx *wtx, now time.Time) error {
-	_, err := tx.Exec(ctx, trimExpired, now.Add(-s.retention), now.Add(-s.maxRetention), trimBatch)
+	_, err := tx.Exec(ctx, trimExpired, now.Add(-s.retention.Keep), now.Add(-s.retention.Max), trimBatch)
 	return err
-}
-
-// validateRetention checks the retention options, with their defaults.
-func (o Options) validateRetention() []convo.FieldError {
-	var errs []convo.FieldError
-	if o.ChangeRetention < 0 {
-		errs = append(errs, convo.FieldError{Field: "change_retention", Code: convo.CodeOutOfRange,
-			Message: "must not be negative"})
-	}
-	if o.MaxChangeRetention < 0 {
-		errs = append(errs, convo.FieldError{Field: "max_change_retention", Code: convo.CodeOutOfRange,
-			Message: "must not be negative"})
-	}
-	if len(errs) == 0 && o.maxChangeRetention() < o.changeRetention() {
-		errs = append(errs, convo.FieldError{Field: "max_change_retention", Code: convo.CodeOutOfRange,
-			Message: fmt.Sprintf("must be at least the change retention (%v), got %v", o.changeRetention(), o.maxChangeRetention())})
-	}
-	return errs
-}
-
-func (o Options) changeRetention() time.Duration {
-	if o.ChangeRetention == 0 {
-		return store.ChangeRetention
-	}
-	return o.ChangeRetention
-}
-
-func (o Options) maxChangeRetention() time.Duration {
-	if o.MaxChangeRetention == 0 {
-		return store.MaxChangeRetention
-	}
-	return o.MaxChangeRetention
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -68,9 +69,9 @@ type Store struct {
 	// The change feed: the waiters of WaitChanges and their listener
 	// (notify.go), the retention and the last trim, in unix nanoseconds
 	// of the store's clock (changes.go).
-	waiters                 *waiters
-	retention, maxRetention time.Duration
-	lastTrim                atomic.Int64
+	waiters   *waiters
+	retention backend.Retention
+	lastTrim  atomic.Int64
 }
 
 var _ store.Store = (*Store)(nil)
@@ -106,7 +107,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("convo: open postgres: %w", translate(err))
 	}
 	s := &Store{pool: pool, now: opts.Now, log: opts.Logger, readOnly: opts.ReadOnly,
-		retention: opts.changeRetention(), maxRetention: opts.maxChangeRetention()}
+		retention: opts.retention()}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -153,7 +154,8 @@ func (o Options) validate(url string) error {
 			Message: fmt.Sprintf("must be between 0 and %d, got %d", MaxPoolConns, o.MaxConns)})
 	}
 	errs = append(errs, o.validateReplicas()...)
-	errs = append(errs, o.validateRetention()...)
+	_, problems := backend.RetentionOf(o.ChangeRetention, o.MaxChangeRetention)
+	errs = append(errs, problems...)
 	if len(errs) > 0 {
 		return &convo.ValidationError{Errors: errs}
 	}
@@ -165,4 +167,10 @@ func (o Options) maxConns() int {
 		return o.MaxConns
 	}
 	return max(4, runtime.GOMAXPROCS(0))
+}
+
+// retention is the change feed's, validated by validate.
+func (o Options) retention() backend.Retention {
+	r, _ := backend.RetentionOf(o.ChangeRetention, o.MaxChangeRetention)
+	return r
 }

@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"time"
+
+	"github.com/convokit/convo/internal/backend"
 )
 
 // Retention: writes remove expired changes as they go, in rounds over
@@ -31,10 +33,10 @@ ON CONFLICT (account_id) DO UPDATE SET trimmed = max(trimmed, excluded.trimmed)`
 // retention is where writes stand in removing expired changes. Writes are
 // serialised, so it needs no lock.
 type retention struct {
-	keep, max time.Duration
-	started   time.Time // when the last round started, by the store's clock
-	running   bool      // a round is under way
-	account   int64     // the last account the round looked at
+	backend.Retention
+	started time.Time // when the last round started, by the store's clock
+	running bool      // a round is under way
+	account int64     // the last account the round looked at
 }
 
 func (r *retention) due(now time.Time) bool {
@@ -53,7 +55,7 @@ func (s *Store) trimChanges(ctx context.Context, tx *dbtx, now time.Time) error 
 	if !r.running {
 		r.running, r.started, r.account = true, now, 0
 	}
-	keepAt, capAt := now.Add(-r.keep).UnixMicro(), now.Add(-r.max).UnixMicro()
+	keepAt, capAt := now.Add(-r.Keep).UnixMicro(), now.Add(-r.Max).UnixMicro()
 	removed := 0
 	for range trimAccounts {
 		next, err := queryRows[int64Row](ctx, tx, nextChangeAccount, r.account)

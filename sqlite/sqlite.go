@@ -21,6 +21,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -194,7 +195,7 @@ func Open(path string, opts Options) (*Store, error) {
 
 	s := &Store{engine: &engine{now: opts.Now, log: opts.Logger, readOnly: opts.ReadOnly, shared: !memory && !opts.ReadOnly,
 		rows: newRowCache(opts.RowCache), feed: newFeed(), polls: !memory,
-		retention: retention{keep: opts.changeRetention(), max: opts.maxChangeRetention()}}}
+		retention: retention{Retention: opts.retention()}}}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -324,12 +325,8 @@ func (o Options) validate(path string) error {
 	inRange("cache_size", o.CacheSize, 0, MaxCacheSize)
 	inRange("mmap_size", o.MmapSize, math.MinInt64, MaxMmapSize)
 	inRange("row_cache", int64(o.RowCache), math.MinInt64, MaxRowCache)
-	inRange("change_retention", int64(o.ChangeRetention), 0, math.MaxInt64)
-	inRange("max_change_retention", int64(o.MaxChangeRetention), 0, math.MaxInt64)
-	if o.ChangeRetention >= 0 && o.MaxChangeRetention >= 0 && o.maxChangeRetention() < o.changeRetention() {
-		errs = append(errs, convo.FieldError{Field: "max_change_retention", Code: convo.CodeMismatch,
-			Message: "must not be below change_retention"})
-	}
+	_, problems := backend.RetentionOf(o.ChangeRetention, o.MaxChangeRetention)
+	errs = append(errs, problems...)
 	if strings.ContainsRune(path, 0) {
 		errs = append(errs, convo.FieldError{Field: "path", Code: convo.CodeNULByte, Message: "must not contain a NUL byte"})
 	}
@@ -342,18 +339,10 @@ func (o Options) validate(path string) error {
 	return nil
 }
 
-func (o Options) changeRetention() time.Duration {
-	if o.ChangeRetention == 0 {
-		return store.ChangeRetention
-	}
-	return o.ChangeRetention
-}
-
-func (o Options) maxChangeRetention() time.Duration {
-	if o.MaxChangeRetention == 0 {
-		return max(store.MaxChangeRetention, o.changeRetention())
-	}
-	return o.MaxChangeRetention
+// retention is the change feed's, validated by validate.
+func (o Options) retention() backend.Retention {
+	r, _ := backend.RetentionOf(o.ChangeRetention, o.MaxChangeRetention)
+	return r
 }
 
 func (o Options) readConns() int {

@@ -23,7 +23,8 @@ func openStore(ctx context.Context, cfg config, path string, now func() time.Tim
 	}
 	// The load backdates a year of data: with the default retention the
 	// first writes after it would trim all of its changes at once.
-	return sqlite.Open(path, sqlite.Options{Now: now, ReadConns: cfg.readers, ChangeRetention: benchRetention})
+	return sqlite.Open(path, sqlite.Options{Now: now, ReadConns: cfg.readers, ChangeRetention: benchRetention,
+		MaxChangeRetention: benchRetention})
 }
 
 // size is how much the database takes: the SQLite file and its log, or the
