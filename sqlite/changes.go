@@ -30,7 +30,7 @@ WHERE +m.account_id = ? AND m.id IN (SELECT value FROM json_each(?))`
 	ackChanges = `INSERT INTO convo_change_consumers (account_id, name, position, acked_at) VALUES (?1, ?2, ?3, ?4)
 ON CONFLICT (account_id, name) DO UPDATE SET position = excluded.position, acked_at = excluded.acked_at
 WHERE excluded.position > position`
-	ackedChanges = `SELECT position FROM convo_change_consumers WHERE account_id = ? AND name = ?`
+	ackedChanges = `SELECT coalesce((SELECT position FROM convo_change_consumers WHERE account_id = ? AND name = ?), 0)`
 	dropConsumer = `DELETE FROM convo_change_consumers WHERE account_id = ? AND name = ?`
 	// accountHeads reads the newest position of each account of a JSON
 	// array.
@@ -192,20 +192,9 @@ func (s *Store) AckedChanges(ctx context.Context, accountID int64, consumer stri
 		return 0, err
 	}
 	var position int64
-	err := s.read(ctx, func(tx *dbtx) error {
-		rows, err := queryRows[int64Row](ctx, tx, ackedChanges, accountID, consumer)
-		if len(rows) == 1 {
-			position = rows[0].V
-		}
-		return err
-	})
+	err := s.read(ctx, func(tx *dbtx) error { return tx.GetContext(ctx, &position, ackedChanges, accountID, consumer) })
 	return position, err
 }
-
-// int64Row is a row of one integer.
-type int64Row struct{ V int64 }
-
-func (r *int64Row) dest() []any { return []any{&r.V} }
 
 // DropConsumer implements store.Store.
 func (s *Store) DropConsumer(ctx context.Context, accountID int64, consumer string) error {

@@ -240,13 +240,13 @@ func (s *Store) DeleteContact(ctx context.Context, accountID, contactID int64, o
 			return fmt.Errorf("%w: contact %d has %d conversations; delete them first or ask for a cascade", convo.ErrConflict, contactID, n)
 		}
 		if n > 0 {
-			ids, err := queryRows[int64Row](ctx, tx, contactConversationIDs, accountID, contactID)
-			if err != nil {
+			var ids []int64
+			if err := tx.SelectContext(ctx, &ids, contactConversationIDs, accountID, contactID); err != nil {
 				return err
 			}
 			for _, id := range ids {
 				tx.changes.Add(store.Change{Kind: store.ConversationDeleted, AccountID: accountID, ContactID: contactID,
-					ConversationID: id.V})
+					ConversationID: id})
 			}
 			if _, err := tx.ExecContext(ctx, deleteContactMessages, accountID, accountID, contactID); err != nil {
 				return err

@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -46,14 +45,14 @@ func (s *Store) MergeContacts(ctx context.Context, accountID, keepID, mergeID in
 		if err != nil {
 			return err
 		}
-		moved, err := queryRows[int64Row](ctx, tx, moveContactConversations, keepID, timeValue(now), accountID, mergeID)
-		if err != nil {
+		var moved []int64
+		if err := tx.SelectContext(ctx, &moved, moveContactConversations, keepID, timeValue(now), accountID, mergeID); err != nil {
 			return err
 		}
-		slices.SortFunc(moved, func(a, b int64Row) int { return cmp.Compare(a.V, b.V) })
+		slices.Sort(moved)
 		for _, id := range moved {
 			tx.changes.Add(store.Change{Kind: store.ConversationUpdated, AccountID: accountID, ContactID: keepID,
-				ConversationID: id.V, Fields: []string{"contact_id"}})
+				ConversationID: id, Fields: []string{"contact_id"}})
 		}
 		tx.changes.ContactChanged(keep, c)
 		tx.changes.Add(store.Change{Kind: store.ContactDeleted, AccountID: accountID, ContactID: mergeID})

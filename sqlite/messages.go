@@ -201,14 +201,10 @@ func (s *Store) MarkReceipt(ctx context.Context, accountID, conversationID int64
 		if err := tx.GetContext(ctx, &id, conversationExists, accountID, conversationID); err != nil {
 			return translate(err)
 		}
-		moved, err := queryRows[int64Row](ctx, tx, markReceipt, string(status), timeValue(now), accountID, conversationID,
-			timeValue(backend.StoredTime(upTo)), string(types), string(behind))
-		if err != nil || len(moved) == 0 {
+		var ids []int64
+		if err := tx.SelectContext(ctx, &ids, markReceipt, string(status), timeValue(now), accountID, conversationID,
+			timeValue(backend.StoredTime(upTo)), string(types), string(behind)); err != nil || len(ids) == 0 {
 			return err
-		}
-		ids := make([]int64, len(moved))
-		for i, m := range moved {
-			ids[i] = m.V
 		}
 		slices.Sort(ids)
 		n = len(ids)

@@ -310,20 +310,22 @@ func (s *Store) moveHorizon(ctx context.Context, accountID, conversationID int64
 			return err
 		}
 		user := v.UserID.String()
-		before, err := queryRows[int64Row](ctx, tx, selectHorizon, accountID, conversationID, user)
-		if err != nil {
+		var before []int64 // the horizon; none before the user's first
+		if err := tx.SelectContext(ctx, &before, selectHorizon, accountID, conversationID, user); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, move, accountID, conversationID, user, seq+offset); err != nil {
 			return err
 		}
-		after, err := queryRows[int64Row](ctx, tx, selectHorizon, accountID, conversationID, user)
-		if err != nil {
-			return err
+		// seeUpTo only moves a horizon forward (making one), unseeFrom only
+		// back: the horizon moved to seq+offset, or not at all.
+		moved := len(before) == 0 || before[0] < seq+offset
+		if move == unseeFrom {
+			moved = len(before) == 1 && before[0] > seq+offset
 		}
-		if len(after) == 1 && (len(before) == 0 || before[0].V != after[0].V) {
+		if moved {
 			tx.changes.Add(store.Change{Kind: store.ReadStateUpdated, AccountID: accountID,
-				ConversationID: conversationID, UserID: v.UserID, SeenSeq: after[0].V})
+				ConversationID: conversationID, UserID: v.UserID, SeenSeq: seq + offset})
 		}
 		if _, err := tx.ExecContext(ctx, recountHorizon, accountID, conversationID, user); err != nil {
 			return err

@@ -58,15 +58,15 @@ func (s *Store) trimChanges(ctx context.Context, tx *dbtx, now time.Time) error 
 	keepAt, capAt := now.Add(-r.Keep).UnixMicro(), now.Add(-r.Max).UnixMicro()
 	removed := 0
 	for range trimAccounts {
-		next, err := queryRows[int64Row](ctx, tx, nextChangeAccount, r.account)
-		if err != nil {
+		var next []int64
+		if err := tx.SelectContext(ctx, &next, nextChangeAccount, r.account); err != nil {
 			return err
 		}
 		if len(next) == 0 { // the round is done
 			r.running = false
 			return nil
 		}
-		r.account = next[0].V
+		r.account = next[0]
 		n, err := trimAccount(ctx, tx, r.account, keepAt, capAt, trimBatch-removed)
 		if err != nil {
 			return err
