@@ -19,8 +19,11 @@ const (
 	changeColumns = `SELECT position, kind, coalesce(contact_id, 0), coalesce(conversation_id, 0),
 	coalesce(message_id, 0), coalesce(user_id, ''), coalesce(seen_seq, 0), coalesce(fields, ''), at FROM convo_changes`
 
-	accountHead    = `SELECT coalesce(max(position), 0) FROM convo_changes WHERE account_id = ?`
-	accountTrimmed = `SELECT coalesce(max(trimmed), 0) FROM convo_change_trims WHERE account_id = ?`
+	accountHead = `SELECT coalesce(max(position), 0) FROM convo_changes WHERE account_id = ?`
+	// accountHeadTrimmed reads an account's newest position and the newest
+	// one retention removed.
+	accountHeadTrimmed = `SELECT coalesce((SELECT max(position) FROM convo_changes WHERE account_id = ?1), 0),
+	coalesce((SELECT trimmed FROM convo_change_trims WHERE account_id = ?1), 0)`
 
 	// selectChangedMessages reads messages by id: +m.account_id keeps the
 	// planner from walking the account's messages to find them.
@@ -94,24 +97,18 @@ func (s *Store) Changes(ctx context.Context, accountID, after int64, f store.Cha
 	}
 	var page store.ChangePage
 	err := s.read(ctx, func(tx *dbtx) error {
-		var head int64
-		if err := tx.GetContext(ctx, &head, accountHead, accountID); err != nil {
+		bounds, err := queryRows[pairRow](ctx, tx, accountHeadTrimmed, accountID)
+		if err != nil {
 			return err
 		}
-		if after == store.FromNow {
+		head, trimmed := bounds[0].A, bounds[0].B
+		switch {
+		case after == store.FromNow:
 			page = store.ChangePage{Changes: []store.Change{}, Next: head}
 			return nil
+		case after > 0 && after < trimmed:
+			return convo.ErrChangesExpired
 		}
-		if after > 0 {
-			var trimmed int64
-			if err := tx.GetContext(ctx, &trimmed, accountTrimmed, accountID); err != nil {
-				return err
-			}
-			if after < trimmed {
-				return convo.ErrChangesExpired
-			}
-		}
-		var err error
 		page, err = readChanges(ctx, tx, accountID, after, head, f)
 		return err
 	})

@@ -337,6 +337,7 @@ func checkFeedPlans(t *testing.T, s *Store) {
 		"changes page":     plan(t, s, page, 1, 0, 1, "[7]", 100),
 		"changed messages": plan(t, s, selectChangedMessages, 1, "[1,2,3]"),
 		"head":             plan(t, s, accountHead, 1),
+		"head and trimmed": plan(t, s, accountHeadTrimmed, 1),
 		"heads":            plan(t, s, accountHeads, "[1,2]"),
 		"next account":     plan(t, s, nextChangeAccount, 1),
 		"oldest":           plan(t, s, oldestChange, 1),

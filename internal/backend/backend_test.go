@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
 )
 
 func TestBatchItemError(t *testing.T) {
@@ -34,5 +35,26 @@ func TestJSONColumns(t *testing.T) {
 	}
 	if v, err := FromJSON[map[string]int](`{"a":"x"}`); err == nil || v != nil {
 		t.Fatalf("FromJSON of a bad column = %v, %v", v, err)
+	}
+}
+
+// TestChangeKindCodes: every kind has a code that reads back as it, so
+// that a kind added to store without one cannot be stored as none.
+func TestChangeKindCodes(t *testing.T) {
+	seen := map[int]bool{}
+	for _, k := range store.ChangeKinds {
+		code, ok := ChangeKindCodes[k]
+		if !ok || code <= 0 || seen[code] {
+			t.Errorf("%s: code %d (known %v), want a positive code of its own", k, code, ok)
+		}
+		seen[code] = true
+		if got := ChangeKindOf(code); got != k {
+			t.Errorf("ChangeKindOf(%d) = %q, want %q", code, got, k)
+		}
+	}
+	for _, code := range []int{0, -1, len(store.ChangeKinds) + 1} {
+		if got := ChangeKindOf(code); got != "" {
+			t.Errorf("ChangeKindOf(%d) = %q, want none", code, got)
+		}
 	}
 }

@@ -243,30 +243,31 @@ func sameSet[T comparable](a, b []T) bool {
 	return true
 }
 
-// ChangeKindCodes are the stored codes of the change kinds, the same in
-// every backend; a code is never reused.
-var ChangeKindCodes = map[store.ChangeKind]int{
-	store.ContactCreated:      1,
-	store.ContactUpdated:      2,
-	store.ContactDeleted:      3,
-	store.ConversationCreated: 4,
-	store.ConversationUpdated: 5,
-	store.ConversationDeleted: 6,
-	store.MessageCreated:      7,
-	store.MessageUpdated:      8,
-	store.MessageDeleted:      9,
-	store.ReadStateUpdated:    10,
-	store.AccountImported:     11,
+// changeKindsByCode are the change kinds by their stored code, the same in
+// every backend; a code is never reused, and 0 is none.
+var changeKindsByCode = []store.ChangeKind{"",
+	store.ContactCreated, store.ContactUpdated, store.ContactDeleted,
+	store.ConversationCreated, store.ConversationUpdated, store.ConversationDeleted,
+	store.MessageCreated, store.MessageUpdated, store.MessageDeleted,
+	store.ReadStateUpdated, store.AccountImported,
 }
 
-// ChangeKindOf is the kind stored as code, or "" for an unknown code.
-func ChangeKindOf(code int) store.ChangeKind {
-	for k, c := range ChangeKindCodes {
-		if c == code {
-			return k
-		}
+// ChangeKindCodes are the stored codes of the change kinds.
+var ChangeKindCodes = func() map[store.ChangeKind]int {
+	codes := make(map[store.ChangeKind]int, len(changeKindsByCode))
+	for code, k := range changeKindsByCode[1:] {
+		codes[k] = code + 1
 	}
-	return ""
+	return codes
+}()
+
+// ChangeKindOf is the kind stored as code, or "" for an unknown code: a
+// lookup per change read.
+func ChangeKindOf(code int) store.ChangeKind {
+	if code <= 0 || code >= len(changeKindsByCode) {
+		return ""
+	}
+	return changeKindsByCode[code]
 }
 
 // FieldsText is the stored form of a change's fields: comma-separated,
