@@ -46,10 +46,13 @@ func (s *Store) writeTx(ctx context.Context, fn func(tx *dbtx) error) error {
 		return convo.ErrReadOnly
 	}
 	if s.in != nil {
-		// Waiters look at once; they find the changes when the host
-		// commits, or at the next poll.
-		defer s.feed.wake()
-		return s.inHost(ctx, fn)
+		err := s.inHost(ctx, fn)
+		if len(s.in.tx.changes.Changes()) > 0 {
+			// Waiters look at once; they find the changes when the host
+			// commits, or at the next poll.
+			s.feed.wake()
+		}
+		return err
 	}
 	start := time.Now()
 	var changed bool // the call logged changes
