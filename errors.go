@@ -53,6 +53,7 @@ const (
 	CodeInvalidUTF8 = "invalid_utf8" // text that is not valid UTF-8
 	CodeNULByte     = "nul_byte"     // text containing a NUL byte
 	CodeMismatch    = "mismatch"     // disagrees with another field or with the stored record
+	CodeDeleted     = "deleted"      // the message is deleted: a tombstone takes no edits or reactions
 )
 
 // FieldError is one entry of a ValidationError: the field (by its snake_case

@@ -101,7 +101,9 @@ func (m Message) MarshalJSON() ([]byte, error) {
 	p.ContentAttributes = emptyObject(p.ContentAttributes)
 	p.ExternalSourceIDs = emptyObject(p.ExternalSourceIDs)
 	p.AdditionalAttributes = emptyObject(p.AdditionalAttributes)
-	inUTC(&p.WrittenAt, &p.CreatedAt, &p.UpdatedAt)
+	p.Reactions = emptyObject(p.Reactions)
+	p.OwnReactions = emptyList(p.OwnReactions)
+	inUTC(&p.WrittenAt, &p.CreatedAt, &p.UpdatedAt, &p.LastReplyAt, &p.EditedAt, &p.DeletedAt)
 	return json.Marshal(struct {
 		plainMessage
 		WrittenByMe bool `json:"written_by_me"`
@@ -119,6 +121,8 @@ func (m *Message) UnmarshalJSON(b []byte) error {
 	p.ContentAttributes = nilObject(p.ContentAttributes)
 	p.ExternalSourceIDs = nilObject(p.ExternalSourceIDs)
 	p.AdditionalAttributes = nilObject(p.AdditionalAttributes)
+	p.Reactions = nilObject(p.Reactions)
+	p.OwnReactions = nilList(p.OwnReactions)
 	return nil
 }
 

@@ -40,6 +40,10 @@ func ExampleMessage_MarshalJSON() {
 	//   "attachments": [],
 	//   "external_source_ids": {},
 	//   "additional_attributes": {},
+	//   "reply_count": 0,
+	//   "reactions": {},
+	//   "own_reactions": [],
+	//   "edit_count": 0,
 	//   "seen": false,
 	//   "written_by_me": true
 	// }

@@ -52,7 +52,10 @@ func fixtureMessage() convo.Message {
 		}},
 		ExternalSourceIDs:    map[string]string{"slack": "C1/123.456"},
 		AdditionalAttributes: convo.Attributes{"campaign": "spring"},
-		Seen:                 true,
+		ReplyToID:            2, ReplyCount: 1, LastReplyAt: at(17),
+		Reactions: map[string]int{"👍": 2}, OwnReactions: []string{"👍"},
+		EditCount: 1, EditedAt: at(18), DeletedAt: at(19), ExternalError: "131047: re-engagement required",
+		Seen: true,
 	}
 }
 
@@ -166,7 +169,8 @@ func TestJSONZero(t *testing.T) {
 			`"custom_attributes":{},"additional_attributes":{},"messages_count":0,"last_seq":0,"unread_count":0,` +
 			`"can_reply":false,"unseen_messages_count":0,"messages":[]}`},
 		{convo.Message{}, `{"id":0,"account_id":0,"conversation_id":0,"contact_id":0,"seq":0,"content_attributes":{},` +
-			`"private":false,"attachments":[],"external_source_ids":{},"additional_attributes":{},"seen":false,"written_by_me":false}`},
+			`"private":false,"attachments":[],"external_source_ids":{},"additional_attributes":{},"reply_count":0,` +
+			`"reactions":{},"own_reactions":[],"edit_count":0,"seen":false,"written_by_me":false}`},
 		{convo.ReadState{}, `{"conversation_id":0,"user_id":"00000000-0000-0000-0000-000000000000","seen_seq":0,"unseen_count":0}`},
 	} {
 		b, err := json.Marshal(tc.v)
@@ -196,7 +200,7 @@ func TestJSONTimesInUTC(t *testing.T) {
 	b, err := json.Marshal(c)
 	is.NoErr(err)
 	stamps := regexp.MustCompile(`"\d{4}-\d\d-\d\dT[^"]*"`).FindAllString(string(b), -1)
-	is.Equal(len(stamps), 11+3+3+3) // every time of the conversation, its contact and messages
+	is.Equal(len(stamps), 11+3+6+6) // every time of the conversation, its contact and messages
 	for _, s := range stamps {
 		is.True(strings.HasSuffix(s, `Z"`)) // in UTC
 	}

@@ -38,11 +38,73 @@ type Message struct {
 	ExternalSourceIDs    map[string]string `json:"external_source_ids"` // ids in other systems ("slack": "...")
 	AdditionalAttributes Attributes        `json:"additional_attributes"`
 
+	// ReplyToID is the message of the same conversation this one replies
+	// to; 0 when it is not a reply. A reply stays in the conversation's
+	// timeline (a quoted reply) and is also listed with its parent's
+	// thread (Store.ListReplies).
+	ReplyToID int64 `json:"reply_to_id,omitzero"`
+	// ReplyCount and LastReplyAt are the message's direct replies: how
+	// many, and when the newest was created. Kept by the store.
+	ReplyCount  int       `json:"reply_count"`
+	LastReplyAt time.Time `json:"last_reply_at,omitzero"`
+
+	// Reactions counts the message's reactions by reaction ({"👍": 2});
+	// nil when it has none. Kept by the store.
+	Reactions map[string]int `json:"reactions"`
+	// OwnReactions are the reactions of the Viewer the message was read
+	// with, sorted; nil when read without a viewer.
+	OwnReactions []string `json:"own_reactions"`
+
+	// EditCount is how many times the content was edited (each edit keeps
+	// the content it replaced: Store.ListMessageVersions), EditedAt when
+	// it was last. Kept by the store.
+	EditCount int       `json:"edit_count"`
+	EditedAt  time.Time `json:"edited_at,omitzero"`
+
+	// DeletedAt is set on a tombstone, what Store.DeleteMessage leaves in
+	// the message's place: its id, sequence number, type, sender, times,
+	// source ids and replies stay; its content, attachments, attributes,
+	// reactions and versions are gone. A tombstone is never unread or
+	// unseen, never found by search, never a conversation's last
+	// non-activity message.
+	DeletedAt time.Time `json:"deleted_at,omitzero"`
+
+	// ExternalError is why the channel failed to deliver the message, kept
+	// only while its status is failed: a status that moves on clears it.
+	ExternalError string `json:"external_error,omitzero"`
+
 	// Seen tells, for the Viewer the message was read with, that it does not
 	// count as unseen: the viewer wrote it, it is an activity message, or it
 	// is at or before the viewer's read horizon. False when read without a viewer.
 	Seen bool `json:"seen"`
 }
+
+// Validate reports the problems of a stored message (an imported one) as
+// a *ValidationError, by the rules of NewMessage: a tombstone holds no
+// content and no attachments. The fields the store keeps (counts, reply
+// and edit times) are not checked.
+func (m Message) Validate() error {
+	in := NewMessage{
+		Content: m.Content, Type: m.Type, ContentType: m.ContentType, ContentAttributes: m.ContentAttributes,
+		Private: m.Private, Status: m.Status, SourceID: m.SourceID, SenderType: m.SenderType, AuthorID: m.AuthorID,
+		WrittenAt: m.WrittenAt, Attachments: m.Attachments, ExternalSourceIDs: m.ExternalSourceIDs,
+		AdditionalAttributes: m.AdditionalAttributes, ReplyToID: m.ReplyToID, ExternalError: m.ExternalError,
+	}
+	var p problems
+	if err := in.check(m.Deleted()); err != nil {
+		p.list = err.(*ValidationError).Errors
+	}
+	if m.Deleted() && (m.Content != "" || len(m.Attachments) > 0) {
+		p.add("deleted_at", CodeDeleted, "a deleted message holds no content or attachments")
+	}
+	return p.err()
+}
+
+// Deleted reports whether m is a tombstone.
+func (m Message) Deleted() bool { return !m.DeletedAt.IsZero() }
+
+// Sender is who wrote the message, as an Actor.
+func (m Message) Sender() Actor { return Actor{Type: m.SenderType, UserID: m.AuthorID} }
 
 // WrittenByMe is Monica's written_by_me: the message came from the host's
 // side (outgoing or template).
@@ -83,6 +145,17 @@ type NewMessage struct {
 	Attachments          []Attachment
 	ExternalSourceIDs    map[string]string
 	AdditionalAttributes Attributes
+
+	// ReplyToID or ReplyToSourceID (as a channel names the quoted message)
+	// makes the message a reply to a message of the same conversation;
+	// given both, they must name the same message. A message of another
+	// conversation, or an unknown ReplyToID, is ErrInvalid; an unknown
+	// ReplyToSourceID alone makes no reply (channels quote messages the
+	// store never had).
+	ReplyToID       int64
+	ReplyToSourceID string
+	// ExternalError is why the channel failed: only with status failed.
+	ExternalError string
 }
 
 // WithDefaults returns m with the defaults of omitted fields filled in;
@@ -115,9 +188,12 @@ func (m NewMessage) WithDefaults(now time.Time) NewMessage {
 
 // Validate reports every problem of the input as a *ValidationError.
 // Call it on the result of WithDefaults.
-func (m NewMessage) Validate() error {
+func (m NewMessage) Validate() error { return m.check(false) }
+
+// check validates m; the content of a tombstone (deleted) is not required.
+func (m NewMessage) check(deleted bool) error {
 	var p problems
-	if m.Content == "" && len(m.Attachments) == 0 {
+	if m.Content == "" && len(m.Attachments) == 0 && !deleted {
 		p.add("content", CodeRequired, "is required unless the message has attachments")
 	} else {
 		p.text("content", m.Content, MaxContentLength)
@@ -141,11 +217,28 @@ func (m NewMessage) Validate() error {
 	p.attachments(m.Attachments)
 	p.externalIDs(m.ExternalSourceIDs)
 	p.attributes("additional_attributes", m.AdditionalAttributes)
+	p.id("reply_to_id", m.ReplyToID)
+	p.text("reply_to_source_id", m.ReplyToSourceID, MaxNameLength)
+	p.externalError(m.Status, m.ExternalError)
 	return p.err()
 }
 
+func (p *problems) externalError(status MessageStatus, e string) {
+	if e == "" {
+		return
+	}
+	if p.text("external_error", e, MaxErrorLength) && status != StatusFailed {
+		p.add("external_error", CodeMismatch, "is only kept on a failed message")
+	}
+}
+
 // MessageUpdate changes the fields that are not nil. A delivery status may
-// only move forward (MessageStatus.CanMoveTo).
+// only move forward (MessageStatus.CanMoveTo); a status other than failed
+// clears the external error, unless the update sets one (a mismatch).
+// A new content is an edit: the content it replaces is kept as a version
+// (at most MaxEdits), made by EditedBy, the message's sender when nil.
+// A tombstone takes only a status and an external error: any other field
+// is CodeDeleted.
 type MessageUpdate struct {
 	Content           *string
 	Type              *MessageType
@@ -159,6 +252,22 @@ type MessageUpdate struct {
 	Attachments          *[]Attachment
 	ExternalSourceIDs    *map[string]string
 	AdditionalAttributes *Attributes
+
+	ExternalError *string
+	EditedBy      *Actor
+}
+
+// Edits reports whether u changes old's content.
+func (u MessageUpdate) Edits(old Message) bool {
+	return u.Content != nil && *u.Content != old.Content
+}
+
+// Editor is who makes u's edit: EditedBy, or old's sender.
+func (u MessageUpdate) Editor(old Message) Actor {
+	if u.EditedBy != nil {
+		return *u.EditedBy
+	}
+	return old.Sender()
 }
 
 // Apply returns m with the update's fields set. It does not validate.
@@ -180,6 +289,10 @@ func (u MessageUpdate) Apply(m Message) Message {
 	set(&m.Attachments, u.Attachments)
 	set(&m.ExternalSourceIDs, u.ExternalSourceIDs)
 	set(&m.AdditionalAttributes, u.AdditionalAttributes)
+	if u.Status != nil && *u.Status != StatusFailed {
+		m.ExternalError = ""
+	}
+	set(&m.ExternalError, u.ExternalError)
 	return m
 }
 
@@ -193,18 +306,42 @@ func (u MessageUpdate) ValidateUpdate(old Message) error {
 		Private: next.Private, Status: next.Status, SourceID: next.SourceID,
 		SenderType: next.SenderType, AuthorID: next.AuthorID, WrittenAt: next.WrittenAt,
 		Attachments: next.Attachments, ExternalSourceIDs: next.ExternalSourceIDs,
-		AdditionalAttributes: next.AdditionalAttributes,
+		AdditionalAttributes: next.AdditionalAttributes, ExternalError: next.ExternalError,
 	}
-	err := in.Validate()
+	var p problems
+	if old.Deleted() {
+		u.deletedFields(&p)
+	}
+	if err := in.check(old.Deleted()); err != nil {
+		p.list = append(p.list, err.(*ValidationError).Errors...)
+	}
 	if u.Status != nil && old.Status.Valid() && next.Status.Valid() && !old.Status.CanMoveTo(next.Status) {
-		var p problems
-		if err != nil {
-			p.list = err.(*ValidationError).Errors
-		}
 		p.add("status", CodeInvalid, "cannot move from %s to %s", old.Status, next.Status)
-		err = p.err()
 	}
-	return err
+	if u.Edits(old) && old.EditCount >= MaxEdits {
+		p.add("content", CodeOutOfRange, "was edited %d times, the most kept", MaxEdits)
+	}
+	if u.EditedBy != nil {
+		p.actor("edited_by", *u.EditedBy)
+	}
+	return p.err()
+}
+
+// deletedFields reports each field u sets that a tombstone does not take.
+func (u MessageUpdate) deletedFields(p *problems) {
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{
+		{"content", u.Content != nil}, {"message_type", u.Type != nil}, {"written_by_me", u.WrittenByMe != nil},
+		{"content_type", u.ContentType != nil}, {"content_attributes", u.ContentAttributes != nil},
+		{"private", u.Private != nil}, {"written_at", u.WrittenAt != nil}, {"attachments", u.Attachments != nil},
+		{"external_source_ids", u.ExternalSourceIDs != nil}, {"additional_attributes", u.AdditionalAttributes != nil},
+	} {
+		if f.set {
+			p.add(f.name, CodeDeleted, "the message is deleted")
+		}
+	}
 }
 
 func (p *problems) sender(t SenderType, author uuid.UUID) {

@@ -17,6 +17,10 @@ const (
 	MaxLabelLength      = 64         // bytes in a label
 	MaxLabels           = 64         // labels on one conversation
 	MaxAttachments      = 32         // attachments on one message
+	MaxReactionLength   = 64         // bytes in a reaction
+	MaxReactionKinds    = 50         // different reactions on one message
+	MaxEdits            = 100        // edits of one message's content (its kept versions)
+	MaxErrorLength      = 1024       // bytes in a message's external error
 
 	// MaxAttributesDepth is how deep objects and arrays may nest in an
 	// attributes object, the object itself being level 1: {"a": [1]} is 2

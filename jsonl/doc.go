@@ -9,8 +9,12 @@
 //	{"type":"conversation","id":1,"uuid":"...","contact_id":1,"channel":"email",...}
 //	{"type":"message","id":1,"conversation_id":1,"seq":1,"message_type":"incoming","content":"Hello",...}
 //
-// Contacts come first, then conversations, then messages, each by id, so
-// that every record refers only to records above it. Field names are
+//	{"type":"reaction","message_id":1,"reaction":"👍","by":{"type":"contact"},...}
+//	{"type":"message_version","message_id":1,"version":1,"content":"Helo",...}
+//
+// Contacts come first, then conversations, then messages, each by id,
+// then reactions and message versions, then read states, so that every
+// record refers only to records above it. Field names are
 // snake_case; fields at their zero value are left out, and a hand-written
 // file may leave out more (store.Record.WithDefaults says which). Times
 // are RFC 3339 in UTC, exact to the microsecond.

@@ -80,6 +80,10 @@ func (w *Writer) Write(rec store.Record) error {
 		return w.enc.Encode(fromConversation(rec.Conversation))
 	case store.KindMessage:
 		return w.enc.Encode(fromMessage(rec.Message))
+	case store.KindReaction:
+		return w.enc.Encode(fromReaction(rec.Reaction))
+	case store.KindVersion:
+		return w.enc.Encode(fromVersion(rec.Version))
 	case store.KindReadState:
 		return w.enc.Encode(fromReadState(rec.ReadState))
 	}
@@ -175,10 +179,14 @@ func (r *Reader) decode(text []byte) (store.Record, error) {
 		line = &conversationLine{}
 	case TypeMessage:
 		line = &messageLine{}
+	case TypeReaction:
+		line = &reactionLine{}
+	case TypeVersion:
+		line = &versionLine{}
 	case TypeReadState:
 		line = &readStateLine{}
 	case "":
-		return store.Record{}, r.invalid("type", convo.CodeRequired, "is required: contact, conversation, message or read_state")
+		return store.Record{}, r.invalid("type", convo.CodeRequired, "is required: contact, conversation, message, reaction, message_version or read_state")
 	default:
 		return store.Record{}, r.invalid("type", convo.CodeUnknown, fmt.Sprintf("unknown type %q", probe.Type))
 	}

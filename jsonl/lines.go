@@ -19,6 +19,8 @@ const (
 	TypeContact      = store.KindContact
 	TypeConversation = store.KindConversation
 	TypeMessage      = store.KindMessage
+	TypeReaction     = store.KindReaction
+	TypeVersion      = store.KindVersion
 	TypeReadState    = store.KindReadState
 )
 
@@ -139,6 +141,9 @@ type messageLine struct {
 	Attachments          []convo.Attachment  `json:"attachments,omitempty"`
 	ExternalSourceIDs    map[string]string   `json:"external_source_ids,omitempty"`
 	AdditionalAttributes convo.Attributes    `json:"additional_attributes,omitempty"`
+	ReplyToID            int64               `json:"reply_to_id,omitempty"`
+	DeletedAt            time.Time           `json:"deleted_at,omitzero"`
+	ExternalError        string              `json:"external_error,omitempty"`
 }
 
 func fromMessage(m *convo.Message) messageLine {
@@ -148,6 +153,7 @@ func fromMessage(m *convo.Message) messageLine {
 		Status: m.Status, SourceID: m.SourceID, SenderType: m.SenderType, AuthorID: m.AuthorID,
 		WrittenAt: m.WrittenAt, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, Attachments: m.Attachments,
 		ExternalSourceIDs: m.ExternalSourceIDs, AdditionalAttributes: m.AdditionalAttributes,
+		ReplyToID: m.ReplyToID, DeletedAt: m.DeletedAt, ExternalError: m.ExternalError,
 	}
 }
 
@@ -158,7 +164,43 @@ func (l messageLine) record() store.Record {
 		Status: l.Status, SourceID: l.SourceID, SenderType: l.SenderType, AuthorID: l.AuthorID,
 		WrittenAt: l.WrittenAt, CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt, Attachments: l.Attachments,
 		ExternalSourceIDs: l.ExternalSourceIDs, AdditionalAttributes: l.AdditionalAttributes,
+		ReplyToID: l.ReplyToID, DeletedAt: l.DeletedAt, ExternalError: l.ExternalError,
 	}}
+}
+
+type reactionLine struct {
+	Type      string      `json:"type"`
+	MessageID int64       `json:"message_id"`
+	Reaction  string      `json:"reaction"`
+	By        convo.Actor `json:"by"`
+	CreatedAt time.Time   `json:"created_at,omitzero"`
+}
+
+func fromReaction(r *convo.Reaction) reactionLine {
+	return reactionLine{Type: TypeReaction, MessageID: r.MessageID, Reaction: r.Reaction, By: r.By, CreatedAt: r.CreatedAt}
+}
+
+func (l reactionLine) record() store.Record {
+	return store.Record{Reaction: &convo.Reaction{MessageID: l.MessageID, Reaction: l.Reaction, By: l.By, CreatedAt: l.CreatedAt}}
+}
+
+type versionLine struct {
+	Type      string      `json:"type"`
+	MessageID int64       `json:"message_id"`
+	Version   int         `json:"version"`
+	Content   string      `json:"content"`
+	EditedAt  time.Time   `json:"edited_at,omitzero"`
+	EditedBy  convo.Actor `json:"edited_by"`
+}
+
+func fromVersion(v *convo.MessageVersion) versionLine {
+	return versionLine{Type: TypeVersion, MessageID: v.MessageID, Version: v.Version, Content: v.Content,
+		EditedAt: v.EditedAt, EditedBy: v.EditedBy}
+}
+
+func (l versionLine) record() store.Record {
+	return store.Record{Version: &convo.MessageVersion{MessageID: l.MessageID, Version: l.Version, Content: l.Content,
+		EditedAt: l.EditedAt, EditedBy: l.EditedBy}}
 }
 
 type readStateLine struct {

@@ -82,8 +82,19 @@ const FromNow int64 = -1
 //     conversation, by ConversationUpdated ("status", and "snoozed_until"
 //     when a snooze time was cleared). The counters and last activity a
 //     message moves are not changes of their own.
-//   - UpdateMessage, DeleteMessage: the message's change; MarkReceipt:
+//   - AddMessage, AddMessages of a reply: after the reply's
+//     MessageCreated, MessageUpdated ("last_reply_at", "reply_count") for
+//     its parent.
+//   - UpdateMessage: MessageUpdated naming the fields that changed (an
+//     edit names "edit_count" and "edited_at" too); MarkReceipt:
 //     MessageUpdated ("status") for each message it moved, by id.
+//   - DeleteMessage: MessageUpdated naming "deleted_at" and what the
+//     tombstone wiped. PurgeMessage: MessageUpdated ("reply_to_id") for
+//     each of its replies, by id; then MessageDeleted; then, when it was a
+//     reply, MessageUpdated ("reply_count", and "last_reply_at" when it
+//     moved) for its parent.
+//   - AddReaction, RemoveReaction: MessageUpdated ("reactions") when the
+//     counts changed.
 //   - MarkSeen, MarkUnseen: ReadStateUpdated when the horizon moved.
 //   - Import: AccountImported, when it wrote anything.
 //   - A snooze that ends: ConversationUpdated ("status", "snoozed_until"),

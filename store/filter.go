@@ -314,6 +314,9 @@ type MessageFilter struct {
 	// the user takes part in the conversation; each message's Seen is
 	// filled in.
 	Viewer *convo.Viewer
+	// TopLevel leaves the replies out (a thread UI lists them with
+	// ListReplies); each message carries its reply count.
+	TopLevel bool
 }
 
 // Validate reports a bad filter as a *convo.ValidationError.
@@ -323,6 +326,23 @@ func (f MessageFilter) Validate() error {
 	}
 	if err := validationError(viewerProblems(f.Viewer)); err != nil {
 		return err
+	}
+	return f.Page.Validate()
+}
+
+// ReactionFilter picks a page of a message's reactions.
+type ReactionFilter struct {
+	// Reaction, when set, keeps one reaction's.
+	Reaction string
+	Page     Paging
+}
+
+// Validate reports a bad filter as a *convo.ValidationError.
+func (f ReactionFilter) Validate() error {
+	if f.Reaction != "" {
+		if err := convo.ValidateReaction(f.Reaction); err != nil {
+			return err
+		}
 	}
 	return f.Page.Validate()
 }

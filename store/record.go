@@ -11,16 +11,19 @@ import (
 )
 
 // Record is one record of an account, as Store.Export gives it and
-// Store.Import takes it: exactly one of Contact, Conversation, Message and
-// ReadState is set. Records keep every stored field, ids and timestamps
-// included.
+// Store.Import takes it: exactly one of Contact, Conversation, Message,
+// Reaction, Version and ReadState is set. Records keep every stored field,
+// ids and timestamps included.
 //
 // A conversation's MessagesCount, UnreadCount and LastIncomingAt are
 // derived from its messages: Export fills them in, Import recomputes them.
 // Import also moves LastSeq and LastActivityAt up to its newest message
 // when they lag behind. Its Contact, LastNonActivityMessage, CanReply and
-// Messages are not part of a record. A read state's UnseenCount is derived
-// too: Export fills it in, Import recounts it.
+// Messages are not part of a record. A message's ReplyCount, LastReplyAt,
+// Reactions, EditCount and EditedAt are derived from its replies,
+// reactions and versions in the same way; its OwnReactions are not part
+// of a record. A read state's UnseenCount is derived too: Export fills it
+// in, Import recounts it.
 type Record struct {
 	// Line is where the record comes from, such as its line in a file; the
 	// errors of Import name it ("line 7: messages.content"). Zero means
@@ -30,6 +33,8 @@ type Record struct {
 	Contact      *convo.Contact
 	Conversation *convo.Conversation
 	Message      *convo.Message
+	Reaction     *convo.Reaction
+	Version      *convo.MessageVersion
 	ReadState    *convo.ReadState
 }
 
@@ -52,11 +57,14 @@ const (
 	KindContact      = "contact"
 	KindConversation = "conversation"
 	KindMessage      = "message"
+	KindReaction     = "reaction"
+	KindVersion      = "message_version"
 	KindReadState    = "read_state"
 )
 
 // Kind names the record's type: KindContact, KindConversation,
-// KindMessage, KindReadState, or "" when not exactly one of them is set.
+// KindMessage, KindReaction, KindVersion, KindReadState, or "" when not
+// exactly one of them is set.
 func (r Record) Kind() string {
 	kind, n := "", 0
 	if r.Contact != nil {
@@ -67,6 +75,12 @@ func (r Record) Kind() string {
 	}
 	if r.Message != nil {
 		kind, n = KindMessage, n+1
+	}
+	if r.Reaction != nil {
+		kind, n = KindReaction, n+1
+	}
+	if r.Version != nil {
+		kind, n = KindVersion, n+1
 	}
 	if r.ReadState != nil {
 		kind, n = KindReadState, n+1
@@ -93,9 +107,9 @@ type ImportOptions struct {
 
 // ImportStats count what an Import did.
 type ImportStats struct {
-	// Contacts, Conversations, Messages and ReadStates count the records
-	// written.
-	Contacts, Conversations, Messages, ReadStates int
+	// Contacts, Conversations, Messages, Reactions, Versions and
+	// ReadStates count the records written.
+	Contacts, Conversations, Messages, Reactions, Versions, ReadStates int
 	// Unchanged counts the records already stored exactly as given.
 	Unchanged int
 	// ContactIDs, ConversationIDs and MessageIDs map the id each record
@@ -114,7 +128,8 @@ type ImportStats struct {
 //     and LastActivityAt its CreatedAt;
 //   - a message takes the defaults of convo.NewMessage (text, sent, its
 //     sender type); its CreatedAt and WrittenAt stand for each other, and
-//     are now without either; its UpdatedAt is its CreatedAt.
+//     are now without either; its UpdatedAt is its CreatedAt;
+//   - a reaction's CreatedAt and a version's EditedAt are now.
 //
 // Import passes the store's clock as now.
 func (r Record) WithDefaults(now time.Time) Record {
@@ -143,6 +158,14 @@ func (r Record) WithDefaults(now time.Time) Record {
 		m.ContentType, m.Status, m.SenderType, m.WrittenAt = in.ContentType, in.Status, in.SenderType, in.WrittenAt
 		orTime(&m.UpdatedAt, m.CreatedAt)
 		r.Message = &m
+	case r.Reaction != nil:
+		x := *r.Reaction
+		orTime(&x.CreatedAt, now)
+		r.Reaction = &x
+	case r.Version != nil:
+		v := *r.Version
+		orTime(&v.EditedAt, now)
+		r.Version = &v
 	}
 	return r
 }
@@ -185,19 +208,27 @@ func (r Record) Validate() error {
 		}
 	case KindMessage:
 		m := r.Message
-		errs = append(errs, importedID("id", m.ID), importedID("conversation_id", m.ConversationID), messageInput(m).Validate(),
+		errs = append(errs, importedID("id", m.ID), importedID("conversation_id", m.ConversationID), m.Validate(),
+			importedNumber("reply_to_id", m.ReplyToID), convo.ValidateTime("deleted_at", m.DeletedAt, false),
 			convo.ValidateTime("created_at", m.CreatedAt, true), convo.ValidateTime("updated_at", m.UpdatedAt, true),
 			importedNumber("contact_id", m.ContactID)) // 0: the conversation's
 		if m.Seq < 1 {
 			errs = append(errs, convo.Invalid("seq", convo.CodeOutOfRange, "must be 1 or more"))
 		}
 		errs = append(errs, belowMaxImportedID("seq", m.Seq))
+	case KindReaction:
+		x := r.Reaction
+		errs = append(errs, x.Validate(), importedID("message_id", x.MessageID), convo.ValidateTime("created_at", x.CreatedAt, true))
+	case KindVersion:
+		v := r.Version
+		errs = append(errs, v.Validate(), importedID("message_id", v.MessageID))
 	case KindReadState:
 		rs := r.ReadState
 		errs = append(errs, rs.Validate(), belowMaxImportedID("conversation_id", rs.ConversationID),
 			belowMaxImportedID("seen_seq", rs.SeenSeq), importedNumber("unseen_count", int64(rs.UnseenCount)))
 	default:
-		errs = append(errs, convo.Invalid("type", convo.CodeRequired, "a record is exactly one contact, conversation, message or read state"))
+		errs = append(errs, convo.Invalid("type", convo.CodeRequired,
+			"a record is exactly one contact, conversation, message, reaction, message version or read state"))
 	}
 	return joinInvalid(errs)
 }

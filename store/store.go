@@ -201,11 +201,48 @@ type Store interface {
 	// zero upTo ErrInvalid naming up_to; ErrNotFound when the conversation
 	// is missing.
 	MarkReceipt(ctx context.Context, accountID, conversationID int64, status convo.MessageStatus, upTo time.Time) (int, error)
-	// DeleteMessage removes a message and returns its id; the conversation's
-	// counters follow in the same transaction. ErrNotFound when missing.
+	// DeleteMessage leaves a tombstone in the message's place (see
+	// convo.Message.DeletedAt) and returns its id; the conversation's
+	// counters, unread and unseen counts and last non-activity message
+	// follow in the same transaction. Deleting a tombstone changes
+	// nothing. ErrNotFound when missing.
 	DeleteMessage(ctx context.Context, accountID, messageID int64) (int64, error)
+	// PurgeMessage removes a message and everything kept of it (its
+	// reactions and versions) for good, as an erasure request asks, and
+	// returns its id; a tombstone may be purged too. Its replies stay in
+	// the timeline and are replies no longer; a reply purged leaves its
+	// parent's reply count. ErrNotFound when missing.
+	PurgeMessage(ctx context.Context, accountID, messageID int64) (int64, error)
+	// ListReplies returns a page of the direct replies to a message, by
+	// sequence number in f's order, as ListMessages does (f.TopLevel does
+	// not apply). ErrNotFound when the message is missing or f.Viewer does
+	// not take part in its conversation.
+	ListReplies(ctx context.Context, accountID, messageID int64, f MessageFilter) (Page[convo.Message], error)
+	// ListMessageVersions returns a message's edit history, oldest first:
+	// the content each edit replaced (see convo.MessageVersion). None for
+	// a message never edited; ErrNotFound when the message is missing.
+	ListMessageVersions(ctx context.Context, accountID, messageID int64) ([]convo.MessageVersion, error)
+
+	// AddReaction adds by's reaction to a message and returns the message
+	// with its counts; adding a reaction by has already made changes
+	// nothing. It does not move the conversation's last activity, unread
+	// or unseen counts. A bad reaction (convo.ValidateReaction) or actor
+	// (a user or the contact) is ErrInvalid; so is a new reaction on a
+	// tombstone (CodeDeleted) or beyond convo.MaxReactionKinds different
+	// ones (CodeOutOfRange). ErrNotFound when the message is missing.
+	AddReaction(ctx context.Context, accountID, messageID int64, by convo.Actor, reaction string) (convo.Message, error)
+	// RemoveReaction removes by's reaction from a message and returns the
+	// message; removing one that is not there changes nothing. Errors as
+	// AddReaction, but any message, a tombstone included, takes it.
+	RemoveReaction(ctx context.Context, accountID, messageID int64, by convo.Actor, reaction string) (convo.Message, error)
+	// ListReactions returns a page of a message's reactions, who made
+	// them and when, by reaction then in the order they were added;
+	// f.Reaction keeps one reaction's. ErrNotFound when the message is
+	// missing.
+	ListReactions(ctx context.Context, accountID, messageID int64, f ReactionFilter) (Page[convo.Reaction], error)
 	// ListMessages returns a page of a conversation's messages, by sequence
-	// number in the filter's order. ErrNotFound when the conversation is
+	// number in the filter's order, tombstones in their place. A message
+	// read with f.Viewer carries the viewer's own reactions. ErrNotFound when the conversation is
 	// missing or f.Viewer does not take part in it; a cursor from another
 	// conversation or order is ErrInvalid.
 	ListMessages(ctx context.Context, accountID, conversationID int64, f MessageFilter) (Page[convo.Message], error)
@@ -221,7 +258,9 @@ type Store interface {
 
 	// Export calls fn with every record of the account, read from one
 	// consistent snapshot: its contacts, then its conversations, then its
-	// messages, each kind by id, then the read state of every user with a
+	// messages, each kind by id, then the reactions (by message, reaction,
+	// then as ListReactions orders them) and the message versions (by
+	// message, then version), then the read state of every user with a
 	// read horizon, by conversation then user. fn runs while the snapshot is held: it
 	// should write the record out, not call the store. An error from fn
 	// stops the export and is returned as it is.
@@ -234,7 +273,12 @@ type Store interface {
 	// follow (ImportStats maps the ids). A record may refer
 	// only to a record before it or already in the account (a contact
 	// before its conversations, a conversation before its messages and read
-	// states); a reference to another is ErrNotFound. A read state sets the
+	// states, a message before its replies, reactions and versions); a
+	// reference to another is ErrNotFound, and a reply to a message of
+	// another conversation ErrInvalid naming reply_to_id. A message's
+	// versions follow one another from 1 (another number is ErrInvalid
+	// naming version); a tombstone takes no reactions or versions
+	// (ErrInvalid, CodeDeleted). A read state sets the
 	// user's horizon exactly (either way) in a conversation the import
 	// writes to; elsewhere it is compared as below. Unseen counts are
 	// recounted. A record stored exactly as given is left alone, so

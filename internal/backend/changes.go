@@ -225,6 +225,14 @@ var messageFields = []field[convo.Message]{
 	{"attachments", func(a, b convo.Message) bool { return slices.Equal(a.Attachments, b.Attachments) }},
 	{"external_source_ids", func(a, b convo.Message) bool { return maps.Equal(a.ExternalSourceIDs, b.ExternalSourceIDs) }},
 	{"additional_attributes", eqAttrs(func(m convo.Message) convo.Attributes { return m.AdditionalAttributes })},
+	{"reply_to_id", eq(func(m convo.Message) int64 { return m.ReplyToID })},
+	{"reply_count", eq(func(m convo.Message) int { return m.ReplyCount })},
+	{"last_reply_at", eqTime(func(m convo.Message) time.Time { return m.LastReplyAt })},
+	{"reactions", func(a, b convo.Message) bool { return maps.Equal(a.Reactions, b.Reactions) }},
+	{"edit_count", eq(func(m convo.Message) int { return m.EditCount })},
+	{"edited_at", eqTime(func(m convo.Message) time.Time { return m.EditedAt })},
+	{"deleted_at", eqTime(func(m convo.Message) time.Time { return m.DeletedAt })},
+	{"external_error", eq(func(m convo.Message) string { return m.ExternalError })},
 }
 
 // MessageFields names the fields on which messages a and b differ.

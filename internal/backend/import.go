@@ -16,6 +16,8 @@ type Importer interface {
 	Conversation(convo.Conversation) error
 	ReadState(convo.ReadState) error
 	Message(convo.Message) error
+	Reaction(convo.Reaction) error
+	Version(convo.MessageVersion) error
 }
 
 // ImportRecord fills in the defaults of one record at now, validates it
@@ -32,6 +34,10 @@ func ImportRecord(im Importer, rec store.Record, now time.Time) error {
 		return im.Conversation(*rec.Conversation)
 	case store.KindReadState:
 		return im.ReadState(*rec.ReadState)
+	case store.KindReaction:
+		return im.Reaction(*rec.Reaction)
+	case store.KindVersion:
+		return im.Version(*rec.Version)
 	default:
 		return im.Message(*rec.Message)
 	}
