@@ -108,7 +108,7 @@ func testAccountIDs(t *testing.T, newStore NewStore) {
 			return err
 		},
 		"DeleteMessage": func(s store.Store, a, _, _, m int64) error { _, err := s.DeleteMessage(ctx, a, m); return err },
-		"PurgeMessage": func(s store.Store, a, _, _, m int64) error { _, err := s.PurgeMessage(ctx, a, m); return err },
+		"PurgeMessage":  func(s store.Store, a, _, _, m int64) error { _, err := s.PurgeMessage(ctx, a, m); return err },
 		"ListReplies": func(s store.Store, a, _, _, m int64) error {
 			_, err := s.ListReplies(ctx, a, m, store.MessageFilter{})
 			return err

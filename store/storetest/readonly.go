@@ -136,7 +136,7 @@ func testReadOnly(t *testing.T, cfg config) {
 		is.Equal(got.Status, convo.StatusOpen)
 		is.Equal(got.MessagesCount, int64(1))
 		is.Equal(got.Messages[0].Reactions, map[string]int{"👀": 1}) // no reaction added or removed
-		is.Equal(got.Messages[0].DeletedAt, time.Time{})          // not deleted
+		is.Equal(got.Messages[0].DeletedAt, time.Time{})            // not deleted
 		hits, err := s.SearchMessages(context.Background(), 2, store.MessageSearch{Query: "kept"})
 		is.NoErr(err)
 		is.Equal(len(hits.Items), 1) // a search finds what the writer wrote
