@@ -243,7 +243,7 @@ func markSeen(ctx context.Context, tx *dbtx, accountID, conversationID int64, v 
 	}
 	for i := range list {
 		m := &list[i]
-		m.Seen = m.Seq <= horizon || m.AuthorID == v.UserID || m.Type == convo.MessageActivity
+		m.Seen = m.SeenBy(v.UserID, horizon)
 	}
 	return nil
 }
