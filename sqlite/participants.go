@@ -268,6 +268,9 @@ func viewConversation(ctx context.Context, tx *dbtx, accountID, conversationID i
 	if err := markSeen(ctx, tx, accountID, conversationID, v, c.Messages); err != nil {
 		return c, err
 	}
+	if err := markOwnReactions(ctx, tx, accountID, v, c.Messages); err != nil {
+		return c, err
+	}
 	list := []convo.Conversation{c}
 	err = attachUnseen(ctx, tx, accountID, list, v)
 	return list[0], err
