@@ -5,7 +5,8 @@ import "encoding/json"
 // MarshalJSON writes the page's JSON form: {"data": [...], "next_cursor":
 // "...", "meta": {...}}, each item in its own JSON form (convo's
 // snake_case, see convo.Conversation.MarshalJSON). data is [] when the
-// page is empty; next_cursor is left out on the last page.
+// page is empty; next_cursor is left out on the last page, prev_cursor
+// (message lists) on the first.
 func (p Page[T]) MarshalJSON() ([]byte, error) {
 	type plain Page[T]
 	w := plain(p)

@@ -57,7 +57,7 @@ func fixtureCounts() store.Counts {
 
 func TestJSONRoundTrip(t *testing.T) {
 	t.Run("Page", func(t *testing.T) {
-		wiretest.Check(t, store.Page[convo.Conversation]{Items: []convo.Conversation{fixtureConversation()}, Next: "eyJsIjoiYyJ9", Meta: fixtureMeta()})
+		wiretest.Check(t, store.Page[convo.Conversation]{Items: []convo.Conversation{fixtureConversation()}, Next: "eyJsIjoiYyJ9", Prev: "eyJsIjoicCJ9", Meta: fixtureMeta()})
 		wiretest.RoundTrip(t, store.Page[convo.Message]{Items: []convo.Message{fixtureMessage()}, Next: "eyJsIjoibSJ9", Meta: store.PageMeta{PerPage: 15}})
 		wiretest.RoundTrip(t, store.Page[convo.Contact]{Items: []convo.Contact{*fixtureConversation().Contact}, Meta: fixtureMeta()})
 		wiretest.RoundTrip(t, store.Page[store.MessageHit]{Items: []store.MessageHit{fixtureHit()}, Meta: fixtureMeta()})

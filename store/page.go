@@ -82,7 +82,8 @@ const maxPageNumber = 1 << 30 / MaxPerPage
 
 // Page is one page of a list. Its JSON form is Monica's: the items as
 // data, always a list, the paging meta as meta, and the cursor of the
-// following page as next_cursor (see MarshalJSON).
+// following page as next_cursor, and of the page before as prev_cursor
+// (see MarshalJSON).
 type Page[T any] struct {
 	Items []T `json:"data"`
 	// Next is the cursor of the following page (pass it to After), or ""

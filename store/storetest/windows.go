@@ -127,7 +127,7 @@ func testWindows(t *testing.T, newStore NewStore) {
 
 		p := list(t, s, conv.ID, store.MessageFilter{ContactSide: true, Page: store.PageNumber(1, 10)})
 		is.Equal(seqs(p), []int64{hello.Seq, reply.Seq}) // no private note, no activity
-		is.Equal(p.Meta.Total, 2)                       // counted as filtered
+		is.Equal(p.Meta.Total, 2)                        // counted as filtered
 		_, err := s.ListMessages(ctx, 1, conv.ID, store.MessageFilter{ContactSide: true, Around: note.ID, Page: store.After("", 4)})
 		is.True(invalidOn(err, "around")) // the contact's side does not hold the note
 
