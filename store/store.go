@@ -205,8 +205,10 @@ type Store interface {
 	// DeleteMessage leaves a tombstone in the message's place (see
 	// convo.Message.DeletedAt) and returns its id; the conversation's
 	// counters, unread and unseen counts and last non-activity message
-	// follow in the same transaction. Deleting a tombstone changes
-	// nothing. ErrNotFound when missing.
+	// follow in the same transaction. The tombstone keeps its source id,
+	// so a channel's retry of the message returns the tombstone rather
+	// than bringing it back (a purge frees the id). Deleting a tombstone
+	// changes nothing. ErrNotFound when missing.
 	DeleteMessage(ctx context.Context, accountID, messageID int64) (int64, error)
 	// PurgeMessage removes a message and everything kept of it (its
 	// reactions and versions) for good, as an erasure request asks, and
@@ -226,7 +228,8 @@ type Store interface {
 
 	// AddReaction adds by's reaction to a message and returns the message
 	// with its counts; adding a reaction by has already made changes
-	// nothing. It does not move the conversation's last activity, unread
+	// nothing. Any user of the host may react (as with authors, convo
+	// does not check that they take part in the conversation). It does not move the conversation's last activity, unread
 	// or unseen counts. A bad reaction (convo.ValidateReaction) or actor
 	// (a user or the contact) is ErrInvalid; so is a new reaction on a
 	// tombstone (CodeDeleted) or beyond convo.MaxReactionKinds different
@@ -280,7 +283,8 @@ type Store interface {
 	// another conversation ErrInvalid naming reply_to_id. A message's
 	// versions follow one another from 1 (another number is ErrInvalid
 	// naming version); a tombstone takes no reactions or versions
-	// (ErrInvalid, CodeDeleted). A read state sets the
+	// (ErrInvalid, CodeDeleted), and a message no more than
+	// convo.MaxReactionKinds different reactions. A read state sets the
 	// user's horizon exactly (either way) in a conversation the import
 	// writes to; elsewhere it is compared as below. Unseen counts are
 	// recounted. A record stored exactly as given is left alone, so
