@@ -119,3 +119,56 @@ func BenchmarkAppend(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkListMessages reads a page of 50 messages as a user sees them:
+// plain messages, and messages that each carry two reactions (one the
+// viewer's), a reply count and an edit, which a page then reads too (the
+// thread column, and one query for the viewer's own reactions).
+func BenchmarkListMessages(b *testing.B) {
+	for _, threads := range []bool{false, true} {
+		name := "Plain"
+		if threads {
+			name = "Threads"
+		}
+		b.Run(name, func(b *testing.B) {
+			s, ids, _ := benchStore(b, 10)
+			ctx := context.Background()
+			viewer := convo.Viewer{UserID: uuid.New()}
+			conv := ids[0]
+			var list []convo.Message
+			for i := range 50 {
+				m, err := s.AddMessage(ctx, 1, conv, convo.NewMessage{Type: convo.MessageIncoming, Content: "a thread message"})
+				if err != nil {
+					b.Fatal(err)
+				}
+				list = append(list, m)
+				if !threads || i == 0 {
+					continue
+				}
+				edited := "an edited thread message"
+				for _, err := range []error{
+					second(s.AddReaction(ctx, 1, m.ID, convo.UserActor(viewer.UserID), "👍")),
+					second(s.AddReaction(ctx, 1, m.ID, convo.ContactActor(), "🎉")),
+					second(s.UpdateMessage(ctx, 1, m.ID, convo.MessageUpdate{Content: &edited})),
+					second(s.AddMessage(ctx, 1, conv, convo.NewMessage{Type: convo.MessageOutgoing, Content: "re", ReplyToID: list[i-1].ID})),
+				} {
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			if _, err := s.AddParticipants(ctx, 1, conv, convo.ParticipantChange{UserIDs: []uuid.UUID{viewer.UserID}}); err != nil {
+				b.Fatal(err)
+			}
+			f := store.MessageFilter{Order: store.NewestFirst, Viewer: &viewer, Page: store.After("", 50)}
+			b.ResetTimer()
+			for range b.N {
+				if _, err := s.ListMessages(ctx, 1, conv, f); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func second[T any](_ T, err error) error { return err }

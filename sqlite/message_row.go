@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/convokit/convo"
@@ -52,16 +54,21 @@ const (
 // threadOfM reads what message m carries of its thread, reactions, edits,
 // deletion and delivery error as one column, NULL when it has none of
 // them (nearly every message); threadOfLM those of a conversation's last
-// message, lm. The order is messageThread's.
+// message, lm. It is text, read by messageThread.Scan: six numbers and the
+// length in bytes of the reaction counts, each followed by a comma, then
+// the counts (JSON), then the external error. Text and not a JSON array:
+// decoding JSON took a third of the time of a page of such messages.
 const (
 	threadOfM = `CASE WHEN m.reply_to_id IS NULL AND m.reply_count = 0 AND m.reactions IS NULL AND m.edit_count = 0
 		AND m.deleted_at IS NULL AND m.external_error IS NULL THEN NULL
-	ELSE json_array(m.reply_to_id, m.reply_count, m.last_reply_at, json(m.reactions), m.edit_count, m.edited_at,
-		m.deleted_at, m.external_error) END`
+	ELSE printf('%d,%d,%d,%d,%d,%d,%d,', coalesce(m.reply_to_id, 0), m.reply_count, coalesce(m.last_reply_at, 0),
+		m.edit_count, coalesce(m.edited_at, 0), coalesce(m.deleted_at, 0), coalesce(octet_length(m.reactions), 0))
+		|| coalesce(m.reactions, '') || coalesce(m.external_error, '') END`
 	threadOfLM = `CASE WHEN lm.reply_to_id IS NULL AND lm.reply_count = 0 AND lm.reactions IS NULL AND lm.edit_count = 0
 		AND lm.deleted_at IS NULL AND lm.external_error IS NULL THEN NULL
-	ELSE json_array(lm.reply_to_id, lm.reply_count, lm.last_reply_at, json(lm.reactions), lm.edit_count, lm.edited_at,
-		lm.deleted_at, lm.external_error) END`
+	ELSE printf('%d,%d,%d,%d,%d,%d,%d,', coalesce(lm.reply_to_id, 0), lm.reply_count, coalesce(lm.last_reply_at, 0),
+		lm.edit_count, coalesce(lm.edited_at, 0), coalesce(lm.deleted_at, 0), coalesce(octet_length(lm.reactions), 0))
+		|| coalesce(lm.reactions, '') || coalesce(lm.external_error, '') END`
 )
 
 const messageFrom = ` FROM convo_messages m JOIN convo_conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id`
@@ -106,42 +113,41 @@ type messageThread struct {
 // Scan implements sql.Scanner.
 func (t *messageThread) Scan(v any) error {
 	*t = messageThread{}
-	var text []byte
+	var text string
 	switch v := v.(type) {
 	case nil:
 		return nil
 	case string:
-		text = []byte(v)
-	case []byte:
 		text = v
+	case []byte:
+		text = string(v)
 	default:
 		return fmt.Errorf("sqlite: message thread holds %T, want TEXT", v)
 	}
-	var reply, lastReply, edited, deleted *int64
-	var external *string
-	fields := []any{&reply, &t.ReplyCount, &lastReply, &t.Reactions, &t.EditCount, &edited, &deleted, &external}
-	var raw []json.RawMessage
-	err := json.Unmarshal(text, &raw)
-	if err == nil && len(raw) != len(fields) {
-		err = fmt.Errorf("%d values, want %d", len(raw), len(fields))
+	var n [7]int64
+	for i := range n {
+		comma := strings.IndexByte(text, ',')
+		if comma < 0 {
+			return fmt.Errorf("sqlite: message thread %q is malformed", v)
+		}
+		var err error
+		if n[i], err = strconv.ParseInt(text[:comma], 10, 64); err != nil {
+			return fmt.Errorf("sqlite: message thread: %w", err)
+		}
+		text = text[comma+1:]
 	}
-	for i := 0; err == nil && i < len(raw); i++ {
-		err = json.Unmarshal(raw[i], fields[i])
+	if n[6] < 0 || n[6] > int64(len(text)) {
+		return fmt.Errorf("sqlite: message thread %q is malformed", v)
 	}
-	if err != nil {
-		return fmt.Errorf("sqlite: decode message thread: %w", err)
+	t.ReplyToID, t.ReplyCount, t.LastReplyAt = n[0], int(n[1]), n[2]
+	t.EditCount, t.EditedAt, t.DeletedAt = int(n[3]), n[4], n[5]
+	if n[6] > 0 {
+		if err := json.Unmarshal([]byte(text[:n[6]]), &t.Reactions); err != nil {
+			return fmt.Errorf("sqlite: message reactions: %w", err)
+		}
 	}
-	t.ReplyToID, t.LastReplyAt, t.EditedAt, t.DeletedAt = deref(reply), deref(lastReply), deref(edited), deref(deleted)
-	t.ExternalError = deref(external)
+	t.ExternalError = text[n[6]:]
 	return nil
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }
 
 // microTime is a stored time in microseconds as a time, 0 as the zero time.
