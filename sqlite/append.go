@@ -9,6 +9,7 @@ import (
 
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/internal/backend"
+	"github.com/convokit/convo/store"
 )
 
 // The append: the one path every message, activity messages included, is
@@ -31,8 +32,20 @@ WHERE account_id = ? AND id = ?`
 	// the usual append, whose source id is new, needs no query to find out.
 	insertMessage = `INSERT INTO convo_messages (account_id, conversation_id, seq, content, content_type, content_attributes,
 	message_type, private, status, source_id, sender_type, author_id, written_at, created_at, updated_at,
-	attachments, external_source_ids, additional_attributes)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
+	attachments, external_source_ids, additional_attributes, reply_to_id, external_error)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
+
+	// selectReplyParent finds the message a reply names, by id (?2) or,
+	// with the where clause of its second form, by source id (?2). ?1
+	// account.
+	selectReplyParent = `SELECT conversation_id, id, coalesce(source_id, '') AS source_id,
+	coalesce(last_reply_at, 0) AS last_reply_at FROM convo_messages WHERE account_id = ?1 AND id = ?2`
+	selectReplyParentBySource = `SELECT conversation_id, id, coalesce(source_id, '') AS source_id,
+	coalesce(last_reply_at, 0) AS last_reply_at FROM convo_messages WHERE account_id = ?1 AND source_id = ?2`
+
+	// bumpParent counts a new reply of the parent ?3 at ?1. ?2 account.
+	bumpParent = `UPDATE convo_messages SET reply_count = reply_count + 1, last_reply_at = max(coalesce(last_reply_at, ?1), ?1)
+WHERE account_id = ?2 AND id = ?3`
 
 	// bumpMaintained keeps the conversation's maintained columns true
 	// after an append, by the rules of derived.go one message at a time
@@ -77,6 +90,14 @@ var bumpConversation = [2][2]string{
 	{bumpMaintained + bumpActivity + bumpWhere, bumpMaintained + bumpActivity + bumpReopen + bumpWhere},
 }
 
+// replyParent is a row of selectReplyParent.
+type replyParent struct {
+	ConversationID int64  `db:"conversation_id"`
+	ID             int64  `db:"id"`
+	SourceID       string `db:"source_id"`
+	LastReplyAt    int64  `db:"last_reply_at"` // microseconds, 0 when none
+}
+
 // appendTarget is a row of selectAppendTarget.
 type appendTarget struct {
 	ContactID      int64
@@ -115,12 +136,26 @@ func appendMessage(ctx context.Context, tx *dbtx, accountID, conversationID int6
 	if in.ContactID != 0 && in.ContactID != target.ContactID {
 		return convo.Message{}, convo.Invalid("contact_id", convo.CodeMismatch, "is not the conversation's contact")
 	}
+	var p replyParent
+	parent, err := backend.ReplyParent(in, conversationID, func(id int64, sourceID string) (int64, int64, string, error) {
+		var err error
+		if id != 0 {
+			err = tx.GetContext(ctx, &p, selectReplyParent, accountID, id)
+		} else {
+			err = tx.GetContext(ctx, &p, selectReplyParentBySource, accountID, sourceID)
+		}
+		return p.ConversationID, p.ID, p.SourceID, translate(err)
+	})
+	if err != nil {
+		return convo.Message{}, err
+	}
 	m := convo.Message{
 		AccountID: accountID, ConversationID: conversationID, ContactID: target.ContactID, Seq: target.LastSeq + 1,
 		Content: in.Content, ContentType: in.ContentType, ContentAttributes: in.ContentAttributes, Type: in.Type,
 		Private: in.Private, Status: in.Status, SourceID: in.SourceID, SenderType: in.SenderType,
 		AuthorID: in.AuthorID, WrittenAt: backend.StoredTime(in.WrittenAt), CreatedAt: now, UpdatedAt: now,
 		Attachments: in.Attachments, ExternalSourceIDs: in.ExternalSourceIDs, AdditionalAttributes: in.AdditionalAttributes,
+		ReplyToID: parent, ExternalError: in.ExternalError,
 	}
 	j, err := backend.EncodeMessageJSON(m)
 	if err != nil {
@@ -129,7 +164,7 @@ func appendMessage(ctx context.Context, tx *dbtx, accountID, conversationID int6
 	res, err := tx.ExecContext(ctx, insertMessage, accountID, conversationID, m.Seq, m.Content, string(m.ContentType),
 		j.ContentAttributes, m.Type.Code(), m.Private, string(m.Status), nullString(m.SourceID), string(m.SenderType),
 		uuidValue(m.AuthorID), timeValue(m.WrittenAt), timeValue(now), timeValue(now), j.Attachments, j.ExternalIDs,
-		j.Additional)
+		j.Additional, nullInt(parent), nullString(m.ExternalError))
 	if err != nil {
 		return convo.Message{}, err
 	}
@@ -157,6 +192,17 @@ func appendMessage(ctx context.Context, tx *dbtx, accountID, conversationID int6
 		}
 	}
 	tx.changes.MessageCreated(m)
+	if parent != 0 {
+		if _, err := tx.ExecContext(ctx, bumpParent, timeValue(now), accountID, parent); err != nil {
+			return convo.Message{}, err
+		}
+		fields := []string{"reply_count"}
+		if now.UnixMicro() > p.LastReplyAt {
+			fields = []string{"last_reply_at", "reply_count"}
+		}
+		tx.changes.Add(store.Change{Kind: store.MessageUpdated, AccountID: accountID, ConversationID: conversationID,
+			MessageID: parent, Fields: fields})
+	}
 	if reopens == 1 {
 		tx.changes.Add(backend.ReopenChange(m, target.SnoozedUntil))
 	}

@@ -325,3 +325,5 @@ func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.Conta
 }
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+func nullInt(n int64) sql.NullInt64 { return sql.NullInt64{Int64: n, Valid: n != 0} }

@@ -29,7 +29,7 @@ const conversationColumns = conversationHeadColumns + `,
 	coalesce(lm.seq, 0), coalesce(lm.content, ''), ` + contentTypeOfLM + `, coalesce(lm.message_type, 0),
 	coalesce(lm.private, 0), ` + statusOfLM + `, lm.source_id, coalesce(lm.sender_type, ''), lm.author_id,
 	lm.created_at, nullif(lm.written_at, lm.created_at), nullif(lm.updated_at, lm.created_at),
-	` + messageExtrasOfLM + `,
+	` + messageExtrasOfLM + `, ` + threadOfLM + `,
 	c.version, ct.version`
 
 // conversationHeadColumns are conversationColumns without the last message

@@ -12,17 +12,18 @@ const (
 
 	// isIncoming: a message from the contact (Chatwoot's incoming, 0).
 	isIncoming = `m.message_type = 0`
-	// isUnread: an incoming message created after the agent last saw the
-	// conversation (never: every incoming one).
-	isUnread = isIncoming + ` AND m.created_at > coalesce(c.agent_last_seen_at, -9223372036854775808)`
-	// isNotActivity: every message but the activity ones (2), which record
-	// changes and are never the last message a list shows.
-	isNotActivity = `m.message_type != 2`
+	// isUnread: an incoming message, not a tombstone, created after the
+	// agent last saw the conversation (never: every incoming one).
+	isUnread = isIncoming + ` AND m.deleted_at IS NULL AND m.created_at > coalesce(c.agent_last_seen_at, -9223372036854775808)`
+	// isCounted: every message but the activity ones (2), which record
+	// changes, and the tombstones: what may be unseen and what may be the
+	// last message a list shows.
+	isCounted = `m.message_type != 2 AND m.deleted_at IS NULL`
 
 	recountMessagesCount   = `(SELECT count(*) FROM convo_messages m WHERE ` + ofConversation + `)`
 	recountUnreadCount     = `(SELECT count(*) FROM convo_messages m WHERE ` + ofConversation + ` AND ` + isUnread + `)`
 	recountLastIncoming    = `(SELECT max(m.created_at) FROM convo_messages m WHERE ` + ofConversation + ` AND ` + isIncoming + `)`
-	recountLastNonActivity = `(SELECT m.id FROM convo_messages m WHERE ` + ofConversation + ` AND ` + isNotActivity +
+	recountLastNonActivity = `(SELECT m.id FROM convo_messages m WHERE ` + ofConversation + ` AND ` + isCounted +
 		` ORDER BY m.seq DESC LIMIT 1)`
 	recountMaxSeq = `(SELECT coalesce(max(m.seq), 0) FROM convo_messages m WHERE ` + ofConversation + `)`
 

@@ -12,6 +12,10 @@ const (
 	exportContacts      = `SELECT ` + contactColumns + ` FROM convo_contacts WHERE account_id = ? ORDER BY id`
 	exportConversations = `SELECT ` + conversationColumns + conversationFrom + ` WHERE c.account_id = ? ORDER BY c.id`
 	exportMessages      = `SELECT ` + messageColumns + messageFrom + ` WHERE m.account_id = ? ORDER BY m.id`
+	exportReactions     = `SELECT message_id, id, reaction, actor_type, user_id, created_at FROM convo_message_reactions
+WHERE account_id = ? ORDER BY message_id, reaction, id`
+	exportVersions = `SELECT message_id, version, content, edited_at, actor_type, user_id FROM convo_message_versions
+WHERE account_id = ? ORDER BY message_id, version`
 )
 
 // Export implements store.Store.
@@ -43,6 +47,20 @@ func (s *Store) Export(ctx context.Context, accountID int64, fn func(store.Recor
 		if err != nil {
 			return err
 		}
+		err = exportRows(ctx, tx, exportReactions, accountID, fn, func(r messageReactionRow) (store.Record, error) {
+			x, err := r.toReaction(r.MessageID)
+			return store.Record{Reaction: &x}, err
+		})
+		if err != nil {
+			return err
+		}
+		err = exportRows(ctx, tx, exportVersions, accountID, fn, func(r messageVersionRow) (store.Record, error) {
+			v, err := r.toVersion(r.MessageID)
+			return store.Record{Version: &v}, err
+		})
+		if err != nil {
+			return err
+		}
 		return exportRows(ctx, tx, exportReadStates, accountID, fn, readStateRow.toRecord)
 	})
 }
@@ -56,4 +74,24 @@ func exportRows[R any, P scannedRow[R]](ctx context.Context, tx *dbtx, query str
 		}
 		return fn(rec)
 	})
+}
+
+// messageReactionRow is a row of exportReactions.
+type messageReactionRow struct {
+	MessageID int64
+	reactionRow
+}
+
+func (r *messageReactionRow) dest() []any {
+	return []any{&r.MessageID, &r.ID, &r.Reaction, &r.ActorType, &r.UserID, &r.CreatedAt}
+}
+
+// messageVersionRow is a row of exportVersions.
+type messageVersionRow struct {
+	MessageID int64
+	versionRow
+}
+
+func (r *messageVersionRow) dest() []any {
+	return []any{&r.MessageID, &r.Version, &r.Content, &r.EditedAt, &r.ActorType, &r.UserID}
 }

@@ -29,8 +29,8 @@ VALUES (nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
 
 	importMessage = `INSERT INTO convo_messages (id, account_id, conversation_id, seq, content, content_type, content_attributes,
 	message_type, private, status, source_id, sender_type, author_id, written_at, created_at, updated_at,
-	attachments, external_source_ids, additional_attributes)
-VALUES (nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	attachments, external_source_ids, additional_attributes, reply_to_id, deleted_at, external_error)
+VALUES (nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 	// indexImportedMessages adds the imported messages (a JSON array of
 	// ids) that are older than the index's mark to the full-text index, in
@@ -60,7 +60,7 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
 		stats = store.ImportStats{}
 		im := importer{ctx: ctx, tx: tx, s: s, accountID: accountID, now: now, stats: &stats,
-			touched: map[int64]bool{}, readStates: map[int64]bool{}}
+			touched: map[int64]bool{}, readStates: map[int64]bool{}, threads: map[int64]bool{}}
 		if opts.NewIDs {
 			stats.ContactIDs, stats.ConversationIDs, stats.MessageIDs = map[int64]int64{}, map[int64]int64{}, map[int64]int64{}
 			im.newIDs = true
@@ -78,6 +78,9 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 				return rec.Wrap(translate(err))
 			}
 		}
+		if err := im.recountThreads(); err != nil {
+			return err
+		}
 		for id := range im.touched {
 			if _, err := tx.ExecContext(ctx, recountImported, accountID, id); err != nil {
 				return err
@@ -86,7 +89,7 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 		if err := im.recountUnseen(); err != nil {
 			return err
 		}
-		if stats.Contacts+stats.Conversations+stats.Messages+stats.ReadStates > 0 {
+		if stats.Contacts+stats.Conversations+stats.Messages+stats.Reactions+stats.Versions+stats.ReadStates > 0 {
 			tx.changes.Add(store.Change{Kind: store.AccountImported, AccountID: accountID})
 		}
 		if len(im.added) == 0 {
@@ -116,6 +119,9 @@ type importer struct {
 	added []int64
 	// readStates are the conversations where a read state was set.
 	readStates map[int64]bool
+	// threads are the messages whose replies, reactions or versions the
+	// import wrote: their counts need a recount.
+	threads map[int64]bool
 	// newIDs stores every record under a new id (ImportOptions.NewIDs),
 	// mapped in stats.
 	newIDs bool
@@ -281,6 +287,19 @@ func (im *importer) Message(m convo.Message) error {
 	}
 	m.AccountID, m.ContactID = im.accountID, target.ContactID
 	m.WrittenAt, m.CreatedAt, m.UpdatedAt = backend.StoredTime(m.WrittenAt), backend.StoredTime(m.CreatedAt), backend.StoredTime(m.UpdatedAt)
+	m.DeletedAt = backend.StoredTime(m.DeletedAt)
+	if m.ReplyToID != 0 {
+		if im.newIDs {
+			m.ReplyToID = backend.Ref(im.stats.MessageIDs, m.ReplyToID)
+		}
+		var p replyParent
+		if err := tx.GetContext(ctx, &p, selectReplyParent, im.accountID, m.ReplyToID); err != nil {
+			return fmt.Errorf("message %d: %w", m.ReplyToID, translate(err))
+		}
+		if p.ConversationID != m.ConversationID {
+			return convo.Invalid("reply_to_id", convo.CodeInvalid, "is not a message of the conversation")
+		}
+	}
 	j, err := backend.EncodeMessageJSON(m)
 	if err != nil {
 		return err
@@ -295,14 +314,15 @@ func (im *importer) Message(m convo.Message) error {
 		}
 		m.ContentAttributes, m.Attachments = asStored.ContentAttributes, asStored.Attachments
 		m.ExternalSourceIDs, m.AdditionalAttributes = asStored.ExternalSourceIDs, asStored.AdditionalAttributes
-		return backend.Unchanged(im.stats, store.KindMessage, m.ID, stored, m)
+		return backend.Unchanged(im.stats, store.KindMessage, m.ID, backend.ImportedMessage(stored), backend.ImportedMessage(m))
 	case !errors.Is(err, convo.ErrNotFound):
 		return err
 	}
 	id, err := newID(tx.ExecContext(ctx, importMessage, m.ID, im.accountID, m.ConversationID, m.Seq, m.Content,
 		string(m.ContentType), j.ContentAttributes, m.Type.Code(), m.Private, string(m.Status), nullString(m.SourceID),
 		string(m.SenderType), uuidValue(m.AuthorID), timeValue(m.WrittenAt), timeValue(m.CreatedAt),
-		timeValue(m.UpdatedAt), j.Attachments, j.ExternalIDs, j.Additional))
+		timeValue(m.UpdatedAt), j.Attachments, j.ExternalIDs, j.Additional, nullInt(m.ReplyToID), timeValue(m.DeletedAt),
+		nullString(m.ExternalError)))
 	if err != nil {
 		return err
 	}
@@ -310,6 +330,9 @@ func (im *importer) Message(m convo.Message) error {
 		m.ID, im.stats.MessageIDs[given] = id, id
 	}
 	im.touched[m.ConversationID] = true
+	if m.ReplyToID != 0 {
+		im.threads[m.ReplyToID] = true
+	}
 	im.added = append(im.added, m.ID)
 	tx.added = max(tx.added, m.ID)
 	im.stats.Messages++

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/internal/backend"
@@ -25,7 +26,7 @@ const messageColumns = `m.account_id, m.conversation_id, c.contact_id, ` + messa
 // all are empty (messageExtras).
 const messageBodyColumns = `m.id, m.seq, m.content, ` + contentTypeOfM + `, m.message_type, m.private, ` + statusOfM + `,
 	m.source_id, m.sender_type, m.author_id, m.created_at, nullif(m.written_at, m.created_at),
-	nullif(m.updated_at, m.created_at), ` + messageExtrasOfM
+	nullif(m.updated_at, m.created_at), ` + messageExtrasOfM + `, ` + threadOfM
 
 // contentTypeOfM and statusOfM read message m's content type and status,
 // NULL when they are the defaults; contentTypeOfLM and statusOfLM those of
@@ -46,6 +47,21 @@ const (
 	messageExtrasOfLM = `CASE WHEN lm.content_attributes = '{}' AND lm.attachments IN ('{}', '[]')
 		AND lm.external_source_ids = '{}' AND lm.additional_attributes = '{}' THEN NULL
 	ELSE json_array(lm.content_attributes, lm.attachments, lm.external_source_ids, lm.additional_attributes) END`
+)
+
+// threadOfM reads what message m carries of its thread, reactions, edits,
+// deletion and delivery error as one column, NULL when it has none of
+// them (nearly every message); threadOfLM those of a conversation's last
+// message, lm. The order is messageThread's.
+const (
+	threadOfM = `CASE WHEN m.reply_to_id IS NULL AND m.reply_count = 0 AND m.reactions IS NULL AND m.edit_count = 0
+		AND m.deleted_at IS NULL AND m.external_error IS NULL THEN NULL
+	ELSE json_array(m.reply_to_id, m.reply_count, m.last_reply_at, json(m.reactions), m.edit_count, m.edited_at,
+		m.deleted_at, m.external_error) END`
+	threadOfLM = `CASE WHEN lm.reply_to_id IS NULL AND lm.reply_count = 0 AND lm.reactions IS NULL AND lm.edit_count = 0
+		AND lm.deleted_at IS NULL AND lm.external_error IS NULL THEN NULL
+	ELSE json_array(lm.reply_to_id, lm.reply_count, lm.last_reply_at, json(lm.reactions), lm.edit_count, lm.edited_at,
+		lm.deleted_at, lm.external_error) END`
 )
 
 const messageFrom = ` FROM convo_messages m JOIN convo_conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id`
@@ -72,6 +88,68 @@ type messageRow struct {
 	Attachments          string
 	ExternalSourceIDs    string
 	AdditionalAttributes string
+	Thread               messageThread
+}
+
+// messageThread is threadOfM: all zero when NULL.
+type messageThread struct {
+	ReplyToID     int64
+	ReplyCount    int
+	LastReplyAt   int64 // microseconds, 0 when none (as the other times: see time.go)
+	Reactions     map[string]int
+	EditCount     int
+	EditedAt      int64
+	DeletedAt     int64
+	ExternalError string
+}
+
+// Scan implements sql.Scanner.
+func (t *messageThread) Scan(v any) error {
+	*t = messageThread{}
+	var text []byte
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case string:
+		text = []byte(v)
+	case []byte:
+		text = v
+	default:
+		return fmt.Errorf("sqlite: message thread holds %T, want TEXT", v)
+	}
+	var reply, lastReply, edited, deleted *int64
+	var external *string
+	fields := []any{&reply, &t.ReplyCount, &lastReply, &t.Reactions, &t.EditCount, &edited, &deleted, &external}
+	var raw []json.RawMessage
+	err := json.Unmarshal(text, &raw)
+	if err == nil && len(raw) != len(fields) {
+		err = fmt.Errorf("%d values, want %d", len(raw), len(fields))
+	}
+	for i := 0; err == nil && i < len(raw); i++ {
+		err = json.Unmarshal(raw[i], fields[i])
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: decode message thread: %w", err)
+	}
+	t.ReplyToID, t.LastReplyAt, t.EditedAt, t.DeletedAt = deref(reply), deref(lastReply), deref(edited), deref(deleted)
+	t.ExternalError = deref(external)
+	return nil
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+// microTime is a stored time in microseconds as a time, 0 as the zero time.
+func microTime(us int64) time.Time {
+	if us == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(us).UTC()
 }
 
 // dest lists where each of messageColumns scans, by hand as pages are.
@@ -82,7 +160,7 @@ func (r *messageRow) dest() []any {
 // bodyDest lists where each of messageBodyColumns scans.
 func (r *messageRow) bodyDest() []any {
 	return []any{&r.ID, &r.Seq, &r.Content, &r.ContentType, &r.MessageType, &r.Private, &r.Status, &r.SourceID,
-		&r.SenderType, &r.AuthorID, &r.CreatedAt, &r.WrittenAt, &r.UpdatedAt, (*messageExtras)(r)}
+		&r.SenderType, &r.AuthorID, &r.CreatedAt, &r.WrittenAt, &r.UpdatedAt, (*messageExtras)(r), &r.Thread}
 }
 
 // ownMessageRow is a row of messageBodyColumns: a message of a conversation
@@ -137,6 +215,10 @@ func (r messageRow) toMessage() (convo.Message, error) {
 	if m.UpdatedAt.IsZero() {
 		m.UpdatedAt = m.CreatedAt
 	}
+	t := r.Thread
+	m.ReplyToID, m.ReplyCount, m.LastReplyAt = t.ReplyToID, t.ReplyCount, microTime(t.LastReplyAt)
+	m.Reactions, m.EditCount, m.EditedAt = t.Reactions, t.EditCount, microTime(t.EditedAt)
+	m.DeletedAt, m.ExternalError = microTime(t.DeletedAt), t.ExternalError
 	var errs [5]error
 	m.AuthorID, errs[0] = parseNullUUID(r.AuthorID)
 	m.ContentAttributes, errs[1] = backend.FromJSON[convo.Attributes](r.ContentAttributes)

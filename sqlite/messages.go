@@ -23,7 +23,8 @@ WHERE c.account_id = ?1 AND c.id = ?2`
 
 	updateMessage = `UPDATE convo_messages SET content = ?, content_type = ?, content_attributes = ?, message_type = ?,
 	private = ?, status = ?, sender_type = ?, written_at = ?, updated_at = ?, attachments = ?,
-	external_source_ids = ?, additional_attributes = ?
+	external_source_ids = ?, additional_attributes = ?, external_error = ?, edit_count = ?, edited_at = ?,
+	reactions = CASE WHEN ? THEN NULL ELSE reactions END, deleted_at = ?
 WHERE account_id = ? AND id = ?`
 
 	deleteMessage = `DELETE FROM convo_messages WHERE account_id = ? AND id = ?`
@@ -163,20 +164,35 @@ func (s *Store) UpdateMessage(ctx context.Context, accountID, messageID int64, u
 		m = up.Apply(old)
 		m.WrittenAt = backend.StoredTime(m.WrittenAt)
 		m.UpdatedAt = now
-		j, err := backend.EncodeMessageJSON(m)
-		if err != nil {
-			return err
+		if up.Edits(old) {
+			m.EditCount, m.EditedAt = old.EditCount+1, now
+			v := convo.MessageVersion{MessageID: messageID, Version: m.EditCount, Content: old.Content,
+				EditedAt: now, EditedBy: up.Editor(old)}
+			if err := insertVersion(ctx, tx, accountID, v); err != nil {
+				return err
+			}
 		}
-		if _, err := tx.ExecContext(ctx, updateMessage, m.Content, string(m.ContentType), j.ContentAttributes,
-			m.Type.Code(), m.Private, string(m.Status), string(m.SenderType), timeValue(m.WrittenAt), timeValue(now),
-			j.Attachments, j.ExternalIDs, j.Additional, accountID, messageID); err != nil {
-			return err
-		}
-		tx.changes.MessageChanged(old, m)
-		_, err = tx.ExecContext(ctx, refreshConversation, accountID, m.ConversationID, timeValue(now))
-		return err
+		return rewriteMessage(ctx, tx, old, m, now)
 	})
 	return m, err
+}
+
+// rewriteMessage stores m over old, its stored version, logs the change
+// and recounts the conversation.
+func rewriteMessage(ctx context.Context, tx *dbtx, old, m convo.Message, now time.Time) error {
+	j, err := backend.EncodeMessageJSON(m)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, updateMessage, m.Content, string(m.ContentType), j.ContentAttributes,
+		m.Type.Code(), m.Private, string(m.Status), string(m.SenderType), timeValue(m.WrittenAt), timeValue(m.UpdatedAt),
+		j.Attachments, j.ExternalIDs, j.Additional, nullString(m.ExternalError), m.EditCount, timeValue(m.EditedAt),
+		m.Reactions == nil, timeValue(m.DeletedAt), m.AccountID, m.ID); err != nil {
+		return err
+	}
+	tx.changes.MessageChanged(old, m)
+	_, err = tx.ExecContext(ctx, refreshConversation, m.AccountID, m.ConversationID, timeValue(now))
+	return err
 }
 
 // markReceipt moves the status of the messages a receipt covers. ?1
@@ -221,17 +237,16 @@ func (s *Store) DeleteMessage(ctx context.Context, accountID, messageID int64) (
 		return 0, err
 	}
 	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
-		m, err := getMessage(ctx, tx, accountID, messageID)
-		if err != nil {
+		old, err := getMessage(ctx, tx, accountID, messageID)
+		if err != nil || old.Deleted() {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, deleteMessage, accountID, messageID); err != nil {
-			return err
+		for _, q := range []string{deleteReactions, deleteVersions} {
+			if _, err := tx.ExecContext(ctx, q, accountID, messageID); err != nil {
+				return err
+			}
 		}
-		tx.changes.Add(store.Change{Kind: store.MessageDeleted, AccountID: accountID, ConversationID: m.ConversationID,
-			MessageID: messageID})
-		_, err = tx.ExecContext(ctx, refreshConversation, accountID, m.ConversationID, timeValue(now))
-		return err
+		return rewriteMessage(ctx, tx, old, backend.Tombstone(old, now), now)
 	})
 	if err != nil {
 		return 0, err
@@ -244,15 +259,14 @@ func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int6
 	if err := convo.ValidateAccountID(accountID); err != nil {
 		return store.Page[convo.Message]{}, err
 	}
-	var page store.Page[convo.Message]
 	if err := f.Validate(); err != nil {
-		return page, err
+		return store.Page[convo.Message]{}, err
 	}
-	order := messageOrders[f.Order]
 	list, cursor, err := backend.MessageCursor(conversationID, f)
 	if err != nil {
-		return page, err
+		return store.Page[convo.Message]{}, err
 	}
+	var page store.Page[convo.Message]
 	err = s.read(ctx, func(tx *dbtx) error {
 		var conv struct {
 			ContactID int64 `db:"contact_id"`
@@ -261,40 +275,175 @@ func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int6
 		if err := tx.GetContext(ctx, &conv, selectMessagesCount, accountID, conversationID); err != nil {
 			return translate(err)
 		}
-		total := conv.Total
-		if err := checkViewer(ctx, tx, accountID, conversationID, f.Viewer); err != nil {
-			return err
+		l := messageList{accountID: accountID, conversationID: conversationID, contactID: conv.ContactID,
+			total: conv.Total, name: list, cursor: cursor}
+		l.w.and("m.account_id = ?", accountID)
+		l.w.and("m.conversation_id = ?", conversationID)
+		if f.TopLevel {
+			l.w.and("m.reply_to_id IS NULL")
+			if !f.Page.Keyset() {
+				if err := tx.GetContext(ctx, &l.total, countTopLevel, accountID, conversationID); err != nil {
+					return err
+				}
+			}
 		}
-		var w where
-		w.and("m.account_id = ?", accountID)
-		w.and("m.conversation_id = ?", conversationID)
-		offset := 0
-		switch {
-		case cursor.Keys != nil:
-			w.and(order.after, cursor.Keys[0])
-		case !f.Page.Keyset():
-			offset = f.Page.Offset()
-		}
-		query := `SELECT ` + messageBodyColumns + ` FROM convo_messages m` + w.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
-		items, err := selectOwnMessages(ctx, tx, accountID, conversationID, conv.ContactID, query,
-			append(w.args, f.Page.PerPage()+1, offset)...)
-		if err != nil {
-			return err
-		}
-		items, more := trimPage(items, f.Page.PerPage())
-		if err := markSeen(ctx, tx, accountID, conversationID, f.Viewer, items); err != nil {
-			return err
-		}
-		page.Items = items
-		if more {
-			page.Next = store.Cursor{List: list, Keys: []int64{items[len(items)-1].Seq}}.Encode()
-		}
-		if f.Page.Keyset() {
-			page.Meta = store.PageMeta{PerPage: f.Page.PerPage()}
-		} else {
-			page.Meta = store.NewPageMeta(f.Page, total, len(items))
-		}
-		return nil
+		page, err = l.read(ctx, tx, f)
+		return err
 	})
 	return page, err
 }
+
+// ListReplies implements store.Store.
+func (s *Store) ListReplies(ctx context.Context, accountID, messageID int64, f store.MessageFilter) (store.Page[convo.Message], error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return store.Page[convo.Message]{}, err
+	}
+	f.TopLevel = false
+	if err := f.Validate(); err != nil {
+		return store.Page[convo.Message]{}, err
+	}
+	list, cursor, err := backend.ReplyCursor(messageID, f)
+	if err != nil {
+		return store.Page[convo.Message]{}, err
+	}
+	var page store.Page[convo.Message]
+	err = s.read(ctx, func(tx *dbtx) error {
+		var parent struct {
+			ConversationID int64 `db:"conversation_id"`
+			ContactID      int64 `db:"contact_id"`
+			Total          int   `db:"reply_count"`
+		}
+		if err := tx.GetContext(ctx, &parent, selectRepliesCount, accountID, messageID); err != nil {
+			return translate(err)
+		}
+		l := messageList{accountID: accountID, conversationID: parent.ConversationID, contactID: parent.ContactID,
+			total: parent.Total, name: list, cursor: cursor}
+		l.w.and("m.account_id = ?", accountID)
+		l.w.and("m.reply_to_id = ?", messageID)
+		page, err = l.read(ctx, tx, f)
+		return err
+	})
+	return page, err
+}
+
+const (
+	countTopLevel = `SELECT count(*) FROM convo_messages WHERE account_id = ? AND conversation_id = ? AND reply_to_id IS NULL`
+
+	selectRepliesCount = `SELECT m.conversation_id, c.contact_id, m.reply_count FROM convo_messages m
+	JOIN convo_conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id
+WHERE m.account_id = ? AND m.id = ?`
+)
+
+// messageList is a list of one conversation's messages: the filter of
+// its rows (w), how many it holds, and its cursor's list name and keys.
+type messageList struct {
+	accountID, conversationID, contactID int64
+	total                                int
+	w                                    where
+	name                                 string
+	cursor                               store.Cursor
+}
+
+// read reads f's page of the list, as the viewer sees it when f has one.
+func (l messageList) read(ctx context.Context, tx *dbtx, f store.MessageFilter) (store.Page[convo.Message], error) {
+	var page store.Page[convo.Message]
+	if err := checkViewer(ctx, tx, l.accountID, l.conversationID, f.Viewer); err != nil {
+		return page, err
+	}
+	order := messageOrders[f.Order]
+	w, offset := l.w, 0
+	switch {
+	case l.cursor.Keys != nil:
+		w.and(order.after, l.cursor.Keys[0])
+	case !f.Page.Keyset():
+		offset = f.Page.Offset()
+	}
+	query := `SELECT ` + messageBodyColumns + ` FROM convo_messages m` + w.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
+	items, err := selectOwnMessages(ctx, tx, l.accountID, l.conversationID, l.contactID, query,
+		append(w.args, f.Page.PerPage()+1, offset)...)
+	if err != nil {
+		return page, err
+	}
+	items, more := trimPage(items, f.Page.PerPage())
+	if err := markSeen(ctx, tx, l.accountID, l.conversationID, f.Viewer, items); err != nil {
+		return page, err
+	}
+	if err := markOwnReactions(ctx, tx, l.accountID, f.Viewer, items); err != nil {
+		return page, err
+	}
+	page.Items = items
+	if more {
+		page.Next = store.Cursor{List: l.name, Keys: []int64{items[len(items)-1].Seq}}.Encode()
+	}
+	if f.Page.Keyset() {
+		page.Meta = store.PageMeta{PerPage: f.Page.PerPage()}
+	} else {
+		page.Meta = store.NewPageMeta(f.Page, l.total, len(items))
+	}
+	return page, nil
+}
+
+const (
+	// clearReplyTo makes the replies of ?2 replies no longer. ?1 account.
+	clearReplyTo = `UPDATE convo_messages SET reply_to_id = NULL WHERE account_id = ?1 AND reply_to_id = ?2 RETURNING id`
+
+	// uncountReply counts a purged reply of ?2 out. ?1 account.
+	uncountReply = `UPDATE convo_messages SET reply_count = reply_count - 1,
+	last_reply_at = (SELECT max(r.created_at) FROM convo_messages r WHERE r.account_id = ?1 AND r.reply_to_id = ?2)
+WHERE account_id = ?1 AND id = ?2
+RETURNING coalesce(last_reply_at, 0)`
+)
+
+// PurgeMessage implements store.Store.
+func (s *Store) PurgeMessage(ctx context.Context, accountID, messageID int64) (int64, error) {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return 0, err
+	}
+	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
+		m, err := getMessage(ctx, tx, accountID, messageID)
+		if err != nil {
+			return err
+		}
+		changed := func(id int64, fields ...string) {
+			tx.changes.Add(store.Change{Kind: store.MessageUpdated, AccountID: accountID, ConversationID: m.ConversationID,
+				MessageID: id, Fields: fields})
+		}
+		if m.ReplyCount > 0 {
+			var replies []int64
+			if err := tx.SelectContext(ctx, &replies, clearReplyTo, accountID, messageID); err != nil {
+				return err
+			}
+			slices.Sort(replies)
+			for _, id := range replies {
+				changed(id, "reply_to_id")
+			}
+		}
+		if _, err := tx.ExecContext(ctx, deleteMessage, accountID, messageID); err != nil {
+			return err
+		}
+		tx.changes.Add(store.Change{Kind: store.MessageDeleted, AccountID: accountID, ConversationID: m.ConversationID,
+			MessageID: messageID})
+		if m.ReplyToID != 0 {
+			var before, after int64
+			if err := tx.GetContext(ctx, &before, selectLastReply, accountID, m.ReplyToID); err != nil {
+				return err
+			}
+			if err := tx.GetContext(ctx, &after, uncountReply, accountID, m.ReplyToID); err != nil {
+				return err
+			}
+			if before != after {
+				changed(m.ReplyToID, "last_reply_at", "reply_count")
+			} else {
+				changed(m.ReplyToID, "reply_count")
+			}
+		}
+		_, err = tx.ExecContext(ctx, refreshConversation, accountID, m.ConversationID, timeValue(now))
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return messageID, nil
+}
+
+const selectLastReply = `SELECT coalesce(last_reply_at, 0) FROM convo_messages WHERE account_id = ? AND id = ?`

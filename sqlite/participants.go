@@ -93,7 +93,7 @@ WHERE account_id = ?1 AND conversation_id = ?2 AND user_id = ?3`
 	// ?2 conversation.
 	unseenAfterHorizon = `(SELECT count(*) FROM convo_messages m
 	WHERE m.account_id = ?1 AND m.conversation_id = ?2 AND m.seq > convo_read_horizons.seen_seq
-	AND m.message_type != 2 AND m.author_id IS NOT convo_read_horizons.user_id)`
+	AND ` + isCounted + ` AND m.author_id IS NOT convo_read_horizons.user_id)`
 	// recountHorizon recounts one horizon's unseen messages after a move.
 	recountHorizon = `UPDATE convo_read_horizons SET unseen_count = ` + unseenAfterHorizon + `
 WHERE account_id = ?1 AND conversation_id = ?2 AND user_id = ?3`

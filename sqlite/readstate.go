@@ -40,7 +40,7 @@ VALUES (?1, ?2, ?3, ?4, 0) ON CONFLICT DO UPDATE SET seen_seq = excluded.seen_se
 // count. ?1 account, ?2 conversation.
 var recountUnseen = []string{
 	`UPDATE convo_conversations SET non_activity_count = (SELECT count(*) FROM convo_messages m
-	WHERE m.account_id = ?1 AND m.conversation_id = ?2 AND m.message_type != 2)
+	WHERE m.account_id = ?1 AND m.conversation_id = ?2 AND ` + isCounted + `)
 WHERE account_id = ?1 AND id = ?2`,
 	`UPDATE convo_conversation_audiences SET non_activity_count = (SELECT c.non_activity_count FROM convo_conversations c
 	WHERE c.account_id = ?1 AND c.id = ?2)

@@ -62,3 +62,12 @@ func Ref(ids map[int64]int64, id int64) int64 {
 	}
 	return id
 }
+
+// ImportedMessage is m without what an import derives (its reply,
+// reaction and edit counts and times) or never stores (the viewer's
+// reactions): what a stored message and a record must agree on.
+func ImportedMessage(m convo.Message) convo.Message {
+	m.ReplyCount, m.LastReplyAt, m.Reactions, m.OwnReactions = 0, time.Time{}, nil, nil
+	m.EditCount, m.EditedAt = 0, time.Time{}
+	return m
+}

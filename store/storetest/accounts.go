@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"iter"
+	"reflect"
 	"testing"
 	"time"
 
@@ -107,6 +108,27 @@ func testAccountIDs(t *testing.T, newStore NewStore) {
 			return err
 		},
 		"DeleteMessage": func(s store.Store, a, _, _, m int64) error { _, err := s.DeleteMessage(ctx, a, m); return err },
+		"PurgeMessage":  func(s store.Store, a, _, _, m int64) error { _, err := s.PurgeMessage(ctx, a, m); return err },
+		"ListReplies": func(s store.Store, a, _, _, m int64) error {
+			_, err := s.ListReplies(ctx, a, m, store.MessageFilter{})
+			return err
+		},
+		"ListMessageVersions": func(s store.Store, a, _, _, m int64) error {
+			_, err := s.ListMessageVersions(ctx, a, m)
+			return err
+		},
+		"AddReaction": func(s store.Store, a, _, _, m int64) error {
+			_, err := s.AddReaction(ctx, a, m, convo.UserActor(viewer.UserID), "👍")
+			return err
+		},
+		"RemoveReaction": func(s store.Store, a, _, _, m int64) error {
+			_, err := s.RemoveReaction(ctx, a, m, convo.UserActor(viewer.UserID), "👍")
+			return err
+		},
+		"ListReactions": func(s store.Store, a, _, _, m int64) error {
+			_, err := s.ListReactions(ctx, a, m, store.ReactionFilter{})
+			return err
+		},
 		"ListMessages": func(s store.Store, a, v, _, _ int64) error {
 			_, err := s.ListMessages(ctx, a, v, store.MessageFilter{})
 			return err
@@ -134,6 +156,19 @@ func testAccountIDs(t *testing.T, newStore NewStore) {
 			return err
 		},
 	}
+	t.Run("EveryMethodIsCovered", func(t *testing.T) {
+		// The change feed's methods are checked by Changes/Filters and
+		// Changes/Consumers.
+		elsewhere := map[string]bool{"Close": true, "Changes": true, "WaitChanges": true,
+			"AckChanges": true, "AckedChanges": true, "DropConsumer": true}
+		typ := reflect.TypeOf((*store.Store)(nil)).Elem()
+		for i := range typ.NumMethod() {
+			name := typ.Method(i).Name
+			if _, ok := calls[name]; !ok && !elsewhere[name] {
+				t.Errorf("Store.%s has no account id check: add it to testAccountIDs", name)
+			}
+		}
+	})
 	for name, call := range calls {
 		t.Run(name+"/AccountNotPositive", func(t *testing.T) {
 			is := is.New(t)

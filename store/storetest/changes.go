@@ -30,6 +30,7 @@ import (
 // returns.
 func testChanges(t *testing.T, cfg config) {
 	t.Run("Records", func(t *testing.T) { testChangeRecords(t, cfg.newStore) })
+	t.Run("ChatRecords", func(t *testing.T) { testChangeRecordsChat(t, cfg.newStore) })
 	t.Run("Failed", func(t *testing.T) { testChangesFailed(t, cfg.newStore) })
 	t.Run("Model", func(t *testing.T) { testChangesModel(t, cfg.newStore) })
 	t.Run("Filters", func(t *testing.T) { testChangeFilters(t, cfg.newStore) })
@@ -818,7 +819,8 @@ func testChangeRecords(t *testing.T, newStore NewStore) {
 				up, err = f.s.UpdateMessage(ctx, 1, m.ID, convo.MessageUpdate{Content: ptr("fixed"), Status: &delivered})
 				is.New(t).NoErr(err)
 			})
-			want(t, got, entry{Kind: store.MessageUpdated, Conversation: f.conv.ID, Message: m.ID, Fields: fields("content", "status")})
+			// A new content is an edit.
+			want(t, got, entry{Kind: store.MessageUpdated, Conversation: f.conv.ID, Message: m.ID, Fields: fields("content", "edit_count", "edited_at", "status")})
 			is := is.New(t)
 			is.Equal(msgOf(t, got[0]), up) // the message UpdateMessage returned
 			is.Equal(got[0].At, up.UpdatedAt)
@@ -856,6 +858,15 @@ func testChangeRecords(t *testing.T, newStore NewStore) {
 			m := mustAddMessage(t, f.s, 1, f.conv.ID, text("oops"))
 			got := f.during(t, func() {
 				_, err := f.s.DeleteMessage(ctx, 1, m.ID)
+				is.New(t).NoErr(err)
+			})
+			// A tombstone: what it wiped, and when.
+			want(t, got, entry{Kind: store.MessageUpdated, Conversation: f.conv.ID, Message: m.ID, Fields: fields("content", "deleted_at")})
+		}},
+		{"PurgeMessage", func(t *testing.T, f *feedFixture) {
+			m := mustAddMessage(t, f.s, 1, f.conv.ID, text("erase"))
+			got := f.during(t, func() {
+				_, err := f.s.PurgeMessage(ctx, 1, m.ID)
 				is.New(t).NoErr(err)
 			})
 			want(t, got, entry{Kind: store.MessageDeleted, Conversation: f.conv.ID, Message: m.ID})

@@ -50,7 +50,7 @@ func newScene(t *testing.T, newStore NewStore) *feedScene {
 		if _, err := f.s.UpdateMessage(ctx, 1, m2.ID, convo.MessageUpdate{Content: &content}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.s.DeleteMessage(ctx, 1, m1.ID); err != nil {
+		if _, err := f.s.PurgeMessage(ctx, 1, m1.ID); err != nil { // a MessageDeleted
 			t.Fatal(err)
 		}
 		if i == 0 {
@@ -360,14 +360,25 @@ func testChangeFilters(t *testing.T, newStore NewStore) {
 		up, err := f.s.UpdateMessage(ctx, 1, m.ID, convo.MessageUpdate{Content: &content})
 		is.NoErr(err)
 		got := readAll(t, f.s, 1, from, store.ChangeFilter{})
-		want(t, got, created(m), entry{Kind: store.MessageUpdated, Conversation: f.conv.ID, Message: m.ID, Fields: fields("content")})
+		edited := entry{Kind: store.MessageUpdated, Conversation: f.conv.ID, Message: m.ID, Fields: fields("content", "edit_count", "edited_at")}
+		want(t, got, created(m), edited)
 		is.Equal(msgOf(t, got[0]), up) // the creation carries the message as it is now
 		is.Equal(msgOf(t, got[1]), up)
 		_, err = f.s.DeleteMessage(ctx, 1, m.ID)
 		is.NoErr(err)
+		tomb, err := f.s.GetMessage(ctx, 1, m.ID)
+		is.NoErr(err)
 		got = readAll(t, f.s, 1, from, store.ChangeFilter{})
-		want(t, got, created(m), entry{Kind: store.MessageUpdated, Conversation: f.conv.ID, Message: m.ID, Fields: fields("content")},
-			entry{Kind: store.MessageDeleted, Conversation: f.conv.ID, Message: m.ID})
+		tombstoned := entry{Kind: store.MessageUpdated, Conversation: f.conv.ID, Message: m.ID,
+			Fields: fields("content", "deleted_at", "edit_count", "edited_at")}
+		want(t, got, created(m), edited, tombstoned)
+		for _, c := range got {
+			is.Equal(msgOf(t, c), tomb) // a tombstone: the message as it is now
+		}
+		_, err = f.s.PurgeMessage(ctx, 1, m.ID)
+		is.NoErr(err)
+		got = readAll(t, f.s, 1, from, store.ChangeFilter{})
+		want(t, got, created(m), edited, tombstoned, entry{Kind: store.MessageDeleted, Conversation: f.conv.ID, Message: m.ID})
 		for _, c := range got {
 			is.True(c.Message == nil) // deleted since: no message
 		}

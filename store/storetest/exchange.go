@@ -72,15 +72,43 @@ func richAccount(t *testing.T, s store.Store, clock *exchangeClock) uuid.UUID {
 		InboxID: 3, TeamID: 4, AssigneeID: agent, AuthorID: author, Priority: convo.PriorityHigh,
 		Labels: []string{"billing", "vip"}, Muted: true, CustomAttributes: convo.Attributes{"order": "A-1"},
 		AdditionalAttributes: convo.Attributes{"browser": "firefox"}})
-	add(a.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "Where is <my> order?", SourceID: "wamid.1",
+	question := add(a.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "Where is <my> order?", SourceID: "wamid.1",
 		ContentAttributes: convo.Attributes{"in_reply_to": 7.0}, ExternalSourceIDs: map[string]string{"slack": "S1"},
 		Attachments: []convo.Attachment{{FileType: "image", URL: "https://example.com/a.png", FileName: "a.png", Size: 42, MIMEType: "image/png"}}})
 	doomed := add(a.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "deleted later"})
 	add(a.ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "Internal: check stock", Private: true, AuthorID: author})
 	reply := add(a.ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "On its way.", AuthorID: agent,
 		WrittenAt: happened, AdditionalAttributes: convo.Attributes{"campaign": "x"}})
+	// Threads, reactions, edits and a failure: a thread on the question,
+	// edited twice; reactions by users and the contact; a reply to the
+	// message deleted below, which loses its edits and reactions.
+	thread := add(a.ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "Checking", AuthorID: agent, ReplyToID: question.ID})
+	add(a.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "About that one", ReplyToSourceID: "wamid.1"})
+	add(a.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "Re: deleted", ReplyToID: doomed.ID})
+	add(a.ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "Could not send", AuthorID: agent,
+		Status: convo.StatusFailed, ExternalError: "131047: re-engagement required"})
+	for _, e := range []struct {
+		id      int64
+		content string
+		by      *convo.Actor
+	}{{thread.ID, "Checking now", nil}, {thread.ID, "Checking <now>", &convo.Actor{Type: convo.SenderSystem}},
+		{doomed.ID, "deleted later, edited", nil}} {
+		clock.tick()
+		_, err := s.UpdateMessage(ctx, 1, e.id, convo.MessageUpdate{Content: &e.content, EditedBy: e.by})
+		must(err)
+	}
+	for _, r := range []struct {
+		id       int64
+		by       convo.Actor
+		reaction string
+	}{{question.ID, convo.UserActor(agent), "👍"}, {question.ID, convo.ContactActor(), "👍"}, {question.ID, convo.ContactActor(), ":+1:"},
+		{thread.ID, convo.UserActor(author), "❤️"}, {doomed.ID, convo.ContactActor(), "😢"}} {
+		clock.tick()
+		_, err := s.AddReaction(ctx, 1, r.id, r.by, r.reaction)
+		must(err)
+	}
 	clock.tick()
-	_, err := s.DeleteMessage(ctx, 1, doomed.ID) // a gap in the sequence
+	_, err := s.DeleteMessage(ctx, 1, doomed.ID) // a tombstone, with a reply
 	must(err)
 	clock.tick()
 	_, err = s.UpdateMessage(ctx, 1, reply.ID, convo.MessageUpdate{Status: new(convo.StatusDelivered)})
@@ -202,6 +230,8 @@ type accountView struct {
 	Contacts      []convo.Contact
 	Conversations []convo.Conversation
 	Messages      []convo.Message
+	Versions      [][]convo.MessageVersion
+	Reactions     [][]convo.Reaction
 	Counts        store.Counts
 	Unread        int
 	Readers       []readerView
@@ -232,6 +262,15 @@ func viewAccount(t *testing.T, s store.Store, agent uuid.UUID) accountView {
 				t.Fatal(err)
 			}
 			v.Messages = append(v.Messages, m)
+			versions, err := s.ListMessageVersions(ctx, 1, m.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			reactions, err := s.ListReactions(ctx, 1, m.ID, store.ReactionFilter{Page: store.PageNumber(1, store.MaxPerPage)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			v.Versions, v.Reactions = append(v.Versions, versions), append(v.Reactions, reactions.Items)
 		}
 	}
 	if v.Counts, err = s.CountConversations(ctx, 1, store.ConversationFilter{Agent: agent}); err != nil {
@@ -282,9 +321,9 @@ func testExchange(t *testing.T, newStore NewStore) {
 		dst := newStore(t, clock.Now)
 		stats, err := jsonl.Import(ctx, bytes.NewReader(data), dst, 1, store.ImportOptions{})
 		is.NoErr(err)
-		is.Equal(stats, store.ImportStats{Contacts: 2, Conversations: 6, Messages: 15, ReadStates: 7}) // every record written
-		is.Equal(string(exportBytes(t, dst, 1)), string(data))                                         // exports to the same bytes
-		is.Equal(viewAccount(t, dst, agent), viewAccount(t, src, agent))                               // reads back the same, unseen counts included
+		is.Equal(stats, store.ImportStats{Contacts: 2, Conversations: 6, Messages: 20, Reactions: 4, Versions: 2, ReadStates: 7}) // every record written
+		is.Equal(string(exportBytes(t, dst, 1)), string(data))                                                                    // exports to the same bytes
+		is.Equal(viewAccount(t, dst, agent), viewAccount(t, src, agent))                                                          // reads back the same, unseen counts included
 
 		// New records take ids after the imported ones.
 		c := mustCreateContact(t, dst, 1, convo.NewContact{FirstName: "New"})
@@ -315,7 +354,7 @@ func testExchange(t *testing.T, newStore NewStore) {
 		clock.tick()
 		stats, err := jsonl.Import(ctx, bytes.NewReader(data), dst, 1, store.ImportOptions{})
 		is.NoErr(err)
-		is.Equal(stats, store.ImportStats{Unchanged: 30})      // every record found as it is
+		is.Equal(stats, store.ImportStats{Unchanged: 41})      // every record found as it is
 		is.Equal(viewAccount(t, dst, agent), before)           // nothing changed
 		is.Equal(string(exportBytes(t, dst, 1)), string(data)) // not even updated_at
 	})
@@ -330,7 +369,7 @@ func testExchange(t *testing.T, newStore NewStore) {
 			"Content": {strings.Replace(line, `"content":"Yes."`, `"content":""`, 1), fmt.Sprintf("line %d: messages.content", n)},
 			"Enum":    {strings.Replace(line, `"message_type":"outgoing"`, `"message_type":"sideways"`, 1), fmt.Sprintf("line %d: messages.message_type", n)},
 			"JSON":    {line[:len(line)/2], fmt.Sprintf("line %d", n)},
-			"Type":    {`{"type":"reaction","id":1}`, fmt.Sprintf("line %d: type", n)},
+			"Type":    {`{"type":"like","id":1}`, fmt.Sprintf("line %d: type", n)},
 			"Field":   {strings.Replace(line, `{"type":"message",`, `{"type":"message","colour":"red",`, 1), fmt.Sprintf("line %d: messages", n)},
 			"Seq":     {regexp.MustCompile(`"seq":\d+`).ReplaceAllString(line, `"seq":0`), fmt.Sprintf("line %d: messages.seq", n)},
 		} {

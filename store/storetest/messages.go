@@ -186,6 +186,11 @@ func testMessages(t *testing.T, newStore NewStore) {
 		}
 		_, err = s.DeleteMessage(ctx, 1, sent.ID)
 		is.NoErr(err)
+		got, err = s.GetMessageBySourceID(ctx, 1, "wamid.2")
+		is.NoErr(err)
+		is.True(got.Deleted()) // a tombstone keeps its source id
+		_, err = s.PurgeMessage(ctx, 1, sent.ID)
+		is.NoErr(err)
 		_, err = s.GetMessageBySourceID(ctx, 1, "wamid.2")
 		is.True(isNotFound(err)) // gone with its message
 	})
@@ -317,13 +322,20 @@ func testMessages(t *testing.T, newStore NewStore) {
 		is.Equal(id, b.ID) // returns the id
 		c, err := s.GetConversation(ctx, 1, conv.ID, store.GetConversationOptions{})
 		is.NoErr(err)
-		is.Equal(c.MessagesCount, int64(1))         // the count follows
-		is.Equal(c.UnreadCount, int64(1))           // and the unread count
-		is.Equal(c.LastNonActivityMessage.ID, a.ID) // and the last message
+		is.Equal(c.MessagesCount, int64(2))         // a tombstone is still counted
+		is.Equal(c.UnreadCount, int64(1))           // but not unread
+		is.Equal(c.LastNonActivityMessage.ID, a.ID) // nor the last message
+		id, err = s.PurgeMessage(ctx, 1, b.ID)
+		is.NoErr(err)
+		is.Equal(id, b.ID)
+		c, err = s.GetConversation(ctx, 1, conv.ID, store.GetConversationOptions{})
+		is.NoErr(err)
+		is.Equal(c.MessagesCount, int64(1)) // purged: the count follows
+		is.Equal(c.UnreadCount, int64(1))
 		next := mustAddMessage(t, s, 1, conv.ID, text("c"))
 		is.Equal(next.Seq, int64(3)) // sequence numbers are never reused
 		_, err = s.DeleteMessage(ctx, 1, b.ID)
-		is.True(isNotFound(err)) // deleting twice
+		is.True(isNotFound(err)) // deleting what was purged
 	})
 
 	t.Run("ListMessages/BothOrders", func(t *testing.T) {

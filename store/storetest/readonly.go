@@ -22,6 +22,7 @@ var readMethods = map[string]bool{
 	"GetConversation": true, "ListConversations": true, "CountConversations": true, "CountUnread": true,
 	"GetMessage": true, "GetMessageBySourceID": true, "ListMessages": true, "SearchMessages": true,
 	"CountUnseen": true, "Export": true,
+	"ListReplies": true, "ListMessageVersions": true, "ListReactions": true,
 	"Changes": true, "WaitChanges": true, "AckedChanges": true,
 }
 
@@ -93,6 +94,10 @@ func testReadOnly(t *testing.T, cfg config) {
 		if err != nil {
 			t.Fatalf("seed: %v", err)
 		}
+		// The reaction RemoveReaction's call would remove.
+		if _, err := s.AddReaction(context.Background(), 2, m.ID, convo.UserActor(tenantUser), "👀"); err != nil {
+			t.Fatalf("seed: %v", err)
+		}
 		if err := s.AckChanges(context.Background(), 2, "reader", 0); err != nil {
 			t.Fatalf("seed: %v", err)
 		}
@@ -130,6 +135,8 @@ func testReadOnly(t *testing.T, cfg config) {
 		is.Equal(got.Messages[0].Content, "kept") // nothing changed
 		is.Equal(got.Status, convo.StatusOpen)
 		is.Equal(got.MessagesCount, int64(1))
+		is.Equal(got.Messages[0].Reactions, map[string]int{"👀": 1}) // no reaction added or removed
+		is.Equal(got.Messages[0].DeletedAt, time.Time{})            // not deleted
 		hits, err := s.SearchMessages(context.Background(), 2, store.MessageSearch{Query: "kept"})
 		is.NoErr(err)
 		is.Equal(len(hits.Items), 1) // a search finds what the writer wrote

@@ -128,6 +128,31 @@ var foreignCalls = map[string]foreignCall{
 		_, err := s.ListMessages(context.Background(), 2, id.conversation, store.MessageFilter{})
 		return err
 	},
+	"PurgeMessage": func(s store.Store, id tenantIDs) error {
+		_, err := s.PurgeMessage(context.Background(), 2, id.message)
+		return err
+	},
+	"ListReplies": func(s store.Store, id tenantIDs) error {
+		_, err := s.ListReplies(context.Background(), 2, id.message, store.MessageFilter{})
+		return err
+	},
+	"ListMessageVersions": func(s store.Store, id tenantIDs) error {
+		_, err := s.ListMessageVersions(context.Background(), 2, id.message)
+		return err
+	},
+	"AddReaction": func(s store.Store, id tenantIDs) error {
+		_, err := s.AddReaction(context.Background(), 2, id.message, convo.ContactActor(), "👍")
+		return err
+	},
+	"RemoveReaction": func(s store.Store, id tenantIDs) error {
+		// The seeded message carries this reaction: removing it would write.
+		_, err := s.RemoveReaction(context.Background(), 2, id.message, convo.UserActor(tenantUser), "👀")
+		return err
+	},
+	"ListReactions": func(s store.Store, id tenantIDs) error {
+		_, err := s.ListReactions(context.Background(), 2, id.message, store.ReactionFilter{})
+		return err
+	},
 	"Import": func(s store.Store, id tenantIDs) error {
 		// A message for account 1's conversation, imported into account 2.
 		m := convo.Message{ID: id.message + 1000, ConversationID: id.conversation, Seq: 99,
@@ -202,6 +227,13 @@ func testTenancy(t *testing.T, newStore NewStore) {
 			secret := text("secret")
 			secret.SourceID = tenantSourceID
 			m := mustAddMessage(t, s, 1, conv.ID, secret)
+			// A reply, an edit and a reaction, so that a leak of any would show.
+			mustAddMessage(t, s, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "thread", ReplyToID: m.ID})
+			edited := "secret, edited"
+			_, err = s.UpdateMessage(ctx, 1, m.ID, convo.MessageUpdate{Content: &edited})
+			is.NoErr(err)
+			_, err = s.AddReaction(ctx, 1, m.ID, convo.UserActor(tenantUser), "👀")
+			is.NoErr(err)
 			// Account 2 has records of its own, so a leak would have somewhere to go.
 			c2 := mustCreateContact(t, s, 2, convo.NewContact{FirstName: "Mallory"})
 			mustCreateConversation(t, s, 2, c2.ID)
@@ -252,6 +284,9 @@ type tenantState struct {
 	Contact      convo.Contact
 	Conversation convo.Conversation
 	Message      convo.Message
+	Versions     []convo.MessageVersion
+	Reactions    []convo.Reaction
+	Replies      []convo.Message
 }
 
 func snapshot(t *testing.T, s store.Store, contactID, convID, msgID int64) tenantState {
@@ -271,5 +306,17 @@ func snapshot(t *testing.T, s store.Store, contactID, convID, msgID int64) tenan
 	}
 	conv.CanReply = false // derived from the clock, not stored
 	_ = time.Now
-	return tenantState{Contact: c, Conversation: conv, Message: m}
+	versions, err := s.ListMessageVersions(ctx, 1, msgID)
+	if err != nil {
+		t.Fatalf("snapshot versions: %v", err)
+	}
+	reactions, err := s.ListReactions(ctx, 1, msgID, store.ReactionFilter{})
+	if err != nil {
+		t.Fatalf("snapshot reactions: %v", err)
+	}
+	replies, err := s.ListReplies(ctx, 1, msgID, store.MessageFilter{})
+	if err != nil {
+		t.Fatalf("snapshot replies: %v", err)
+	}
+	return tenantState{Contact: c, Conversation: conv, Message: m, Versions: versions, Reactions: reactions.Items, Replies: replies.Items}
 }
