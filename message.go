@@ -74,8 +74,7 @@ type Message struct {
 	ExternalError string `json:"external_error,omitzero"`
 
 	// Seen tells, for the Viewer the message was read with, that it does not
-	// count as unseen: the viewer wrote it, it is an activity message, or it
-	// is at or before the viewer's read horizon. False when read without a viewer.
+	// count as unseen (SeenBy). False when read without a viewer.
 	Seen bool `json:"seen"`
 }
 
@@ -98,6 +97,13 @@ func (m Message) Validate() error {
 		p.add("deleted_at", CodeDeleted, "a deleted message holds no content or attachments")
 	}
 	return p.err()
+}
+
+// SeenBy reports whether m stays out of the unseen count of a user whose
+// read horizon is at sequence number horizon: the user wrote it, it is an
+// activity message or a tombstone, or it is at or before the horizon.
+func (m Message) SeenBy(user uuid.UUID, horizon int64) bool {
+	return m.Seq <= horizon || m.AuthorID == user || m.Type == MessageActivity || m.Deleted()
 }
 
 // Deleted reports whether m is a tombstone.

@@ -194,3 +194,43 @@ func Named(first, last string) ContactOption {
 func WithMessages(n int) ConversationOption {
 	return func(c *ConversationSpec) { c.Messages = n }
 }
+
+// ReplySpec describes a reply to add.
+type ReplySpec struct {
+	// NewMessage defaults: incoming, "Reply to message <parent id>";
+	// ReplyToID is always the parent's.
+	convo.NewMessage
+}
+
+// ReplyOption edits a ReplySpec.
+type ReplyOption func(*ReplySpec)
+
+// Reply adds a reply to parent, in its account and conversation, and
+// returns it as stored.
+func Reply(t testing.TB, s store.Store, parent convo.Message, opts ...ReplyOption) convo.Message {
+	t.Helper()
+	spec := ReplySpec{NewMessage: convo.NewMessage{Type: convo.MessageIncoming,
+		Content: fmt.Sprintf("Reply to message %d", parent.ID)}}
+	for _, opt := range opts {
+		opt(&spec)
+	}
+	spec.ReplyToID = parent.ID
+	m, err := s.AddMessage(t.Context(), parent.AccountID, parent.ConversationID, spec.NewMessage)
+	if err != nil {
+		t.Fatalf("convotest: add reply: %v", err)
+	}
+	return m
+}
+
+// React adds by's reactions to message m, in order, and returns the
+// message as stored, with its counts.
+func React(t testing.TB, s store.Store, m convo.Message, by convo.Actor, reactions ...string) convo.Message {
+	t.Helper()
+	for _, r := range reactions {
+		var err error
+		if m, err = s.AddReaction(t.Context(), m.AccountID, m.ID, by, r); err != nil {
+			t.Fatalf("convotest: add reaction %q: %v", r, err)
+		}
+	}
+	return m
+}

@@ -187,3 +187,29 @@ func TestLoadWithoutTimes(t *testing.T) {
 	is.True(got.Contact.CreatedAt.Equal(clock.Now()))     // for the contact
 	is.True(got.Messages[0].CreatedAt.Equal(clock.Now())) // and the message
 }
+
+func TestReplyAndReact(t *testing.T) {
+	is := is.New(t)
+	s := convotest.New(t)
+	c := convotest.Conversation(t, s, convotest.WithMessages(2))
+	parent := c.Messages[0]
+	r := convotest.Reply(t, s, parent)
+	is.Equal(r.ReplyToID, parent.ID)                                   // a reply
+	is.Equal(r.ConversationID, c.ID)                                   // in the parent's conversation
+	is.Equal(r.Content, fmt.Sprintf("Reply to message %d", parent.ID)) // the default
+	is.Equal(r.Type, convo.MessageIncoming)
+	agent := uuid.New()
+	out := convotest.Reply(t, s, parent, func(r *convotest.ReplySpec) {
+		r.Type, r.AuthorID, r.Content = convo.MessageOutgoing, agent, "On it"
+		r.ReplyToID = 999 // the parent's, whatever an option says
+	})
+	is.Equal(out.ReplyToID, parent.ID)
+	is.Equal(out.AuthorID, agent)
+	got := convotest.React(t, s, parent, convo.UserActor(agent), "👍", "🎉")
+	got = convotest.React(t, s, got, convo.ContactActor(), "👍")
+	is.Equal(got.Reactions, map[string]int{"👍": 2, "🎉": 1}) // every reaction added
+	is.Equal(got.ReplyCount, 2)                             // the message as stored
+	stored, err := s.GetMessage(t.Context(), convotest.Account, parent.ID)
+	is.NoErr(err)
+	is.Equal(stored, got)
+}

@@ -18,7 +18,8 @@
 //		c.Labels = []string{"billing"}
 //	})
 //
-// They return the records as stored and fail the test on any error. Load
+// Reply and React add a reply to a message and reactions to it. They
+// return the records as stored and fail the test on any error. Load
 // reads a fixture written in the export format of package jsonl (by hand,
 // or by jsonl.Export from a real store). Clock is a settable clock for
 // WithClock.

@@ -8,7 +8,6 @@
 //	{"type":"contact","id":1,"first_name":"Ada","created_at":"2026-05-04T10:30:00Z",...}
 //	{"type":"conversation","id":1,"uuid":"...","contact_id":1,"channel":"email",...}
 //	{"type":"message","id":1,"conversation_id":1,"seq":1,"message_type":"incoming","content":"Hello",...}
-//
 //	{"type":"reaction","message_id":1,"reaction":"👍","by":{"type":"contact"},...}
 //	{"type":"message_version","message_id":1,"version":1,"content":"Helo",...}
 //

@@ -32,6 +32,31 @@ FROM convo_conversations cc, (SELECT
 WHERE s.id = cc.id AND (cc.messages_count != s.n OR cc.last_seq < s.max_seq OR cc.unread_count != s.unread
 	OR cc.unread_count < 0 OR cc.last_incoming_at IS NOT s.last_incoming
 	OR cc.last_non_activity_message_id IS NOT s.last_non_activity)`},
+	{"message thread columns", `
+SELECT 'message ' || m.id || ': reply_count ' || m.reply_count || ', last_reply_at ' || coalesce(m.last_reply_at, 'NULL')
+	|| ', edit_count ' || m.edit_count || ', edited_at ' || coalesce(m.edited_at, 'NULL')
+	|| ', reactions ' || coalesce(m.reactions, 'NULL') || ' differ from a scan'
+FROM convo_messages m
+WHERE m.reply_count != (SELECT count(*) FROM convo_messages r WHERE r.account_id = m.account_id AND r.reply_to_id = m.id)
+	OR m.last_reply_at IS NOT (SELECT max(r.created_at) FROM convo_messages r WHERE r.account_id = m.account_id AND r.reply_to_id = m.id)
+	OR m.edit_count != (SELECT count(*) FROM convo_message_versions v WHERE v.account_id = m.account_id AND v.message_id = m.id)
+	OR m.edited_at IS NOT (SELECT max(v.edited_at) FROM convo_message_versions v WHERE v.account_id = m.account_id AND v.message_id = m.id)
+	OR (SELECT count(*) FROM json_each(coalesce(m.reactions, '{}')))
+		!= (SELECT count(DISTINCT x.reaction) FROM convo_message_reactions x WHERE x.account_id = m.account_id AND x.message_id = m.id)
+	OR EXISTS (SELECT 1 FROM json_each(m.reactions) j WHERE j.value != (SELECT count(*) FROM convo_message_reactions x
+		WHERE x.account_id = m.account_id AND x.message_id = m.id AND x.reaction = j.key))
+	OR m.reactions = '{}'
+	OR m.deleted_at IS NOT NULL AND (m.content != '' OR m.reactions IS NOT NULL OR m.edit_count > 0)
+UNION ALL
+SELECT 'message ' || r.id || ' replies to ' || r.reply_to_id || ', missing or of another conversation'
+FROM convo_messages r LEFT JOIN convo_messages p ON p.account_id = r.account_id AND p.id = r.reply_to_id
+WHERE r.reply_to_id IS NOT NULL AND p.conversation_id IS NOT r.conversation_id
+UNION ALL
+SELECT 'reaction ' || x.id || ' of a missing message' FROM convo_message_reactions x
+WHERE NOT EXISTS (SELECT 1 FROM convo_messages m WHERE m.account_id = x.account_id AND m.id = x.message_id)
+UNION ALL
+SELECT 'version ' || v.message_id || '/' || v.version || ' of a missing message' FROM convo_message_versions v
+WHERE NOT EXISTS (SELECT 1 FROM convo_messages m WHERE m.account_id = v.account_id AND m.id = v.message_id)`},
 	{"convo_conversation_counts", `
 SELECT 'convo_conversation_counts ' || account_id || '/' || status || '/' || assignee_id || ' = ' || n || ' differs from a scan'
 FROM (SELECT account_id, status, assignee_id, n FROM convo_conversation_counts WHERE n != 0

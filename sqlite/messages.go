@@ -2,7 +2,9 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -38,15 +40,16 @@ WHERE account_id = ? AND id = ?`
 	selectMessagesCount = `SELECT contact_id, messages_count FROM convo_conversations WHERE account_id = ? AND id = ?`
 )
 
-// messageOrder is the SQL of one store.MessageOrder.
+// messageOrder is the SQL of one store.MessageOrder, and of reading it
+// backwards.
 type messageOrder struct {
-	orderBy string
-	after   string
+	orderBy, after  string
+	reverse, before string
 }
 
 var messageOrders = map[store.MessageOrder]messageOrder{
-	store.OldestFirst: {"m.seq", "m.seq > ?"},
-	store.NewestFirst: {"m.seq DESC", "m.seq < ?"},
+	store.OldestFirst: {"m.seq", "m.seq > ?", "m.seq DESC", "m.seq < ?"},
+	store.NewestFirst: {"m.seq DESC", "m.seq < ?", "m.seq", "m.seq > ?"},
 }
 
 // AddMessage implements store.Store.
@@ -281,11 +284,6 @@ func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int6
 		l.w.and("m.conversation_id = ?", conversationID)
 		if f.TopLevel {
 			l.w.and("m.reply_to_id IS NULL")
-			if !f.Page.Keyset() {
-				if err := tx.GetContext(ctx, &l.total, countTopLevel, accountID, conversationID); err != nil {
-					return err
-				}
-			}
 		}
 		page, err = l.read(ctx, tx, f)
 		return err
@@ -327,8 +325,6 @@ func (s *Store) ListReplies(ctx context.Context, accountID, messageID int64, f s
 }
 
 const (
-	countTopLevel = `SELECT count(*) FROM convo_messages WHERE account_id = ? AND conversation_id = ? AND reply_to_id IS NULL`
-
 	selectRepliesCount = `SELECT m.conversation_id, c.contact_id, m.reply_count FROM convo_messages m
 	JOIN convo_conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id
 WHERE m.account_id = ? AND m.id = ?`
@@ -350,21 +346,50 @@ func (l messageList) read(ctx context.Context, tx *dbtx, f store.MessageFilter) 
 	if err := checkViewer(ctx, tx, l.accountID, l.conversationID, f.Viewer); err != nil {
 		return page, err
 	}
-	order := messageOrders[f.Order]
-	w, offset := l.w, 0
-	switch {
-	case l.cursor.Keys != nil:
-		w.and(order.after, l.cursor.Keys[0])
-	case !f.Page.Keyset():
-		offset = f.Page.Offset()
+	if f.ContactSide {
+		l.w.and("NOT m.private AND m.message_type != 2")
 	}
-	query := `SELECT ` + messageBodyColumns + ` FROM convo_messages m` + w.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
-	items, err := selectOwnMessages(ctx, tx, l.accountID, l.conversationID, l.contactID, query,
-		append(w.args, f.Page.PerPage()+1, offset)...)
+	if !f.Page.Keyset() && (f.TopLevel || f.ContactSide) {
+		// The conversation counts its messages, not the ones a filter keeps.
+		if err := tx.GetContext(ctx, &l.total, `SELECT count(*) FROM convo_messages m`+l.w.sql(), l.w.args...); err != nil {
+			return page, err
+		}
+	}
+	order := messageOrders[f.Order]
+	until, err := backend.UntilCursor(l.name, f)
 	if err != nil {
 		return page, err
 	}
-	items, more := trimPage(items, f.Page.PerPage())
+	if until.Keys != nil {
+		l.w.and(order.before, until.Keys[0])
+	}
+	n := f.Page.PerPage()
+	var items []convo.Message
+	var before, after bool // more messages before the page, after it
+	switch {
+	case f.Around != 0:
+		items, before, after, err = l.around(ctx, tx, order, f.Around, n)
+	case l.cursor.Back:
+		items, before, err = l.rows(ctx, tx, order.reverse, order.before, l.cursor.Keys[0], n, 0)
+		slices.Reverse(items)
+		after = true
+	default:
+		cond, offset := "", 0
+		if l.cursor.Keys != nil {
+			cond = order.after
+			before = true
+		} else if !f.Page.Keyset() {
+			offset = f.Page.Offset()
+		}
+		var key int64
+		if cond != "" {
+			key = l.cursor.Keys[0]
+		}
+		items, after, err = l.rows(ctx, tx, order.orderBy, cond, key, n, offset)
+	}
+	if err != nil {
+		return page, err
+	}
 	if err := markSeen(ctx, tx, l.accountID, l.conversationID, f.Viewer, items); err != nil {
 		return page, err
 	}
@@ -372,15 +397,68 @@ func (l messageList) read(ctx context.Context, tx *dbtx, f store.MessageFilter) 
 		return page, err
 	}
 	page.Items = items
-	if more {
+	if after && len(items) > 0 {
 		page.Next = store.Cursor{List: l.name, Keys: []int64{items[len(items)-1].Seq}}.Encode()
 	}
 	if f.Page.Keyset() {
-		page.Meta = store.PageMeta{PerPage: f.Page.PerPage()}
+		if before && len(items) > 0 {
+			page.Prev = store.Cursor{List: l.name, Keys: []int64{items[0].Seq}, Back: true}.Encode()
+		}
+		page.Meta = store.PageMeta{PerPage: n}
 	} else {
 		page.Meta = store.NewPageMeta(f.Page, l.total, len(items))
 	}
 	return page, nil
+}
+
+// rows reads up to n messages of the list in orderBy, past key by cond
+// when cond is set, and reports whether there are more.
+func (l messageList) rows(ctx context.Context, tx *dbtx, orderBy, cond string, key int64, n, offset int) ([]convo.Message, bool, error) {
+	w := l.w
+	if cond != "" {
+		w.and(cond, key)
+	}
+	query := `SELECT ` + messageBodyColumns + ` FROM convo_messages m` + w.sql() + ` ORDER BY ` + orderBy + ` LIMIT ? OFFSET ?`
+	items, err := selectOwnMessages(ctx, tx, l.accountID, l.conversationID, l.contactID, query, append(w.args, n+1, offset)...)
+	if err != nil {
+		return nil, false, err
+	}
+	items, more := trimPage(items, n)
+	return items, more, nil
+}
+
+// around reads a page of n messages of the list centred on message id.
+func (l messageList) around(ctx context.Context, tx *dbtx, order messageOrder, id int64, n int) (items []convo.Message, before, after bool, err error) {
+	w := l.w
+	w.and("m.id = ?", id)
+	var seq int64
+	if err := tx.GetContext(ctx, &seq, `SELECT m.seq FROM convo_messages m`+w.sql(), w.args...); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, false, false, convo.Invalid("around", convo.CodeInvalid, "is not a message of the list")
+		}
+		return nil, false, false, err
+	}
+	earlier, before, err := l.rows(ctx, tx, order.reverse, order.before, seq, n/2, 0)
+	if err != nil {
+		return nil, false, false, err
+	}
+	// The message itself and what follows it: the after condition is
+	// strict, so start one past the message.
+	later, after, err := l.rows(ctx, tx, order.orderBy, order.after, seqBefore(order, seq), n-len(earlier), 0)
+	if err != nil {
+		return nil, false, false, err
+	}
+	slices.Reverse(earlier)
+	return append(earlier, later...), before, after, nil
+}
+
+// seqBefore is the key just before seq in order: what "after" it starts
+// at to include seq.
+func seqBefore(order messageOrder, seq int64) int64 {
+	if order.after == messageOrders[store.OldestFirst].after {
+		return seq - 1
+	}
+	return seq + 1
 }
 
 const (

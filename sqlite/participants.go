@@ -243,7 +243,7 @@ func markSeen(ctx context.Context, tx *dbtx, accountID, conversationID int64, v 
 	}
 	for i := range list {
 		m := &list[i]
-		m.Seen = m.Seq <= horizon || m.AuthorID == v.UserID || m.Type == convo.MessageActivity
+		m.Seen = m.SeenBy(v.UserID, horizon)
 	}
 	return nil
 }
@@ -266,6 +266,9 @@ func viewConversation(ctx context.Context, tx *dbtx, accountID, conversationID i
 		return c, err
 	}
 	if err := markSeen(ctx, tx, accountID, conversationID, v, c.Messages); err != nil {
+		return c, err
+	}
+	if err := markOwnReactions(ctx, tx, accountID, v, c.Messages); err != nil {
 		return c, err
 	}
 	list := []convo.Conversation{c}

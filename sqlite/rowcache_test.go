@@ -75,13 +75,22 @@ func TestRowCacheIsExact(t *testing.T) {
 				messages = append(messages, m.ID)
 			}
 		case 2:
-			if len(messages) > 0 {
+			if len(messages) > 0 && rng.IntN(2) == 0 {
 				text := fmt.Sprintf("edited %d", step)
 				_, err = s.UpdateMessage(ctx, 1, pick(messages), convo.MessageUpdate{Content: &text})
+			} else if len(messages) > 0 {
+				_, err = s.AddReaction(ctx, 1, pick(messages), convo.UserActor(user), "👍")
 			}
 		case 3:
 			if len(messages) > 0 {
-				_, err = s.DeleteMessage(ctx, 1, pick(messages))
+				i := rng.IntN(len(messages))
+				id := messages[i]
+				messages = append(messages[:i], messages[i+1:]...) // a tombstone takes no edits
+				if rng.IntN(2) == 0 {
+					_, err = s.DeleteMessage(ctx, 1, id)
+				} else {
+					_, err = s.PurgeMessage(ctx, 1, id)
+				}
 			}
 		case 4:
 			name := fmt.Sprintf("Renamed %d", step)

@@ -18,6 +18,9 @@ type Cursor struct {
 	Keys []int64 `json:"k"`
 	// Text is a sort key that is text (a contact's name), if any.
 	Text string `json:"t,omitempty"`
+	// Back marks a cursor read backwards (a Page.Prev): its page is the
+	// items just before Keys, in the list's order.
+	Back bool `json:"b,omitempty"`
 }
 
 // Encode returns the opaque form of c.

@@ -317,6 +317,21 @@ type MessageFilter struct {
 	// TopLevel leaves the replies out (a thread UI lists them with
 	// ListReplies); each message carries its reply count.
 	TopLevel bool
+	// ContactSide leaves out private notes and activity messages: the
+	// thread as the contact sees it.
+	ContactSide bool
+	// Around opens the list at one of its messages, to show it in its
+	// context (a search hit in place): the page holds up to half the page
+	// size of the messages before it, the message, and the rest of the
+	// page after it, in Order; Page.Prev and Page.Next go on either way.
+	// Only with keyset paging from no cursor (After("", n)). A message
+	// the list does not hold is ErrInvalid naming "around".
+	Around int64
+	// Until, a cursor of the same list (a Page.Prev of a page read
+	// later on, say), ends the list just before that cursor's message:
+	// paging with After from one page's Next up to another's Prev reads
+	// the messages between them. Only with keyset paging.
+	Until string
 }
 
 // Validate reports a bad filter as a *convo.ValidationError.
@@ -326,6 +341,14 @@ func (f MessageFilter) Validate() error {
 	}
 	if err := validationError(viewerProblems(f.Viewer)); err != nil {
 		return err
+	}
+	switch {
+	case f.Around < 0:
+		return convo.Invalid("around", convo.CodeOutOfRange, "must be a message id")
+	case f.Around != 0 && (!f.Page.Keyset() || f.Page.Cursor() != ""):
+		return convo.Invalid("around", convo.CodeMismatch, "takes keyset paging from no cursor")
+	case f.Until != "" && !f.Page.Keyset():
+		return convo.Invalid("until", convo.CodeMismatch, "takes keyset paging")
 	}
 	return f.Page.Validate()
 }

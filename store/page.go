@@ -87,7 +87,12 @@ type Page[T any] struct {
 	Items []T `json:"data"`
 	// Next is the cursor of the following page (pass it to After), or ""
 	// on the last page. Set in both paging modes.
-	Next string   `json:"next_cursor,omitzero"`
+	Next string `json:"next_cursor,omitzero"`
+	// Prev is the cursor of the page before (pass it to After), or "" on
+	// the first page: set by the message lists' keyset pages only
+	// (ListMessages, ListReplies), which may start anywhere (see
+	// MessageFilter.Around).
+	Prev string   `json:"prev_cursor,omitzero"`
 	Meta PageMeta `json:"meta"`
 }
 

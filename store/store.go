@@ -81,8 +81,9 @@ type Store interface {
 	// snooze); otherwise in.Muted is stored as given, with no other effect.
 	CreateConversation(ctx context.Context, accountID int64, in convo.NewConversation) (convo.Conversation, error)
 	// GetConversation returns one conversation with its contact, and its
-	// messages when opts asks for them. ErrNotFound when missing, or when
-	// opts.Viewer does not take part in it.
+	// messages when opts asks for them (with opts.Viewer, each with its
+	// Seen and the viewer's own reactions). ErrNotFound when missing, or
+	// when opts.Viewer does not take part in it.
 	GetConversation(ctx context.Context, accountID, conversationID int64, opts GetConversationOptions) (convo.Conversation, error)
 	// UpdateConversation changes the fields set in the update and returns
 	// the conversation as stored. A change of team or priority writes an
@@ -242,9 +243,10 @@ type Store interface {
 	ListReactions(ctx context.Context, accountID, messageID int64, f ReactionFilter) (Page[convo.Reaction], error)
 	// ListMessages returns a page of a conversation's messages, by sequence
 	// number in the filter's order, tombstones in their place. A message
-	// read with f.Viewer carries the viewer's own reactions. ErrNotFound when the conversation is
-	// missing or f.Viewer does not take part in it; a cursor from another
-	// conversation or order is ErrInvalid.
+	// read with f.Viewer carries the viewer's own reactions. ErrNotFound
+	// when the conversation is missing or f.Viewer does not take part in
+	// it; a cursor from another conversation, order or filter is
+	// ErrInvalid.
 	ListMessages(ctx context.Context, accountID, conversationID int64, f MessageFilter) (Page[convo.Message], error)
 	// SearchMessages returns a page of the account's messages matching
 	// f.Query (convo.ParseSearch's language, matched as Search in the

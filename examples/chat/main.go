@@ -1,17 +1,23 @@
 // Command chat runs the users API's conversations between users of a host
 // application on convo: a user starts a conversation with other users and an
 // audience (a group the host owns), each user sees only the conversations
-// they take part in, and each sees which messages they have not seen yet. It
-// keeps its database in a temporary directory, or in the file named by its
-// first argument.
+// they take part in, and each sees which messages they have not seen yet.
+// Then the conversation works as a chat app's (Slack's, WhatsApp's): a
+// reply in a thread, reactions, an edit with its history, and a deletion
+// that leaves a tombstone. It keeps its database in a temporary directory,
+// or in the file named by its first argument.
 package main
 
 import (
 	"context"
 	"fmt"
+	"io"
 	"log"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -22,7 +28,7 @@ import (
 )
 
 func main() {
-	if err := run(context.Background(), os.Args[1:]); err != nil {
+	if err := run(context.Background(), os.Stdout, os.Args[1:]); err != nil {
 		log.Fatal(err)
 	}
 }
@@ -50,7 +56,11 @@ var viewers = map[string]convo.Viewer{
 	"dave":  {UserID: dave},
 }
 
-func run(ctx context.Context, args []string) error {
+// names are the users by id, for printing.
+var names = map[uuid.UUID]string{alice: "alice", bob: "bob", carol: "carol", dave: "dave"}
+
+// run writes what it does to out.
+func run(ctx context.Context, out io.Writer, args []string) error {
 	path := filepath.Join(os.TempDir(), fmt.Sprintf("convo-chat-%d.db", os.Getpid()))
 	if len(args) > 0 {
 		path = args[0]
@@ -77,7 +87,7 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("conversation %d by alice: %d users, audiences %v\n", conv.ID, len(conv.UserIDs), conv.AudienceIDs)
+	fmt.Fprintf(out, "conversation %d by alice: %d users, audiences %v\n", conv.ID, len(conv.UserIDs), conv.AudienceIDs)
 
 	say := func(author uuid.UUID, text string) (convo.Message, error) {
 		return s.AddMessage(ctx, account, conv.ID, convo.NewMessage{
@@ -104,7 +114,7 @@ func run(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("%-5s sees %d conversation(s), %d unseen message(s)\n", name, len(page.Items), unseen)
+		fmt.Fprintf(out, "%-5s sees %d conversation(s), %d unseen message(s)\n", name, len(page.Items), unseen)
 	}
 
 	// Carol reads the thread: each message says whether she had seen it.
@@ -114,7 +124,7 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 	for _, m := range c.Messages {
-		fmt.Printf("  seen=%-5v %s\n", m.Seen, m.Content)
+		fmt.Fprintf(out, "  seen=%-5v %s\n", m.Seen, m.Content)
 	}
 	if _, err := s.MarkSeen(ctx, account, conv.ID, carolView, last.ID); err != nil {
 		return err
@@ -123,12 +133,117 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("carol marked the thread seen: %d unseen\n", unseen)
+	fmt.Fprintf(out, "carol marked the thread seen: %d unseen\n", unseen)
 
 	// Dave asking for the conversation directly gets "not found".
 	daveView := viewers["dave"]
 	if _, err := s.GetConversation(ctx, account, conv.ID, store.GetConversationOptions{Viewer: &daveView}); err != nil {
-		fmt.Println("dave:", err)
+		fmt.Fprintln(out, "dave:", err)
+	}
+	return chat(ctx, out, s, conv.ID, last)
+}
+
+// chat replies to question in a thread, reacts to it, edits a message and
+// deletes another, then prints the timeline and the thread as Alice sees
+// them.
+func chat(ctx context.Context, out io.Writer, s store.Store, convID int64, question convo.Message) error {
+	// Carol answers in the thread of Bob's question; the reply stays in the
+	// timeline too, as a quoted reply.
+	answer, err := s.AddMessage(ctx, account, convID, convo.NewMessage{
+		Type: convo.MessageOutgoing, AuthorID: carol, Content: "The blue is a shade too dark.",
+		ReplyToID: question.ID,
+	})
+	if err != nil {
+		return err
+	}
+	// A user has one of each reaction on a message: Alice's second 👀
+	// changes nothing.
+	for _, r := range []struct {
+		msg   int64
+		user  uuid.UUID
+		emoji string
+	}{
+		{question.ID, alice, "👍"}, {question.ID, carol, "👍"}, {question.ID, alice, "👀"}, {question.ID, alice, "👀"},
+		{answer.ID, bob, "❤️"},
+	} {
+		if _, err := s.AddReaction(ctx, account, r.msg, convo.UserActor(r.user), r.emoji); err != nil {
+			return err
+		}
+	}
+	// Bob fixes a typo: the edit keeps the content it replaced.
+	typo, err := s.AddMessage(ctx, account, convID, convo.NewMessage{
+		Type: convo.MessageOutgoing, AuthorID: bob, Content: "Ill lighten the blue.",
+	})
+	if err != nil {
+		return err
+	}
+	fixed := "I'll lighten the blue."
+	if _, err := s.UpdateMessage(ctx, account, typo.ID, convo.MessageUpdate{Content: &fixed}); err != nil {
+		return err
+	}
+	versions, err := s.ListMessageVersions(ctx, account, typo.ID)
+	if err != nil {
+		return err
+	}
+	for _, v := range versions {
+		fmt.Fprintf(out, "before %s's edit %d: %s\n", names[v.EditedBy.UserID], v.Version, v.Content)
+	}
+	// Alice posts in the wrong conversation and deletes it: a tombstone keeps
+	// its place in the timeline, with nothing of what it said.
+	wrong, err := s.AddMessage(ctx, account, convID, convo.NewMessage{
+		Type: convo.MessageOutgoing, AuthorID: alice, Content: "Lunch at noon?",
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := s.DeleteMessage(ctx, account, wrong.ID); err != nil {
+		return err
+	}
+
+	// The timeline without the thread's replies, then the thread, as Alice
+	// sees them: read with her Viewer, each message carries her reactions.
+	aliceView := viewers["alice"]
+	top, err := s.ListMessages(ctx, account, convID, store.MessageFilter{TopLevel: true, Viewer: &aliceView})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "timeline, as alice sees it:")
+	for _, m := range top.Items {
+		fmt.Fprintln(out, " ", describe(m))
+	}
+	replies, err := s.ListReplies(ctx, account, question.ID, store.MessageFilter{Viewer: &aliceView})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "thread of message", question.Seq)
+	for _, m := range replies.Items {
+		fmt.Fprintln(out, "   ", describe(m))
 	}
 	return nil
+}
+
+// describe is one line of a message, as a chat client shows it.
+func describe(m convo.Message) string {
+	if m.Deleted() {
+		return fmt.Sprintf("%d %s: (deleted)", m.Seq, names[m.AuthorID])
+	}
+	line := fmt.Sprintf("%d %s: %s", m.Seq, names[m.AuthorID], m.Content)
+	if m.EditCount > 0 {
+		line += " (edited)"
+	}
+	if m.ReplyCount > 0 {
+		line += fmt.Sprintf(" [replies: %d]", m.ReplyCount)
+	}
+	if m.Reactions != nil {
+		var counts []string
+		for _, r := range slices.Sorted(maps.Keys(m.Reactions)) { // a map: sort for a stable line
+			counts = append(counts, fmt.Sprintf("%s %d", r, m.Reactions[r]))
+		}
+		line += " [" + strings.Join(counts, ", ")
+		if m.OwnReactions != nil {
+			line += "; mine: " + strings.Join(m.OwnReactions, " ")
+		}
+		line += "]"
+	}
+	return line
 }

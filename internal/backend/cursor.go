@@ -3,6 +3,7 @@ package backend
 import (
 	"strconv"
 
+	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
 )
 
@@ -16,12 +17,30 @@ func MessageCursor(conversationID int64, f store.MessageFilter) (list string, cu
 	if f.TopLevel {
 		list += ":top"
 	}
+	if f.ContactSide {
+		list += ":contact"
+	}
 	return list, cursor, decodeMessageCursor(list, f, &cursor)
+}
+
+// UntilCursor decodes f.Until against list: the zero Cursor when unset.
+func UntilCursor(list string, f store.MessageFilter) (store.Cursor, error) {
+	if f.Until == "" {
+		return store.Cursor{}, nil
+	}
+	c, err := store.DecodeCursor(f.Until, list, 1)
+	if err != nil {
+		return c, convo.Invalid("until", convo.CodeInvalid, "is not a cursor of the list")
+	}
+	return c, nil
 }
 
 // ReplyCursor is MessageCursor for the replies to message parentID.
 func ReplyCursor(parentID int64, f store.MessageFilter) (list string, cursor store.Cursor, err error) {
 	list = "replies:" + strconv.FormatInt(parentID, 10) + ":" + orderName(f.Order)
+	if f.ContactSide {
+		list += ":contact"
+	}
 	return list, cursor, decodeMessageCursor(list, f, &cursor)
 }
 

@@ -609,4 +609,5 @@ func testExchange(t *testing.T, newStore NewStore) {
 		wantInvalid(t, err, "line 2: contacts.first_name") // a contact with no name
 	})
 	testImportLimits(t, newStore)
+	testExchangeChat(t, newStore)
 }

@@ -468,12 +468,17 @@ func testUnseenInvariant(t *testing.T, newStore NewStore) {
 			} else {
 				is.True(isNotFound(err)) // only a conversation the viewer does not take part in
 			}
-		case op < 7 && len(msgs) > 0: // delete
+		case op < 7 && len(msgs) > 0: // delete, leaving a tombstone, or purge
+			if r.IntN(2) == 0 {
+				_, err := s.PurgeMessage(ctx, 1, msgs[r.IntN(len(msgs))].ID)
+				is.NoErr(err)
+				continue
+			}
 			_, err := s.DeleteMessage(ctx, 1, msgs[r.IntN(len(msgs))].ID)
 			is.NoErr(err)
 		case op < 8 && len(msgs) > 0: // a contact's or system message becomes, or stops being, an activity
 			m := msgs[r.IntN(len(msgs))]
-			if m.AuthorID != uuid.Nil {
+			if m.AuthorID != uuid.Nil || m.Deleted() { // a tombstone keeps its type
 				continue
 			}
 			typ := convo.MessageActivity

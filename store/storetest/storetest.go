@@ -46,6 +46,7 @@ func Run(t *testing.T, newStore NewStore, opts ...Option) {
 	t.Run("Tombstones", func(t *testing.T) { testTombstones(t, newStore) })
 	t.Run("Delivery", func(t *testing.T) { testDelivery(t, newStore) })
 	t.Run("Paging", func(t *testing.T) { testPaging(t, newStore) })
+	t.Run("Windows", func(t *testing.T) { testWindows(t, newStore) })
 	t.Run("Tenancy", func(t *testing.T) { testTenancy(t, newStore) })
 	t.Run("Validation", func(t *testing.T) { testValidation(t, newStore) })
 	t.Run("AccountIDs", func(t *testing.T) { testAccountIDs(t, newStore) })
