@@ -46,15 +46,17 @@ VALUES ($1, $2, $3, $4, $5, $6, $7)`
 	selectMessagesCount = `SELECT contact_id, messages_count FROM convo_conversations WHERE account_id = $1 AND id = $2`
 )
 
-// messageOrder is the SQL of one store.MessageOrder.
+// messageOrder is the SQL of one store.MessageOrder, and of reading it
+// backwards; step is the sign of the seq's steps in the order.
 type messageOrder struct {
-	orderBy string
-	after   string
+	orderBy, after  string
+	reverse, before string
+	step            int64
 }
 
 var messageOrders = map[store.MessageOrder]messageOrder{
-	store.OldestFirst: {"m.seq", "m.seq > ?"},
-	store.NewestFirst: {"m.seq DESC", "m.seq < ?"},
+	store.OldestFirst: {"m.seq", "m.seq > ?", "m.seq DESC", "m.seq < ?", 1},
+	store.NewestFirst: {"m.seq DESC", "m.seq < ?", "m.seq", "m.seq > ?", -1},
 }
 
 // lockConversations locks the rows of a batch's conversations in id order,
@@ -304,19 +306,14 @@ func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int6
 		if err := checkViewer(ctx, tx, accountID, conversationID, f.Viewer); err != nil {
 			return err
 		}
-		var w where
-		w.and("m.account_id = ?", accountID)
-		w.and("m.conversation_id = ?", conversationID)
+		q := messagePageQuery{accountID: accountID, conversationID: conversationID, contactID: contactID,
+			total: total, list: list, cursor: cursor}
+		q.w.and("m.account_id = ?", accountID)
+		q.w.and("m.conversation_id = ?", conversationID)
 		if f.TopLevel {
-			w.and("m.reply_to_id IS NULL")
-			if !f.Page.Keyset() {
-				if err := tx.QueryRow(ctx, selectTopLevelCount, accountID, conversationID).Scan(&total); err != nil {
-					return err
-				}
-			}
+			q.w.and("m.reply_to_id IS NULL")
 		}
-		return listMessagePage(ctx, tx, &page, messagePageQuery{accountID: accountID, conversationID: conversationID,
-			contactID: contactID, total: total, list: list, cursor: cursor}, w, f)
+		return listMessagePage(ctx, tx, &page, q, f)
 	})
 	return page, err
 }

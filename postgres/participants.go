@@ -213,7 +213,7 @@ func markSeen(ctx context.Context, tx pgx.Tx, accountID, conversationID int64, v
 	}
 	for i := range list {
 		m := &list[i]
-		m.Seen = m.Seq <= horizon || m.AuthorID == v.UserID || m.Type == convo.MessageActivity
+		m.Seen = m.SeenBy(v.UserID, horizon)
 	}
 	return nil
 }
@@ -231,6 +231,9 @@ func viewConversation(ctx context.Context, tx pgx.Tx, accountID, conversationID 
 		return c, err
 	}
 	if err := markSeen(ctx, tx, accountID, conversationID, v, c.Messages); err != nil {
+		return c, err
+	}
+	if err := attachOwnReactions(ctx, tx, accountID, v, c.Messages); err != nil {
 		return c, err
 	}
 	list := []convo.Conversation{c}

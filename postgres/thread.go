@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -58,10 +59,6 @@ WHERE account_id = $1 AND id = $2`
 	// of it: its conversation, the conversation's contact, its reply count.
 	selectMessageParent = `SELECT m.conversation_id, c.contact_id, m.reply_count` + messageFrom + `
 WHERE m.account_id = $1 AND m.id = $2`
-
-	// selectTopLevelCount counts the messages of a conversation that are no
-	// reply. $1 account, $2 conversation.
-	selectTopLevelCount = `SELECT count(*) FROM convo_messages WHERE account_id = $1 AND conversation_id = $2 AND reply_to_id IS NULL`
 )
 
 // isReply reports whether in names a message it replies to.
@@ -210,42 +207,68 @@ func (s *Store) ListReplies(ctx context.Context, accountID, messageID int64, f s
 		if err := checkViewer(ctx, tx, accountID, conversationID, f.Viewer); err != nil {
 			return err
 		}
-		var w where
-		w.and("m.account_id = ?", accountID)
-		w.and("m.reply_to_id = ?", messageID)
-		return listMessagePage(ctx, tx, &page, messagePageQuery{accountID: accountID, conversationID: conversationID,
-			contactID: contactID, total: int(total), list: list, cursor: cursor}, w, f)
+		q := messagePageQuery{accountID: accountID, conversationID: conversationID, contactID: contactID,
+			total: int(total), list: list, cursor: cursor}
+		q.w.and("m.account_id = ?", accountID)
+		q.w.and("m.reply_to_id = ?", messageID)
+		return listMessagePage(ctx, tx, &page, q, f)
 	})
 	return page, err
 }
 
 // messagePageQuery is what listMessagePage needs of a list of messages of
-// one conversation.
+// one conversation: the filter of its rows (w), how many it holds, its
+// cursor's list name and keys.
 type messagePageQuery struct {
 	accountID, conversationID, contactID int64
 	total                                int // in page-number paging
+	w                                    where
 	list                                 string
 	cursor                               store.Cursor
 }
 
-// listMessagePage reads a page of the messages w keeps, of one
-// conversation, by f's order and paging, with what a viewer reads of them.
-func listMessagePage(ctx context.Context, tx pgx.Tx, page *store.Page[convo.Message], q messagePageQuery, w where, f store.MessageFilter) error {
-	order := messageOrders[f.Order]
-	offset := 0
-	switch {
-	case q.cursor.Keys != nil:
-		w.and(order.after, q.cursor.Keys[0])
-	case !f.Page.Keyset():
-		offset = f.Page.Offset()
+// listMessagePage reads f's page of a list of one conversation's messages,
+// in f's order: from a cursor either way, around a message or up to
+// another cursor (f.Around, f.Until), with what a viewer reads of them.
+func listMessagePage(ctx context.Context, tx pgx.Tx, page *store.Page[convo.Message], q messagePageQuery, f store.MessageFilter) error {
+	if f.ContactSide {
+		q.w.and("NOT m.private AND m.message_type <> 2")
 	}
-	query := `SELECT ` + messageBodyColumns + ` FROM convo_messages m` + w.sql() + ` ORDER BY ` + order.orderBy +
-		w.bind(` LIMIT ? OFFSET ?`, f.Page.PerPage()+1, offset)
-	items, err := selectOwnMessages(ctx, tx, q.accountID, q.conversationID, q.contactID, query, w.args...)
+	if !f.Page.Keyset() && (f.TopLevel || f.ContactSide) {
+		// The conversation counts its messages, not the ones a filter keeps.
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM convo_messages m`+q.w.sql(), q.w.args...).Scan(&q.total); err != nil {
+			return err
+		}
+	}
+	order := messageOrders[f.Order]
+	until, err := backend.UntilCursor(q.list, f)
 	if err != nil {
 		return err
 	}
-	items, more := trimPage(items, f.Page.PerPage())
+	if until.Keys != nil {
+		q.w.and(order.before, until.Keys[0])
+	}
+	n := f.Page.PerPage()
+	var items []convo.Message
+	var before, after bool // more messages before the page, after it
+	switch {
+	case f.Around != 0:
+		items, before, after, err = q.around(ctx, tx, order, f.Around, n)
+	case q.cursor.Back:
+		items, before, err = q.rows(ctx, tx, order.reverse, order.before, q.cursor.Keys[0], n, 0)
+		slices.Reverse(items)
+		after = true
+	case q.cursor.Keys != nil:
+		before = true
+		items, after, err = q.rows(ctx, tx, order.orderBy, order.after, q.cursor.Keys[0], n, 0)
+	case !f.Page.Keyset():
+		items, after, err = q.rows(ctx, tx, order.orderBy, "", 0, n, f.Page.Offset())
+	default:
+		items, after, err = q.rows(ctx, tx, order.orderBy, "", 0, n, 0)
+	}
+	if err != nil {
+		return err
+	}
 	if err := markSeen(ctx, tx, q.accountID, q.conversationID, f.Viewer, items); err != nil {
 		return err
 	}
@@ -253,13 +276,60 @@ func listMessagePage(ctx context.Context, tx pgx.Tx, page *store.Page[convo.Mess
 		return err
 	}
 	page.Items = items
-	if more {
+	if after && len(items) > 0 {
 		page.Next = store.Cursor{List: q.list, Keys: []int64{items[len(items)-1].Seq}}.Encode()
 	}
 	if f.Page.Keyset() {
-		page.Meta = store.PageMeta{PerPage: f.Page.PerPage()}
+		if before && len(items) > 0 {
+			page.Prev = store.Cursor{List: q.list, Keys: []int64{items[0].Seq}, Back: true}.Encode()
+		}
+		page.Meta = store.PageMeta{PerPage: n}
 	} else {
 		page.Meta = store.NewPageMeta(f.Page, q.total, len(items))
 	}
 	return nil
+}
+
+// rows reads up to n messages of the list in orderBy, past key by cond
+// when cond is set, and reports whether there are more.
+func (q messagePageQuery) rows(ctx context.Context, tx pgx.Tx, orderBy, cond string, key int64, n, offset int) ([]convo.Message, bool, error) {
+	w := q.w
+	w.clauses, w.args = slices.Clone(q.w.clauses), slices.Clone(q.w.args)
+	if cond != "" {
+		w.and(cond, key)
+	}
+	query := `SELECT ` + messageBodyColumns + ` FROM convo_messages m` + w.sql() + ` ORDER BY ` + orderBy +
+		w.bind(` LIMIT ? OFFSET ?`, n+1, offset)
+	items, err := selectOwnMessages(ctx, tx, q.accountID, q.conversationID, q.contactID, query, w.args...)
+	if err != nil {
+		return nil, false, err
+	}
+	items, more := trimPage(items, n)
+	return items, more, nil
+}
+
+// around reads a page of n messages of the list centred on message id.
+func (q messagePageQuery) around(ctx context.Context, tx pgx.Tx, order messageOrder, id int64, n int) (items []convo.Message, before, after bool, err error) {
+	w := q.w
+	w.clauses, w.args = slices.Clone(q.w.clauses), slices.Clone(q.w.args)
+	w.and("m.id = ?", id)
+	var seq int64
+	if err := queryOne(ctx, tx, `SELECT m.seq FROM convo_messages m`+w.sql(), w.args, &seq); err != nil {
+		if errors.Is(err, convo.ErrNotFound) {
+			return nil, false, false, convo.Invalid("around", convo.CodeInvalid, "is not a message of the list")
+		}
+		return nil, false, false, err
+	}
+	earlier, before, err := q.rows(ctx, tx, order.reverse, order.before, seq, n/2, 0)
+	if err != nil {
+		return nil, false, false, err
+	}
+	// The message itself and what follows it: the after condition is
+	// strict, so it starts one past the message.
+	later, after, err := q.rows(ctx, tx, order.orderBy, order.after, seq-order.step, n-len(earlier), 0)
+	if err != nil {
+		return nil, false, false, err
+	}
+	slices.Reverse(earlier)
+	return append(earlier, later...), before, after, nil
 }
