@@ -286,3 +286,23 @@ func TestChatJSON(t *testing.T) {
 	is.Equal(m.Reactions, map[string]int(nil)) // none reads back as nil, as the store gives it
 	is.Equal(m.OwnReactions, []string(nil))
 }
+
+func TestSeenBy(t *testing.T) {
+	is := is.New(t)
+	me, other := uuid.New(), uuid.New()
+	m := storedMessage()
+	m.Seq = 5
+	is.True(!m.SeenBy(me, 4)) // after the horizon
+	is.True(m.SeenBy(me, 5))  // at it
+	is.True(m.SeenBy(me, 9))  // before it
+	mine := m
+	mine.SenderType, mine.AuthorID, mine.Type = convo.SenderUser, me, convo.MessageOutgoing
+	is.True(mine.SeenBy(me, 0))     // the viewer wrote it
+	is.True(!mine.SeenBy(other, 0)) // another did
+	activity := m
+	activity.Type = convo.MessageActivity
+	is.True(activity.SeenBy(me, 0))
+	tomb := m
+	tomb.Content, tomb.DeletedAt = "", m.CreatedAt
+	is.True(tomb.SeenBy(me, 0)) // a tombstone is never unseen
+}

@@ -152,6 +152,16 @@ func testReactions(t *testing.T, newStore NewStore) {
 		is.NoErr(err)
 		is.Equal(page.Items[0].OwnReactions, []string(nil)) // no viewer, no own reactions
 		is.Equal(f.get(t, m.ID).OwnReactions, []string(nil))
+		full, err := f.s.GetConversation(ctx, 1, f.conv.ID, store.GetConversationOptions{Messages: store.AllMessages, Viewer: &v})
+		is.NoErr(err)
+		is.Equal(full.Messages[0].OwnReactions, []string{":+1:", "a", "👍", "😀"}) // a get with a viewer too
+		is.Equal(full.Messages[1].OwnReactions, []string(nil))
+		full, err = f.s.GetConversation(ctx, 1, f.conv.ID, store.GetConversationOptions{Messages: store.AllMessages})
+		is.NoErr(err)
+		is.Equal(full.Messages[0].OwnReactions, []string(nil)) // without, none
+		hits, err := f.s.SearchMessages(ctx, 1, store.MessageSearch{Query: "mine", Viewer: &v})
+		is.NoErr(err)
+		is.Equal(hits.Items[0].Message.OwnReactions, []string(nil)) // a search carries none
 		_, err = f.s.AddParticipants(ctx, 1, f.conv.ID, convo.ParticipantChange{UserIDs: []uuid.UUID{chatOther}})
 		is.NoErr(err)
 		vb := convo.Viewer{UserID: chatOther}

@@ -227,6 +227,10 @@ func testReplies(t *testing.T, newStore NewStore) {
 		again = f.add(t, in) // a retry naming another parent: the stored message
 		is.Equal(again, first)
 		is.Equal(f.get(t, other.ID).ReplyCount, 0)
+		batch, err := f.s.AddMessages(ctx, 1, []store.MessageTo{{ConversationID: f.conv.ID, Message: in}})
+		is.NoErr(err)
+		is.Equal(batch[0], first) // a batch's retry too
+		is.Equal(f.get(t, parent.ID), before)
 	})
 
 	t.Run("TombstonedReplyStaysAReply", func(t *testing.T) {

@@ -143,6 +143,9 @@ func testTombstones(t *testing.T, newStore NewStore) {
 		f.remove(t, m.ID)
 		is.Equal(count("quince"), 1)  // the tombstone matches nothing
 		is.Equal(count("arrived"), 0) // not even its old words
+		list, err := f.s.ListConversations(ctx, 1, store.ConversationFilter{Query: "arrived", Statuses: store.AllStatuses})
+		is.NoErr(err)
+		is.Equal(len(list.Items), 0) // nor does its conversation, by it
 	})
 
 	t.Run("UpdateTakesOnlyStatusAndExternalError", func(t *testing.T) {

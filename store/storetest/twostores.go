@@ -95,6 +95,41 @@ func testTwoStores(t *testing.T, cfg config) {
 		is.Equal(counts.All, 2) // a conversation the other store created
 	})
 
+	t.Run("Threads/SeeTheOthersChanges", func(t *testing.T) {
+		is := is.New(t)
+		a, b, clock, conv := pair(t)
+		m := mustAddMessage(t, a, 1, conv.ID, text("react to me"))
+		read := func() convo.Conversation {
+			t.Helper()
+			list, err := b.ListConversations(ctx, 1, store.ConversationFilter{})
+			is.NoErr(err)
+			is.Equal(len(list.Items), 1)
+			got, err := b.GetConversation(ctx, 1, conv.ID, store.GetConversationOptions{})
+			is.NoErr(err)
+			is.Equal(*got.LastNonActivityMessage, *list.Items[0].LastNonActivityMessage) // a list and a get agree
+			return got
+		}
+		is.Equal(read().LastNonActivityMessage.Reactions, map[string]int(nil)) // b reads (and may cache) the row
+		clock.Advance(time.Second)
+		_, err := a.AddReaction(ctx, 1, m.ID, convo.ContactActor(), "👍")
+		is.NoErr(err)
+		is.Equal(read().LastNonActivityMessage.Reactions, map[string]int{"👍": 1}) // the other store's reaction
+		r := mustAddMessage(t, a, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "re", ReplyToID: m.ID})
+		got, err := b.GetMessage(ctx, 1, m.ID)
+		is.NoErr(err)
+		is.Equal(got.ReplyCount, 1) // and reply
+		is.Equal(read().LastNonActivityMessage.ID, r.ID)
+		clock.Advance(time.Second)
+		_, err = a.DeleteMessage(ctx, 1, r.ID)
+		is.NoErr(err)
+		is.Equal(read().LastNonActivityMessage.ID, m.ID) // and tombstone
+		content := "edited"
+		_, err = a.UpdateMessage(ctx, 1, m.ID, convo.MessageUpdate{Content: &content})
+		is.NoErr(err)
+		last := read().LastNonActivityMessage
+		is.Equal([]any{last.Content, last.EditCount}, []any{"edited", 1}) // and edit
+	})
+
 	t.Run("Snooze/EndsForBoth", func(t *testing.T) {
 		is := is.New(t)
 		a, b, clock, conv := pair(t)
