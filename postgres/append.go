@@ -38,14 +38,16 @@ WHERE account_id = $1 AND id = $2 FOR UPDATE`
 	// message at a time (the message is the newest: unread when incoming
 	// and after the agent's last look, the last non-activity one when not
 	// activity); an incoming message starts the wait for a reply, a human
-	// reply ends it. $1 account, $2 conversation, $3 seq, $4..$13 and
-	// $15..$18 the message, $14 now, $19 incoming, $20 not an activity,
-	// $21 a human reply, $22 it moves the last activity, $23 it reopens.
+	// reply ends it. $1 account, $2 conversation, $3 seq, $4..$13,
+	// $15..$18, $24 and $25 the message, $14 now, $19 incoming, $20 not an
+	// activity, $21 a human reply, $22 it moves the last activity, $23 it
+	// reopens. A reply's parent is moved by bumpParent, a statement of its
+	// own: an append that is no reply does not pay for it.
 	appendOne = `WITH m AS (
 	INSERT INTO convo_messages (account_id, conversation_id, seq, content, content_type, content_attributes,
 		message_type, private, status, source_id, sender_type, author_id, written_at, created_at, updated_at,
-		attachments, external_source_ids, additional_attributes, words)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17, $18::tsvector)
+		attachments, external_source_ids, additional_attributes, words, reply_to_id, external_error)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17, $18::tsvector, $24, $25)
 	ON CONFLICT DO NOTHING RETURNING id
 ), c AS (
 	UPDATE convo_conversations SET
@@ -186,6 +188,13 @@ func appendMessage(ctx context.Context, tx *wtx, accountID, conversationID int64
 	if err != nil {
 		return convo.Message{}, err
 	}
+	var parent replyParent
+	if isReply(in) {
+		if parent, err = findReplyParent(ctx, tx, accountID, conversationID, in); err != nil {
+			return convo.Message{}, err
+		}
+		p.m.ReplyToID = parent.m.ID
+	}
 	err = tx.QueryRow(ctx, appendOne, p.args()...).Scan(&p.m.ID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return messageBySourceID(ctx, tx, accountID, conversationID, p.m.SourceID)
@@ -194,6 +203,11 @@ func appendMessage(ctx context.Context, tx *wtx, accountID, conversationID int64
 		return convo.Message{}, err
 	}
 	p.log(tx)
+	if p.m.ReplyToID != 0 {
+		if err := parent.bump(ctx, tx, now); err != nil {
+			return convo.Message{}, err
+		}
+	}
 	return p.m, nil
 }
 
@@ -220,6 +234,7 @@ func planAppend(accountID, conversationID int64, t *appendTarget, in convo.NewMe
 		Private: in.Private, Status: in.Status, SourceID: in.SourceID, SenderType: in.SenderType,
 		AuthorID: in.AuthorID, WrittenAt: backend.StoredTime(in.WrittenAt), CreatedAt: now, UpdatedAt: now,
 		Attachments: in.Attachments, ExternalSourceIDs: in.ExternalSourceIDs, AdditionalAttributes: in.AdditionalAttributes,
+		ExternalError: in.ExternalError,
 	}}
 	var err error
 	if p.j, err = backend.EncodeMessageJSON(p.m); err != nil {
@@ -248,7 +263,8 @@ func (p *plannedAppend) args() []any {
 	return []any{m.AccountID, m.ConversationID, m.Seq, m.Content, string(m.ContentType),
 		p.j.ContentAttributes, int16(m.Type.Code()), m.Private, string(m.Status), textValue(m.SourceID),
 		string(m.SenderType), uuidValue(m.AuthorID), timeValue(m.WrittenAt), m.CreatedAt, p.j.Attachments, p.j.ExternalIDs,
-		p.j.Additional, tsvector(m.Content), p.incoming, p.notActivity, p.humanReply, p.moves, p.reopens}
+		p.j.Additional, tsvector(m.Content), p.incoming, p.notActivity, p.humanReply, p.moves, p.reopens,
+		idValue(m.ReplyToID), m.ExternalError}
 }
 
 // log logs what the append changed: the message, then the conversation
@@ -305,14 +321,16 @@ WHERE account_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE`
 	// column each.
 	insertMessages = `INSERT INTO convo_messages (account_id, conversation_id, seq, content, content_type, content_attributes,
 	message_type, private, status, source_id, sender_type, author_id, written_at, created_at, updated_at,
-	attachments, external_source_ids, additional_attributes, words)
+	attachments, external_source_ids, additional_attributes, words, external_error)
 SELECT $1, u.conversation_id, u.seq, u.content, u.content_type, u.content_attributes::jsonb, u.message_type, u.private,
 	u.status, u.source_id, u.sender_type, u.author_id, u.written_at, $2, $2, u.attachments::jsonb,
-	u.external_source_ids::jsonb, u.additional_attributes::jsonb, u.words::tsvector
+	u.external_source_ids::jsonb, u.additional_attributes::jsonb, u.words::tsvector, u.external_error
 FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::smallint[], $9::boolean[], $10::text[],
-	$11::text[], $12::text[], $13::uuid[], $14::timestamptz[], $15::text[], $16::text[], $17::text[], $18::text[])
+	$11::text[], $12::text[], $13::uuid[], $14::timestamptz[], $15::text[], $16::text[], $17::text[], $18::text[],
+	$19::text[])
 	WITH ORDINALITY AS u(conversation_id, seq, content, content_type, content_attributes, message_type, private, status,
-	source_id, sender_type, author_id, written_at, attachments, external_source_ids, additional_attributes, words, k)
+	source_id, sender_type, author_id, written_at, attachments, external_source_ids, additional_attributes, words,
+	external_error, k)
 ORDER BY u.k
 ON CONFLICT DO NOTHING RETURNING id, conversation_id, seq`
 
@@ -393,8 +411,13 @@ func (b *batchBump) add(p *plannedAppend, i int) {
 // transaction rolls back, for a batch it does not take: one with a bad item
 // (AddMessages names the first one as appendMessage meets it), a source id
 // twice, or a message that met a taken key; the caller then appends item by
-// item.
+// item. A batch with a reply is appended item by item too.
 func appendBatch(ctx context.Context, tx *wtx, accountID int64, batch []store.MessageTo, ids []int64) ([]convo.Message, error) {
+	for _, item := range batch {
+		if isReply(item.Message) {
+			return nil, errAppendSlow // each reply resolves its parent, which may be in the batch
+		}
+	}
 	bumps := make(map[int64]*batchBump, len(ids))
 	rows, err := tx.Query(ctx, lockBatchTargets, accountID, ids)
 	if err != nil {
@@ -452,7 +475,7 @@ func insertBatch(ctx context.Context, tx pgx.Tx, accountID int64, now time.Time,
 		contents, contentTypes, contentAttrs, statuses     = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 		sourceIDs                                          = make([]pgtype.Text, n)
 		senderTypes, attachments, externalIDs, additionals = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		words                                              = make([]string, n)
+		words, externalErrors                              = make([]string, n), make([]string, n)
 		types                                              = make([]int16, n)
 		private                                            = make([]bool, n)
 		authors                                            = make([]pgtype.UUID, n)
@@ -466,10 +489,12 @@ func insertBatch(ctx context.Context, tx pgx.Tx, accountID int64, now time.Time,
 		sourceIDs[i] = pgtype.Text{String: m.SourceID, Valid: m.SourceID != ""}
 		senderTypes[i], authors[i], writtenAt[i] = string(m.SenderType), pgtype.UUID{Bytes: m.AuthorID, Valid: m.AuthorID != uuid.Nil}, m.WrittenAt
 		attachments[i], externalIDs[i], additionals[i], words[i] = j.Attachments, j.ExternalIDs, j.Additional, tsvector(m.Content)
+		externalErrors[i] = m.ExternalError
 		index[[2]int64{m.ConversationID, m.Seq}] = i
 	}
 	rows, err := tx.Query(ctx, insertMessages, accountID, now, conversations, seqs, contents, contentTypes, contentAttrs,
-		types, private, statuses, sourceIDs, senderTypes, authors, writtenAt, attachments, externalIDs, additionals, words)
+		types, private, statuses, sourceIDs, senderTypes, authors, writtenAt, attachments, externalIDs, additionals, words,
+		externalErrors)
 	if err != nil {
 		return err
 	}

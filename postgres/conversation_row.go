@@ -31,7 +31,8 @@ const conversationColumns = `c.id, c.uuid, c.account_id, c.contact_id, c.channel
 	coalesce(lm.private, false), coalesce(lm.status, ''), lm.source_id, coalesce(lm.sender_type, ''), lm.author_id,
 	lm.created_at, lm.written_at, lm.updated_at, coalesce(lm.content_attributes::text, ''),
 	coalesce(lm.attachments::text, ''), coalesce(lm.external_source_ids::text, ''),
-	coalesce(lm.additional_attributes::text, '')`
+	coalesce(lm.additional_attributes::text, ''), lm.reply_to_id, coalesce(lm.reply_count, 0), lm.last_reply_at,
+	lm.reactions::text, coalesce(lm.edit_count, 0), lm.edited_at, lm.deleted_at, coalesce(lm.external_error, '')`
 
 // conversationFrom joins a conversation to its contact and its last
 // non-activity message.

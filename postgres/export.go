@@ -15,6 +15,12 @@ const (
 	exportContacts      = `SELECT ` + contactColumns + ` FROM convo_contacts ct WHERE ct.account_id = $1 ORDER BY ct.id`
 	exportConversations = `SELECT ` + conversationColumns + conversationFrom + ` WHERE c.account_id = $1 ORDER BY c.id`
 	exportMessages      = `SELECT ` + messageColumns + messageFrom + ` WHERE m.account_id = $1 ORDER BY m.id`
+	// exportReactions lists the account's reactions by message, then as
+	// ListReactions orders them.
+	exportReactions = `SELECT ` + reactionColumns + ` FROM convo_message_reactions r WHERE r.account_id = $1
+ORDER BY r.message_id, r.reaction, r.id`
+	exportVersions = `SELECT ` + versionColumns + ` FROM convo_message_versions v WHERE v.account_id = $1
+ORDER BY v.message_id, v.version`
 	// exportReadStates lists the account's horizons by conversation, then
 	// user (uuid order is byte order, as SQLite's text order of the same
 	// lower-case uuids).
@@ -47,6 +53,20 @@ func (s *Store) Export(ctx context.Context, accountID int64, fn func(store.Recor
 		err = exportRows(ctx, tx, exportMessages, accountID, fn, func(r messageRow) (store.Record, error) {
 			m, err := r.toMessage()
 			return store.Record{Message: &m}, err
+		})
+		if err != nil {
+			return err
+		}
+		err = exportRows(ctx, tx, exportReactions, accountID, fn, func(r reactionRow) (store.Record, error) {
+			x := r.toReaction()
+			return store.Record{Reaction: &x}, nil
+		})
+		if err != nil {
+			return err
+		}
+		err = exportRows(ctx, tx, exportVersions, accountID, fn, func(r versionRow) (store.Record, error) {
+			v := r.toVersion()
+			return store.Record{Version: &v}, nil
 		})
 		if err != nil {
 			return err

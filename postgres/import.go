@@ -49,9 +49,9 @@ RETURNING id`
 	// when $1 is NULL.
 	importMessage = `INSERT INTO convo_messages (id, account_id, conversation_id, seq, content, content_type, content_attributes,
 	message_type, private, status, source_id, sender_type, author_id, written_at, created_at, updated_at,
-	attachments, external_source_ids, additional_attributes, words)
+	attachments, external_source_ids, additional_attributes, words, reply_to_id, deleted_at, external_error)
 VALUES (coalesce($1::bigint, nextval(pg_get_serial_sequence('convo_messages', 'id'))), $2, $3, $4, $5, $6, $7,
-	$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20::tsvector)
+	$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20::tsvector, $21, $22, $23)
 RETURNING id`
 
 	// importedContact finds the contact a conversation is imported for.
@@ -102,7 +102,7 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 			im.newIDs = true
 		}
 		failed = im.run(records)
-		if failed == nil && stats.Contacts+stats.Conversations+stats.Messages+stats.ReadStates > 0 {
+		if failed == nil && stats.Contacts+stats.Conversations+stats.Messages+stats.Reactions+stats.Versions+stats.ReadStates > 0 {
 			tx.log(store.Change{Kind: store.AccountImported})
 		}
 		return failed
@@ -348,6 +348,9 @@ func (im *importer) Message(m convo.Message) error {
 		if m.ContactID != 0 {
 			m.ContactID = backend.Ref(im.stats.ContactIDs, m.ContactID)
 		}
+		if m.ReplyToID != 0 {
+			m.ReplyToID = backend.Ref(im.stats.MessageIDs, m.ReplyToID)
+		}
 	}
 	var contactID int64
 	if err := queryOne(ctx, tx, lockImportTarget, []any{im.accountID, m.ConversationID}, &contactID); err != nil {
@@ -358,6 +361,7 @@ func (im *importer) Message(m convo.Message) error {
 	}
 	m.AccountID, m.ContactID = im.accountID, contactID
 	m.WrittenAt, m.CreatedAt, m.UpdatedAt = backend.StoredTime(m.WrittenAt), backend.StoredTime(m.CreatedAt), backend.StoredTime(m.UpdatedAt)
+	m.DeletedAt = backend.StoredTime(m.DeletedAt)
 	j, err := backend.EncodeMessageJSON(m)
 	if err != nil {
 		return err
@@ -373,8 +377,14 @@ func (im *importer) Message(m convo.Message) error {
 			}
 			m.ContentAttributes, m.Attachments = asStored.ContentAttributes, asStored.Attachments
 			m.ExternalSourceIDs, m.AdditionalAttributes = asStored.ExternalSourceIDs, asStored.AdditionalAttributes
-			return backend.Unchanged(im.stats, store.KindMessage, m.ID, stored, m)
+			return backend.Unchanged(im.stats, store.KindMessage, m.ID, comparableMessage(stored), comparableMessage(m))
 		case !errors.Is(err, convo.ErrNotFound):
+			return err
+		}
+	}
+	var parent replyParent
+	if m.ReplyToID != 0 {
+		if parent, err = im.replyParent(m); err != nil {
 			return err
 		}
 	}
@@ -382,9 +392,14 @@ func (im *importer) Message(m convo.Message) error {
 		string(m.ContentType), j.ContentAttributes, int16(m.Type.Code()), m.Private, string(m.Status),
 		textValue(m.SourceID), string(m.SenderType), uuidValue(m.AuthorID), timeValue(m.WrittenAt),
 		timeValue(m.CreatedAt), timeValue(m.UpdatedAt), j.Attachments, j.ExternalIDs, j.Additional,
-		tsvector(m.Content)).Scan(&m.ID)
+		tsvector(m.Content), idValue(m.ReplyToID), timeValue(m.DeletedAt), m.ExternalError).Scan(&m.ID)
 	if err != nil {
 		return err
+	}
+	if m.ReplyToID != 0 {
+		if _, err := tx.Exec(ctx, bumpParent, im.accountID, parent.m.ID, m.CreatedAt); err != nil {
+			return err
+		}
 	}
 	if im.newIDs {
 		im.stats.MessageIDs[given] = m.ID
@@ -392,6 +407,134 @@ func (im *importer) Message(m convo.Message) error {
 	im.wrote("convo_messages", m.ID)
 	im.touched[m.ConversationID] = true
 	im.stats.Messages++
+	return nil
+}
+
+// comparableMessage keeps the fields of a message an import writes as
+// given; the ones counted from its replies, reactions and versions are
+// the store's.
+func comparableMessage(m convo.Message) convo.Message {
+	m.ReplyCount, m.LastReplyAt, m.Reactions, m.OwnReactions = 0, time.Time{}, nil, nil
+	m.EditCount, m.EditedAt, m.Seen = 0, time.Time{}, false
+	return m
+}
+
+// replyParent finds the message m replies to: one written before it or
+// already in the account (else ErrNotFound), of its conversation (else
+// ErrInvalid).
+func (im *importer) replyParent(m convo.Message) (replyParent, error) {
+	var p replyParent
+	var source string
+	var count int32
+	var last dbTime
+	err := queryOne(im.ctx, im.tx, selectParentByID, []any{im.accountID, m.ReplyToID}, &p.m.ConversationID, &p.m.ID,
+		&source, &count, &last)
+	switch {
+	case err != nil:
+		return p, fmt.Errorf("message %d: %w", m.ReplyToID, err)
+	case p.m.ConversationID != m.ConversationID:
+		return p, convo.Invalid("reply_to_id", convo.CodeInvalid, "is not a message of the conversation")
+	}
+	return p, nil
+}
+
+// Reactions and versions: a record each, of a message written before it
+// or already in the account; their counts on the message move as they
+// are written, as AddReaction and UpdateMessage move them.
+
+const (
+	// selectReaction reads a reactor's reaction to a message. $1 account,
+	// $2 message, $3 reaction, $4 reactor type, $5 user.
+	selectReaction = `SELECT ` + reactionColumns + ` FROM convo_message_reactions r
+WHERE r.account_id = $1 AND r.message_id = $2 AND r.reaction = $3 AND r.reactor_type = $4 AND r.user_id IS NOT DISTINCT FROM $5::uuid`
+
+	selectVersion = `SELECT ` + versionColumns + ` FROM convo_message_versions v
+WHERE v.account_id = $1 AND v.message_id = $2 AND v.version = $3`
+
+	// countVersion counts an imported version on its message. $1
+	// account, $2 message, $3 version, $4 its edited_at.
+	countVersion = `UPDATE convo_messages SET edit_count = $3, edited_at = $4 WHERE account_id = $1 AND id = $2`
+)
+
+// importedMessage locks the conversation of the message a reaction or
+// version is imported for, as the calls that write them do, and reads the
+// message.
+func (im *importer) importedMessage(id int64) (convo.Message, error) {
+	if im.newIDs {
+		id = backend.Ref(im.stats.MessageIDs, id)
+	}
+	m, err := lockedMessage(im.ctx, im.tx, im.accountID, id)
+	if err != nil {
+		return m, fmt.Errorf("message %d: %w", id, err)
+	}
+	return m, nil
+}
+
+// deletedMessage is the error of a reaction or version for a tombstone.
+func deletedMessage() error {
+	return convo.Invalid("message_id", convo.CodeDeleted, "the message is deleted")
+}
+
+// Reaction implements backend.Importer: it writes a reaction, unless it
+// is stored as given.
+func (im *importer) Reaction(x convo.Reaction) error {
+	m, err := im.importedMessage(x.MessageID)
+	if err != nil {
+		return err
+	}
+	x.MessageID, x.CreatedAt = m.ID, backend.StoredTime(x.CreatedAt)
+	by := string(x.By.Type)
+	rows, err := queryRows[reactionRow](im.ctx, im.tx, selectReaction, im.accountID, m.ID, x.Reaction, by, uuidValue(x.By.UserID))
+	if err != nil {
+		return err
+	}
+	if len(rows) > 0 {
+		return backend.Unchanged(im.stats, store.KindReaction, m.ID, rows[0].toReaction(), x)
+	}
+	if m.Deleted() {
+		return deletedMessage()
+	}
+	if err := backend.CheckReactionAdded(m, x.Reaction); err != nil {
+		return err
+	}
+	var counts *string
+	if err := im.tx.QueryRow(im.ctx, addReaction, im.accountID, m.ID, x.Reaction, by, uuidValue(x.By.UserID),
+		x.CreatedAt).Scan(&counts); err != nil {
+		return err
+	}
+	im.stats.Reactions++
+	return nil
+}
+
+// Version implements backend.Importer: it writes a version, the next of
+// its message, unless it is stored as given.
+func (im *importer) Version(v convo.MessageVersion) error {
+	m, err := im.importedMessage(v.MessageID)
+	if err != nil {
+		return err
+	}
+	v.MessageID, v.EditedAt = m.ID, backend.StoredTime(v.EditedAt)
+	rows, err := queryRows[versionRow](im.ctx, im.tx, selectVersion, im.accountID, m.ID, v.Version)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(rows) > 0:
+		return backend.Unchanged(im.stats, store.KindVersion, m.ID, rows[0].toVersion(), v)
+	case m.Deleted():
+		return deletedMessage()
+	case v.Version != m.EditCount+1:
+		return convo.Invalid("version", convo.CodeInvalid, fmt.Sprintf("message %d has %d versions: the next is %d",
+			m.ID, m.EditCount, m.EditCount+1))
+	}
+	if _, err := im.tx.Exec(im.ctx, insertVersion, im.accountID, m.ID, v.Version, v.Content, v.EditedAt,
+		string(v.EditedBy.Type), uuidValue(v.EditedBy.UserID)); err != nil {
+		return err
+	}
+	if _, err := im.tx.Exec(im.ctx, countVersion, im.accountID, m.ID, v.Version, v.EditedAt); err != nil {
+		return err
+	}
+	im.stats.Versions++
 	return nil
 }
 
@@ -419,13 +562,13 @@ VALUES ($1, $2, $3, $4, 0) ON CONFLICT (account_id, conversation_id, user_id) DO
 // count. $1 account.
 var recountUnseen = []string{
 	`UPDATE convo_conversations c SET non_activity_count = (SELECT count(*) FROM convo_messages m
-	WHERE ` + ofConversation + ` AND ` + isNotActivity + `)
+	WHERE ` + ofConversation + ` AND ` + isReadable + `)
 WHERE c.account_id = $1 AND c.id = ANY($2::bigint[])`,
 	`UPDATE convo_conversation_audiences a SET non_activity_count = c.non_activity_count FROM convo_conversations c
 WHERE a.account_id = $1 AND a.conversation_id = ANY($2::bigint[]) AND c.account_id = a.account_id AND c.id = a.conversation_id`,
 	`UPDATE convo_read_horizons h SET unseen_count = (SELECT count(*) FROM convo_messages m
 	WHERE m.account_id = h.account_id AND m.conversation_id = h.conversation_id AND m.seq > h.seen_seq
-	AND m.message_type <> 2 AND m.author_id IS DISTINCT FROM h.user_id)
+	AND ` + isReadable + ` AND m.author_id IS DISTINCT FROM h.user_id)
 WHERE h.account_id = $1 AND h.conversation_id = ANY($2::bigint[])`,
 }
 

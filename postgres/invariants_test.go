@@ -27,7 +27,7 @@ FROM convo_conversations c CROSS JOIN LATERAL (SELECT
 	` + recountUnreadCount + ` AS unread,
 	` + recountLastIncoming + ` AS last_incoming,
 	` + recountLastNonActivity + ` AS last_non_activity,
-	(SELECT count(*) FROM convo_messages m WHERE ` + ofConversation + ` AND ` + isNotActivity + `) AS non_activity) s
+	(SELECT count(*) FROM convo_messages m WHERE ` + ofConversation + ` AND ` + isReadable + `) AS non_activity) s
 WHERE c.messages_count <> s.n OR c.last_seq < s.max_seq OR c.unread_count <> s.unread
 	OR c.last_incoming_at IS DISTINCT FROM s.last_incoming
 	OR c.last_non_activity_message_id IS DISTINCT FROM s.last_non_activity OR c.non_activity_count <> s.non_activity`},
@@ -68,7 +68,7 @@ WHERE c.labels <> coalesce((SELECT array_agg(label ORDER BY label) FROM convo_co
 	{"unseen counts", `
 SELECT format('horizon of %s in conversation %s: unseen_count %s, scan %s', h.user_id, h.conversation_id, h.unseen_count, s.n)
 FROM convo_read_horizons h CROSS JOIN LATERAL (SELECT count(*) AS n FROM convo_messages m
-	WHERE m.account_id = h.account_id AND m.conversation_id = h.conversation_id AND m.message_type <> 2
+	WHERE m.account_id = h.account_id AND m.conversation_id = h.conversation_id AND ` + isReadable + `
 		AND m.seq > h.seen_seq AND m.author_id IS DISTINCT FROM h.user_id) s
 WHERE h.unseen_count <> s.n
 UNION ALL
@@ -76,6 +76,34 @@ SELECT format('audience %s of conversation %s: non_activity_count %s, the conver
 	a.audience_id, a.conversation_id, a.non_activity_count, c.non_activity_count)
 FROM convo_conversation_audiences a JOIN convo_conversations c ON c.account_id = a.account_id AND c.id = a.conversation_id
 WHERE a.non_activity_count <> c.non_activity_count`},
+	{"replies", `
+SELECT format('message %s: reply_count %s scan %s, last_reply_at %s scan %s', p.id, p.reply_count, s.n, p.last_reply_at, s.last)
+FROM convo_messages p CROSS JOIN LATERAL (SELECT count(*) AS n, max(r.created_at) AS last FROM convo_messages r
+	WHERE r.account_id = p.account_id AND r.reply_to_id = p.id) s
+WHERE p.reply_count <> s.n OR p.last_reply_at IS DISTINCT FROM s.last
+UNION ALL
+SELECT format('message %s replies to %s of another conversation', r.id, r.reply_to_id)
+FROM convo_messages r JOIN convo_messages p ON p.account_id = r.account_id AND p.id = r.reply_to_id
+WHERE p.conversation_id <> r.conversation_id`},
+	{"reactions", `
+SELECT format('message %s: reactions %s, scan %s', m.id, m.reactions, s.counts)
+FROM convo_messages m CROSS JOIN LATERAL (SELECT jsonb_object_agg(reaction, n) AS counts FROM (SELECT reaction, count(*) AS n
+	FROM convo_message_reactions r WHERE r.account_id = m.account_id AND r.message_id = m.id GROUP BY reaction) g) s
+WHERE m.reactions IS DISTINCT FROM s.counts`},
+	{"versions", `
+SELECT format('message %s: edit_count %s edited_at %s, versions %s up to %s, last edited %s', m.id, m.edit_count, m.edited_at,
+	s.n, s.top, s.last)
+FROM convo_messages m CROSS JOIN LATERAL (SELECT count(*) AS n, coalesce(max(v.version), 0) AS top,
+	(SELECT v2.edited_at FROM convo_message_versions v2 WHERE v2.account_id = m.account_id AND v2.message_id = m.id
+		ORDER BY v2.version DESC LIMIT 1) AS last
+	FROM convo_message_versions v WHERE v.account_id = m.account_id AND v.message_id = m.id) s
+WHERE m.edit_count <> s.n OR s.top <> s.n OR m.edited_at IS DISTINCT FROM s.last`},
+	{"tombstones", `
+SELECT format('message %s: a tombstone with content, attachments, attributes, reactions, edits, an error or words', m.id)
+FROM convo_messages m
+WHERE m.deleted_at IS NOT NULL AND (m.content <> '' OR m.attachments NOT IN ('[]', '{}') OR m.content_attributes <> '{}'
+	OR m.additional_attributes <> '{}' OR m.reactions IS NOT NULL OR m.edit_count <> 0 OR m.external_error <> ''
+	OR m.words <> ''::tsvector)`},
 	{"words", `
 SELECT format('message %s: no words for its content', m.id) FROM convo_messages m
 WHERE m.words = ''::tsvector AND m.content ~ '[[:alnum:]]'`},
@@ -128,6 +156,10 @@ func TestCheckInvariants(t *testing.T) {
 		`UPDATE convo_conversation_label_counts SET n = n + 1`,
 		`UPDATE convo_read_horizons SET unseen_count = unseen_count + 1`,
 		`UPDATE convo_messages SET words = ''`,
+		`UPDATE convo_messages SET reply_count = 1 WHERE id = (SELECT min(id) FROM convo_messages)`,
+		`UPDATE convo_messages SET reactions = '{"x": 1}' WHERE id = (SELECT min(id) FROM convo_messages)`,
+		`UPDATE convo_messages SET edit_count = 1 WHERE id = (SELECT min(id) FROM convo_messages)`,
+		`UPDATE convo_messages SET deleted_at = now() WHERE id = (SELECT min(id) FROM convo_messages)`,
 	} {
 		s, url := seedSmall(t)
 		if err := checkInvariants(ctx, s); err != nil {

@@ -19,7 +19,9 @@ const messageColumns = `m.account_id, m.conversation_id, c.contact_id, ` + messa
 // and contact.
 const messageBodyColumns = `m.id, m.seq, m.content, m.content_type, m.message_type, m.private, m.status,
 	m.source_id, m.sender_type, m.author_id, m.created_at, m.written_at, m.updated_at,
-	m.content_attributes::text, m.attachments::text, m.external_source_ids::text, m.additional_attributes::text`
+	m.content_attributes::text, m.attachments::text, m.external_source_ids::text, m.additional_attributes::text,
+	m.reply_to_id, m.reply_count, m.last_reply_at, m.reactions::text, m.edit_count, m.edited_at, m.deleted_at,
+	m.external_error`
 
 const messageFrom = ` FROM convo_messages m JOIN convo_conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id`
 
@@ -47,6 +49,14 @@ type messageRow struct {
 	Attachments          string
 	ExternalSourceIDs    string
 	AdditionalAttributes string
+	ReplyToID            *int64
+	ReplyCount           int32
+	LastReplyAt          dbTime
+	Reactions            *string // NULL: none
+	EditCount            int32
+	EditedAt             dbTime
+	DeletedAt            dbTime
+	ExternalError        string
 }
 
 func (r *messageRow) dest() []any {
@@ -56,7 +66,8 @@ func (r *messageRow) dest() []any {
 func (r *messageRow) bodyDest() []any {
 	return []any{&r.ID, &r.Seq, &r.Content, &r.ContentType, &r.MessageType, &r.Private, &r.Status, &r.SourceID,
 		&r.SenderType, &r.AuthorID, &r.CreatedAt, &r.WrittenAt, &r.UpdatedAt, &r.ContentAttributes, &r.Attachments,
-		&r.ExternalSourceIDs, &r.AdditionalAttributes}
+		&r.ExternalSourceIDs, &r.AdditionalAttributes, &r.ReplyToID, &r.ReplyCount, &r.LastReplyAt, &r.Reactions,
+		&r.EditCount, &r.EditedAt, &r.DeletedAt, &r.ExternalError}
 }
 
 // ownMessageRow is a row of messageBodyColumns: a message of a conversation
@@ -72,12 +83,17 @@ func (r messageRow) toMessage() (convo.Message, error) {
 		Type: convo.MessageTypeFromCode(int(r.MessageType)), Private: r.Private, Status: convo.MessageStatus(r.Status),
 		SourceID: deref(r.SourceID), SenderType: convo.SenderType(r.SenderType), AuthorID: r.AuthorID.UUID,
 		WrittenAt: r.WrittenAt.Time, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time,
+		ReplyToID: derefInt(r.ReplyToID), ReplyCount: int(r.ReplyCount), LastReplyAt: r.LastReplyAt.Time,
+		EditCount: int(r.EditCount), EditedAt: r.EditedAt.Time, DeletedAt: r.DeletedAt.Time, ExternalError: r.ExternalError,
 	}
-	var errs [4]error
+	var errs [5]error
 	m.ContentAttributes, errs[0] = backend.FromJSON[convo.Attributes](r.ContentAttributes)
 	m.Attachments, errs[1] = backend.FromJSON[[]convo.Attachment](r.Attachments)
 	m.ExternalSourceIDs, errs[2] = backend.FromJSON[map[string]string](r.ExternalSourceIDs)
 	m.AdditionalAttributes, errs[3] = backend.FromJSON[convo.Attributes](r.AdditionalAttributes)
+	if r.Reactions != nil {
+		m.Reactions, errs[4] = backend.FromJSON[map[string]int](*r.Reactions)
+	}
 	if err := errors.Join(errs[:]...); err != nil {
 		return convo.Message{}, fmt.Errorf("postgres: message %d: %w", r.ID, err)
 	}

@@ -31,8 +31,13 @@ WHERE m.account_id = $1 AND m.id = $2 FOR UPDATE OF c`
 
 	updateMessage = `UPDATE convo_messages SET content = $1, content_type = $2, content_attributes = $3, message_type = $4,
 	private = $5, status = $6, sender_type = $7, written_at = $8, updated_at = $9, attachments = $10,
-	external_source_ids = $11, additional_attributes = $12, words = $13::tsvector
+	external_source_ids = $11, additional_attributes = $12, words = $13::tsvector, edit_count = $16, edited_at = $17,
+	external_error = $18
 WHERE account_id = $14 AND id = $15`
+
+	// insertVersion keeps the content an edit replaced.
+	insertVersion = `INSERT INTO convo_message_versions (account_id, message_id, version, content, edited_at, editor_type, editor_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7)`
 
 	deleteMessage = `DELETE FROM convo_messages WHERE account_id = $1 AND id = $2`
 
@@ -41,15 +46,17 @@ WHERE account_id = $14 AND id = $15`
 	selectMessagesCount = `SELECT contact_id, messages_count FROM convo_conversations WHERE account_id = $1 AND id = $2`
 )
 
-// messageOrder is the SQL of one store.MessageOrder.
+// messageOrder is the SQL of one store.MessageOrder, and of reading it
+// backwards; step is the sign of the seq's steps in the order.
 type messageOrder struct {
-	orderBy string
-	after   string
+	orderBy, after  string
+	reverse, before string
+	step            int64
 }
 
 var messageOrders = map[store.MessageOrder]messageOrder{
-	store.OldestFirst: {"m.seq", "m.seq > ?"},
-	store.NewestFirst: {"m.seq DESC", "m.seq < ?"},
+	store.OldestFirst: {"m.seq", "m.seq > ?", "m.seq DESC", "m.seq < ?", 1},
+	store.NewestFirst: {"m.seq DESC", "m.seq < ?", "m.seq", "m.seq > ?", -1},
 }
 
 // lockConversations locks the rows of a batch's conversations in id order,
@@ -63,7 +70,7 @@ func (s *Store) AddMessage(ctx context.Context, accountID, conversationID int64,
 		return convo.Message{}, err
 	}
 	var m convo.Message
-	if s.replicas == nil {
+	if s.replicas == nil && !isReply(in) {
 		err := s.writePipelined(ctx, func(conn *pgx.Conn) (err error) {
 			m, err = s.appendPipelined(ctx, conn, accountID, conversationID, in)
 			return err
@@ -202,13 +209,23 @@ func (s *Store) UpdateMessage(ctx context.Context, accountID, messageID int64, u
 		m = up.Apply(old)
 		m.WrittenAt = backend.StoredTime(m.WrittenAt)
 		m.UpdatedAt = now
+		if up.Edits(old) {
+			// The content it replaces is kept, as the next version.
+			by := up.Editor(old)
+			m.EditCount, m.EditedAt = old.EditCount+1, now
+			if _, err := tx.Exec(ctx, insertVersion, accountID, messageID, m.EditCount, old.Content, now,
+				string(by.Type), uuidValue(by.UserID)); err != nil {
+				return err
+			}
+		}
 		j, err := backend.EncodeMessageJSON(m)
 		if err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, updateMessage, m.Content, string(m.ContentType), j.ContentAttributes,
 			int16(m.Type.Code()), m.Private, string(m.Status), string(m.SenderType), timeValue(m.WrittenAt), now,
-			j.Attachments, j.ExternalIDs, j.Additional, tsvector(m.Content), accountID, messageID); err != nil {
+			j.Attachments, j.ExternalIDs, j.Additional, tsvector(m.Content), accountID, messageID,
+			m.EditCount, timeValue(m.EditedAt), m.ExternalError); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, refreshConversation, accountID, m.ConversationID, now); err != nil {
@@ -266,32 +283,6 @@ func (s *Store) MarkReceipt(ctx context.Context, accountID, conversationID int64
 	return n, err
 }
 
-// DeleteMessage implements store.Store.
-func (s *Store) DeleteMessage(ctx context.Context, accountID, messageID int64) (int64, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return 0, err
-	}
-	err := s.write(ctx, accountID, func(tx *wtx, _ time.Time) error {
-		m, err := lockedMessage(ctx, tx, accountID, messageID)
-		if err != nil {
-			return err
-		}
-		now := tx.clock() // once the row is locked: see lockConversation
-		if _, err := tx.Exec(ctx, deleteMessage, accountID, messageID); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, refreshConversation, accountID, m.ConversationID, now); err != nil {
-			return err
-		}
-		tx.log(store.Change{Kind: store.MessageDeleted, ConversationID: m.ConversationID, MessageID: messageID})
-		return nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	return messageID, nil
-}
-
 // ListMessages implements store.Store.
 func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int64, f store.MessageFilter) (store.Page[convo.Message], error) {
 	if err := convo.ValidateAccountID(accountID); err != nil {
@@ -301,7 +292,6 @@ func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int6
 	if err := f.Validate(); err != nil {
 		return page, err
 	}
-	order := messageOrders[f.Order]
 	list, cursor, err := backend.MessageCursor(conversationID, f)
 	if err != nil {
 		return page, err
@@ -316,36 +306,14 @@ func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int6
 		if err := checkViewer(ctx, tx, accountID, conversationID, f.Viewer); err != nil {
 			return err
 		}
-		var w where
-		w.and("m.account_id = ?", accountID)
-		w.and("m.conversation_id = ?", conversationID)
-		offset := 0
-		switch {
-		case cursor.Keys != nil:
-			w.and(order.after, cursor.Keys[0])
-		case !f.Page.Keyset():
-			offset = f.Page.Offset()
+		q := messagePageQuery{accountID: accountID, conversationID: conversationID, contactID: contactID,
+			total: total, list: list, cursor: cursor}
+		q.w.and("m.account_id = ?", accountID)
+		q.w.and("m.conversation_id = ?", conversationID)
+		if f.TopLevel {
+			q.w.and("m.reply_to_id IS NULL")
 		}
-		query := `SELECT ` + messageBodyColumns + ` FROM convo_messages m` + w.sql() + ` ORDER BY ` + order.orderBy +
-			w.bind(` LIMIT ? OFFSET ?`, f.Page.PerPage()+1, offset)
-		items, err := selectOwnMessages(ctx, tx, accountID, conversationID, contactID, query, w.args...)
-		if err != nil {
-			return err
-		}
-		items, more := trimPage(items, f.Page.PerPage())
-		if err := markSeen(ctx, tx, accountID, conversationID, f.Viewer, items); err != nil {
-			return err
-		}
-		page.Items = items
-		if more {
-			page.Next = store.Cursor{List: list, Keys: []int64{items[len(items)-1].Seq}}.Encode()
-		}
-		if f.Page.Keyset() {
-			page.Meta = store.PageMeta{PerPage: f.Page.PerPage()}
-		} else {
-			page.Meta = store.NewPageMeta(f.Page, total, len(items))
-		}
-		return nil
+		return listMessagePage(ctx, tx, &page, q, f)
 	})
 	return page, err
 }

@@ -95,7 +95,7 @@ WHERE account_id = $1 AND conversation_id = $2 AND user_id = $3 RETURNING seen_s
 	// key, not activity, by someone else. $1 account, $2 conversation.
 	unseenAfterHorizon = `(SELECT count(*) FROM convo_messages m
 	WHERE m.account_id = $1 AND m.conversation_id = $2 AND m.seq > convo_read_horizons.seen_seq
-	AND m.message_type <> 2 AND m.author_id IS DISTINCT FROM convo_read_horizons.user_id)`
+	AND ` + isReadable + ` AND m.author_id IS DISTINCT FROM convo_read_horizons.user_id)`
 	// recountHorizon recounts one horizon's unseen messages after a move.
 	recountHorizon = `UPDATE convo_read_horizons SET unseen_count = ` + unseenAfterHorizon + `
 WHERE account_id = $1 AND conversation_id = $2 AND user_id = $3`
@@ -213,7 +213,7 @@ func markSeen(ctx context.Context, tx pgx.Tx, accountID, conversationID int64, v
 	}
 	for i := range list {
 		m := &list[i]
-		m.Seen = m.Seq <= horizon || m.AuthorID == v.UserID || m.Type == convo.MessageActivity
+		m.Seen = m.SeenBy(v.UserID, horizon)
 	}
 	return nil
 }
@@ -231,6 +231,9 @@ func viewConversation(ctx context.Context, tx pgx.Tx, accountID, conversationID 
 		return c, err
 	}
 	if err := markSeen(ctx, tx, accountID, conversationID, v, c.Messages); err != nil {
+		return c, err
+	}
+	if err := attachOwnReactions(ctx, tx, accountID, v, c.Messages); err != nil {
 		return c, err
 	}
 	list := []convo.Conversation{c}

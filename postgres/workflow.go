@@ -45,7 +45,7 @@ SELECT $1, $2, l FROM unnest($3::text[]) AS l`
 	// account, $4 id.
 	markRead = `UPDATE convo_conversations c SET agent_last_seen_at = $1,
 	unread_count = CASE WHEN c.last_activity_at > $1 THEN (SELECT count(*) FROM convo_messages m
-		WHERE m.account_id = c.account_id AND m.conversation_id = c.id AND m.message_type = 0
+		WHERE m.account_id = c.account_id AND m.conversation_id = c.id AND ` + isIncoming + ` AND ` + isLive + `
 		  AND m.created_at > $1) ELSE 0 END,
 	assignee_last_seen_at = CASE WHEN c.assignee_id = $2::uuid THEN $1 ELSE c.assignee_last_seen_at END
 WHERE c.account_id = $3 AND c.id = $4`
@@ -59,7 +59,7 @@ WHERE c.account_id = $3 AND c.id = $4`
 	agent_last_seen_at = c.last_incoming_at - interval '1 microsecond',
 	assignee_last_seen_at = c.last_incoming_at - interval '1 microsecond',
 	unread_count = (SELECT count(*) FROM convo_messages m
-		WHERE m.account_id = c.account_id AND m.conversation_id = c.id AND m.message_type = 0
+		WHERE m.account_id = c.account_id AND m.conversation_id = c.id AND ` + isIncoming + ` AND ` + isLive + `
 		  AND m.created_at > c.last_incoming_at - interval '1 microsecond')
 WHERE c.account_id = $1 AND c.id = $2 AND c.last_incoming_at IS NOT NULL`
 )

@@ -1,0 +1,64 @@
+package postgres
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/matryer/is"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+// TestMigrateThreads upgrades a database made by the first schema, with
+// messages in it, to the schema of replies, reactions, edits and
+// tombstones: what was stored reads as before, and the new calls work on
+// it with every maintained value kept.
+func TestMigrateThreads(t *testing.T) {
+	ctx := context.Background()
+	is := is.New(t)
+	url := newDatabase(t)
+	reader := uuid.New()
+	rawExec(t, url,
+		`CREATE TABLE convo_schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)`,
+		migrations[0].sql,
+		`INSERT INTO convo_schema_migrations VALUES (1, '`+migrations[0].name+`', now())`,
+		`INSERT INTO convo_contacts (account_id, id, first_name, created_at, updated_at) VALUES (1, 1, 'Ada', now(), now())`,
+		`INSERT INTO convo_conversations (account_id, id, uuid, contact_id, channel, status, happened_at, created_at,
+			updated_at, last_activity_at) VALUES (1, 1, gen_random_uuid(), 1, 'email', 0, now(), now(), now(), now())`,
+		`INSERT INTO convo_conversation_participants VALUES (1, 1, '`+reader.String()+`')`,
+		`INSERT INTO convo_messages (account_id, id, conversation_id, seq, content, content_type, message_type, status,
+			sender_type, written_at, created_at, updated_at, words)
+			VALUES (1, 1, 1, 1, 'hello there', 'text', 0, 'sent', 'contact', now(), now(), now(), '''hello'':1 ''there'':2'),
+			(1, 2, 1, 2, 'again', 'text', 0, 'sent', 'contact', now(), now(), now(), '''again'':1')`,
+		`SELECT setval(pg_get_serial_sequence('convo_messages', 'id'), 2)`,
+		`UPDATE convo_conversations SET messages_count = 2, last_seq = 2, unread_count = 2, non_activity_count = 2,
+			last_incoming_at = (SELECT max(created_at) FROM convo_messages), last_non_activity_message_id = 2 WHERE id = 1`,
+	)
+	s := openStore(t, url, Options{})
+	is.NoErr(checkInvariants(ctx, s)) // the upgrade keeps what was maintained
+
+	m, err := s.GetMessage(ctx, 1, 1)
+	is.NoErr(err)
+	is.Equal(m.Content, "hello there")
+	is.True(m.Reactions == nil && m.ReplyCount == 0 && !m.Deleted()) // the new columns' defaults
+
+	reply, err := s.AddMessage(ctx, 1, 1, convo.NewMessage{Type: convo.MessageIncoming, Content: "a reply", ReplyToID: 1})
+	is.NoErr(err)
+	is.Equal(reply.ReplyToID, int64(1))
+	_, err = s.AddReaction(ctx, 1, 1, convo.UserActor(reader), "👍")
+	is.NoErr(err)
+	_, err = s.UpdateMessage(ctx, 1, 2, convo.MessageUpdate{Content: new("again, edited")})
+	is.NoErr(err)
+	_, err = s.DeleteMessage(ctx, 1, 2)
+	is.NoErr(err)
+	is.NoErr(checkInvariants(ctx, s))
+
+	c, err := s.GetConversation(ctx, 1, 1, store.GetConversationOptions{Viewer: &convo.Viewer{UserID: reader}})
+	is.NoErr(err)
+	is.Equal(c.UnreadCount, int64(2))  // the first message and the reply, not the tombstone
+	is.Equal(c.UnseenMessagesCount, 2) // the first message and the reply, not the tombstone
+	is.Equal(c.LastNonActivityMessage.ID, reply.ID)
+	is.Equal(c.MessagesCount, int64(3)) // the tombstone still counts
+}
