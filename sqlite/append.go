@@ -192,6 +192,9 @@ func appendMessage(ctx context.Context, tx *dbtx, accountID, conversationID int6
 		}
 	}
 	tx.changes.MessageCreated(m)
+	if reopens == 1 {
+		tx.changes.Add(backend.ReopenChange(m, target.SnoozedUntil))
+	}
 	if parent != 0 {
 		if _, err := tx.ExecContext(ctx, bumpParent, timeValue(now), accountID, parent); err != nil {
 			return convo.Message{}, err
@@ -202,9 +205,6 @@ func appendMessage(ctx context.Context, tx *dbtx, accountID, conversationID int6
 		}
 		tx.changes.Add(store.Change{Kind: store.MessageUpdated, AccountID: accountID, ConversationID: conversationID,
 			MessageID: parent, Fields: fields})
-	}
-	if reopens == 1 {
-		tx.changes.Add(backend.ReopenChange(m, target.SnoozedUntil))
 	}
 	return m, nil
 }

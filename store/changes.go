@@ -82,9 +82,9 @@ const FromNow int64 = -1
 //     conversation, by ConversationUpdated ("status", and "snoozed_until"
 //     when a snooze time was cleared). The counters and last activity a
 //     message moves are not changes of their own.
-//   - AddMessage, AddMessages of a reply: after the reply's
-//     MessageCreated, MessageUpdated ("last_reply_at", "reply_count") for
-//     its parent.
+//   - AddMessage, AddMessages of a reply: after the reply's changes
+//     above, MessageUpdated ("last_reply_at", "reply_count") for its
+//     parent.
 //   - UpdateMessage: MessageUpdated naming the fields that changed (an
 //     edit names "edit_count" and "edited_at" too); MarkReceipt:
 //     MessageUpdated ("status") for each message it moved, by id.
