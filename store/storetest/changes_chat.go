@@ -49,6 +49,17 @@ func testChangeRecordsChat(t *testing.T, newStore NewStore) {
 			got = f.during(t, func() { r = add(t, f, replyTo(parent.ID, "another")) })
 			want(t, got, created(r), msgUpdated(parent, "last_reply_at", "reply_count"))
 		}},
+		{"AddMessage/ReplyThatReopens", func(t *testing.T, f *feedFixture) {
+			parent := add(t, f, text("parent"))
+			if _, err := f.s.ChangeStatus(ctx, 1, f.conv.ID, convo.StatusChange{Status: convo.StatusResolved, Quiet: true}); err != nil {
+				t.Fatal(err)
+			}
+			in := replyTo(parent.ID, "one more thing")
+			in.Type = convo.MessageIncoming
+			var r convo.Message
+			got := f.during(t, func() { r = add(t, f, in) })
+			want(t, got, created(r), convUpdated(f.conv, "status"), msgUpdated(parent, "last_reply_at", "reply_count"))
+		}},
 		{"AddMessage/ReplyBySourceID", func(t *testing.T, f *feedFixture) {
 			parent := add(t, f, convo.NewMessage{Type: convo.MessageIncoming, Content: "quoted", SourceID: "wamid.q"})
 			in := text("quoting")
