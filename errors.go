@@ -2,6 +2,7 @@ package convo
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -29,7 +30,26 @@ var (
 	// the position asked for; they passed their retention. The reader has
 	// missed changes and must resync from the records themselves.
 	ErrChangesExpired = errors.New("convo: changes expired")
+	// ErrMerged: the conversation was merged into another; a *MergedError
+	// says which, and matches ErrNotFound too.
+	ErrMerged = errors.New("convo: conversation merged")
 )
+
+// MergedError is the error of a read of a conversation that was merged
+// into another (Store.MergeConversations): IntoID is where its messages
+// went. It matches ErrMerged and ErrNotFound, so a caller that only
+// knows not-found still sees one.
+type MergedError struct {
+	ConversationID int64 // the conversation asked for
+	IntoID         int64 // the conversation it was merged into
+}
+
+func (e *MergedError) Error() string {
+	return fmt.Sprintf("convo: conversation %d was merged into %d", e.ConversationID, e.IntoID)
+}
+
+// Is reports whether target is ErrMerged or ErrNotFound.
+func (e *MergedError) Is(target error) bool { return target == ErrMerged || target == ErrNotFound }
 
 // Errors returned when a store is opened. The file is left untouched.
 var (

@@ -161,6 +161,11 @@ func ActivityPriority(to Priority) string {
 	return fmt.Sprintf("Priority was set to %s", to)
 }
 
+// ActivityMerge describes the merge of conversation mergedID into this one.
+func ActivityMerge(mergedID int64) string {
+	return fmt.Sprintf("Conversation #%d was merged into this one", mergedID)
+}
+
 // ActivityLabels describes a label change.
 func ActivityLabels(added, removed []string) string {
 	switch {

@@ -112,7 +112,7 @@ func (s *Store) GetConversation(ctx context.Context, accountID, conversationID i
 	var c convo.Conversation
 	err := s.read(ctx, func(tx *dbtx) (err error) {
 		c, err = viewConversation(ctx, tx, accountID, conversationID, opts.Viewer, opts.Messages, now)
-		return err
+		return merged(ctx, tx, accountID, conversationID, err)
 	})
 	return c, err
 }

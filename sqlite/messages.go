@@ -276,7 +276,7 @@ func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int6
 			Total     int   `db:"messages_count"`
 		}
 		if err := tx.GetContext(ctx, &conv, selectMessagesCount, accountID, conversationID); err != nil {
-			return translate(err)
+			return merged(ctx, tx, accountID, conversationID, translate(err))
 		}
 		l := messageList{accountID: accountID, conversationID: conversationID, contactID: conv.ContactID,
 			total: conv.Total, name: list, cursor: cursor}

@@ -72,6 +72,10 @@ const FromNow int64 = -1
 //     the merge changed ("last_activity_at" too, when the merged contact's
 //     was later), ContactDeleted for the merged one.
 //   - CreateConversation, DeleteConversation: the conversation's change.
+//   - MergeConversations: MessageUpdated ("conversation_id", "seq") for
+//     each moved message, in their order; ConversationUpdated for keepID
+//     naming the fields the merge changed (labels, participants); the
+//     activity message's MessageCreated; ConversationDeleted for mergeID.
 //   - UpdateConversation, ChangeStatus, Assign, ChangeLabels, MarkRead,
 //     MarkUnread, AddParticipants, RemoveParticipants: ConversationUpdated
 //     naming the fields that changed; then, when muting or unmuting changed

@@ -83,8 +83,29 @@ type Store interface {
 	// GetConversation returns one conversation with its contact, and its
 	// messages when opts asks for them (with opts.Viewer, each with its
 	// Seen and the viewer's own reactions). ErrNotFound when missing, or
-	// when opts.Viewer does not take part in it.
+	// when opts.Viewer does not take part in it; a *convo.MergedError
+	// (which matches ErrNotFound) when it was merged into another.
 	GetConversation(ctx context.Context, accountID, conversationID int64, opts GetConversationOptions) (convo.Conversation, error)
+	// MergeConversations merges the conversation mergeID into keepID, as
+	// a support team does with a second thread about the same case, and
+	// returns the kept conversation as stored. mergeID's messages move
+	// into keepID after its own, in their order, numbered on from keepID's
+	// last sequence number (its last_seq plus their own), keeping their
+	// ids, times, senders, source ids, replies, reactions and versions.
+	// keepID's labels, participants and audiences become the union of
+	// both; its other fields stay, but for its waiting since and first
+	// reply, the earlier of the two. Its counts, unread and unseen counts
+	// are recounted: a user's read horizon is the one they had in keepID,
+	// or, for a user who had read all of keepID, as far into the moved
+	// messages as they had read in mergeID. An activity message records
+	// the merge (convo.ActivityMerge), after the moved messages. mergeID
+	// is then removed: GetConversation and ListMessages of it return a
+	// *convo.MergedError naming keepID (which matches ErrNotFound), also
+	// after keepID is merged on in turn; other calls ErrNotFound. Both
+	// must be conversations of the same contact (MergeContacts first):
+	// another contact's, or keepID == mergeID, is ErrInvalid naming
+	// merge_id; either missing is ErrNotFound. One transaction.
+	MergeConversations(ctx context.Context, accountID, keepID, mergeID int64) (convo.Conversation, error)
 	// UpdateConversation changes the fields set in the update and returns
 	// the conversation as stored. A change of team or priority writes an
 	// activity message unless up.Quiet. Muting, as in Chatwoot, also
@@ -248,8 +269,8 @@ type Store interface {
 	// number in the filter's order, tombstones in their place. A message
 	// read with f.Viewer carries the viewer's own reactions. ErrNotFound
 	// when the conversation is missing or f.Viewer does not take part in
-	// it; a cursor from another conversation, order or filter is
-	// ErrInvalid.
+	// it (a *convo.MergedError when it was merged into another); a cursor
+	// from another conversation, order or filter is ErrInvalid.
 	ListMessages(ctx context.Context, accountID, conversationID int64, f MessageFilter) (Page[convo.Message], error)
 	// SearchMessages returns a page of the account's messages matching
 	// f.Query (convo.ParseSearch's language, matched as Search in the
