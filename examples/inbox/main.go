@@ -1,8 +1,8 @@
 // Command inbox runs a support inbox on convo: conversations arrive, the
 // inbox is filtered and counted, paged by number and by cursor, agents take
-// conversations, label, reply, snooze, resolve and merge them, and unread counts
-// follow. It keeps its database in a temporary directory, or in the file
-// named by its first argument.
+// conversations, label, reply, snooze, resolve and merge them, and unread
+// counts follow. It keeps its database in a temporary directory, or in the
+// file named by its first argument.
 package main
 
 import (
