@@ -28,7 +28,10 @@ WHERE account_id = ?1 AND id = ?2`
 	// moveRedirects points the redirects to ?3 at ?2, where ?3 now goes.
 	moveRedirects = `UPDATE convo_conversation_merges SET into_id = ?2 WHERE account_id = ?1 AND into_id = ?3`
 
-	insertRedirect = `INSERT INTO convo_conversation_merges (account_id, merged_id, into_id, merged_at) VALUES (?, ?, ?, ?)`
+	// insertRedirect replaces a redirect of the same id: an import may
+	// have reused an id merged away before.
+	insertRedirect = `INSERT INTO convo_conversation_merges (account_id, merged_id, into_id, merged_at) VALUES (?, ?, ?, ?)
+ON CONFLICT DO UPDATE SET into_id = excluded.into_id, merged_at = excluded.merged_at`
 
 	selectRedirect = `SELECT into_id FROM convo_conversation_merges WHERE account_id = ? AND merged_id = ?`
 )
