@@ -301,7 +301,7 @@ func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int6
 		var contactID int64
 		var total int
 		if err := queryOne(ctx, tx, selectMessagesCount, []any{accountID, conversationID}, &contactID, &total); err != nil {
-			return err
+			return merged(ctx, tx, accountID, conversationID, err)
 		}
 		if err := checkViewer(ctx, tx, accountID, conversationID, f.Viewer); err != nil {
 			return err
