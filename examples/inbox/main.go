@@ -1,12 +1,13 @@
 // Command inbox runs a support inbox on convo: conversations arrive, the
 // inbox is filtered and counted, paged by number and by cursor, agents take
-// conversations, label, reply, snooze and resolve them, and unread counts
-// follow. It keeps its database in a temporary directory, or in the file
-// named by its first argument.
+// conversations, label, reply, snooze, resolve and merge them, and unread
+// counts follow. It keeps its database in a temporary directory, or in the
+// file named by its first argument.
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"os"
@@ -154,6 +155,31 @@ func run(ctx context.Context, args []string) error {
 	fmt.Printf("#%d is %s again; its last messages:\n", c.ID, c.Status)
 	for _, m := range c.Messages {
 		fmt.Printf("  %d. [%s] %s\n", m.Seq, m.Type, m.Content)
+	}
+
+	fmt.Println("== Ada opens a second thread about the same invoice: merge it into the first")
+	second, err := s.CreateConversation(ctx, account, convo.NewConversation{ContactID: c.ContactID, Channel: convo.ChannelWeb,
+		InboxID: 3, HappenedAt: time.Now(), Labels: []string{"urgent"}})
+	if err != nil {
+		return err
+	}
+	if _, err := s.AddMessage(ctx, account, second.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "Did you see my email about the invoice?"}); err != nil {
+		return err
+	}
+	if c, err = s.MergeConversations(ctx, account, c.ID, second.ID); err != nil {
+		return err
+	}
+	fmt.Printf("#%d now has %d messages, labels %v; the newest:\n", c.ID, c.MessagesCount, c.Labels)
+	newest, err := s.ListMessages(ctx, account, c.ID, store.MessageFilter{Order: store.NewestFirst, Page: store.After("", 2)})
+	if err != nil {
+		return err
+	}
+	for _, m := range newest.Items {
+		fmt.Printf("  %d. [%s] %s\n", m.Seq, m.Type, m.Content)
+	}
+	var merged *convo.MergedError
+	if _, err := s.GetConversation(ctx, account, second.ID, store.GetConversationOptions{}); errors.As(err, &merged) {
+		fmt.Printf("#%d: merged into #%d\n", merged.ConversationID, merged.IntoID)
 	}
 
 	fmt.Println("== every status, by page number (3 per page)")

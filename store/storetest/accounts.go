@@ -56,6 +56,10 @@ func testAccountIDs(t *testing.T, newStore NewStore) {
 			return err
 		},
 		"DeleteConversation": func(s store.Store, a, v, _, _ int64) error { _, err := s.DeleteConversation(ctx, a, v); return err },
+		"MergeConversations": func(s store.Store, a, v, _, _ int64) error {
+			_, err := s.MergeConversations(ctx, a, v, v+1)
+			return err
+		},
 		"ListConversations": func(s store.Store, a, _, _, _ int64) error {
 			_, err := s.ListConversations(ctx, a, store.ConversationFilter{})
 			return err

@@ -38,6 +38,7 @@ func Run(t *testing.T, newStore NewStore, opts ...Option) {
 	cfg := newConfig(newStore, opts)
 	t.Run("Contacts", func(t *testing.T) { testContacts(t, newStore) })
 	t.Run("Merge", func(t *testing.T) { testMerge(t, cfg) })
+	t.Run("MergeConversations", func(t *testing.T) { testMergeConversations(t, newStore) })
 	t.Run("Conversations", func(t *testing.T) { testConversations(t, newStore) })
 	t.Run("Messages", func(t *testing.T) { testMessages(t, newStore) })
 	t.Run("Replies", func(t *testing.T) { testReplies(t, newStore) })

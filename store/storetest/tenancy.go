@@ -50,6 +50,14 @@ var foreignCalls = map[string]foreignCall{
 		_, err := s.MergeContacts(context.Background(), 2, id.contact, id.contact+1)
 		return err
 	},
+	"MergeConversations": func(s store.Store, id tenantIDs) error {
+		// Account 2's conversation (made after id.conversation) taking account 1's, then the other way.
+		if _, err := s.MergeConversations(context.Background(), 2, id.conversation+1, id.conversation); !isNotFound(err) {
+			return err
+		}
+		_, err := s.MergeConversations(context.Background(), 2, id.conversation, id.conversation+1)
+		return err
+	},
 	"ListConversations": func(s store.Store, id tenantIDs) error {
 		_, err := s.ListConversations(context.Background(), 2, store.ConversationFilter{ContactID: id.contact})
 		return err

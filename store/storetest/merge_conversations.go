@@ -1,0 +1,262 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/matryer/is"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+// testMergeConversations proves MergeConversations: what moves, what is
+// united and recounted, the redirect of the merged id, and the refusals.
+func testMergeConversations(t *testing.T, newStore NewStore) {
+	ctx := context.Background()
+
+	// pair is a contact with two conversations: keep with three messages,
+	// merge with two, the first incoming.
+	type pair struct {
+		s           store.Store
+		clock       *feedClock
+		contact     convo.Contact
+		keep, merge convo.Conversation
+		kept, moved []convo.Message
+	}
+	newPair := func(t *testing.T, keepIn, mergeIn convo.NewConversation) pair {
+		t.Helper()
+		clock := newFeedClock()
+		s := newStore(t, clock.Now)
+		c := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "Ada"})
+		p := pair{s: s, clock: clock, contact: c}
+		for _, in := range []*convo.NewConversation{&keepIn, &mergeIn} {
+			in.ContactID, in.Channel, in.HappenedAt = c.ID, convo.ChannelEmail, clock.Now()
+		}
+		var err error
+		if p.keep, err = s.CreateConversation(ctx, 1, keepIn); err != nil {
+			t.Fatal(err)
+		}
+		if p.merge, err = s.CreateConversation(ctx, 1, mergeIn); err != nil {
+			t.Fatal(err)
+		}
+		for i, content := range []string{"k1", "k2", "k3"} {
+			clock.Advance(time.Second)
+			typ := convo.MessageOutgoing
+			if i == 0 {
+				typ = convo.MessageIncoming
+			}
+			p.kept = append(p.kept, mustAddMessage(t, s, 1, p.keep.ID, convo.NewMessage{Type: typ, Content: content}))
+		}
+		for i, content := range []string{"m1 invoice", "m2"} {
+			clock.Advance(time.Second)
+			typ := convo.MessageOutgoing
+			if i == 0 {
+				typ = convo.MessageIncoming
+			}
+			p.moved = append(p.moved, mustAddMessage(t, s, 1, p.merge.ID, convo.NewMessage{Type: typ, Content: content}))
+		}
+		clock.Advance(time.Second)
+		return p
+	}
+	mergeOf := func(t *testing.T, p pair) convo.Conversation {
+		t.Helper()
+		c, err := p.s.MergeConversations(ctx, 1, p.keep.ID, p.merge.ID)
+		if err != nil {
+			t.Fatalf("merge: %v", err)
+		}
+		return c
+	}
+
+	t.Run("MovesMessagesAfterItsOwn", func(t *testing.T) {
+		is := is.New(t)
+		p := newPair(t, convo.NewConversation{}, convo.NewConversation{})
+		c := mergeOf(t, p)
+		page, err := p.s.ListMessages(ctx, 1, p.keep.ID, store.MessageFilter{Page: store.After("", 100)})
+		is.NoErr(err)
+		is.Equal(len(page.Items), 6) // three kept, two moved, the activity message
+		for i, m := range p.kept {
+			is.Equal(page.Items[i], m) // the kept ones unchanged
+		}
+		for i, m := range p.moved {
+			got := page.Items[3+i]
+			is.Equal(got.ID, m.ID) // the same message, its id, times and content kept
+			is.Equal(got.Seq, 3+m.Seq)
+			is.Equal(got.ConversationID, p.keep.ID)
+			is.Equal(got.Content, m.Content)
+			is.True(got.CreatedAt.Equal(m.CreatedAt))
+		}
+		activity := page.Items[5]
+		is.Equal(activity.Type, convo.MessageActivity)
+		is.Equal(activity.Content, convo.ActivityMerge(p.merge.ID))
+		is.Equal(c.MessagesCount, int64(6))
+		is.Equal(c.LastSeq, activity.Seq)
+		is.Equal(c.LastNonActivityMessage.ID, p.moved[1].ID)
+		is.Equal(c.UnreadCount, int64(2)) // an incoming message of each, never read
+		got, err := p.s.GetMessage(ctx, 1, p.moved[0].ID)
+		is.NoErr(err)
+		is.Equal(got.ConversationID, p.keep.ID)
+
+		hits, err := p.s.SearchMessages(ctx, 1, store.MessageSearch{Query: "invoice"})
+		is.NoErr(err)
+		is.Equal(len(hits.Items), 1)
+		is.Equal(hits.Items[0].ConversationID, p.keep.ID) // search follows
+		counts, err := p.s.CountConversations(ctx, 1, store.ConversationFilter{})
+		is.NoErr(err)
+		is.Equal(counts.All, 1) // the merged one is gone
+	})
+
+	t.Run("UnitesLabelsAndParticipants", func(t *testing.T) {
+		is := is.New(t)
+		u1, u2 := uuid.MustParse("00000000-0000-4000-8000-000000000001"), uuid.MustParse("00000000-0000-4000-8000-000000000002")
+		p := newPair(t,
+			convo.NewConversation{Labels: []string{"billing"}, UserIDs: []uuid.UUID{u1}, Status: convo.StatusPending, Priority: convo.PriorityHigh},
+			convo.NewConversation{Labels: []string{"billing", "vip"}, UserIDs: []uuid.UUID{u2}, AudienceIDs: []int64{7}})
+		c := mergeOf(t, p)
+		is.Equal(c.Labels, []string{"billing", "vip"})
+		is.Equal(c.UserIDs, []uuid.UUID{u1, u2})
+		is.Equal(c.AudienceIDs, []int64{7})
+		is.Equal(c.Status, convo.StatusPending) // the kept conversation's own fields stay
+		is.Equal(c.Priority, convo.PriorityHigh)
+		vip, err := p.s.CountConversations(ctx, 1, store.ConversationFilter{Labels: []string{"vip"}, Statuses: store.AllStatuses})
+		is.NoErr(err)
+		is.Equal(vip.All, 1)
+	})
+
+	t.Run("ReadHorizons", func(t *testing.T) {
+		is := is.New(t)
+		all, half := uuid.MustParse("00000000-0000-4000-8000-0000000000a1"), uuid.MustParse("00000000-0000-4000-8000-0000000000b2")
+		p := newPair(t, convo.NewConversation{UserIDs: []uuid.UUID{all, half}}, convo.NewConversation{UserIDs: []uuid.UUID{all, half}})
+		for _, mark := range []struct {
+			user uuid.UUID
+			conv int64
+			msg  int64
+		}{
+			{all, p.keep.ID, p.kept[2].ID}, {all, p.merge.ID, p.moved[0].ID}, // all of keep, half of merge
+			{half, p.keep.ID, p.kept[0].ID}, {half, p.merge.ID, p.moved[1].ID}, // a third of keep, all of merge
+		} {
+			_, err := p.s.MarkSeen(ctx, 1, mark.conv, convo.Viewer{UserID: mark.user}, mark.msg)
+			is.NoErr(err)
+		}
+		mergeOf(t, p)
+		unseen := func(u uuid.UUID) int {
+			c, err := p.s.GetConversation(ctx, 1, p.keep.ID, store.GetConversationOptions{Viewer: &convo.Viewer{UserID: u}})
+			is.NoErr(err)
+			n, err := p.s.CountUnseen(ctx, 1, convo.Viewer{UserID: u})
+			is.NoErr(err)
+			is.Equal(n, c.UnseenMessagesCount) // the total agrees
+			return c.UnseenMessagesCount
+		}
+		is.Equal(unseen(all), 1)  // read on into the moved messages as far as in merge
+		is.Equal(unseen(half), 4) // keep's horizon: two of keep and both moved
+	})
+
+	t.Run("MergedIDSaysWhereItWent", func(t *testing.T) {
+		is := is.New(t)
+		p := newPair(t, convo.NewConversation{}, convo.NewConversation{})
+		mergeOf(t, p)
+		_, err := p.s.GetConversation(ctx, 1, p.merge.ID, store.GetConversationOptions{})
+		var me *convo.MergedError
+		is.True(errors.As(err, &me))
+		is.Equal(*me, convo.MergedError{ConversationID: p.merge.ID, IntoID: p.keep.ID})
+		is.True(errors.Is(err, convo.ErrNotFound)) // a not-found to callers that know only that
+		is.True(errors.Is(err, convo.ErrMerged))
+		_, err = p.s.ListMessages(ctx, 1, p.merge.ID, store.MessageFilter{})
+		is.True(errors.As(err, &me))
+		is.Equal(me.IntoID, p.keep.ID)
+		_, err = p.s.ChangeStatus(ctx, 1, p.merge.ID, convo.StatusChange{Status: convo.StatusResolved})
+		is.True(isNotFound(err)) // a write to it is not found
+
+		// Merged on in turn: the redirect follows.
+		third := mustCreateConversation(t, p.s, 1, p.contact.ID)
+		_, err = p.s.MergeConversations(ctx, 1, third.ID, p.keep.ID)
+		is.NoErr(err)
+		_, err = p.s.GetConversation(ctx, 1, p.merge.ID, store.GetConversationOptions{})
+		is.True(errors.As(err, &me))
+		is.Equal(me.IntoID, third.ID)
+		_, err = p.s.GetConversation(ctx, 2, p.merge.ID, store.GetConversationOptions{})
+		is.True(isNotFound(err) && !errors.Is(err, convo.ErrMerged)) // not another account's
+
+		// Gone with the conversation it went to.
+		_, err = p.s.DeleteConversation(ctx, 1, third.ID)
+		is.NoErr(err)
+		_, err = p.s.GetConversation(ctx, 1, p.merge.ID, store.GetConversationOptions{})
+		is.True(isNotFound(err) && !errors.Is(err, convo.ErrMerged))
+	})
+
+	t.Run("RepliesAndReactionsFollow", func(t *testing.T) {
+		is := is.New(t)
+		p := newPair(t, convo.NewConversation{}, convo.NewConversation{})
+		reply := mustAddMessage(t, p.s, 1, p.merge.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "re", ReplyToID: p.moved[0].ID})
+		_, err := p.s.AddReaction(ctx, 1, p.moved[0].ID, convo.ContactActor(), "👍")
+		is.NoErr(err)
+		mergeOf(t, p)
+		replies, err := p.s.ListReplies(ctx, 1, p.moved[0].ID, store.MessageFilter{})
+		is.NoErr(err)
+		is.Equal(len(replies.Items), 1)
+		is.Equal(replies.Items[0].ID, reply.ID)
+		is.Equal(replies.Items[0].ConversationID, p.keep.ID)
+		parent, err := p.s.GetMessage(ctx, 1, p.moved[0].ID)
+		is.NoErr(err)
+		is.Equal(parent.ReplyCount, 1)
+		is.Equal(parent.Reactions, map[string]int{"👍": 1})
+		// The moved messages take replies in their new conversation.
+		mustAddMessage(t, p.s, 1, p.keep.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "again", ReplyToID: p.moved[0].ID})
+	})
+
+	t.Run("Refused", func(t *testing.T) {
+		is := is.New(t)
+		p := newPair(t, convo.NewConversation{}, convo.NewConversation{})
+		other := mustCreateContact(t, p.s, 1, convo.NewContact{FirstName: "Bob"})
+		elsewhere := mustCreateConversation(t, p.s, 1, other.ID)
+		c2 := mustCreateContact(t, p.s, 2, convo.NewContact{FirstName: "Mallory"})
+		foreign := mustCreateConversation(t, p.s, 2, c2.ID)
+		before, err := p.s.GetConversation(ctx, 1, p.keep.ID, store.GetConversationOptions{Messages: 10})
+		is.NoErr(err)
+
+		_, err = p.s.MergeConversations(ctx, 1, p.keep.ID, p.keep.ID)
+		is.True(invalidOn(err, "merge_id")) // itself
+		_, err = p.s.MergeConversations(ctx, 1, p.keep.ID, elsewhere.ID)
+		is.True(invalidOn(err, "merge_id")) // another contact's
+		_, err = p.s.MergeConversations(ctx, 1, p.keep.ID, 1<<40)
+		is.True(isNotFound(err))
+		_, err = p.s.MergeConversations(ctx, 1, 1<<40, p.merge.ID)
+		is.True(isNotFound(err))
+		_, err = p.s.MergeConversations(ctx, 1, p.keep.ID, foreign.ID)
+		is.True(isNotFound(err)) // another account's
+
+		after, err := p.s.GetConversation(ctx, 1, p.keep.ID, store.GetConversationOptions{Messages: 10})
+		is.NoErr(err)
+		is.Equal(after, before) // nothing written
+		_, err = p.s.GetConversation(ctx, 1, p.merge.ID, store.GetConversationOptions{})
+		is.NoErr(err)
+	})
+
+	t.Run("Feed", func(t *testing.T) {
+		is := is.New(t)
+		f := newFeed(t, newStore)
+		mustAddMessage(t, f.s, 1, f.conv.ID, text("kept"))
+		merge, err := f.s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: f.contact.ID, Channel: convo.ChannelEmail,
+			HappenedAt: f.clock.Now(), Labels: []string{"vip"}})
+		is.NoErr(err)
+		a := mustAddMessage(t, f.s, 1, merge.ID, text("a"))
+		b := mustAddMessage(t, f.s, 1, merge.ID, text("b"))
+		var kept convo.Conversation
+		got := f.during(t, func() {
+			kept, err = f.s.MergeConversations(ctx, 1, f.conv.ID, merge.ID)
+			is.NoErr(err)
+		})
+		moved := func(m convo.Message) entry {
+			return entry{Kind: store.MessageUpdated, Conversation: f.conv.ID, Message: m.ID, Fields: fields("conversation_id", "seq")}
+		}
+		newest, err := f.s.ListMessages(ctx, 1, kept.ID, store.MessageFilter{Order: store.NewestFirst, Page: store.After("", 1)})
+		is.NoErr(err)
+		activity := newest.Items[0]
+		is.Equal(activity.Type, convo.MessageActivity)
+		want(t, got, moved(a), moved(b), convUpdated(f.conv, "labels"), created(activity),
+			entry{Kind: store.ConversationDeleted, Contact: f.contact.ID, Conversation: merge.ID})
+	})
+}
