@@ -164,6 +164,9 @@ func TestCheckInvariants(t *testing.T) {
 		`UPDATE convo_messages SET reactions = '{"x": 1}' WHERE id = (SELECT min(id) FROM convo_messages)`,
 		`UPDATE convo_messages SET edit_count = 1 WHERE id = (SELECT min(id) FROM convo_messages)`,
 		`UPDATE convo_messages SET deleted_at = now() WHERE id = (SELECT min(id) FROM convo_messages)`,
+		// A redirect to no conversation, past its foreign key.
+		`SET session_replication_role = replica;
+		INSERT INTO convo_conversation_merges VALUES (1, 1 << 40, (1 << 40) + 1, now())`,
 	} {
 		s, url := seedSmall(t)
 		if err := checkInvariants(ctx, s); err != nil {
