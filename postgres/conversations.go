@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -137,11 +138,18 @@ func (s *Store) GetConversation(ctx context.Context, accountID, conversationID i
 		if err != nil {
 			return c, err
 		}
-		return get()
+		if c, err = get(); !errors.Is(err, convo.ErrNotFound) {
+			return c, err
+		}
+		// Not there: merged into another? A read of its own, paid only
+		// by a miss.
+		notFound := err
+		err = s.read(ctx, func(tx pgx.Tx) error { return merged(ctx, tx, accountID, conversationID, notFound) })
+		return c, err
 	}
 	err := s.read(ctx, func(tx pgx.Tx) (err error) {
 		c, err = viewConversation(ctx, tx, accountID, conversationID, opts.Viewer, opts.Messages, now)
-		return err
+		return merged(ctx, tx, accountID, conversationID, err)
 	})
 	return c, err
 }

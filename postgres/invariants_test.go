@@ -104,6 +104,10 @@ FROM convo_messages m
 WHERE m.deleted_at IS NOT NULL AND (m.content <> '' OR m.attachments NOT IN ('[]', '{}') OR m.content_attributes <> '{}'
 	OR m.additional_attributes <> '{}' OR m.reactions IS NOT NULL OR m.edit_count <> 0 OR m.external_error <> ''
 	OR m.words <> ''::tsvector)`},
+	{"merge redirects", `
+SELECT format('conversation %s was merged into %s, which is not there', r.merged_id, r.into_id)
+FROM convo_conversation_merges r
+WHERE NOT EXISTS (SELECT 1 FROM convo_conversations c WHERE c.account_id = r.account_id AND c.id = r.into_id)`},
 	{"words", `
 SELECT format('message %s: no words for its content', m.id) FROM convo_messages m
 WHERE m.words = ''::tsvector AND m.content ~ '[[:alnum:]]'`},
@@ -160,6 +164,9 @@ func TestCheckInvariants(t *testing.T) {
 		`UPDATE convo_messages SET reactions = '{"x": 1}' WHERE id = (SELECT min(id) FROM convo_messages)`,
 		`UPDATE convo_messages SET edit_count = 1 WHERE id = (SELECT min(id) FROM convo_messages)`,
 		`UPDATE convo_messages SET deleted_at = now() WHERE id = (SELECT min(id) FROM convo_messages)`,
+		// A redirect to no conversation, past its foreign key.
+		`SET session_replication_role = replica;
+		INSERT INTO convo_conversation_merges VALUES (1, 1 << 40, (1 << 40) + 1, now())`,
 	} {
 		s, url := seedSmall(t)
 		if err := checkInvariants(ctx, s); err != nil {

@@ -183,9 +183,18 @@ func (s *Store) GetMessageBySourceID(ctx context.Context, accountID int64, sourc
 
 // lockedMessage locks the conversation of a message and reads the message,
 // as it is once the lock is held: ErrNotFound when it is not there.
+//
+// A conversation merged away while the lock waited (MergeConversations)
+// is gone when the wait ends, and the lock's statement, which found the
+// message in it, then finds nothing; its messages are in the kept
+// conversation: a second statement, which sees the merge, locks that one.
 func lockedMessage(ctx context.Context, tx pgx.Tx, accountID, messageID int64) (convo.Message, error) {
 	var conversationID int64
-	if err := queryOne(ctx, tx, lockMessageConversation, []any{accountID, messageID}, &conversationID); err != nil {
+	err := queryOne(ctx, tx, lockMessageConversation, []any{accountID, messageID}, &conversationID)
+	if errors.Is(err, convo.ErrNotFound) {
+		err = queryOne(ctx, tx, lockMessageConversation, []any{accountID, messageID}, &conversationID)
+	}
+	if err != nil {
 		return convo.Message{}, err
 	}
 	return getMessage(ctx, tx, accountID, messageID)
@@ -301,7 +310,7 @@ func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int6
 		var contactID int64
 		var total int
 		if err := queryOne(ctx, tx, selectMessagesCount, []any{accountID, conversationID}, &contactID, &total); err != nil {
-			return err
+			return merged(ctx, tx, accountID, conversationID, err)
 		}
 		if err := checkViewer(ctx, tx, accountID, conversationID, f.Viewer); err != nil {
 			return err

@@ -1,0 +1,234 @@
+package postgres
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
+	"github.com/convokit/convo/store"
+)
+
+// Merging conversations (Store.MergeConversations): one conversation's
+// messages move into another, which takes its members; a redirect row
+// (convo_conversation_merges) then tells a read of the merged id where it
+// went.
+
+const (
+	// selectMergeHorizons reads the read horizons of two conversations.
+	// $1 account, $2 the conversations.
+	selectMergeHorizons = `SELECT conversation_id, user_id, seen_seq FROM convo_read_horizons
+WHERE account_id = $1 AND conversation_id = ANY($2::bigint[])`
+
+	// moveMessages moves the messages of $2 into $3, numbered on from $4,
+	// the last seq of $3: their new numbers are all above its own, so none
+	// clashes. They keep their ids, and their words go with their rows. $1
+	// account.
+	moveMessages = `UPDATE convo_messages SET conversation_id = $3, seq = seq + $4
+WHERE account_id = $1 AND conversation_id = $2 RETURNING id, seq`
+
+	// mergeInto sets what a merge changes of the kept conversation $2 but
+	// its members and unseen counts: its last seq $3, the earlier waiting
+	// since $4 and first reply $5, and its derived columns, recounted
+	// from the messages it has now (derived.go). $1 account, $6 now.
+	mergeInto = `UPDATE convo_conversations AS c SET ` + recountDerived + `,
+	last_seq = $3, waiting_since = $4, first_reply_created_at = $5, updated_at = $6
+WHERE c.account_id = $1 AND c.id = $2`
+
+	// mergeHorizons sets the kept conversation's horizons of users $3 (in
+	// their order: sorted, so that the rows are locked in key order) to
+	// seqs $4, creating them; recountUnseen then counts what is unseen.
+	// $1 account, $2 conversation.
+	mergeHorizons = `INSERT INTO convo_read_horizons AS h (account_id, conversation_id, user_id, seen_seq, unseen_count)
+SELECT $1, $2, u.user_id, u.seen_seq, 0 FROM unnest($3::uuid[], $4::bigint[]) AS u(user_id, seen_seq)
+ON CONFLICT (account_id, conversation_id, user_id) DO UPDATE SET seen_seq = excluded.seen_seq`
+
+	// moveRedirects points the redirects to $3 at $2, where $3 now goes,
+	// before $3 is deleted (which would drop them). $1 account.
+	moveRedirects = `UPDATE convo_conversation_merges SET into_id = $2 WHERE account_id = $1 AND into_id = $3`
+
+	// insertRedirect records that $2 went into $3. A row for $2 is one of
+	// an earlier conversation of that id (an import may write a deleted
+	// id again): the newer merge replaces it.
+	insertRedirect = `INSERT INTO convo_conversation_merges AS r (account_id, merged_id, into_id, merged_at)
+VALUES ($1, $2, $3, $4)
+ON CONFLICT (account_id, merged_id) DO UPDATE SET into_id = excluded.into_id, merged_at = excluded.merged_at`
+
+	selectRedirect = `SELECT into_id FROM convo_conversation_merges WHERE account_id = $1 AND merged_id = $2`
+)
+
+// MergeConversations implements store.Store.
+func (s *Store) MergeConversations(ctx context.Context, accountID, keepID, mergeID int64) (convo.Conversation, error) {
+	if err := backend.CheckMergeConversations(accountID, keepID, mergeID); err != nil {
+		return convo.Conversation{}, err
+	}
+	var c convo.Conversation
+	err := s.write(ctx, accountID, func(tx *wtx, _ time.Time) error {
+		// Both rows, in id order, as lockConversations: two merges of
+		// the same pair, either way round, take turns.
+		if _, err := tx.Exec(ctx, lockConversations, accountID, []int64{min(keepID, mergeID), max(keepID, mergeID)}); err != nil {
+			return err
+		}
+		now := tx.clock() // once the rows are locked: see lockConversation
+		keep, err := getConversation(ctx, tx, accountID, keepID, now)
+		if err != nil {
+			return err
+		}
+		merge, err := getConversation(ctx, tx, accountID, mergeID, now)
+		if err != nil {
+			return err
+		}
+		if err := backend.CheckMergedContacts(keep, merge); err != nil {
+			return err
+		}
+		labels, err := convo.NormalizeLabels("labels", append(slices.Clone(keep.Labels), merge.Labels...))
+		if err != nil {
+			return err // more than MaxLabels together
+		}
+		keepSeen, mergeSeen, err := mergeHorizonsOf(ctx, tx, accountID, keepID, mergeID)
+		if err != nil {
+			return err
+		}
+
+		offset := keep.LastSeq
+		rows, err := tx.Query(ctx, moveMessages, accountID, mergeID, keepID, offset)
+		if err != nil {
+			return err
+		}
+		moved, err := pgx.CollectRows(rows, pgx.RowToStructByPos[movedMessage])
+		if err != nil {
+			return err
+		}
+		slices.SortFunc(moved, func(a, b movedMessage) int { return cmp.Compare(a.Seq, b.Seq) })
+		for _, m := range moved {
+			tx.log(store.Change{Kind: store.MessageUpdated, ConversationID: keepID, MessageID: m.ID,
+				Fields: []string{"conversation_id", "seq"}})
+		}
+		if _, err := tx.Exec(ctx, mergeInto, accountID, keepID, offset+merge.LastSeq,
+			timeValue(backend.EarlierTime(keep.WaitingSince, merge.WaitingSince)),
+			timeValue(backend.EarlierTime(keep.FirstReplyCreatedAt, merge.FirstReplyCreatedAt)), now); err != nil {
+			return err
+		}
+		for _, l := range missing(keep.Labels, labels) {
+			if _, err := tx.Exec(ctx, insertLabel, accountID, keepID, l); err != nil {
+				return err
+			}
+		}
+		if _, err := changeMembers(ctx, tx, accountID, keepID, insertParticipant, insertAudience,
+			missing(keep.UserIDs, merge.UserIDs), missing(keep.AudienceIDs, merge.AudienceIDs)); err != nil {
+			return err
+		}
+		users, seqs := mergedHorizons(keepSeen, mergeSeen, offset)
+		if _, err := tx.Exec(ctx, mergeHorizons, accountID, keepID, users, seqs); err != nil {
+			return err
+		}
+		for _, q := range recountUnseen {
+			if _, err := tx.Exec(ctx, q, accountID, []int64{keepID}); err != nil {
+				return err
+			}
+		}
+		merged, err := getConversation(ctx, tx, accountID, keepID, now)
+		if err != nil {
+			return err
+		}
+		tx.changes.ConversationChanged(keep, merged)
+		if err := addActivity(ctx, tx, accountID, keepID, convo.ActivityMerge(mergeID), now); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, moveRedirects, accountID, keepID, mergeID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, insertRedirect, accountID, mergeID, keepID, now); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, deleteConversation, accountID, mergeID); err != nil {
+			return err
+		}
+		tx.log(store.Change{Kind: store.ConversationDeleted, ContactID: merge.ContactID, ConversationID: mergeID})
+		c, err = getConversation(ctx, tx, accountID, keepID, now)
+		return err
+	})
+	return c, err
+}
+
+// movedMessage is a row of moveMessages.
+type movedMessage struct{ ID, Seq int64 }
+
+// mergeHorizonsOf reads the horizons of the two conversations of a merge,
+// by user.
+func mergeHorizonsOf(ctx context.Context, tx pgx.Tx, accountID, keepID, mergeID int64) (keep, merge map[uuid.UUID]int64, err error) {
+	rows, err := tx.Query(ctx, selectMergeHorizons, accountID, []int64{keepID, mergeID})
+	if err != nil {
+		return nil, nil, err
+	}
+	keep, merge = map[uuid.UUID]int64{}, map[uuid.UUID]int64{}
+	var conversationID, seq int64
+	var user pgtype.UUID
+	_, err = pgx.ForEachRow(rows, []any{&conversationID, &user, &seq}, func() error {
+		if conversationID == keepID {
+			keep[user.Bytes] = seq
+		} else {
+			merge[user.Bytes] = seq
+		}
+		return nil
+	})
+	return keep, merge, err
+}
+
+// mergedHorizons lists the horizons of the kept conversation after a
+// merge (backend.MergedHorizon), of every user who had one in either,
+// by user id: the columns of mergeHorizons.
+func mergedHorizons(keepSeen, mergeSeen map[uuid.UUID]int64, keepLast int64) ([]pgtype.UUID, []int64) {
+	users := make([]uuid.UUID, 0, len(keepSeen)+len(mergeSeen))
+	for u := range keepSeen {
+		users = append(users, u)
+	}
+	for u := range mergeSeen {
+		if _, ok := keepSeen[u]; !ok {
+			users = append(users, u)
+		}
+	}
+	slices.SortFunc(users, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	ids, seqs := make([]pgtype.UUID, len(users)), make([]int64, len(users))
+	for i, u := range users {
+		ids[i] = pgtype.UUID{Bytes: u, Valid: true}
+		seqs[i] = backend.MergedHorizon(keepSeen[u], keepLast, mergeSeen[u])
+	}
+	return ids, seqs
+}
+
+// missing lists the items of more that have does not.
+func missing[T comparable](have, more []T) []T {
+	var out []T
+	for _, x := range more {
+		if !slices.Contains(have, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// merged turns a conversation's ErrNotFound into a *convo.MergedError
+// when it was merged into another.
+func merged(ctx context.Context, tx pgx.Tx, accountID, conversationID int64, err error) error {
+	if !errors.Is(err, convo.ErrNotFound) {
+		return err
+	}
+	var into int64
+	switch lookErr := queryOne(ctx, tx, selectRedirect, []any{accountID, conversationID}, &into); {
+	case lookErr == nil:
+		return &convo.MergedError{ConversationID: conversationID, IntoID: into}
+	case errors.Is(lookErr, convo.ErrNotFound):
+		return err
+	default:
+		return lookErr
+	}
+}
