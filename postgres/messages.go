@@ -47,16 +47,15 @@ VALUES ($1, $2, $3, $4, $5, $6, $7)`
 )
 
 // messageOrder is the SQL of one store.MessageOrder, and of reading it
-// backwards; step is the sign of the seq's steps in the order.
+// backwards.
 type messageOrder struct {
 	orderBy, after  string
 	reverse, before string
-	step            int64
 }
 
 var messageOrders = map[store.MessageOrder]messageOrder{
-	store.OldestFirst: {"m.seq", "m.seq > ?", "m.seq DESC", "m.seq < ?", 1},
-	store.NewestFirst: {"m.seq DESC", "m.seq < ?", "m.seq", "m.seq > ?", -1},
+	store.OldestFirst: {"m.seq", "m.seq > ?", "m.seq DESC", "m.seq < ?"},
+	store.NewestFirst: {"m.seq DESC", "m.seq < ?", "m.seq", "m.seq > ?"},
 }
 
 // lockConversations locks the rows of a batch's conversations in id order,

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -46,6 +47,11 @@ func (w *where) bind(fragment string, args ...any) string {
 		panic("postgres: a fragment's arguments do not match its placeholders: " + fragment)
 	}
 	return b.String()
+}
+
+// clone is a copy of w that more fragments leave w as it is.
+func (w where) clone() where {
+	return where{clauses: slices.Clone(w.clauses), args: slices.Clone(w.args)}
 }
 
 // sql is the WHERE clause.

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"time"
 
@@ -248,24 +247,12 @@ func listMessagePage(ctx context.Context, tx pgx.Tx, page *store.Page[convo.Mess
 	if until.Keys != nil {
 		q.w.and(order.before, until.Keys[0])
 	}
-	n := f.Page.PerPage()
-	var items []convo.Message
-	var before, after bool // more messages before the page, after it
-	switch {
-	case f.Around != 0:
-		items, before, after, err = q.around(ctx, tx, order, f.Around, n)
-	case q.cursor.Back:
-		items, before, err = q.rows(ctx, tx, order.reverse, order.before, q.cursor.Keys[0], n, 0)
-		slices.Reverse(items)
-		after = true
-	case q.cursor.Keys != nil:
-		before = true
-		items, after, err = q.rows(ctx, tx, order.orderBy, order.after, q.cursor.Keys[0], n, 0)
-	case !f.Page.Keyset():
-		items, after, err = q.rows(ctx, tx, order.orderBy, "", 0, n, f.Page.Offset())
-	default:
-		items, after, err = q.rows(ctx, tx, order.orderBy, "", 0, n, 0)
-	}
+	items, before, after, err := backend.MessageWindow(f, q.cursor, q.rows(ctx, tx, order), func(id int64) (int64, error) {
+		w := q.w.clone()
+		w.and("m.id = ?", id)
+		var seq int64
+		return seq, queryOne(ctx, tx, `SELECT m.seq FROM convo_messages m`+w.sql(), w.args, &seq)
+	})
 	if err != nil {
 		return err
 	}
@@ -275,61 +262,28 @@ func listMessagePage(ctx context.Context, tx pgx.Tx, page *store.Page[convo.Mess
 	if err := attachOwnReactions(ctx, tx, q.accountID, f.Viewer, items); err != nil {
 		return err
 	}
-	page.Items = items
-	if after && len(items) > 0 {
-		page.Next = store.Cursor{List: q.list, Keys: []int64{items[len(items)-1].Seq}}.Encode()
-	}
-	if f.Page.Keyset() {
-		if before && len(items) > 0 {
-			page.Prev = store.Cursor{List: q.list, Keys: []int64{items[0].Seq}, Back: true}.Encode()
-		}
-		page.Meta = store.PageMeta{PerPage: n}
-	} else {
-		page.Meta = store.NewPageMeta(f.Page, q.total, len(items))
-	}
+	*page = backend.MessagePage(f, q.list, q.total, items, before, after)
 	return nil
 }
 
-// rows reads up to n messages of the list in orderBy, past key by cond
-// when cond is set, and reports whether there are more.
-func (q messagePageQuery) rows(ctx context.Context, tx pgx.Tx, orderBy, cond string, key int64, n, offset int) ([]convo.Message, bool, error) {
-	w := q.w
-	w.clauses, w.args = slices.Clone(q.w.clauses), slices.Clone(q.w.args)
-	if cond != "" {
-		w.and(cond, key)
-	}
-	query := `SELECT ` + messageBodyColumns + ` FROM convo_messages m` + w.sql() + ` ORDER BY ` + orderBy +
-		w.bind(` LIMIT ? OFFSET ?`, n+1, offset)
-	items, err := selectOwnMessages(ctx, tx, q.accountID, q.conversationID, q.contactID, query, w.args...)
-	if err != nil {
-		return nil, false, err
-	}
-	items, more := trimPage(items, n)
-	return items, more, nil
-}
-
-// around reads a page of n messages of the list centred on message id.
-func (q messagePageQuery) around(ctx context.Context, tx pgx.Tx, order messageOrder, id int64, n int) (items []convo.Message, before, after bool, err error) {
-	w := q.w
-	w.clauses, w.args = slices.Clone(q.w.clauses), slices.Clone(q.w.args)
-	w.and("m.id = ?", id)
-	var seq int64
-	if err := queryOne(ctx, tx, `SELECT m.seq FROM convo_messages m`+w.sql(), w.args, &seq); err != nil {
-		if errors.Is(err, convo.ErrNotFound) {
-			return nil, false, false, convo.Invalid("around", convo.CodeInvalid, "is not a message of the list")
+// rows reads the list's messages in order for backend.MessageWindow.
+func (q messagePageQuery) rows(ctx context.Context, tx pgx.Tx, order messageOrder) backend.MessageRows {
+	return func(reverse, past bool, key int64, n, offset int) ([]convo.Message, bool, error) {
+		orderBy, cond := order.orderBy, order.after
+		if reverse {
+			orderBy, cond = order.reverse, order.before
 		}
-		return nil, false, false, err
+		w := q.w.clone()
+		if past {
+			w.and(cond, key)
+		}
+		query := `SELECT ` + messageBodyColumns + ` FROM convo_messages m` + w.sql() + ` ORDER BY ` + orderBy +
+			w.bind(` LIMIT ? OFFSET ?`, n+1, offset)
+		items, err := selectOwnMessages(ctx, tx, q.accountID, q.conversationID, q.contactID, query, w.args...)
+		if err != nil {
+			return nil, false, err
+		}
+		items, more := trimPage(items, n)
+		return items, more, nil
 	}
-	earlier, before, err := q.rows(ctx, tx, order.reverse, order.before, seq, n/2, 0)
-	if err != nil {
-		return nil, false, false, err
-	}
-	// The message itself and what follows it: the after condition is
-	// strict, so it starts one past the message.
-	later, after, err := q.rows(ctx, tx, order.orderBy, order.after, seq-order.step, n-len(earlier), 0)
-	if err != nil {
-		return nil, false, false, err
-	}
-	slices.Reverse(earlier)
-	return append(earlier, later...), before, after, nil
 }

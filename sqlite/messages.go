@@ -2,9 +2,7 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -363,30 +361,11 @@ func (l messageList) read(ctx context.Context, tx *dbtx, f store.MessageFilter) 
 	if until.Keys != nil {
 		l.w.and(order.before, until.Keys[0])
 	}
-	n := f.Page.PerPage()
-	var items []convo.Message
-	var before, after bool // more messages before the page, after it
-	switch {
-	case f.Around != 0:
-		items, before, after, err = l.around(ctx, tx, order, f.Around, n)
-	case l.cursor.Back:
-		items, before, err = l.rows(ctx, tx, order.reverse, order.before, l.cursor.Keys[0], n, 0)
-		slices.Reverse(items)
-		after = true
-	default:
-		cond, offset := "", 0
-		if l.cursor.Keys != nil {
-			cond = order.after
-			before = true
-		} else if !f.Page.Keyset() {
-			offset = f.Page.Offset()
-		}
-		var key int64
-		if cond != "" {
-			key = l.cursor.Keys[0]
-		}
-		items, after, err = l.rows(ctx, tx, order.orderBy, cond, key, n, offset)
-	}
+	items, before, after, err := backend.MessageWindow(f, l.cursor, l.rows(ctx, tx, order), func(id int64) (int64, error) {
+		w := l.w.with("m.id = ?", id)
+		var seq int64
+		return seq, translate(tx.GetContext(ctx, &seq, `SELECT m.seq FROM convo_messages m`+w.sql(), w.args...))
+	})
 	if err != nil {
 		return page, err
 	}
@@ -396,69 +375,28 @@ func (l messageList) read(ctx context.Context, tx *dbtx, f store.MessageFilter) 
 	if err := markOwnReactions(ctx, tx, l.accountID, f.Viewer, items); err != nil {
 		return page, err
 	}
-	page.Items = items
-	if after && len(items) > 0 {
-		page.Next = store.Cursor{List: l.name, Keys: []int64{items[len(items)-1].Seq}}.Encode()
-	}
-	if f.Page.Keyset() {
-		if before && len(items) > 0 {
-			page.Prev = store.Cursor{List: l.name, Keys: []int64{items[0].Seq}, Back: true}.Encode()
+	return backend.MessagePage(f, l.name, l.total, items, before, after), nil
+}
+
+// rows reads the list's messages in order for backend.MessageWindow.
+func (l messageList) rows(ctx context.Context, tx *dbtx, order messageOrder) backend.MessageRows {
+	return func(reverse, past bool, key int64, n, offset int) ([]convo.Message, bool, error) {
+		orderBy, cond := order.orderBy, order.after
+		if reverse {
+			orderBy, cond = order.reverse, order.before
 		}
-		page.Meta = store.PageMeta{PerPage: n}
-	} else {
-		page.Meta = store.NewPageMeta(f.Page, l.total, len(items))
-	}
-	return page, nil
-}
-
-// rows reads up to n messages of the list in orderBy, past key by cond
-// when cond is set, and reports whether there are more.
-func (l messageList) rows(ctx context.Context, tx *dbtx, orderBy, cond string, key int64, n, offset int) ([]convo.Message, bool, error) {
-	w := l.w
-	if cond != "" {
-		w.and(cond, key)
-	}
-	query := `SELECT ` + messageBodyColumns + ` FROM convo_messages m` + w.sql() + ` ORDER BY ` + orderBy + ` LIMIT ? OFFSET ?`
-	items, err := selectOwnMessages(ctx, tx, l.accountID, l.conversationID, l.contactID, query, append(w.args, n+1, offset)...)
-	if err != nil {
-		return nil, false, err
-	}
-	items, more := trimPage(items, n)
-	return items, more, nil
-}
-
-// around reads a page of n messages of the list centred on message id.
-func (l messageList) around(ctx context.Context, tx *dbtx, order messageOrder, id int64, n int) (items []convo.Message, before, after bool, err error) {
-	w := l.w
-	w.and("m.id = ?", id)
-	var seq int64
-	if err := tx.GetContext(ctx, &seq, `SELECT m.seq FROM convo_messages m`+w.sql(), w.args...); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil, false, false, convo.Invalid("around", convo.CodeInvalid, "is not a message of the list")
+		w := l.w
+		if past {
+			w = w.with(cond, key)
 		}
-		return nil, false, false, err
+		query := `SELECT ` + messageBodyColumns + ` FROM convo_messages m` + w.sql() + ` ORDER BY ` + orderBy + ` LIMIT ? OFFSET ?`
+		items, err := selectOwnMessages(ctx, tx, l.accountID, l.conversationID, l.contactID, query, append(slices.Clip(w.args), n+1, offset)...)
+		if err != nil {
+			return nil, false, err
+		}
+		items, more := trimPage(items, n)
+		return items, more, nil
 	}
-	earlier, before, err := l.rows(ctx, tx, order.reverse, order.before, seq, n/2, 0)
-	if err != nil {
-		return nil, false, false, err
-	}
-	// The message itself and what follows it: the after condition is
-	// strict, so start one past the message.
-	later, after, err := l.rows(ctx, tx, order.orderBy, order.after, seqBefore(order, seq), n-len(earlier), 0)
-	if err != nil {
-		return nil, false, false, err
-	}
-	slices.Reverse(earlier)
-	return append(earlier, later...), before, after, nil
-}
-
-// seqBefore is the key just before seq in order: what "after" it starts
-// at to include seq.
-func seqBefore(order messageOrder, seq int64) int64 {
-	if order.after == messageOrders[store.OldestFirst].after {
-		return seq - 1
-	}
-	return seq + 1
 }
 
 const (

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"slices"
 	"strings"
 )
 
@@ -16,6 +17,13 @@ type where struct {
 func (w *where) and(clause string, args ...any) {
 	w.clauses = append(w.clauses, clause)
 	w.args = append(w.args, args...)
+}
+
+// with is w and one more fragment, leaving w as it is.
+func (w where) with(clause string, args ...any) where {
+	w.clauses = append(slices.Clip(w.clauses), clause)
+	w.args = append(slices.Clip(w.args), args...)
+	return w
 }
 
 // sql is the WHERE clause.
