@@ -242,8 +242,14 @@ func (s *Store) DeleteMessage(ctx context.Context, accountID, messageID int64) (
 		if err != nil || old.Deleted() {
 			return err
 		}
-		for _, q := range []string{deleteReactions, deleteVersions} {
-			if _, err := tx.ExecContext(ctx, q, accountID, messageID); err != nil {
+		// A plain message has neither reactions nor versions: no statement.
+		if old.Reactions != nil {
+			if _, err := tx.ExecContext(ctx, deleteReactions, accountID, messageID); err != nil {
+				return err
+			}
+		}
+		if old.EditCount > 0 {
+			if _, err := tx.ExecContext(ctx, deleteVersions, accountID, messageID); err != nil {
 				return err
 			}
 		}
