@@ -377,7 +377,7 @@ func (im *importer) Message(m convo.Message) error {
 			}
 			m.ContentAttributes, m.Attachments = asStored.ContentAttributes, asStored.Attachments
 			m.ExternalSourceIDs, m.AdditionalAttributes = asStored.ExternalSourceIDs, asStored.AdditionalAttributes
-			return backend.Unchanged(im.stats, store.KindMessage, m.ID, comparableMessage(stored), comparableMessage(m))
+			return backend.Unchanged(im.stats, store.KindMessage, m.ID, backend.ImportedMessage(stored), backend.ImportedMessage(m))
 		case !errors.Is(err, convo.ErrNotFound):
 			return err
 		}
@@ -408,15 +408,6 @@ func (im *importer) Message(m convo.Message) error {
 	im.touched[m.ConversationID] = true
 	im.stats.Messages++
 	return nil
-}
-
-// comparableMessage keeps the fields of a message an import writes as
-// given; the ones counted from its replies, reactions and versions are
-// the store's.
-func comparableMessage(m convo.Message) convo.Message {
-	m.ReplyCount, m.LastReplyAt, m.Reactions, m.OwnReactions = 0, time.Time{}, nil, nil
-	m.EditCount, m.EditedAt, m.Seen = 0, time.Time{}, false
-	return m
 }
 
 // replyParent finds the message m replies to: one written before it or

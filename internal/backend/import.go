@@ -64,10 +64,11 @@ func Ref(ids map[int64]int64, id int64) int64 {
 }
 
 // ImportedMessage is m without what an import derives (its reply,
-// reaction and edit counts and times) or never stores (the viewer's
-// reactions): what a stored message and a record must agree on.
+// reaction and edit counts and times) or never stores (what a viewer
+// reads: own reactions, seen): what a stored message and a record must
+// agree on.
 func ImportedMessage(m convo.Message) convo.Message {
 	m.ReplyCount, m.LastReplyAt, m.Reactions, m.OwnReactions = 0, time.Time{}, nil, nil
-	m.EditCount, m.EditedAt = 0, time.Time{}
+	m.EditCount, m.EditedAt, m.Seen = 0, time.Time{}, false
 	return m
 }
