@@ -117,13 +117,13 @@ func (s *Store) MergeConversations(ctx context.Context, accountID, keepID, merge
 			timeValue(backend.EarlierTime(keep.FirstReplyCreatedAt, merge.FirstReplyCreatedAt)), now); err != nil {
 			return err
 		}
-		for _, l := range missing(keep.Labels, labels) {
+		for _, l := range backend.Missing(keep.Labels, labels) {
 			if _, err := tx.Exec(ctx, insertLabel, accountID, keepID, l); err != nil {
 				return err
 			}
 		}
 		if _, err := changeMembers(ctx, tx, accountID, keepID, insertParticipant, insertAudience,
-			missing(keep.UserIDs, merge.UserIDs), missing(keep.AudienceIDs, merge.AudienceIDs)); err != nil {
+			backend.Missing(keep.UserIDs, merge.UserIDs), backend.Missing(keep.AudienceIDs, merge.AudienceIDs)); err != nil {
 			return err
 		}
 		users, seqs := mergedHorizons(keepSeen, mergeSeen, offset)
@@ -203,17 +203,6 @@ func mergedHorizons(keepSeen, mergeSeen map[uuid.UUID]int64, keepLast int64) ([]
 		seqs[i] = backend.MergedHorizon(keepSeen[u], keepLast, mergeSeen[u])
 	}
 	return ids, seqs
-}
-
-// missing lists the items of more that have does not.
-func missing[T comparable](have, more []T) []T {
-	var out []T
-	for _, x := range more {
-		if !slices.Contains(have, x) {
-			out = append(out, x)
-		}
-	}
-	return out
 }
 
 // merged turns a conversation's ErrNotFound into a *convo.MergedError

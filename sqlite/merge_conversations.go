@@ -92,7 +92,7 @@ func (s *Store) MergeConversations(ctx context.Context, accountID, keepID, merge
 			}
 		}
 		if _, err := changeMembers(ctx, tx, accountID, keepID, insertParticipant, insertAudience,
-			missing(keep.UserIDs, merge.UserIDs), missing(keep.AudienceIDs, merge.AudienceIDs)); err != nil {
+			backend.Missing(keep.UserIDs, merge.UserIDs), backend.Missing(keep.AudienceIDs, merge.AudienceIDs)); err != nil {
 			return err
 		}
 		for user := range joinKeys(keepSeen, mergeSeen) {
@@ -161,17 +161,6 @@ func joinKeys[V any](a, b map[string]V) map[string]bool {
 	}
 	for k := range b {
 		out[k] = true
-	}
-	return out
-}
-
-// missing lists the items of more that have does not.
-func missing[T comparable](have, more []T) []T {
-	var out []T
-	for _, x := range more {
-		if !slices.Contains(have, x) {
-			out = append(out, x)
-		}
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"slices"
 	"time"
 
 	"github.com/convokit/convo"
@@ -46,4 +47,16 @@ func EarlierTime(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// Missing lists the items of more that have does not, in more's order:
+// what a merge adds to the kept conversation's members.
+func Missing[T comparable](have, more []T) []T {
+	var out []T
+	for _, x := range more {
+		if !slices.Contains(have, x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
