@@ -74,6 +74,7 @@ const (
 	CodeNULByte     = "nul_byte"     // text containing a NUL byte
 	CodeMismatch    = "mismatch"     // disagrees with another field or with the stored record
 	CodeDeleted     = "deleted"      // the message is deleted: a tombstone takes no edits or reactions
+	CodeNotAllowed  = "not_allowed"  // an operator the attribute does not allow (a custom view's condition)
 )
 
 // FieldError is one entry of a ValidationError: the field (by its snake_case

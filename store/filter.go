@@ -194,6 +194,19 @@ type ConversationFilter struct {
 	// callers who may not see internal notes: then only public messages
 	// match. Another account's messages never match.
 	IncludePrivate bool
+	// Conditions keeps the conversations that meet them: a custom view,
+	// Chatwoot's conversation filter (see Condition). With Conditions or
+	// View and no Statuses the list spans every status, as Chatwoot's
+	// filter does; a status condition narrows it.
+	//
+	// A page walks the sort's order, reading rows until it is full: when
+	// many conversations match it costs a few pages' rows, when few match
+	// it may read every conversation of the account in the filter's
+	// statuses, and so do its counts (a count reads each row once).
+	Conditions []Condition
+	// View names a view saved with Store.SaveView: its conditions apply,
+	// and-ed with Conditions. An unknown name is ErrNotFound.
+	View string
 
 	Sort ConversationSort
 	Page Paging
@@ -238,6 +251,11 @@ func (f ConversationFilter) Validate() error {
 	if !f.Sort.Valid() {
 		bad("sort", convo.CodeUnknown, "unknown sort")
 	}
+	_, problems := resolveConditions("conditions", f.Conditions, time.Time{})
+	errs = append(errs, problems...)
+	if f.View != "" {
+		errs = append(errs, viewNameProblems("view", f.View)...)
+	}
 	if err := convo.ValidateTime("updated_since", f.UpdatedSince, false); err != nil {
 		errs = append(errs, err.(*convo.ValidationError).Errors...)
 	}
@@ -255,11 +273,15 @@ func (f ConversationFilter) StatusSet() []convo.Status {
 	switch {
 	case len(f.Statuses) > 0:
 		return f.Statuses
-	case f.ContactID != 0 || f.Searching():
+	case f.ContactID != 0 || f.Searching() || f.HasConditions():
 		return AllStatuses
 	}
 	return []convo.Status{convo.StatusOpen}
 }
+
+// HasConditions reports whether the filter has a custom view's conditions,
+// its own or a saved view's.
+func (f ConversationFilter) HasConditions() bool { return len(f.Conditions) > 0 || f.View != "" }
 
 // LabelSet is the labels the filter keeps, normalised and sorted as stored
 // (convo.NormalizeLabels). Call it on a filter that validated.

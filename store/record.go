@@ -12,7 +12,7 @@ import (
 
 // Record is one record of an account, as Store.Export gives it and
 // Store.Import takes it: exactly one of Contact, Conversation, Message,
-// Reaction, Version and ReadState is set. Records keep every stored field,
+// Reaction, Version, ReadState and View is set. Records keep every stored field,
 // ids and timestamps included.
 //
 // A conversation's MessagesCount, UnreadCount and LastIncomingAt are
@@ -36,6 +36,7 @@ type Record struct {
 	Reaction     *convo.Reaction
 	Version      *convo.MessageVersion
 	ReadState    *convo.ReadState
+	View         *View
 }
 
 // MaxImportedID is the largest id, sequence number or count that Import
@@ -60,10 +61,12 @@ const (
 	KindReaction     = "reaction"
 	KindVersion      = "message_version"
 	KindReadState    = "read_state"
+	KindView         = "view"
 )
 
 // Kind names the record's type: KindContact, KindConversation,
-// KindMessage, KindReaction, KindVersion, KindReadState, or "" when not
+// KindMessage, KindReaction, KindVersion, KindReadState, KindView, or ""
+// when not
 // exactly one of them is set.
 func (r Record) Kind() string {
 	kind, n := "", 0
@@ -84,6 +87,9 @@ func (r Record) Kind() string {
 	}
 	if r.ReadState != nil {
 		kind, n = KindReadState, n+1
+	}
+	if r.View != nil {
+		kind, n = KindView, n+1
 	}
 	if n != 1 {
 		return ""
@@ -107,9 +113,9 @@ type ImportOptions struct {
 
 // ImportStats count what an Import did.
 type ImportStats struct {
-	// Contacts, Conversations, Messages, Reactions, Versions and
-	// ReadStates count the records written.
-	Contacts, Conversations, Messages, Reactions, Versions, ReadStates int
+	// Contacts, Conversations, Messages, Reactions, Versions, ReadStates
+	// and Views count the records written.
+	Contacts, Conversations, Messages, Reactions, Versions, ReadStates, Views int
 	// Unchanged counts the records already stored exactly as given.
 	Unchanged int
 	// ContactIDs, ConversationIDs and MessageIDs map the id each record
@@ -129,7 +135,8 @@ type ImportStats struct {
 //   - a message takes the defaults of convo.NewMessage (text, sent, its
 //     sender type); its CreatedAt and WrittenAt stand for each other, and
 //     are now without either; its UpdatedAt is its CreatedAt;
-//   - a reaction's CreatedAt and a version's EditedAt are now.
+//   - a reaction's CreatedAt and a version's EditedAt are now;
+//   - a view's CreatedAt is now, and its UpdatedAt its CreatedAt.
 //
 // Import passes the store's clock as now.
 func (r Record) WithDefaults(now time.Time) Record {
@@ -166,6 +173,11 @@ func (r Record) WithDefaults(now time.Time) Record {
 		v := *r.Version
 		orTime(&v.EditedAt, now)
 		r.Version = &v
+	case r.View != nil:
+		v := *r.View
+		orTime(&v.CreatedAt, now)
+		orTime(&v.UpdatedAt, v.CreatedAt)
+		r.View = &v
 	}
 	return r
 }
@@ -226,9 +238,13 @@ func (r Record) Validate() error {
 		rs := r.ReadState
 		errs = append(errs, rs.Validate(), belowMaxImportedID("conversation_id", rs.ConversationID),
 			belowMaxImportedID("seen_seq", rs.SeenSeq), importedNumber("unseen_count", int64(rs.UnseenCount)))
+	case KindView:
+		v := r.View
+		errs = append(errs, v.Validate(), convo.ValidateTime("created_at", v.CreatedAt, true),
+			convo.ValidateTime("updated_at", v.UpdatedAt, true))
 	default:
 		errs = append(errs, convo.Invalid("type", convo.CodeRequired,
-			"a record is exactly one contact, conversation, message, reaction, message version or read state"))
+			"a record is exactly one contact, conversation, message, reaction, message version, read state or view"))
 	}
 	return joinInvalid(errs)
 }

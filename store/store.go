@@ -73,6 +73,19 @@ type Store interface {
 	// error writes nothing.
 	MergeContacts(ctx context.Context, accountID, keepID, mergeID int64) (convo.Contact, error)
 
+	// SaveView saves a custom view under its name, replacing the
+	// account's view of that name (keeping its CreatedAt), and returns it
+	// as stored. ListConversations and CountConversations list by it with
+	// ConversationFilter.View.
+	SaveView(ctx context.Context, accountID int64, v View) (View, error)
+	// GetView returns the account's view of that name, or ErrNotFound.
+	GetView(ctx context.Context, accountID int64, name string) (View, error)
+	// ListViews returns the account's views, by name (byte order).
+	ListViews(ctx context.Context, accountID int64) ([]View, error)
+	// DeleteView deletes the account's view of that name, or returns
+	// ErrNotFound.
+	DeleteView(ctx context.Context, accountID int64, name string) error
+
 	// CreateConversation starts a conversation with a contact of the
 	// account. A missing contact, channel or happened_at is ErrInvalid
 	// naming the field; a contact of another account is ErrNotFound; a UUID
@@ -287,7 +300,8 @@ type Store interface {
 	// messages, each kind by id, then the reactions (by message, reaction,
 	// then as ListReactions orders them) and the message versions (by
 	// message, then version), then the read state of every user with a
-	// read horizon, by conversation then user. fn runs while the snapshot is held: it
+	// read horizon, by conversation then user, then the saved views by
+	// name. fn runs while the snapshot is held: it
 	// should write the record out, not call the store. An error from fn
 	// stops the export and is returned as it is.
 	Export(ctx context.Context, accountID int64, fn func(Record) error) error
@@ -308,7 +322,8 @@ type Store interface {
 	// convo.MaxReactionKinds different reactions. A read state sets the
 	// user's horizon exactly (either way) in a conversation the import
 	// writes to; elsewhere it is compared as below. Unseen counts are
-	// recounted. A record stored exactly as given is left alone, so
+	// recounted. A view replaces none: a view of the same name stored
+	// otherwise is ErrConflict. A record stored exactly as given is left alone, so
 	// importing twice changes nothing; an id, UUID, email, identifier,
 	// source id or sequence number already taken by another record, of any
 	// account, or a read state stored with another horizon, is
