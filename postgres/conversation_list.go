@@ -223,19 +223,22 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 		return page, err
 	}
 	now := s.clock()
-	if !f.Searching() {
+	if !f.Searching() && f.View == "" {
 		return s.listPlain(ctx, accountID, f, cursor, now)
 	}
 	err = s.read(ctx, func(tx pgx.Tx) error {
 		if err := checkContact(ctx, tx, accountID, f); err != nil {
 			return err
 		}
+		cs, err := filterConditions(ctx, tx, accountID, f, now)
+		if err != nil {
+			return err
+		}
 		var rows []listRow
-		var err error
 		if streams(f) {
-			rows, err = searchPage(ctx, tx, accountID, f, cursor)
+			rows, err = searchPage(ctx, tx, accountID, f, cs, cursor)
 		} else {
-			rows, err = listPage(ctx, tx, accountID, f, cursor)
+			rows, err = listPage(ctx, tx, accountID, f, cs, cursor)
 		}
 		if err != nil {
 			return err
@@ -259,7 +262,7 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 			page.Meta = store.PageMeta{PerPage: f.Page.PerPage()}
 			return nil
 		}
-		counts, err := countConversations(ctx, tx, accountID, f)
+		counts, err := countConversations(ctx, tx, accountID, f, cs)
 		if err != nil {
 			return err
 		}
@@ -269,15 +272,16 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 	return page, err
 }
 
-// listPlain is ListConversations of a filter without a search: the
-// contact check, the page and its counts do not depend on each other, so
-// they go out together, in one round trip with the transaction's BEGIN and
-// COMMIT.
+// listPlain is ListConversations of a filter without a search or a saved
+// view: the contact check, the page and its counts do not depend on each
+// other, so they go out together, in one round trip with the transaction's
+// BEGIN and COMMIT.
 func (s *Store) listPlain(ctx context.Context, accountID int64, f store.ConversationFilter, cursor store.Cursor, now time.Time) (store.Page[convo.Conversation], error) {
 	var page store.Page[convo.Conversation]
 	var contactFound bool
 	var rows []listRow
 	var counts store.Counts
+	cs := resolveConditions(now, f.Conditions)
 	err := s.readBatch(ctx, func(b *pgx.Batch) {
 		if f.ContactID != 0 {
 			b.Queue(contactExists, accountID, f.ContactID).Query(func(r pgx.Rows) error {
@@ -285,13 +289,13 @@ func (s *Store) listPlain(ctx context.Context, accountID int64, f store.Conversa
 				return nil
 			})
 		}
-		query, args := listQuery(accountID, f, cursor)
+		query, args := listQuery(accountID, f, cs, cursor)
 		b.Queue(query, args...).Query(func(r pgx.Rows) (err error) {
 			rows, err = collectRows[listRow](r)
 			return err
 		})
 		if !f.Page.Keyset() {
-			query, args := countsQuery(accountID, f)
+			query, args := countsQuery(accountID, f, cs)
 			b.Queue(query, args...).QueryRow(func(r pgx.Row) (err error) {
 				counts, err = scanCounts(r)
 				return err
@@ -374,16 +378,16 @@ func unseenColumn(w *where, f store.ConversationFilter) string {
 // listPage reads the rows of one page (and one more) of a list that does
 // not stream: the filter's WHERE, its assignee type, the cursor or the
 // offset, the sort.
-func listPage(ctx context.Context, tx pgx.Tx, accountID int64, f store.ConversationFilter, cursor store.Cursor) ([]listRow, error) {
-	query, args := listQuery(accountID, f, cursor)
+func listPage(ctx context.Context, tx pgx.Tx, accountID int64, f store.ConversationFilter, cs conditions, cursor store.Cursor) ([]listRow, error) {
+	query, args := listQuery(accountID, f, cs, cursor)
 	return queryRows[listRow](ctx, tx, query, args...)
 }
 
 // listQuery is the SQL of listPage, with its arguments.
-func listQuery(accountID int64, f store.ConversationFilter, cursor store.Cursor) (string, []any) {
+func listQuery(accountID int64, f store.ConversationFilter, cs conditions, cursor store.Cursor) (string, []any) {
 	var q where
 	unseen := unseenColumn(&q, f)
-	filterWhere(&q, accountID, f)
+	filterWhere(&q, accountID, f, cs)
 	andAssignee(&q, f)
 	sort := conversationSorts[f.Sort]
 	offset := 0
@@ -410,7 +414,7 @@ const maxInlineOffset = 99 * 25
 
 // searchPage reads the rows of one page (and one more) of a search by last
 // activity: the conversations with a match, newest latest match first.
-func searchPage(ctx context.Context, tx pgx.Tx, accountID int64, f store.ConversationFilter, cursor store.Cursor) ([]listRow, error) {
+func searchPage(ctx context.Context, tx pgx.Tx, accountID int64, f store.ConversationFilter, cs conditions, cursor store.Cursor) ([]listRow, error) {
 	expr, ok := searchQuery(f)
 	if !ok {
 		return nil, nil
@@ -428,12 +432,12 @@ func searchPage(ctx context.Context, tx pgx.Tx, accountID int64, f store.Convers
 	plain := f
 	plain.Statuses, plain.Query = f.StatusSet(), ""
 	var filter where
-	plainWhere(&filter, accountID, plain)
+	plainWhere(&filter, accountID, plain, cs)
 	andAssignee(&filter, f)
 	from := latestHits
 	if len(filter.clauses) > 1 {
 		from = latestHitsFiltered
-		plainWhere(&q, accountID, plain)
+		plainWhere(&q, accountID, plain, cs)
 		andAssignee(&q, f)
 	}
 	offset := 0
@@ -481,16 +485,17 @@ func checkContact(ctx context.Context, tx pgx.Tx, accountID int64, f store.Conve
 }
 
 // filterWhere adds a filter, without its assignee type, to w as fixed
-// fragments.
-func filterWhere(w *where, accountID int64, f store.ConversationFilter) {
-	plainWhere(w, accountID, f)
+// fragments; cs are its conditions.
+func filterWhere(w *where, accountID int64, f store.ConversationFilter, cs conditions) {
+	plainWhere(w, accountID, f, cs)
 	if f.Searching() {
 		andSearch(w, accountID, f)
 	}
 }
 
-// plainWhere adds the filter's fragments but its query and assignee type.
-func plainWhere(w *where, accountID int64, f store.ConversationFilter) {
+// plainWhere adds the filter's fragments but its query and assignee type,
+// and its conditions cs.
+func plainWhere(w *where, accountID int64, f store.ConversationFilter, cs conditions) {
 	w.and(conversationsOfAccount, accountID)
 	switch codes := statusArgs(f.StatusSet()); {
 	case len(codes) == 1:
@@ -517,6 +522,7 @@ func plainWhere(w *where, accountID int64, f store.ConversationFilter) {
 		w.and(conversationsUpdated, backend.StoredTime(f.UpdatedSince))
 	}
 	andViewer(w, accountID, f)
+	andConditions(w, cs)
 }
 
 // andSearch narrows w to the conversations with a message matching f.Query.
@@ -571,8 +577,25 @@ func (s *Store) CountConversations(ctx context.Context, accountID int64, f store
 	if err := f.Validate(); err != nil {
 		return counts, err
 	}
+	now := s.clock()
+	if f.View != "" {
+		// The saved view's conditions come first: one round trip more.
+		err := s.read(ctx, func(tx pgx.Tx) error {
+			if err := checkContact(ctx, tx, accountID, f); err != nil {
+				return err
+			}
+			cs, err := filterConditions(ctx, tx, accountID, f, now)
+			if err != nil {
+				return err
+			}
+			counts, err = countConversations(ctx, tx, accountID, f, cs)
+			return err
+		})
+		return counts, err
+	}
 	// The contact check and the counts go out together: one round trip.
 	var contactFound bool
+	cs := resolveConditions(now, f.Conditions)
 	err := s.readBatch(ctx, func(b *pgx.Batch) {
 		if f.ContactID != 0 {
 			b.Queue(contactExists, accountID, f.ContactID).Query(func(r pgx.Rows) error {
@@ -580,7 +603,7 @@ func (s *Store) CountConversations(ctx context.Context, accountID int64, f store
 				return nil
 			})
 		}
-		query, args := countsQuery(accountID, f)
+		query, args := countsQuery(accountID, f, cs)
 		b.Queue(query, args...).QueryRow(func(r pgx.Row) (err error) {
 			counts, err = scanCounts(r)
 			return err
@@ -634,7 +657,7 @@ const (
 func planCounts(f store.ConversationFilter) countSource {
 	labels := f.LabelSet()
 	switch {
-	case f.ContactID != 0 || f.Viewer != nil || f.Searching() || !f.UpdatedSince.IsZero() || len(labels) > 1,
+	case f.ContactID != 0 || f.Viewer != nil || f.Searching() || f.HasConditions() || !f.UpdatedSince.IsZero() || len(labels) > 1,
 		len(labels) == 1 && (f.InboxID != 0 || f.TeamID != 0 || f.Unattended):
 		return countRows
 	case len(labels) == 1:
@@ -649,8 +672,8 @@ func planCounts(f store.ConversationFilter) countSource {
 
 // countConversations returns the counts of the filter, without its
 // assignee type.
-func countConversations(ctx context.Context, tx pgx.Tx, accountID int64, f store.ConversationFilter) (store.Counts, error) {
-	query, args := countsQuery(accountID, f)
+func countConversations(ctx context.Context, tx pgx.Tx, accountID int64, f store.ConversationFilter, cs conditions) (store.Counts, error) {
+	query, args := countsQuery(accountID, f, cs)
 	return scanCounts(tx.QueryRow(ctx, query, args...))
 }
 
@@ -663,13 +686,14 @@ func scanCounts(row pgx.Row) (store.Counts, error) {
 	return store.Counts{Mine: mine, Unassigned: unassigned, Assigned: total - unassigned, All: total}, nil
 }
 
-// countsQuery is the SQL of a filter's counts, with its arguments.
-func countsQuery(accountID int64, f store.ConversationFilter) (string, []any) {
+// countsQuery is the SQL of a filter's counts, with its arguments; cs are
+// its conditions, which only a count of rows can hold.
+func countsQuery(accountID int64, f store.ConversationFilter, cs conditions) (string, []any) {
 	source := planCounts(f)
 	if source == countRows {
 		var q where
 		head := q.bind(countHead, uuidValue(f.Agent)) // NULL matches nobody
-		filterWhere(&q, accountID, f)
+		filterWhere(&q, accountID, f, cs)
 		return head + q.sql(), q.args
 	}
 	var q where
