@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"iter"
 	"maps"
-	"reflect"
 	"slices"
 	"time"
 
@@ -154,7 +153,7 @@ func (im *importer) run(records iter.Seq2[store.Record, error]) error {
 		if rec.Line == 0 {
 			rec.Line = pos
 		}
-		if err := im.record(rec); err != nil {
+		if err := backend.ImportRecord(im, rec, im.now); err != nil {
 			return rec.Wrap(translate(err))
 		}
 	}
@@ -169,19 +168,6 @@ func (im *importer) run(records iter.Seq2[store.Record, error]) error {
 		}
 	}
 	return im.recountUnseen()
-}
-
-// record writes one record as backend.ImportRecord does, views included,
-// which it does not hand on.
-func (im *importer) record(rec store.Record) error {
-	if rec.Kind() != store.KindView {
-		return backend.ImportRecord(im, rec, im.now)
-	}
-	rec = rec.WithDefaults(im.now)
-	if err := rec.Validate(); err != nil {
-		return err
-	}
-	return im.View(*rec.View)
 }
 
 // sortedIDs are the keys of ids, in order: rows are locked in id order.
@@ -634,21 +620,17 @@ func (im *importer) recountUnseen() error {
 	return nil
 }
 
-// View writes a saved view with its times, unless it is stored as given;
-// it replaces none.
+// View implements backend.Importer: it writes a saved view with its
+// times, unless it is stored as given; it replaces none.
 func (im *importer) View(v store.View) error {
-	v, text, err := storedView(v)
-	if err != nil {
-		return err
-	}
 	switch stored, err := getView(im.ctx, im.tx, im.accountID, v.Name); {
 	case err == nil:
-		if !reflect.DeepEqual(stored, v) {
-			return fmt.Errorf("%w: %s %q is stored with other values", convo.ErrConflict, store.KindView, v.Name)
-		}
-		im.stats.Unchanged++
-		return nil
+		return backend.UnchangedView(im.stats, stored, v)
 	case !errors.Is(err, convo.ErrNotFound):
+		return err
+	}
+	text, err := conditionsJSON(v.Conditions)
+	if err != nil {
 		return err
 	}
 	if _, err := im.tx.Exec(im.ctx, importView, im.accountID, v.Name, text, v.CreatedAt, v.UpdatedAt); err != nil {
