@@ -333,6 +333,9 @@ func (t *Term) add(op Operator, v string, now time.Time) string {
 		}
 		t.Statuses = append(t.Statuses, st)
 	case FieldPriority:
+		if v == "none" {
+			v = string(convo.PriorityNone)
+		}
 		p, err := convo.ParsePriority(v)
 		if err != nil {
 			return "must be a priority: none, low, medium, high or urgent"
