@@ -137,7 +137,8 @@ type Term struct {
 	// case), phone (no separators) or identifier (as given), an
 	// attribute's text values (A to Z in lower case); for
 	// OpIsGreaterThan and OpIsLessThan on an attribute, the one value when
-	// it is not a number.
+	// it is not a number, folded as the attribute's text values are (a
+	// backend folds the stored text before comparing).
 	Texts []string
 	// Numbers are an attribute's values that are numbers.
 	Numbers []float64

@@ -649,3 +649,18 @@ func TestViewRecord(t *testing.T) {
 		problem(t, store.Record{View: &v, Message: &convo.Message{}}.Validate(), "type", convo.CodeRequired, "view")
 	})
 }
+
+// A body that has no payload list is an error, not a filter keeping every
+// conversation.
+func TestParseConditionsWithoutPayload(t *testing.T) {
+	for _, body := range []string{`{}`, `null`, `{"payload": null}`, `{"paylod": []}`} {
+		_, err := store.ParseConditions([]byte(body))
+		if !errors.Is(err, convo.ErrInvalid) {
+			t.Errorf("%s: err = %v, want ErrInvalid", body, err)
+		}
+	}
+	list, err := store.ParseConditions([]byte(`{"payload": []}`))
+	if err != nil || len(list) != 0 {
+		t.Errorf("an empty payload: %v, %v; want no conditions", list, err)
+	}
+}
