@@ -10,13 +10,15 @@
 //	{"type":"message","id":1,"conversation_id":1,"seq":1,"message_type":"incoming","content":"Hello",...}
 //	{"type":"reaction","message_id":1,"reaction":"👍","by":{"type":"contact"},...}
 //	{"type":"message_version","message_id":1,"version":1,"content":"Helo",...}
+//	{"type":"view","name":"Urgent","query":{"payload":[{"attribute_key":"priority",...}]},...}
 //
 // Contacts come first, then conversations, then messages, each by id,
 // then reactions and message versions, then read states, so that every
-// record refers only to records above it. Field names are
-// snake_case; fields at their zero value are left out, and a hand-written
-// file may leave out more (store.Record.WithDefaults says which). Times
-// are RFC 3339 in UTC, exact to the microsecond.
+// record refers only to records above it, and last the saved views, by
+// name. Field names are snake_case; fields at their zero value are left
+// out, and a hand-written file may leave out more
+// (store.Record.WithDefaults says which). Times are RFC 3339 in UTC,
+// exact to the microsecond.
 //
 // Export writes a whole account from one snapshot; Import reads it back,
 // into an empty store exactly (ids, UUIDs, sequence numbers, timestamps),

@@ -86,6 +86,8 @@ func (w *Writer) Write(rec store.Record) error {
 		return w.enc.Encode(fromVersion(rec.Version))
 	case store.KindReadState:
 		return w.enc.Encode(fromReadState(rec.ReadState))
+	case store.KindView:
+		return w.enc.Encode(fromView(rec.View))
 	}
 	return rec.Validate() // names what is wrong with a record of no one kind
 }
@@ -185,8 +187,10 @@ func (r *Reader) decode(text []byte) (store.Record, error) {
 		line = &versionLine{}
 	case TypeReadState:
 		line = &readStateLine{}
+	case TypeView:
+		line = &viewLine{}
 	case "":
-		return store.Record{}, r.invalid("type", convo.CodeRequired, "is required: contact, conversation, message, reaction, message_version or read_state")
+		return store.Record{}, r.invalid("type", convo.CodeRequired, "is required: contact, conversation, message, reaction, message_version, read_state or view")
 	default:
 		return store.Record{}, r.invalid("type", convo.CodeUnknown, fmt.Sprintf("unknown type %q", probe.Type))
 	}

@@ -22,6 +22,7 @@ const (
 	TypeReaction     = store.KindReaction
 	TypeVersion      = store.KindVersion
 	TypeReadState    = store.KindReadState
+	TypeView         = store.KindView
 )
 
 type contactLine struct {
@@ -220,4 +221,28 @@ func fromReadState(r *convo.ReadState) readStateLine {
 func (l readStateLine) record() store.Record {
 	return store.Record{ReadState: &convo.ReadState{ConversationID: l.ConversationID, UserID: l.UserID,
 		SeenSeq: l.SeenSeq, UnseenCount: l.UnseenCount}}
+}
+
+// viewLine is a saved view in the form of its JSON (store.View), the
+// conditions under "query" as Chatwoot's custom filters have them.
+type viewLine struct {
+	Type      string    `json:"type"`
+	Name      string    `json:"name"`
+	Query     viewQuery `json:"query"`
+	CreatedAt time.Time `json:"created_at,omitzero"`
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
+}
+
+type viewQuery struct {
+	Payload []store.Condition `json:"payload"`
+}
+
+func fromView(v *store.View) viewLine {
+	return viewLine{Type: TypeView, Name: v.Name, Query: viewQuery{Payload: v.Conditions},
+		CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}
+}
+
+func (l viewLine) record() store.Record {
+	return store.Record{View: &store.View{Name: l.Name, Conditions: l.Query.Payload,
+		CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt}}
 }

@@ -95,18 +95,19 @@ func placeholders(n int) string {
 }
 
 // conversationWhere turns a filter, without its assignee type, into a WHERE
-// of fixed fragments. It checks that a filtering contact exists.
-func conversationWhere(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter) (where, error) {
-	return filterWhere(ctx, tx, accountID, f, false)
+// of fixed fragments, ending with those of its custom view (cond, from
+// conditionWhere). It checks that a filtering contact exists.
+func conversationWhere(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, cond where) (where, error) {
+	return filterWhere(ctx, tx, accountID, f, cond, false)
 }
 
 // matchesWhere is conversationWhere for a list that sorts the conversations
 // its filter finds through matchingIDs (see sortsMatches).
-func matchesWhere(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter) (where, error) {
-	return filterWhere(ctx, tx, accountID, f, true)
+func matchesWhere(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, cond where) (where, error) {
+	return filterWhere(ctx, tx, accountID, f, cond, true)
 }
 
-func filterWhere(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, byMatches bool) (where, error) {
+func filterWhere(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, cond where, byMatches bool) (where, error) {
 	var w where
 	if f.Viewer == nil && f.ContactID == 0 && !byMatches {
 		w.and("c.account_id = ?", accountID)
@@ -155,6 +156,8 @@ func filterWhere(ctx context.Context, tx *dbtx, accountID int64, f store.Convers
 	if f.Searching() {
 		andSearch(&w, accountID, f)
 	}
+	w.clauses = append(w.clauses, cond.clauses...)
+	w.args = append(w.args, cond.args...)
 	return w, nil
 }
 
@@ -195,22 +198,26 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 	}
 	now := s.clock()
 	err = s.readFor(ctx, f, func(tx *dbtx) error {
+		cond, err := conditionWhere(ctx, tx, accountID, f, now)
+		if err != nil {
+			return err
+		}
 		plan, err := planList(ctx, tx, accountID, f, cursor.Keys == nil)
 		if err != nil {
 			return err
 		}
 		if plan == planStream {
-			page, err = s.streamPage(ctx, tx, accountID, f, cursor, now)
+			page, err = s.streamPage(ctx, tx, accountID, f, cond, cursor, now)
 			return err
 		}
 		sort := conversationSorts[f.Sort]
-		w, err := conversationWhere(ctx, tx, accountID, f)
+		w, err := conversationWhere(ctx, tx, accountID, f, cond)
 		if err != nil {
 			return err
 		}
 		counted := w
 		if plan == planMatches {
-			if w, err = matchesWhere(ctx, tx, accountID, f); err != nil {
+			if w, err = matchesWhere(ctx, tx, accountID, f, cond); err != nil {
 				return err
 			}
 		}
@@ -334,7 +341,11 @@ func (s *Store) CountConversations(ctx context.Context, accountID int64, f store
 		return counts, err
 	}
 	err := s.readFor(ctx, f, func(tx *dbtx) error {
-		w, err := conversationWhere(ctx, tx, accountID, f)
+		cond, err := conditionWhere(ctx, tx, accountID, f, s.clock())
+		if err != nil {
+			return err
+		}
+		w, err := conversationWhere(ctx, tx, accountID, f, cond)
 		if err != nil {
 			return err
 		}

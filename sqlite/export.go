@@ -61,7 +61,14 @@ func (s *Store) Export(ctx context.Context, accountID int64, fn func(store.Recor
 		if err != nil {
 			return err
 		}
-		return exportRows(ctx, tx, exportReadStates, accountID, fn, readStateRow.toRecord)
+		if err := exportRows(ctx, tx, exportReadStates, accountID, fn, readStateRow.toRecord); err != nil {
+			return err
+		}
+		views, err := listViews(ctx, tx, accountID)
+		for i := 0; err == nil && i < len(views); i++ {
+			err = fn(store.Record{View: &views[i]})
+		}
+		return err
 	})
 }
 

@@ -14,15 +14,15 @@ import (
 )
 
 func TestLogger(t *testing.T) {
-	t.Run("DebugTellsOpenAndMigrations", func(t *testing.T) {
+	t.Run("DebugTellsOpenAndSchema", func(t *testing.T) {
 		is := is.New(t)
 		var buf bytes.Buffer
 		log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		s, err := sqlite.Open(":memory:", sqlite.Options{Logger: log})
 		is.NoErr(err)
 		defer s.Close()
-		is.True(strings.Contains(buf.String(), `msg="convo: migration applied" version=1 name=0001_schema.sql`)) // each migration
-		is.True(strings.Contains(buf.String(), `msg="convo: store open"`))                                       // the open
+		is.True(strings.Contains(buf.String(), `msg="convo: schema created" version=`)) // a new database's schema
+		is.True(strings.Contains(buf.String(), `msg="convo: store open"`))              // the open
 	})
 
 	t.Run("CallerErrorsAreNotLogged", func(t *testing.T) {

@@ -18,6 +18,50 @@ import (
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
+// A new database gets the schema the migrations build in one script,
+// schema.sql, rather than migration by migration: an ALTER TABLE makes
+// SQLite parse the whole schema again, and opening a new store (every
+// test does) cost three times as much. TestBaselineSchema checks that the
+// script is exactly what the migrations build, and writes it again with
+// -update.
+//
+//go:embed schema.sql
+var baselineSQL string
+
+// baseline is schema.sql and the schema version it builds, from its
+// first line ("-- convo schema version N").
+var baseline = func() struct {
+	version int
+	sql     string
+} {
+	first, _, _ := strings.Cut(baselineSQL, "\n")
+	v, err := strconv.Atoi(strings.TrimPrefix(first, baselineHeader))
+	if err != nil {
+		panic("sqlite: schema.sql must begin " + strconv.Quote(baselineHeader+"N"))
+	}
+	return struct {
+		version int
+		sql     string
+	}{v, baselineSQL}
+}()
+
+const baselineHeader = "-- convo schema version "
+
+// applyBaseline builds a new database's schema from schema.sql and records
+// every migration as applied.
+func applyBaseline(ctx context.Context, tx *dbtx, now time.Time) error {
+	if _, err := tx.once().ExecContext(ctx, baseline.sql); err != nil {
+		return fmt.Errorf("schema.sql: %w", err)
+	}
+	for _, m := range migrations {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO convo_schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+			m.version, m.name, timeValue(now)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // migration is one numbered .sql file of migrations/.
 type migration struct {
 	version int
@@ -104,6 +148,7 @@ func migrate(ctx context.Context, p *pool, now func() time.Time, log *slog.Logge
 	}
 	for {
 		var applied *migration
+		created := false // a new database, from schema.sql
 		err := p.inTx(ctx, func(tx *dbtx) error {
 			var version int
 			if err := tx.GetContext(ctx, &version, `SELECT coalesce(max(version), 0) FROM convo_schema_migrations`); err != nil {
@@ -114,6 +159,10 @@ func migrate(ctx context.Context, p *pool, now func() time.Time, log *slog.Logge
 			}
 			if version == SchemaVersion() {
 				return nil
+			}
+			if version == 0 && baseline.version == SchemaVersion() {
+				created = true
+				return applyBaseline(ctx, tx, now())
 			}
 			m := migrations[version]
 			if _, err := tx.once().ExecContext(ctx, m.sql); err != nil {
@@ -128,6 +177,10 @@ func migrate(ctx context.Context, p *pool, now func() time.Time, log *slog.Logge
 		})
 		if err != nil {
 			return translate(err)
+		}
+		if created {
+			log.Debug("convo: schema created", "version", SchemaVersion())
+			return nil
 		}
 		if applied == nil {
 			return nil

@@ -83,7 +83,8 @@ const (
 	// countMatches counts the rows of matchingIDs (labels, update time).
 	countMatches
 	// countRowsOfFilter counts the filter's rows through the index of its
-	// own (a contact's, a viewer's, a search's).
+	// own (a contact's, a viewer's, a search's), or, for a custom view,
+	// every row of its statuses.
 	countRowsOfFilter
 )
 
@@ -98,7 +99,7 @@ func (c countSource) String() string {
 func planCounts(f store.ConversationFilter) countSource {
 	labels := f.LabelSet()
 	switch {
-	case f.ContactID != 0 || f.Viewer != nil || f.Searching():
+	case f.ContactID != 0 || f.Viewer != nil || f.Searching() || f.HasConditions():
 		return countRowsOfFilter
 	case !f.UpdatedSince.IsZero() || len(labels) > 1 || len(labels) == 1 && (f.InboxID != 0 || f.TeamID != 0 || f.Unattended):
 		return countMatches

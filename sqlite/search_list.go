@@ -65,14 +65,14 @@ func streams(f store.ConversationFilter) bool {
 }
 
 // streamPage is a page of a search by last activity (planStream), in tx.
-func (s *Store) streamPage(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, cursor store.Cursor,
-	now time.Time) (store.Page[convo.Conversation], error) {
+func (s *Store) streamPage(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, cond where,
+	cursor store.Cursor, now time.Time) (store.Page[convo.Conversation], error) {
 	var page store.Page[convo.Conversation]
 	expr, searchable := searchExpr(f)
 	// The filter without its query, but with the statuses the query implies.
 	plain := f
 	plain.Statuses, plain.Query = f.StatusSet(), ""
-	w, err := conversationWhere(ctx, tx, accountID, plain)
+	w, err := conversationWhere(ctx, tx, accountID, plain, cond)
 	if err != nil {
 		return page, err
 	}
@@ -119,7 +119,7 @@ func (s *Store) streamPage(ctx context.Context, tx *dbtx, accountID int64, f sto
 	}
 	counted := plain
 	counted.Query = f.Query
-	cw, err := conversationWhere(ctx, tx, accountID, counted)
+	cw, err := conversationWhere(ctx, tx, accountID, counted, cond)
 	if err != nil {
 		return page, err
 	}

@@ -40,7 +40,7 @@ func TestSearchQueryPlans(t *testing.T) {
 		// The streaming search by last activity.
 		plain := f
 		plain.Statuses, plain.Query = f.StatusSet(), ""
-		w, err := conversationWhere(ctx, tx, 1, plain)
+		w, err := conversationWhere(ctx, tx, 1, plain, where{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,7 +60,7 @@ func TestSearchQueryPlans(t *testing.T) {
 		}
 
 		// Every other sort and the counts.
-		w, err = conversationWhere(ctx, tx, 1, f)
+		w, err = conversationWhere(ctx, tx, 1, f, where{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -35,6 +35,8 @@ import (
 //	unseen                 a boolean: conversations with unseen messages
 //	updated_since          a time
 //	q                      search text
+//	view                   the name of a saved view (conditions come in a
+//	                       body: see ParseConditions)
 //	sort                   a ConversationSort's text (last_activity_desc, ...)
 //	page, per_page, after  paging
 //
@@ -98,6 +100,7 @@ func ParseConversationFilter(values url.Values) (ConversationFilter, error) {
 	f.Unseen = q.bool("unseen")
 	f.UpdatedSince = q.time("updated_since")
 	f.Query, _ = q.one("q")
+	f.View, _ = q.one("view")
 	if s, ok := q.one("sort"); ok {
 		var err error
 		f.Sort, err = ParseConversationSort(s)

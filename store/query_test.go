@@ -52,6 +52,7 @@ func TestParseConversationFilter(t *testing.T) {
 			{"updated_since=1715324487", store.ConversationFilter{UpdatedSince: since}},                // Unix seconds
 			{"q=invoice+%22wrong+address%22", store.ConversationFilter{Query: `invoice "wrong address"`}},
 			{"sort=priority_desc", store.ConversationFilter{Sort: store.SortPriorityDesc}},
+			{"view=Enterprise%2C+waiting", store.ConversationFilter{View: "Enterprise, waiting"}},
 			{"page=3", store.ConversationFilter{Page: store.PageNumber(3, store.DefaultPerPage)}},
 			{"page=3&per_page=50", store.ConversationFilter{Page: store.PageNumber(3, 50)}},
 			{"per_page=50", store.ConversationFilter{Page: store.PageNumber(1, 50)}},

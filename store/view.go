@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -138,7 +137,8 @@ type Term struct {
 	// case), phone (no separators) or identifier (as given), an
 	// attribute's text values (A to Z in lower case); for
 	// OpIsGreaterThan and OpIsLessThan on an attribute, the one value when
-	// it is not a number.
+	// it is not a number, folded as the attribute's text values are (a
+	// backend folds the stored text before comparing).
 	Texts []string
 	// Numbers are an attribute's values that are numbers.
 	Numbers []float64
@@ -333,6 +333,9 @@ func (t *Term) add(op Operator, v string, now time.Time) string {
 		}
 		t.Statuses = append(t.Statuses, st)
 	case FieldPriority:
+		if v == "none" {
+			v = string(convo.PriorityNone)
+		}
 		p, err := convo.ParsePriority(v)
 		if err != nil {
 			return "must be a priority: none, low, medium, high or urgent"
@@ -484,9 +487,6 @@ func ValidateViewName(name string) error {
 func viewNameProblems(field, name string) []convo.FieldError {
 	if strings.TrimSpace(name) == "" {
 		return []convo.FieldError{{Field: field, Code: convo.CodeRequired, Message: "is required"}}
-	}
-	if !utf8.ValidString(name) {
-		return []convo.FieldError{{Field: field, Code: convo.CodeInvalid, Message: "must be valid UTF-8"}}
 	}
 	if err := convo.ValidateText(field, name, MaxViewNameLength); err != nil {
 		return err.(*convo.ValidationError).Errors

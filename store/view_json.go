@@ -52,13 +52,15 @@ func (c *Condition) UnmarshalJSON(b []byte) error {
 // that custom attribute ("plan" is custom_attributes.plan or
 // contact.custom_attributes.plan), and Chatwoot's browser_language,
 // conversation_language and referer are additional attributes. Other
-// members are ignored. A problem is a *convo.ValidationError on field
+// members are ignored. A body without a payload list (null, {}, a
+// misspelt key) is ErrInvalid rather than a filter that keeps every
+// conversation. A problem is a *convo.ValidationError on field
 // "payload[i]...".
 func ParseConditions(data []byte) ([]Condition, error) {
 	var body struct {
-		Payload []json.RawMessage `json:"payload"`
+		Payload *[]json.RawMessage `json:"payload"`
 	}
-	raw := body.Payload
+	var raw []json.RawMessage
 	trimmed := bytes.TrimSpace(data)
 	switch {
 	case len(trimmed) > 0 && trimmed[0] == '[':
@@ -69,7 +71,10 @@ func ParseConditions(data []byte) ([]Condition, error) {
 		if err := json.Unmarshal(trimmed, &body); err != nil {
 			return nil, convo.Invalid("payload", convo.CodeInvalid, `must be JSON: {"payload": [conditions]}: `+err.Error())
 		}
-		raw = body.Payload
+		if body.Payload == nil { // {}, a misspelt key: a filter that would keep everything
+			return nil, convo.Invalid("payload", convo.CodeRequired, `is required: {"payload": [conditions]}`)
+		}
+		raw = *body.Payload
 	}
 	var errs []convo.FieldError
 	list := make([]Condition, len(raw))

@@ -114,6 +114,20 @@ func pickStatus(r *rand.Rand) convo.Status {
 	return convo.StatusSnoozed
 }
 
+// planOf is conversation i's custom attribute "plan", for the custom view
+// ops: "pro" for half the conversations (dense matches), "enterprise" for
+// one in 200 (sparse), "free" for the rest. It draws nothing, so the rest
+// of the data set stays as it was.
+func planOf(i int) string {
+	switch {
+	case i%200 == 0:
+		return "enterprise"
+	case i%2 == 0:
+		return "pro"
+	}
+	return "free"
+}
+
 // planConversation draws conversation i of n, without its messages, which
 // are drawn next from the same source (planMessages); contacts lists each
 // account's contacts.
@@ -126,7 +140,7 @@ func planConversation(r *rand.Rand, i, n int, contacts map[int64][]int64, agentI
 	span := 365 * 24 * time.Hour
 	c.created = baseTime.Add(-span + time.Duration(float64(span)*float64(i-1)/float64(n)))
 	in := convo.NewConversation{ContactID: contact, Channel: convo.ChannelEmail, HappenedAt: c.created,
-		InboxID: int64(1 + r.IntN(inboxes))}
+		InboxID: int64(1 + r.IntN(inboxes)), CustomAttributes: convo.Attributes{"plan": planOf(i)}}
 	if r.IntN(100) < 60 {
 		in.TeamID = int64(1 + r.IntN(teams))
 	}

@@ -95,7 +95,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	defer memory.stop()
 	profile := &cpuProfile{path: cfg.cpuProfile}
 	steps := []func() error{b.load, b.appendMessages, b.appendParallel, b.feed, profile.start,
-		b.inbox, b.counts, b.getConversation, b.search, b.unread, b.unseen, profile.stop, b.mixedPhase}
+		b.inbox, b.counts, b.views, b.getConversation, b.search, b.unread, b.unseen, profile.stop, b.mixedPhase}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			b.s.Close()

@@ -349,6 +349,44 @@ func (b *bench) unread() error {
 	})
 }
 
+// views times a custom view saved by name over the custom attribute
+// "plan" (planOf), across every status, by last activity: the first
+// keyset page of 25 where half the conversations match (view_dense) and
+// where one in 200 does (view_sparse), and the sparse view's counts
+// (view_counts), which read every conversation of the account once.
+func (b *bench) views() error {
+	for _, v := range []struct{ op, plan string }{{"view_dense", "pro"}, {"view_sparse", "enterprise"}} {
+		view := store.View{Name: v.plan, Conditions: []store.Condition{
+			{Attribute: "custom_attributes.plan", Operator: store.OpEqualTo, Values: []string{v.plan}}}}
+		if _, err := b.s.SaveView(b.ctx, 1, view); err != nil {
+			return fmt.Errorf("%s: %w", v.op, err)
+		}
+		counts, err := b.s.CountConversations(b.ctx, 1, store.ConversationFilter{View: v.plan})
+		if err != nil {
+			return fmt.Errorf("%s: %w", v.op, err)
+		}
+		filter := store.ConversationFilter{View: v.plan, Page: store.After("", 25)}
+		r, err := b.measure(v.op, b.cfg.iters, func(int) error {
+			page, err := b.s.ListConversations(b.ctx, 1, filter)
+			if err == nil && len(page.Items) == 0 {
+				err = fmt.Errorf("no conversation in view %q", v.plan)
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		r.Note = fmt.Sprintf("plan=%s: %d of %d conversations", v.plan, counts.All, len(b.convIDs))
+		if err := b.emit(r); err != nil {
+			return err
+		}
+	}
+	return b.timeOp("view_counts", max(b.cfg.iters/5, 20), func(int) error {
+		_, err := b.s.CountConversations(b.ctx, 1, store.ConversationFilter{View: "enterprise", Agent: b.agents[6]})
+		return err
+	})
+}
+
 // search times the list's q: the 25 conversations (of every status) with
 // the newest public messages containing a word in 0.5-1 % of messages, then
 // a prefix in 5-10 % (searchTerms). The share of matching messages goes in

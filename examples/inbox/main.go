@@ -182,6 +182,29 @@ func run(ctx context.Context, args []string) error {
 		fmt.Printf("#%d: merged into #%d\n", merged.ConversationID, merged.IntoID)
 	}
 
+	fmt.Println("== a custom view, in Chatwoot's JSON form, saved by name: enterprise customers not yet resolved")
+	conditions, err := store.ParseConditions([]byte(`{"payload": [
+		{"attribute_key": "plan", "custom_attribute_type": "conversation_attribute",
+		 "filter_operator": "equal_to", "values": ["enterprise"], "query_operator": "and"},
+		{"attribute_key": "status", "filter_operator": "not_equal_to", "values": ["resolved"]}]}`))
+	if err != nil {
+		return err
+	}
+	if _, err := s.SaveView(ctx, account, store.View{Name: "Enterprise, unresolved", Conditions: conditions}); err != nil {
+		return err
+	}
+	view := store.ConversationFilter{View: "Enterprise, unresolved", Agent: me, Page: store.PageNumber(1, 25)}
+	listed, err := s.ListConversations(ctx, account, view)
+	if err != nil {
+		return err
+	}
+	show(listed.Items)
+	vc, err := s.CountConversations(ctx, account, view)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("the view: mine %d, unassigned %d, assigned %d, all %d\n", vc.Mine, vc.Unassigned, vc.Assigned, vc.All)
+
 	fmt.Println("== every status, by page number (3 per page)")
 	all := store.ConversationFilter{Statuses: store.AllStatuses, Sort: store.SortCreatedAsc}
 	for n := 1; ; n++ {
@@ -236,13 +259,14 @@ func arrive(ctx context.Context, s store.Store) ([]int64, error) {
 		first, last string
 		channel     convo.Channel
 		inbox       int64
+		plan        string // a custom attribute, for the custom view
 		text        string
 	}{
-		{"Ada", "Lovelace", convo.ChannelEmail, 1, "My invoice shows the wrong address."},
-		{"Grace", "Hopper", convo.ChannelWhatsApp, 2, "Is my order on its way?"},
-		{"Alan", "Turing", convo.ChannelEmail, 1, "How do I reset my password?"},
-		{"Katherine", "Johnson", convo.ChannelWeb, 3, "Can I get a refund for last month?"},
-		{"Edsger", "Dijkstra", convo.ChannelSMS, 2, "The app crashes on start."},
+		{"Ada", "Lovelace", convo.ChannelEmail, 1, "enterprise", "My invoice shows the wrong address."},
+		{"Grace", "Hopper", convo.ChannelWhatsApp, 2, "pro", "Is my order on its way?"},
+		{"Alan", "Turing", convo.ChannelEmail, 1, "free", "How do I reset my password?"},
+		{"Katherine", "Johnson", convo.ChannelWeb, 3, "enterprise", "Can I get a refund for last month?"},
+		{"Edsger", "Dijkstra", convo.ChannelSMS, 2, "Enterprise", "The app crashes on start."},
 	}
 	var ids []int64
 	for _, a := range arrivals {
@@ -251,7 +275,8 @@ func arrive(ctx context.Context, s store.Store) ([]int64, error) {
 			return nil, err
 		}
 		conv, err := s.CreateConversation(ctx, account, convo.NewConversation{
-			ContactID: contact.ID, Channel: a.channel, InboxID: a.inbox, HappenedAt: time.Now()})
+			ContactID: contact.ID, Channel: a.channel, InboxID: a.inbox, HappenedAt: time.Now(),
+			CustomAttributes: convo.Attributes{"plan": a.plan}})
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,8 @@
 package backend
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"time"
@@ -18,6 +20,7 @@ type Importer interface {
 	Message(convo.Message) error
 	Reaction(convo.Reaction) error
 	Version(convo.MessageVersion) error
+	View(store.View) error
 }
 
 // ImportRecord fills in the defaults of one record at now, validates it
@@ -38,6 +41,10 @@ func ImportRecord(im Importer, rec store.Record, now time.Time) error {
 		return im.Reaction(*rec.Reaction)
 	case store.KindVersion:
 		return im.Version(*rec.Version)
+	case store.KindView:
+		v := *rec.View
+		v.CreatedAt, v.UpdatedAt = StoredTime(v.CreatedAt), StoredTime(v.UpdatedAt)
+		return im.View(v)
 	default:
 		return im.Message(*rec.Message)
 	}
@@ -71,4 +78,17 @@ func ImportedMessage(m convo.Message) convo.Message {
 	m.ReplyCount, m.LastReplyAt, m.Reactions, m.OwnReactions = 0, time.Time{}, nil, nil
 	m.EditCount, m.EditedAt, m.Seen = 0, time.Time{}, false
 	return m
+}
+
+// UnchangedView counts in stats a view record found stored as given (its
+// conditions compared in their JSON form, where no values and an empty
+// list are one), or reports a clash with the stored view of its name.
+func UnchangedView(stats *store.ImportStats, stored, given store.View) error {
+	a, errA := json.Marshal(stored)
+	b, errB := json.Marshal(given)
+	if errA != nil || errB != nil || !bytes.Equal(a, b) {
+		return fmt.Errorf("%w: view %q is stored with other values", convo.ErrConflict, given.Name)
+	}
+	stats.Unchanged++
+	return nil
 }
