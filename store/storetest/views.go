@@ -285,8 +285,11 @@ func testViewAndOr(t *testing.T, newStore NewStore) {
 		// An "or" on the last condition joins it to nothing.
 		{[]store.Condition{or(open)}, []string{"a", "e"}},
 		{[]store.Condition{high, or(open)}, []string{"a"}},
-		// A negative condition inside a group.
+		// Negative conditions inside groups: (not inbox 3 and a label)
+		// or urgent; not inbox 3, or (a label and urgent).
 		{[]store.Condition{where("inbox_id", store.OpNotEqualTo, "3"), or(where("labels", store.OpIsPresent)),
+			where("priority", store.OpEqualTo, "urgent")}, []string{"b", "d", "e"}},
+		{[]store.Condition{or(where("inbox_id", store.OpNotEqualTo, "3")), where("labels", store.OpIsPresent),
 			where("priority", store.OpEqualTo, "urgent")}, []string{"b", "c", "d", "e"}},
 	})
 }

@@ -42,8 +42,8 @@ func testSavedViews(t *testing.T, newStore NewStore) {
 		is.NoErr(err)
 		is.Equal(saved.Name, "Waiting on us")
 		is.True(sameConditions(saved.Conditions, conditions)) // the conditions as given
-		is.True(saved.CreatedAt.Equal(viewNow))               // times from the store's clock
-		is.True(saved.UpdatedAt.Equal(viewNow))
+		is.True(saved.CreatedAt.Equal(f.clock.Now()))         // times from the store's clock
+		is.True(saved.UpdatedAt.Equal(f.clock.Now()))
 		got, err := f.s.GetView(ctx, 1, "Waiting on us")
 		is.NoErr(err)
 		is.Equal(got, saved) // returned as stored
@@ -57,14 +57,15 @@ func testSavedViews(t *testing.T, newStore NewStore) {
 		f := newWorkflowFixture(t, newStore)
 		first, err := f.s.SaveView(ctx, 1, store.View{Name: "mine", Conditions: inboxed})
 		is.NoErr(err)
+		is.True(first.CreatedAt.Equal(f.clock.Now()))
 		is.Equal(f.list(t, store.ConversationFilter{View: "mine"}), []string{"a", "b", "d"})
 		f.clock.Advance(time.Hour)
 		resolved := []store.Condition{where("status", store.OpEqualTo, "resolved")}
 		second, err := f.s.SaveView(ctx, 1, store.View{Name: "mine", Conditions: resolved})
 		is.NoErr(err)
-		is.True(sameConditions(second.Conditions, resolved))    // the new conditions
-		is.True(second.CreatedAt.Equal(first.CreatedAt))        // created when it was first saved
-		is.True(second.UpdatedAt.Equal(viewNow.Add(time.Hour))) // updated now
+		is.True(sameConditions(second.Conditions, resolved)) // the new conditions
+		is.True(second.CreatedAt.Equal(first.CreatedAt))     // created when it was first saved
+		is.True(second.UpdatedAt.Equal(f.clock.Now()))       // updated now
 		got, err := f.s.GetView(ctx, 1, "mine")
 		is.NoErr(err)
 		is.Equal(got, second)
@@ -76,8 +77,8 @@ func testSavedViews(t *testing.T, newStore NewStore) {
 		third, err := f.s.SaveView(ctx, 1, store.View{Name: "other", Conditions: resolved,
 			CreatedAt: time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC), UpdatedAt: time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)})
 		is.NoErr(err)
-		is.True(third.CreatedAt.Equal(viewNow.Add(time.Hour)))
-		is.True(third.UpdatedAt.Equal(viewNow.Add(time.Hour)))
+		is.True(third.CreatedAt.Equal(f.clock.Now()))
+		is.True(third.UpdatedAt.Equal(f.clock.Now()))
 	})
 
 	t.Run("ListViews/ByNameInByteOrder", func(t *testing.T) {
@@ -281,7 +282,7 @@ func testViewTenancy(t *testing.T, newStore NewStore) {
 	f.clock.Advance(time.Minute)
 	theirs, err := f.s.SaveView(ctx, 2, store.View{Name: "shared name", Conditions: []store.Condition{where("inbox_id", store.OpIsNotPresent)}})
 	is.NoErr(err)
-	is.True(theirs.CreatedAt.Equal(viewNow.Add(time.Minute))) // a new view, not account 1's replaced
+	is.True(theirs.CreatedAt.Equal(f.clock.Now())) // a new view, not account 1's replaced
 	got, err = f.s.GetView(ctx, 1, "shared name")
 	is.NoErr(err)
 	is.Equal(got, mine)                                                                    // still account 1's own
