@@ -247,6 +247,29 @@ func testViewWorkflow(t *testing.T, newStore NewStore) {
 		{[]store.Condition{where("labels", store.OpIsNotPresent)}, []string{"c"}},
 	})
 
+	t.Run("FollowsChanges", func(t *testing.T) {
+		is := is.New(t)
+		ctx := context.Background()
+		f := newWorkflowFixture(t, newStore)
+		_, err := f.s.ChangeLabels(ctx, 1, f.ids["a"], convo.LabelChange{Remove: []string{"billing", "vip"}})
+		is.NoErr(err)
+		_, err = f.s.ChangeLabels(ctx, 1, f.ids["c"], convo.LabelChange{Add: []string{"billing"}})
+		is.NoErr(err)
+		_, err = f.s.Assign(ctx, 1, f.ids["c"], convo.Assignment{AssigneeID: f.agent, Quiet: true})
+		is.NoErr(err)
+		_, err = f.s.Assign(ctx, 1, f.ids["a"], convo.Assignment{Quiet: true})
+		is.NoErr(err)
+		list := func(c store.Condition) []string {
+			return f.list(t, store.ConversationFilter{Conditions: []store.Condition{c}})
+		}
+		is.Equal(list(where("labels", store.OpIsNotPresent)), []string{"a"}) // its last label removed
+		is.Equal(list(where("labels", store.OpIsPresent)), []string{"b", "c", "d", "e"})
+		is.Equal(list(where("labels", store.OpEqualTo, "billing")), []string{"b", "c"})
+		is.Equal(list(where("labels", store.OpNotEqualTo, "vip")), []string{"a", "b", "c", "d"})
+		is.Equal(list(where("assignee_id", store.OpEqualTo, f.agent.String())), []string{"c", "d"})
+		is.Equal(list(where("assignee_id", store.OpIsNotPresent)), []string{"a", "e"})
+	})
+
 	t.Run("StatusOfAnOverdueSnoozeIsOpen", func(t *testing.T) {
 		is := is.New(t)
 		f := newViewFixture(t, newStore)

@@ -182,6 +182,21 @@ func testViewContact(t *testing.T, newStore NewStore) {
 		{[]store.Condition{where("contact.blocked", store.OpEqualTo, "true", "false")}, []string{"ada", "bob", "nick", "carl", "dan", "under", "lookalike"}},
 	})
 
+	t.Run("NameIgnoresCaseBeyondASCII", func(t *testing.T) {
+		is := is.New(t)
+		f := newViewFixture(t, newStore)
+		for _, c := range []struct{ name, first, last string }{{"emile", "Émile", "Zola"}, {"emma", "Emma", "Zola"}} {
+			contact := f.contact(t, convo.NewContact{FirstName: c.first, LastName: c.last})
+			f.conversation(t, c.name, convo.NewConversation{ContactID: contact.ID})
+		}
+		list := func(c store.Condition) []string {
+			return f.list(t, store.ConversationFilter{Conditions: []store.Condition{c}})
+		}
+		is.Equal(list(where("contact.name", store.OpEqualTo, "ÉMILE ZOLA")), []string{"emile"}) // "without regard to case": É is é
+		is.Equal(list(where("contact.name", store.OpStartsWith, "émile")), []string{"emile"})
+		is.Equal(list(where("contact.name", store.OpContains, "mile")), []string{"emile"})
+	})
+
 	t.Run("FollowsTheContact", func(t *testing.T) {
 		is := is.New(t)
 		f := newViewFixture(t, newStore)
