@@ -356,6 +356,15 @@ func testViewFilter(t *testing.T, newStore NewStore) {
 		})
 	}
 
+	t.Run("ChatwootPayload", func(t *testing.T) {
+		is := is.New(t)
+		list, err := store.ParseConditions([]byte(`{"payload": [
+			{"attribute_key": "status", "filter_operator": "equal_to", "values": ["open"], "query_operator": "OR"},
+			{"attribute_key": "inbox_id", "filter_operator": "equal_to", "values": [{"id": 3, "name": "Support"}], "query_operator": null}]}`))
+		is.NoErr(err)
+		is.Equal(f.list(t, store.ConversationFilter{Conditions: list}), []string{"a", "d", "e"}) // open, or in inbox 3
+	})
+
 	t.Run("StatusSet/DefaultIsOpenWithoutConditions", func(t *testing.T) {
 		is := is.New(t)
 		is.Equal(f.list(t, store.ConversationFilter{}), []string{"a", "e"}) // the baseline: open only
