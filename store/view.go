@@ -81,8 +81,9 @@ const (
 // "true" and "false". is_greater_than and is_less_than compare numbers
 // with a number, else strings with the text, byte by byte: dates written
 // as 2006-01-02 or RFC 3339 compare in time order. days_before n keeps
-// strings before the date n days ago, in that form. Present means set,
-// not null and not "".
+// strings before the date n days ago, in that form. contains and
+// starts_with match strings only; an array or an object matches only
+// is_present. Present means set, not null and not "".
 type Condition struct {
 	Attribute string
 	Operator  Operator

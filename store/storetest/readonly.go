@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -24,6 +25,7 @@ var readMethods = map[string]bool{
 	"CountUnseen": true, "Export": true,
 	"ListReplies": true, "ListMessageVersions": true, "ListReactions": true,
 	"Changes": true, "WaitChanges": true, "AckedChanges": true,
+	"GetView": true, "ListViews": true,
 }
 
 // accountCalls call, from account 2, the methods that take no record id
@@ -69,7 +71,34 @@ var accountCalls = map[string]foreignCall{
 		// The seed created the consumer: dropping it would write.
 		return s.DropConsumer(context.Background(), 2, "reader")
 	},
+	"SaveView": func(s store.Store, _ tenantIDs) error {
+		_, err := s.SaveView(context.Background(), 2, store.View{Name: "new view", Conditions: readOnlyViewConditions})
+		return err
+	},
+	"GetView": func(s store.Store, _ tenantIDs) error {
+		v, err := s.GetView(context.Background(), 2, readOnlyView)
+		if err == nil && v.Name != readOnlyView {
+			return fmt.Errorf("GetView: got %q", v.Name)
+		}
+		return err
+	},
+	"ListViews": func(s store.Store, _ tenantIDs) error {
+		views, err := s.ListViews(context.Background(), 2)
+		if err == nil && (len(views) != 1 || views[0].Name != readOnlyView) {
+			return fmt.Errorf("ListViews: got %d views", len(views))
+		}
+		return err
+	},
+	"DeleteView": func(s store.Store, _ tenantIDs) error {
+		// The seed saved the view: deleting it would write.
+		return s.DeleteView(context.Background(), 2, readOnlyView)
+	},
 }
+
+// readOnlyView is the view the read-only store's seed saves.
+const readOnlyView = "reader view"
+
+var readOnlyViewConditions = []store.Condition{{Attribute: "inbox_id", Operator: store.OpIsNotPresent}}
 
 // testReadOnly calls every Store method of a read-only store with ids of
 // records of the calling account: reads work, writes are ErrReadOnly.
@@ -99,6 +128,9 @@ func testReadOnly(t *testing.T, cfg config) {
 			t.Fatalf("seed: %v", err)
 		}
 		if err := s.AckChanges(context.Background(), 2, "reader", 0); err != nil {
+			t.Fatalf("seed: %v", err)
+		}
+		if _, err := s.SaveView(context.Background(), 2, store.View{Name: readOnlyView, Conditions: readOnlyViewConditions}); err != nil {
 			t.Fatalf("seed: %v", err)
 		}
 		ids = tenantIDs{contact: c.ID, conversation: conv.ID, message: m.ID}
@@ -140,5 +172,11 @@ func testReadOnly(t *testing.T, cfg config) {
 		hits, err := s.SearchMessages(context.Background(), 2, store.MessageSearch{Query: "kept"})
 		is.NoErr(err)
 		is.Equal(len(hits.Items), 1) // a search finds what the writer wrote
+		page, err := s.ListConversations(context.Background(), 2, store.ConversationFilter{View: readOnlyView})
+		is.NoErr(err)
+		is.Equal(len(page.Items), 1) // a saved view lists
+		views, err := s.ListViews(context.Background(), 2)
+		is.NoErr(err)
+		is.Equal(len(views), 1) // no view saved or deleted
 	})
 }

@@ -53,6 +53,7 @@ func Run(t *testing.T, newStore NewStore, opts ...Option) {
 	t.Run("AccountIDs", func(t *testing.T) { testAccountIDs(t, newStore) })
 	t.Run("Attributes", func(t *testing.T) { testAttributes(t, newStore) })
 	t.Run("Inbox", func(t *testing.T) { testInbox(t, newStore) })
+	t.Run("Views", func(t *testing.T) { testViews(t, newStore) })
 	t.Run("Iterators", func(t *testing.T) { testIterators(t, cfg) })
 	t.Run("Exchange", func(t *testing.T) { testExchange(t, newStore) })
 	t.Run("Participants", func(t *testing.T) { testParticipants(t, newStore) })

@@ -205,9 +205,11 @@ var (
 // accountWide are the methods that take no id of a record: they are checked
 // by what they list, not by ErrNotFound.
 // Export is checked by Exchange/Export/OnlyTheAccount, the change feed's
-// methods by Changes/Filters/Accounts and Changes/Consumers/AckedChanges.
+// methods by Changes/Filters/Accounts and Changes/Consumers/AckedChanges,
+// the saved views' (which take a name) by Views/Tenancy.
 var accountWide = map[string]bool{"CreateContact": true, "ListContacts": true, "CountUnread": true, "CountUnseen": true, "Close": true, "Export": true,
-	"Changes": true, "WaitChanges": true, "AckChanges": true, "AckedChanges": true, "DropConsumer": true}
+	"Changes": true, "WaitChanges": true, "AckChanges": true, "AckedChanges": true, "DropConsumer": true,
+	"SaveView": true, "GetView": true, "ListViews": true, "DeleteView": true}
 
 func testTenancy(t *testing.T, newStore NewStore) {
 	ctx := context.Background()
