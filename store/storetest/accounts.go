@@ -152,6 +152,14 @@ func testAccountIDs(t *testing.T, newStore NewStore) {
 		"MarkSeen":    func(s store.Store, a, v, _, m int64) error { _, err := s.MarkSeen(ctx, a, v, viewer, m); return err },
 		"MarkUnseen":  func(s store.Store, a, v, _, m int64) error { _, err := s.MarkUnseen(ctx, a, v, viewer, m); return err },
 		"CountUnseen": func(s store.Store, a, _, _, _ int64) error { _, err := s.CountUnseen(ctx, a, viewer); return err },
+		"SaveView": func(s store.Store, a, _, _, _ int64) error {
+			_, err := s.SaveView(ctx, a, store.View{Name: "Open", Conditions: []store.Condition{
+				{Attribute: "status", Operator: store.OpEqualTo, Values: []string{"open"}}}})
+			return err
+		},
+		"GetView":    func(s store.Store, a, _, _, _ int64) error { _, err := s.GetView(ctx, a, "Open"); return err },
+		"ListViews":  func(s store.Store, a, _, _, _ int64) error { _, err := s.ListViews(ctx, a); return err },
+		"DeleteView": func(s store.Store, a, _, _, _ int64) error { return s.DeleteView(ctx, a, "Open") },
 		"Export": func(s store.Store, a, _, _, _ int64) error {
 			return s.Export(ctx, a, func(store.Record) error { return nil })
 		},
