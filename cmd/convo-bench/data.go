@@ -120,7 +120,7 @@ func pickStatus(r *rand.Rand) convo.Status {
 // of the data set stays as it was.
 func planOf(i int) string {
 	switch {
-	case i%200 == 0:
+	case i%200 == 1: // never an account 2 conversation (accountOf)
 		return "enterprise"
 	case i%2 == 0:
 		return "pro"
