@@ -272,7 +272,7 @@ func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.Conta
 	}
 	const list = "contacts"
 	search, _ := convo.ParseSearch("query", f.Query) // validated
-	expr, searchable := matchExpr(search, true)
+	expr, searchable := matchExpr(accountID, contactColumnsFTS, search, true)
 	q, count := listContacts, countContacts
 	if searchable {
 		q, count = q+contactsMatching, count+contactsMatching

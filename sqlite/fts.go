@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/convokit/convo"
@@ -19,13 +20,19 @@ import (
 // The tokenizer, unicode61 with remove_diacritics 2, gives store.Words
 // exactly for text of Unicode 6.1, its tables' version; fts_test.go holds
 // it to that.
-func matchExpr(s convo.Search, allPrefix bool) (expr string, ok bool) {
+//
+// The expression matches the account's rows only, and the terms only in
+// columns, so that FTS5 intersects the account's doclist with the terms'
+// (migration 0007): `account_id : "7" AND {content} : ("t1" AND "t2"*)`.
+func matchExpr(accountID int64, columns string, s convo.Search, allPrefix bool) (expr string, ok bool) {
 	var b strings.Builder
+	b.WriteString(`account_id : "` + strconv.FormatInt(accountID, 10) + `" AND {` + columns + `} : (`)
+	terms := b.Len()
 	for _, t := range s.Terms {
 		if len(store.Words(t.Text)) == 0 {
 			continue
 		}
-		if b.Len() > 0 {
+		if b.Len() > terms {
 			b.WriteString(" AND ")
 		}
 		b.WriteByte('"')
@@ -35,5 +42,14 @@ func matchExpr(s convo.Search, allPrefix bool) (expr string, ok bool) {
 			b.WriteByte('*')
 		}
 	}
-	return b.String(), b.Len() > 0
+	ok = b.Len() > terms
+	b.WriteByte(')')
+	return b.String(), ok
 }
+
+// The text columns of each full-text index: a search's terms match in
+// these, never in account_id.
+const (
+	messageColumnsFTS = "content"
+	contactColumnsFTS = "sort_name nickname email phone identifier"
+)

@@ -21,15 +21,19 @@ const (
 	// ?1 snippet start, ?2 end, ?3 ellipsis, ?4 words (unicode61's tokens
 	// are the contract's words); the MATCH and the filters follow.
 	searchMessagesSelect = `SELECT ` + messageColumns + `,
-	snippet(convo_messages_fts, 0, ?, ?, ?, ?) AS snippet, f.rank AS rank`
+	snippet(convo_messages_fts, 0, ?, ?, ?, ?) AS snippet, `
 	searchMessagesFrom = ` FROM convo_messages_fts f CROSS JOIN convo_messages m ON m.id = f.rowid
 	CROSS JOIN convo_conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id`
 	countSearchMessages = `SELECT count(*)` + searchMessagesFrom
 )
 
-// messageSearchOrder is the SQL of one store.SearchOrder.
+// messageSearchOrder is the SQL of one store.SearchOrder. rank is the
+// select's rank column: only the relevance order reads FTS5's, whose bm25
+// counts every row of each phrase of the query once, the account's
+// included (see fts.go).
 type messageSearchOrder struct {
 	name    string
+	rank    string
 	orderBy string
 	after   string
 	args    func(keys []int64) []any
@@ -37,10 +41,10 @@ type messageSearchOrder struct {
 }
 
 var messageSearchOrders = map[store.SearchOrder]messageSearchOrder{
-	store.SearchNewestFirst: {"newest", "f.rowid DESC", "f.rowid < ?", keysAsArgs,
+	store.SearchNewestFirst: {"newest", "0.0 AS rank", "f.rowid DESC", "f.rowid < ?", keysAsArgs,
 		func(r hitRow) []int64 { return []int64{r.ID} }},
 	// A rank is a float: its bits travel in the cursor.
-	store.SearchRelevance: {"relevance", "f.rank, f.rowid DESC", "(f.rank > ? OR (f.rank = ? AND f.rowid < ?))",
+	store.SearchRelevance: {"relevance", "f.rank AS rank", "f.rank, f.rowid DESC", "(f.rank > ? OR (f.rank = ? AND f.rowid < ?))",
 		func(k []int64) []any {
 			rank := math.Float64frombits(uint64(k[0]))
 			return []any{rank, rank, k[1]}
@@ -77,7 +81,7 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 		}
 	}
 	search, _ := convo.ParseSearch("q", f.Query) // validated
-	expr, searchable := matchExpr(search, false)
+	expr, searchable := matchExpr(accountID, messageColumnsFTS, search, false)
 	err := s.readIndexed(ctx, func(tx *dbtx) error {
 		if err := checkSearchScope(ctx, tx, accountID, f); err != nil {
 			return err
@@ -97,7 +101,7 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 			offset = f.Page.Offset()
 		}
 		start, end, words := f.Markers()
-		query := searchMessagesSelect + searchMessagesFrom + w.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
+		query := searchMessagesSelect + order.rank + searchMessagesFrom + w.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
 		args := append([]any{start, end, store.SnippetEllipsis, words}, w.args...)
 		rows, err := queryRows[hitRow](ctx, tx, query, append(args, f.Page.PerPage()+1, offset)...)
 		if err != nil {

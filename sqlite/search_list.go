@@ -43,7 +43,7 @@ const (
 
 // andSearch narrows w to the conversations with a message matching f.Query.
 func andSearch(w *where, accountID int64, f store.ConversationFilter) {
-	expr, ok := searchExpr(f)
+	expr, ok := searchExpr(accountID, f)
 	switch {
 	case !ok:
 		w.and(matchesNothing)
@@ -54,9 +54,9 @@ func andSearch(w *where, accountID int64, f store.ConversationFilter) {
 	}
 }
 
-func searchExpr(f store.ConversationFilter) (string, bool) {
+func searchExpr(accountID int64, f store.ConversationFilter) (string, bool) {
 	search, _ := convo.ParseSearch("q", f.Query) // validated
-	return matchExpr(search, false)
+	return matchExpr(accountID, messageColumnsFTS, search, false)
 }
 
 // streams reports whether a list is a search by last activity (planStream).
@@ -68,7 +68,7 @@ func streams(f store.ConversationFilter) bool {
 func (s *Store) streamPage(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, cond where,
 	cursor store.Cursor, now time.Time) (store.Page[convo.Conversation], error) {
 	var page store.Page[convo.Conversation]
-	expr, searchable := searchExpr(f)
+	expr, searchable := searchExpr(accountID, f)
 	// The filter without its query, but with the statuses the query implies.
 	plain := f
 	plain.Statuses, plain.Query = f.StatusSet(), ""

@@ -85,7 +85,7 @@ func TestSearchQueryPlans(t *testing.T) {
 		for _, order := range messageSearchOrders {
 			ow := w
 			ow.and(order.after, order.args(order.keys(hitRow{messageRow: messageRow{ID: 100}}))...)
-			q := searchMessagesSelect + searchMessagesFrom + ow.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
+			q := searchMessagesSelect + order.rank + searchMessagesFrom + ow.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
 			lines := plan(t, s, q, append([]any{"<b>", "</b>", store.SnippetEllipsis, 16}, append(ow.args, 26, 0)...)...)
 			checkPlan(t, "search messages "+order.name, lines, order.name == "newest")
 			wantFTS("search messages", lines)
