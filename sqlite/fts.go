@@ -53,3 +53,24 @@ const (
 	messageColumnsFTS = "content"
 	contactColumnsFTS = "sort_name nickname email phone identifier"
 )
+
+// maxNarrowed is the most conversations a message search names in its
+// MATCH (a contact's): beyond it the search walks the account's matches
+// and filters them.
+const maxNarrowed = 64
+
+// withinConversations narrows a message MATCH expression to rows of these
+// conversations, intersecting their doclists too: a search within one
+// conversation costs what its own matches cost.
+func withinConversations(expr string, ids []int64) string {
+	var b strings.Builder
+	b.WriteString(`conversation_id : (`)
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteString(" OR ")
+		}
+		b.WriteString(`"` + strconv.FormatInt(id, 10) + `"`)
+	}
+	b.WriteString(") AND ")
+	return b.String() + expr
+}

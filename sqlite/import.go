@@ -36,8 +36,8 @@ VALUES (nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
 	// ids) that are older than the index's mark to the full-text index, in
 	// one statement; the indexer takes the newer ones, as for appends (see
 	// indexer.go).
-	indexImportedMessages = `INSERT INTO convo_messages_fts (rowid, content, account_id)
-SELECT id, content, account_id FROM convo_messages WHERE id IN (SELECT value FROM json_each(?))
+	indexImportedMessages = `INSERT INTO convo_messages_fts (rowid, content, account_id, conversation_id)
+SELECT id, content, account_id, conversation_id FROM convo_messages WHERE id IN (SELECT value FROM json_each(?))
 	AND id <= (SELECT indexed_through FROM convo_index_state)`
 
 	// recountImported derives a conversation's maintained columns from its

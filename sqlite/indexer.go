@@ -47,8 +47,8 @@ const (
 	// it (or of the last, if fewer; NULL if none).
 	selectIndexRange = `SELECT indexed_through AS mark,
 	(SELECT max(id) FROM (SELECT id FROM convo_messages WHERE id > indexed_through ORDER BY id LIMIT ?1)) AS up_to FROM convo_index_state`
-	indexMessageRange = `INSERT INTO convo_messages_fts (rowid, content, account_id)
-SELECT id, content, account_id FROM convo_messages WHERE id > ? AND id <= ?`
+	indexMessageRange = `INSERT INTO convo_messages_fts (rowid, content, account_id, conversation_id)
+SELECT id, content, account_id, conversation_id FROM convo_messages WHERE id > ? AND id <= ?`
 	updateIndexState  = `UPDATE convo_index_state SET indexed_through = ?`
 )
 

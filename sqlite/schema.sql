@@ -524,7 +524,7 @@ CREATE TABLE convo_views (
 ) STRICT, WITHOUT ROWID;
 
 CREATE VIRTUAL TABLE convo_messages_fts USING fts5(
-    content, account_id,
+    content, account_id, conversation_id,
     content = 'convo_messages',
     content_rowid = 'id',
     tokenize = 'unicode61 remove_diacritics 2',
@@ -541,13 +541,17 @@ CREATE VIRTUAL TABLE convo_contacts_fts USING fts5(
 
 CREATE TRIGGER convo_messages_fts_delete AFTER DELETE ON convo_messages
 WHEN old.id <= (SELECT indexed_through FROM convo_index_state) BEGIN
-    INSERT INTO convo_messages_fts (convo_messages_fts, rowid, content, account_id) VALUES ('delete', old.id, old.content, old.account_id);
+    INSERT INTO convo_messages_fts (convo_messages_fts, rowid, content, account_id, conversation_id)
+        VALUES ('delete', old.id, old.content, old.account_id, old.conversation_id);
 END;
 
-CREATE TRIGGER convo_messages_fts_update AFTER UPDATE OF content ON convo_messages
-WHEN old.content IS NOT new.content AND old.id <= (SELECT indexed_through FROM convo_index_state) BEGIN
-    INSERT INTO convo_messages_fts (convo_messages_fts, rowid, content, account_id) VALUES ('delete', old.id, old.content, old.account_id);
-    INSERT INTO convo_messages_fts (rowid, content, account_id) VALUES (new.id, new.content, new.account_id);
+CREATE TRIGGER convo_messages_fts_update AFTER UPDATE OF content, conversation_id ON convo_messages
+WHEN (old.content IS NOT new.content OR old.conversation_id IS NOT new.conversation_id)
+    AND old.id <= (SELECT indexed_through FROM convo_index_state) BEGIN
+    INSERT INTO convo_messages_fts (convo_messages_fts, rowid, content, account_id, conversation_id)
+        VALUES ('delete', old.id, old.content, old.account_id, old.conversation_id);
+    INSERT INTO convo_messages_fts (rowid, content, account_id, conversation_id)
+        VALUES (new.id, new.content, new.account_id, new.conversation_id);
 END;
 
 CREATE TRIGGER convo_contacts_fts_insert AFTER INSERT ON convo_contacts BEGIN

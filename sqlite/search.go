@@ -91,6 +91,10 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 			page.Meta = emptyMeta(f.Page)
 			return nil
 		}
+		expr, err := narrowSearch(ctx, tx, accountID, expr, f)
+		if err != nil {
+			return err
+		}
 		w := messageSearchWhere(accountID, expr, f)
 		counted := w
 		offset := 0
@@ -123,6 +127,30 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 	})
 	return page, err
 }
+
+// narrowSearch narrows a search within a conversation, or a contact's
+// conversations when they are few, in its MATCH expression.
+func narrowSearch(ctx context.Context, tx *dbtx, accountID int64, expr string, f store.MessageSearch) (string, error) {
+	switch {
+	case f.ConversationID != 0:
+		return withinConversations(expr, []int64{f.ConversationID}), nil
+	case f.ContactID != 0:
+		var ids []int64
+		if err := tx.SelectContext(ctx, &ids, contactConversationsUpTo, f.ContactID, accountID, maxNarrowed+1); err != nil {
+			return "", err
+		}
+		switch {
+		case len(ids) == 0: // no conversation: no match, and no walk to find none
+			return withinConversations(expr, []int64{0}), nil
+		case len(ids) <= maxNarrowed:
+			return withinConversations(expr, ids), nil
+		}
+	}
+	return expr, nil
+}
+
+// contactConversationsUpTo lists a contact's conversations, at most ?3.
+const contactConversationsUpTo = contactConversations + ` LIMIT ?`
 
 // checkSearchScope makes a conversation or contact of another account
 // ErrNotFound, as everywhere else.

@@ -104,6 +104,11 @@ func testMergeConversations(t *testing.T, newStore NewStore) {
 		is.NoErr(err)
 		is.Equal(len(hits.Items), 1)
 		is.Equal(hits.Items[0].ConversationID, p.keep.ID) // search follows
+		within, err := p.s.SearchMessages(ctx, 1, store.MessageSearch{Query: "invoice", ConversationID: p.keep.ID})
+		is.NoErr(err)
+		is.Equal(len(within.Items), 1) // a search within the kept conversation finds the moved message
+		_, err = p.s.SearchMessages(ctx, 1, store.MessageSearch{Query: "invoice", ConversationID: p.merge.ID})
+		is.True(errors.Is(err, convo.ErrNotFound)) // the merged conversation is gone
 		counts, err := p.s.CountConversations(ctx, 1, store.ConversationFilter{})
 		is.NoErr(err)
 		is.Equal(counts.All, 1) // the merged one is gone
