@@ -114,13 +114,14 @@ func pickStatus(r *rand.Rand) convo.Status {
 	return convo.StatusSnoozed
 }
 
-// planOf is conversation i's custom attribute "plan", for the custom view
-// ops: "pro" for half the conversations (dense matches), "enterprise" for
-// one in 200 (sparse), "free" for the rest. It draws nothing, so the rest
-// of the data set stays as it was.
+// planOf is the custom attribute "plan" of the i-th conversation, counted
+// over the data set or, with -accounts, over its account's (layout), for
+// the custom view ops: "pro" for half the conversations (dense matches),
+// "enterprise" for one in 200 (sparse), "free" for the rest. It draws
+// nothing, so the rest of the data set stays as it was.
 func planOf(i int) string {
 	switch {
-	case i%200 == 1: // never an account 2 conversation (accountOf)
+	case i%200 == 1: // never an account 2 conversation (accountOf); an account's first (layout)
 		return "enterprise"
 	case i%2 == 0:
 		return "pro"
@@ -130,9 +131,9 @@ func planOf(i int) string {
 
 // planConversation draws conversation i of n, without its messages, which
 // are drawn next from the same source (planMessages); contacts lists each
-// account's contacts.
-func planConversation(r *rand.Rand, i, n int, contacts map[int64][]int64, agentIDs []uuid.UUID) (plannedConversation, convo.NewConversation) {
-	account := accountOf(i)
+// account's contacts and l the accounts' conversations.
+func planConversation(r *rand.Rand, i, n int, l *layout, contacts map[int64][]int64, agentIDs []uuid.UUID) (plannedConversation, convo.NewConversation) {
+	account, ordinal := l.conversation(i)
 	cs := contacts[account]
 	c := plannedConversation{account: account}
 	contact := cs[r.IntN(len(cs))]
@@ -140,7 +141,7 @@ func planConversation(r *rand.Rand, i, n int, contacts map[int64][]int64, agentI
 	span := 365 * 24 * time.Hour
 	c.created = baseTime.Add(-span + time.Duration(float64(span)*float64(i-1)/float64(n)))
 	in := convo.NewConversation{ContactID: contact, Channel: convo.ChannelEmail, HappenedAt: c.created,
-		InboxID: int64(1 + r.IntN(inboxes)), CustomAttributes: convo.Attributes{"plan": planOf(i)}}
+		InboxID: int64(1 + r.IntN(inboxes)), CustomAttributes: convo.Attributes{"plan": planOf(ordinal)}}
 	if r.IntN(100) < 60 {
 		in.TeamID = int64(1 + r.IntN(teams))
 	}
@@ -201,6 +202,7 @@ func planMessages(g *textGen, c plannedConversation, mean int, agentIDs []uuid.U
 // holding them all.
 type planner struct {
 	cfg          config
+	layout       *layout
 	src          *rand.PCG // the main stream
 	text         *textGen  // draws from the main stream
 	participants *rand.Rand
@@ -215,8 +217,8 @@ type planner struct {
 
 // newPlanner draws the vocabulary from src, the main stream (a rand.Rand
 // keeps no state of its own, so any Rand on src continues the stream).
-func newPlanner(cfg config, src *rand.PCG, participants *rand.Rand, contacts map[int64][]int64, agents []uuid.UUID) *planner {
-	p := &planner{cfg: cfg, src: src, text: newTextGen(rand.New(src)), participants: participants,
+func newPlanner(cfg config, l *layout, src *rand.PCG, participants *rand.Rand, contacts map[int64][]int64, agents []uuid.UUID) *planner {
+	p := &planner{cfg: cfg, layout: l, src: src, text: newTextGen(rand.New(src)), participants: participants,
 		contacts: contacts, agents: agents, replaySrc: new(rand.PCG)}
 	p.replay = p.text.drawingFrom(rand.New(p.replaySrc))
 	return p
@@ -225,7 +227,7 @@ func newPlanner(cfg config, src *rand.PCG, participants *rand.Rand, contacts map
 // next plans the next conversation: what to create and what to keep.
 func (p *planner) next() (plannedConversation, convo.NewConversation) {
 	p.planned++
-	c, in := planConversation(p.text.r, p.planned, p.cfg.conversations, p.contacts, p.agents)
+	c, in := planConversation(p.text.r, p.planned, p.cfg.conversations, p.layout, p.contacts, p.agents)
 	c.messages = messageSeed{src: *p.src, serial: p.serial}
 	planMessages(p.text, c, p.cfg.messagesPerConv, p.agents, &p.serial) // drawn to move past them
 	planParticipants(p.participants, p.cfg, &in)

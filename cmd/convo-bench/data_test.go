@@ -27,12 +27,12 @@ func TestPlannerDrawsTheStream(t *testing.T) {
 
 	plSrc, plParticipants := newStreams()
 	is.Equal(agentUUIDs(rand.New(plSrc)), agents) // the same agents
-	pl := newPlanner(cfg, plSrc, plParticipants, contacts, agents)
+	pl := newPlanner(cfg, newLayout(cfg), plSrc, plParticipants, contacts, agents)
 
 	var plans []plannedConversation
 	var want [][]plannedMessage
 	for i := 1; i <= cfg.conversations; i++ {
-		wantConv, wantIn := planConversation(r, i, cfg.conversations, contacts, agents)
+		wantConv, wantIn := planConversation(r, i, cfg.conversations, &layout{}, contacts, agents)
 		want = append(want, planMessages(text, wantConv, cfg.messagesPerConv, agents, &serial))
 		planParticipants(participants, cfg, &wantIn)
 

@@ -4,6 +4,13 @@
 //
 //	go run ./cmd/convo-bench -conversations 100000
 //	go run ./cmd/convo-bench -backend postgres -postgres-url postgres://localhost/bench
+//	go run ./cmd/convo-bench -conversations 100000 -accounts 100
+//
+// With -accounts N the data set is spread over N accounts of Zipf-distributed
+// sizes, account 1 the largest with about half of it, the smallest written
+// first (see layout); the usual ops run in account 1, then the read ops run
+// again in the largest, the median and the smallest account, reported as
+// op@largest, op@median and op@smallest.
 //
 // It is a module of its own, so that the PostgreSQL driver it links stays
 // out of the library's go.mod.
@@ -31,6 +38,7 @@ func main() {
 // config holds the workload's flags.
 type config struct {
 	conversations, messagesPerConv, contacts int
+	accounts                                 int // 0: accountOf's two
 	dir                                      string
 	backend, postgresURL                     string
 	seed                                     uint64
@@ -47,6 +55,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.conversations, "conversations", 100000, "conversations in the data set")
 	fs.IntVar(&c.messagesPerConv, "messages-per-conv", 10, "mean messages per conversation (lognormal)")
 	fs.IntVar(&c.contacts, "contacts", 10000, "contacts")
+	fs.IntVar(&c.accounts, "accounts", 0, "spread the data set over this many accounts of Zipf-distributed sizes and time reads in the\nlargest, the median and the smallest (0: two accounts, 1 % of the data in the second)")
 	fs.StringVar(&c.backend, "backend", "sqlite", "the store: sqlite or postgres")
 	fs.StringVar(&c.postgresURL, "postgres-url", os.Getenv("CONVO_POSTGRES_URL"), "the PostgreSQL database (-backend postgres): it must hold no convo tables")
 	fs.StringVar(&c.dir, "dir", "", "where the database file goes, SQLite (default: a new temporary directory)")
@@ -61,6 +70,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if c.conversations < 100 || c.contacts < 100 || c.messagesPerConv < 1 || c.iters < 1 || c.readers < 1 {
 		return c, fmt.Errorf("need at least 100 conversations and contacts, and positive counts")
+	}
+	if c.accounts < 0 || c.accounts == 1 || c.accounts > c.conversations || c.accounts > c.contacts {
+		return c, fmt.Errorf("-accounts is 0 or from 2 up to the conversations and the contacts, not %d", c.accounts)
 	}
 	if c.backend != "sqlite" && c.backend != "postgres" {
 		return c, fmt.Errorf("-backend is sqlite or postgres, not %q", c.backend)
@@ -95,7 +107,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	defer memory.stop()
 	profile := &cpuProfile{path: cfg.cpuProfile}
 	steps := []func() error{b.load, b.appendMessages, b.appendParallel, b.feed, profile.start,
-		b.inbox, b.counts, b.views, b.getConversation, b.search, b.unread, b.unseen, profile.stop, b.mixedPhase}
+		b.inbox, b.counts, b.views, b.getConversation, b.search, b.unread, b.unseen, profile.stop, b.mixedPhase,
+		b.accountReads}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			b.s.Close()
@@ -113,8 +126,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	b.logf("done in %s", time.Since(start).Round(time.Second))
-	return b.emit(map[string]any{"op": "summary", "conversations": cfg.conversations, "messages": b.messages,
-		"db_bytes": size, "peak_rss_bytes": peakRSS()})
+	summary := map[string]any{"op": "summary", "conversations": cfg.conversations, "messages": b.messages,
+		"db_bytes": size, "peak_rss_bytes": peakRSS()}
+	if cfg.accounts > 0 {
+		summary["accounts"] = cfg.accounts
+	}
+	return b.emit(summary)
 }
 
 // result is one op's line of output.
@@ -127,6 +144,11 @@ type result struct {
 	Mean      float64 `json:"mean_us"`
 	Max       float64 `json:"max_us"`
 	Note      string  `json:"note,omitempty"`
+	// The account of an op@largest, @median or @smallest (-accounts), with
+	// its conversations and the messages loaded in it.
+	Account       int64 `json:"account,omitempty"`
+	Conversations int   `json:"conversations,omitempty"`
+	Messages      int   `json:"messages,omitempty"`
 }
 
 // summarize turns latencies measured over wall time into a result; n counts

@@ -31,6 +31,12 @@ type bench struct {
 	words          []string // the vocabulary of the data set, most frequent first
 	path           string   // the SQLite file
 	stdout, stderr io.Writer
+
+	layout *layout // which account each conversation and contact is in
+	// With -accounts: each account's conversations, and the messages
+	// loaded in each.
+	accountConvs    map[int64][]int64
+	accountMessages map[int64]int
 }
 
 func newBench(cfg config, path string, stdout, stderr io.Writer) (*bench, error) {
@@ -49,6 +55,11 @@ func newBench(cfg config, path string, stdout, stderr io.Writer) (*bench, error)
 	}
 	b.s = s
 	b.agents = agentUUIDs(b.r)
+	b.layout = newLayout(cfg)
+	if cfg.accounts > 0 {
+		b.accountConvs, b.accountMessages = map[int64][]int64{}, map[int64]int{}
+		b.logf("%s", b.layout.describe())
+	}
 	return b, nil
 }
 
@@ -64,7 +75,7 @@ func (b *bench) load() error {
 		return err
 	}
 	participants := rand.New(rand.NewPCG(b.cfg.seed, 0xa0d1e))
-	pl := newPlanner(b.cfg, b.src, participants, contacts, b.agents)
+	pl := newPlanner(b.cfg, b.layout, b.src, participants, contacts, b.agents)
 	b.words = pl.text.words
 	plans, err := b.createConversations(pl)
 	if err != nil {
@@ -90,7 +101,7 @@ func (b *bench) load() error {
 func (b *bench) createContacts() (map[int64][]int64, error) {
 	contacts := map[int64][]int64{}
 	for i := 1; i <= b.cfg.contacts; i++ {
-		acct := accountOf(i)
+		acct := b.layout.contact(i)
 		c, err := b.s.CreateContact(b.ctx, acct, convo.NewContact{FirstName: fmt.Sprintf("Contact %d", i),
 			Email: fmt.Sprintf("contact%d@example.com", i)})
 		if err != nil {
@@ -115,6 +126,9 @@ func (b *bench) createConversations(pl *planner) ([]plannedConversation, error) 
 		p.id = c.ID
 		if p.account == 1 {
 			b.convIDs = append(b.convIDs, c.ID)
+		}
+		if b.accountConvs != nil {
+			b.accountConvs[p.account] = append(b.accountConvs[p.account], c.ID)
 		}
 		plans = append(plans, p)
 	}
@@ -164,9 +178,14 @@ func (l *batchLoader) add(account int64, m store.MessageTo, at time.Time) error 
 }
 
 // flush loads the batches in the order of their accounts, so that the same
-// seed gives the messages the same ids.
+// seed gives the messages the same ids: by id, or with -accounts from the
+// last, the smallest, so that small accounts are written first (layout).
 func (l *batchLoader) flush() error {
-	for _, acct := range slices.Sorted(maps.Keys(l.batches)) {
+	order := slices.Sorted(maps.Keys(l.batches))
+	if l.b.cfg.accounts > 0 {
+		slices.Reverse(order)
+	}
+	for _, acct := range order {
 		batch := l.batches[acct]
 		if len(batch) == 0 {
 			continue
@@ -178,6 +197,9 @@ func (l *batchLoader) flush() error {
 		}
 		l.lat = append(l.lat, time.Since(t0))
 		l.b.messages += len(batch)
+		if l.b.accountMessages != nil {
+			l.b.accountMessages[acct] += len(batch)
+		}
 		l.batches[acct] = batch[:0]
 	}
 	l.pending = 0
@@ -308,24 +330,36 @@ func (b *bench) inbox() error {
 	}); err != nil {
 		return err
 	}
-	// The cursor that starts page 40 of each tab, found untimed.
-	cursors := make([]string, len(tabs))
-	for t := range tabs {
-		for range 39 {
-			page, err := b.s.ListConversations(b.ctx, 1, b.inboxFilter(t, store.After(cursors[t], 25)))
-			if err != nil {
-				return fmt.Errorf("inbox walk: %w", err)
-			}
-			if page.Next == "" {
-				break
-			}
-			cursors[t] = page.Next
-		}
+	cursors, _, err := b.keysetCursors(1, 40)
+	if err != nil {
+		return err
 	}
 	return b.timeOp("inbox_keyset", b.cfg.iters, func(i int) error {
 		_, err := b.s.ListConversations(b.ctx, 1, b.inboxFilter(i, store.After(cursors[i%len(tabs)], 25)))
 		return err
 	})
+}
+
+// keysetCursors walks each tab of the account's inbox, untimed, to the
+// cursor that starts its page n, or its last page if it has fewer, and
+// gives the cursors and the pages they start.
+func (b *bench) keysetCursors(account int64, n int) (cursors []string, pages []int, err error) {
+	cursors, pages = make([]string, len(tabs)), make([]int, len(tabs))
+	for t := range tabs {
+		pages[t] = 1
+		for range n - 1 {
+			page, err := b.s.ListConversations(b.ctx, account, b.inboxFilter(t, store.After(cursors[t], 25)))
+			if err != nil {
+				return nil, nil, fmt.Errorf("inbox walk: %w", err)
+			}
+			if page.Next == "" {
+				break
+			}
+			cursors[t] = page.Next
+			pages[t]++
+		}
+	}
+	return cursors, pages, nil
 }
 
 func (b *bench) counts() error {
