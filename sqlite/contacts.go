@@ -272,7 +272,7 @@ func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.Conta
 	}
 	const list = "contacts"
 	search, _ := convo.ParseSearch("query", f.Query) // validated
-	expr, searchable := matchExpr(accountID, contactColumnsFTS, search, true)
+	_, searchable := matchExpr(0, contactColumnsFTS, search, true)
 	q, count := listContacts, countContacts
 	if searchable {
 		q, count = q+contactsMatching, count+contactsMatching
@@ -290,6 +290,11 @@ func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.Conta
 			page.Items, page.Meta = []convo.Contact{}, emptyMeta(f.Page)
 			return nil
 		}
+		account, err := ftsAccount(ctx, tx, accountID)
+		if err != nil {
+			return err
+		}
+		expr, _ := matchExpr(account, contactColumnsFTS, search, true)
 		q, args := q, []any{accountID, expr, "", 0, f.Page.PerPage() + 1, 0, phone, emailKey}
 		if f.Page.Keyset() && f.Page.Cursor() != "" {
 			cur, err := store.DecodeCursor(f.Page.Cursor(), list, 1)

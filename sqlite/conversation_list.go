@@ -154,7 +154,11 @@ func filterWhere(ctx context.Context, tx *dbtx, accountID int64, f store.Convers
 	}
 	andViewer(&w, accountID, f)
 	if f.Searching() {
-		andSearch(&w, accountID, f)
+		account, err := ftsAccount(ctx, tx, accountID)
+		if err != nil {
+			return w, err
+		}
+		andSearch(&w, accountID, account, f)
 	}
 	w.clauses = append(w.clauses, cond.clauses...)
 	w.args = append(w.args, cond.args...)

@@ -13,7 +13,9 @@ import (
 // Migration 7 rebuilds the full-text indexes with each row's account: the
 // messages the old index held (up to the indexer's mark) and every
 // contact are found again, by their own account only, and the messages
-// after the mark are indexed as before, once the store opens.
+// after the mark are indexed as before, once the store opens. Account 2
+// holds one of nine conversations, so its searches name it in their MATCH
+// (ftsAccount); account 1's do not.
 func TestMigrateSearchAccounts(t *testing.T) {
 	is := is.New(t)
 	ctx := context.Background()
@@ -24,7 +26,14 @@ func TestMigrateSearchAccounts(t *testing.T) {
 		`INSERT INTO convo_contacts (id, account_id, first_name, sort_name, created_at, updated_at) VALUES (1, 1, 'Ada', 'ada', 1, 1), (2, 2, 'Adam', 'adam', 1, 1)`,
 		`INSERT INTO convo_conversations (id, uuid, account_id, contact_id, channel, status, happened_at, created_at, updated_at, last_activity_at)
 			VALUES (1, 'a0000000-0000-4000-8000-000000000001', 1, 1, 'api', 0, 1, 1, 1, 1),
-			       (2, 'a0000000-0000-4000-8000-000000000002', 2, 2, 'api', 0, 1, 1, 1, 1)`,
+			       (2, 'a0000000-0000-4000-8000-000000000002', 2, 2, 'api', 0, 1, 1, 1, 1),
+			       (3, 'a0000000-0000-4000-8000-000000000003', 1, 1, 'api', 0, 1, 1, 1, 1),
+			       (4, 'a0000000-0000-4000-8000-000000000004', 1, 1, 'api', 0, 1, 1, 1, 1),
+			       (5, 'a0000000-0000-4000-8000-000000000005', 1, 1, 'api', 0, 1, 1, 1, 1),
+			       (6, 'a0000000-0000-4000-8000-000000000006', 1, 1, 'api', 0, 1, 1, 1, 1),
+			       (7, 'a0000000-0000-4000-8000-000000000007', 1, 1, 'api', 0, 1, 1, 1, 1),
+			       (8, 'a0000000-0000-4000-8000-000000000008', 1, 1, 'api', 0, 1, 1, 1, 1),
+			       (9, 'a0000000-0000-4000-8000-000000000009', 1, 1, 'api', 0, 1, 1, 1, 1)`,
 		`INSERT INTO convo_messages (id, account_id, conversation_id, seq, content, content_type, message_type, status, sender_type, written_at, created_at, updated_at)
 			VALUES (1, 1, 1, 1, 'the invoice is wrong', 'text', 0, 'sent', 'contact', 1, 1, 1),
 			       (2, 2, 2, 1, 'another invoice', 'text', 0, 'sent', 'contact', 1, 1, 1),

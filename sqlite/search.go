@@ -81,17 +81,22 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 		}
 	}
 	search, _ := convo.ParseSearch("q", f.Query) // validated
-	expr, searchable := matchExpr(accountID, messageColumnsFTS, search, false)
+	_, searchable := matchExpr(0, messageColumnsFTS, search, false)
 	err := s.readIndexed(ctx, func(tx *dbtx) error {
 		if err := checkSearchScope(ctx, tx, accountID, f); err != nil {
 			return err
 		}
+		account, err := ftsAccount(ctx, tx, accountID)
+		if err != nil {
+			return err
+		}
+		expr, _ := matchExpr(account, messageColumnsFTS, search, false)
 		if !searchable {
 			page.Items = []store.MessageHit{}
 			page.Meta = emptyMeta(f.Page)
 			return nil
 		}
-		expr, err := narrowSearch(ctx, tx, accountID, expr, f)
+		expr, err = narrowSearch(ctx, tx, accountID, expr, f)
 		if err != nil {
 			return err
 		}

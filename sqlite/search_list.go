@@ -42,8 +42,8 @@ const (
 )
 
 // andSearch narrows w to the conversations with a message matching f.Query.
-func andSearch(w *where, accountID int64, f store.ConversationFilter) {
-	expr, ok := searchExpr(accountID, f)
+func andSearch(w *where, accountID, ftsAccount int64, f store.ConversationFilter) {
+	expr, ok := searchExpr(ftsAccount, f)
 	switch {
 	case !ok:
 		w.and(matchesNothing)
@@ -54,9 +54,10 @@ func andSearch(w *where, accountID int64, f store.ConversationFilter) {
 	}
 }
 
-func searchExpr(accountID int64, f store.ConversationFilter) (string, bool) {
+// searchExpr is the MATCH expression of f.Query; account is ftsAccount's.
+func searchExpr(account int64, f store.ConversationFilter) (string, bool) {
 	search, _ := convo.ParseSearch("q", f.Query) // validated
-	return matchExpr(accountID, messageColumnsFTS, search, false)
+	return matchExpr(account, messageColumnsFTS, search, false)
 }
 
 // streams reports whether a list is a search by last activity (planStream).
@@ -68,7 +69,11 @@ func streams(f store.ConversationFilter) bool {
 func (s *Store) streamPage(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, cond where,
 	cursor store.Cursor, now time.Time) (store.Page[convo.Conversation], error) {
 	var page store.Page[convo.Conversation]
-	expr, searchable := searchExpr(accountID, f)
+	account, err := ftsAccount(ctx, tx, accountID)
+	if err != nil {
+		return page, err
+	}
+	expr, searchable := searchExpr(account, f)
 	// The filter without its query, but with the statuses the query implies.
 	plain := f
 	plain.Statuses, plain.Query = f.StatusSet(), ""
