@@ -49,7 +49,7 @@ const (
 	(SELECT max(id) FROM (SELECT id FROM convo_messages WHERE id > indexed_through ORDER BY id LIMIT ?1)) AS up_to FROM convo_index_state`
 	indexMessageRange = `INSERT INTO convo_messages_fts (rowid, content, account_id, conversation_id)
 SELECT id, content, account_id, conversation_id FROM convo_messages WHERE id > ? AND id <= ?`
-	updateIndexState  = `UPDATE convo_index_state SET indexed_through = ?`
+	updateIndexState = `UPDATE convo_index_state SET indexed_through = ?`
 )
 
 // indexer indexes the messages the store added, in the background.
