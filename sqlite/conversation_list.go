@@ -154,11 +154,11 @@ func filterWhere(ctx context.Context, tx *dbtx, accountID int64, f store.Convers
 	}
 	andViewer(&w, accountID, f)
 	if f.Searching() {
-		account, err := ftsAccount(ctx, tx, accountID)
+		expr, ok, err := listSearchExpr(ctx, tx, accountID, f)
 		if err != nil {
 			return w, err
 		}
-		andSearch(&w, accountID, account, f)
+		andSearch(&w, accountID, expr, ok, f)
 	}
 	w.clauses = append(w.clauses, cond.clauses...)
 	w.args = append(w.args, cond.args...)

@@ -96,7 +96,7 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 			page.Meta = emptyMeta(f.Page)
 			return nil
 		}
-		expr, err = narrowSearch(ctx, tx, accountID, expr, f)
+		expr, err = narrowSearch(ctx, tx, accountID, expr, f.ConversationID, f.ContactID)
 		if err != nil {
 			return err
 		}
@@ -134,14 +134,14 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 }
 
 // narrowSearch narrows a search within a conversation, or a contact's
-// conversations when they are few, in its MATCH expression.
-func narrowSearch(ctx context.Context, tx *dbtx, accountID int64, expr string, f store.MessageSearch) (string, error) {
+// conversations when they are few, in its MATCH expression (0: none).
+func narrowSearch(ctx context.Context, tx *dbtx, accountID int64, expr string, conversationID, contactID int64) (string, error) {
 	switch {
-	case f.ConversationID != 0:
-		return withinConversations(expr, []int64{f.ConversationID}), nil
-	case f.ContactID != 0:
+	case conversationID != 0:
+		return withinConversations(expr, []int64{conversationID}), nil
+	case contactID != 0:
 		var ids []int64
-		if err := tx.SelectContext(ctx, &ids, contactConversationsUpTo, f.ContactID, accountID, maxNarrowed+1); err != nil {
+		if err := tx.SelectContext(ctx, &ids, contactConversationsUpTo, contactID, accountID, maxNarrowed+1); err != nil {
 			return "", err
 		}
 		switch {

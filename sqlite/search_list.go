@@ -41,9 +41,9 @@ const (
 	searchList = "conversations:search"
 )
 
-// andSearch narrows w to the conversations with a message matching f.Query.
-func andSearch(w *where, accountID, ftsAccount int64, f store.ConversationFilter) {
-	expr, ok := searchExpr(ftsAccount, f)
+// andSearch narrows w to the conversations with a message matching f.Query,
+// whose MATCH expression is expr (listSearchExpr).
+func andSearch(w *where, accountID int64, expr string, ok bool, f store.ConversationFilter) {
 	switch {
 	case !ok:
 		w.and(matchesNothing)
@@ -54,10 +54,20 @@ func andSearch(w *where, accountID, ftsAccount int64, f store.ConversationFilter
 	}
 }
 
-// searchExpr is the MATCH expression of f.Query; account is ftsAccount's.
-func searchExpr(account int64, f store.ConversationFilter) (string, bool) {
+// listSearchExpr is the MATCH expression of f.Query, in the account's rows
+// when it is small (ftsAccount), in a contact's conversations when the list
+// is a contact's; ok is false when the query has nothing searchable.
+func listSearchExpr(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter) (expr string, ok bool, err error) {
+	account, err := ftsAccount(ctx, tx, accountID)
+	if err != nil {
+		return "", false, err
+	}
 	search, _ := convo.ParseSearch("q", f.Query) // validated
-	return matchExpr(account, messageColumnsFTS, search, false)
+	if expr, ok = matchExpr(account, messageColumnsFTS, search, false); !ok {
+		return expr, ok, nil
+	}
+	expr, err = narrowSearch(ctx, tx, accountID, expr, 0, f.ContactID)
+	return expr, ok, err
 }
 
 // streams reports whether a list is a search by last activity (planStream).
@@ -69,11 +79,10 @@ func streams(f store.ConversationFilter) bool {
 func (s *Store) streamPage(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, cond where,
 	cursor store.Cursor, now time.Time) (store.Page[convo.Conversation], error) {
 	var page store.Page[convo.Conversation]
-	account, err := ftsAccount(ctx, tx, accountID)
+	expr, searchable, err := listSearchExpr(ctx, tx, accountID, f)
 	if err != nil {
 		return page, err
 	}
-	expr, searchable := searchExpr(account, f)
 	// The filter without its query, but with the statuses the query implies.
 	plain := f
 	plain.Statuses, plain.Query = f.StatusSet(), ""
