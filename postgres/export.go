@@ -75,10 +75,14 @@ func (s *Store) Export(ctx context.Context, accountID int64, fn func(store.Recor
 		if err != nil {
 			return err
 		}
-		return exportRows(ctx, tx, selectViews, accountID, fn, func(r viewRow) (store.Record, error) {
+		err = exportRows(ctx, tx, selectViews, accountID, fn, func(r viewRow) (store.Record, error) {
 			v, err := r.toView()
 			return store.Record{View: &v}, err
 		})
+		if err != nil {
+			return err
+		}
+		return exportRows(ctx, tx, exportRedirects, accountID, fn, redirectRow.toRecord)
 	})
 }
 

@@ -68,7 +68,10 @@ func (s *Store) Export(ctx context.Context, accountID int64, fn func(store.Recor
 		for i := 0; err == nil && i < len(views); i++ {
 			err = fn(store.Record{View: &views[i]})
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return exportRows(ctx, tx, exportRedirects, accountID, fn, redirectRow.toRecord)
 	})
 }
 

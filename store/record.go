@@ -12,8 +12,8 @@ import (
 
 // Record is one record of an account, as Store.Export gives it and
 // Store.Import takes it: exactly one of Contact, Conversation, Message,
-// Reaction, Version, ReadState and View is set. Records keep every stored field,
-// ids and timestamps included.
+// Reaction, Version, ReadState, View and Redirect is set. Records keep
+// every stored field, ids and timestamps included.
 //
 // A conversation's MessagesCount, UnreadCount and LastIncomingAt are
 // derived from its messages: Export fills them in, Import recomputes them.
@@ -37,6 +37,19 @@ type Record struct {
 	Version      *convo.MessageVersion
 	ReadState    *convo.ReadState
 	View         *View
+	Redirect     *Redirect
+}
+
+// Redirect is what a merge leaves behind (Store.MergeConversations): the
+// id a merged conversation had, and the conversation it went into, which
+// a read of the merged id names (*convo.MergedError).
+type Redirect struct {
+	// ConversationID is the id the merged conversation had; it names no
+	// row any more.
+	ConversationID int64
+	// IntoID is the conversation its messages are in now.
+	IntoID   int64
+	MergedAt time.Time
 }
 
 // MaxImportedID is the largest id, sequence number or count that Import
@@ -62,12 +75,12 @@ const (
 	KindVersion      = "message_version"
 	KindReadState    = "read_state"
 	KindView         = "view"
+	KindRedirect     = "conversation_redirect"
 )
 
 // Kind names the record's type: KindContact, KindConversation,
-// KindMessage, KindReaction, KindVersion, KindReadState, KindView, or ""
-// when not
-// exactly one of them is set.
+// KindMessage, KindReaction, KindVersion, KindReadState, KindView,
+// KindRedirect, or "" when not exactly one of them is set.
 func (r Record) Kind() string {
 	kind, n := "", 0
 	if r.Contact != nil {
@@ -91,6 +104,9 @@ func (r Record) Kind() string {
 	if r.View != nil {
 		kind, n = KindView, n+1
 	}
+	if r.Redirect != nil {
+		kind, n = KindRedirect, n+1
+	}
 	if n != 1 {
 		return ""
 	}
@@ -102,7 +118,9 @@ type ImportOptions struct {
 	// NewIDs gives every contact, conversation and message read a new id
 	// from the store, as a create would, instead of the id it carries; the
 	// records' references to one another (a conversation's contact_id, a
-	// message's conversation_id, a read state's conversation) follow. So
+	// message's conversation_id, a read state's conversation, a
+	// redirect's into_id) follow; a redirect's conversation_id, which
+	// names no row, is kept as given. So
 	// records load into an account that already has rows (a fixture beside
 	// rows a test built). A reference to
 	// an id that no record before it carried is to a row already stored.
@@ -113,9 +131,9 @@ type ImportOptions struct {
 
 // ImportStats count what an Import did.
 type ImportStats struct {
-	// Contacts, Conversations, Messages, Reactions, Versions, ReadStates
-	// and Views count the records written.
-	Contacts, Conversations, Messages, Reactions, Versions, ReadStates, Views int
+	// Contacts, Conversations, Messages, Reactions, Versions, ReadStates,
+	// Views and Redirects count the records written.
+	Contacts, Conversations, Messages, Reactions, Versions, ReadStates, Views, Redirects int
 	// Unchanged counts the records already stored exactly as given.
 	Unchanged int
 	// ContactIDs, ConversationIDs and MessageIDs map the id each record
@@ -136,7 +154,8 @@ type ImportStats struct {
 //     sender type); its CreatedAt and WrittenAt stand for each other, and
 //     are now without either; its UpdatedAt is its CreatedAt;
 //   - a reaction's CreatedAt and a version's EditedAt are now;
-//   - a view's CreatedAt is now, and its UpdatedAt its CreatedAt.
+//   - a view's CreatedAt is now, and its UpdatedAt its CreatedAt;
+//   - a redirect's MergedAt is now.
 //
 // Import passes the store's clock as now.
 func (r Record) WithDefaults(now time.Time) Record {
@@ -178,6 +197,10 @@ func (r Record) WithDefaults(now time.Time) Record {
 		orTime(&v.CreatedAt, now)
 		orTime(&v.UpdatedAt, v.CreatedAt)
 		r.View = &v
+	case r.Redirect != nil:
+		x := *r.Redirect
+		orTime(&x.MergedAt, now)
+		r.Redirect = &x
 	}
 	return r
 }
@@ -242,9 +265,16 @@ func (r Record) Validate() error {
 		v := r.View
 		errs = append(errs, v.Validate(), convo.ValidateTime("created_at", v.CreatedAt, true),
 			convo.ValidateTime("updated_at", v.UpdatedAt, true))
+	case KindRedirect:
+		x := r.Redirect
+		errs = append(errs, importedID("conversation_id", x.ConversationID), importedID("into_id", x.IntoID),
+			convo.ValidateTime("merged_at", x.MergedAt, true))
+		if x.IntoID == x.ConversationID && x.IntoID > 0 {
+			errs = append(errs, convo.Invalid("into_id", convo.CodeInvalid, "must be another conversation"))
+		}
 	default:
 		errs = append(errs, convo.Invalid("type", convo.CodeRequired,
-			"a record is exactly one contact, conversation, message, reaction, message version, read state or view"))
+			"a record is exactly one contact, conversation, message, reaction, message version, read state, view or conversation redirect"))
 	}
 	return joinInvalid(errs)
 }

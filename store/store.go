@@ -301,7 +301,8 @@ type Store interface {
 	// then as ListReactions orders them) and the message versions (by
 	// message, then version), then the read state of every user with a
 	// read horizon, by conversation then user, then the saved views by
-	// name. fn runs while the snapshot is held: it
+	// name, and last the redirects of merged conversations, by merged id.
+	// fn runs while the snapshot is held: it
 	// should write the record out, not call the store. An error from fn
 	// stops the export and is returned as it is.
 	Export(ctx context.Context, accountID int64, fn func(Record) error) error
@@ -323,7 +324,13 @@ type Store interface {
 	// user's horizon exactly (either way) in a conversation the import
 	// writes to; elsewhere it is compared as below. Unseen counts are
 	// recounted. A view replaces none: a view of the same name stored
-	// otherwise is ErrConflict. A record stored exactly as given is left alone, so
+	// otherwise is ErrConflict. A redirect goes into a conversation of the
+	// account (before it or already stored; else ErrNotFound naming it);
+	// its conversation_id must not be a conversation of the account
+	// (ErrConflict), and a redirect of that id stored with another into_id
+	// or merged_at is ErrConflict. Imported, a GetConversation or
+	// ListMessages of the merged id returns a *convo.MergedError, as after
+	// MergeConversations. A record stored exactly as given is left alone, so
 	// importing twice changes nothing; an id, UUID, email, identifier,
 	// source id or sequence number already taken by another record, of any
 	// account, or a read state stored with another horizon, is

@@ -21,6 +21,7 @@ type Importer interface {
 	Reaction(convo.Reaction) error
 	Version(convo.MessageVersion) error
 	View(store.View) error
+	Redirect(store.Redirect) error
 }
 
 // ImportRecord fills in the defaults of one record at now, validates it
@@ -45,6 +46,10 @@ func ImportRecord(im Importer, rec store.Record, now time.Time) error {
 		v := *rec.View
 		v.CreatedAt, v.UpdatedAt = StoredTime(v.CreatedAt), StoredTime(v.UpdatedAt)
 		return im.View(v)
+	case store.KindRedirect:
+		x := *rec.Redirect
+		x.MergedAt = StoredTime(x.MergedAt)
+		return im.Redirect(x)
 	default:
 		return im.Message(*rec.Message)
 	}
@@ -78,6 +83,16 @@ func ImportedMessage(m convo.Message) convo.Message {
 	m.ReplyCount, m.LastReplyAt, m.Reactions, m.OwnReactions = 0, time.Time{}, nil, nil
 	m.EditCount, m.EditedAt, m.Seen = 0, time.Time{}, false
 	return m
+}
+
+// UnchangedRedirect counts in stats a redirect record found stored as
+// given, or reports a clash with the stored redirect of its id.
+func UnchangedRedirect(stats *store.ImportStats, stored, given store.Redirect) error {
+	if stored.IntoID != given.IntoID || !stored.MergedAt.Equal(given.MergedAt) {
+		return fmt.Errorf("%w: the redirect of conversation %d is stored with other values", convo.ErrConflict, given.ConversationID)
+	}
+	stats.Unchanged++
+	return nil
 }
 
 // UnchangedView counts in stats a view record found stored as given (its
