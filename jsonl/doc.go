@@ -11,11 +11,13 @@
 //	{"type":"reaction","message_id":1,"reaction":"👍","by":{"type":"contact"},...}
 //	{"type":"message_version","message_id":1,"version":1,"content":"Helo",...}
 //	{"type":"view","name":"Urgent","query":{"payload":[{"attribute_key":"priority",...}]},...}
+//	{"type":"conversation_redirect","conversation_id":2,"into_id":1,"merged_at":"2026-05-04T11:00:00Z"}
 //
 // Contacts come first, then conversations, then messages, each by id,
 // then reactions and message versions, then read states, so that every
-// record refers only to records above it, and last the saved views, by
-// name. Field names are snake_case; fields at their zero value are left
+// record refers only to records above it, then the saved views, by
+// name, and last the redirects that merged conversations left (the id
+// each had and the conversation it went into), by merged id. Field names are snake_case; fields at their zero value are left
 // out, and a hand-written file may leave out more
 // (store.Record.WithDefaults says which). Times are RFC 3339 in UTC,
 // exact to the microsecond.

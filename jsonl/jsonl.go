@@ -88,6 +88,8 @@ func (w *Writer) Write(rec store.Record) error {
 		return w.enc.Encode(fromReadState(rec.ReadState))
 	case store.KindView:
 		return w.enc.Encode(fromView(rec.View))
+	case store.KindRedirect:
+		return w.enc.Encode(fromRedirect(rec.Redirect))
 	}
 	return rec.Validate() // names what is wrong with a record of no one kind
 }
@@ -189,8 +191,10 @@ func (r *Reader) decode(text []byte) (store.Record, error) {
 		line = &readStateLine{}
 	case TypeView:
 		line = &viewLine{}
+	case TypeRedirect:
+		line = &redirectLine{}
 	case "":
-		return store.Record{}, r.invalid("type", convo.CodeRequired, "is required: contact, conversation, message, reaction, message_version, read_state or view")
+		return store.Record{}, r.invalid("type", convo.CodeRequired, "is required: contact, conversation, message, reaction, message_version, read_state, view or conversation_redirect")
 	default:
 		return store.Record{}, r.invalid("type", convo.CodeUnknown, fmt.Sprintf("unknown type %q", probe.Type))
 	}

@@ -23,6 +23,7 @@ const (
 	TypeVersion      = store.KindVersion
 	TypeReadState    = store.KindReadState
 	TypeView         = store.KindView
+	TypeRedirect     = store.KindRedirect
 )
 
 type contactLine struct {
@@ -245,4 +246,21 @@ func fromView(v *store.View) viewLine {
 func (l viewLine) record() store.Record {
 	return store.Record{View: &store.View{Name: l.Name, Conditions: l.Query.Payload,
 		CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt}}
+}
+
+// redirectLine is what a merge of conversations left: the id the merged
+// conversation had and the conversation it went into.
+type redirectLine struct {
+	Type           string    `json:"type"`
+	ConversationID int64     `json:"conversation_id"`
+	IntoID         int64     `json:"into_id"`
+	MergedAt       time.Time `json:"merged_at,omitzero"`
+}
+
+func fromRedirect(x *store.Redirect) redirectLine {
+	return redirectLine{Type: TypeRedirect, ConversationID: x.ConversationID, IntoID: x.IntoID, MergedAt: x.MergedAt}
+}
+
+func (l redirectLine) record() store.Record {
+	return store.Record{Redirect: &store.Redirect{ConversationID: l.ConversationID, IntoID: l.IntoID, MergedAt: l.MergedAt}}
 }
