@@ -42,7 +42,7 @@ func (r redirectRow) toRecord() (store.Record, error) {
 
 // Redirect implements backend.Importer: it writes the redirect of a
 // merged id into a conversation of the account, unless it is stored as
-// given.
+// given. Without NewIDs, the merged id is not handed out again.
 func (im *importer) Redirect(x store.Redirect) error {
 	ctx, tx := im.ctx, im.tx
 	if im.newIDs {
@@ -68,6 +68,7 @@ func (im *importer) Redirect(x store.Redirect) error {
 	if _, err := tx.Exec(ctx, insertRedirect, im.accountID, x.ConversationID, x.IntoID, x.MergedAt); err != nil {
 		return err
 	}
+	im.wrote("convo_conversations", x.ConversationID)
 	im.stats.Redirects++
 	return nil
 }

@@ -22,6 +22,11 @@ WHERE r.account_id = ? AND NOT EXISTS (SELECT 1 FROM convo_conversations c WHERE
 ORDER BY r.merged_id`
 
 	selectRedirectRow = `SELECT merged_id, into_id, merged_at FROM convo_conversation_merges WHERE account_id = ? AND merged_id = ?`
+
+	// bumpConversationIDs moves the conversations' AUTOINCREMENT counter
+	// up to ?1, a merged id imported as given, so that no conversation
+	// takes it again (as after the merge); it never moves it back.
+	bumpConversationIDs = `UPDATE sqlite_sequence SET seq = ?1 WHERE name = 'convo_conversations' AND seq < ?1`
 )
 
 // redirectRow is a row of exportRedirects.
@@ -44,7 +49,7 @@ func (r redirectRow) toRecord() (store.Record, error) {
 
 // Redirect implements backend.Importer: it writes the redirect of a
 // merged id into a conversation of the account, unless it is stored as
-// given.
+// given. Without NewIDs, the merged id is not handed out again.
 func (im *importer) Redirect(x store.Redirect) error {
 	ctx, tx := im.ctx, im.tx
 	if im.newIDs {
@@ -69,6 +74,11 @@ func (im *importer) Redirect(x store.Redirect) error {
 	}
 	if _, err := tx.ExecContext(ctx, insertRedirect, im.accountID, x.ConversationID, x.IntoID, timeValue(x.MergedAt)); err != nil {
 		return err
+	}
+	if !im.newIDs {
+		if _, err := tx.ExecContext(ctx, bumpConversationIDs, x.ConversationID); err != nil {
+			return err
+		}
 	}
 	im.stats.Redirects++
 	return nil

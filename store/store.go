@@ -330,7 +330,8 @@ type Store interface {
 	// (ErrConflict), and a redirect of that id stored with another into_id
 	// or merged_at is ErrConflict. Imported, a GetConversation or
 	// ListMessages of the merged id returns a *convo.MergedError, as after
-	// MergeConversations. A record stored exactly as given is left alone, so
+	// MergeConversations, and (without NewIDs) no conversation created
+	// later takes the merged id. A record stored exactly as given is left alone, so
 	// importing twice changes nothing; an id, UUID, email, identifier,
 	// source id or sequence number already taken by another record, of any
 	// account, or a read state stored with another horizon, is

@@ -1,8 +1,10 @@
 package storetest
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +12,7 @@ import (
 	"github.com/matryer/is"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/jsonl"
 	"github.com/convokit/convo/store"
 )
 
@@ -238,6 +241,171 @@ func testMergeConversations(t *testing.T, newStore NewStore) {
 		is.Equal(after, before) // nothing written
 		_, err = p.s.GetConversation(ctx, 1, p.merge.ID, store.GetConversationOptions{})
 		is.NoErr(err)
+	})
+
+	// exportOfPair is every record of account 1 of p's store.
+	exportOfPair := func(t *testing.T, s store.Store) []store.Record {
+		t.Helper()
+		var recs []store.Record
+		if err := s.Export(ctx, 1, func(r store.Record) error { recs = append(recs, r); return nil }); err != nil {
+			t.Fatalf("export: %v", err)
+		}
+		return recs
+	}
+	mergedInto := func(t *testing.T, s store.Store, id int64) (convo.MergedError, bool) {
+		t.Helper()
+		_, err := s.GetConversation(ctx, 1, id, store.GetConversationOptions{})
+		var me *convo.MergedError
+		if !errors.As(err, &me) {
+			return convo.MergedError{}, false
+		}
+		_, err = s.ListMessages(ctx, 1, id, store.MessageFilter{})
+		var again *convo.MergedError
+		if !errors.As(err, &again) || *again != *me {
+			t.Errorf("ListMessages of %d: %v, GetConversation: %v", id, err, me)
+		}
+		return *me, true
+	}
+
+	t.Run("Export/RedirectLast", func(t *testing.T) {
+		is := is.New(t)
+		p := newPair(t, convo.NewConversation{}, convo.NewConversation{})
+		third := mustCreateConversation(t, p.s, 1, p.contact.ID)
+		_, err := p.s.SaveView(ctx, 1, store.View{Name: "Open", Conditions: []store.Condition{
+			{Attribute: "status", Operator: store.OpEqualTo, Values: []string{"open"}}}})
+		is.NoErr(err)
+		// third into merge, then merge into keep: the older redirect moves on.
+		first := p.clock.Now()
+		_, err = p.s.MergeConversations(ctx, 1, p.merge.ID, third.ID)
+		is.NoErr(err)
+		p.clock.Advance(time.Minute)
+		second := p.clock.Now()
+		mergeOf(t, p)
+
+		recs := exportOfPair(t, p.s)
+		var kinds []string
+		for _, r := range recs {
+			if k := r.Kind(); len(kinds) == 0 || kinds[len(kinds)-1] != k {
+				kinds = append(kinds, k)
+			}
+		}
+		is.True(len(kinds) >= 2)
+		is.Equal(kinds[len(kinds)-2:], []string{store.KindView, store.KindRedirect}) // redirects last, after views
+		is.True(len(recs) >= 2)
+		got := []store.Redirect{*recs[len(recs)-2].Redirect, *recs[len(recs)-1].Redirect}
+		want := []store.Redirect{
+			{ConversationID: p.merge.ID, IntoID: p.keep.ID, MergedAt: second},
+			{ConversationID: third.ID, IntoID: p.keep.ID, MergedAt: first},
+		}
+		if third.ID < p.merge.ID {
+			want[0], want[1] = want[1], want[0]
+		}
+		for i := range got {
+			is.Equal(got[i].ConversationID, want[i].ConversationID) // by merged id
+			is.Equal(got[i].IntoID, want[i].IntoID)                 // where it is now
+			is.True(got[i].MergedAt.Equal(want[i].MergedAt))        // when it was merged
+		}
+		is.Equal(store.Record{Redirect: &got[0]}.WithDefaults(time.Time{}).Validate(), nil) // a record Import takes
+		is.Equal(exportOfPair(t, newStore(t, p.clock.Now)), []store.Record(nil))            // none without a merge
+	})
+
+	t.Run("Import/Redirect", func(t *testing.T) {
+		is := is.New(t)
+		p := newPair(t, convo.NewConversation{}, convo.NewConversation{})
+		mergeOf(t, p)
+		recs := exportOfPair(t, p.s)
+
+		dst := newStore(t, p.clock.Now)
+		stats, err := dst.Import(ctx, 1, recordsOf(recs), store.ImportOptions{})
+		is.NoErr(err)
+		is.Equal(stats.Redirects, 1)
+		me, ok := mergedInto(t, dst, p.merge.ID)
+		is.True(ok) // the merged id reads as merged, not plain not-found
+		is.Equal(me, convo.MergedError{ConversationID: p.merge.ID, IntoID: p.keep.ID})
+		is.Equal(exportOfPair(t, dst), recs) // read back exactly
+
+		again, err := dst.Import(ctx, 1, recordsOf(recs), store.ImportOptions{})
+		is.NoErr(err)
+		is.Equal(again.Redirects, 0)
+		is.Equal(again.Unchanged, len(recs)) // importing twice changes nothing
+		is.Equal(exportOfPair(t, dst), recs)
+	})
+
+	t.Run("Import/RedirectThroughJSONL", func(t *testing.T) {
+		is := is.New(t)
+		p := newPair(t, convo.NewConversation{}, convo.NewConversation{})
+		mergeOf(t, p)
+		data := exportBytes(t, p.s, 1)
+		is.True(bytes.Contains(data, []byte(`"type":"conversation_redirect"`))) // a line of its own
+		dst := newStore(t, p.clock.Now)
+		_, err := jsonl.Import(ctx, bytes.NewReader(data), dst, 1, store.ImportOptions{})
+		is.NoErr(err)
+		me, ok := mergedInto(t, dst, p.merge.ID)
+		is.True(ok)
+		is.Equal(me.IntoID, p.keep.ID)
+		is.Equal(exportBytes(t, dst, 1), data)
+	})
+
+	t.Run("Import/RedirectNewIDs", func(t *testing.T) {
+		is := is.New(t)
+		p := newPair(t, convo.NewConversation{}, convo.NewConversation{})
+		mergeOf(t, p)
+		recs := exportOfPair(t, p.s)
+		dst := newStore(t, p.clock.Now)
+		other := mustCreateContact(t, dst, 2, convo.NewContact{FirstName: "Bob"}) // ids taken in another account
+		for range 3 {
+			mustCreateConversation(t, dst, 2, other.ID)
+		}
+		stats, err := dst.Import(ctx, 1, recordsOf(recs), store.ImportOptions{NewIDs: true})
+		is.NoErr(err)
+		is.Equal(stats.Redirects, 1)
+		kept := stats.ConversationIDs[p.keep.ID]
+		is.True(kept != p.keep.ID) // a new id
+		me, ok := mergedInto(t, dst, p.merge.ID)
+		is.True(ok)               // the merged id as given
+		is.Equal(me.IntoID, kept) // into_id follows the id map
+	})
+
+	t.Run("Import/RedirectRefused", func(t *testing.T) {
+		is := is.New(t)
+		p := newPair(t, convo.NewConversation{}, convo.NewConversation{})
+		mergeOf(t, p)
+		recs := exportOfPair(t, p.s)
+		redirect := *recs[len(recs)-1].Redirect
+		dst := newStore(t, p.clock.Now)
+		_, err := dst.Import(ctx, 1, recordsOf(recs), store.ImportOptions{})
+		is.NoErr(err)
+		live := mustCreateConversation(t, dst, 1, p.contact.ID)
+		is.True(live.ID > p.merge.ID) // the merged id is not handed out again
+		c2 := mustCreateContact(t, dst, 2, convo.NewContact{FirstName: "Mallory"})
+		foreign := mustCreateConversation(t, dst, 2, c2.ID)
+		imp := func(change func(*store.Redirect)) error {
+			x := redirect
+			change(&x)
+			_, err := dst.Import(ctx, 1, recordsOf([]store.Record{{Redirect: &x}}), store.ImportOptions{})
+			return err
+		}
+		const other = 1 << 41 // a merged id no redirect has
+
+		err = imp(func(x *store.Redirect) { x.ConversationID, x.IntoID = other, 1<<40 })
+		is.True(isNotFound(err))                                                                             // into a missing conversation
+		is.True(strings.Contains(err.Error(), "conversation 1099511627776"))                                 // named
+		is.True(isNotFound(imp(func(x *store.Redirect) { x.ConversationID, x.IntoID = other, foreign.ID }))) // into another account's
+		is.True(isConflict(imp(func(x *store.Redirect) { x.ConversationID = live.ID })))                     // of a live conversation
+		is.True(invalidOn(imp(func(x *store.Redirect) { x.ConversationID = x.IntoID }), "line 1: conversation_redirects.into_id"))
+		_, ok := mergedInto(t, dst, other)
+		is.True(!ok) // the failures wrote nothing
+		_, ok = mergedInto(t, dst, live.ID)
+		is.True(!ok)
+
+		stats, err := dst.Import(ctx, 1, recordsOf([]store.Record{{Redirect: &redirect}}), store.ImportOptions{})
+		is.NoErr(err)
+		is.Equal(stats.Unchanged, 1)                                                                   // stored as given
+		is.True(isConflict(imp(func(x *store.Redirect) { x.IntoID = live.ID })))                       // stored into another
+		is.True(isConflict(imp(func(x *store.Redirect) { x.MergedAt = x.MergedAt.Add(time.Second) }))) // stored at another time
+		me, ok := mergedInto(t, dst, p.merge.ID)
+		is.True(ok)
+		is.Equal(me.IntoID, p.keep.ID) // as first imported
 	})
 
 	t.Run("Feed", func(t *testing.T) {
