@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -177,7 +178,7 @@ func attributeSQL(t store.Term) (string, []any) {
 			args = append(append(append(append(args, path), anys(t.Numbers)...), path), anys(t.Numbers)...)
 		}
 		for _, b := range []bool{true, false} {
-			if containsBool(t.Bools, b) {
+			if slices.Contains(t.Bools, b) {
 				sql += " WHEN '" + map[bool]string{true: "true", false: "false"}[b] + "' THEN 1"
 			}
 		}
@@ -187,22 +188,4 @@ func attributeSQL(t store.Term) (string, []any) {
 		return contactHas(sql), args
 	}
 	return "(" + sql + ")", args
-}
-
-func containsBool(list []bool, b bool) bool {
-	for _, x := range list {
-		if x == b {
-			return true
-		}
-	}
-	return false
-}
-
-// anys is a list as arguments.
-func anys[T any](list []T) []any {
-	args := make([]any, len(list))
-	for i, v := range list {
-		args[i] = v
-	}
-	return args
 }

@@ -30,14 +30,6 @@ const (
 	maxInt64, minInt = int64(^uint64(0) >> 1), -int64(^uint64(0)>>1) - 1
 )
 
-func keysAsArgs(keys []int64) []any {
-	args := make([]any, len(keys))
-	for i, k := range keys {
-		args[i] = k
-	}
-	return args
-}
-
 func waitingKey(r conversationRow, none int64) int64 {
 	if r.WaitingSince.IsZero() {
 		return none
@@ -47,19 +39,19 @@ func waitingKey(r conversationRow, none int64) int64 {
 
 var conversationSorts = map[store.ConversationSort]conversationSort{
 	store.SortLastActivityDesc: {
-		"c.last_activity_at DESC, c.id DESC", "(c.last_activity_at, c.id) < (?, ?)", keysAsArgs,
+		"c.last_activity_at DESC, c.id DESC", "(c.last_activity_at, c.id) < (?, ?)", anys[int64],
 		func(r conversationRow) []int64 { return []int64{r.LastActivityAt.UnixMicro(), r.ID} }},
 	store.SortLastActivityAsc: {
-		"c.last_activity_at, c.id", "(c.last_activity_at, c.id) > (?, ?)", keysAsArgs,
+		"c.last_activity_at, c.id", "(c.last_activity_at, c.id) > (?, ?)", anys[int64],
 		func(r conversationRow) []int64 { return []int64{r.LastActivityAt.UnixMicro(), r.ID} }},
 	store.SortCreatedDesc: {
-		"c.created_at DESC, c.id DESC", "(c.created_at, c.id) < (?, ?)", keysAsArgs,
+		"c.created_at DESC, c.id DESC", "(c.created_at, c.id) < (?, ?)", anys[int64],
 		func(r conversationRow) []int64 { return []int64{r.CreatedAt.UnixMicro(), r.ID} }},
 	store.SortCreatedAsc: {
-		"c.created_at, c.id", "(c.created_at, c.id) > (?, ?)", keysAsArgs,
+		"c.created_at, c.id", "(c.created_at, c.id) > (?, ?)", anys[int64],
 		func(r conversationRow) []int64 { return []int64{r.CreatedAt.UnixMicro(), r.ID} }},
 	store.SortPriorityDesc: {
-		"c.priority DESC, c.last_activity_at DESC, c.id DESC", "(c.priority, c.last_activity_at, c.id) < (?, ?, ?)", keysAsArgs,
+		"c.priority DESC, c.last_activity_at DESC, c.id DESC", "(c.priority, c.last_activity_at, c.id) < (?, ?, ?)", anys[int64],
 		func(r conversationRow) []int64 { return []int64{int64(r.Priority), r.LastActivityAt.UnixMicro(), r.ID} }},
 	store.SortPriorityAsc: {
 		priorityAscKey + ", c.last_activity_at DESC, c.id DESC",
@@ -69,13 +61,13 @@ var conversationSorts = map[store.ConversationSort]conversationSort{
 			return []int64{int64((r.Priority + 4) % 5), r.LastActivityAt.UnixMicro(), r.ID}
 		}},
 	store.SortWaitingSinceAsc: {
-		waitingAscKey + ", c.id", "(" + waitingAscKey + ", c.id) > (?, ?)", keysAsArgs,
+		waitingAscKey + ", c.id", "(" + waitingAscKey + ", c.id) > (?, ?)", anys[int64],
 		func(r conversationRow) []int64 { return []int64{waitingKey(r, maxInt64), r.ID} }},
 	store.SortWaitingSinceDesc: {
-		waitingDescKey + " DESC, c.id DESC", "(" + waitingDescKey + ", c.id) < (?, ?)", keysAsArgs,
+		waitingDescKey + " DESC, c.id DESC", "(" + waitingDescKey + ", c.id) < (?, ?)", anys[int64],
 		func(r conversationRow) []int64 { return []int64{waitingKey(r, minInt), r.ID} }},
 	store.SortUnreadDesc: {
-		"c.unread_count DESC, c.last_activity_at DESC, c.id DESC", "(c.unread_count, c.last_activity_at, c.id) < (?, ?, ?)", keysAsArgs,
+		"c.unread_count DESC, c.last_activity_at DESC, c.id DESC", "(c.unread_count, c.last_activity_at, c.id) < (?, ?, ?)", anys[int64],
 		func(r conversationRow) []int64 { return []int64{r.UnreadCount, r.LastActivityAt.UnixMicro(), r.ID} }},
 	store.SortUnreadAsc: {
 		"c.unread_count, c.last_activity_at DESC, c.id DESC",

@@ -26,6 +26,15 @@ func (w where) with(clause string, args ...any) where {
 	return w
 }
 
+// anys is a list as arguments (sort keys, ids, texts).
+func anys[T any](list []T) []any {
+	args := make([]any, len(list))
+	for i, v := range list {
+		args[i] = v
+	}
+	return args
+}
+
 // sql is the WHERE clause.
 func (w where) sql() string {
 	if len(w.clauses) == 0 {

@@ -41,7 +41,7 @@ type messageSearchOrder struct {
 }
 
 var messageSearchOrders = map[store.SearchOrder]messageSearchOrder{
-	store.SearchNewestFirst: {"newest", "0.0 AS rank", "f.rowid DESC", "f.rowid < ?", keysAsArgs,
+	store.SearchNewestFirst: {"newest", "0.0 AS rank", "f.rowid DESC", "f.rowid < ?", anys[int64],
 		func(r hitRow) []int64 { return []int64{r.ID} }},
 	// A rank is a float: its bits travel in the cursor.
 	store.SearchRelevance: {"relevance", "f.rank AS rank", "f.rank, f.rowid DESC", "(f.rank > ? OR (f.rank = ? AND f.rowid < ?))",
