@@ -32,9 +32,13 @@ WHERE account_id = :account_id AND id = :id`
 
 	// A contact's email, phone or identifier in use by another contact of
 	// the account: ?1 email_key, ?2 phone, ?3 identifier, ?4 account, ?5 the
-	// contact itself.
-	selectContactClash = `SELECT id, coalesce(email_key = ?1, 0) AS email_clash, coalesce(phone = ?2, 0) AS phone_clash
-FROM convo_contacts WHERE account_id = ?4 AND id != ?5 AND (email_key = ?1 OR phone = ?2 OR identifier = ?3) LIMIT 1`
+	// contact itself. One arm per unique index: SQLite planned the three
+	// keys or-ed together as a walk of the account's contacts, so creating
+	// a contact cost time in proportion to the contacts before it.
+	selectContactClash = `SELECT id, email_clash, phone_clash FROM (
+	SELECT id, 1 AS email_clash, 0 AS phone_clash FROM convo_contacts WHERE account_id = ?4 AND email_key = ?1 AND id != ?5
+	UNION ALL SELECT id, 0, 1 FROM convo_contacts WHERE account_id = ?4 AND phone = ?2 AND id != ?5
+	UNION ALL SELECT id, 0, 0 FROM convo_contacts WHERE account_id = ?4 AND identifier = ?3 AND id != ?5) LIMIT 1`
 
 	countContactConversations = `SELECT count(*) FROM convo_conversations WHERE account_id = ? AND contact_id = ?`
 	contactConversationIDs    = `SELECT id FROM convo_conversations WHERE account_id = ? AND contact_id = ? ORDER BY id`

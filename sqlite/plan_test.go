@@ -323,6 +323,14 @@ func TestQueryPlans(t *testing.T) {
 	checkPlan(t, "refresh", plan(t, s, refreshConversation, 1, 1, 0), false)
 	checkPlan(t, "wake", plan(t, s, wakeSnoozed, 0), false)
 	checkPlan(t, "contacts", plan(t, s, listContacts+contactsAfter+contactsOrder, 1, "", "a", 1, 16, 0), true)
+	// Each key of a contact is looked up by its own unique index, never by a
+	// walk of the account's contacts.
+	clash := plan(t, s, selectContactClash, "a@b.c", "+1", "x", 1, 0)
+	for _, index := range []string{"convo_contacts_email", "convo_contacts_phone", "convo_contacts_identifier"} {
+		if !strings.Contains(strings.Join(clash, "\n"), "INDEX "+index+" (account_id=? AND ") {
+			t.Errorf("contact clash: %q, want a search of %s", clash, index)
+		}
+	}
 	checkFeedPlans(t, s)
 }
 
