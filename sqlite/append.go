@@ -59,7 +59,7 @@ WHERE account_id = ?2 AND id = ?3`
 	last_seq = ?2,
 	messages_count = messages_count + 1,
 	updated_at = ?1,
-	last_incoming_at = CASE WHEN ?3 THEN ?1 ELSE last_incoming_at END,
+	last_incoming_at = CASE WHEN ?3 THEN max(coalesce(last_incoming_at, ?1), ?1) ELSE last_incoming_at END,
 	unread_count = unread_count + (?3 AND ?1 > coalesce(agent_last_seen_at, -9223372036854775808)),
 	last_non_activity_message_id = CASE WHEN ?4 THEN ?5 ELSE last_non_activity_message_id END,
 	non_activity_count = non_activity_count + ?4,

@@ -21,17 +21,19 @@ SELECT 'conversation ' || cc.id || ': messages_count ' || cc.messages_count || '
 	|| ', unread_count ' || cc.unread_count || ' scan ' || s.unread
 	|| ', last_incoming_at ' || coalesce(cc.last_incoming_at, 'NULL') || ' scan ' || coalesce(s.last_incoming, 'NULL')
 	|| ', last_non_activity ' || coalesce(cc.last_non_activity_message_id, 'NULL') || ' scan ' || coalesce(s.last_non_activity, 'NULL')
+	|| ', non_activity_count ' || cc.non_activity_count || ' scan ' || s.non_activity
 FROM convo_conversations cc, (SELECT
 	` + recountMessagesCount + ` AS n,
 	` + recountMaxSeq + ` AS max_seq,
 	` + recountUnreadCount + ` AS unread,
 	` + recountLastIncoming + ` AS last_incoming,
 	` + recountLastNonActivity + ` AS last_non_activity,
+	(SELECT count(*) FROM convo_messages m WHERE ` + ofConversation + ` AND ` + isCounted + `) AS non_activity,
 	c.id AS id
 	FROM convo_conversations c) s
 WHERE s.id = cc.id AND (cc.messages_count != s.n OR cc.last_seq < s.max_seq OR cc.unread_count != s.unread
 	OR cc.unread_count < 0 OR cc.last_incoming_at IS NOT s.last_incoming
-	OR cc.last_non_activity_message_id IS NOT s.last_non_activity)`},
+	OR cc.last_non_activity_message_id IS NOT s.last_non_activity OR cc.non_activity_count != s.non_activity)`},
 	{"message thread columns", `
 SELECT 'message ' || m.id || ': reply_count ' || m.reply_count || ', last_reply_at ' || coalesce(m.last_reply_at, 'NULL')
 	|| ', edit_count ' || m.edit_count || ', edited_at ' || coalesce(m.edited_at, 'NULL')
@@ -181,6 +183,7 @@ func TestCheckInvariants(t *testing.T) {
 	for _, damage := range []string{
 		`UPDATE convo_conversations SET messages_count = messages_count + 1 WHERE id = 1`,
 		`UPDATE convo_conversations SET unread_count = unread_count + 1 WHERE id = 2`,
+		`UPDATE convo_conversations SET non_activity_count = non_activity_count + 1 WHERE id = 2`,
 		`UPDATE convo_conversation_counts SET n = n + 1`,
 		`UPDATE convo_unread_conversations SET n = n + 1`,
 		`PRAGMA foreign_keys = OFF; DELETE FROM convo_conversations WHERE id = 3`,

@@ -650,7 +650,7 @@ func testInbox(t *testing.T, newStore NewStore) {
 		is.True(older.CreatedAt.Before(newest.CreatedAt))
 		is.True(got.LastActivityAt.Equal(newest.CreatedAt)) // the activity stays at the newest message
 		is.Equal(got.MessagesCount, int64(2))               // the message still counts
-		is.True(got.LastIncomingAt.Equal(older.CreatedAt))  // the last incoming message is the last one added
+		is.True(got.LastIncomingAt.Equal(newest.CreatedAt)) // the newest incoming message, as an edit's recount gives
 		page, err := f.s.ListConversations(ctx, 1, store.ConversationFilter{Page: store.After("", 10)})
 		is.NoErr(err)
 		is.Equal(len(page.Items), 1)

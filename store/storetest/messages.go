@@ -13,7 +13,8 @@ import (
 	"github.com/convokit/convo/store"
 )
 
-func testMessages(t *testing.T, newStore NewStore) {
+func testMessages(t *testing.T, cfg config) {
+	newStore := cfg.newStore
 	ctx := context.Background()
 
 	t.Run("AddMessage/OK", func(t *testing.T) {
@@ -276,6 +277,8 @@ func testMessages(t *testing.T, newStore NewStore) {
 			wantInvalid(t, err, "messages") // nothing to add is a mistake
 		}
 	})
+
+	t.Run("AddMessages/SameAsOneByOne", func(t *testing.T) { testBatchSameAsSingles(t, cfg) })
 
 	t.Run("UpdateMessage/PartialAndCounters", func(t *testing.T) {
 		is := is.New(t)

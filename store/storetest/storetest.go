@@ -40,7 +40,7 @@ func Run(t *testing.T, newStore NewStore, opts ...Option) {
 	t.Run("Merge", func(t *testing.T) { testMerge(t, cfg) })
 	t.Run("MergeConversations", func(t *testing.T) { testMergeConversations(t, newStore) })
 	t.Run("Conversations", func(t *testing.T) { testConversations(t, newStore) })
-	t.Run("Messages", func(t *testing.T) { testMessages(t, newStore) })
+	t.Run("Messages", func(t *testing.T) { testMessages(t, cfg) })
 	t.Run("Replies", func(t *testing.T) { testReplies(t, newStore) })
 	t.Run("Reactions", func(t *testing.T) { testReactions(t, newStore) })
 	t.Run("Edits", func(t *testing.T) { testEdits(t, newStore) })
