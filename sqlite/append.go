@@ -48,23 +48,27 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT 
 WHERE account_id = ?2 AND id = ?3`
 
 	// bumpMaintained keeps the conversation's maintained columns true
-	// after an append, by the rules of derived.go one message at a time
-	// (the message is the newest: unread when incoming and after the
-	// agent's last look, the last non-activity one when not activity); an
-	// incoming message starts the wait for a reply, a human reply ends it. ?1 now, ?2 seq, ?3 incoming, ?4 not an
-	// activity, ?5 message id, ?6 a human reply, ?7 account, ?8
+	// after an append of one message or several (an appendFold), by the
+	// rules of derived.go: the new messages are the last, unread when
+	// incoming and after the agent's last look (the newest incoming one,
+	// unless the clock went back); the last one not an
+	// activity is the last non-activity message; an incoming message
+	// starts the wait for a reply, a human reply ends it. ?1 now, ?2 the
+	// last seq, ?3 messages, ?4 incoming ones, ?5 the last non-activity
+	// message id (NULL: none), ?6 non-activity ones, ?7 the wait (one of
+	// the wait constants), ?8 a human reply among them, ?9 account, ?10
 	// conversation. The append moves the row version itself, so no
 	// trigger writes the row a second time.
 	bumpMaintained = `UPDATE convo_conversations SET
 	last_seq = ?2,
-	messages_count = messages_count + 1,
+	messages_count = messages_count + ?3,
 	updated_at = ?1,
-	last_incoming_at = CASE WHEN ?3 THEN max(coalesce(last_incoming_at, ?1), ?1) ELSE last_incoming_at END,
-	unread_count = unread_count + (?3 AND ?1 > coalesce(agent_last_seen_at, -9223372036854775808)),
-	last_non_activity_message_id = CASE WHEN ?4 THEN ?5 ELSE last_non_activity_message_id END,
-	non_activity_count = non_activity_count + ?4,
-	waiting_since = CASE WHEN ?3 THEN coalesce(waiting_since, ?1) WHEN ?6 THEN NULL ELSE waiting_since END,
-	first_reply_created_at = CASE WHEN ?6 THEN coalesce(first_reply_created_at, ?1) ELSE first_reply_created_at END,
+	last_incoming_at = CASE WHEN ?4 > 0 THEN max(coalesce(last_incoming_at, ?1), ?1) ELSE last_incoming_at END,
+	unread_count = unread_count + iif(?1 > coalesce(agent_last_seen_at, -9223372036854775808), ?4, 0),
+	last_non_activity_message_id = coalesce(?5, last_non_activity_message_id),
+	non_activity_count = non_activity_count + ?6,
+	waiting_since = CASE ?7 WHEN 1 THEN coalesce(waiting_since, ?1) WHEN 2 THEN ?1 WHEN 3 THEN NULL ELSE waiting_since END,
+	first_reply_created_at = CASE WHEN ?8 THEN coalesce(first_reply_created_at, ?1) ELSE first_reply_created_at END,
 	version = version + 1`
 	// bumpActivity moves the last activity, when the append is newer:
 	// its three indexes change then only.
@@ -76,7 +80,7 @@ WHERE account_id = ?2 AND id = ?3`
 	status = 0,
 	snoozed_until = NULL`
 	bumpWhere = `
-WHERE account_id = ?7 AND id = ?8`
+WHERE account_id = ?9 AND id = ?10`
 
 	// touchContact moves the contact's version itself: no trigger write.
 	touchContact = `UPDATE convo_contacts SET last_activity_at = ?, version = version + 1 WHERE account_id = ? AND id = ?`
@@ -88,6 +92,115 @@ WHERE account_id = ?7 AND id = ?8`
 var bumpConversation = [2][2]string{
 	{bumpMaintained + bumpWhere, bumpMaintained + bumpReopen + bumpWhere},
 	{bumpMaintained + bumpActivity + bumpWhere, bumpMaintained + bumpActivity + bumpReopen + bumpWhere},
+}
+
+// The effect of an append on the conversation's wait for a reply, as
+// bumpMaintained's ?7 takes it.
+const (
+	waitKept      = iota // no incoming message, no human reply
+	waitStarted          // incoming: waiting since the earlier of then and now
+	waitRestarted        // a human reply, then incoming: waiting since now
+	waitEnded            // a human reply last: not waiting
+)
+
+// appendFold is what the messages appended to one conversation in one
+// transaction change in its maintained columns, gathered message by
+// message so that one bumpMaintained writes them.
+type appendFold struct {
+	lastSeq         int64
+	count           int
+	incoming        int
+	lastNonActivity int64 // 0: none
+	nonActivity     int
+	wait            int
+	replied         bool
+	moves, reopens  bool
+}
+
+// add folds in the message m, given whether it is a human reply.
+func (f *appendFold) add(m convo.Message, humanReply bool) {
+	f.lastSeq = m.Seq
+	f.count++
+	switch {
+	case m.Type == convo.MessageIncoming:
+		f.incoming++
+		if f.wait == waitEnded {
+			f.wait = waitRestarted
+		} else if f.wait == waitKept {
+			f.wait = waitStarted
+		}
+	case humanReply:
+		f.wait, f.replied = waitEnded, true
+	}
+	if m.Type != convo.MessageActivity {
+		f.lastNonActivity = m.ID
+		f.nonActivity++
+	}
+}
+
+// appender appends messages to the conversations of one account in one
+// transaction. Each conversation is read when it is first met, and its
+// maintained columns, and its contact's last activity, are written once,
+// by flush: a batch of 1,000 messages over 100 conversations runs 1,000
+// inserts and 200 updates, not 1,000 of each.
+type appender struct {
+	tx      *dbtx
+	account int64
+	now     time.Time
+	convs   map[int64]*appendConversation
+	order   []int64 // the conversations, as first met
+}
+
+// appendConversation is a conversation an appender adds to: as read, then
+// as its appends left it.
+type appendConversation struct {
+	target  appendTarget
+	fold    appendFold
+	touches bool // an incoming message moves the contact's last activity
+}
+
+func newAppender(tx *dbtx, accountID int64, now time.Time) *appender {
+	return &appender{tx: tx, account: accountID, now: now, convs: map[int64]*appendConversation{}}
+}
+
+// conversation returns the conversation, read on first use.
+func (a *appender) conversation(ctx context.Context, id int64) (*appendConversation, error) {
+	if c, ok := a.convs[id]; ok {
+		return c, nil
+	}
+	target, err := readAppendTarget(ctx, a.tx, a.account, id)
+	if err != nil {
+		return nil, err
+	}
+	c := &appendConversation{target: target}
+	a.convs[id] = c
+	a.order = append(a.order, id)
+	return c, nil
+}
+
+// flush writes what the appends changed in their conversations and
+// contacts.
+func (a *appender) flush(ctx context.Context) error {
+	touched := map[int64]bool{}
+	for _, id := range a.order {
+		c := a.convs[id]
+		f := &c.fold
+		if f.count > 0 {
+			if _, err := a.tx.ExecContext(ctx, bumpConversation[b2i(f.moves)][b2i(f.reopens)], timeValue(a.now), f.lastSeq,
+				f.count, f.incoming, nullInt(f.lastNonActivity), f.nonActivity, f.wait, f.replied, a.account, id); err != nil {
+				return err
+			}
+		}
+		if c.touches && !touched[c.target.ContactID] {
+			touched[c.target.ContactID] = true
+			if _, err := a.tx.ExecContext(ctx, touchContact, timeValue(a.now), a.account, c.target.ContactID); err != nil {
+				return err
+			}
+		}
+	}
+	clear(a.convs)
+	a.order = a.order[:0]
+	return nil
 }
 
 // replyParent is a row of selectReplyParent.
@@ -129,10 +242,24 @@ func readAppendTarget(ctx context.Context, tx *dbtx, accountID, conversationID i
 // keeps the conversation's maintained columns true. A message whose source
 // id is already stored in the conversation is returned as stored instead.
 func appendMessage(ctx context.Context, tx *dbtx, accountID, conversationID int64, in convo.NewMessage, now time.Time) (convo.Message, error) {
-	target, err := readAppendTarget(ctx, tx, accountID, conversationID)
+	a := newAppender(tx, accountID, now)
+	m, err := a.add(ctx, conversationID, in)
 	if err != nil {
 		return convo.Message{}, err
 	}
+	return m, a.flush(ctx)
+}
+
+// add writes a valid message at the end of a conversation; flush writes
+// what it changes in the conversation. A message whose source id is
+// already stored in the conversation is returned as stored instead.
+func (a *appender) add(ctx context.Context, conversationID int64, in convo.NewMessage) (convo.Message, error) {
+	tx, accountID, now := a.tx, a.account, a.now
+	c, err := a.conversation(ctx, conversationID)
+	if err != nil {
+		return convo.Message{}, err
+	}
+	target := &c.target
 	if in.ContactID != 0 && in.ContactID != target.ContactID {
 		return convo.Message{}, convo.Invalid("contact_id", convo.CodeMismatch, "is not the conversation's contact")
 	}
@@ -179,21 +306,15 @@ func appendMessage(ctx context.Context, tx *dbtx, accountID, conversationID int6
 	}
 	tx.added = max(tx.added, m.ID) // indexed shortly after the call commits: see indexer.go
 	incoming := m.Type == convo.MessageIncoming
-	humanReply := m.Type == convo.MessageOutgoing && !m.Private && m.SenderType == convo.SenderUser
-	moves := b2i(now.After(target.LastActivityAt.Time))
-	reopens := b2i(incoming && !target.Muted && (target.Status == statusCodes[convo.StatusResolved] || target.Status == statusCodes[convo.StatusSnoozed]))
-	if _, err := tx.ExecContext(ctx, bumpConversation[moves][reopens], timeValue(now), m.Seq, incoming,
-		m.Type != convo.MessageActivity, m.ID, humanReply, accountID, conversationID); err != nil {
-		return convo.Message{}, err
-	}
-	if incoming {
-		if _, err = tx.ExecContext(ctx, touchContact, timeValue(now), accountID, target.ContactID); err != nil {
-			return convo.Message{}, err
-		}
-	}
+	c.fold.add(m, m.Type == convo.MessageOutgoing && !m.Private && m.SenderType == convo.SenderUser)
+	target.LastSeq = m.Seq
+	c.fold.moves = now.After(target.LastActivityAt.Time) // the same for every message of the call
+	c.touches = c.touches || incoming
 	tx.changes.MessageCreated(m)
-	if reopens == 1 {
+	if incoming && !target.Muted && (target.Status == statusCodes[convo.StatusResolved] || target.Status == statusCodes[convo.StatusSnoozed]) {
 		tx.changes.Add(backend.ReopenChange(m, target.SnoozedUntil))
+		c.fold.reopens = true
+		target.Status, target.SnoozedUntil = statusCodes[convo.StatusOpen], false
 	}
 	if parent != 0 {
 		if _, err := tx.ExecContext(ctx, bumpParent, timeValue(now), accountID, parent); err != nil {

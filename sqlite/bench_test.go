@@ -2,6 +2,8 @@ package sqlite_test
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -172,3 +174,39 @@ func BenchmarkListMessages(b *testing.B) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// BenchmarkAddMessages loads batches of store.MaxBatch messages of 8 to 40
+// words, spread over 2,000 conversations, as a host's migration does; the
+// full-text indexing they cause is part of the time.
+func BenchmarkAddMessages(b *testing.B) {
+	s, ids, _ := benchStore(b, 2000)
+	ctx := context.Background()
+	words := strings.Fields("invoice refund shipping order delivery account password reset billing plan upgrade " +
+		"cancel subscription support ticket agent customer email phone address payment card bank transfer " +
+		"receipt tracking parcel warehouse return exchange size colour discount coupon")
+	batch := make([]store.MessageTo, store.MaxBatch)
+	var text strings.Builder
+	b.ResetTimer()
+	for i := range b.N {
+		for k := range batch {
+			n := i*len(batch) + k
+			text.Reset()
+			for w := range 8 + n%33 {
+				if w > 0 {
+					text.WriteByte(' ')
+				}
+				text.WriteString(words[(n*7+w*w)%len(words)])
+			}
+			typ := convo.MessageIncoming
+			if n%5 >= 3 {
+				typ = convo.MessageOutgoing
+			}
+			batch[k] = store.MessageTo{ConversationID: ids[(n/3)%len(ids)],
+				Message: convo.NewMessage{Type: typ, Content: text.String(), SourceID: "src-" + strconv.Itoa(n)}}
+		}
+		if _, err := s.AddMessages(ctx, 1, batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(batch))/b.Elapsed().Seconds(), "msg/s")
+}

@@ -4,8 +4,9 @@ package sqlite
 // over the messages (m) of the conversation c. An edit or a delete of a
 // message recounts them (refreshConversation), so does an import
 // (recountImported), and the invariant check compares them with what the
-// store keeps. An append keeps the same rules one message at a time
-// (bumpMaintained): its comment says how each term follows from here.
+// store keeps. An append keeps the same rules for the messages it adds
+// (appendFold, bumpMaintained): their comments say how each term follows
+// from here.
 const (
 	// ofConversation keeps the messages of the conversation c.
 	ofConversation = `m.account_id = c.account_id AND m.conversation_id = c.id`

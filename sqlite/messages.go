@@ -78,14 +78,19 @@ func (s *Store) AddMessages(ctx context.Context, accountID int64, batch []store.
 	}
 	out := make([]convo.Message, 0, len(batch))
 	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
+		a := newAppender(tx, accountID, now)
 		for i, item := range batch {
-			m, err := addMessage(ctx, tx, accountID, item.ConversationID, item.Message, now)
+			in := item.Message.WithDefaults(now)
+			if err := in.Validate(); err != nil {
+				return backend.BatchItemError(i, err)
+			}
+			m, err := a.add(ctx, item.ConversationID, in)
 			if err != nil {
 				return backend.BatchItemError(i, err)
 			}
 			out = append(out, m)
 		}
-		return nil
+		return a.flush(ctx)
 	})
 	if err != nil {
 		return nil, err
