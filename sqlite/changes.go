@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -12,6 +13,7 @@ import (
 )
 
 const (
+	// insertChange stores one change after the account's newest.
 	insertChange = `INSERT INTO convo_changes (account_id, position, kind, contact_id, conversation_id, message_id,
 	user_id, seen_seq, fields, at) SELECT ?1, coalesce(max(position), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
 	FROM convo_changes WHERE account_id = ?1`
@@ -40,6 +42,18 @@ WHERE excluded.position > position`
 	accountHeads = `SELECT a.value, coalesce((SELECT max(position) FROM convo_changes WHERE account_id = a.value), 0)
 FROM json_each(?) a`
 )
+
+// A run of changes stored by one statement: changeRun rows of
+// changeFields values each.
+const (
+	changeRun    = 32
+	changeFields = 10
+)
+
+// insertChanges stores changeRun changes of one account at the positions
+// given.
+var insertChanges = `INSERT INTO convo_changes (account_id, position, kind, contact_id, conversation_id, message_id,
+	user_id, seen_seq, fields, at) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", changeRun), ", ")
 
 // changeRow is one row of changeColumns.
 type changeRow struct {
@@ -70,24 +84,55 @@ func (r changeRow) toChange(accountID int64) (store.Change, error) {
 	return c, nil
 }
 
-// flushChanges stores the changes tx logged, each at time now.
+// flushChanges stores the changes tx logged, each at time now. A call
+// that logs many (a batch, an import) stores them changeRun at a time,
+// one statement each, at positions after the account's newest.
 func flushChanges(ctx context.Context, tx *dbtx, now time.Time) error {
-	for _, c := range tx.changes.Changes() {
-		var user any
-		if c.UserID != uuid.Nil {
-			user = c.UserID.String()
+	changes := tx.changes.Changes()
+	for len(changes) > 0 {
+		n := 1
+		if len(changes) >= changeRun && sameAccount(changes[:changeRun]) {
+			n = changeRun
 		}
-		var fields any
-		if len(c.Fields) > 0 {
-			fields = backend.FieldsText(c.Fields)
+		args := make([]any, 0, n*changeFields)
+		head := int64(0)
+		if n > 1 {
+			if err := tx.GetContext(ctx, &head, accountHead, changes[0].AccountID); err != nil {
+				return err
+			}
 		}
-		if _, err := tx.ExecContext(ctx, insertChange, c.AccountID, backend.ChangeKindCodes[c.Kind],
-			idValue(c.ContactID), idValue(c.ConversationID), idValue(c.MessageID), user, idValue(c.SeenSeq), fields,
-			timeValue(now)); err != nil {
+		for i, c := range changes[:n] {
+			var user any
+			if c.UserID != uuid.Nil {
+				user = c.UserID.String()
+			}
+			var fields any
+			if len(c.Fields) > 0 {
+				fields = backend.FieldsText(c.Fields)
+			}
+			args = append(args, c.AccountID, head+int64(i)+1, backend.ChangeKindCodes[c.Kind], idValue(c.ContactID),
+				idValue(c.ConversationID), idValue(c.MessageID), user, idValue(c.SeenSeq), fields, timeValue(now))
+		}
+		query := insertChanges
+		if n == 1 {
+			query, args = insertChange, append(args[:1], args[2:]...) // its position is the newest's + 1
+		}
+		if _, err := tx.ExecContext(ctx, query, args...); err != nil {
 			return err
 		}
+		changes = changes[n:]
 	}
 	return nil
+}
+
+// sameAccount reports whether the changes are all of one account.
+func sameAccount(changes []store.Change) bool {
+	for _, c := range changes[1:] {
+		if c.AccountID != changes[0].AccountID {
+			return false
+		}
+	}
+	return true
 }
 
 // Changes implements store.Store.

@@ -810,6 +810,24 @@ func testChangeRecords(t *testing.T, newStore NewStore) {
 				is.New(t).Equal(msgOf(t, got[i]), ms[j]) // as AddMessages returned it
 			}
 		}},
+		{"AddMessages/ManyInOrder", func(t *testing.T, f *feedFixture) {
+			// More changes than a backend may store by one statement.
+			var batch []store.MessageTo
+			for i := range 150 {
+				batch = append(batch, store.MessageTo{ConversationID: f.conv.ID, Message: text(fmt.Sprint("message ", i))})
+			}
+			var ms []convo.Message
+			got := f.during(t, func() {
+				var err error
+				ms, err = f.s.AddMessages(ctx, 1, batch)
+				is.New(t).NoErr(err)
+			})
+			var wanted []entry
+			for _, m := range ms {
+				wanted = append(wanted, created(m))
+			}
+			want(t, got, wanted...) // one change per message, in the batch's order
+		}},
 		{"UpdateMessage", func(t *testing.T, f *feedFixture) {
 			m := mustAddMessage(t, f.s, 1, f.conv.ID, text("typo"))
 			delivered := convo.StatusDelivered
