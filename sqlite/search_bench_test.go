@@ -1,0 +1,54 @@
+package sqlite_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/convokit/convo/store"
+)
+
+// BenchmarkSearchPages reads page 1 and page 40 (keyset, 20 a page) of a
+// word in every message of 5,000 conversations of 5 messages: a message
+// search newest first and by relevance, and the conversation list's q by
+// last activity. A flat order costs the same on both pages.
+func BenchmarkSearchPages(b *testing.B) {
+	s, _, _ := benchStore(b, 5000)
+	ctx := context.Background()
+	const perPage, deep = 20, 40
+	messages := func(order store.SearchOrder) func(cursor string) (string, error) {
+		return func(cursor string) (string, error) {
+			page, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: "words", Order: order, Page: store.After(cursor, perPage)})
+			return page.Next, err
+		}
+	}
+	for _, bc := range []struct {
+		name string
+		page func(cursor string) (string, error)
+	}{
+		{"SearchMessages/Newest", messages(store.SearchNewestFirst)},
+		{"SearchMessages/Relevance", messages(store.SearchRelevance)},
+		{"ListConversations/Query", func(cursor string) (string, error) {
+			page, err := s.ListConversations(ctx, 1, store.ConversationFilter{Query: "words", Page: store.After(cursor, perPage)})
+			return page.Next, err
+		}},
+	} {
+		cursors := []string{""} // cursors[n-1] reads page n
+		for len(cursors) < deep {
+			next, err := bc.page(cursors[len(cursors)-1])
+			if err != nil || next == "" {
+				b.Fatal(err, "no page", len(cursors)+1)
+			}
+			cursors = append(cursors, next)
+		}
+		for _, n := range []int{1, deep} {
+			b.Run(fmt.Sprintf("%s/Page%d", bc.name, n), func(b *testing.B) {
+				for range b.N {
+					if _, err := bc.page(cursors[n-1]); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
