@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -85,11 +86,18 @@ func TestSearchQueryPlans(t *testing.T) {
 		for _, order := range messageSearchOrders {
 			ow := w
 			ow.and(order.after, order.args(order.keys(hitRow{messageRow: messageRow{ID: 100}}))...)
-			q := searchMessagesSelect + order.rank + searchMessagesFrom + ow.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
-			lines := plan(t, s, q, append([]any{"<b>", "</b>", store.SnippetEllipsis, 16}, append(ow.args, 26, 0)...)...)
+			q, args := order.pageQuery(ow, expr, []any{"<b>", "</b>", store.SnippetEllipsis, 16}, 26, 0)
+			lines := plan(t, s, q, args...)
 			checkPlan(t, "search messages "+order.name, lines, order.name == "newest")
 			wantFTS("search messages", lines)
-			if !strings.HasPrefix(lines[0], "SCAN f VIRTUAL TABLE") {
+			outer := lines[0]
+			if order.sorts { // the ranked ids first, then the page's rows by rowid
+				outer = lines[1]
+				if lines[0] != "CO-ROUTINE p" || !slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, "SCAN f VIRTUAL TABLE INDEX 0:=M") }) {
+					t.Errorf("search messages %s: the page's rows are not sought by rowid\nplan: %q", order.name, lines)
+				}
+			}
+			if !strings.HasPrefix(outer, "SCAN f VIRTUAL TABLE") {
 				t.Errorf("search messages: the FTS index is not the outer loop\nplan: %q", lines)
 			}
 		}
