@@ -76,21 +76,17 @@ func streams(f store.ConversationFilter) bool {
 }
 
 // streamPage is a page of a search by last activity (planStream), in tx.
-func (s *Store) streamPage(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, cond where,
+func (s *Store) streamPage(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, in listInputs,
 	cursor store.Cursor, now time.Time) (store.Page[convo.Conversation], error) {
 	var page store.Page[convo.Conversation]
-	expr, searchable, err := listSearchExpr(ctx, tx, accountID, f)
-	if err != nil {
-		return page, err
-	}
 	// The filter without its query, but with the statuses the query implies.
 	plain := f
 	plain.Statuses, plain.Query = f.StatusSet(), ""
-	w, err := conversationWhere(ctx, tx, accountID, plain, cond)
+	w, err := conversationWhere(ctx, tx, accountID, plain, in)
 	if err != nil {
 		return page, err
 	}
-	if !searchable {
+	if !in.searchable {
 		page.Items, page.Meta = []convo.Conversation{}, emptyMeta(f.Page)
 		return page, nil
 	}
@@ -99,7 +95,7 @@ func (s *Store) streamPage(ctx context.Context, tx *dbtx, accountID int64, f sto
 	if len(w.clauses) == 1 { // c.account_id alone: any other filter keeps the join
 		stream, w = searchStreamAccount, where{}
 	}
-	w.and("convo_messages_fts MATCH ?", expr)
+	w.and("convo_messages_fts MATCH ?", in.expr)
 	w.and("m.account_id = ?", accountID)
 	if !f.IncludePrivate {
 		w.and("m.private = 0")
@@ -133,7 +129,7 @@ func (s *Store) streamPage(ctx context.Context, tx *dbtx, accountID int64, f sto
 	}
 	counted := plain
 	counted.Query = f.Query
-	cw, err := conversationWhere(ctx, tx, accountID, counted, cond)
+	cw, err := conversationWhere(ctx, tx, accountID, counted, in)
 	if err != nil {
 		return page, err
 	}

@@ -41,7 +41,7 @@ func TestSearchQueryPlans(t *testing.T) {
 		// The streaming search by last activity.
 		plain := f
 		plain.Statuses, plain.Query = f.StatusSet(), ""
-		w, err := conversationWhere(ctx, tx, 1, plain, where{})
+		w, err := conversationWhere(ctx, tx, 1, plain, listInputs{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,7 +61,7 @@ func TestSearchQueryPlans(t *testing.T) {
 		}
 
 		// Every other sort and the counts.
-		w, err = conversationWhere(ctx, tx, 1, f, where{})
+		w, err = conversationWhere(ctx, tx, 1, f, listInputs{expr: expr, searchable: true})
 		if err != nil {
 			t.Fatal(err)
 		}
