@@ -3,8 +3,10 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
+	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
 )
 
@@ -50,5 +52,44 @@ func BenchmarkSearchPages(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkSearchPagesSpread reads page 1, 40 and 200 of the conversation
+// list's q when each of 25,000 messages went to one of 5,000 conversations
+// at random: a deep page then meets conversations of earlier pages, whose
+// older matches lie below its cursor.
+func BenchmarkSearchPagesSpread(b *testing.B) {
+	s, ids, _ := benchStore(b, 5000)
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(1, 2))
+	var batch []store.MessageTo
+	for range 25000 {
+		batch = append(batch, store.MessageTo{ConversationID: ids[r.IntN(len(ids))],
+			Message: convo.NewMessage{Type: convo.MessageIncoming, Content: "other words"}})
+		if len(batch) == store.MaxBatch {
+			if _, err := s.AddMessages(ctx, 1, batch); err != nil {
+				b.Fatal(err)
+			}
+			batch = batch[:0]
+		}
+	}
+	const perPage, deep, deeper = 20, 40, 200
+	cursors := []string{""}
+	for len(cursors) < deeper {
+		page, err := s.ListConversations(ctx, 1, store.ConversationFilter{Query: "other", Page: store.After(cursors[len(cursors)-1], perPage)})
+		if err != nil || page.Next == "" {
+			b.Fatal(err, "no page", len(cursors)+1)
+		}
+		cursors = append(cursors, page.Next)
+	}
+	for _, n := range []int{1, deep, deeper} {
+		b.Run(fmt.Sprintf("Page%d", n), func(b *testing.B) {
+			for range b.N {
+				if _, err := s.ListConversations(ctx, 1, store.ConversationFilter{Query: "other", Page: store.After(cursors[n-1], perPage)}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

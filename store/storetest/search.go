@@ -94,7 +94,12 @@ func testSearch(t *testing.T, newStore NewStore) {
 			f.clock.Advance(time.Duration(i%3) * time.Second)
 			all = append(all, c)
 		}
-		_ = all
+		// Later messages in random conversations: a conversation's matches
+		// then lie on both sides of a page's cursor.
+		for range 60 {
+			f.clock.Advance(time.Duration(1+r.IntN(30)) * time.Second)
+			f.message(t, all[r.IntN(len(all))].ID, text(randomText(r, 3)))
+		}
 		filters := []store.ConversationFilter{
 			{Query: "alpha"},
 			{Query: "alpha", IncludePrivate: true},
