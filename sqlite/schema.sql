@@ -572,3 +572,4 @@ WHEN (old.content IS NOT new.content OR old.conversation_id IS NOT new.conversat
 END;
 
 INSERT INTO convo_index_state (id, indexed_through) VALUES (1, 0);
+INSERT INTO convo_messages_fts (convo_messages_fts, rank) VALUES ('rank', 'bm25(1.0, 0.0, 0.0)');
