@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -86,20 +87,40 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
+// listInputs is what a list's WHERE needs read first, read once per call
+// (readListInputs) however many WHEREs the call builds: the fragments of
+// its custom view, and the MATCH expression of its query.
+type listInputs struct {
+	cond       where  // conditionWhere
+	expr       string // listSearchExpr, when the filter searches
+	searchable bool   // false: the query has nothing searchable
+}
+
+// readListInputs reads the inputs of f's WHEREs, in tx.
+func readListInputs(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, now time.Time) (listInputs, error) {
+	var in listInputs
+	var err error
+	if in.cond, err = conditionWhere(ctx, tx, accountID, f, now); err != nil || !f.Searching() {
+		return in, err
+	}
+	in.expr, in.searchable, err = listSearchExpr(ctx, tx, accountID, f)
+	return in, err
+}
+
 // conversationWhere turns a filter, without its assignee type, into a WHERE
-// of fixed fragments, ending with those of its custom view (cond, from
-// conditionWhere). It checks that a filtering contact exists.
-func conversationWhere(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, cond where) (where, error) {
-	return filterWhere(ctx, tx, accountID, f, cond, false)
+// of fixed fragments, ending with those of its custom view (in.cond). It
+// checks that a filtering contact exists.
+func conversationWhere(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, in listInputs) (where, error) {
+	return filterWhere(ctx, tx, accountID, f, in, false)
 }
 
 // matchesWhere is conversationWhere for a list that sorts the conversations
 // its filter finds through matchingIDs (see sortsMatches).
-func matchesWhere(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, cond where) (where, error) {
-	return filterWhere(ctx, tx, accountID, f, cond, true)
+func matchesWhere(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, in listInputs) (where, error) {
+	return filterWhere(ctx, tx, accountID, f, in, true)
 }
 
-func filterWhere(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, cond where, byMatches bool) (where, error) {
+func filterWhere(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, in listInputs, byMatches bool) (where, error) {
 	var w where
 	if f.Viewer == nil && f.ContactID == 0 && !byMatches {
 		w.and("c.account_id = ?", accountID)
@@ -146,14 +167,10 @@ func filterWhere(ctx context.Context, tx *dbtx, accountID int64, f store.Convers
 	}
 	andViewer(&w, accountID, f)
 	if f.Searching() {
-		expr, ok, err := listSearchExpr(ctx, tx, accountID, f)
-		if err != nil {
-			return w, err
-		}
-		andSearch(&w, accountID, expr, ok, f)
+		andSearch(&w, accountID, in.expr, in.searchable, f)
 	}
-	w.clauses = append(w.clauses, cond.clauses...)
-	w.args = append(w.args, cond.args...)
+	w.clauses = append(w.clauses, in.cond.clauses...)
+	w.args = append(w.args, in.cond.args...)
 	return w, nil
 }
 
@@ -194,7 +211,7 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 	}
 	now := s.clock()
 	err = s.readFor(ctx, f, func(tx *dbtx) error {
-		cond, err := conditionWhere(ctx, tx, accountID, f, now)
+		in, err := readListInputs(ctx, tx, accountID, f, now)
 		if err != nil {
 			return err
 		}
@@ -203,17 +220,17 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 			return err
 		}
 		if plan == planStream {
-			page, err = s.streamPage(ctx, tx, accountID, f, cond, cursor, now)
+			page, err = s.streamPage(ctx, tx, accountID, f, in, cursor, now)
 			return err
 		}
 		sort := conversationSorts[f.Sort]
-		w, err := conversationWhere(ctx, tx, accountID, f, cond)
+		w, err := conversationWhere(ctx, tx, accountID, f, in)
 		if err != nil {
 			return err
 		}
 		counted := w
 		if plan == planMatches {
-			if w, err = matchesWhere(ctx, tx, accountID, f, cond); err != nil {
+			if w, err = matchesWhere(ctx, tx, accountID, f, in); err != nil {
 				return err
 			}
 		}
@@ -337,11 +354,11 @@ func (s *Store) CountConversations(ctx context.Context, accountID int64, f store
 		return counts, err
 	}
 	err := s.readFor(ctx, f, func(tx *dbtx) error {
-		cond, err := conditionWhere(ctx, tx, accountID, f, s.clock())
+		in, err := readListInputs(ctx, tx, accountID, f, s.clock())
 		if err != nil {
 			return err
 		}
-		w, err := conversationWhere(ctx, tx, accountID, f, cond)
+		w, err := conversationWhere(ctx, tx, accountID, f, in)
 		if err != nil {
 			return err
 		}

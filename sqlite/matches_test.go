@@ -42,11 +42,11 @@ func TestSortedMatchesPageAsTheWalk(t *testing.T) {
 		return ids
 	}
 	for _, f := range filters {
-		walked, err := conversationWhere(ctx, tx, 1, f, where{})
+		walked, err := conversationWhere(ctx, tx, 1, f, listInputs{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		matched, err := matchesWhere(ctx, tx, 1, f, where{})
+		matched, err := matchesWhere(ctx, tx, 1, f, listInputs{})
 		if err != nil {
 			t.Fatal(err)
 		}

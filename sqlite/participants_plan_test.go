@@ -49,7 +49,7 @@ func TestViewerQueryPlans(t *testing.T) {
 	}
 	for name, f := range filters {
 		f.Viewer, f.Agent = viewer, agents[0]
-		w, err := conversationWhere(ctx, tx, 1, f, where{})
+		w, err := conversationWhere(ctx, tx, 1, f, listInputs{})
 		if err != nil {
 			t.Fatal(err)
 		}

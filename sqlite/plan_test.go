@@ -169,7 +169,7 @@ func TestQueryPlans(t *testing.T) {
 	for name, f := range filters {
 		for _, a := range assignees {
 			f.Assignee, f.Agent = a, agents[0]
-			w, err := conversationWhere(ctx, tx, 1, f, where{})
+			w, err := conversationWhere(ctx, tx, 1, f, listInputs{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -210,7 +210,7 @@ func TestQueryPlans(t *testing.T) {
 				// A filter with few matches found through its own index
 				// sorts them, on every page, and never walks the account.
 				if ids, _ := matchingIDs(1, f); ids != "" && f.ContactID == 0 {
-					mw, err := matchesWhere(ctx, tx, 1, f, where{})
+					mw, err := matchesWhere(ctx, tx, 1, f, listInputs{})
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -259,7 +259,7 @@ func TestQueryPlans(t *testing.T) {
 		{f: store.ConversationFilter{Labels: []string{"l1", "l2"}}, reads: byLabels},
 		{f: store.ConversationFilter{Labels: []string{"l3"}, InboxID: 1}, reads: byLabels},
 	} {
-		w, err := conversationWhere(ctx, tx, 1, c.f, where{})
+		w, err := conversationWhere(ctx, tx, 1, c.f, listInputs{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -65,8 +65,10 @@ func openDump(t *testing.T, setup func()) string {
 
 // dumpSchema writes convo's schema as SQL that builds it: each statement
 // of sqlite_schema in the order it was created, then INSERTs of the rows
-// of convo's tables (those a migration wrote). SQLite's own tables, the
-// shadow tables of full-text indexes (their virtual table makes them) and
+// of convo's tables (those a migration wrote), then the settings a
+// migration gave a full-text index (its rank function), as FTS5's
+// configuration INSERTs. SQLite's own tables, the shadow tables of
+// full-text indexes (their virtual table makes them) and
 // convo_schema_migrations (Open writes it) are left out.
 func dumpSchema(ctx context.Context, db *sql.DB) (string, error) {
 	skip := map[string]bool{"convo_schema_migrations": true}
@@ -85,7 +87,7 @@ func dumpSchema(ctx context.Context, db *sql.DB) (string, error) {
 		return "", err
 	}
 	var b strings.Builder
-	var tables []string
+	var tables, indexes []string
 	rows, err = db.QueryContext(ctx, `SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY rowid`)
 	if err != nil {
 		return "", err
@@ -99,7 +101,10 @@ func dumpSchema(ctx context.Context, db *sql.DB) (string, error) {
 			continue
 		}
 		b.WriteString(stmt + ";\n\n")
-		if kind == "table" && !strings.HasPrefix(stmt, "CREATE VIRTUAL") {
+		switch {
+		case kind == "table" && strings.HasPrefix(stmt, "CREATE VIRTUAL"):
+			indexes = append(indexes, name)
+		case kind == "table":
 			tables = append(tables, name)
 		}
 	}
@@ -123,6 +128,17 @@ func dumpSchema(ctx context.Context, db *sql.DB) (string, error) {
 		}
 		for _, ins := range inserts {
 			b.WriteString(ins + "\n")
+		}
+	}
+	for _, index := range indexes {
+		var settings []string
+		query := `SELECT 'INSERT INTO ` + index + ` (` + index + `, rank) VALUES (' || quote(k) || ', ' || quote(v) || ');'
+			FROM ` + index + `_config WHERE k <> 'version' ORDER BY k`
+		if err := selectStrings(ctx, db, &settings, query); err != nil {
+			return "", err
+		}
+		for _, set := range settings {
+			b.WriteString(set + "\n")
 		}
 	}
 	return b.String(), nil

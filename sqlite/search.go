@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -25,6 +26,18 @@ const (
 	searchMessagesFrom = ` FROM convo_messages_fts f CROSS JOIN convo_messages m ON m.id = f.rowid
 	CROSS JOIN convo_conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id`
 	countSearchMessages = `SELECT count(*)` + searchMessagesFrom
+
+	// A page by relevance sorts every match by rank first, reading the
+	// ids and ranks alone (searchMessagesRanked, then the WHERE, order and
+	// limit), then reads the page's rows and snippets, seeking each match
+	// by rowid: a snippet is the dearest column, and a sort computes
+	// every selected column of every row it sorts. ?1-?4 as above, then
+	// the ranked page's arguments, then the MATCH again.
+	searchMessagesRanked = `SELECT f.rowid AS id, f.rank AS rank` + searchMessagesFrom
+	searchRankedPageFrom = ` FROM (`
+	searchRankedPageJoin = `) p CROSS JOIN convo_messages_fts f ON f.rowid = p.id CROSS JOIN convo_messages m ON m.id = f.rowid
+	CROSS JOIN convo_conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id
+	WHERE convo_messages_fts MATCH ? ORDER BY p.rank, p.id DESC`
 )
 
 // messageSearchOrder is the SQL of one store.SearchOrder. rank is the
@@ -38,18 +51,31 @@ type messageSearchOrder struct {
 	after   string
 	args    func(keys []int64) []any
 	keys    func(r hitRow) []int64
+	sorts   bool // every match is sorted: the page's snippets come after
 }
 
 var messageSearchOrders = map[store.SearchOrder]messageSearchOrder{
 	store.SearchNewestFirst: {"newest", "0.0 AS rank", "f.rowid DESC", "f.rowid < ?", anys[int64],
-		func(r hitRow) []int64 { return []int64{r.ID} }},
+		func(r hitRow) []int64 { return []int64{r.ID} }, false},
 	// A rank is a float: its bits travel in the cursor.
 	store.SearchRelevance: {"relevance", "f.rank AS rank", "f.rank, f.rowid DESC", "(f.rank > ? OR (f.rank = ? AND f.rowid < ?))",
 		func(k []int64) []any {
 			rank := math.Float64frombits(uint64(k[0]))
 			return []any{rank, rank, k[1]}
 		},
-		func(r hitRow) []int64 { return []int64{int64(math.Float64bits(r.Rank)), r.ID} }},
+		func(r hitRow) []int64 { return []int64{int64(math.Float64bits(r.Rank)), r.ID} }, true},
+}
+
+// pageQuery is the SQL of a page of a message search whose WHERE is w and
+// MATCH expression expr, with its arguments: snippet's four, then w's.
+func (o messageSearchOrder) pageQuery(w where, expr string, snippet []any, limit, offset int) (string, []any) {
+	tail := w.sql() + ` ORDER BY ` + o.orderBy + ` LIMIT ? OFFSET ?`
+	args := append(append(slices.Clip(snippet), w.args...), limit, offset)
+	if !o.sorts {
+		return searchMessagesSelect + o.rank + searchMessagesFrom + tail, args
+	}
+	return searchMessagesSelect + `p.rank AS rank` + searchRankedPageFrom + searchMessagesRanked + tail + searchRankedPageJoin,
+		append(args, expr)
 }
 
 // hitRow is a message found by a search, with its snippet and rank.
@@ -110,9 +136,8 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 			offset = f.Page.Offset()
 		}
 		start, end, words := f.Markers()
-		query := searchMessagesSelect + order.rank + searchMessagesFrom + w.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
-		args := append([]any{start, end, store.SnippetEllipsis, words}, w.args...)
-		rows, err := queryRows[hitRow](ctx, tx, query, append(args, f.Page.PerPage()+1, offset)...)
+		query, args := order.pageQuery(w, expr, []any{start, end, store.SnippetEllipsis, words}, f.Page.PerPage()+1, offset)
+		rows, err := queryRows[hitRow](ctx, tx, query, args...)
 		if err != nil {
 			return err
 		}

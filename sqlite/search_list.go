@@ -39,6 +39,11 @@ const (
 	searchStreamAccount = `SELECT m.conversation_id, f.rowid FROM convo_messages_fts f CROSS JOIN convo_messages m ON m.id = f.rowid`
 
 	searchList = "conversations:search"
+
+	// conversationsWithMessagesSince are those of the conversations (the
+	// placeholders after it, then ")") of account ?1 with a message at or
+	// above id ?2, from the messages' (account, conversation, seq) index.
+	conversationsWithMessagesSince = `SELECT DISTINCT conversation_id FROM convo_messages WHERE account_id = ? AND id >= ? AND conversation_id IN (`
 )
 
 // andSearch narrows w to the conversations with a message matching f.Query,
@@ -76,39 +81,25 @@ func streams(f store.ConversationFilter) bool {
 }
 
 // streamPage is a page of a search by last activity (planStream), in tx.
-func (s *Store) streamPage(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, cond where,
+func (s *Store) streamPage(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, in listInputs,
 	cursor store.Cursor, now time.Time) (store.Page[convo.Conversation], error) {
 	var page store.Page[convo.Conversation]
-	expr, searchable, err := listSearchExpr(ctx, tx, accountID, f)
-	if err != nil {
-		return page, err
-	}
 	// The filter without its query, but with the statuses the query implies.
 	plain := f
 	plain.Statuses, plain.Query = f.StatusSet(), ""
-	w, err := conversationWhere(ctx, tx, accountID, plain, cond)
+	w, err := conversationWhere(ctx, tx, accountID, plain, in)
 	if err != nil {
 		return page, err
 	}
-	if !searchable {
+	if !in.searchable {
 		page.Items, page.Meta = []convo.Conversation{}, emptyMeta(f.Page)
 		return page, nil
-	}
-	andAssignee(&w, f)
-	stream := searchStream
-	if len(w.clauses) == 1 { // c.account_id alone: any other filter keeps the join
-		stream, w = searchStreamAccount, where{}
-	}
-	w.and("convo_messages_fts MATCH ?", expr)
-	w.and("m.account_id = ?", accountID)
-	if !f.IncludePrivate {
-		w.and("m.private = 0")
 	}
 	skip := 0
 	if !f.Page.Keyset() {
 		skip = f.Page.Offset()
 	}
-	ids, hits, err := streamMatches(ctx, tx, stream+w.sql()+searchStreamOrder, w.args, cursor, skip, f.Page.PerPage()+1)
+	ids, hits, err := streamMatches(ctx, tx, accountID, newStream(accountID, f, w, in.expr), cursor, skip, f.Page.PerPage()+1)
 	if err != nil {
 		return page, err
 	}
@@ -133,7 +124,7 @@ func (s *Store) streamPage(ctx context.Context, tx *dbtx, accountID int64, f sto
 	}
 	counted := plain
 	counted.Query = f.Query
-	cw, err := conversationWhere(ctx, tx, accountID, counted, cond)
+	cw, err := conversationWhere(ctx, tx, accountID, counted, in)
 	if err != nil {
 		return page, err
 	}
@@ -145,34 +136,150 @@ func (s *Store) streamPage(ctx context.Context, tx *dbtx, accountID int64, f sto
 	return page, nil
 }
 
-// streamMatches reads (conversation, match) rows newest match first and
-// returns the first n distinct conversations after the cursor, skipping
-// skip of them, each with its latest match. A conversation's first row is
-// its latest match, so one whose latest match is at or above the cursor's
-// was on an earlier page.
-func streamMatches(ctx context.Context, tx *dbtx, query string, args []any, cursor store.Cursor, skip, n int) (ids, hits []int64, err error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, nil, err
+// stream is the query of a search by last activity (planStream): its rows
+// are (conversation, matching message), newest match first.
+type stream struct {
+	from string // searchStream or searchStreamAccount
+	w    where  // the filter, without the MATCH
+	expr string // the MATCH expression
+}
+
+// newStream is the stream of f, whose WHERE without the query is w.
+func newStream(accountID int64, f store.ConversationFilter, w where, expr string) stream {
+	andAssignee(&w, f)
+	from := searchStream
+	if len(w.clauses) == 1 { // c.account_id alone: any other filter keeps the join
+		from, w = searchStreamAccount, where{}
 	}
-	defer rows.Close()
+	w.and("m.account_id = ?", accountID)
+	if !f.IncludePrivate {
+		w.and("m.private = 0")
+	}
+	return stream{from, w, expr}
+}
+
+// below is the query of the stream's rows below the match before (0: from
+// the newest). FTS5 takes the bound and seeks to it.
+func (q stream) below(before int64) (string, []any) {
+	w := q.w.with("convo_messages_fts MATCH ?", q.expr)
+	if before != 0 {
+		w.and("f.rowid < ?", before)
+	}
+	return q.from + w.sql() + searchStreamOrder, w.args
+}
+
+// since is the query of the stream's rows in the conversations ids at or
+// above the match from, in any order. The MATCH names the conversations,
+// so the index reads their matches alone (withinConversations).
+func (q stream) since(ids []int64, from int64) (string, []any) {
+	w := q.w.with("convo_messages_fts MATCH ?", withinConversations(q.expr, ids)).with("f.rowid >= ?", from)
+	return q.from + w.sql(), w.args
+}
+
+// streamMatches returns the first n distinct conversations of the stream
+// after the cursor, skipping skip of them, each with its latest match.
+// A conversation's first row is its latest match. After a cursor, the
+// stream is read below the cursor's match (FTS5 seeks there), so the depth
+// of a page costs nothing: a conversation met there whose latest match is
+// at or above the cursor's was on an earlier page, and matchedSince finds
+// those among a round's conversations; when it drops some, the next round
+// reads on for as many more as were dropped so far. A page costs the
+// rows it reads below the cursor, plus a full-text lookup for each
+// conversation met there with a message above it (about 0.08 ms each):
+// few where a conversation's messages lie close together, many on a deep
+// page of conversations whose matches are spread over the whole index.
+func streamMatches(ctx context.Context, tx *dbtx, accountID int64, q stream, cursor store.Cursor, skip, n int) (ids, hits []int64, err error) {
 	seen := map[int64]bool{}
-	for len(ids) < n && rows.Next() {
-		var id, hit int64
-		if err := rows.Scan(&id, &hit); err != nil {
+	var before int64
+	if cursor.Keys != nil {
+		before = cursor.Keys[0]
+		seen[cursor.Keys[1]] = true // the cursor's own conversation
+	}
+	dropped := 0
+	for len(ids) < n {
+		// Each round reads as many more as were dropped so far: few rounds
+		// where many conversations were on earlier pages.
+		round, roundHits, last, done, err := readStream(ctx, tx, q, before, seen, n-len(ids)+skip+dropped)
+		if err != nil {
 			return nil, nil, err
 		}
-		if seen[id] {
-			continue
+		var earlier map[int64]bool
+		if cursor.Keys != nil && len(round) > 0 {
+			if earlier, err = matchedSince(ctx, tx, accountID, q, round, cursor.Keys[0]); err != nil {
+				return nil, nil, err
+			}
 		}
-		seen[id] = true
-		switch {
-		case cursor.Keys != nil && hit >= cursor.Keys[0]:
-		case skip > 0:
-			skip--
-		default:
-			ids, hits = append(ids, id), append(hits, hit)
+		for i, id := range round {
+			switch {
+			case earlier[id]:
+				dropped++
+			case skip > 0:
+				skip--
+			case len(ids) < n:
+				ids, hits = append(ids, id), append(hits, roundHits[i])
+			}
+		}
+		if done {
+			break
+		}
+		before = last
+	}
+	return ids, hits, nil
+}
+
+// readStream reads the stream below the match before (0: from the newest)
+// until it meets want conversations not yet seen, and returns them with
+// their latest matches, the last match read, and whether the stream ended.
+func readStream(ctx context.Context, tx *dbtx, q stream, before int64, seen map[int64]bool, want int) (ids, hits []int64, last int64, done bool, err error) {
+	query, args := q.below(before)
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, nil, 0, false, err
+	}
+	defer rows.Close()
+	for len(ids) < want {
+		if !rows.Next() {
+			return ids, hits, last, true, rows.Err()
+		}
+		var id int64
+		if err := rows.Scan(&id, &last); err != nil {
+			return nil, nil, 0, false, err
+		}
+		if !seen[id] {
+			seen[id] = true
+			ids, hits = append(ids, id), append(hits, last)
 		}
 	}
-	return ids, hits, rows.Err()
+	return ids, hits, last, false, rows.Err()
+}
+
+// matchedSince is the set of the conversations ids with a match of the
+// stream at or above the match from. Only those with a message there can
+// have one: the messages' index finds them (reading the conversations'
+// entries, not their rows), and the full-text index is asked about them
+// alone, as every conversation it is asked about costs a lookup.
+func matchedSince(ctx context.Context, tx *dbtx, accountID int64, q stream, ids []int64, from int64) (map[int64]bool, error) {
+	var newer []int64
+	if err := tx.SelectContext(ctx, &newer, conversationsWithMessagesSince+placeholders(len(ids))+`)`,
+		append([]any{accountID, from}, anys(ids)...)...); err != nil {
+		return nil, err
+	}
+	if len(newer) == 0 {
+		return nil, nil
+	}
+	query, args := q.since(newer, from)
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	found := map[int64]bool{}
+	for rows.Next() {
+		var id, hit int64
+		if err := rows.Scan(&id, &hit); err != nil {
+			return nil, err
+		}
+		found[id] = true
+	}
+	return found, rows.Err()
 }

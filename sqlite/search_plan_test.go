@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -40,27 +41,39 @@ func TestSearchQueryPlans(t *testing.T) {
 		// The streaming search by last activity.
 		plain := f
 		plain.Statuses, plain.Query = f.StatusSet(), ""
-		w, err := conversationWhere(ctx, tx, 1, plain, where{})
+		w, err := conversationWhere(ctx, tx, 1, plain, listInputs{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		andAssignee(&w, f)
-		stream := searchStream
-		if len(w.clauses) == 1 {
-			stream, w = searchStreamAccount, where{}
+		q := newStream(1, f, w, expr)
+		for _, c := range []struct {
+			name   string
+			bound  string // the rowid bound FTS5 must take
+			sorted bool
+			query  func() (string, []any)
+		}{
+			{"stream", "", true, func() (string, []any) { return q.below(0) }},
+			{"stream below a cursor", "<", true, func() (string, []any) { return q.below(100) }},
+			{"stream since a cursor", ">", false, func() (string, []any) { return q.since([]int64{1, 2}, 100) }},
+		} {
+			query, args := c.query()
+			lines := plan(t, s, query, args...)
+			checkPlan(t, c.name+" "+name, lines, c.sorted)
+			wantFTS(c.name+" "+name, lines)
+			if !strings.HasPrefix(lines[0], "SCAN f VIRTUAL TABLE") || !strings.HasSuffix(lines[0], c.bound) {
+				t.Errorf("%s %s: the FTS index is not the outer loop, bounded by %q\nplan: %q", c.name, name, c.bound, lines)
+			}
 		}
-		w.and("convo_messages_fts MATCH ?", expr)
-		w.and("m.account_id = ?", 1)
-		w.and("m.private = 0")
-		lines := plan(t, s, stream+w.sql()+searchStreamOrder, w.args...)
-		checkPlan(t, "stream "+name, lines, true)
-		wantFTS("stream "+name, lines)
-		if !strings.HasPrefix(lines[0], "SCAN f VIRTUAL TABLE") {
-			t.Errorf("stream %s: the FTS index is not the outer loop\nplan: %q", name, lines)
+
+		if name == "q" {
+			lines := plan(t, s, conversationsWithMessagesSince+placeholders(2)+`)`, 1, 100, 1, 2)
+			if len(lines) != 1 || !strings.HasPrefix(lines[0], "SEARCH convo_messages USING COVERING INDEX") {
+				t.Errorf("conversations with messages since: not from the index alone\nplan: %q", lines)
+			}
 		}
 
 		// Every other sort and the counts.
-		w, err = conversationWhere(ctx, tx, 1, f, where{})
+		w, err = conversationWhere(ctx, tx, 1, f, listInputs{expr: expr, searchable: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,8 +84,8 @@ func TestSearchQueryPlans(t *testing.T) {
 			checkPlan(t, "search list "+name+" "+so.String(), lines, false)
 			wantFTS("search list "+name, lines)
 		}
-		q, args := countsQuery(1, f, w)
-		lines = plan(t, s, q, args...)
+		cq, args := countsQuery(1, f, w)
+		lines := plan(t, s, cq, args...)
 		checkPlan(t, "search counts "+name, lines, false)
 		wantFTS("search counts "+name, lines)
 	}
@@ -85,11 +98,18 @@ func TestSearchQueryPlans(t *testing.T) {
 		for _, order := range messageSearchOrders {
 			ow := w
 			ow.and(order.after, order.args(order.keys(hitRow{messageRow: messageRow{ID: 100}}))...)
-			q := searchMessagesSelect + order.rank + searchMessagesFrom + ow.sql() + ` ORDER BY ` + order.orderBy + ` LIMIT ? OFFSET ?`
-			lines := plan(t, s, q, append([]any{"<b>", "</b>", store.SnippetEllipsis, 16}, append(ow.args, 26, 0)...)...)
+			q, args := order.pageQuery(ow, expr, []any{"<b>", "</b>", store.SnippetEllipsis, 16}, 26, 0)
+			lines := plan(t, s, q, args...)
 			checkPlan(t, "search messages "+order.name, lines, order.name == "newest")
 			wantFTS("search messages", lines)
-			if !strings.HasPrefix(lines[0], "SCAN f VIRTUAL TABLE") {
+			outer := lines[0]
+			if order.sorts { // the ranked ids first, then the page's rows by rowid
+				outer = lines[1]
+				if lines[0] != "CO-ROUTINE p" || !slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, "SCAN f VIRTUAL TABLE INDEX 0:=M") }) {
+					t.Errorf("search messages %s: the page's rows are not sought by rowid\nplan: %q", order.name, lines)
+				}
+			}
+			if !strings.HasPrefix(outer, "SCAN f VIRTUAL TABLE") {
 				t.Errorf("search messages: the FTS index is not the outer loop\nplan: %q", lines)
 			}
 		}

@@ -13,7 +13,7 @@ func TestRun(t *testing.T) {
 	ops := runTiny(t)
 	for _, op := range []string{"bulk_load", "append_message", "append_parallel",
 		"feed_read", "watch_wake", "watch_wake_other", "inbox_page1", "inbox_page40_offset", "inbox_keyset",
-		"inbox_counts", "view_dense", "view_sparse", "view_counts", "get_conversation", "search", "search_prefix", "unread_count", "unseen_count",
+		"inbox_counts", "view_dense", "view_sparse", "view_counts", "get_conversation", "search", "search_prefix", "search_prefix2", "search_prefix1", "unread_count", "unseen_count",
 		"mixed_reads", "mixed_writes", "summary"} {
 		if _, ok := ops[op]; !ok {
 			t.Errorf("op %s missing from the output", op)

@@ -423,11 +423,13 @@ func (b *bench) views() error {
 
 // search times the list's q: the 25 conversations (of every status) with
 // the newest public messages containing a word in 0.5-1 % of messages, then
-// a prefix in 5-10 % (searchTerms). The share of matching messages goes in
-// the note.
+// a prefix in 5-10 % (searchTerms), then its first two letters and its
+// first letter, which begin many words. The share of matching messages
+// goes in the note.
 func (b *bench) search() error {
 	word, prefix := searchTerms(b.words)
-	for _, q := range []struct{ op, query string }{{"search", word}, {"search_prefix", prefix + "*"}} {
+	for _, q := range []struct{ op, query string }{{"search", word}, {"search_prefix", prefix + "*"},
+		{"search_prefix2", prefix[:2] + "*"}, {"search_prefix1", prefix[:1] + "*"}} {
 		all, err := b.s.SearchMessages(b.ctx, 1, store.MessageSearch{Query: q.query, IncludePrivate: true, Page: store.PageNumber(1, 1)})
 		if err != nil {
 			return fmt.Errorf("%s: %w", q.op, err)

@@ -94,7 +94,12 @@ func testSearch(t *testing.T, newStore NewStore) {
 			f.clock.Advance(time.Duration(i%3) * time.Second)
 			all = append(all, c)
 		}
-		_ = all
+		// Later messages in random conversations: a conversation's matches
+		// then lie on both sides of a page's cursor.
+		for range 60 {
+			f.clock.Advance(time.Duration(1+r.IntN(30)) * time.Second)
+			f.message(t, all[r.IntN(len(all))].ID, text(randomText(r, 3)))
+		}
 		filters := []store.ConversationFilter{
 			{Query: "alpha"},
 			{Query: "alpha", IncludePrivate: true},
@@ -141,6 +146,68 @@ func testSearch(t *testing.T, newStore NewStore) {
 		is.NoErr(err)
 		is.Equal(len(hits.Items), 1) // the same for message search
 		is.Equal(hits.Items[0].Message.AccountID, int64(1))
+	})
+
+	// A backend may search a small account's own rows only (SQLite names
+	// an account holding under an eighth of the conversations in its
+	// MATCH): its results must be those of the account alone in the store.
+	t.Run("Query/SmallAccountBesideALargeOne", func(t *testing.T) {
+		is := is.New(t)
+		s := newStore(t, fixed)
+		small := mustCreateContact(t, s, 1, convo.NewContact{FirstName: "Ada"})
+		var convs []int64
+		for range 3 {
+			convs = append(convs, mustCreateConversation(t, s, 1, small.ID).ID)
+		}
+		large := mustCreateContact(t, s, 2, convo.NewContact{FirstName: "Bob"})
+		var batch []store.MessageTo
+		for i := range 40 {
+			c := mustCreateConversation(t, s, 2, large.ID)
+			batch = append(batch, store.MessageTo{ConversationID: c.ID, Message: text(fmt.Sprintf("kumquat %d and kumquats", i))})
+		}
+		_, err := s.AddMessages(ctx, 2, batch)
+		is.NoErr(err)
+		var want []int64 // account 1's public matches of "kumquat", oldest first
+		for i, content := range []string{"a kumquat here", "nothing to see", "kumquat again", "only kumquats", "kumquat last"} {
+			m := mustAddMessage(t, s, 1, convs[i%3], text(content))
+			if contractMatches(content, "kumquat", false) {
+				want = append(want, m.ID)
+			}
+		}
+		mustAddMessage(t, s, 1, convs[1], convo.NewMessage{Type: convo.MessageOutgoing, Private: true, Content: "kumquat note"})
+		slices.Reverse(want)
+		hitIDs := func(q string, order store.SearchOrder) []int64 {
+			t.Helper()
+			page, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: q, Order: order})
+			is.NoErr(err)
+			ids := []int64{}
+			for _, h := range page.Items {
+				is.Equal(h.Message.AccountID, int64(1)) // the account's own messages
+				ids = append(ids, h.Message.ID)
+			}
+			return ids
+		}
+		is.Equal(hitIDs("kumquat", store.SearchNewestFirst), want) // exactly the account's matches, newest first
+		relevance := hitIDs("kumquat", store.SearchRelevance)
+		slices.Sort(relevance)
+		sorted := slices.Sorted(slices.Values(want))
+		is.Equal(relevance, sorted)                                          // the same matches by relevance
+		is.Equal(len(hitIDs("kumq*", store.SearchNewestFirst)), len(want)+1) // a prefix finds "kumquats" too
+		is.Equal(len(hitIDs("nothing", store.SearchNewestFirst)), 1)         // a word of one message
+		is.Equal(len(hitIDs("1", store.SearchNewestFirst)), 0)               // the account's id is no word
+
+		q := store.ConversationFilter{Query: "kumquat"}
+		wantConvs := searchFullScan(t, s, q)
+		is.Equal(len(wantConvs), 3)                      // all three conversations match
+		is.Equal(collectKeyset(t, s, q, 1), wantConvs)   // keyset pages of one
+		is.Equal(collectNumbered(t, s, q, 2), wantConvs) // numbered pages
+		counts, err := s.CountConversations(ctx, 1, q)
+		is.NoErr(err)
+		is.Equal(counts.All, 3) // the account's conversations only
+
+		page, err := s.SearchMessages(ctx, 2, store.MessageSearch{Query: "kumquat", Page: store.PageNumber(1, 50)})
+		is.NoErr(err)
+		is.Equal(page.Meta.Total, 40) // the large account's own, none of the small one's
 	})
 
 	t.Run("ListConversations/ViewerSeesOnlyTheirConversations", func(t *testing.T) {
