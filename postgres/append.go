@@ -184,7 +184,13 @@ func appendMessage(ctx context.Context, tx *wtx, accountID, conversationID int64
 	if err := queryOne(ctx, tx, lockAppendTarget, []any{accountID, conversationID}, t.dest()...); err != nil {
 		return convo.Message{}, err
 	}
-	p, err := planAppend(accountID, conversationID, &t, in, now)
+	return appendLocked(ctx, tx, accountID, conversationID, &t, in, now)
+}
+
+// appendLocked is appendMessage once lockAppendTarget has locked the
+// conversation and read t.
+func appendLocked(ctx context.Context, tx *wtx, accountID, conversationID int64, t *appendTarget, in convo.NewMessage, now time.Time) (convo.Message, error) {
+	p, err := planAppend(accountID, conversationID, t, in, now)
 	if err != nil {
 		return convo.Message{}, err
 	}
