@@ -184,7 +184,13 @@ func appendMessage(ctx context.Context, tx *wtx, accountID, conversationID int64
 	if err := queryOne(ctx, tx, lockAppendTarget, []any{accountID, conversationID}, t.dest()...); err != nil {
 		return convo.Message{}, err
 	}
-	p, err := planAppend(accountID, conversationID, &t, in, now)
+	return appendLocked(ctx, tx, accountID, conversationID, &t, in, now)
+}
+
+// appendLocked is appendMessage once lockAppendTarget has locked the
+// conversation and read t.
+func appendLocked(ctx context.Context, tx *wtx, accountID, conversationID int64, t *appendTarget, in convo.NewMessage, now time.Time) (convo.Message, error) {
+	p, err := planAppend(accountID, conversationID, t, in, now)
 	if err != nil {
 		return convo.Message{}, err
 	}
@@ -419,25 +425,27 @@ func appendBatch(ctx context.Context, tx *wtx, accountID int64, batch []store.Me
 		}
 	}
 	bumps := make(map[int64]*batchBump, len(ids))
-	rows, err := tx.Query(ctx, lockBatchTargets, accountID, ids)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var id int64
-		b := &batchBump{lastNonActivity: -1}
-		if err := rows.Scan(append([]any{&id}, b.target.dest()...)...); err != nil {
-			rows.Close()
-			return nil, err
+	unseen := newBatchUnseen()
+	lb := &pgx.Batch{}
+	lb.Queue(lockBatchTargets, accountID, ids).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var id int64
+			b := &batchBump{lastNonActivity: -1}
+			if err := rows.Scan(append([]any{&id}, b.target.dest()...)...); err != nil {
+				return err
+			}
+			bumps[id] = b
 		}
-		bumps[id] = b
-	}
-	if err := rows.Err(); err != nil {
+		return rows.Err()
+	})
+	lb.Queue(selectBatchHorizons, accountID, ids).Query(unseen.scan)
+	if err := tx.SendBatch(ctx, lb).Close(); err != nil {
 		return nil, err
 	}
 	now := tx.clock() // once the rows are locked: see lockConversation
 	plans := make([]plannedAppend, len(batch))
 	sourceIDs := make(map[string]bool)
+	var err error
 	for i, item := range batch {
 		in := item.Message.WithDefaults(now)
 		b := bumps[item.ConversationID]
@@ -451,11 +459,15 @@ func appendBatch(ctx context.Context, tx *wtx, accountID int64, batch []store.Me
 			return nil, errAppendSlow
 		}
 		b.add(&plans[i], i)
+		unseen.add(&plans[i].m)
 	}
 	if err := insertBatch(ctx, tx, accountID, now, plans); err != nil {
 		return nil, err
 	}
 	if err := bumpBatch(ctx, tx, accountID, now, ids, bumps, plans); err != nil {
+		return nil, err
+	}
+	if err := unseen.write(ctx, tx, accountID, ids); err != nil {
 		return nil, err
 	}
 	out := make([]convo.Message, len(plans))
@@ -492,23 +504,24 @@ func insertBatch(ctx context.Context, tx pgx.Tx, accountID int64, now time.Time,
 		externalErrors[i] = m.ExternalError
 		index[[2]int64{m.ConversationID, m.Seq}] = i
 	}
-	rows, err := tx.Query(ctx, insertMessages, accountID, now, conversations, seqs, contents, contentTypes, contentAttrs,
-		types, private, statuses, sourceIDs, senderTypes, authors, writtenAt, attachments, externalIDs, additionals, words,
-		externalErrors)
-	if err != nil {
-		return err
-	}
 	inserted := 0
-	for rows.Next() {
-		var id, conversationID, seq int64
-		if err := rows.Scan(&id, &conversationID, &seq); err != nil {
-			rows.Close()
-			return err
+	b := &pgx.Batch{}
+	b.Queue(setBatchUnseen, "on")
+	b.Queue(insertMessages, accountID, now, conversations, seqs, contents, contentTypes, contentAttrs,
+		types, private, statuses, sourceIDs, senderTypes, authors, writtenAt, attachments, externalIDs, additionals, words,
+		externalErrors).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var id, conversationID, seq int64
+			if err := rows.Scan(&id, &conversationID, &seq); err != nil {
+				return err
+			}
+			plans[index[[2]int64{conversationID, seq}]].m.ID = id
+			inserted++
 		}
-		plans[index[[2]int64{conversationID, seq}]].m.ID = id
-		inserted++
-	}
-	if err := rows.Err(); err != nil {
+		return rows.Err()
+	})
+	b.Queue(setBatchUnseen, "")
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return err
 	}
 	if inserted < n {
@@ -548,5 +561,133 @@ func bumpBatch(ctx context.Context, tx pgx.Tx, accountID int64, now time.Time, i
 	}
 	slices.Sort(contacts)
 	_, err := tx.Exec(ctx, touchContacts, accountID, now, slices.Compact(contacts))
+	return err
+}
+
+// The unseen counts of a batch. convo_unseen_messages_insert keeps the
+// horizons and audiences of one inserted message at a time; for a batch
+// it stands aside (setBatchUnseen) and batchUnseen.write moves every horizon
+// and audience row the batch changes once, to what the trigger would have
+// made of them message after message. The conversations are locked, and
+// every move of a horizon locks its conversation first, so the horizons
+// read after the lock stay as read until the commit.
+const (
+	// setBatchUnseen sets, for the rest of the transaction, whether the
+	// insert trigger of the unseen counts stands aside ('on') or not ('').
+	setBatchUnseen = `SELECT set_config('convo.batch_unseen', $1, true)`
+
+	// selectBatchHorizons reads the horizons of a batch's conversations.
+	selectBatchHorizons = `SELECT conversation_id, user_id, seen_seq FROM convo_read_horizons
+WHERE account_id = $1 AND conversation_id = ANY($2)`
+
+	// bumpUnseen writes what a batch changes of the unseen counts: the
+	// audiences' counts of messages that are not activity ($2, $3), the
+	// authors' new horizons ($4 to $7), and the horizons that were there
+	// ($8 to $12): each moved to a seq, its count reset (by its user's
+	// message) or not, then raised by the messages after it.
+	bumpUnseen = `WITH a AS (
+	UPDATE convo_conversation_audiences AS a SET non_activity_count = a.non_activity_count + u.n
+	FROM unnest($2::bigint[], $3::bigint[]) AS u(conversation_id, n)
+	WHERE a.account_id = $1 AND a.conversation_id = u.conversation_id
+), i AS (
+	INSERT INTO convo_read_horizons (account_id, conversation_id, user_id, seen_seq, unseen_count)
+	SELECT $1, u.conversation_id, u.user_id, u.seen_seq, u.n
+	FROM unnest($4::bigint[], $5::uuid[], $6::bigint[], $7::bigint[]) AS u(conversation_id, user_id, seen_seq, n)
+)
+UPDATE convo_read_horizons AS h SET seen_seq = u.seen_seq,
+	unseen_count = CASE WHEN u.reset THEN 0 ELSE h.unseen_count END + u.n
+FROM unnest($8::bigint[], $9::uuid[], $10::bigint[], $11::boolean[], $12::bigint[])
+	AS u(conversation_id, user_id, seen_seq, reset, n)
+WHERE h.account_id = $1 AND h.conversation_id = u.conversation_id AND h.user_id = u.user_id`
+)
+
+// batchHorizon is a horizon as a batch moves it.
+type batchHorizon struct {
+	conversationID int64
+	user           uuid.UUID
+	seen           int64
+	n              int64 // unseen messages added (after the reset, with reset)
+	stored         bool  // the row was there before the batch
+	reset          bool  // a message of its user reset the count
+}
+
+// batchUnseen follows a batch's messages in order, as the trigger would.
+type batchUnseen struct {
+	horizons  map[int64][]*batchHorizon // by conversation
+	audiences map[int64]int64           // messages that are not activity, by conversation
+}
+
+func newBatchUnseen() *batchUnseen {
+	return &batchUnseen{horizons: map[int64][]*batchHorizon{}, audiences: map[int64]int64{}}
+}
+
+// scan reads the rows of selectBatchHorizons.
+func (u *batchUnseen) scan(rows pgx.Rows) error {
+	for rows.Next() {
+		h := &batchHorizon{stored: true}
+		if err := rows.Scan(&h.conversationID, &h.user, &h.seen); err != nil {
+			return err
+		}
+		u.horizons[h.conversationID] = append(u.horizons[h.conversationID], h)
+	}
+	return rows.Err()
+}
+
+// add takes one message, the next of its conversation: convo_unseen_messages
+// on insert.
+func (u *batchUnseen) add(m *convo.Message) {
+	c := m.ConversationID
+	if m.Type != convo.MessageActivity { // convo_unseen_counted: a new message is no tombstone
+		u.audiences[c]++
+		for _, h := range u.horizons[c] {
+			if h.seen < m.Seq && h.user != m.AuthorID {
+				h.n++
+			}
+		}
+	}
+	if m.AuthorID == uuid.Nil {
+		return
+	}
+	for _, h := range u.horizons[c] {
+		if h.user == m.AuthorID {
+			h.seen, h.n, h.reset = max(h.seen, m.Seq), 0, true
+			return
+		}
+	}
+	u.horizons[c] = append(u.horizons[c], &batchHorizon{conversationID: c, user: m.AuthorID, seen: m.Seq, reset: true})
+}
+
+// write stores what the batch changed of the unseen counts, conversation
+// by conversation in the order of ids.
+func (u *batchUnseen) write(ctx context.Context, tx pgx.Tx, accountID int64, ids []int64) error {
+	var (
+		audienceConvs, audienceCounts []int64
+		newConvs, newSeen, newCounts  []int64
+		newUsers                      []uuid.UUID
+		oldConvs, oldSeen, oldCounts  []int64
+		oldUsers                      []uuid.UUID
+		oldResets                     []bool
+	)
+	for _, c := range ids {
+		if n := u.audiences[c]; n > 0 {
+			audienceConvs, audienceCounts = append(audienceConvs, c), append(audienceCounts, n)
+		}
+		for _, h := range u.horizons[c] {
+			switch {
+			case !h.stored:
+				newConvs, newUsers, newSeen, newCounts = append(newConvs, h.conversationID), append(newUsers, h.user),
+					append(newSeen, h.seen), append(newCounts, h.n)
+			case h.reset || h.n > 0:
+				oldConvs, oldUsers, oldSeen, oldCounts = append(oldConvs, h.conversationID), append(oldUsers, h.user),
+					append(oldSeen, h.seen), append(oldCounts, h.n)
+				oldResets = append(oldResets, h.reset)
+			}
+		}
+	}
+	if len(audienceConvs)+len(newConvs)+len(oldConvs) == 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, bumpUnseen, accountID, audienceConvs, audienceCounts, newConvs, newUsers, newSeen, newCounts,
+		oldConvs, oldUsers, oldSeen, oldResets, oldCounts)
 	return err
 }

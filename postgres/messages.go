@@ -82,11 +82,23 @@ func (s *Store) AddMessage(ctx context.Context, accountID, conversationID int64,
 		}
 	}
 	err := s.write(ctx, accountID, func(tx *wtx, _ time.Time) (err error) {
-		if _, err := tx.Exec(ctx, lockConversation, accountID, conversationID); err != nil {
-			return err
+		// The lock of the append itself, taken before the clock is read:
+		// a message that is invalid is that before the conversation is
+		// missing, as addMessage has it.
+		var t appendTarget
+		lockErr := queryOne(ctx, tx, lockAppendTarget, []any{accountID, conversationID}, t.dest()...)
+		if lockErr != nil && !errors.Is(lockErr, convo.ErrNotFound) {
+			return lockErr
 		}
 		now := tx.clock() // once the row is locked: see lockConversation
-		m, err = addMessage(ctx, tx, accountID, conversationID, in, now)
+		in := in.WithDefaults(now)
+		if err := in.Validate(); err != nil {
+			return err
+		}
+		if lockErr != nil {
+			return lockErr
+		}
+		m, err = appendLocked(ctx, tx, accountID, conversationID, &t, in, now)
 		return err
 	})
 	return m, err

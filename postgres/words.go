@@ -75,6 +75,11 @@ func tsquery(s convo.Search, allPrefix bool) (query string, ok bool) {
 	return b.String(), b.Len() > 0
 }
 
+// lexemeQuoting doubles what a quoted lexeme must escape. It is made once:
+// a Replacer builds its tables on first use, which made a new one per word
+// the largest cost of writing a message's words.
+var lexemeQuoting = strings.NewReplacer(`'`, `''`, `\`, `\\`)
+
 // writeLexeme writes w quoted, cut to the longest lexeme PostgreSQL keeps.
 func writeLexeme(b *strings.Builder, w string) {
 	if len(w) > maxLexemeBytes {
@@ -85,6 +90,6 @@ func writeLexeme(b *strings.Builder, w string) {
 		w = w[:cut]
 	}
 	b.WriteByte('\'')
-	b.WriteString(strings.NewReplacer(`'`, `''`, `\`, `\\`).Replace(w))
+	b.WriteString(lexemeQuoting.Replace(w))
 	b.WriteByte('\'')
 }

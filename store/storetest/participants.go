@@ -442,19 +442,32 @@ func testUnseenInvariant(t *testing.T, newStore NewStore) {
 		v := viewers[r.IntN(len(viewers))]
 		msgs := allMessages(t, s, 1, conv)
 		switch op := r.IntN(10); {
-		case op < 4: // append
-			var in convo.NewMessage
-			switch r.IntN(4) {
-			case 0:
-				in = text("in")
-			case 1:
-				in = convo.NewMessage{Type: convo.MessageActivity, Content: "act"}
-			default:
-				in = fromUser(v.UserID, "out")
+		case op < 4: // append one message, or a batch across the conversations
+			var batch []store.MessageTo
+			for range 1 + r.IntN(2)*r.IntN(8) {
+				var in convo.NewMessage
+				switch r.IntN(4) {
+				case 0:
+					in = text("in")
+				case 1:
+					in = convo.NewMessage{Type: convo.MessageActivity, Content: "act"}
+				default:
+					in = fromUser(viewers[r.IntN(len(viewers))].UserID, "out")
+				}
+				batch = append(batch, store.MessageTo{ConversationID: convs[r.IntN(len(convs))], Message: in})
 			}
-			m := mustAddMessage(t, s, 1, conv, in)
-			if in.AuthorID != uuid.Nil {
-				horizon[key(in.AuthorID, conv)] = m.Seq
+			var added []convo.Message
+			if len(batch) == 1 {
+				added = []convo.Message{mustAddMessage(t, s, 1, batch[0].ConversationID, batch[0].Message)}
+			} else {
+				var err error
+				added, err = s.AddMessages(ctx, 1, batch)
+				is.NoErr(err)
+			}
+			for _, m := range added {
+				if m.AuthorID != uuid.Nil {
+					horizon[key(m.AuthorID, m.ConversationID)] = m.Seq
+				}
 			}
 		case op < 6 && len(msgs) > 0: // mark seen or unseen
 			m := msgs[r.IntN(len(msgs))]
