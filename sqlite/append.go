@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/convokit/convo"
@@ -181,7 +182,7 @@ func (a *appender) conversation(ctx context.Context, id int64) (*appendConversat
 // flush writes what the appends changed in their conversations and
 // contacts.
 func (a *appender) flush(ctx context.Context) error {
-	touched := map[int64]bool{}
+	var touched []int64 // contacts: one or a few
 	for _, id := range a.order {
 		c := a.convs[id]
 		f := &c.fold
@@ -191,8 +192,8 @@ func (a *appender) flush(ctx context.Context) error {
 				return err
 			}
 		}
-		if c.touches && !touched[c.target.ContactID] {
-			touched[c.target.ContactID] = true
+		if c.touches && !slices.Contains(touched, c.target.ContactID) {
+			touched = append(touched, c.target.ContactID)
 			if _, err := a.tx.ExecContext(ctx, touchContact, timeValue(a.now), a.account, c.target.ContactID); err != nil {
 				return err
 			}
@@ -236,18 +237,6 @@ func readAppendTarget(ctx context.Context, tx *dbtx, accountID, conversationID i
 		return appendTarget{}, convo.ErrNotFound
 	}
 	return rows[0], nil
-}
-
-// appendMessage writes a valid message at the end of a conversation and
-// keeps the conversation's maintained columns true. A message whose source
-// id is already stored in the conversation is returned as stored instead.
-func appendMessage(ctx context.Context, tx *dbtx, accountID, conversationID int64, in convo.NewMessage, now time.Time) (convo.Message, error) {
-	a := newAppender(tx, accountID, now)
-	m, err := a.add(ctx, conversationID, in)
-	if err != nil {
-		return convo.Message{}, err
-	}
-	return m, a.flush(ctx)
 }
 
 // add writes a valid message at the end of a conversation; flush writes
@@ -340,8 +329,11 @@ func b2i(b bool) int {
 // addActivity records a change in the conversation's timeline.
 func addActivity(ctx context.Context, tx *dbtx, accountID, conversationID int64, content string, now time.Time) error {
 	in := convo.NewMessage{Type: convo.MessageActivity, Content: content}.WithDefaults(now)
-	_, err := appendMessage(ctx, tx, accountID, conversationID, in, now)
-	return err
+	a := newAppender(tx, accountID, now)
+	if _, err := a.add(ctx, conversationID, in); err != nil {
+		return err
+	}
+	return a.flush(ctx)
 }
 
 // messageBySourceID returns the message of the conversation with the

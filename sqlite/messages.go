@@ -57,8 +57,11 @@ func (s *Store) AddMessage(ctx context.Context, accountID, conversationID int64,
 	}
 	var m convo.Message
 	err := s.write(ctx, func(tx *dbtx, now time.Time) (err error) {
-		m, err = addMessage(ctx, tx, accountID, conversationID, in, now)
-		return err
+		a := newAppender(tx, accountID, now)
+		if m, err = addMessage(ctx, a, conversationID, in); err != nil {
+			return err
+		}
+		return a.flush(ctx)
 	})
 	return m, err
 }
@@ -80,11 +83,7 @@ func (s *Store) AddMessages(ctx context.Context, accountID int64, batch []store.
 	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
 		a := newAppender(tx, accountID, now)
 		for i, item := range batch {
-			in := item.Message.WithDefaults(now)
-			if err := in.Validate(); err != nil {
-				return backend.BatchItemError(i, err)
-			}
-			m, err := a.add(ctx, item.ConversationID, in)
+			m, err := addMessage(ctx, a, item.ConversationID, item.Message)
 			if err != nil {
 				return backend.BatchItemError(i, err)
 			}
@@ -99,13 +98,13 @@ func (s *Store) AddMessages(ctx context.Context, accountID int64, batch []store.
 }
 
 // addMessage is AddMessage inside a transaction: defaults, validation,
-// then the append.
-func addMessage(ctx context.Context, tx *dbtx, accountID, conversationID int64, in convo.NewMessage, now time.Time) (convo.Message, error) {
-	in = in.WithDefaults(now)
+// then the append, which a's flush completes.
+func addMessage(ctx context.Context, a *appender, conversationID int64, in convo.NewMessage) (convo.Message, error) {
+	in = in.WithDefaults(a.now)
 	if err := in.Validate(); err != nil {
 		return convo.Message{}, err
 	}
-	return appendMessage(ctx, tx, accountID, conversationID, in, now)
+	return a.add(ctx, conversationID, in)
 }
 
 // GetMessage implements store.Store.
