@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/internal/backend"
@@ -45,30 +44,29 @@ func (r redirectRow) toRecord() (store.Record, error) {
 // given. Without NewIDs, the merged id is not handed out again.
 func (im *importer) Redirect(x store.Redirect) error {
 	ctx, tx := im.ctx, im.tx
-	if im.newIDs {
-		x.IntoID = backend.Ref(im.stats.ConversationIDs, x.IntoID)
-	}
-	var id int64
-	switch err := queryOne(ctx, tx, conversationExists, []any{im.accountID, x.ConversationID}, &id); {
-	case err == nil:
-		return fmt.Errorf("%w: conversation %d is not merged: it is a conversation of the account", convo.ErrConflict, x.ConversationID)
-	case !errors.Is(err, convo.ErrNotFound):
-		return err
-	}
-	if err := queryOne(ctx, tx, conversationExists, []any{im.accountID, x.IntoID}, &id); err != nil {
-		return fmt.Errorf("conversation %d: %w", x.IntoID, err)
-	}
-	var stored redirectRow
-	switch err := queryOne(ctx, tx, selectRedirectRow, []any{im.accountID, x.ConversationID}, stored.dest()...); {
-	case err == nil:
-		return backend.UnchangedRedirect(im.stats, stored.toRedirect(), x)
-	case !errors.Is(err, convo.ErrNotFound):
-		return err
-	}
-	if _, err := tx.Exec(ctx, insertRedirect, im.accountID, x.ConversationID, x.IntoID, x.MergedAt); err != nil {
-		return err
-	}
-	im.wrote("convo_conversations", x.ConversationID)
-	im.stats.Redirects++
-	return nil
+	return backend.ImportRedirect(x, backend.RedirectImport{Stats: im.stats, NewIDs: im.newIDs,
+		Exists: func(id int64) (bool, error) {
+			var one int64
+			err := queryOne(ctx, tx, conversationExists, []any{im.accountID, id}, &one)
+			if errors.Is(err, convo.ErrNotFound) {
+				return false, nil
+			}
+			return err == nil, err
+		},
+		Stored: func(id int64) (store.Redirect, bool, error) {
+			var stored redirectRow
+			err := queryOne(ctx, tx, selectRedirectRow, []any{im.accountID, id}, stored.dest()...)
+			if errors.Is(err, convo.ErrNotFound) {
+				return store.Redirect{}, false, nil
+			}
+			return stored.toRedirect(), err == nil, err
+		},
+		Insert: func(x store.Redirect) error {
+			if _, err := tx.Exec(ctx, insertRedirect, im.accountID, x.ConversationID, x.IntoID, x.MergedAt); err != nil {
+				return err
+			}
+			im.wrote("convo_conversations", x.ConversationID)
+			return nil
+		},
+	})
 }

@@ -3,9 +3,7 @@ package sqlite
 import (
 	"database/sql"
 	"errors"
-	"fmt"
 
-	"github.com/convokit/convo"
 	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
@@ -52,34 +50,32 @@ func (r redirectRow) toRecord() (store.Record, error) {
 // given. Without NewIDs, the merged id is not handed out again.
 func (im *importer) Redirect(x store.Redirect) error {
 	ctx, tx := im.ctx, im.tx
-	if im.newIDs {
-		x.IntoID = backend.Ref(im.stats.ConversationIDs, x.IntoID)
-	}
-	var id int64
-	switch err := tx.GetContext(ctx, &id, conversationExists, im.accountID, x.ConversationID); {
-	case err == nil:
-		return fmt.Errorf("%w: conversation %d is not merged: it is a conversation of the account", convo.ErrConflict, x.ConversationID)
-	case !errors.Is(err, sql.ErrNoRows):
-		return err
-	}
-	if err := tx.GetContext(ctx, &id, conversationExists, im.accountID, x.IntoID); err != nil {
-		return fmt.Errorf("conversation %d: %w", x.IntoID, translate(err))
-	}
-	var stored redirectRow
-	switch err := tx.GetContext(ctx, &stored, selectRedirectRow, im.accountID, x.ConversationID); {
-	case err == nil:
-		return backend.UnchangedRedirect(im.stats, stored.toRedirect(), x)
-	case !errors.Is(err, sql.ErrNoRows):
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, insertRedirect, im.accountID, x.ConversationID, x.IntoID, timeValue(x.MergedAt)); err != nil {
-		return err
-	}
-	if !im.newIDs {
-		if _, err := tx.ExecContext(ctx, bumpConversationIDs, x.ConversationID); err != nil {
+	return backend.ImportRedirect(x, backend.RedirectImport{Stats: im.stats, NewIDs: im.newIDs,
+		Exists: func(id int64) (bool, error) {
+			var one int64
+			err := tx.GetContext(ctx, &one, conversationExists, im.accountID, id)
+			if errors.Is(err, sql.ErrNoRows) {
+				return false, nil
+			}
+			return err == nil, err
+		},
+		Stored: func(id int64) (store.Redirect, bool, error) {
+			var stored redirectRow
+			err := tx.GetContext(ctx, &stored, selectRedirectRow, im.accountID, id)
+			if errors.Is(err, sql.ErrNoRows) {
+				return store.Redirect{}, false, nil
+			}
+			return stored.toRedirect(), err == nil, err
+		},
+		Insert: func(x store.Redirect) error {
+			if _, err := tx.ExecContext(ctx, insertRedirect, im.accountID, x.ConversationID, x.IntoID, timeValue(x.MergedAt)); err != nil {
+				return err
+			}
+			if im.newIDs {
+				return nil
+			}
+			_, err := tx.ExecContext(ctx, bumpConversationIDs, x.ConversationID)
 			return err
-		}
-	}
-	im.stats.Redirects++
-	return nil
+		},
+	})
 }

@@ -85,6 +85,52 @@ func ImportedMessage(m convo.Message) convo.Message {
 	return m
 }
 
+// RedirectImport is what ImportRedirect asks of a backend's import
+// transaction.
+type RedirectImport struct {
+	Stats  *store.ImportStats
+	NewIDs bool
+	// Exists reports whether the account has the conversation.
+	Exists func(conversationID int64) (bool, error)
+	// Stored returns the account's redirect of a merged id, if any.
+	Stored func(mergedID int64) (store.Redirect, bool, error)
+	// Insert writes a new redirect (and, without NewIDs, keeps the merged
+	// id from being handed out again).
+	Insert func(x store.Redirect) error
+}
+
+// ImportRedirect writes the redirect x of a merged id into a conversation
+// of the account, unless it is stored as given: the merged id must not be
+// a conversation, the one it goes into must be.
+func ImportRedirect(x store.Redirect, im RedirectImport) error {
+	if im.NewIDs {
+		x.IntoID = Ref(im.Stats.ConversationIDs, x.IntoID)
+	}
+	switch live, err := im.Exists(x.ConversationID); {
+	case err != nil:
+		return err
+	case live:
+		return fmt.Errorf("%w: conversation %d is not merged: it is a conversation of the account", convo.ErrConflict, x.ConversationID)
+	}
+	switch into, err := im.Exists(x.IntoID); {
+	case err != nil:
+		return err
+	case !into:
+		return fmt.Errorf("conversation %d: %w", x.IntoID, convo.ErrNotFound)
+	}
+	switch stored, found, err := im.Stored(x.ConversationID); {
+	case err != nil:
+		return err
+	case found:
+		return UnchangedRedirect(im.Stats, stored, x)
+	}
+	if err := im.Insert(x); err != nil {
+		return err
+	}
+	im.Stats.Redirects++
+	return nil
+}
+
 // UnchangedRedirect counts in stats a redirect record found stored as
 // given, or reports a clash with the stored redirect of its id.
 func UnchangedRedirect(stats *store.ImportStats, stored, given store.Redirect) error {
