@@ -40,10 +40,11 @@ const (
 
 	searchList = "conversations:search"
 
-	// conversationsWithMessagesSince are those of the conversations (the
-	// placeholders after it, then ")") of account ?1 with a message at or
-	// above id ?2, from the messages' (account, conversation, seq) index.
-	conversationsWithMessagesSince = `SELECT DISTINCT conversation_id FROM convo_messages WHERE account_id = ? AND id >= ? AND conversation_id IN (`
+	// conversationsWithMessagesSince are those of the conversations (a
+	// JSON array, ?3) of account ?1 with a message at or above id ?2,
+	// from the messages' (account, conversation, seq) index.
+	conversationsWithMessagesSince = `SELECT DISTINCT conversation_id FROM convo_messages
+WHERE account_id = ? AND id >= ? AND conversation_id IN (SELECT value FROM json_each(?))`
 )
 
 // andSearch narrows w to the conversations with a message matching f.Query,
@@ -260,8 +261,7 @@ func readStream(ctx context.Context, tx *dbtx, q stream, before int64, seen map[
 // alone, as every conversation it is asked about costs a lookup.
 func matchedSince(ctx context.Context, tx *dbtx, accountID int64, q stream, ids []int64, from int64) (map[int64]bool, error) {
 	var newer []int64
-	if err := tx.SelectContext(ctx, &newer, conversationsWithMessagesSince+placeholders(len(ids))+`)`,
-		append([]any{accountID, from}, anys(ids)...)...); err != nil {
+	if err := tx.SelectContext(ctx, &newer, conversationsWithMessagesSince, accountID, from, idsJSON(ids)); err != nil {
 		return nil, err
 	}
 	if len(newer) == 0 {
