@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"bytes"
 	"context"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/jsonl"
 	"github.com/convokit/convo/sqlite"
 	"github.com/convokit/convo/store"
 )
@@ -181,32 +183,80 @@ func second[T any](_ T, err error) error { return err }
 func BenchmarkAddMessages(b *testing.B) {
 	s, ids, _ := benchStore(b, 2000)
 	ctx := context.Background()
-	words := strings.Fields("invoice refund shipping order delivery account password reset billing plan upgrade " +
-		"cancel subscription support ticket agent customer email phone address payment card bank transfer " +
-		"receipt tracking parcel warehouse return exchange size colour discount coupon")
 	batch := make([]store.MessageTo, store.MaxBatch)
-	var text strings.Builder
 	b.ResetTimer()
 	for i := range b.N {
-		for k := range batch {
-			n := i*len(batch) + k
-			text.Reset()
-			for w := range 8 + n%33 {
-				if w > 0 {
-					text.WriteByte(' ')
-				}
-				text.WriteString(words[(n*7+w*w)%len(words)])
-			}
-			typ := convo.MessageIncoming
-			if n%5 >= 3 {
-				typ = convo.MessageOutgoing
-			}
-			batch[k] = store.MessageTo{ConversationID: ids[(n/3)%len(ids)],
-				Message: convo.NewMessage{Type: typ, Content: text.String(), SourceID: "src-" + strconv.Itoa(n)}}
-		}
+		bulkBatch(batch, i, ids)
 		if _, err := s.AddMessages(ctx, 1, batch); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(float64(b.N*len(batch))/b.Elapsed().Seconds(), "msg/s")
 }
+
+// BenchmarkImport imports a JSON Lines export of 2,000 conversations and
+// 50,000 messages (BenchmarkAddMessages's) into an empty store, the other
+// way a host loads its data, and closes it, which completes the full-text
+// index; msg/s compares with BenchmarkAddMessages's.
+func BenchmarkImport(b *testing.B) {
+	src, ids, _ := benchStore(b, 2000)
+	ctx := context.Background()
+	batch := make([]store.MessageTo, store.MaxBatch)
+	for i := range 40 {
+		bulkBatch(batch, i, ids)
+		if _, err := src.AddMessages(ctx, 1, batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var export bytes.Buffer
+	if err := jsonl.Export(ctx, &export, src, 1); err != nil {
+		b.Fatal(err)
+	}
+	var messages int
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		s, err := sqlite.Open(b.TempDir()+"/import.db", sqlite.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		stats, err := jsonl.Import(ctx, bytes.NewReader(export.Bytes()), s, 1, store.ImportOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		// Close indexes what the indexer has not yet: timed, as the
+		// indexing of BenchmarkAddMessages's batches is.
+		if err := s.Close(); err != nil {
+			b.Fatal(err)
+		}
+		messages += stats.Messages
+	}
+	b.ReportMetric(float64(messages)/b.Elapsed().Seconds(), "msg/s")
+}
+
+// bulkBatch fills batch with the i-th batch of messages of 8 to 40 words over
+// the conversations, about three in five incoming.
+func bulkBatch(batch []store.MessageTo, i int, conversations []int64) {
+	var text strings.Builder
+	for k := range batch {
+		n := i*len(batch) + k
+		text.Reset()
+		for w := range 8 + n%33 {
+			if w > 0 {
+				text.WriteByte(' ')
+			}
+			text.WriteString(bulkWords[(n*7+w*w)%len(bulkWords)])
+		}
+		typ := convo.MessageIncoming
+		if n%5 >= 3 {
+			typ = convo.MessageOutgoing
+		}
+		batch[k] = store.MessageTo{ConversationID: conversations[(n/3)%len(conversations)],
+			Message: convo.NewMessage{Type: typ, Content: text.String(), SourceID: "src-" + strconv.Itoa(n)}}
+	}
+}
+
+var bulkWords = strings.Fields("invoice refund shipping order delivery account password reset billing plan upgrade " +
+	"cancel subscription support ticket agent customer email phone address payment card bank transfer " +
+	"receipt tracking parcel warehouse return exchange size colour discount coupon")
