@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"math"
 	"slices"
 	"time"
 
@@ -34,7 +35,7 @@ VALUES (nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
 
 	// indexImportedMessages adds the imported messages (a JSON array of
 	// ids) that are older than the index's mark to the full-text index, in
-	// one statement; the indexer takes the newer ones, as for appends (see
+	// one statement; indexAfterMark then takes the newer ones (see
 	// indexer.go).
 	indexImportedMessages = `INSERT INTO convo_messages_fts (rowid, content, account_id, conversation_id)
 SELECT id, content, account_id, conversation_id FROM convo_messages WHERE id IN (SELECT value FROM json_each(?))
@@ -60,7 +61,7 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
 		stats = store.ImportStats{}
 		im := importer{ctx: ctx, tx: tx, s: s, accountID: accountID, now: now, stats: &stats,
-			touched: map[int64]bool{}, readStates: map[int64]bool{}, threads: map[int64]bool{}}
+			touched: map[int64]bool{}, contacts: map[int64]int64{}, readStates: map[int64]bool{}, threads: map[int64]bool{}}
 		if opts.NewIDs {
 			stats.ContactIDs, stats.ConversationIDs, stats.MessageIDs = map[int64]int64{}, map[int64]int64{}, map[int64]int64{}
 			im.newIDs = true
@@ -95,7 +96,12 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 		if len(im.added) == 0 {
 			return nil
 		}
-		_, err := tx.ExecContext(ctx, indexImportedMessages, idsJSON(im.added))
+		if _, err := tx.ExecContext(ctx, indexImportedMessages, idsJSON(im.added)); err != nil {
+			return err
+		}
+		// The rest, after the mark, in the same transaction: one pass over
+		// a load is cheaper than the indexer's many small ones.
+		_, err := indexAfterMark(ctx, tx, math.MaxInt)
 		return err
 	})
 	if err != nil {
@@ -122,9 +128,25 @@ type importer struct {
 	// threads are the messages whose replies, reactions or versions the
 	// import wrote: their counts need a recount.
 	threads map[int64]bool
+	// contacts caches each conversation's contact (contactOf).
+	contacts map[int64]int64
 	// newIDs stores every record under a new id (ImportOptions.NewIDs),
 	// mapped in stats.
 	newIDs bool
+}
+
+// contactOf is the contact of a conversation of the account, read once per
+// import: a conversation's messages follow it in an export.
+func (im *importer) contactOf(conversationID int64) (int64, error) {
+	if id, ok := im.contacts[conversationID]; ok {
+		return id, nil
+	}
+	target, err := readAppendTarget(im.ctx, im.tx, im.accountID, conversationID)
+	if err != nil {
+		return 0, err
+	}
+	im.contacts[conversationID] = target.ContactID
+	return target.ContactID, nil
 }
 
 // newID reads the id a record was just stored under, with NewIDs.
@@ -278,14 +300,14 @@ func (im *importer) Message(m convo.Message) error {
 			m.ContactID = backend.Ref(im.stats.ContactIDs, m.ContactID)
 		}
 	}
-	target, err := readAppendTarget(ctx, tx, im.accountID, m.ConversationID)
+	contactID, err := im.contactOf(m.ConversationID)
 	if err != nil {
 		return fmt.Errorf("conversation %d: %w", m.ConversationID, translate(err))
 	}
-	if m.ContactID != 0 && m.ContactID != target.ContactID {
+	if m.ContactID != 0 && m.ContactID != contactID {
 		return convo.Invalid("contact_id", convo.CodeMismatch, "is not the conversation's contact")
 	}
-	m.AccountID, m.ContactID = im.accountID, target.ContactID
+	m.AccountID, m.ContactID = im.accountID, contactID
 	m.WrittenAt, m.CreatedAt, m.UpdatedAt = backend.StoredTime(m.WrittenAt), backend.StoredTime(m.CreatedAt), backend.StoredTime(m.UpdatedAt)
 	m.DeletedAt = backend.StoredTime(m.DeletedAt)
 	if m.ReplyToID != 0 {
@@ -304,8 +326,24 @@ func (im *importer) Message(m convo.Message) error {
 	if err != nil {
 		return err
 	}
-	switch stored, err := getMessage(ctx, tx, im.accountID, m.ID); {
-	case err == nil:
+	// Insert first: in a load, the id is new. An id already stored fails
+	// the insert, and the stored message is then compared.
+	id, err := newID(tx.ExecContext(ctx, importMessage, m.ID, im.accountID, m.ConversationID, m.Seq, m.Content,
+		string(m.ContentType), j.ContentAttributes, m.Type.Code(), m.Private, string(m.Status), nullString(m.SourceID),
+		string(m.SenderType), uuidValue(m.AuthorID), timeValue(m.WrittenAt), timeValue(m.CreatedAt),
+		timeValue(m.UpdatedAt), j.Attachments, j.ExternalIDs, j.Additional, nullInt(m.ReplyToID), timeValue(m.DeletedAt),
+		nullString(m.ExternalError)))
+	if err != nil {
+		if m.ID == 0 || !errors.Is(translate(err), convo.ErrConflict) {
+			return err
+		}
+		stored, gerr := getMessage(ctx, tx, im.accountID, m.ID)
+		switch {
+		case errors.Is(gerr, convo.ErrNotFound):
+			return err // another key clashes
+		case gerr != nil:
+			return gerr
+		}
 		read := messageRow{ContentAttributes: j.ContentAttributes, Attachments: j.Attachments,
 			ExternalSourceIDs: j.ExternalIDs, AdditionalAttributes: j.Additional}
 		asStored, err := read.toMessage() // the JSON fields as they read back
@@ -315,16 +353,6 @@ func (im *importer) Message(m convo.Message) error {
 		m.ContentAttributes, m.Attachments = asStored.ContentAttributes, asStored.Attachments
 		m.ExternalSourceIDs, m.AdditionalAttributes = asStored.ExternalSourceIDs, asStored.AdditionalAttributes
 		return backend.Unchanged(im.stats, store.KindMessage, m.ID, backend.ImportedMessage(stored), backend.ImportedMessage(m))
-	case !errors.Is(err, convo.ErrNotFound):
-		return err
-	}
-	id, err := newID(tx.ExecContext(ctx, importMessage, m.ID, im.accountID, m.ConversationID, m.Seq, m.Content,
-		string(m.ContentType), j.ContentAttributes, m.Type.Code(), m.Private, string(m.Status), nullString(m.SourceID),
-		string(m.SenderType), uuidValue(m.AuthorID), timeValue(m.WrittenAt), timeValue(m.CreatedAt),
-		timeValue(m.UpdatedAt), j.Attachments, j.ExternalIDs, j.Additional, nullInt(m.ReplyToID), timeValue(m.DeletedAt),
-		nullString(m.ExternalError)))
-	if err != nil {
-		return err
 	}
 	if im.newIDs {
 		m.ID, im.stats.MessageIDs[given] = id, id

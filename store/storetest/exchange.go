@@ -411,6 +411,48 @@ func testExchange(t *testing.T, newStore NewStore) {
 		}
 	})
 
+	// Imported messages keep the file's ids, so they land both before and
+	// after the messages the store already holds: search finds each of
+	// them once, whichever side.
+	t.Run("Import/SearchFindsEveryImportedMessage", func(t *testing.T) {
+		is := is.New(t)
+		s := newStore(t, fixed)
+		const head = `{"type":"convo-export","version":1,"account_id":1}
+{"type":"contact","id":1,"first_name":"Ada","created_at":"2026-01-01T00:00:00Z"}
+{"type":"conversation","id":1,"uuid":"6f1c1b9e-8a4e-4a57-9a43-3f0d6c1c2b21","contact_id":1,"channel":"email","happened_at":"2026-01-01T00:00:00Z"}
+`
+		line := func(id, seq int, word string) string {
+			return fmt.Sprintf(`{"type":"message","id":%d,"conversation_id":1,"seq":%d,"message_type":"incoming","content":"about %s"}`+"\n", id, seq, word)
+		}
+		found := func(account int64, word string) int {
+			t.Helper()
+			hits, err := s.SearchMessages(ctx, account, store.MessageSearch{Query: word})
+			is.NoErr(err)
+			return len(hits.Items)
+		}
+		_, err := jsonl.Import(ctx, strings.NewReader(head+line(1000, 1, "alpha")), s, 1, store.ImportOptions{})
+		is.NoErr(err)
+		other := mustCreateContact(t, s, 2, convo.NewContact{FirstName: "Bo"})
+		taken := mustAddMessage(t, s, 2, mustCreateConversation(t, s, 2, other.ID).ID, text("about beta"))
+		is.True(taken.ID > 1000)      // after the imported id
+		is.Equal(found(2, "beta"), 1) // searched, so the store has indexed it
+		stats, err := jsonl.Import(ctx, strings.NewReader(head+line(1000, 1, "alpha")+line(500, 2, "gamma")+line(int(taken.ID)+1000, 3, "delta")), s, 1, store.ImportOptions{})
+		is.NoErr(err)
+		is.Equal(stats, store.ImportStats{Messages: 2, Unchanged: 3}) // the first file's records as they were
+		is.Equal(found(1, "alpha"), 1)
+		is.Equal(found(1, "gamma"), 1) // an id below every other message's
+		is.Equal(found(1, "delta"), 1) // an id after them
+		is.Equal(found(1, "beta"), 0)  // account 2's stays its own
+		mustAddMessage(t, s, 1, 1, text("about epsilon"))
+		is.Equal(found(1, "epsilon"), 1)
+		is.Equal(found(1, "delta"), 1) // not indexed twice
+
+		// A message id of another account's message is taken: nothing is written.
+		_, err = jsonl.Import(ctx, strings.NewReader(head+line(int(taken.ID), 5, "zeta")), s, 1, store.ImportOptions{})
+		is.True(isConflict(err))
+		is.Equal(found(1, "zeta"), 0)
+	})
+
 	t.Run("Import/MissingReferenceIsNotFound", func(t *testing.T) {
 		is := is.New(t)
 		s := newStore(t, fixed)
