@@ -172,7 +172,9 @@ func (r *Reader) decode(text []byte) (store.Record, error) {
 	var probe struct {
 		Type string `json:"type"`
 	}
-	if err := json.Unmarshal(text, &probe); err != nil {
+	if t, ok := leadingType(text); ok {
+		probe.Type = t
+	} else if err := json.Unmarshal(text, &probe); err != nil {
 		return store.Record{}, r.invalid("", convo.CodeInvalid, "is not a JSON object: "+jsonMessage(err))
 	}
 	var line interface{ record() store.Record }
@@ -199,11 +201,30 @@ func (r *Reader) decode(text []byte) (store.Record, error) {
 		return store.Record{}, r.invalid("type", convo.CodeUnknown, fmt.Sprintf("unknown type %q", probe.Type))
 	}
 	if err := strictDecode(text, line); err != nil {
+		if err := json.Unmarshal(text, &probe); err != nil { // not JSON at all, after a leading type
+			return store.Record{}, r.invalid("", convo.CodeInvalid, "is not a JSON object: "+jsonMessage(err))
+		}
 		return store.Record{}, r.invalid(probe.Type+"s", convo.CodeInvalid, jsonMessage(err))
 	}
 	rec := line.record()
 	rec.Line = r.line
 	return rec, nil
+}
+
+// leadingType reads the type of a line that starts {"type":"...", as every
+// line Writer writes does, without decoding it twice: the strict decode
+// that follows checks the whole line. Any other line is decoded to learn
+// its type.
+func leadingType(text []byte) (string, bool) {
+	rest, ok := bytes.CutPrefix(text, []byte(`{"type":"`))
+	if !ok {
+		return "", false
+	}
+	end := bytes.IndexByte(rest, '"')
+	if end < 0 || bytes.IndexByte(rest[:end], '\\') >= 0 {
+		return "", false
+	}
+	return string(rest[:end]), true
 }
 
 // invalid is a *convo.ValidationError on the current line.

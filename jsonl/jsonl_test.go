@@ -49,6 +49,22 @@ func TestReader(t *testing.T) {
 		is.Equal(recs[0].Contact.FirstName, "Ada") // decoded
 	})
 
+	// A line not written by Writer may put its type anywhere, spaced or
+	// escaped: it reads the same.
+	t.Run("TypeAnywhere", func(t *testing.T) {
+		is := is.New(t)
+		recs, err := readAll(t, header+
+			`{ "type" : "contact", "id":4, "first_name":"Ada"}`+"\n"+
+			`{"id":5,"first_name":"Bo","type":"contact"}`+"\n"+
+			`{"type":"cont\u0061ct","id":6,"first_name":"Cy"}`+"\n")
+		is.NoErr(err)
+		is.Equal(len(recs), 3)
+		for i, name := range []string{"Ada", "Bo", "Cy"} {
+			is.True(recs[i].Contact != nil)
+			is.Equal(recs[i].Contact.FirstName, name)
+		}
+	})
+
 	t.Run("BadLines", func(t *testing.T) {
 		for name, tc := range map[string]struct{ line, want string }{
 			"Garbage":    {`{"type":"contact","id":1} {}`, "line 2 invalid"},
