@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/sqlite"
 	"github.com/convokit/convo/store"
 )
 
@@ -91,5 +93,77 @@ func BenchmarkSearchPagesSpread(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkSearchSmallAccount searches an account of 20 conversations and
+// 200 messages alone in its store, and beside an account of 5,000
+// conversations and 100,000 messages of the same words written after it:
+// a word, a three-letter prefix and the list's q, and the same after
+// OptimizeSearch. An account's search should cost what it costs alone.
+func BenchmarkSearchSmallAccount(b *testing.B) {
+	ctx := context.Background()
+	fill := func(b *testing.B, s *sqlite.Store, account int64, conversations, messages int) {
+		c, err := s.CreateContact(ctx, account, convo.NewContact{FirstName: "Bench"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids := make([]int64, conversations)
+		for i := range ids {
+			conv, err := s.CreateConversation(ctx, account, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: time.Now()})
+			if err != nil {
+				b.Fatal(err)
+			}
+			ids[i] = conv.ID
+		}
+		batch := make([]store.MessageTo, store.MaxBatch)
+		for i := range max(1, messages/len(batch)) {
+			bulkBatch(batch, i, ids)
+			n := min(len(batch), messages)
+			if _, err := s.AddMessages(ctx, account, batch[:n]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	open := func(b *testing.B, large bool) *sqlite.Store {
+		s, err := sqlite.Open(b.TempDir()+"/bench.db", sqlite.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { s.Close() })
+		fill(b, s, 2, 20, 200)
+		if large {
+			fill(b, s, 1, 5000, 100000)
+		}
+		return s
+	}
+	for _, store1 := range []struct {
+		name  string
+		large bool
+	}{{"Alone", false}, {"BesideLarge", true}, {"BesideLargeOptimized", true}} {
+		s := open(b, store1.large)
+		if store1.name == "BesideLargeOptimized" {
+			start := time.Now()
+			if err := s.OptimizeSearch(ctx); err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("OptimizeSearch of 100,200 messages: %v", time.Since(start))
+		}
+		for _, q := range []struct{ name, query string }{{"Word", "invoice"}, {"Prefix", "inv*"}} {
+			b.Run(store1.name+"/SearchMessages/"+q.name, func(b *testing.B) {
+				for range b.N {
+					if _, err := s.SearchMessages(ctx, 2, store.MessageSearch{Query: q.query, Page: store.After("", 25)}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run(store1.name+"/ListConversations/"+q.name, func(b *testing.B) {
+				for range b.N {
+					if _, err := s.ListConversations(ctx, 2, store.ConversationFilter{Query: q.query, Page: store.After("", 25)}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }

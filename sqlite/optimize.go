@@ -1,0 +1,66 @@
+package sqlite
+
+import (
+	"context"
+	"strconv"
+)
+
+// OptimizeSearch merges each full-text index into one segment. FTS5 keeps
+// an index as segments, each load or indexing round writing a new one and
+// merges folding them together only a few at a time, so a store that took
+// a bulk load holds many. A search seeks every segment at each of its
+// matches: a small account's search beside a large account's load then
+// costs several times what it costs alone, and after the merge about what
+// it costs alone (docs/benchmarks.md, "Many accounts in one store").
+//
+// The merge rewrites the index, all of it: seconds per million messages.
+// It goes a few hundred pages per transaction, so other writes wait for
+// one step at most, never for the whole merge; call it after a load, or
+// in a quiet hour. A read-only store returns convo.ErrReadOnly.
+func (s *Store) OptimizeSearch(ctx context.Context) error {
+	return s.optimizeSearch(ctx, mergePages)
+}
+
+// mergePages is the pages a merge step writes: ~1.6 MB at 4 KiB a page.
+const mergePages = 400
+
+// optimizeSearch merges each index in steps of about pages pages.
+func (s *Store) optimizeSearch(ctx context.Context, pages int) error {
+	if s.index != nil {
+		if err := s.index.catchUp(ctx); err != nil {
+			return err
+		}
+	}
+	for _, index := range []string{"convo_messages_fts", "convo_contacts_fts"} {
+		for more := true; more; {
+			var err error
+			if more, err = s.mergeStep(ctx, index, pages); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// mergeStep merges about pages pages of an index toward one segment,
+// reporting whether it did any work. FTS5's 'merge' with a negative count
+// merges across levels, as 'optimize' does, but a step at a time; a step
+// that finds nothing to do changes fewer than 2 rows, as FTS5 documents.
+func (s *Store) mergeStep(ctx context.Context, index string, pages int) (more bool, err error) {
+	err = s.writeTx(ctx, func(tx *dbtx) error {
+		var before, after int64
+		if err := tx.GetContext(ctx, &before, `SELECT total_changes()`); err != nil {
+			return err
+		}
+		merge := `INSERT INTO ` + index + `(` + index + `, rank) VALUES ('merge', -` + strconv.Itoa(pages) + `)`
+		if _, err := tx.ExecContext(ctx, merge); err != nil {
+			return err
+		}
+		if err := tx.GetContext(ctx, &after, `SELECT total_changes()`); err != nil {
+			return err
+		}
+		more = after-before >= 2
+		return nil
+	})
+	return more, err
+}
