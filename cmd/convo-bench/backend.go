@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"time"
 
@@ -47,4 +48,23 @@ func (b *bench) size(path string) (int64, error) {
 		}
 	}
 	return size, nil
+}
+
+// optimizeSearch, with -optimize, merges the SQLite store's full-text
+// indexes (sqlite.Store.OptimizeSearch) and times it as optimize_search.
+func (b *bench) optimizeSearch() error {
+	if !b.cfg.optimize {
+		return nil
+	}
+	s, ok := b.s.(*sqlite.Store)
+	if !ok {
+		return fmt.Errorf("-optimize is for -backend sqlite")
+	}
+	b.logf("merging the full-text indexes")
+	start := time.Now()
+	if err := s.OptimizeSearch(b.ctx); err != nil {
+		return err
+	}
+	took := time.Since(start)
+	return b.emit(summarize("optimize_search", []time.Duration{took}, 1, took))
 }

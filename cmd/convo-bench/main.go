@@ -46,6 +46,7 @@ type config struct {
 	mixed                                    time.Duration
 	readers                                  int
 	cpuProfile                               string
+	optimize                                 bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -65,6 +66,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.mixed, "mixed", 10*time.Second, "duration of the mixed concurrent phase")
 	fs.IntVar(&c.readers, "readers", 4, "reader goroutines in the mixed phase")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the timed read ops to this file")
+	fs.BoolVar(&c.optimize, "optimize", false, "merge the full-text indexes after the load, as a host would after a bulk load (SQLite's OptimizeSearch), timed as optimize_search")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -106,7 +108,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	memory := watchMemory(100 * time.Millisecond)
 	defer memory.stop()
 	profile := &cpuProfile{path: cfg.cpuProfile}
-	steps := []func() error{b.load, b.appendMessages, b.appendParallel, b.feed, profile.start,
+	steps := []func() error{b.load, b.optimizeSearch, b.appendMessages, b.appendParallel, b.feed, profile.start,
 		b.inbox, b.counts, b.views, b.getConversation, b.search, b.unread, b.unseen, profile.stop, b.mixedPhase,
 		b.accountReads}
 	for _, step := range steps {

@@ -72,6 +72,18 @@ func TestRunAccounts(t *testing.T) {
 	t.Logf("smallest %s", ops["search@smallest"]["note"])
 }
 
+// TestRunOptimize checks that -optimize times the merge of the search
+// indexes after the load, and the reads that follow still run.
+func TestRunOptimize(t *testing.T) {
+	ops := runTiny(t, "-optimize")
+	if v, ok := ops["optimize_search"]; !ok || v["n"] != float64(1) {
+		t.Errorf("optimize_search = %v, want one timed merge", v)
+	}
+	if _, ok := ops["search"]; !ok {
+		t.Errorf("the reads did not run after the merge")
+	}
+}
+
 // runTiny runs the workload at a tiny size with the extra flags and gives
 // its output lines by op.
 func runTiny(t *testing.T, flags ...string) map[string]map[string]any {
