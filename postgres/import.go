@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,7 +9,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/convokit/convo"
@@ -144,18 +142,8 @@ type importer struct {
 
 // run writes every record, then recounts what the records' rows derive.
 func (im *importer) run(records iter.Seq2[store.Record, error]) error {
-	pos := 0
-	for rec, err := range records {
-		pos++
-		if err != nil {
-			return err
-		}
-		if rec.Line == 0 {
-			rec.Line = pos
-		}
-		if err := backend.ImportRecord(im, rec, im.now); err != nil {
-			return rec.Wrap(translate(err))
-		}
+	if err := backend.ImportAll(im, records, im.now, translate); err != nil {
+		return err
 	}
 	for table, id := range im.maxIDs {
 		if _, err := im.tx.Exec(im.ctx, bumpIdentity, table, id); err != nil {
@@ -195,7 +183,7 @@ func (im *importer) Contact(c convo.Contact) error {
 	if im.newIDs {
 		c.ID = 0
 	}
-	c, err := storedContact(im.accountID, c)
+	c, err := backend.StoredContact(im.accountID, c)
 	if err != nil {
 		return err
 	}
@@ -227,27 +215,6 @@ func (im *importer) Contact(c convo.Contact) error {
 	return nil
 }
 
-// storedContact is c as it reads back once stored in the account.
-func storedContact(accountID int64, c convo.Contact) (convo.Contact, error) {
-	c.AccountID = accountID
-	c.Phone, _ = convo.NormalizePhone(c.Phone) // validated by Record.Validate
-	c.LastActivityAt, c.CreatedAt, c.UpdatedAt = backend.StoredTime(c.LastActivityAt), backend.StoredTime(c.CreatedAt), backend.StoredTime(c.UpdatedAt)
-	var err error
-	c.CustomAttributes, c.AdditionalAttributes, err = storedAttributes(c.CustomAttributes, c.AdditionalAttributes)
-	return c, err
-}
-
-// storedAttributes are custom and additional attributes as they read back.
-func storedAttributes(custom, additional convo.Attributes) (convo.Attributes, convo.Attributes, error) {
-	var errs [4]error
-	var text [2]string
-	text[0], errs[0] = backend.JSONText(custom)
-	text[1], errs[1] = backend.JSONText(additional)
-	custom, errs[2] = backend.FromJSON[convo.Attributes](text[0])
-	additional, errs[3] = backend.FromJSON[convo.Attributes](text[1])
-	return custom, additional, errors.Join(errs[:]...)
-}
-
 // Conversation implements backend.Importer: it writes a conversation,
 // unless it is stored as given.
 func (im *importer) Conversation(c convo.Conversation) error {
@@ -256,14 +223,14 @@ func (im *importer) Conversation(c convo.Conversation) error {
 	if im.newIDs {
 		c.ID, c.ContactID = 0, backend.Ref(im.stats.ContactIDs, c.ContactID)
 	}
-	c, err := storedConversation(im.accountID, c)
+	c, err := backend.StoredConversation(im.accountID, c)
 	if err != nil {
 		return err
 	}
 	if !im.newIDs {
 		switch stored, err := getConversation(ctx, tx, im.accountID, c.ID, im.now); {
 		case err == nil:
-			return backend.Unchanged(im.stats, store.KindConversation, c.ID, comparableConversation(stored), comparableConversation(c))
+			return backend.Unchanged(im.stats, store.KindConversation, c.ID, backend.ComparableConversation(stored), backend.ComparableConversation(c))
 		case !errors.Is(err, convo.ErrNotFound):
 			return err
 		}
@@ -304,40 +271,6 @@ func (im *importer) Conversation(c convo.Conversation) error {
 	return nil
 }
 
-// storedConversation is c as it reads back once stored in the account.
-func storedConversation(accountID int64, c convo.Conversation) (convo.Conversation, error) {
-	c.AccountID = accountID
-	for _, t := range []*time.Time{&c.SnoozedUntil, &c.HappenedAt, &c.CreatedAt, &c.UpdatedAt, &c.LastActivityAt,
-		&c.FirstReplyCreatedAt, &c.WaitingSince, &c.AgentLastSeenAt, &c.AssigneeLastSeenAt, &c.ContactLastSeenAt} {
-		*t = backend.StoredTime(*t)
-	}
-	var err error
-	c.CustomAttributes, c.AdditionalAttributes, err = storedAttributes(c.CustomAttributes, c.AdditionalAttributes)
-	return c, err
-}
-
-// comparableConversation keeps the fields an import writes as given; the
-// derived and maintained ones are the store's.
-func comparableConversation(c convo.Conversation) convo.Conversation {
-	c.Contact, c.LastNonActivityMessage, c.CanReply, c.Messages = nil, nil, false, nil
-	c.MessagesCount, c.UnreadCount, c.LastSeq = 0, 0, 0
-	c.LastIncomingAt, c.LastActivityAt = time.Time{}, time.Time{}
-	c.UnseenMessagesCount = 0
-	c.UserIDs = convo.NewConversation{AuthorID: c.AuthorID, UserIDs: c.UserIDs}.Participants()
-	slices.SortFunc(c.UserIDs, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
-	slices.Sort(c.AudienceIDs)
-	if len(c.Labels) == 0 {
-		c.Labels = nil
-	}
-	if len(c.UserIDs) == 0 {
-		c.UserIDs = nil
-	}
-	if len(c.AudienceIDs) == 0 {
-		c.AudienceIDs = nil
-	}
-	return c
-}
-
 // Message implements backend.Importer: it writes a message, unless it is
 // stored as given.
 func (im *importer) Message(m convo.Message) error {
@@ -369,14 +302,9 @@ func (im *importer) Message(m convo.Message) error {
 	if !im.newIDs {
 		switch stored, err := getMessage(ctx, tx, im.accountID, m.ID); {
 		case err == nil:
-			read := messageRow{ContentAttributes: j.ContentAttributes, Attachments: j.Attachments,
-				ExternalSourceIDs: j.ExternalIDs, AdditionalAttributes: j.Additional}
-			asStored, err := read.toMessage() // the JSON fields as they read back
-			if err != nil {
+			if err := j.Decode(&m); err != nil { // the JSON fields as they read back
 				return err
 			}
-			m.ContentAttributes, m.Attachments = asStored.ContentAttributes, asStored.Attachments
-			m.ExternalSourceIDs, m.AdditionalAttributes = asStored.ExternalSourceIDs, asStored.AdditionalAttributes
 			return backend.Unchanged(im.stats, store.KindMessage, m.ID, backend.ImportedMessage(stored), backend.ImportedMessage(m))
 		case !errors.Is(err, convo.ErrNotFound):
 			return err

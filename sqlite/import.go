@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"slices"
 	"time"
 
 	"github.com/convokit/convo"
@@ -65,18 +64,8 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 			stats.ContactIDs, stats.ConversationIDs, stats.MessageIDs = map[int64]int64{}, map[int64]int64{}, map[int64]int64{}
 			im.newIDs = true
 		}
-		pos := 0
-		for rec, err := range records {
-			pos++
-			if err != nil {
-				return err
-			}
-			if rec.Line == 0 {
-				rec.Line = pos
-			}
-			if err := backend.ImportRecord(&im, rec, now); err != nil {
-				return rec.Wrap(translate(err))
-			}
+		if err := backend.ImportAll(&im, records, now, translate); err != nil {
+			return err
 		}
 		if err := im.recountThreads(); err != nil {
 			return err
@@ -143,12 +132,12 @@ func (im *importer) Contact(c convo.Contact) error {
 	if im.newIDs {
 		c.ID = 0
 	}
-	c = storedContact(im.accountID, c)
-	row, err := fromContact(c)
+	c, err := backend.StoredContact(im.accountID, c)
 	if err != nil {
 		return err
 	}
-	if c, err = row.toContact(); err != nil { // as it reads back
+	row, err := fromContact(c)
+	if err != nil {
 		return err
 	}
 	switch stored, err := getContact(ctx, tx, im.accountID, c.ID); {
@@ -171,13 +160,6 @@ func (im *importer) Contact(c convo.Contact) error {
 	return nil
 }
 
-func storedContact(accountID int64, c convo.Contact) convo.Contact {
-	c.AccountID = accountID
-	c.Phone, _ = convo.NormalizePhone(c.Phone) // validated by Record.Validate
-	c.LastActivityAt, c.CreatedAt, c.UpdatedAt = backend.StoredTime(c.LastActivityAt), backend.StoredTime(c.CreatedAt), backend.StoredTime(c.UpdatedAt)
-	return c
-}
-
 // Conversation implements backend.Importer: it writes a conversation,
 // unless it is stored as given.
 func (im *importer) Conversation(c convo.Conversation) error {
@@ -186,19 +168,24 @@ func (im *importer) Conversation(c convo.Conversation) error {
 	if im.newIDs {
 		c.ID, c.ContactID = 0, backend.Ref(im.stats.ContactIDs, c.ContactID)
 	}
-	c, custom, additional, err := storedConversation(im.accountID, c)
+	c, err := backend.StoredConversation(im.accountID, c)
 	if err != nil {
 		return err
 	}
 	switch stored, err := getConversation(ctx, tx, im.accountID, c.ID, im.now); {
 	case err == nil:
-		return backend.Unchanged(im.stats, store.KindConversation, c.ID, comparableConversation(stored), comparableConversation(c))
+		return backend.Unchanged(im.stats, store.KindConversation, c.ID, backend.ComparableConversation(stored), backend.ComparableConversation(c))
 	case !errors.Is(err, convo.ErrNotFound):
 		return err
 	}
 	var contactID int64
 	if err := tx.GetContext(ctx, &contactID, contactExists, im.accountID, c.ContactID); err != nil {
 		return fmt.Errorf("contact %d: %w", c.ContactID, translate(err))
+	}
+	custom, err1 := backend.JSONText(c.CustomAttributes)
+	additional, err2 := backend.JSONText(c.AdditionalAttributes)
+	if err := errors.Join(err1, err2); err != nil {
+		return err
 	}
 	id, err := newID(tx.ExecContext(ctx, importConversation, c.ID, c.UUID.String(), im.accountID, c.ContactID,
 		string(c.Channel), idValue(c.InboxID), idValue(c.TeamID), uuidValue(c.AssigneeID), uuidValue(c.AuthorID),
@@ -227,44 +214,6 @@ func (im *importer) Conversation(c convo.Conversation) error {
 	im.touched[c.ID] = true
 	im.stats.Conversations++
 	return nil
-}
-
-// storedConversation is c as it reads back, with its attributes as stored.
-func storedConversation(accountID int64, c convo.Conversation) (convo.Conversation, string, string, error) {
-	c.AccountID = accountID
-	for _, t := range []*time.Time{&c.SnoozedUntil, &c.HappenedAt, &c.CreatedAt, &c.UpdatedAt, &c.LastActivityAt,
-		&c.FirstReplyCreatedAt, &c.WaitingSince, &c.AgentLastSeenAt, &c.AssigneeLastSeenAt, &c.ContactLastSeenAt} {
-		*t = backend.StoredTime(*t)
-	}
-	custom, err1 := backend.JSONText(c.CustomAttributes)
-	additional, err2 := backend.JSONText(c.AdditionalAttributes)
-	var err3, err4 error
-	c.CustomAttributes, err3 = backend.FromJSON[convo.Attributes](custom)
-	c.AdditionalAttributes, err4 = backend.FromJSON[convo.Attributes](additional)
-	err := errors.Join(err1, err2, err3, err4)
-	return c, custom, additional, err
-}
-
-// comparableConversation keeps the fields an import writes as given; the
-// derived and maintained ones are the store's.
-func comparableConversation(c convo.Conversation) convo.Conversation {
-	c.Contact, c.LastNonActivityMessage, c.CanReply, c.Messages = nil, nil, false, nil
-	c.MessagesCount, c.UnreadCount, c.LastSeq = 0, 0, 0
-	c.LastIncomingAt, c.LastActivityAt = time.Time{}, time.Time{}
-	c.UnseenMessagesCount = 0
-	c.UserIDs = convo.NewConversation{AuthorID: c.AuthorID, UserIDs: c.UserIDs}.Participants()
-	slices.SortFunc(c.UserIDs, compareUUIDs)
-	slices.Sort(c.AudienceIDs)
-	if len(c.Labels) == 0 {
-		c.Labels = nil
-	}
-	if len(c.UserIDs) == 0 {
-		c.UserIDs = nil
-	}
-	if len(c.AudienceIDs) == 0 {
-		c.AudienceIDs = nil
-	}
-	return c
 }
 
 // Message implements backend.Importer: it writes a message, unless it is
@@ -306,14 +255,9 @@ func (im *importer) Message(m convo.Message) error {
 	}
 	switch stored, err := getMessage(ctx, tx, im.accountID, m.ID); {
 	case err == nil:
-		read := messageRow{ContentAttributes: j.ContentAttributes, Attachments: j.Attachments,
-			ExternalSourceIDs: j.ExternalIDs, AdditionalAttributes: j.Additional}
-		asStored, err := read.toMessage() // the JSON fields as they read back
-		if err != nil {
+		if err := j.Decode(&m); err != nil { // the JSON fields as they read back
 			return err
 		}
-		m.ContentAttributes, m.Attachments = asStored.ContentAttributes, asStored.Attachments
-		m.ExternalSourceIDs, m.AdditionalAttributes = asStored.ExternalSourceIDs, asStored.AdditionalAttributes
 		return backend.Unchanged(im.stats, store.KindMessage, m.ID, backend.ImportedMessage(stored), backend.ImportedMessage(m))
 	case !errors.Is(err, convo.ErrNotFound):
 		return err

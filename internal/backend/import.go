@@ -3,16 +3,21 @@ package backend
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"iter"
 	"reflect"
+	"slices"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
 )
 
 // An Importer writes the records of one import, each kind by its own
-// method, once ImportRecord has validated them.
+// method, once ImportAll has validated them.
 type Importer interface {
 	Contact(convo.Contact) error
 	Conversation(convo.Conversation) error
@@ -24,9 +29,29 @@ type Importer interface {
 	Redirect(store.Redirect) error
 }
 
-// ImportRecord fills in the defaults of one record at now, validates it
+// ImportAll writes every record through im, in order; a record without a
+// line number is numbered by its place. An error names its record's line,
+// translated first by the backend's translate.
+func ImportAll(im Importer, records iter.Seq2[store.Record, error], now time.Time, translate func(error) error) error {
+	pos := 0
+	for rec, err := range records {
+		pos++
+		if err != nil {
+			return err
+		}
+		if rec.Line == 0 {
+			rec.Line = pos
+		}
+		if err := importRecord(im, rec, now); err != nil {
+			return rec.Wrap(translate(err))
+		}
+	}
+	return nil
+}
+
+// importRecord fills in the defaults of one record at now, validates it
 // and hands it to im by its kind.
-func ImportRecord(im Importer, rec store.Record, now time.Time) error {
+func importRecord(im Importer, rec store.Record, now time.Time) error {
 	rec = rec.WithDefaults(now)
 	if err := rec.Validate(); err != nil {
 		return err
@@ -63,6 +88,61 @@ func Unchanged(stats *store.ImportStats, kind string, id int64, stored, given an
 	}
 	stats.Unchanged++
 	return nil
+}
+
+// StoredContact is c as it reads back once stored in the account.
+func StoredContact(accountID int64, c convo.Contact) (convo.Contact, error) {
+	c.AccountID = accountID
+	c.Phone, _ = convo.NormalizePhone(c.Phone) // validated by Record.Validate
+	c.LastActivityAt, c.CreatedAt, c.UpdatedAt = StoredTime(c.LastActivityAt), StoredTime(c.CreatedAt), StoredTime(c.UpdatedAt)
+	var err error
+	c.CustomAttributes, c.AdditionalAttributes, err = storedAttributes(c.CustomAttributes, c.AdditionalAttributes)
+	return c, err
+}
+
+// StoredConversation is c as it reads back once stored in the account.
+func StoredConversation(accountID int64, c convo.Conversation) (convo.Conversation, error) {
+	c.AccountID = accountID
+	for _, t := range []*time.Time{&c.SnoozedUntil, &c.HappenedAt, &c.CreatedAt, &c.UpdatedAt, &c.LastActivityAt,
+		&c.FirstReplyCreatedAt, &c.WaitingSince, &c.AgentLastSeenAt, &c.AssigneeLastSeenAt, &c.ContactLastSeenAt} {
+		*t = StoredTime(*t)
+	}
+	var err error
+	c.CustomAttributes, c.AdditionalAttributes, err = storedAttributes(c.CustomAttributes, c.AdditionalAttributes)
+	return c, err
+}
+
+// storedAttributes are custom and additional attributes as they read back.
+func storedAttributes(custom, additional convo.Attributes) (convo.Attributes, convo.Attributes, error) {
+	var errs [4]error
+	var text [2]string
+	text[0], errs[0] = JSONText(custom)
+	text[1], errs[1] = JSONText(additional)
+	custom, errs[2] = FromJSON[convo.Attributes](text[0])
+	additional, errs[3] = FromJSON[convo.Attributes](text[1])
+	return custom, additional, errors.Join(errs[:]...)
+}
+
+// ComparableConversation keeps the fields an import writes as given; the
+// derived and maintained ones are the store's.
+func ComparableConversation(c convo.Conversation) convo.Conversation {
+	c.Contact, c.LastNonActivityMessage, c.CanReply, c.Messages = nil, nil, false, nil
+	c.MessagesCount, c.UnreadCount, c.LastSeq = 0, 0, 0
+	c.LastIncomingAt, c.LastActivityAt = time.Time{}, time.Time{}
+	c.UnseenMessagesCount = 0
+	c.UserIDs = convo.NewConversation{AuthorID: c.AuthorID, UserIDs: c.UserIDs}.Participants()
+	slices.SortFunc(c.UserIDs, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	slices.Sort(c.AudienceIDs)
+	if len(c.Labels) == 0 {
+		c.Labels = nil
+	}
+	if len(c.UserIDs) == 0 {
+		c.UserIDs = nil
+	}
+	if len(c.AudienceIDs) == 0 {
+		c.AudienceIDs = nil
+	}
+	return c
 }
 
 // Ref is the id a record's reference points to: the new id of a record of

@@ -50,3 +50,13 @@ func EncodeMessageJSON(m convo.Message) (MessageJSON, error) {
 	j.Additional, errs[3] = JSONText(m.AdditionalAttributes)
 	return j, errors.Join(errs[:]...)
 }
+
+// Decode sets m's JSON fields from their stored forms.
+func (j MessageJSON) Decode(m *convo.Message) error {
+	var errs [4]error
+	m.ContentAttributes, errs[0] = FromJSON[convo.Attributes](j.ContentAttributes)
+	m.Attachments, errs[1] = FromJSON[[]convo.Attachment](j.Attachments)
+	m.ExternalSourceIDs, errs[2] = FromJSON[map[string]string](j.ExternalIDs)
+	m.AdditionalAttributes, errs[3] = FromJSON[convo.Attributes](j.Additional)
+	return errors.Join(errs[:]...)
+}
