@@ -33,6 +33,8 @@ type viewRow struct {
 	UpdatedAt  dbTime `db:"updated_at"`
 }
 
+func (r *viewRow) dest() []any { return []any{&r.Name, &r.Conditions, &r.CreatedAt, &r.UpdatedAt} }
+
 func (r viewRow) toView() (store.View, error) {
 	v := store.View{Name: r.Name, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
 	if err := json.Unmarshal([]byte(r.Conditions), &v.Conditions); err != nil {
