@@ -292,7 +292,7 @@ func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.Conta
 	query, searchable := tsquery(search, true)
 	if !search.Empty() && !searchable {
 		// Only punctuation: nothing can match.
-		page.Items, page.Meta = []convo.Contact{}, emptyMeta(f.Page)
+		page.Items, page.Meta = []convo.Contact{}, backend.EmptyMeta(f.Page)
 		return page, s.open()
 	}
 	var w where
@@ -323,14 +323,9 @@ func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.Conta
 		if err != nil {
 			return err
 		}
-		items, more := trimPage(rows, f.Page.PerPage())
-		page.Items = make([]convo.Contact, 0, len(items))
-		for _, r := range items {
-			c, err := r.toContact()
-			if err != nil {
-				return err
-			}
-			page.Items = append(page.Items, c)
+		items, more := backend.TrimPage(rows, f.Page.PerPage())
+		if page.Items, err = backend.Convert(items, contactRow.toContact); err != nil {
+			return err
 		}
 		if more {
 			last := items[len(items)-1]

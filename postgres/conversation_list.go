@@ -243,7 +243,7 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 		if err != nil {
 			return err
 		}
-		rows, more := trimPage(rows, f.Page.PerPage())
+		rows, more := backend.TrimPage(rows, f.Page.PerPage())
 		page.Items = make([]convo.Conversation, 0, len(rows))
 		for i := range rows {
 			c, err := rows[i].toConversation(now)
@@ -308,7 +308,7 @@ func (s *Store) listPlain(ctx context.Context, accountID int64, f store.Conversa
 	if f.ContactID != 0 && !contactFound {
 		return page, fmt.Errorf("contact %d: %w", f.ContactID, convo.ErrNotFound)
 	}
-	rows, more := trimPage(rows, f.Page.PerPage())
+	rows, more := backend.TrimPage(rows, f.Page.PerPage())
 	page.Items = make([]convo.Conversation, 0, len(rows))
 	for i := range rows {
 		c, err := rows[i].toConversation(now)

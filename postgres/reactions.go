@@ -169,7 +169,7 @@ func (s *Store) ListReactions(ctx context.Context, accountID, messageID int64, f
 		if err != nil {
 			return err
 		}
-		rows, more := trimPage(rows, f.Page.PerPage())
+		rows, more := backend.TrimPage(rows, f.Page.PerPage())
 		page.Items = make([]convo.Reaction, len(rows))
 		for i, r := range rows {
 			page.Items[i] = r.toReaction()

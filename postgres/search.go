@@ -109,7 +109,7 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 			return err
 		}
 		if !searchable {
-			page.Items, page.Meta = []store.MessageHit{}, emptyMeta(f.Page)
+			page.Items, page.Meta = []store.MessageHit{}, backend.EmptyMeta(f.Page)
 			return nil
 		}
 		var q where
@@ -128,7 +128,7 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 		if err != nil {
 			return err
 		}
-		rows, more := trimPage(rows, f.Page.PerPage())
+		rows, more := backend.TrimPage(rows, f.Page.PerPage())
 		page.Items = make([]store.MessageHit, 0, len(rows))
 		for _, r := range rows {
 			m, err := r.toMessage()

@@ -283,7 +283,7 @@ func (q messagePageQuery) rows(ctx context.Context, tx pgx.Tx, order messageOrde
 		if err != nil {
 			return nil, false, err
 		}
-		items, more := trimPage(items, n)
+		items, more := backend.TrimPage(items, n)
 		return items, more, nil
 	}
 }

@@ -291,7 +291,7 @@ func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.Conta
 	err := s.read(ctx, func(tx *dbtx) error {
 		if !search.Empty() && !searchable {
 			// Only punctuation: nothing can match.
-			page.Items, page.Meta = []convo.Contact{}, emptyMeta(f.Page)
+			page.Items, page.Meta = []convo.Contact{}, backend.EmptyMeta(f.Page)
 			return nil
 		}
 		account, err := ftsAccount(ctx, tx, accountID)
@@ -313,14 +313,9 @@ func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.Conta
 		if err := tx.SelectContext(ctx, &rows, q+contactsOrder, args...); err != nil {
 			return err
 		}
-		items, more := trimPage(rows, f.Page.PerPage())
-		page.Items = make([]convo.Contact, 0, len(items))
-		for _, r := range items {
-			c, err := r.toContact()
-			if err != nil {
-				return err
-			}
-			page.Items = append(page.Items, c)
+		items, more := backend.TrimPage(rows, f.Page.PerPage())
+		if page.Items, err = backend.Convert(items, contactRow.toContact); err != nil {
+			return err
 		}
 		if more {
 			last := items[len(items)-1]

@@ -239,7 +239,7 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 		if err != nil {
 			return err
 		}
-		rows, more := trimPage(rows, f.Page.PerPage())
+		rows, more := backend.TrimPage(rows, f.Page.PerPage())
 		if page.Items, err = toConversations(rows, now); err != nil {
 			return err
 		}

@@ -404,7 +404,7 @@ func (l messageList) rows(ctx context.Context, tx *dbtx, order messageOrder) bac
 		if err != nil {
 			return nil, false, err
 		}
-		items, more := trimPage(items, n)
+		items, more := backend.TrimPage(items, n)
 		return items, more, nil
 	}
 }

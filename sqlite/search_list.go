@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -93,7 +94,7 @@ func (s *Store) streamPage(ctx context.Context, tx *dbtx, accountID int64, f sto
 		return page, err
 	}
 	if !in.searchable {
-		page.Items, page.Meta = []convo.Conversation{}, emptyMeta(f.Page)
+		page.Items, page.Meta = []convo.Conversation{}, backend.EmptyMeta(f.Page)
 		return page, nil
 	}
 	skip := 0
