@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -122,11 +121,9 @@ func (s *Store) CreateContact(ctx context.Context, accountID int64, in convo.New
 	if err := in.Validate(); err != nil {
 		return convo.Contact{}, err
 	}
-	in.Phone, _ = convo.NormalizePhone(in.Phone) // validated
 	var c convo.Contact
 	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
-		c = backend.ContactFromNew(accountID, in)
-		c.CreatedAt, c.UpdatedAt = now, now
+		c = backend.NewContact(accountID, in, now)
 		if err := checkContactClash(ctx, tx, c); err != nil {
 			return err
 		}
@@ -163,12 +160,8 @@ func checkContactClash(ctx context.Context, tx *dbtx, c convo.Contact) error {
 		return nil
 	case err != nil:
 		return err
-	case clash.EmailClash:
-		return fmt.Errorf("%w: email %q is used by contact %d", convo.ErrConflict, c.Email, clash.ID)
-	case clash.PhoneClash:
-		return fmt.Errorf("%w: phone number %q is taken by contact %d", convo.ErrConflict, c.Phone, clash.ID)
 	default:
-		return fmt.Errorf("%w: identifier %q is used by contact %d", convo.ErrConflict, c.Identifier, clash.ID)
+		return backend.ContactClash(c, clash.ID, clash.EmailClash, clash.PhoneClash)
 	}
 }
 
@@ -204,15 +197,9 @@ func (s *Store) UpdateContact(ctx context.Context, accountID, contactID int64, u
 		if err != nil {
 			return err
 		}
-		if err := up.Validate(old); err != nil {
+		if c, err = backend.UpdatedContact(old, up, now); err != nil {
 			return err
 		}
-		c = up.Apply(old)
-		if up.Phone != nil && *up.Phone != old.Phone {
-			c.Phone, _ = convo.NormalizePhone(c.Phone) // validated
-		}
-		c.LastActivityAt = backend.StoredTime(c.LastActivityAt)
-		c.UpdatedAt = now
 		if err := checkContactClash(ctx, tx, c); err != nil {
 			return err
 		}
@@ -240,8 +227,8 @@ func (s *Store) DeleteContact(ctx context.Context, accountID, contactID int64, o
 		if err := tx.GetContext(ctx, &n, countContactConversations, accountID, contactID); err != nil {
 			return err
 		}
-		if n > 0 && !opts.Cascade {
-			return fmt.Errorf("%w: contact %d has %d conversations; delete them first or ask for a cascade", convo.ErrConflict, contactID, n)
+		if err := backend.CheckContactCascade(contactID, n, opts.Cascade); err != nil {
+			return err
 		}
 		if n > 0 {
 			var ids []int64

@@ -32,17 +32,6 @@ func BatchItemError(i int, err error) error {
 	return named
 }
 
-// ContactFromNew is the contact that in describes, in account accountID,
-// before it is stored.
-func ContactFromNew(accountID int64, in convo.NewContact) convo.Contact {
-	return convo.Contact{
-		AccountID: accountID, FirstName: in.FirstName, LastName: in.LastName, Nickname: in.Nickname,
-		Email: in.Email, Phone: in.Phone, Identifier: in.Identifier, AvatarURL: in.AvatarURL, Blocked: in.Blocked,
-		CustomAttributes: in.CustomAttributes, AdditionalAttributes: in.AdditionalAttributes,
-		LastActivityAt: StoredTime(in.LastActivityAt),
-	}
-}
-
 // UpdateActivities records a change of team or priority in the timeline,
 // unless the update is quiet: add stores one activity message of the
 // conversation.
