@@ -557,7 +557,7 @@ func (im *importer) View(v store.View) error {
 	case !errors.Is(err, convo.ErrNotFound):
 		return err
 	}
-	text, err := conditionsJSON(v.Conditions)
+	text, err := backend.ConditionsJSON(v.Conditions)
 	if err != nil {
 		return err
 	}
