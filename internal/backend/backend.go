@@ -32,24 +32,6 @@ func BatchItemError(i int, err error) error {
 	return named
 }
 
-// UpdateActivities records a change of team or priority in the timeline,
-// unless the update is quiet: add stores one activity message of the
-// conversation.
-func UpdateActivities(old, next convo.Conversation, quiet bool, add func(content string) error) error {
-	if quiet {
-		return nil
-	}
-	if next.TeamID != old.TeamID {
-		if err := add(convo.ActivityTeam(next.TeamID)); err != nil {
-			return err
-		}
-	}
-	if next.Priority != old.Priority {
-		return add(convo.ActivityPriority(next.Priority))
-	}
-	return nil
-}
-
 // CheckSourceID checks the arguments of GetMessageBySourceID.
 func CheckSourceID(accountID int64, sourceID string) error {
 	if err := convo.ValidateAccountID(accountID); err != nil {
