@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -89,9 +88,9 @@ func (s *Store) MergeConversations(ctx context.Context, accountID, keepID, merge
 		if err := backend.CheckMergedContacts(keep, merge); err != nil {
 			return err
 		}
-		labels, err := convo.NormalizeLabels("labels", append(slices.Clone(keep.Labels), merge.Labels...))
+		labels, err := backend.MergedLabels(keep, merge)
 		if err != nil {
-			return err // more than MaxLabels together
+			return err
 		}
 		keepSeen, mergeSeen, err := mergeHorizonsOf(ctx, tx, accountID, keepID, mergeID)
 		if err != nil {
@@ -117,7 +116,7 @@ func (s *Store) MergeConversations(ctx context.Context, accountID, keepID, merge
 			timeValue(backend.EarlierTime(keep.FirstReplyCreatedAt, merge.FirstReplyCreatedAt)), now); err != nil {
 			return err
 		}
-		for _, l := range backend.Missing(keep.Labels, labels) {
+		for _, l := range labels {
 			if _, err := tx.Exec(ctx, insertLabel, accountID, keepID, l); err != nil {
 				return err
 			}
@@ -183,24 +182,13 @@ func mergeHorizonsOf(ctx context.Context, tx pgx.Tx, accountID, keepID, mergeID 
 	return keep, merge, err
 }
 
-// mergedHorizons lists the horizons of the kept conversation after a
-// merge (backend.MergedHorizon), of every user who had one in either,
-// by user id: the columns of mergeHorizons.
+// mergedHorizons are the columns of mergeHorizons: the horizons of the
+// kept conversation after a merge (backend.MergedHorizons).
 func mergedHorizons(keepSeen, mergeSeen map[uuid.UUID]int64, keepLast int64) ([]pgtype.UUID, []int64) {
-	users := make([]uuid.UUID, 0, len(keepSeen)+len(mergeSeen))
-	for u := range keepSeen {
-		users = append(users, u)
-	}
-	for u := range mergeSeen {
-		if _, ok := keepSeen[u]; !ok {
-			users = append(users, u)
-		}
-	}
-	slices.SortFunc(users, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
-	ids, seqs := make([]pgtype.UUID, len(users)), make([]int64, len(users))
+	users, seqs := backend.MergedHorizons(keepSeen, mergeSeen, keepLast)
+	ids := make([]pgtype.UUID, len(users))
 	for i, u := range users {
 		ids[i] = pgtype.UUID{Bytes: u, Valid: true}
-		seqs[i] = backend.MergedHorizon(keepSeen[u], keepLast, mergeSeen[u])
 	}
 	return ids, seqs
 }

@@ -3,12 +3,12 @@ package sqlite
 import (
 	"context"
 	"errors"
-	"slices"
 	"time"
 
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
+	"github.com/google/uuid"
 )
 
 const (
@@ -54,9 +54,9 @@ func (s *Store) MergeConversations(ctx context.Context, accountID, keepID, merge
 		if err := backend.CheckMergedContacts(keep, merge); err != nil {
 			return err
 		}
-		labels, err := convo.NormalizeLabels("labels", append(slices.Clone(keep.Labels), merge.Labels...))
+		labels, err := backend.MergedLabels(keep, merge)
 		if err != nil {
-			return err // more than MaxLabels together
+			return err
 		}
 		keepSeen, err := horizons(ctx, tx, accountID, keepID)
 		if err != nil {
@@ -85,19 +85,17 @@ func (s *Store) MergeConversations(ctx context.Context, accountID, keepID, merge
 			return err
 		}
 		for _, l := range labels {
-			if !slices.Contains(keep.Labels, l) {
-				if _, err := tx.ExecContext(ctx, insertLabel, accountID, keepID, l); err != nil {
-					return err
-				}
+			if _, err := tx.ExecContext(ctx, insertLabel, accountID, keepID, l); err != nil {
+				return err
 			}
 		}
 		if _, err := changeMembers(ctx, tx, accountID, keepID, insertParticipant, insertAudience,
 			backend.Missing(keep.UserIDs, merge.UserIDs), backend.Missing(keep.AudienceIDs, merge.AudienceIDs)); err != nil {
 			return err
 		}
-		for user := range joinKeys(keepSeen, mergeSeen) {
-			seen := backend.MergedHorizon(keepSeen[user], offset, mergeSeen[user])
-			if _, err := tx.ExecContext(ctx, importHorizon, accountID, keepID, user, seen); err != nil {
+		users, seqs := backend.MergedHorizons(keepSeen, mergeSeen, offset)
+		for i, user := range users {
+			if _, err := tx.ExecContext(ctx, importHorizon, accountID, keepID, user.String(), seqs[i]); err != nil {
 				return err
 			}
 		}
@@ -138,7 +136,7 @@ func (s *Store) MergeConversations(ctx context.Context, accountID, keepID, merge
 }
 
 // horizons reads the read horizons of a conversation, by user.
-func horizons(ctx context.Context, tx *dbtx, accountID, conversationID int64) (map[string]int64, error) {
+func horizons(ctx context.Context, tx *dbtx, accountID, conversationID int64) (map[uuid.UUID]int64, error) {
 	var rows []struct {
 		UserID  string `db:"user_id"`
 		SeenSeq int64  `db:"seen_seq"`
@@ -146,23 +144,15 @@ func horizons(ctx context.Context, tx *dbtx, accountID, conversationID int64) (m
 	if err := tx.SelectContext(ctx, &rows, selectHorizons, accountID, conversationID); err != nil {
 		return nil, err
 	}
-	out := make(map[string]int64, len(rows))
+	out := make(map[uuid.UUID]int64, len(rows))
 	for _, r := range rows {
-		out[r.UserID] = r.SeenSeq
+		user, err := uuid.Parse(r.UserID)
+		if err != nil {
+			return nil, err
+		}
+		out[user] = r.SeenSeq
 	}
 	return out, nil
-}
-
-// joinKeys is the set of the keys of a and b.
-func joinKeys[V any](a, b map[string]V) map[string]bool {
-	out := make(map[string]bool, len(a)+len(b))
-	for k := range a {
-		out[k] = true
-	}
-	for k := range b {
-		out[k] = true
-	}
-	return out
 }
 
 // merged turns a conversation's ErrNotFound into a *convo.MergedError
