@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -138,11 +139,7 @@ func attachUnseen(ctx context.Context, tx pgx.Tx, accountID int64, list []convo.
 	if v == nil || len(list) == 0 {
 		return nil
 	}
-	ids := make([]int64, len(list))
-	index := make(map[int64]int, len(list))
-	for i, c := range list {
-		ids[i], index[c.ID] = c.ID, i
-	}
+	ids, index := backend.ConversationIDs(list)
 	rows, err := tx.Query(ctx, selectUnseen, uuidValue(v.UserID), accountID, ids)
 	if err != nil {
 		return err
@@ -211,10 +208,7 @@ func markSeen(ctx context.Context, tx pgx.Tx, accountID, conversationID int64, v
 	if err := tx.QueryRow(ctx, selectSeenSeq, accountID, conversationID, uuidValue(v.UserID)).Scan(&horizon); err != nil {
 		return err
 	}
-	for i := range list {
-		m := &list[i]
-		m.Seen = m.SeenBy(v.UserID, horizon)
-	}
+	backend.MarkSeen(list, v.UserID, horizon)
 	return nil
 }
 

@@ -190,14 +190,7 @@ func attachOwnReactions(ctx context.Context, tx pgx.Tx, accountID int64, v *conv
 	if v == nil {
 		return nil
 	}
-	var ids []int64
-	at := make(map[int64]int)
-	for i, m := range list {
-		if len(m.Reactions) > 0 {
-			ids = append(ids, m.ID)
-			at[m.ID] = i
-		}
-	}
+	ids, at := backend.Reacted(list)
 	if len(ids) == 0 {
 		return nil
 	}

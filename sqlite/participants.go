@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -179,11 +180,7 @@ func attachUnseen(ctx context.Context, tx *dbtx, accountID int64, list []convo.C
 	if v == nil || len(list) == 0 {
 		return nil
 	}
-	ids := make([]int64, len(list))
-	index := make(map[int64]int, len(list))
-	for i, c := range list {
-		ids[i], index[c.ID] = c.ID, i
-	}
+	ids, index := backend.ConversationIDs(list)
 	var rows []struct {
 		ID     int64 `db:"id"`
 		Unseen int   `db:"unseen"`
@@ -241,10 +238,7 @@ func markSeen(ctx context.Context, tx *dbtx, accountID, conversationID int64, v 
 	if err := tx.GetContext(ctx, &horizon, selectSeenSeq, accountID, conversationID, v.UserID.String()); err != nil {
 		return err
 	}
-	for i := range list {
-		m := &list[i]
-		m.Seen = m.SeenBy(v.UserID, horizon)
-	}
+	backend.MarkSeen(list, v.UserID, horizon)
 	return nil
 }
 

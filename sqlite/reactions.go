@@ -191,14 +191,7 @@ func markOwnReactions(ctx context.Context, tx *dbtx, accountID int64, v *convo.V
 	if v == nil {
 		return nil
 	}
-	var ids []int64
-	at := map[int64]int{}
-	for i, m := range list {
-		if m.Reactions != nil {
-			ids = append(ids, m.ID)
-			at[m.ID] = i
-		}
-	}
+	ids, at := backend.Reacted(list)
 	if len(ids) == 0 {
 		return nil
 	}
