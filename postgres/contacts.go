@@ -115,10 +115,7 @@ func contactArgs(c convo.Contact) ([]any, error) {
 
 // CreateContact implements store.Store.
 func (s *Store) CreateContact(ctx context.Context, accountID int64, in convo.NewContact) (convo.Contact, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return convo.Contact{}, err
-	}
-	if err := in.Validate(); err != nil {
+	if err := backend.Check(accountID, in); err != nil {
 		return convo.Contact{}, err
 	}
 	var c convo.Contact
@@ -268,10 +265,7 @@ func (s *Store) DeleteContact(ctx context.Context, accountID, contactID int64, o
 // ListContacts implements store.Store.
 func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.ContactFilter) (store.Page[convo.Contact], error) {
 	var page store.Page[convo.Contact]
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return page, err
-	}
-	if err := f.Validate(); err != nil {
+	if err := backend.Check(accountID, f); err != nil {
 		return page, err
 	}
 	const list = "contacts"

@@ -43,11 +43,8 @@ WHERE m.account_id = $1 AND m.conversation_id = $2 ORDER BY m.seq DESC LIMIT $3`
 
 // CreateConversation implements store.Store.
 func (s *Store) CreateConversation(ctx context.Context, accountID int64, in convo.NewConversation) (convo.Conversation, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return convo.Conversation{}, err
-	}
 	in = in.WithDefaults()
-	if err := in.Validate(); err != nil {
+	if err := backend.Check(accountID, in); err != nil {
 		return convo.Conversation{}, err
 	}
 	if in.UUID == uuid.Nil {
@@ -212,10 +209,7 @@ func getConversationWithMessages(ctx context.Context, tx pgx.Tx, accountID, id i
 
 // UpdateConversation implements store.Store.
 func (s *Store) UpdateConversation(ctx context.Context, accountID, conversationID int64, up convo.ConversationUpdate) (convo.Conversation, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return convo.Conversation{}, err
-	}
-	if err := up.Validate(); err != nil {
+	if err := backend.Check(accountID, up); err != nil {
 		return convo.Conversation{}, err
 	}
 	return s.change(ctx, accountID, conversationID, func(tx *wtx, old convo.Conversation, now time.Time) error {

@@ -132,10 +132,7 @@ func (s *Store) react(ctx context.Context, accountID, messageID int64, by convo.
 // ListReactions implements store.Store.
 func (s *Store) ListReactions(ctx context.Context, accountID, messageID int64, f store.ReactionFilter) (store.Page[convo.Reaction], error) {
 	var page store.Page[convo.Reaction]
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return page, err
-	}
-	if err := f.Validate(); err != nil {
+	if err := backend.Check(accountID, f); err != nil {
 		return page, err
 	}
 	list, cursor, err := backend.ReactionCursor(messageID, f)

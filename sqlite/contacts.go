@@ -115,10 +115,7 @@ func (r contactRow) toContact() (convo.Contact, error) {
 
 // CreateContact implements store.Store.
 func (s *Store) CreateContact(ctx context.Context, accountID int64, in convo.NewContact) (convo.Contact, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return convo.Contact{}, err
-	}
-	if err := in.Validate(); err != nil {
+	if err := backend.Check(accountID, in); err != nil {
 		return convo.Contact{}, err
 	}
 	var c convo.Contact
@@ -254,11 +251,8 @@ func (s *Store) DeleteContact(ctx context.Context, accountID, contactID int64, o
 
 // ListContacts implements store.Store.
 func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.ContactFilter) (store.Page[convo.Contact], error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return store.Page[convo.Contact]{}, err
-	}
 	var page store.Page[convo.Contact]
-	if err := f.Validate(); err != nil {
+	if err := backend.Check(accountID, f); err != nil {
 		return page, err
 	}
 	const list = "contacts"

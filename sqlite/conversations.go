@@ -39,11 +39,8 @@ WHERE account_id = ? AND id = ?`
 
 // CreateConversation implements store.Store.
 func (s *Store) CreateConversation(ctx context.Context, accountID int64, in convo.NewConversation) (convo.Conversation, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return convo.Conversation{}, err
-	}
 	in = in.WithDefaults()
-	if err := in.Validate(); err != nil {
+	if err := backend.Check(accountID, in); err != nil {
 		return convo.Conversation{}, err
 	}
 	if in.UUID == uuid.Nil {
@@ -192,10 +189,7 @@ func toConversations(rows []conversationRow, now time.Time) ([]convo.Conversatio
 
 // UpdateConversation implements store.Store.
 func (s *Store) UpdateConversation(ctx context.Context, accountID, conversationID int64, up convo.ConversationUpdate) (convo.Conversation, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return convo.Conversation{}, err
-	}
-	if err := up.Validate(); err != nil {
+	if err := backend.Check(accountID, up); err != nil {
 		return convo.Conversation{}, err
 	}
 	var c convo.Conversation

@@ -287,11 +287,8 @@ func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int6
 
 // ListReplies implements store.Store.
 func (s *Store) ListReplies(ctx context.Context, accountID, messageID int64, f store.MessageFilter) (store.Page[convo.Message], error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return store.Page[convo.Message]{}, err
-	}
 	f.TopLevel = false
-	if err := f.Validate(); err != nil {
+	if err := backend.Check(accountID, f); err != nil {
 		return store.Page[convo.Message]{}, err
 	}
 	list, cursor, err := backend.ReplyCursor(messageID, f)

@@ -138,10 +138,7 @@ func (r reactionRow) toReaction(messageID int64) (convo.Reaction, error) {
 // ListReactions implements store.Store.
 func (s *Store) ListReactions(ctx context.Context, accountID, messageID int64, f store.ReactionFilter) (store.Page[convo.Reaction], error) {
 	var page store.Page[convo.Reaction]
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return page, err
-	}
-	if err := f.Validate(); err != nil {
+	if err := backend.Check(accountID, f); err != nil {
 		return page, err
 	}
 	list, cursor, err := backend.ReactionCursor(messageID, f)

@@ -39,10 +39,7 @@ func (r viewRow) toView() (store.View, error) {
 
 // SaveView implements store.Store.
 func (s *Store) SaveView(ctx context.Context, accountID int64, v store.View) (store.View, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return store.View{}, err
-	}
-	if err := v.Validate(); err != nil {
+	if err := backend.Check(accountID, v); err != nil {
 		return store.View{}, err
 	}
 	v, text, err := backend.StoredView(v)

@@ -18,6 +18,21 @@ func StoredTime(t time.Time) time.Time {
 	return t.UTC().Truncate(time.Microsecond)
 }
 
+// Check checks a call's account, then each of its inputs in turn, and
+// returns the first error. It is for calls off the hot paths: an input
+// given as an interface may cost an allocation.
+func Check(accountID int64, inputs ...interface{ Validate() error }) error {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return err
+	}
+	for _, in := range inputs {
+		if err := in.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // BatchItemError names the batch item in a validation error.
 func BatchItemError(i int, err error) error {
 	var ve *convo.ValidationError
