@@ -101,9 +101,8 @@ func deref(s *string) string {
 // contactArgs are the arguments of insertContact and updateContact, $1 to
 // $17 (and the id, $18, for updateContact).
 func contactArgs(c convo.Contact) ([]any, error) {
-	custom, err1 := backend.JSONText(c.CustomAttributes)
-	additional, err2 := backend.JSONText(c.AdditionalAttributes)
-	if err := errors.Join(err1, err2); err != nil {
+	custom, additional, err := backend.AttributesJSON(c.CustomAttributes, c.AdditionalAttributes)
+	if err != nil {
 		return nil, err
 	}
 	sortName := strings.ToLower(c.CompleteName())

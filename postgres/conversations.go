@@ -56,16 +56,8 @@ func (s *Store) CreateConversation(ctx context.Context, accountID int64, in conv
 		if err := queryOne(ctx, tx, contactBlocked, []any{accountID, in.ContactID}, &blocked); err != nil {
 			return fmt.Errorf("contact %d: %w", in.ContactID, err)
 		}
-		if blocked {
-			// As Chatwoot: a blocked contact's conversation is muted,
-			// and starts resolved.
-			in.Muted, in.Status, in.SnoozedUntil = true, convo.StatusResolved, time.Time{}
-		}
-		custom, err := backend.JSONText(in.CustomAttributes)
-		if err != nil {
-			return err
-		}
-		additional, err := backend.JSONText(in.AdditionalAttributes)
+		in = backend.StartFor(in, blocked)
+		custom, additional, err := backend.AttributesJSON(in.CustomAttributes, in.AdditionalAttributes)
 		if err != nil {
 			return err
 		}
@@ -214,11 +206,7 @@ func (s *Store) UpdateConversation(ctx context.Context, accountID, conversationI
 	}
 	return s.change(ctx, accountID, conversationID, func(tx *wtx, old convo.Conversation, now time.Time) error {
 		next := up.Apply(old)
-		custom, err := backend.JSONText(next.CustomAttributes)
-		if err != nil {
-			return err
-		}
-		additional, err := backend.JSONText(next.AdditionalAttributes)
+		custom, additional, err := backend.AttributesJSON(next.CustomAttributes, next.AdditionalAttributes)
 		if err != nil {
 			return err
 		}

@@ -239,9 +239,8 @@ func (im *importer) Conversation(c convo.Conversation) error {
 	if err := queryOne(ctx, tx, importedContact, []any{im.accountID, c.ContactID}, &contactID); err != nil {
 		return fmt.Errorf("contact %d: %w", c.ContactID, err)
 	}
-	custom, err1 := backend.JSONText(c.CustomAttributes)
-	additional, err2 := backend.JSONText(c.AdditionalAttributes)
-	if err := errors.Join(err1, err2); err != nil {
+	custom, additional, err := backend.AttributesJSON(c.CustomAttributes, c.AdditionalAttributes)
+	if err != nil {
 		return err
 	}
 	err = tx.QueryRow(ctx, importConversation, idValue(c.ID), c.UUID, im.accountID, c.ContactID,

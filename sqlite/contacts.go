@@ -95,10 +95,9 @@ func fromContact(c convo.Contact) (contactRow, error) {
 		Identifier: nullString(c.Identifier), AvatarURL: c.AvatarURL, Blocked: c.Blocked,
 		LastActivityAt: dbTime{c.LastActivityAt}, CreatedAt: dbTime{c.CreatedAt}, UpdatedAt: dbTime{c.UpdatedAt},
 	}
-	var err1, err2 error
-	r.CustomAttributes, err1 = backend.JSONText(c.CustomAttributes)
-	r.AdditionalAttributes, err2 = backend.JSONText(c.AdditionalAttributes)
-	return r, errors.Join(err1, err2)
+	var err error
+	r.CustomAttributes, r.AdditionalAttributes, err = backend.AttributesJSON(c.CustomAttributes, c.AdditionalAttributes)
+	return r, err
 }
 
 func (r contactRow) toContact() (convo.Contact, error) {

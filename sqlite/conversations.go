@@ -52,16 +52,8 @@ func (s *Store) CreateConversation(ctx context.Context, accountID int64, in conv
 		if err := tx.GetContext(ctx, &blocked, contactBlocked, accountID, in.ContactID); err != nil {
 			return fmt.Errorf("contact %d: %w", in.ContactID, translate(err))
 		}
-		if blocked {
-			// As Chatwoot: a blocked contact's conversation is muted,
-			// and starts resolved.
-			in.Muted, in.Status, in.SnoozedUntil = true, convo.StatusResolved, time.Time{}
-		}
-		custom, err := backend.JSONText(in.CustomAttributes)
-		if err != nil {
-			return err
-		}
-		additional, err := backend.JSONText(in.AdditionalAttributes)
+		in = backend.StartFor(in, blocked)
+		custom, additional, err := backend.AttributesJSON(in.CustomAttributes, in.AdditionalAttributes)
 		if err != nil {
 			return err
 		}
@@ -200,11 +192,7 @@ func (s *Store) UpdateConversation(ctx context.Context, accountID, conversationI
 		}
 		mark := tx.changes.Len()
 		next := up.Apply(old)
-		custom, err := backend.JSONText(next.CustomAttributes)
-		if err != nil {
-			return err
-		}
-		additional, err := backend.JSONText(next.AdditionalAttributes)
+		custom, additional, err := backend.AttributesJSON(next.CustomAttributes, next.AdditionalAttributes)
 		if err != nil {
 			return err
 		}

@@ -182,9 +182,8 @@ func (im *importer) Conversation(c convo.Conversation) error {
 	if err := tx.GetContext(ctx, &contactID, contactExists, im.accountID, c.ContactID); err != nil {
 		return fmt.Errorf("contact %d: %w", c.ContactID, translate(err))
 	}
-	custom, err1 := backend.JSONText(c.CustomAttributes)
-	additional, err2 := backend.JSONText(c.AdditionalAttributes)
-	if err := errors.Join(err1, err2); err != nil {
+	custom, additional, err := backend.AttributesJSON(c.CustomAttributes, c.AdditionalAttributes)
+	if err != nil {
 		return err
 	}
 	id, err := newID(tx.ExecContext(ctx, importConversation, c.ID, c.UUID.String(), im.accountID, c.ContactID,

@@ -114,13 +114,10 @@ func StoredConversation(accountID int64, c convo.Conversation) (convo.Conversati
 
 // storedAttributes are custom and additional attributes as they read back.
 func storedAttributes(custom, additional convo.Attributes) (convo.Attributes, convo.Attributes, error) {
-	var errs [4]error
-	var text [2]string
-	text[0], errs[0] = JSONText(custom)
-	text[1], errs[1] = JSONText(additional)
-	custom, errs[2] = FromJSON[convo.Attributes](text[0])
-	additional, errs[3] = FromJSON[convo.Attributes](text[1])
-	return custom, additional, errors.Join(errs[:]...)
+	customText, additionalText, err1 := AttributesJSON(custom, additional)
+	custom, err2 := FromJSON[convo.Attributes](customText)
+	additional, err3 := FromJSON[convo.Attributes](additionalText)
+	return custom, additional, errors.Join(err1, err2, err3)
 }
 
 // ComparableConversation keeps the fields an import writes as given; the

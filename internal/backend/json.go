@@ -22,6 +22,14 @@ func JSONText(v any) (string, error) {
 	return string(b), nil
 }
 
+// AttributesJSON encodes the custom and additional attributes of a
+// contact or a conversation.
+func AttributesJSON(custom, additional convo.Attributes) (string, string, error) {
+	c, err1 := JSONText(custom)
+	a, err2 := JSONText(additional)
+	return c, a, errors.Join(err1, err2)
+}
+
 // FromJSON decodes a JSON column, giving the zero value when the column is
 // an empty object or array. It returns the value, rather than filling in a
 // field, so that the struct holding the field can stay on the stack.
