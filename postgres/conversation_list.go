@@ -190,8 +190,6 @@ const (
 	JOIN convo_contacts ct ON ct.account_id = c.account_id AND ct.id = c.contact_id
 	LEFT JOIN convo_messages lm ON lm.account_id = c.account_id AND lm.id = c.last_non_activity_message_id
 	ORDER BY x.hit DESC`
-
-	searchList = "conversations:search"
 )
 
 // listRow is a row of a list: a conversation, its unseen count for the
@@ -218,7 +216,7 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 	if err := f.Validate(); err != nil {
 		return page, err
 	}
-	cursor, err := decodeListCursor(f)
+	cursor, err := backend.ListCursor(f, func() int { return len(conversationSorts[f.Sort].keys(&conversationRow{})) })
 	if err != nil {
 		return page, err
 	}
@@ -235,7 +233,7 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 			return err
 		}
 		var rows []listRow
-		if streams(f) {
+		if backend.Streams(f) {
 			rows, err = searchPage(ctx, tx, accountID, f, cs, cursor)
 		} else {
 			rows, err = listPage(ctx, tx, accountID, f, cs, cursor)
@@ -331,39 +329,12 @@ func (s *Store) listPlain(ctx context.Context, accountID int64, f store.Conversa
 	return page, nil
 }
 
-// streams reports whether a list is a search by last activity: listed by
-// each conversation's latest matching message.
-func streams(f store.ConversationFilter) bool {
-	return f.Searching() && f.Sort == store.SortLastActivityDesc
-}
-
-// listName names a list in its cursors, so that a cursor of another list
-// or sort is refused.
-func listName(f store.ConversationFilter) string {
-	if streams(f) {
-		return searchList
-	}
-	return "conversations:" + f.Sort.String()
-}
-
 // listCursor is the cursor after a row.
 func listCursor(f store.ConversationFilter, r *listRow) store.Cursor {
-	if streams(f) {
-		return store.Cursor{List: searchList, Keys: []int64{r.hit, r.ID}}
+	if backend.Streams(f) {
+		return store.Cursor{List: backend.SearchList, Keys: []int64{r.hit, r.ID}}
 	}
-	return store.Cursor{List: listName(f), Keys: conversationSorts[f.Sort].keys(&r.conversationRow)}
-}
-
-// decodeListCursor decodes the filter's keyset cursor, if it has one.
-func decodeListCursor(f store.ConversationFilter) (store.Cursor, error) {
-	if !f.Page.Keyset() || f.Page.Cursor() == "" {
-		return store.Cursor{}, nil
-	}
-	keys := 2 // a search's: the latest match and the conversation
-	if !streams(f) {
-		keys = len(conversationSorts[f.Sort].keys(&conversationRow{}))
-	}
-	return store.DecodeCursor(f.Page.Cursor(), listName(f), keys)
+	return store.Cursor{List: backend.ListName(f), Keys: conversationSorts[f.Sort].keys(&r.conversationRow)}
 }
 
 // unseenColumn binds the page's unseen column for the viewer (0 without

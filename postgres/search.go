@@ -94,17 +94,14 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 	}
 	order := messageSearchOrders[f.Order]
 	list := "search:" + order.name
-	var cursor store.Cursor
-	if f.Page.Keyset() && f.Page.Cursor() != "" {
-		var err error
-		if cursor, err = store.DecodeCursor(f.Page.Cursor(), list, len(order.keys(&hitRow{}))); err != nil {
-			return page, err
-		}
+	cursor, err := backend.PageCursor(f.Page, list, len(order.keys(&hitRow{})))
+	if err != nil {
+		return page, err
 	}
 	search, _ := convo.ParseSearch("q", f.Query) // validated
 	expr, searchable := tsquery(search, false)
 	start, end, words := f.Markers()
-	err := s.read(ctx, func(tx pgx.Tx) error {
+	err = s.read(ctx, func(tx pgx.Tx) error {
 		if err := checkSearchScope(ctx, tx, accountID, f); err != nil {
 			return err
 		}

@@ -205,7 +205,7 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 	if err := f.Validate(); err != nil {
 		return page, err
 	}
-	cursor, err := decodeListCursor(f)
+	cursor, err := backend.ListCursor(f, func() int { return len(conversationSorts[f.Sort].keys(conversationRow{})) })
 	if err != nil {
 		return page, err
 	}
@@ -247,7 +247,7 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 			return err
 		}
 		if more {
-			page.Next = store.Cursor{List: listName(f), Keys: sort.keys(rows[len(rows)-1])}.Encode()
+			page.Next = store.Cursor{List: backend.ListName(f), Keys: sort.keys(rows[len(rows)-1])}.Encode()
 		}
 		if f.Page.Keyset() {
 			page.Meta = store.PageMeta{PerPage: f.Page.PerPage()}
@@ -261,27 +261,6 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 		return nil
 	})
 	return page, err
-}
-
-// listName names a list in its cursors, so that a cursor of another list
-// or sort is refused.
-func listName(f store.ConversationFilter) string {
-	if streams(f) {
-		return searchList
-	}
-	return "conversations:" + f.Sort.String()
-}
-
-// decodeListCursor decodes the filter's keyset cursor, if it has one.
-func decodeListCursor(f store.ConversationFilter) (store.Cursor, error) {
-	if !f.Page.Keyset() || f.Page.Cursor() == "" {
-		return store.Cursor{}, nil
-	}
-	keys := 2 // a stream's: the latest match and the conversation
-	if !streams(f) {
-		keys = len(conversationSorts[f.Sort].keys(conversationRow{}))
-	}
-	return store.DecodeCursor(f.Page.Cursor(), listName(f), keys)
 }
 
 // conversationPageQuery is the SQL of one page of a list after its columns

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -39,7 +40,7 @@ func (p listPlan) String() string {
 // planList chooses how to read a page of f. fromTop says that the page
 // starts at the top of the list (no keyset cursor).
 func planList(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, fromTop bool) (listPlan, error) {
-	if streams(f) {
+	if backend.Streams(f) {
 		return planStream, nil
 	}
 	last := f.Page.PerPage() + 1 // the last row the page reads

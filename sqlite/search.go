@@ -99,16 +99,13 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 	}
 	order := messageSearchOrders[f.Order]
 	list := "search:" + order.name
-	var cursor store.Cursor
-	if f.Page.Keyset() && f.Page.Cursor() != "" {
-		var err error
-		if cursor, err = store.DecodeCursor(f.Page.Cursor(), list, len(order.keys(hitRow{}))); err != nil {
-			return page, err
-		}
+	cursor, err := backend.PageCursor(f.Page, list, len(order.keys(hitRow{})))
+	if err != nil {
+		return page, err
 	}
 	search, _ := convo.ParseSearch("q", f.Query) // validated
 	_, searchable := matchExpr(0, messageColumnsFTS, search, false)
-	err := s.readIndexed(ctx, func(tx *dbtx) error {
+	err = s.readIndexed(ctx, func(tx *dbtx) error {
 		if err := checkSearchScope(ctx, tx, accountID, f); err != nil {
 			return err
 		}
