@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/convokit/convo"
@@ -491,43 +492,28 @@ WHERE h.account_id = $1 AND h.conversation_id = ANY($2::bigint[])`,
 }
 
 // ReadState implements backend.Importer: it sets a user's horizon in a
-// conversation. In a conversation this import wrote (created, or gave
-// messages, which move their authors' horizons), the record sets the
-// horizon. In another, it is a record like any: a horizon stored as given
-// is left alone, one stored with another seq is ErrConflict, a missing one
-// is written.
+// conversation (backend.ImportReadState).
 func (im *importer) ReadState(r convo.ReadState) error {
 	ctx, tx := im.ctx, im.tx
-	if im.newIDs {
-		r.ConversationID = backend.Ref(im.stats.ConversationIDs, r.ConversationID)
-	}
-	var ceiling int64
-	if err := queryOne(ctx, tx, selectSeqCeiling, []any{im.accountID, r.ConversationID}, &ceiling); err != nil {
-		return fmt.Errorf("conversation %d: %w", r.ConversationID, err)
-	}
-	if r.SeenSeq > ceiling {
-		return convo.Invalid("seen_seq", convo.CodeOutOfRange, "is after the conversation's last message")
-	}
-	user := uuidValue(r.UserID)
-	if !im.touched[r.ConversationID] {
-		var stored int64
-		switch err := queryOne(ctx, tx, selectHorizon, []any{im.accountID, r.ConversationID, user}, &stored); {
-		case err == nil && stored == r.SeenSeq:
-			im.stats.Unchanged++
-			return nil
-		case err == nil:
-			return fmt.Errorf("%w: the read state of user %s in conversation %d is stored with other values",
-				convo.ErrConflict, r.UserID, r.ConversationID)
-		case !errors.Is(err, convo.ErrNotFound):
+	return backend.ImportReadState(r, backend.ReadStateImport{Stats: im.stats, NewIDs: im.newIDs,
+		Written: func(id int64) bool { return im.touched[id] },
+		Ceiling: func(id int64) (ceiling int64, err error) {
+			return ceiling, queryOne(ctx, tx, selectSeqCeiling, []any{im.accountID, id}, &ceiling)
+		},
+		Stored: func(id int64, user uuid.UUID) (int64, bool, error) {
+			var seq int64
+			err := queryOne(ctx, tx, selectHorizon, []any{im.accountID, id, uuidValue(user)}, &seq)
+			if errors.Is(err, convo.ErrNotFound) {
+				return 0, false, nil
+			}
+			return seq, err == nil, err
+		},
+		Set: func(r convo.ReadState) error {
+			im.readStates[r.ConversationID] = true
+			_, err := tx.Exec(ctx, importHorizon, im.accountID, r.ConversationID, uuidValue(r.UserID), r.SeenSeq)
 			return err
-		}
-	}
-	if _, err := tx.Exec(ctx, importHorizon, im.accountID, r.ConversationID, user, r.SeenSeq); err != nil {
-		return err
-	}
-	im.readStates[r.ConversationID] = true
-	im.stats.ReadStates++
-	return nil
+		},
+	})
 }
 
 // recountUnseen recounts the unseen counts of every conversation the

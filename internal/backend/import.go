@@ -208,6 +208,58 @@ func ImportRedirect(x store.Redirect, im RedirectImport) error {
 	return nil
 }
 
+// ReadStateImport is what ImportReadState asks of a backend's import
+// transaction.
+type ReadStateImport struct {
+	Stats  *store.ImportStats
+	NewIDs bool
+	// Written reports whether the import wrote the conversation (created
+	// it, or gave it messages, which move their authors' horizons).
+	Written func(conversationID int64) bool
+	// Ceiling is the highest seq a horizon may have in the conversation:
+	// its last_seq or its newest message's, whichever is higher (the
+	// import recounts last_seq at its end). ErrNotFound: no conversation.
+	Ceiling func(conversationID int64) (int64, error)
+	// Stored returns the user's horizon in the conversation, if any.
+	Stored func(conversationID int64, user uuid.UUID) (int64, bool, error)
+	// Set sets the horizon to the record's seq, either way, creating it.
+	Set func(r convo.ReadState) error
+}
+
+// ImportReadState sets a user's horizon in a conversation. In a
+// conversation this import wrote, the record sets the horizon. In another,
+// it is a record like any: a horizon stored as given is left alone, one
+// stored with another seq is ErrConflict, a missing one is written.
+func ImportReadState(r convo.ReadState, im ReadStateImport) error {
+	if im.NewIDs {
+		r.ConversationID = Ref(im.Stats.ConversationIDs, r.ConversationID)
+	}
+	ceiling, err := im.Ceiling(r.ConversationID)
+	if err != nil {
+		return fmt.Errorf("conversation %d: %w", r.ConversationID, err)
+	}
+	if r.SeenSeq > ceiling {
+		return convo.Invalid("seen_seq", convo.CodeOutOfRange, "is after the conversation's last message")
+	}
+	if !im.Written(r.ConversationID) {
+		switch stored, found, err := im.Stored(r.ConversationID, r.UserID); {
+		case err != nil:
+			return err
+		case found && stored == r.SeenSeq:
+			im.Stats.Unchanged++
+			return nil
+		case found:
+			return fmt.Errorf("%w: the read state of user %s in conversation %d is stored with other values",
+				convo.ErrConflict, r.UserID, r.ConversationID)
+		}
+	}
+	if err := im.Set(r); err != nil {
+		return err
+	}
+	im.Stats.ReadStates++
+	return nil
+}
+
 // UnchangedRedirect counts in stats a redirect record found stored as
 // given, or reports a clash with the stored redirect of its id.
 func UnchangedRedirect(stats *store.ImportStats, stored, given store.Redirect) error {
