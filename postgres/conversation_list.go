@@ -612,35 +612,6 @@ const (
 	countsOfLabel   = `label = ?::text`
 )
 
-// countSource is where a filter's counts come from.
-type countSource int
-
-const (
-	countStatus     countSource = iota // convo_conversation_counts (status, assignee)
-	countRoute                         // convo_conversation_route_counts (with inbox, team)
-	countUnattended                    // convo_conversation_unattended_counts
-	countLabel                         // convo_conversation_label_counts (one label)
-	countRows                          // a count of the filter's rows
-)
-
-// planCounts chooses where a filter's counts come from: the maintained
-// tables when they hold the filter, else a count of its rows.
-func planCounts(f store.ConversationFilter) countSource {
-	labels := f.LabelSet()
-	switch {
-	case f.ContactID != 0 || f.Viewer != nil || f.Searching() || f.HasConditions() || !f.UpdatedSince.IsZero() || len(labels) > 1,
-		len(labels) == 1 && (f.InboxID != 0 || f.TeamID != 0 || f.Unattended):
-		return countRows
-	case len(labels) == 1:
-		return countLabel
-	case f.Unattended:
-		return countUnattended
-	case f.InboxID != 0 || f.TeamID != 0:
-		return countRoute
-	}
-	return countStatus
-}
-
 // countConversations returns the counts of the filter, without its
 // assignee type.
 func countConversations(ctx context.Context, tx pgx.Tx, accountID int64, f store.ConversationFilter, cs conditions) (store.Counts, error) {
@@ -660,8 +631,8 @@ func scanCounts(row pgx.Row) (store.Counts, error) {
 // countsQuery is the SQL of a filter's counts, with its arguments; cs are
 // its conditions, which only a count of rows can hold.
 func countsQuery(accountID int64, f store.ConversationFilter, cs conditions) (string, []any) {
-	source := planCounts(f)
-	if source == countRows {
+	source := backend.PlanCounts(f)
+	if source == backend.CountRows || source == backend.CountMatches {
 		var q where
 		head := q.bind(countHead, uuidValue(f.Agent)) // NULL matches nobody
 		filterWhere(&q, accountID, f, cs)
@@ -674,11 +645,11 @@ func countsQuery(accountID int64, f store.ConversationFilter, cs conditions) (st
 	}
 	query := sumCounts
 	switch source {
-	case countLabel:
+	case backend.CountLabel:
 		query = sumLabelCounts
-	case countRoute:
+	case backend.CountRoute:
 		query = sumRouteCounts
-	case countUnattended:
+	case backend.CountUnattended:
 		query = sumUnattendedCounts
 	}
 	head := q.bind(query, agent)
@@ -686,10 +657,10 @@ func countsQuery(accountID int64, f store.ConversationFilter, cs conditions) (st
 	if codes := statusArgs(f.StatusSet()); len(codes) < len(store.AllStatuses) {
 		q.and(countsInStatus, codes)
 	}
-	if source == countLabel {
+	if source == backend.CountLabel {
 		q.and(countsOfLabel, f.LabelSet()[0])
 	}
-	if source == countRoute || source == countUnattended {
+	if source == backend.CountRoute || source == backend.CountUnattended {
 		if f.InboxID != 0 {
 			q.and(countsOfInbox, f.InboxID)
 		}

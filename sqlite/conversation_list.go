@@ -401,11 +401,11 @@ func (r *countsRow) dest() []any { return []any{&r.mine, &r.unassigned, &r.total
 // (by status, with inbox, team and unattended, or with one label).
 func countsQuery(accountID int64, f store.ConversationFilter, w where) (string, []any) {
 	agent := uuidValue(f.Agent) // NULL matches nobody
-	source := planCounts(f)
+	source := backend.PlanCounts(f)
 	switch source {
-	case countRowsOfFilter:
+	case backend.CountRows:
 		return countRows + w.sql(), append([]any{agent}, w.args...)
-	case countMatches:
+	case backend.CountMatches:
 		ids, args := matchingIDs(accountID, f)
 		return fmt.Sprintf(countMatchingRows, ids) + w.sql(), append(append([]any{agent}, args...), w.args...)
 	}
@@ -416,12 +416,12 @@ func countsQuery(accountID int64, f store.ConversationFilter, w where) (string, 
 	}
 	query := sumCounts
 	switch source {
-	case countLabel:
+	case backend.CountLabel:
 		query = sumLabelCounts
 		m.and("label = ?", f.LabelSet()[0])
-	case countRoute, countUnattended:
+	case backend.CountRoute, backend.CountUnattended:
 		query = sumRouteCounts
-		if source == countUnattended {
+		if source == backend.CountUnattended {
 			query = sumUnattendedCounts
 		}
 		if f.InboxID != 0 {
