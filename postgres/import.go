@@ -93,15 +93,11 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 			return notRunAgain(failed)
 		}
 		read = true
-		stats = store.ImportStats{}
-		im := importer{ctx: ctx, tx: tx, accountID: accountID, now: now, stats: &stats,
+		stats = backend.NewImportStats(opts)
+		im := importer{ctx: ctx, tx: tx, newIDs: opts.NewIDs, accountID: accountID, now: now, stats: &stats,
 			touched: map[int64]bool{}, readStates: map[int64]bool{}, maxIDs: map[string]int64{}}
-		if opts.NewIDs {
-			stats.ContactIDs, stats.ConversationIDs, stats.MessageIDs = map[int64]int64{}, map[int64]int64{}, map[int64]int64{}
-			im.newIDs = true
-		}
 		failed = im.run(records)
-		if failed == nil && stats.Contacts+stats.Conversations+stats.Messages+stats.Reactions+stats.Versions+stats.ReadStates > 0 {
+		if failed == nil && backend.Imported(stats) {
 			tx.log(store.Change{Kind: store.AccountImported})
 		}
 		return failed

@@ -57,13 +57,9 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 		return stats, err
 	}
 	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
-		stats = store.ImportStats{}
-		im := importer{ctx: ctx, tx: tx, s: s, accountID: accountID, now: now, stats: &stats,
+		stats = backend.NewImportStats(opts)
+		im := importer{ctx: ctx, tx: tx, newIDs: opts.NewIDs, s: s, accountID: accountID, now: now, stats: &stats,
 			touched: map[int64]bool{}, readStates: map[int64]bool{}, threads: map[int64]bool{}}
-		if opts.NewIDs {
-			stats.ContactIDs, stats.ConversationIDs, stats.MessageIDs = map[int64]int64{}, map[int64]int64{}, map[int64]int64{}
-			im.newIDs = true
-		}
 		if err := backend.ImportAll(&im, records, now, translate); err != nil {
 			return err
 		}
@@ -78,7 +74,7 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 		if err := im.recountUnseen(); err != nil {
 			return err
 		}
-		if stats.Contacts+stats.Conversations+stats.Messages+stats.Reactions+stats.Versions+stats.ReadStates > 0 {
+		if backend.Imported(stats) {
 			tx.changes.Add(store.Change{Kind: store.AccountImported, AccountID: accountID})
 		}
 		if len(im.added) == 0 {

@@ -29,6 +29,22 @@ type Importer interface {
 	Redirect(store.Redirect) error
 }
 
+// NewImportStats are the stats of an import before its first record:
+// with NewIDs, with the maps from the records' ids to the new ones.
+func NewImportStats(opts store.ImportOptions) store.ImportStats {
+	if !opts.NewIDs {
+		return store.ImportStats{}
+	}
+	return store.ImportStats{ContactIDs: map[int64]int64{}, ConversationIDs: map[int64]int64{}, MessageIDs: map[int64]int64{}}
+}
+
+// Imported reports whether an import wrote anything that changes the
+// account's data (an AccountImported change), not only views and
+// redirects.
+func Imported(stats store.ImportStats) bool {
+	return stats.Contacts+stats.Conversations+stats.Messages+stats.Reactions+stats.Versions+stats.ReadStates > 0
+}
+
 // ImportAll writes every record through im, in order; a record without a
 // line number is numbered by its place. An error names its record's line,
 // translated first by the backend's translate.
