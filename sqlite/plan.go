@@ -8,8 +8,11 @@ import (
 )
 
 // How a list page is read. planList chooses one plan for a filter, and
-// ListConversations runs it in one switch: why a list is slow or fast is
-// answered here. Each plan's SQL is in one function, named below.
+// ListConversations runs it (conversationPageQuery switches on it): why
+// a list is slow or fast is answered here. Each plan's SQL is in one
+// function, named below, in a file of its own: plan_skip.go,
+// plan_merge.go, matches.go, search_list.go (the stream); the walk is
+// conversationPageQuery's own.
 type listPlan int
 
 const (
