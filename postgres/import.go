@@ -176,95 +176,62 @@ func (im *importer) wrote(table string, id int64) {
 // stored as given.
 func (im *importer) Contact(c convo.Contact) error {
 	ctx, tx := im.ctx, im.tx
-	given := c.ID
-	if im.newIDs {
-		c.ID = 0
-	}
-	c, err := backend.StoredContact(im.accountID, c)
-	if err != nil {
-		return err
-	}
-	if !im.newIDs {
-		switch stored, err := getContact(ctx, tx, im.accountID, c.ID); {
-		case err == nil:
-			return backend.Unchanged(im.stats, store.KindContact, c.ID, stored, c)
-		case !errors.Is(err, convo.ErrNotFound):
-			return err
-		}
-	}
-	if err := checkContactClash(ctx, tx, c); err != nil {
-		return err
-	}
-	args, err := contactArgs(c)
-	if err != nil {
-		return err
-	}
-	args[17] = idValue(c.ID)
-	var id int64
-	if err := tx.QueryRow(ctx, importContact, args...).Scan(&id); err != nil {
-		return err
-	}
-	if im.newIDs {
-		im.stats.ContactIDs[given] = id
-	}
-	im.wrote("convo_contacts", id)
-	im.stats.Contacts++
-	return nil
+	return backend.ImportContact(im.accountID, c, backend.RecordImport[convo.Contact]{Stats: im.stats, NewIDs: im.newIDs,
+		Get:   func(id int64) (convo.Contact, error) { return getContact(ctx, tx, im.accountID, id) },
+		Check: func(c convo.Contact) error { return checkContactClash(ctx, tx, c) },
+		Insert: func(c convo.Contact) (id int64, err error) {
+			args, err := contactArgs(c)
+			if err != nil {
+				return 0, err
+			}
+			args[17] = idValue(c.ID)
+			if err := tx.QueryRow(ctx, importContact, args...).Scan(&id); err != nil {
+				return 0, err
+			}
+			im.wrote("convo_contacts", id)
+			return id, nil
+		},
+	})
 }
 
 // Conversation implements backend.Importer: it writes a conversation,
 // unless it is stored as given.
 func (im *importer) Conversation(c convo.Conversation) error {
 	ctx, tx := im.ctx, im.tx
-	given := c.ID
-	if im.newIDs {
-		c.ID, c.ContactID = 0, backend.Ref(im.stats.ContactIDs, c.ContactID)
-	}
-	c, err := backend.StoredConversation(im.accountID, c)
-	if err != nil {
-		return err
-	}
-	if !im.newIDs {
-		switch stored, err := getConversation(ctx, tx, im.accountID, c.ID, im.now); {
-		case err == nil:
-			return backend.Unchanged(im.stats, store.KindConversation, c.ID, backend.ComparableConversation(stored), backend.ComparableConversation(c))
-		case !errors.Is(err, convo.ErrNotFound):
-			return err
-		}
-	}
-	var contactID int64
-	if err := queryOne(ctx, tx, importedContact, []any{im.accountID, c.ContactID}, &contactID); err != nil {
-		return fmt.Errorf("contact %d: %w", c.ContactID, err)
-	}
-	custom, additional, err := backend.AttributesJSON(c.CustomAttributes, c.AdditionalAttributes)
-	if err != nil {
-		return err
-	}
-	err = tx.QueryRow(ctx, importConversation, idValue(c.ID), c.UUID, im.accountID, c.ContactID,
-		string(c.Channel), idValue(c.InboxID), idValue(c.TeamID), uuidValue(c.AssigneeID), uuidValue(c.AuthorID),
-		statusCodes[c.Status], timeValue(c.SnoozedUntil), int16(c.Priority.Rank()), c.Muted, custom, additional,
-		timeValue(c.HappenedAt), timeValue(c.CreatedAt), timeValue(c.UpdatedAt), timeValue(c.LastActivityAt),
-		timeValue(c.FirstReplyCreatedAt), timeValue(c.WaitingSince), timeValue(c.AgentLastSeenAt),
-		timeValue(c.AssigneeLastSeenAt), timeValue(c.ContactLastSeenAt), c.LastSeq).Scan(&c.ID)
-	if err != nil {
-		return err
-	}
-	if im.newIDs {
-		im.stats.ConversationIDs[given] = c.ID
-	}
-	for _, l := range c.Labels {
-		if _, err := tx.Exec(ctx, insertLabel, im.accountID, c.ID, l); err != nil {
-			return err
-		}
-	}
-	members := convo.NewConversation{AuthorID: c.AuthorID, UserIDs: c.UserIDs}.Participants()
-	if _, err := changeMembers(ctx, tx, im.accountID, c.ID, insertParticipant, insertAudience, members, c.AudienceIDs); err != nil {
-		return err
-	}
-	im.wrote("convo_conversations", c.ID)
-	im.touched[c.ID] = true
-	im.stats.Conversations++
-	return nil
+	return backend.ImportConversation(im.accountID, c, backend.RecordImport[convo.Conversation]{Stats: im.stats, NewIDs: im.newIDs,
+		Get: func(id int64) (convo.Conversation, error) { return getConversation(ctx, tx, im.accountID, id, im.now) },
+		Check: func(c convo.Conversation) error {
+			var id int64
+			return queryOne(ctx, tx, importedContact, []any{im.accountID, c.ContactID}, &id)
+		},
+		Insert: func(c convo.Conversation) (id int64, err error) {
+			custom, additional, err := backend.AttributesJSON(c.CustomAttributes, c.AdditionalAttributes)
+			if err != nil {
+				return 0, err
+			}
+			err = tx.QueryRow(ctx, importConversation, idValue(c.ID), c.UUID, im.accountID, c.ContactID,
+				string(c.Channel), idValue(c.InboxID), idValue(c.TeamID), uuidValue(c.AssigneeID), uuidValue(c.AuthorID),
+				statusCodes[c.Status], timeValue(c.SnoozedUntil), int16(c.Priority.Rank()), c.Muted, custom, additional,
+				timeValue(c.HappenedAt), timeValue(c.CreatedAt), timeValue(c.UpdatedAt), timeValue(c.LastActivityAt),
+				timeValue(c.FirstReplyCreatedAt), timeValue(c.WaitingSince), timeValue(c.AgentLastSeenAt),
+				timeValue(c.AssigneeLastSeenAt), timeValue(c.ContactLastSeenAt), c.LastSeq).Scan(&id)
+			if err != nil {
+				return 0, err
+			}
+			for _, l := range c.Labels {
+				if _, err := tx.Exec(ctx, insertLabel, im.accountID, id, l); err != nil {
+					return 0, err
+				}
+			}
+			members := convo.NewConversation{AuthorID: c.AuthorID, UserIDs: c.UserIDs}.Participants()
+			if _, err := changeMembers(ctx, tx, im.accountID, id, insertParticipant, insertAudience, members, c.AudienceIDs); err != nil {
+				return 0, err
+			}
+			im.wrote("convo_conversations", id)
+			im.touched[id] = true
+			return id, nil
+		},
+	})
 }
 
 // Message implements backend.Importer: it writes a message, unless it is

@@ -124,91 +124,59 @@ func newID(res sql.Result, err error) (int64, error) {
 // stored as given.
 func (im *importer) Contact(c convo.Contact) error {
 	ctx, tx := im.ctx, im.tx
-	given := c.ID
-	if im.newIDs {
-		c.ID = 0
-	}
-	c, err := backend.StoredContact(im.accountID, c)
-	if err != nil {
-		return err
-	}
-	row, err := fromContact(c)
-	if err != nil {
-		return err
-	}
-	switch stored, err := getContact(ctx, tx, im.accountID, c.ID); {
-	case err == nil:
-		return backend.Unchanged(im.stats, store.KindContact, c.ID, stored, c)
-	case !errors.Is(err, convo.ErrNotFound):
-		return err
-	}
-	if err := checkContactClash(ctx, tx, c); err != nil {
-		return err
-	}
-	id, err := newID(tx.NamedExecContext(ctx, importContact, row))
-	if err != nil {
-		return err
-	}
-	if im.newIDs {
-		im.stats.ContactIDs[given] = id
-	}
-	im.stats.Contacts++
-	return nil
+	return backend.ImportContact(im.accountID, c, backend.RecordImport[convo.Contact]{Stats: im.stats, NewIDs: im.newIDs,
+		Get:   func(id int64) (convo.Contact, error) { return getContact(ctx, tx, im.accountID, id) },
+		Check: func(c convo.Contact) error { return checkContactClash(ctx, tx, c) },
+		Insert: func(c convo.Contact) (int64, error) {
+			row, err := fromContact(c)
+			if err != nil {
+				return 0, err
+			}
+			return newID(tx.NamedExecContext(ctx, importContact, row))
+		},
+	})
 }
 
 // Conversation implements backend.Importer: it writes a conversation,
 // unless it is stored as given.
 func (im *importer) Conversation(c convo.Conversation) error {
 	ctx, tx := im.ctx, im.tx
-	given := c.ID
-	if im.newIDs {
-		c.ID, c.ContactID = 0, backend.Ref(im.stats.ContactIDs, c.ContactID)
-	}
-	c, err := backend.StoredConversation(im.accountID, c)
-	if err != nil {
-		return err
-	}
-	switch stored, err := getConversation(ctx, tx, im.accountID, c.ID, im.now); {
-	case err == nil:
-		return backend.Unchanged(im.stats, store.KindConversation, c.ID, backend.ComparableConversation(stored), backend.ComparableConversation(c))
-	case !errors.Is(err, convo.ErrNotFound):
-		return err
-	}
-	var contactID int64
-	if err := tx.GetContext(ctx, &contactID, contactExists, im.accountID, c.ContactID); err != nil {
-		return fmt.Errorf("contact %d: %w", c.ContactID, translate(err))
-	}
-	custom, additional, err := backend.AttributesJSON(c.CustomAttributes, c.AdditionalAttributes)
-	if err != nil {
-		return err
-	}
-	id, err := newID(tx.ExecContext(ctx, importConversation, c.ID, c.UUID.String(), im.accountID, c.ContactID,
-		string(c.Channel), idValue(c.InboxID), idValue(c.TeamID), uuidValue(c.AssigneeID), uuidValue(c.AuthorID),
-		statusCodes[c.Status], timeValue(c.SnoozedUntil), c.Priority.Rank(), c.Muted, custom, additional,
-		timeValue(c.HappenedAt), timeValue(c.CreatedAt), timeValue(c.UpdatedAt), timeValue(c.LastActivityAt),
-		timeValue(c.FirstReplyCreatedAt), timeValue(c.WaitingSince), timeValue(c.AgentLastSeenAt),
-		timeValue(c.AssigneeLastSeenAt), timeValue(c.ContactLastSeenAt), c.LastSeq))
-	if err != nil {
-		return err
-	}
-	if im.newIDs {
-		c.ID, im.stats.ConversationIDs[given] = id, id
-	}
-	for _, l := range c.Labels {
-		if _, err := tx.ExecContext(ctx, insertLabel, im.accountID, c.ID, l); err != nil {
-			return err
-		}
-	}
-	members := convo.NewConversation{AuthorID: c.AuthorID, UserIDs: c.UserIDs}.Participants()
-	if _, err := changeMembers(ctx, tx, im.accountID, c.ID, insertParticipant, insertAudience, members, c.AudienceIDs); err != nil {
-		return err
-	}
-	if !c.SnoozedUntil.IsZero() {
-		im.s.snoozes.scheduled(c.SnoozedUntil)
-	}
-	im.touched[c.ID] = true
-	im.stats.Conversations++
-	return nil
+	return backend.ImportConversation(im.accountID, c, backend.RecordImport[convo.Conversation]{Stats: im.stats, NewIDs: im.newIDs,
+		Get: func(id int64) (convo.Conversation, error) { return getConversation(ctx, tx, im.accountID, id, im.now) },
+		Check: func(c convo.Conversation) error {
+			var id int64
+			return translate(tx.GetContext(ctx, &id, contactExists, im.accountID, c.ContactID))
+		},
+		Insert: func(c convo.Conversation) (int64, error) {
+			custom, additional, err := backend.AttributesJSON(c.CustomAttributes, c.AdditionalAttributes)
+			if err != nil {
+				return 0, err
+			}
+			id, err := newID(tx.ExecContext(ctx, importConversation, c.ID, c.UUID.String(), im.accountID, c.ContactID,
+				string(c.Channel), idValue(c.InboxID), idValue(c.TeamID), uuidValue(c.AssigneeID), uuidValue(c.AuthorID),
+				statusCodes[c.Status], timeValue(c.SnoozedUntil), c.Priority.Rank(), c.Muted, custom, additional,
+				timeValue(c.HappenedAt), timeValue(c.CreatedAt), timeValue(c.UpdatedAt), timeValue(c.LastActivityAt),
+				timeValue(c.FirstReplyCreatedAt), timeValue(c.WaitingSince), timeValue(c.AgentLastSeenAt),
+				timeValue(c.AssigneeLastSeenAt), timeValue(c.ContactLastSeenAt), c.LastSeq))
+			if err != nil {
+				return 0, err
+			}
+			for _, l := range c.Labels {
+				if _, err := tx.ExecContext(ctx, insertLabel, im.accountID, id, l); err != nil {
+					return 0, err
+				}
+			}
+			members := convo.NewConversation{AuthorID: c.AuthorID, UserIDs: c.UserIDs}.Participants()
+			if _, err := changeMembers(ctx, tx, im.accountID, id, insertParticipant, insertAudience, members, c.AudienceIDs); err != nil {
+				return 0, err
+			}
+			if !c.SnoozedUntil.IsZero() {
+				im.s.snoozes.scheduled(c.SnoozedUntil)
+			}
+			im.touched[id] = true
+			return id, nil
+		},
+	})
 }
 
 // Message implements backend.Importer: it writes a message, unless it is

@@ -158,6 +158,86 @@ func ComparableConversation(c convo.Conversation) convo.Conversation {
 	return c
 }
 
+// A RecordImport is what ImportContact and ImportConversation ask of a
+// backend's import transaction for a record of type T.
+type RecordImport[T any] struct {
+	Stats  *store.ImportStats
+	NewIDs bool
+	// Get reads the account's record of an id: ErrNotFound when none.
+	Get func(id int64) (T, error)
+	// Check vets a record about to be written.
+	Check func(T) error
+	// Insert writes a record, under its id or, without one, a new id,
+	// and returns the id.
+	Insert func(T) (int64, error)
+}
+
+// ImportContact writes contact c into the account, unless it is stored as
+// given.
+func ImportContact(accountID int64, c convo.Contact, im RecordImport[convo.Contact]) error {
+	given := c.ID
+	if im.NewIDs {
+		c.ID = 0
+	}
+	c, err := StoredContact(accountID, c)
+	if err != nil {
+		return err
+	}
+	if !im.NewIDs {
+		switch stored, err := im.Get(c.ID); {
+		case err == nil:
+			return Unchanged(im.Stats, store.KindContact, c.ID, stored, c)
+		case !errors.Is(err, convo.ErrNotFound):
+			return err
+		}
+	}
+	if err := im.Check(c); err != nil {
+		return err
+	}
+	id, err := im.Insert(c)
+	if err != nil {
+		return err
+	}
+	if im.NewIDs {
+		im.Stats.ContactIDs[given] = id
+	}
+	im.Stats.Contacts++
+	return nil
+}
+
+// ImportConversation writes conversation c into the account, unless it is
+// stored as given; Check finds its contact.
+func ImportConversation(accountID int64, c convo.Conversation, im RecordImport[convo.Conversation]) error {
+	given := c.ID
+	if im.NewIDs {
+		c.ID, c.ContactID = 0, Ref(im.Stats.ContactIDs, c.ContactID)
+	}
+	c, err := StoredConversation(accountID, c)
+	if err != nil {
+		return err
+	}
+	if !im.NewIDs {
+		switch stored, err := im.Get(c.ID); {
+		case err == nil:
+			return Unchanged(im.Stats, store.KindConversation, c.ID, ComparableConversation(stored), ComparableConversation(c))
+		case !errors.Is(err, convo.ErrNotFound):
+			return err
+		}
+	}
+	if err := im.Check(c); err != nil {
+		return fmt.Errorf("contact %d: %w", c.ContactID, err)
+	}
+	id, err := im.Insert(c)
+	if err != nil {
+		return err
+	}
+	if im.NewIDs {
+		im.Stats.ConversationIDs[given] = id
+	}
+	im.Stats.Conversations++
+	return nil
+}
+
 // Ref is the id a record's reference points to: the new id of a record of
 // this import, found in ids, or else the id as given (a row already
 // stored).
