@@ -177,7 +177,7 @@ func filterWhere(ctx context.Context, tx *dbtx, accountID int64, f store.Convers
 func statusArgs(statuses []convo.Status) []any {
 	args := make([]any, 0, len(statuses))
 	for _, st := range statuses {
-		args = append(args, statusCodes[st])
+		args = append(args, backend.StatusCodes[st])
 	}
 	return args
 }

@@ -59,7 +59,7 @@ func (s *Store) CreateConversation(ctx context.Context, accountID int64, in conv
 		}
 		res, err := tx.ExecContext(ctx, insertConversation, in.UUID.String(), accountID, in.ContactID, string(in.Channel),
 			idValue(in.InboxID), idValue(in.TeamID), uuidValue(in.AssigneeID), uuidValue(in.AuthorID),
-			statusCodes[in.Status], timeValue(backend.StoredTime(in.SnoozedUntil)), in.Priority.Rank(), in.Muted,
+			backend.StatusCodes[in.Status], timeValue(backend.StoredTime(in.SnoozedUntil)), in.Priority.Rank(), in.Muted,
 			custom, additional, timeValue(backend.StoredTime(in.HappenedAt)), timeValue(now), timeValue(now), timeValue(now),
 			timeValue(now))
 		if err != nil {

@@ -154,7 +154,7 @@ func (im *importer) Conversation(c convo.Conversation) error {
 			}
 			id, err := newID(tx.ExecContext(ctx, importConversation, c.ID, c.UUID.String(), im.accountID, c.ContactID,
 				string(c.Channel), idValue(c.InboxID), idValue(c.TeamID), uuidValue(c.AssigneeID), uuidValue(c.AuthorID),
-				statusCodes[c.Status], timeValue(c.SnoozedUntil), c.Priority.Rank(), c.Muted, custom, additional,
+				backend.StatusCodes[c.Status], timeValue(c.SnoozedUntil), c.Priority.Rank(), c.Muted, custom, additional,
 				timeValue(c.HappenedAt), timeValue(c.CreatedAt), timeValue(c.UpdatedAt), timeValue(c.LastActivityAt),
 				timeValue(c.FirstReplyCreatedAt), timeValue(c.WaitingSince), timeValue(c.AgentLastSeenAt),
 				timeValue(c.AssigneeLastSeenAt), timeValue(c.ContactLastSeenAt), c.LastSeq))

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -27,7 +28,7 @@ func mergedPageQuery(w where, statuses []convo.Status, sort conversationSort, li
 		arm := w
 		arm.clauses = append(arm.clauses[:len(arm.clauses):len(arm.clauses)], "c.status = ?")
 		arms[i] = `SELECT id FROM (SELECT c.id FROM convo_conversations c` + arm.sql() + ` ORDER BY ` + sort.orderBy + ` LIMIT ?)`
-		args = append(append(append(args, w.args...), statusCodes[st]), limit+offset)
+		args = append(append(append(args, w.args...), backend.StatusCodes[st]), limit+offset)
 	}
 	tail := ` WHERE c.id IN (` + strings.Join(arms, ` UNION ALL `) + `) ORDER BY ` + sort.orderBy + ` LIMIT ? OFFSET ?`
 	return tail, append(args, limit, offset)

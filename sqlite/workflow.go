@@ -65,7 +65,7 @@ func (s *Store) ChangeStatus(ctx context.Context, accountID, conversationID int6
 // setStatusNoted moves old to status next (snoozed until until, if set)
 // and, unless quiet, records the change as an activity message.
 func setStatusNoted(ctx context.Context, tx *dbtx, old convo.Conversation, next convo.Status, until time.Time, quiet bool, now time.Time) error {
-	if _, err := tx.ExecContext(ctx, setStatus, statusCodes[next], timeValue(until), timeValue(now), old.AccountID, old.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, setStatus, backend.StatusCodes[next], timeValue(until), timeValue(now), old.AccountID, old.ID); err != nil {
 		return err
 	}
 	if quiet {
