@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -102,9 +101,8 @@ func deref(s *string) string {
 // contactArgs are the arguments of insertContact and updateContact, $1 to
 // $17 (and the id, $18, for updateContact).
 func contactArgs(c convo.Contact) ([]any, error) {
-	custom, err1 := backend.JSONText(c.CustomAttributes)
-	additional, err2 := backend.JSONText(c.AdditionalAttributes)
-	if err := errors.Join(err1, err2); err != nil {
+	custom, additional, err := backend.AttributesJSON(c.CustomAttributes, c.AdditionalAttributes)
+	if err != nil {
 		return nil, err
 	}
 	sortName := strings.ToLower(c.CompleteName())
@@ -116,17 +114,12 @@ func contactArgs(c convo.Contact) ([]any, error) {
 
 // CreateContact implements store.Store.
 func (s *Store) CreateContact(ctx context.Context, accountID int64, in convo.NewContact) (convo.Contact, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
+	if err := backend.Check(accountID, in); err != nil {
 		return convo.Contact{}, err
 	}
-	if err := in.Validate(); err != nil {
-		return convo.Contact{}, err
-	}
-	in.Phone, _ = convo.NormalizePhone(in.Phone) // validated
 	var c convo.Contact
 	err := s.write(ctx, accountID, func(tx *wtx, now time.Time) error {
-		c = backend.ContactFromNew(accountID, in)
-		c.CreatedAt, c.UpdatedAt = now, now
+		c = backend.NewContact(accountID, in, now)
 		if err := insertContactRow(ctx, tx, &c); err != nil {
 			return err
 		}
@@ -163,12 +156,8 @@ func checkContactClash(ctx context.Context, tx pgx.Tx, c convo.Contact) error {
 		return nil
 	case err != nil:
 		return err
-	case emailClash:
-		return fmt.Errorf("%w: email %q is used by contact %d", convo.ErrConflict, c.Email, id)
-	case phoneClash:
-		return fmt.Errorf("%w: phone number %q is taken by contact %d", convo.ErrConflict, c.Phone, id)
 	default:
-		return fmt.Errorf("%w: identifier %q is used by contact %d", convo.ErrConflict, c.Identifier, id)
+		return backend.ContactClash(c, id, emailClash, phoneClash)
 	}
 }
 
@@ -207,15 +196,9 @@ func (s *Store) UpdateContact(ctx context.Context, accountID, contactID int64, u
 		if err != nil {
 			return err
 		}
-		if err := up.Validate(old); err != nil {
+		if c, err = backend.UpdatedContact(old, up, now); err != nil {
 			return err
 		}
-		c = up.Apply(old)
-		if up.Phone != nil && *up.Phone != old.Phone {
-			c.Phone, _ = convo.NormalizePhone(c.Phone) // validated
-		}
-		c.LastActivityAt = backend.StoredTime(c.LastActivityAt)
-		c.UpdatedAt = now
 		if err := updateContactRow(ctx, tx, c); err != nil {
 			return err
 		}
@@ -251,8 +234,8 @@ func (s *Store) DeleteContact(ctx context.Context, accountID, contactID int64, o
 		if err := tx.QueryRow(ctx, countContactConversations, accountID, contactID).Scan(&n); err != nil {
 			return err
 		}
-		if n > 0 && !opts.Cascade {
-			return fmt.Errorf("%w: contact %d has %d conversations; delete them first or ask for a cascade", convo.ErrConflict, contactID, n)
+		if err := backend.CheckContactCascade(contactID, n, opts.Cascade); err != nil {
+			return err
 		}
 		if n > 0 {
 			// Their messages, labels and members go with them (ON DELETE
@@ -281,10 +264,7 @@ func (s *Store) DeleteContact(ctx context.Context, accountID, contactID int64, o
 // ListContacts implements store.Store.
 func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.ContactFilter) (store.Page[convo.Contact], error) {
 	var page store.Page[convo.Contact]
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return page, err
-	}
-	if err := f.Validate(); err != nil {
+	if err := backend.Check(accountID, f); err != nil {
 		return page, err
 	}
 	const list = "contacts"
@@ -292,7 +272,7 @@ func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.Conta
 	query, searchable := tsquery(search, true)
 	if !search.Empty() && !searchable {
 		// Only punctuation: nothing can match.
-		page.Items, page.Meta = []convo.Contact{}, emptyMeta(f.Page)
+		page.Items, page.Meta = []convo.Contact{}, backend.EmptyMeta(f.Page)
 		return page, s.open()
 	}
 	var w where
@@ -323,14 +303,9 @@ func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.Conta
 		if err != nil {
 			return err
 		}
-		items, more := trimPage(rows, f.Page.PerPage())
-		page.Items = make([]convo.Contact, 0, len(items))
-		for _, r := range items {
-			c, err := r.toContact()
-			if err != nil {
-				return err
-			}
-			page.Items = append(page.Items, c)
+		items, more := backend.TrimPage(rows, f.Page.PerPage())
+		if page.Items, err = backend.Convert(items, contactRow.toContact); err != nil {
+			return err
 		}
 		if more {
 			last := items[len(items)-1]

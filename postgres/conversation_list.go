@@ -190,8 +190,6 @@ const (
 	JOIN convo_contacts ct ON ct.account_id = c.account_id AND ct.id = c.contact_id
 	LEFT JOIN convo_messages lm ON lm.account_id = c.account_id AND lm.id = c.last_non_activity_message_id
 	ORDER BY x.hit DESC`
-
-	searchList = "conversations:search"
 )
 
 // listRow is a row of a list: a conversation, its unseen count for the
@@ -218,7 +216,7 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 	if err := f.Validate(); err != nil {
 		return page, err
 	}
-	cursor, err := decodeListCursor(f)
+	cursor, err := backend.ListCursor(f, func() int { return len(conversationSorts[f.Sort].keys(&conversationRow{})) })
 	if err != nil {
 		return page, err
 	}
@@ -235,7 +233,7 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 			return err
 		}
 		var rows []listRow
-		if streams(f) {
+		if backend.Streams(f) {
 			rows, err = searchPage(ctx, tx, accountID, f, cs, cursor)
 		} else {
 			rows, err = listPage(ctx, tx, accountID, f, cs, cursor)
@@ -243,7 +241,7 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 		if err != nil {
 			return err
 		}
-		rows, more := trimPage(rows, f.Page.PerPage())
+		rows, more := backend.TrimPage(rows, f.Page.PerPage())
 		page.Items = make([]convo.Conversation, 0, len(rows))
 		for i := range rows {
 			c, err := rows[i].toConversation(now)
@@ -308,7 +306,7 @@ func (s *Store) listPlain(ctx context.Context, accountID int64, f store.Conversa
 	if f.ContactID != 0 && !contactFound {
 		return page, fmt.Errorf("contact %d: %w", f.ContactID, convo.ErrNotFound)
 	}
-	rows, more := trimPage(rows, f.Page.PerPage())
+	rows, more := backend.TrimPage(rows, f.Page.PerPage())
 	page.Items = make([]convo.Conversation, 0, len(rows))
 	for i := range rows {
 		c, err := rows[i].toConversation(now)
@@ -331,39 +329,12 @@ func (s *Store) listPlain(ctx context.Context, accountID int64, f store.Conversa
 	return page, nil
 }
 
-// streams reports whether a list is a search by last activity: listed by
-// each conversation's latest matching message.
-func streams(f store.ConversationFilter) bool {
-	return f.Searching() && f.Sort == store.SortLastActivityDesc
-}
-
-// listName names a list in its cursors, so that a cursor of another list
-// or sort is refused.
-func listName(f store.ConversationFilter) string {
-	if streams(f) {
-		return searchList
-	}
-	return "conversations:" + f.Sort.String()
-}
-
 // listCursor is the cursor after a row.
 func listCursor(f store.ConversationFilter, r *listRow) store.Cursor {
-	if streams(f) {
-		return store.Cursor{List: searchList, Keys: []int64{r.hit, r.ID}}
+	if backend.Streams(f) {
+		return store.Cursor{List: backend.SearchList, Keys: []int64{r.hit, r.ID}}
 	}
-	return store.Cursor{List: listName(f), Keys: conversationSorts[f.Sort].keys(&r.conversationRow)}
-}
-
-// decodeListCursor decodes the filter's keyset cursor, if it has one.
-func decodeListCursor(f store.ConversationFilter) (store.Cursor, error) {
-	if !f.Page.Keyset() || f.Page.Cursor() == "" {
-		return store.Cursor{}, nil
-	}
-	keys := 2 // a search's: the latest match and the conversation
-	if !streams(f) {
-		keys = len(conversationSorts[f.Sort].keys(&conversationRow{}))
-	}
-	return store.DecodeCursor(f.Page.Cursor(), listName(f), keys)
+	return store.Cursor{List: backend.ListName(f), Keys: conversationSorts[f.Sort].keys(&r.conversationRow)}
 }
 
 // unseenColumn binds the page's unseen column for the viewer (0 without
@@ -641,35 +612,6 @@ const (
 	countsOfLabel   = `label = ?::text`
 )
 
-// countSource is where a filter's counts come from.
-type countSource int
-
-const (
-	countStatus     countSource = iota // convo_conversation_counts (status, assignee)
-	countRoute                         // convo_conversation_route_counts (with inbox, team)
-	countUnattended                    // convo_conversation_unattended_counts
-	countLabel                         // convo_conversation_label_counts (one label)
-	countRows                          // a count of the filter's rows
-)
-
-// planCounts chooses where a filter's counts come from: the maintained
-// tables when they hold the filter, else a count of its rows.
-func planCounts(f store.ConversationFilter) countSource {
-	labels := f.LabelSet()
-	switch {
-	case f.ContactID != 0 || f.Viewer != nil || f.Searching() || f.HasConditions() || !f.UpdatedSince.IsZero() || len(labels) > 1,
-		len(labels) == 1 && (f.InboxID != 0 || f.TeamID != 0 || f.Unattended):
-		return countRows
-	case len(labels) == 1:
-		return countLabel
-	case f.Unattended:
-		return countUnattended
-	case f.InboxID != 0 || f.TeamID != 0:
-		return countRoute
-	}
-	return countStatus
-}
-
 // countConversations returns the counts of the filter, without its
 // assignee type.
 func countConversations(ctx context.Context, tx pgx.Tx, accountID int64, f store.ConversationFilter, cs conditions) (store.Counts, error) {
@@ -689,8 +631,8 @@ func scanCounts(row pgx.Row) (store.Counts, error) {
 // countsQuery is the SQL of a filter's counts, with its arguments; cs are
 // its conditions, which only a count of rows can hold.
 func countsQuery(accountID int64, f store.ConversationFilter, cs conditions) (string, []any) {
-	source := planCounts(f)
-	if source == countRows {
+	source := backend.PlanCounts(f)
+	if source == backend.CountRows || source == backend.CountMatches {
 		var q where
 		head := q.bind(countHead, uuidValue(f.Agent)) // NULL matches nobody
 		filterWhere(&q, accountID, f, cs)
@@ -703,11 +645,11 @@ func countsQuery(accountID int64, f store.ConversationFilter, cs conditions) (st
 	}
 	query := sumCounts
 	switch source {
-	case countLabel:
+	case backend.CountLabel:
 		query = sumLabelCounts
-	case countRoute:
+	case backend.CountRoute:
 		query = sumRouteCounts
-	case countUnattended:
+	case backend.CountUnattended:
 		query = sumUnattendedCounts
 	}
 	head := q.bind(query, agent)
@@ -715,10 +657,10 @@ func countsQuery(accountID int64, f store.ConversationFilter, cs conditions) (st
 	if codes := statusArgs(f.StatusSet()); len(codes) < len(store.AllStatuses) {
 		q.and(countsInStatus, codes)
 	}
-	if source == countLabel {
+	if source == backend.CountLabel {
 		q.and(countsOfLabel, f.LabelSet()[0])
 	}
-	if source == countRoute || source == countUnattended {
+	if source == backend.CountRoute || source == backend.CountUnattended {
 		if f.InboxID != 0 {
 			q.and(countsOfInbox, f.InboxID)
 		}

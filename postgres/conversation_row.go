@@ -111,7 +111,7 @@ func (r *conversationRow) toConversation(now time.Time) (convo.Conversation, err
 		ID: r.ID, UUID: r.UUID.UUID, AccountID: r.AccountID, ContactID: r.ContactID, Contact: &contact,
 		Channel: convo.Channel(r.Channel), InboxID: derefInt(r.InboxID), TeamID: derefInt(r.TeamID),
 		AssigneeID: r.AssigneeID.UUID, AuthorID: r.AuthorID.UUID,
-		Status: statusFromCode(r.Status), SnoozedUntil: r.SnoozedUntil.Time,
+		Status: backend.StatusFromCode(int(r.Status)), SnoozedUntil: r.SnoozedUntil.Time,
 		Priority: convo.PriorityFromRank(int(r.Priority)), Muted: r.Muted,
 		HappenedAt: r.HappenedAt.Time, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time,
 		LastActivityAt: r.LastActivityAt.Time, FirstReplyCreatedAt: r.FirstReplyCreatedAt.Time,

@@ -43,11 +43,8 @@ WHERE m.account_id = $1 AND m.conversation_id = $2 ORDER BY m.seq DESC LIMIT $3`
 
 // CreateConversation implements store.Store.
 func (s *Store) CreateConversation(ctx context.Context, accountID int64, in convo.NewConversation) (convo.Conversation, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return convo.Conversation{}, err
-	}
 	in = in.WithDefaults()
-	if err := in.Validate(); err != nil {
+	if err := backend.Check(accountID, in); err != nil {
 		return convo.Conversation{}, err
 	}
 	if in.UUID == uuid.Nil {
@@ -59,16 +56,8 @@ func (s *Store) CreateConversation(ctx context.Context, accountID int64, in conv
 		if err := queryOne(ctx, tx, contactBlocked, []any{accountID, in.ContactID}, &blocked); err != nil {
 			return fmt.Errorf("contact %d: %w", in.ContactID, err)
 		}
-		if blocked {
-			// As Chatwoot: a blocked contact's conversation is muted,
-			// and starts resolved.
-			in.Muted, in.Status, in.SnoozedUntil = true, convo.StatusResolved, time.Time{}
-		}
-		custom, err := backend.JSONText(in.CustomAttributes)
-		if err != nil {
-			return err
-		}
-		additional, err := backend.JSONText(in.AdditionalAttributes)
+		in = backend.StartFor(in, blocked)
+		custom, additional, err := backend.AttributesJSON(in.CustomAttributes, in.AdditionalAttributes)
 		if err != nil {
 			return err
 		}
@@ -212,19 +201,12 @@ func getConversationWithMessages(ctx context.Context, tx pgx.Tx, accountID, id i
 
 // UpdateConversation implements store.Store.
 func (s *Store) UpdateConversation(ctx context.Context, accountID, conversationID int64, up convo.ConversationUpdate) (convo.Conversation, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return convo.Conversation{}, err
-	}
-	if err := up.Validate(); err != nil {
+	if err := backend.Check(accountID, up); err != nil {
 		return convo.Conversation{}, err
 	}
 	return s.change(ctx, accountID, conversationID, func(tx *wtx, old convo.Conversation, now time.Time) error {
 		next := up.Apply(old)
-		custom, err := backend.JSONText(next.CustomAttributes)
-		if err != nil {
-			return err
-		}
-		additional, err := backend.JSONText(next.AdditionalAttributes)
+		custom, additional, err := backend.AttributesJSON(next.CustomAttributes, next.AdditionalAttributes)
 		if err != nil {
 			return err
 		}

@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -94,15 +93,11 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 			return notRunAgain(failed)
 		}
 		read = true
-		stats = store.ImportStats{}
-		im := importer{ctx: ctx, tx: tx, accountID: accountID, now: now, stats: &stats,
+		stats = backend.NewImportStats(opts)
+		im := importer{ctx: ctx, tx: tx, newIDs: opts.NewIDs, accountID: accountID, now: now, stats: &stats,
 			touched: map[int64]bool{}, readStates: map[int64]bool{}, maxIDs: map[string]int64{}}
-		if opts.NewIDs {
-			stats.ContactIDs, stats.ConversationIDs, stats.MessageIDs = map[int64]int64{}, map[int64]int64{}, map[int64]int64{}
-			im.newIDs = true
-		}
 		failed = im.run(records)
-		if failed == nil && stats.Contacts+stats.Conversations+stats.Messages+stats.Reactions+stats.Versions+stats.ReadStates > 0 {
+		if failed == nil && backend.Imported(stats) {
 			tx.log(store.Change{Kind: store.AccountImported})
 		}
 		return failed
@@ -144,18 +139,8 @@ type importer struct {
 
 // run writes every record, then recounts what the records' rows derive.
 func (im *importer) run(records iter.Seq2[store.Record, error]) error {
-	pos := 0
-	for rec, err := range records {
-		pos++
-		if err != nil {
-			return err
-		}
-		if rec.Line == 0 {
-			rec.Line = pos
-		}
-		if err := backend.ImportRecord(im, rec, im.now); err != nil {
-			return rec.Wrap(translate(err))
-		}
+	if err := backend.ImportAll(im, records, im.now, translate); err != nil {
+		return err
 	}
 	for table, id := range im.maxIDs {
 		if _, err := im.tx.Exec(im.ctx, bumpIdentity, table, id); err != nil {
@@ -191,151 +176,62 @@ func (im *importer) wrote(table string, id int64) {
 // stored as given.
 func (im *importer) Contact(c convo.Contact) error {
 	ctx, tx := im.ctx, im.tx
-	given := c.ID
-	if im.newIDs {
-		c.ID = 0
-	}
-	c, err := storedContact(im.accountID, c)
-	if err != nil {
-		return err
-	}
-	if !im.newIDs {
-		switch stored, err := getContact(ctx, tx, im.accountID, c.ID); {
-		case err == nil:
-			return backend.Unchanged(im.stats, store.KindContact, c.ID, stored, c)
-		case !errors.Is(err, convo.ErrNotFound):
-			return err
-		}
-	}
-	if err := checkContactClash(ctx, tx, c); err != nil {
-		return err
-	}
-	args, err := contactArgs(c)
-	if err != nil {
-		return err
-	}
-	args[17] = idValue(c.ID)
-	var id int64
-	if err := tx.QueryRow(ctx, importContact, args...).Scan(&id); err != nil {
-		return err
-	}
-	if im.newIDs {
-		im.stats.ContactIDs[given] = id
-	}
-	im.wrote("convo_contacts", id)
-	im.stats.Contacts++
-	return nil
-}
-
-// storedContact is c as it reads back once stored in the account.
-func storedContact(accountID int64, c convo.Contact) (convo.Contact, error) {
-	c.AccountID = accountID
-	c.Phone, _ = convo.NormalizePhone(c.Phone) // validated by Record.Validate
-	c.LastActivityAt, c.CreatedAt, c.UpdatedAt = backend.StoredTime(c.LastActivityAt), backend.StoredTime(c.CreatedAt), backend.StoredTime(c.UpdatedAt)
-	var err error
-	c.CustomAttributes, c.AdditionalAttributes, err = storedAttributes(c.CustomAttributes, c.AdditionalAttributes)
-	return c, err
-}
-
-// storedAttributes are custom and additional attributes as they read back.
-func storedAttributes(custom, additional convo.Attributes) (convo.Attributes, convo.Attributes, error) {
-	var errs [4]error
-	var text [2]string
-	text[0], errs[0] = backend.JSONText(custom)
-	text[1], errs[1] = backend.JSONText(additional)
-	custom, errs[2] = backend.FromJSON[convo.Attributes](text[0])
-	additional, errs[3] = backend.FromJSON[convo.Attributes](text[1])
-	return custom, additional, errors.Join(errs[:]...)
+	return backend.ImportContact(im.accountID, c, backend.RecordImport[convo.Contact]{Stats: im.stats, NewIDs: im.newIDs,
+		Get:   func(id int64) (convo.Contact, error) { return getContact(ctx, tx, im.accountID, id) },
+		Check: func(c convo.Contact) error { return checkContactClash(ctx, tx, c) },
+		Insert: func(c convo.Contact) (id int64, err error) {
+			args, err := contactArgs(c)
+			if err != nil {
+				return 0, err
+			}
+			args[17] = idValue(c.ID)
+			if err := tx.QueryRow(ctx, importContact, args...).Scan(&id); err != nil {
+				return 0, err
+			}
+			im.wrote("convo_contacts", id)
+			return id, nil
+		},
+	})
 }
 
 // Conversation implements backend.Importer: it writes a conversation,
 // unless it is stored as given.
 func (im *importer) Conversation(c convo.Conversation) error {
 	ctx, tx := im.ctx, im.tx
-	given := c.ID
-	if im.newIDs {
-		c.ID, c.ContactID = 0, backend.Ref(im.stats.ContactIDs, c.ContactID)
-	}
-	c, err := storedConversation(im.accountID, c)
-	if err != nil {
-		return err
-	}
-	if !im.newIDs {
-		switch stored, err := getConversation(ctx, tx, im.accountID, c.ID, im.now); {
-		case err == nil:
-			return backend.Unchanged(im.stats, store.KindConversation, c.ID, comparableConversation(stored), comparableConversation(c))
-		case !errors.Is(err, convo.ErrNotFound):
-			return err
-		}
-	}
-	var contactID int64
-	if err := queryOne(ctx, tx, importedContact, []any{im.accountID, c.ContactID}, &contactID); err != nil {
-		return fmt.Errorf("contact %d: %w", c.ContactID, err)
-	}
-	custom, err1 := backend.JSONText(c.CustomAttributes)
-	additional, err2 := backend.JSONText(c.AdditionalAttributes)
-	if err := errors.Join(err1, err2); err != nil {
-		return err
-	}
-	err = tx.QueryRow(ctx, importConversation, idValue(c.ID), c.UUID, im.accountID, c.ContactID,
-		string(c.Channel), idValue(c.InboxID), idValue(c.TeamID), uuidValue(c.AssigneeID), uuidValue(c.AuthorID),
-		statusCodes[c.Status], timeValue(c.SnoozedUntil), int16(c.Priority.Rank()), c.Muted, custom, additional,
-		timeValue(c.HappenedAt), timeValue(c.CreatedAt), timeValue(c.UpdatedAt), timeValue(c.LastActivityAt),
-		timeValue(c.FirstReplyCreatedAt), timeValue(c.WaitingSince), timeValue(c.AgentLastSeenAt),
-		timeValue(c.AssigneeLastSeenAt), timeValue(c.ContactLastSeenAt), c.LastSeq).Scan(&c.ID)
-	if err != nil {
-		return err
-	}
-	if im.newIDs {
-		im.stats.ConversationIDs[given] = c.ID
-	}
-	for _, l := range c.Labels {
-		if _, err := tx.Exec(ctx, insertLabel, im.accountID, c.ID, l); err != nil {
-			return err
-		}
-	}
-	members := convo.NewConversation{AuthorID: c.AuthorID, UserIDs: c.UserIDs}.Participants()
-	if _, err := changeMembers(ctx, tx, im.accountID, c.ID, insertParticipant, insertAudience, members, c.AudienceIDs); err != nil {
-		return err
-	}
-	im.wrote("convo_conversations", c.ID)
-	im.touched[c.ID] = true
-	im.stats.Conversations++
-	return nil
-}
-
-// storedConversation is c as it reads back once stored in the account.
-func storedConversation(accountID int64, c convo.Conversation) (convo.Conversation, error) {
-	c.AccountID = accountID
-	for _, t := range []*time.Time{&c.SnoozedUntil, &c.HappenedAt, &c.CreatedAt, &c.UpdatedAt, &c.LastActivityAt,
-		&c.FirstReplyCreatedAt, &c.WaitingSince, &c.AgentLastSeenAt, &c.AssigneeLastSeenAt, &c.ContactLastSeenAt} {
-		*t = backend.StoredTime(*t)
-	}
-	var err error
-	c.CustomAttributes, c.AdditionalAttributes, err = storedAttributes(c.CustomAttributes, c.AdditionalAttributes)
-	return c, err
-}
-
-// comparableConversation keeps the fields an import writes as given; the
-// derived and maintained ones are the store's.
-func comparableConversation(c convo.Conversation) convo.Conversation {
-	c.Contact, c.LastNonActivityMessage, c.CanReply, c.Messages = nil, nil, false, nil
-	c.MessagesCount, c.UnreadCount, c.LastSeq = 0, 0, 0
-	c.LastIncomingAt, c.LastActivityAt = time.Time{}, time.Time{}
-	c.UnseenMessagesCount = 0
-	c.UserIDs = convo.NewConversation{AuthorID: c.AuthorID, UserIDs: c.UserIDs}.Participants()
-	slices.SortFunc(c.UserIDs, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
-	slices.Sort(c.AudienceIDs)
-	if len(c.Labels) == 0 {
-		c.Labels = nil
-	}
-	if len(c.UserIDs) == 0 {
-		c.UserIDs = nil
-	}
-	if len(c.AudienceIDs) == 0 {
-		c.AudienceIDs = nil
-	}
-	return c
+	return backend.ImportConversation(im.accountID, c, backend.RecordImport[convo.Conversation]{Stats: im.stats, NewIDs: im.newIDs,
+		Get: func(id int64) (convo.Conversation, error) { return getConversation(ctx, tx, im.accountID, id, im.now) },
+		Check: func(c convo.Conversation) error {
+			var id int64
+			return queryOne(ctx, tx, importedContact, []any{im.accountID, c.ContactID}, &id)
+		},
+		Insert: func(c convo.Conversation) (id int64, err error) {
+			custom, additional, err := backend.AttributesJSON(c.CustomAttributes, c.AdditionalAttributes)
+			if err != nil {
+				return 0, err
+			}
+			err = tx.QueryRow(ctx, importConversation, idValue(c.ID), c.UUID, im.accountID, c.ContactID,
+				string(c.Channel), idValue(c.InboxID), idValue(c.TeamID), uuidValue(c.AssigneeID), uuidValue(c.AuthorID),
+				statusCodes[c.Status], timeValue(c.SnoozedUntil), int16(c.Priority.Rank()), c.Muted, custom, additional,
+				timeValue(c.HappenedAt), timeValue(c.CreatedAt), timeValue(c.UpdatedAt), timeValue(c.LastActivityAt),
+				timeValue(c.FirstReplyCreatedAt), timeValue(c.WaitingSince), timeValue(c.AgentLastSeenAt),
+				timeValue(c.AssigneeLastSeenAt), timeValue(c.ContactLastSeenAt), c.LastSeq).Scan(&id)
+			if err != nil {
+				return 0, err
+			}
+			for _, l := range c.Labels {
+				if _, err := tx.Exec(ctx, insertLabel, im.accountID, id, l); err != nil {
+					return 0, err
+				}
+			}
+			members := convo.NewConversation{AuthorID: c.AuthorID, UserIDs: c.UserIDs}.Participants()
+			if _, err := changeMembers(ctx, tx, im.accountID, id, insertParticipant, insertAudience, members, c.AudienceIDs); err != nil {
+				return 0, err
+			}
+			im.wrote("convo_conversations", id)
+			im.touched[id] = true
+			return id, nil
+		},
+	})
 }
 
 // Message implements backend.Importer: it writes a message, unless it is
@@ -369,14 +265,9 @@ func (im *importer) Message(m convo.Message) error {
 	if !im.newIDs {
 		switch stored, err := getMessage(ctx, tx, im.accountID, m.ID); {
 		case err == nil:
-			read := messageRow{ContentAttributes: j.ContentAttributes, Attachments: j.Attachments,
-				ExternalSourceIDs: j.ExternalIDs, AdditionalAttributes: j.Additional}
-			asStored, err := read.toMessage() // the JSON fields as they read back
-			if err != nil {
+			if err := j.Decode(&m); err != nil { // the JSON fields as they read back
 				return err
 			}
-			m.ContentAttributes, m.Attachments = asStored.ContentAttributes, asStored.Attachments
-			m.ExternalSourceIDs, m.AdditionalAttributes = asStored.ExternalSourceIDs, asStored.AdditionalAttributes
 			return backend.Unchanged(im.stats, store.KindMessage, m.ID, backend.ImportedMessage(stored), backend.ImportedMessage(m))
 		case !errors.Is(err, convo.ErrNotFound):
 			return err
@@ -564,43 +455,28 @@ WHERE h.account_id = $1 AND h.conversation_id = ANY($2::bigint[])`,
 }
 
 // ReadState implements backend.Importer: it sets a user's horizon in a
-// conversation. In a conversation this import wrote (created, or gave
-// messages, which move their authors' horizons), the record sets the
-// horizon. In another, it is a record like any: a horizon stored as given
-// is left alone, one stored with another seq is ErrConflict, a missing one
-// is written.
+// conversation (backend.ImportReadState).
 func (im *importer) ReadState(r convo.ReadState) error {
 	ctx, tx := im.ctx, im.tx
-	if im.newIDs {
-		r.ConversationID = backend.Ref(im.stats.ConversationIDs, r.ConversationID)
-	}
-	var ceiling int64
-	if err := queryOne(ctx, tx, selectSeqCeiling, []any{im.accountID, r.ConversationID}, &ceiling); err != nil {
-		return fmt.Errorf("conversation %d: %w", r.ConversationID, err)
-	}
-	if r.SeenSeq > ceiling {
-		return convo.Invalid("seen_seq", convo.CodeOutOfRange, "is after the conversation's last message")
-	}
-	user := uuidValue(r.UserID)
-	if !im.touched[r.ConversationID] {
-		var stored int64
-		switch err := queryOne(ctx, tx, selectHorizon, []any{im.accountID, r.ConversationID, user}, &stored); {
-		case err == nil && stored == r.SeenSeq:
-			im.stats.Unchanged++
-			return nil
-		case err == nil:
-			return fmt.Errorf("%w: the read state of user %s in conversation %d is stored with other values",
-				convo.ErrConflict, r.UserID, r.ConversationID)
-		case !errors.Is(err, convo.ErrNotFound):
+	return backend.ImportReadState(r, backend.ReadStateImport{Stats: im.stats, NewIDs: im.newIDs,
+		Written: func(id int64) bool { return im.touched[id] },
+		Ceiling: func(id int64) (ceiling int64, err error) {
+			return ceiling, queryOne(ctx, tx, selectSeqCeiling, []any{im.accountID, id}, &ceiling)
+		},
+		Stored: func(id int64, user uuid.UUID) (int64, bool, error) {
+			var seq int64
+			err := queryOne(ctx, tx, selectHorizon, []any{im.accountID, id, uuidValue(user)}, &seq)
+			if errors.Is(err, convo.ErrNotFound) {
+				return 0, false, nil
+			}
+			return seq, err == nil, err
+		},
+		Set: func(r convo.ReadState) error {
+			im.readStates[r.ConversationID] = true
+			_, err := tx.Exec(ctx, importHorizon, im.accountID, r.ConversationID, uuidValue(r.UserID), r.SeenSeq)
 			return err
-		}
-	}
-	if _, err := tx.Exec(ctx, importHorizon, im.accountID, r.ConversationID, user, r.SeenSeq); err != nil {
-		return err
-	}
-	im.readStates[r.ConversationID] = true
-	im.stats.ReadStates++
-	return nil
+		},
+	})
 }
 
 // recountUnseen recounts the unseen counts of every conversation the
@@ -629,7 +505,7 @@ func (im *importer) View(v store.View) error {
 	case !errors.Is(err, convo.ErrNotFound):
 		return err
 	}
-	text, err := conditionsJSON(v.Conditions)
+	text, err := backend.ConditionsJSON(v.Conditions)
 	if err != nil {
 		return err
 	}

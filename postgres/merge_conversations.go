@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -71,93 +70,96 @@ func (s *Store) MergeConversations(ctx context.Context, accountID, keepID, merge
 		return convo.Conversation{}, err
 	}
 	var c convo.Conversation
-	err := s.write(ctx, accountID, func(tx *wtx, _ time.Time) error {
+	err := s.write(ctx, accountID, func(tx *wtx, _ time.Time) (err error) {
 		// Both rows, in id order, as lockConversations: two merges of
 		// the same pair, either way round, take turns.
 		if _, err := tx.Exec(ctx, lockConversations, accountID, []int64{min(keepID, mergeID), max(keepID, mergeID)}); err != nil {
 			return err
 		}
 		now := tx.clock() // once the rows are locked: see lockConversation
-		keep, err := getConversation(ctx, tx, accountID, keepID, now)
-		if err != nil {
-			return err
-		}
-		merge, err := getConversation(ctx, tx, accountID, mergeID, now)
-		if err != nil {
-			return err
-		}
-		if err := backend.CheckMergedContacts(keep, merge); err != nil {
-			return err
-		}
-		labels, err := convo.NormalizeLabels("labels", append(slices.Clone(keep.Labels), merge.Labels...))
-		if err != nil {
-			return err // more than MaxLabels together
-		}
-		keepSeen, mergeSeen, err := mergeHorizonsOf(ctx, tx, accountID, keepID, mergeID)
-		if err != nil {
-			return err
-		}
-
-		offset := keep.LastSeq
-		rows, err := tx.Query(ctx, moveMessages, accountID, mergeID, keepID, offset)
-		if err != nil {
-			return err
-		}
-		moved, err := pgx.CollectRows(rows, pgx.RowToStructByPos[movedMessage])
-		if err != nil {
-			return err
-		}
-		slices.SortFunc(moved, func(a, b movedMessage) int { return cmp.Compare(a.Seq, b.Seq) })
-		for _, m := range moved {
-			tx.log(store.Change{Kind: store.MessageUpdated, ConversationID: keepID, MessageID: m.ID,
-				Fields: []string{"conversation_id", "seq"}})
-		}
-		if _, err := tx.Exec(ctx, mergeInto, accountID, keepID, offset+merge.LastSeq,
-			timeValue(backend.EarlierTime(keep.WaitingSince, merge.WaitingSince)),
-			timeValue(backend.EarlierTime(keep.FirstReplyCreatedAt, merge.FirstReplyCreatedAt)), now); err != nil {
-			return err
-		}
-		for _, l := range backend.Missing(keep.Labels, labels) {
-			if _, err := tx.Exec(ctx, insertLabel, accountID, keepID, l); err != nil {
-				return err
-			}
-		}
-		if _, err := changeMembers(ctx, tx, accountID, keepID, insertParticipant, insertAudience,
-			backend.Missing(keep.UserIDs, merge.UserIDs), backend.Missing(keep.AudienceIDs, merge.AudienceIDs)); err != nil {
-			return err
-		}
-		users, seqs := mergedHorizons(keepSeen, mergeSeen, offset)
-		if _, err := tx.Exec(ctx, mergeHorizons, accountID, keepID, users, seqs); err != nil {
-			return err
-		}
-		for _, q := range recountUnseen {
-			if _, err := tx.Exec(ctx, q, accountID, []int64{keepID}); err != nil {
-				return err
-			}
-		}
-		merged, err := getConversation(ctx, tx, accountID, keepID, now)
-		if err != nil {
-			return err
-		}
-		tx.changes.ConversationChanged(keep, merged)
-		if err := addActivity(ctx, tx, accountID, keepID, convo.ActivityMerge(mergeID), now); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, moveRedirects, accountID, keepID, mergeID); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, insertRedirect, accountID, mergeID, keepID, now); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, deleteConversation, accountID, mergeID); err != nil {
-			return err
-		}
-		tx.log(store.Change{Kind: store.ConversationDeleted, ContactID: merge.ContactID, ConversationID: mergeID})
-		c, err = getConversation(ctx, tx, accountID, keepID, now)
+		c, err = backend.MergeConversations(merger{ctx: ctx, tx: tx, accountID: accountID, now: now}, keepID, mergeID)
 		return err
 	})
 	return c, err
 }
+
+// merger is a merge's write transaction (backend.Merge).
+type merger struct {
+	ctx       context.Context
+	tx        *wtx
+	accountID int64
+	now       time.Time
+}
+
+func (m merger) Get(id int64) (convo.Conversation, error) {
+	return getConversation(m.ctx, m.tx, m.accountID, id, m.now)
+}
+
+func (m merger) Horizons(keepID, mergeID int64) (keep, merge map[uuid.UUID]int64, err error) {
+	return mergeHorizonsOf(m.ctx, m.tx, m.accountID, keepID, mergeID)
+}
+
+func (m merger) MoveMessages(keepID, mergeID, offset int64) ([]int64, error) {
+	rows, err := m.tx.Query(m.ctx, moveMessages, m.accountID, mergeID, keepID, offset)
+	if err != nil {
+		return nil, err
+	}
+	moved, err := pgx.CollectRows(rows, pgx.RowToStructByPos[movedMessage])
+	slices.SortFunc(moved, func(a, b movedMessage) int { return cmp.Compare(a.Seq, b.Seq) })
+	ids := make([]int64, len(moved))
+	for i, mm := range moved {
+		ids[i] = mm.ID
+	}
+	return ids, err
+}
+
+func (m merger) Combine(x backend.Merged) error {
+	ctx, tx, keepID := m.ctx, m.tx, x.Keep.ID
+	if _, err := tx.Exec(ctx, mergeInto, m.accountID, keepID, x.LastSeq, timeValue(x.WaitingSince),
+		timeValue(x.FirstReplyAt), m.now); err != nil {
+		return err
+	}
+	for _, l := range x.Labels {
+		if _, err := tx.Exec(ctx, insertLabel, m.accountID, keepID, l); err != nil {
+			return err
+		}
+	}
+	if _, err := changeMembers(ctx, tx, m.accountID, keepID, insertParticipant, insertAudience, x.UserIDs, x.AudienceIDs); err != nil {
+		return err
+	}
+	users := make([]pgtype.UUID, len(x.HorizonUsers))
+	for i, u := range x.HorizonUsers {
+		users[i] = pgtype.UUID{Bytes: u, Valid: true}
+	}
+	if _, err := tx.Exec(ctx, mergeHorizons, m.accountID, keepID, users, x.HorizonSeqs); err != nil {
+		return err
+	}
+	for _, q := range recountUnseen {
+		if _, err := tx.Exec(ctx, q, m.accountID, []int64{keepID}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m merger) Retire(keepID, mergeID int64) error {
+	if _, err := m.tx.Exec(m.ctx, moveRedirects, m.accountID, keepID, mergeID); err != nil {
+		return err
+	}
+	if _, err := m.tx.Exec(m.ctx, insertRedirect, m.accountID, mergeID, keepID, m.now); err != nil {
+		return err
+	}
+	_, err := m.tx.Exec(m.ctx, deleteConversation, m.accountID, mergeID)
+	return err
+}
+
+func (m merger) AddActivity(conversationID int64, content string) error {
+	return addActivity(m.ctx, m.tx, m.accountID, conversationID, content, m.now)
+}
+
+func (m merger) Log(c store.Change) { m.tx.log(c) }
+
+func (m merger) Changed(old, next convo.Conversation) { m.tx.changes.ConversationChanged(old, next) }
 
 // movedMessage is a row of moveMessages.
 type movedMessage struct{ ID, Seq int64 }
@@ -181,28 +183,6 @@ func mergeHorizonsOf(ctx context.Context, tx pgx.Tx, accountID, keepID, mergeID 
 		return nil
 	})
 	return keep, merge, err
-}
-
-// mergedHorizons lists the horizons of the kept conversation after a
-// merge (backend.MergedHorizon), of every user who had one in either,
-// by user id: the columns of mergeHorizons.
-func mergedHorizons(keepSeen, mergeSeen map[uuid.UUID]int64, keepLast int64) ([]pgtype.UUID, []int64) {
-	users := make([]uuid.UUID, 0, len(keepSeen)+len(mergeSeen))
-	for u := range keepSeen {
-		users = append(users, u)
-	}
-	for u := range mergeSeen {
-		if _, ok := keepSeen[u]; !ok {
-			users = append(users, u)
-		}
-	}
-	slices.SortFunc(users, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
-	ids, seqs := make([]pgtype.UUID, len(users)), make([]int64, len(users))
-	for i, u := range users {
-		ids[i] = pgtype.UUID{Bytes: u, Valid: true}
-		seqs[i] = backend.MergedHorizon(keepSeen[u], keepLast, mergeSeen[u])
-	}
-	return ids, seqs
 }
 
 // merged turns a conversation's ErrNotFound into a *convo.MergedError

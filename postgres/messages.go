@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 
@@ -106,14 +105,8 @@ func (s *Store) AddMessage(ctx context.Context, accountID, conversationID int64,
 
 // AddMessages implements store.Store.
 func (s *Store) AddMessages(ctx context.Context, accountID int64, batch []store.MessageTo) ([]convo.Message, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
+	if err := backend.CheckBatch(accountID, batch); err != nil {
 		return nil, err
-	}
-	if len(batch) == 0 {
-		return nil, convo.Invalid("messages", convo.CodeRequired, "give at least one message")
-	}
-	if len(batch) > store.MaxBatch {
-		return nil, convo.Invalid("messages", convo.CodeOutOfRange, fmt.Sprintf("at most %d messages in one batch", store.MaxBatch))
 	}
 	ids := make([]int64, 0, len(batch))
 	for _, item := range batch {
@@ -223,18 +216,13 @@ func (s *Store) UpdateMessage(ctx context.Context, accountID, messageID int64, u
 			return err
 		}
 		now := tx.clock() // once the row is locked: see lockConversation
-		if err := up.ValidateUpdate(old); err != nil {
+		var v *convo.MessageVersion
+		if m, v, err = backend.UpdatedMessage(old, up, now); err != nil {
 			return err
 		}
-		m = up.Apply(old)
-		m.WrittenAt = backend.StoredTime(m.WrittenAt)
-		m.UpdatedAt = now
-		if up.Edits(old) {
-			// The content it replaces is kept, as the next version.
-			by := up.Editor(old)
-			m.EditCount, m.EditedAt = old.EditCount+1, now
-			if _, err := tx.Exec(ctx, insertVersion, accountID, messageID, m.EditCount, old.Content, now,
-				string(by.Type), uuidValue(by.UserID)); err != nil {
+		if v != nil {
+			if _, err := tx.Exec(ctx, insertVersion, accountID, messageID, v.Version, v.Content, v.EditedAt,
+				string(v.EditedBy.Type), uuidValue(v.EditedBy.UserID)); err != nil {
 				return err
 			}
 		}

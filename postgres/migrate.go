@@ -5,11 +5,8 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -17,43 +14,14 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 )
 
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
-// migration is one numbered .sql file of migrations/.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-// migrations lists the embedded migrations by version, numbered from 1
-// without gaps.
-var migrations = func() []migration {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
-	if err != nil {
-		panic(err) // embedded at build time
-	}
-	var list []migration
-	for _, e := range entries {
-		num, _, _ := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(num)
-		if err != nil {
-			panic("postgres: migration file without a number: " + e.Name())
-		}
-		b, _ := migrationFS.ReadFile("migrations/" + e.Name())
-		list = append(list, migration{version: v, name: e.Name(), sql: string(b)})
-	}
-	slices.SortFunc(list, func(a, b migration) int { return a.version - b.version })
-	for i, m := range list {
-		if m.version != i+1 {
-			panic("postgres: migrations must be numbered 1, 2, 3, ...: " + m.name)
-		}
-	}
-	return list
-}()
+// migrations lists the embedded migrations by version.
+var migrations = backend.Migrations(migrationFS, "migrations")
 
 // SchemaVersion is the schema version this package writes.
 func SchemaVersion() int { return len(migrations) }
@@ -81,17 +49,17 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, now func() time.Time, log 
 	}
 	for _, m := range migrations[version:] {
 		err := pgx.BeginFunc(ctx, conn.Conn(), func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, m.sql); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
+			if _, err := tx.Exec(ctx, m.SQL); err != nil {
+				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
 			_, err := tx.Exec(ctx, `INSERT INTO convo_schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
-				m.version, m.name, now().UTC())
+				m.Version, m.Name, now().UTC())
 			return err
 		})
 		if err != nil {
 			return translate(err)
 		}
-		log.Debug("convo: migration applied", "version", m.version, "name", m.name)
+		log.Debug("convo: migration applied", "version", m.Version, "name", m.Name)
 	}
 	return nil
 }

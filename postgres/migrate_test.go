@@ -22,8 +22,8 @@ func TestMigrateThreads(t *testing.T) {
 	reader := uuid.New()
 	rawExec(t, url,
 		`CREATE TABLE convo_schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)`,
-		migrations[0].sql,
-		`INSERT INTO convo_schema_migrations VALUES (1, '`+migrations[0].name+`', now())`,
+		migrations[0].SQL,
+		`INSERT INTO convo_schema_migrations VALUES (1, '`+migrations[0].Name+`', now())`,
 		`INSERT INTO convo_contacts (account_id, id, first_name, created_at, updated_at) VALUES (1, 1, 'Ada', now(), now())`,
 		`INSERT INTO convo_conversations (account_id, id, uuid, contact_id, channel, status, happened_at, created_at,
 			updated_at, last_activity_at) VALUES (1, 1, gen_random_uuid(), 1, 'email', 0, now(), now(), now(), now())`,

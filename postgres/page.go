@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -62,34 +63,13 @@ func (w where) sql() string {
 	return " WHERE " + strings.Join(w.clauses, " AND ")
 }
 
-// trimPage splits the perPage+1 rows a list query fetched into the page and
-// whether more rows follow.
-func trimPage[T any](rows []T, perPage int) ([]T, bool) {
-	if len(rows) > perPage {
-		return rows[:perPage], true
-	}
-	return rows, false
-}
-
 // pageMeta fills in the meta of a page: Monica's paging meta, from a count,
 // in page-number paging; only the page size in keyset paging.
 func pageMeta(ctx context.Context, tx pgx.Tx, meta *store.PageMeta, p store.Paging, items int, countQuery string, args ...any) error {
-	if p.Keyset() {
-		*meta = store.PageMeta{PerPage: p.PerPage()}
-		return nil
-	}
-	var total int
-	if err := tx.QueryRow(ctx, countQuery, args...).Scan(&total); err != nil {
-		return err
-	}
-	*meta = store.NewPageMeta(p, total, items)
-	return nil
-}
-
-// emptyMeta is the meta of a page of a list that matches nothing.
-func emptyMeta(p store.Paging) store.PageMeta {
-	if p.Keyset() {
-		return store.PageMeta{PerPage: p.PerPage()}
-	}
-	return store.NewPageMeta(p, 0, 0)
+	var err error
+	*meta, err = backend.PageMeta(p, items, func() (total int, err error) {
+		err = tx.QueryRow(ctx, countQuery, args...).Scan(&total)
+		return total, err
+	})
+	return err
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -138,11 +139,7 @@ func attachUnseen(ctx context.Context, tx pgx.Tx, accountID int64, list []convo.
 	if v == nil || len(list) == 0 {
 		return nil
 	}
-	ids := make([]int64, len(list))
-	index := make(map[int64]int, len(list))
-	for i, c := range list {
-		ids[i], index[c.ID] = c.ID, i
-	}
+	ids, index := backend.ConversationIDs(list)
 	rows, err := tx.Query(ctx, selectUnseen, uuidValue(v.UserID), accountID, ids)
 	if err != nil {
 		return err
@@ -211,10 +208,7 @@ func markSeen(ctx context.Context, tx pgx.Tx, accountID, conversationID int64, v
 	if err := tx.QueryRow(ctx, selectSeenSeq, accountID, conversationID, uuidValue(v.UserID)).Scan(&horizon); err != nil {
 		return err
 	}
-	for i := range list {
-		m := &list[i]
-		m.Seen = m.SeenBy(v.UserID, horizon)
-	}
+	backend.MarkSeen(list, v.UserID, horizon)
 	return nil
 }
 
@@ -243,17 +237,11 @@ func viewConversation(ctx context.Context, tx pgx.Tx, accountID, conversationID 
 
 // MarkSeen implements store.Store.
 func (s *Store) MarkSeen(ctx context.Context, accountID, conversationID int64, viewer convo.Viewer, messageID int64) (convo.Conversation, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return convo.Conversation{}, err
-	}
 	return s.moveHorizon(ctx, accountID, conversationID, viewer, messageID, seeUpTo, 0)
 }
 
 // MarkUnseen implements store.Store.
 func (s *Store) MarkUnseen(ctx context.Context, accountID, conversationID int64, viewer convo.Viewer, messageID int64) (convo.Conversation, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return convo.Conversation{}, err
-	}
 	return s.moveHorizon(ctx, accountID, conversationID, viewer, messageID, unseeFrom, -1)
 }
 
@@ -261,7 +249,7 @@ func (s *Store) MarkUnseen(ctx context.Context, accountID, conversationID int64,
 // the message's seq plus offset, then recounts what is unseen after it. A
 // horizon that moved is a change of the read state.
 func (s *Store) moveHorizon(ctx context.Context, accountID, conversationID int64, v convo.Viewer, messageID int64, move string, offset int64) (convo.Conversation, error) {
-	if err := v.Validate(); err != nil {
+	if err := backend.Check(accountID, v); err != nil {
 		return convo.Conversation{}, err
 	}
 	var c convo.Conversation
@@ -304,10 +292,7 @@ func (s *Store) moveHorizon(ctx context.Context, accountID, conversationID int64
 
 // CountUnseen implements store.Store.
 func (s *Store) CountUnseen(ctx context.Context, accountID int64, viewer convo.Viewer) (int, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return 0, err
-	}
-	if err := viewer.Validate(); err != nil {
+	if err := backend.Check(accountID, viewer); err != nil {
 		return 0, err
 	}
 	var n int64

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -149,10 +148,7 @@ func (o Options) validate(url string) error {
 	if strings.TrimSpace(url) == "" {
 		errs = append(errs, convo.FieldError{Field: "url", Code: convo.CodeRequired, Message: "give a PostgreSQL connection URL"})
 	}
-	if o.MaxConns < 0 || o.MaxConns > MaxPoolConns {
-		errs = append(errs, convo.FieldError{Field: "max_conns", Code: convo.CodeOutOfRange,
-			Message: fmt.Sprintf("must be between 0 and %d, got %d", MaxPoolConns, o.MaxConns)})
-	}
+	errs = append(errs, backend.OutOfRange("max_conns", int64(o.MaxConns), 0, MaxPoolConns)...)
 	errs = append(errs, o.validateReplicas()...)
 	_, problems := backend.RetentionOf(o.ChangeRetention, o.MaxChangeRetention)
 	errs = append(errs, problems...)
@@ -162,12 +158,7 @@ func (o Options) validate(url string) error {
 	return nil
 }
 
-func (o Options) maxConns() int {
-	if o.MaxConns > 0 {
-		return o.MaxConns
-	}
-	return max(4, runtime.GOMAXPROCS(0))
-}
+func (o Options) maxConns() int { return backend.Conns(o.MaxConns) }
 
 // retention is the change feed's, validated by validate.
 func (o Options) retention() backend.Retention {

@@ -132,10 +132,7 @@ func (s *Store) react(ctx context.Context, accountID, messageID int64, by convo.
 // ListReactions implements store.Store.
 func (s *Store) ListReactions(ctx context.Context, accountID, messageID int64, f store.ReactionFilter) (store.Page[convo.Reaction], error) {
 	var page store.Page[convo.Reaction]
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return page, err
-	}
-	if err := f.Validate(); err != nil {
+	if err := backend.Check(accountID, f); err != nil {
 		return page, err
 	}
 	list, cursor, err := backend.ReactionCursor(messageID, f)
@@ -169,7 +166,7 @@ func (s *Store) ListReactions(ctx context.Context, accountID, messageID int64, f
 		if err != nil {
 			return err
 		}
-		rows, more := trimPage(rows, f.Page.PerPage())
+		rows, more := backend.TrimPage(rows, f.Page.PerPage())
 		page.Items = make([]convo.Reaction, len(rows))
 		for i, r := range rows {
 			page.Items[i] = r.toReaction()
@@ -190,14 +187,7 @@ func attachOwnReactions(ctx context.Context, tx pgx.Tx, accountID int64, v *conv
 	if v == nil {
 		return nil
 	}
-	var ids []int64
-	at := make(map[int64]int)
-	for i, m := range list {
-		if len(m.Reactions) > 0 {
-			ids = append(ids, m.ID)
-			at[m.ID] = i
-		}
-	}
+	ids, at := backend.Reacted(list)
 	if len(ids) == 0 {
 		return nil
 	}

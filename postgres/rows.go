@@ -121,17 +121,11 @@ func textValue(s string) any {
 // JSON columns are jsonb, written and read as text (see backend.JSONText
 // and backend.FromJSON).
 
-// statusCodes store statuses as small integers, in Chatwoot's order (as
-// the SQLite backend does).
-var statusCodes = map[convo.Status]int16{
-	convo.StatusOpen: 0, convo.StatusResolved: 1, convo.StatusPending: 2, convo.StatusSnoozed: 3,
-}
-
-func statusFromCode(code int16) convo.Status {
-	for s, c := range statusCodes {
-		if c == code {
-			return s
-		}
+// statusCodes are backend.StatusCodes as the smallint they are stored as.
+var statusCodes = func() map[convo.Status]int16 {
+	codes := make(map[convo.Status]int16, len(backend.StatusCodes))
+	for s, c := range backend.StatusCodes {
+		codes[s] = int16(c)
 	}
-	return ""
-}
+	return codes
+}()

@@ -94,22 +94,19 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 	}
 	order := messageSearchOrders[f.Order]
 	list := "search:" + order.name
-	var cursor store.Cursor
-	if f.Page.Keyset() && f.Page.Cursor() != "" {
-		var err error
-		if cursor, err = store.DecodeCursor(f.Page.Cursor(), list, len(order.keys(&hitRow{}))); err != nil {
-			return page, err
-		}
+	cursor, err := backend.PageCursor(f.Page, list, len(order.keys(&hitRow{})))
+	if err != nil {
+		return page, err
 	}
 	search, _ := convo.ParseSearch("q", f.Query) // validated
 	expr, searchable := tsquery(search, false)
 	start, end, words := f.Markers()
-	err := s.read(ctx, func(tx pgx.Tx) error {
+	err = s.read(ctx, func(tx pgx.Tx) error {
 		if err := checkSearchScope(ctx, tx, accountID, f); err != nil {
 			return err
 		}
 		if !searchable {
-			page.Items, page.Meta = []store.MessageHit{}, emptyMeta(f.Page)
+			page.Items, page.Meta = []store.MessageHit{}, backend.EmptyMeta(f.Page)
 			return nil
 		}
 		var q where
@@ -128,7 +125,7 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 		if err != nil {
 			return err
 		}
-		rows, more := trimPage(rows, f.Page.PerPage())
+		rows, more := backend.TrimPage(rows, f.Page.PerPage())
 		page.Items = make([]store.MessageHit, 0, len(rows))
 		for _, r := range rows {
 			m, err := r.toMessage()

@@ -185,11 +185,8 @@ func (s *Store) PurgeMessage(ctx context.Context, accountID, messageID int64) (i
 
 // ListReplies implements store.Store.
 func (s *Store) ListReplies(ctx context.Context, accountID, messageID int64, f store.MessageFilter) (store.Page[convo.Message], error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return store.Page[convo.Message]{}, err
-	}
 	var page store.Page[convo.Message]
-	if err := f.Validate(); err != nil {
+	if err := backend.Check(accountID, f); err != nil {
 		return page, err
 	}
 	list, cursor, err := backend.ReplyCursor(messageID, f)
@@ -283,7 +280,7 @@ func (q messagePageQuery) rows(ctx context.Context, tx pgx.Tx, order messageOrde
 		if err != nil {
 			return nil, false, err
 		}
-		items, more := trimPage(items, n)
+		items, more := backend.TrimPage(items, n)
 		return items, more, nil
 	}
 }

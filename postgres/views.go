@@ -2,8 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -42,49 +40,15 @@ type viewRow struct {
 func (r *viewRow) dest() []any { return []any{&r.Name, &r.Conditions, &r.CreatedAt, &r.UpdatedAt} }
 
 func (r viewRow) toView() (store.View, error) {
-	v := store.View{Name: r.Name, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
-	if err := json.Unmarshal([]byte(r.Conditions), &v.Conditions); err != nil {
-		return v, fmt.Errorf("%w: view %q: stored conditions: %v", convo.ErrCorrupt, r.Name, err)
-	}
-	return v, nil
+	return backend.DecodeView(r.Name, r.Conditions, r.CreatedAt.Time, r.UpdatedAt.Time)
 }
-
-// conditionsJSON is the stored form of a view's conditions.
-func conditionsJSON(list []store.Condition) (string, error) {
-	b, err := json.Marshal(list)
-	if err != nil {
-		return "", fmt.Errorf("convo: encode view conditions: %w", err)
-	}
-	return string(b), nil
-}
-
-// storedView is v as it reads back once stored: its times in the store's
-// precision, its conditions as their JSON reads (no values is nil).
-func storedView(v store.View) (store.View, string, error) {
-	text, err := conditionsJSON(v.Conditions)
-	if err != nil {
-		return v, "", err
-	}
-	v.Conditions = nil
-	if err := json.Unmarshal([]byte(text), &v.Conditions); err != nil {
-		return v, "", err
-	}
-	v.CreatedAt, v.UpdatedAt = backend.StoredTime(v.CreatedAt), backend.StoredTime(v.UpdatedAt)
-	return v, text, nil
-}
-
-// viewNotFound is the error of a name the account has no view of.
-func viewNotFound(name string) error { return fmt.Errorf("view %q: %w", name, convo.ErrNotFound) }
 
 // SaveView implements store.Store.
 func (s *Store) SaveView(ctx context.Context, accountID int64, v store.View) (store.View, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
+	if err := backend.Check(accountID, v); err != nil {
 		return store.View{}, err
 	}
-	if err := v.Validate(); err != nil {
-		return store.View{}, err
-	}
-	v, text, err := storedView(v)
+	v, text, err := backend.StoredView(v)
 	if err != nil {
 		return store.View{}, err
 	}
@@ -126,7 +90,7 @@ func getView(ctx context.Context, tx pgx.Tx, accountID int64, name string) (stor
 		return store.View{}, err
 	}
 	if len(rows) == 0 {
-		return store.View{}, viewNotFound(name)
+		return store.View{}, backend.ViewNotFound(name)
 	}
 	return rows[0].toView()
 }
@@ -165,7 +129,7 @@ func (s *Store) DeleteView(ctx context.Context, accountID int64, name string) er
 			return err
 		}
 		if tag.RowsAffected() == 0 {
-			return viewNotFound(name)
+			return backend.ViewNotFound(name)
 		}
 		return nil
 	})

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -67,13 +66,9 @@ WHERE c.account_id = $1 AND c.id = $2 AND c.last_incoming_at IS NOT NULL`
 // ChangeStatus implements store.Store.
 func (s *Store) ChangeStatus(ctx context.Context, accountID, conversationID int64, ch convo.StatusChange) (convo.Conversation, error) {
 	return s.change(ctx, accountID, conversationID, func(tx *wtx, old convo.Conversation, now time.Time) error {
-		if err := ch.Validate(now); err != nil {
+		next, until, changed, err := backend.StatusMove(old, ch, now)
+		if err != nil || !changed {
 			return err
-		}
-		next := ch.Next(old.Status)
-		until := backend.StoredTime(ch.SnoozedUntil)
-		if next == old.Status && until.Equal(old.SnoozedUntil) {
-			return nil
 		}
 		return setStatusNoted(ctx, tx, old, next, until, ch.Quiet, now)
 	})
@@ -142,8 +137,7 @@ func (s *Store) ChangeLabels(ctx context.Context, accountID, conversationID int6
 		return convo.Conversation{}, err
 	}
 	return s.change(ctx, accountID, conversationID, func(tx *wtx, old convo.Conversation, now time.Time) error {
-		next := ch.Apply(old.Labels)
-		added, removed := difference(next, old.Labels), difference(old.Labels, next)
+		_, added, removed := backend.LabelMove(old.Labels, ch)
 		if len(added) == 0 && len(removed) == 0 {
 			return nil
 		}
@@ -167,21 +161,10 @@ func (s *Store) ChangeLabels(ctx context.Context, accountID, conversationID int6
 	})
 }
 
-// difference lists the labels of a that are not in b.
-func difference(a, b []string) []string {
-	var out []string
-	for _, l := range a {
-		if !slices.Contains(b, l) {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
 // MarkRead implements store.Store.
 func (s *Store) MarkRead(ctx context.Context, accountID, conversationID int64, agentID uuid.UUID) (convo.Conversation, error) {
-	if agentID == uuid.Nil {
-		return convo.Conversation{}, convo.Invalid("agent_id", convo.CodeRequired, "is required")
+	if err := backend.CheckAgentID(agentID); err != nil {
+		return convo.Conversation{}, err
 	}
 	return s.change(ctx, accountID, conversationID, func(tx *wtx, old convo.Conversation, now time.Time) error {
 		_, err := tx.Exec(ctx, markRead, now, uuidValue(agentID), accountID, conversationID)

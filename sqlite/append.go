@@ -300,10 +300,10 @@ func (a *appender) add(ctx context.Context, conversationID int64, in convo.NewMe
 	c.fold.moves = now.After(target.LastActivityAt.Time) // the same for every message of the call
 	c.touches = c.touches || incoming
 	tx.changes.MessageCreated(m)
-	if incoming && !target.Muted && (target.Status == statusCodes[convo.StatusResolved] || target.Status == statusCodes[convo.StatusSnoozed]) {
+	if incoming && !target.Muted && (target.Status == backend.StatusCodes[convo.StatusResolved] || target.Status == backend.StatusCodes[convo.StatusSnoozed]) {
 		tx.changes.Add(backend.ReopenChange(m, target.SnoozedUntil))
 		c.fold.reopens = true
-		target.Status, target.SnoozedUntil = statusCodes[convo.StatusOpen], false
+		target.Status, target.SnoozedUntil = backend.StatusCodes[convo.StatusOpen], false
 	}
 	if parent != 0 {
 		if _, err := tx.ExecContext(ctx, bumpParent, timeValue(now), accountID, parent); err != nil {

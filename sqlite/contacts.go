@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -96,10 +95,9 @@ func fromContact(c convo.Contact) (contactRow, error) {
 		Identifier: nullString(c.Identifier), AvatarURL: c.AvatarURL, Blocked: c.Blocked,
 		LastActivityAt: dbTime{c.LastActivityAt}, CreatedAt: dbTime{c.CreatedAt}, UpdatedAt: dbTime{c.UpdatedAt},
 	}
-	var err1, err2 error
-	r.CustomAttributes, err1 = backend.JSONText(c.CustomAttributes)
-	r.AdditionalAttributes, err2 = backend.JSONText(c.AdditionalAttributes)
-	return r, errors.Join(err1, err2)
+	var err error
+	r.CustomAttributes, r.AdditionalAttributes, err = backend.AttributesJSON(c.CustomAttributes, c.AdditionalAttributes)
+	return r, err
 }
 
 func (r contactRow) toContact() (convo.Contact, error) {
@@ -116,17 +114,12 @@ func (r contactRow) toContact() (convo.Contact, error) {
 
 // CreateContact implements store.Store.
 func (s *Store) CreateContact(ctx context.Context, accountID int64, in convo.NewContact) (convo.Contact, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
+	if err := backend.Check(accountID, in); err != nil {
 		return convo.Contact{}, err
 	}
-	if err := in.Validate(); err != nil {
-		return convo.Contact{}, err
-	}
-	in.Phone, _ = convo.NormalizePhone(in.Phone) // validated
 	var c convo.Contact
 	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
-		c = backend.ContactFromNew(accountID, in)
-		c.CreatedAt, c.UpdatedAt = now, now
+		c = backend.NewContact(accountID, in, now)
 		if err := checkContactClash(ctx, tx, c); err != nil {
 			return err
 		}
@@ -163,12 +156,8 @@ func checkContactClash(ctx context.Context, tx *dbtx, c convo.Contact) error {
 		return nil
 	case err != nil:
 		return err
-	case clash.EmailClash:
-		return fmt.Errorf("%w: email %q is used by contact %d", convo.ErrConflict, c.Email, clash.ID)
-	case clash.PhoneClash:
-		return fmt.Errorf("%w: phone number %q is taken by contact %d", convo.ErrConflict, c.Phone, clash.ID)
 	default:
-		return fmt.Errorf("%w: identifier %q is used by contact %d", convo.ErrConflict, c.Identifier, clash.ID)
+		return backend.ContactClash(c, clash.ID, clash.EmailClash, clash.PhoneClash)
 	}
 }
 
@@ -204,15 +193,9 @@ func (s *Store) UpdateContact(ctx context.Context, accountID, contactID int64, u
 		if err != nil {
 			return err
 		}
-		if err := up.Validate(old); err != nil {
+		if c, err = backend.UpdatedContact(old, up, now); err != nil {
 			return err
 		}
-		c = up.Apply(old)
-		if up.Phone != nil && *up.Phone != old.Phone {
-			c.Phone, _ = convo.NormalizePhone(c.Phone) // validated
-		}
-		c.LastActivityAt = backend.StoredTime(c.LastActivityAt)
-		c.UpdatedAt = now
 		if err := checkContactClash(ctx, tx, c); err != nil {
 			return err
 		}
@@ -240,8 +223,8 @@ func (s *Store) DeleteContact(ctx context.Context, accountID, contactID int64, o
 		if err := tx.GetContext(ctx, &n, countContactConversations, accountID, contactID); err != nil {
 			return err
 		}
-		if n > 0 && !opts.Cascade {
-			return fmt.Errorf("%w: contact %d has %d conversations; delete them first or ask for a cascade", convo.ErrConflict, contactID, n)
+		if err := backend.CheckContactCascade(contactID, n, opts.Cascade); err != nil {
+			return err
 		}
 		if n > 0 {
 			var ids []int64
@@ -267,11 +250,8 @@ func (s *Store) DeleteContact(ctx context.Context, accountID, contactID int64, o
 
 // ListContacts implements store.Store.
 func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.ContactFilter) (store.Page[convo.Contact], error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return store.Page[convo.Contact]{}, err
-	}
 	var page store.Page[convo.Contact]
-	if err := f.Validate(); err != nil {
+	if err := backend.Check(accountID, f); err != nil {
 		return page, err
 	}
 	const list = "contacts"
@@ -291,7 +271,7 @@ func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.Conta
 	err := s.read(ctx, func(tx *dbtx) error {
 		if !search.Empty() && !searchable {
 			// Only punctuation: nothing can match.
-			page.Items, page.Meta = []convo.Contact{}, emptyMeta(f.Page)
+			page.Items, page.Meta = []convo.Contact{}, backend.EmptyMeta(f.Page)
 			return nil
 		}
 		account, err := ftsAccount(ctx, tx, accountID)
@@ -313,14 +293,9 @@ func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.Conta
 		if err := tx.SelectContext(ctx, &rows, q+contactsOrder, args...); err != nil {
 			return err
 		}
-		items, more := trimPage(rows, f.Page.PerPage())
-		page.Items = make([]convo.Contact, 0, len(items))
-		for _, r := range items {
-			c, err := r.toContact()
-			if err != nil {
-				return err
-			}
-			page.Items = append(page.Items, c)
+		items, more := backend.TrimPage(rows, f.Page.PerPage())
+		if page.Items, err = backend.Convert(items, contactRow.toContact); err != nil {
+			return err
 		}
 		if more {
 			last := items[len(items)-1]

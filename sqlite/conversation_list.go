@@ -177,7 +177,7 @@ func filterWhere(ctx context.Context, tx *dbtx, accountID int64, f store.Convers
 func statusArgs(statuses []convo.Status) []any {
 	args := make([]any, 0, len(statuses))
 	for _, st := range statuses {
-		args = append(args, statusCodes[st])
+		args = append(args, backend.StatusCodes[st])
 	}
 	return args
 }
@@ -205,7 +205,7 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 	if err := f.Validate(); err != nil {
 		return page, err
 	}
-	cursor, err := decodeListCursor(f)
+	cursor, err := backend.ListCursor(f, func() int { return len(conversationSorts[f.Sort].keys(conversationRow{})) })
 	if err != nil {
 		return page, err
 	}
@@ -239,7 +239,7 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 		if err != nil {
 			return err
 		}
-		rows, more := trimPage(rows, f.Page.PerPage())
+		rows, more := backend.TrimPage(rows, f.Page.PerPage())
 		if page.Items, err = toConversations(rows, now); err != nil {
 			return err
 		}
@@ -247,7 +247,7 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 			return err
 		}
 		if more {
-			page.Next = store.Cursor{List: listName(f), Keys: sort.keys(rows[len(rows)-1])}.Encode()
+			page.Next = store.Cursor{List: backend.ListName(f), Keys: sort.keys(rows[len(rows)-1])}.Encode()
 		}
 		if f.Page.Keyset() {
 			page.Meta = store.PageMeta{PerPage: f.Page.PerPage()}
@@ -261,27 +261,6 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 		return nil
 	})
 	return page, err
-}
-
-// listName names a list in its cursors, so that a cursor of another list
-// or sort is refused.
-func listName(f store.ConversationFilter) string {
-	if streams(f) {
-		return searchList
-	}
-	return "conversations:" + f.Sort.String()
-}
-
-// decodeListCursor decodes the filter's keyset cursor, if it has one.
-func decodeListCursor(f store.ConversationFilter) (store.Cursor, error) {
-	if !f.Page.Keyset() || f.Page.Cursor() == "" {
-		return store.Cursor{}, nil
-	}
-	keys := 2 // a stream's: the latest match and the conversation
-	if !streams(f) {
-		keys = len(conversationSorts[f.Sort].keys(conversationRow{}))
-	}
-	return store.DecodeCursor(f.Page.Cursor(), listName(f), keys)
 }
 
 // conversationPageQuery is the SQL of one page of a list after its columns
@@ -306,42 +285,6 @@ func conversationPageQuery(w where, f store.ConversationFilter, sort conversatio
 	}
 	tail := w.sql() + ` ORDER BY ` + sort.orderBy + ` LIMIT ? OFFSET ?`
 	return tail, append(w.args, limit, offset)
-}
-
-// skippingPageQuery is a numbered page past the first: the rows before it
-// are walked as ids alone, from the sort's index where it covers the filter
-// (neither their rows nor their contacts are read, as they were when the
-// page query skipped them), then the page's own rows are read and sorted.
-func skippingPageQuery(w where, sort conversationSort, limit, offset int) (string, []any) {
-	tail := ` WHERE c.id IN (SELECT c.id FROM convo_conversations c` + w.sql() + ` ORDER BY ` + sort.orderBy +
-		` LIMIT ? OFFSET ?) ORDER BY ` + sort.orderBy + ` LIMIT ?`
-	return tail, append(w.args, limit, offset, limit)
-}
-
-// mergesStatuses reports whether a list is several statuses by last
-// activity, which mergedPageQuery serves. There is no index on the last
-// activity alone: every append would move an entry of it.
-func mergesStatuses(f store.ConversationFilter) bool {
-	return len(f.StatusSet()) > 1 && f.Viewer == nil && f.ContactID == 0 && !f.Searching() &&
-		(f.Sort == store.SortLastActivityDesc || f.Sort == store.SortLastActivityAsc)
-}
-
-// mergedPageQuery is a page of several statuses by last activity: for each
-// status, the page's first rows of that status alone, walked in order by
-// the (account, status, last activity) index; then those (at most a page
-// and its offset per status) sorted together. w is the list's WHERE, to
-// which each arm adds its status.
-func mergedPageQuery(w where, statuses []convo.Status, sort conversationSort, limit, offset int) (string, []any) {
-	arms := make([]string, len(statuses))
-	var args []any
-	for i, st := range statuses {
-		arm := w
-		arm.clauses = append(arm.clauses[:len(arm.clauses):len(arm.clauses)], "c.status = ?")
-		arms[i] = `SELECT id FROM (SELECT c.id FROM convo_conversations c` + arm.sql() + ` ORDER BY ` + sort.orderBy + ` LIMIT ?)`
-		args = append(append(append(args, w.args...), statusCodes[st]), limit+offset)
-	}
-	tail := ` WHERE c.id IN (` + strings.Join(arms, ` UNION ALL `) + `) ORDER BY ` + sort.orderBy + ` LIMIT ? OFFSET ?`
-	return tail, append(args, limit, offset)
 }
 
 // CountConversations implements store.Store.
@@ -422,11 +365,11 @@ func (r *countsRow) dest() []any { return []any{&r.mine, &r.unassigned, &r.total
 // (by status, with inbox, team and unattended, or with one label).
 func countsQuery(accountID int64, f store.ConversationFilter, w where) (string, []any) {
 	agent := uuidValue(f.Agent) // NULL matches nobody
-	source := planCounts(f)
+	source := backend.PlanCounts(f)
 	switch source {
-	case countRowsOfFilter:
+	case backend.CountRows:
 		return countRows + w.sql(), append([]any{agent}, w.args...)
-	case countMatches:
+	case backend.CountMatches:
 		ids, args := matchingIDs(accountID, f)
 		return fmt.Sprintf(countMatchingRows, ids) + w.sql(), append(append([]any{agent}, args...), w.args...)
 	}
@@ -437,12 +380,12 @@ func countsQuery(accountID int64, f store.ConversationFilter, w where) (string, 
 	}
 	query := sumCounts
 	switch source {
-	case countLabel:
+	case backend.CountLabel:
 		query = sumLabelCounts
 		m.and("label = ?", f.LabelSet()[0])
-	case countRoute, countUnattended:
+	case backend.CountRoute, backend.CountUnattended:
 		query = sumRouteCounts
-		if source == countUnattended {
+		if source == backend.CountUnattended {
 			query = sumUnattendedCounts
 		}
 		if f.InboxID != 0 {

@@ -131,27 +131,6 @@ func selectConversations(ctx context.Context, tx *dbtx, query string, args ...an
 	return queryRows[conversationRow](ctx, tx, query, args...)
 }
 
-// statusCodes store statuses as small integers, in Chatwoot's order.
-var statusCodes = map[convo.Status]int{
-	convo.StatusOpen: 0, convo.StatusResolved: 1, convo.StatusPending: 2, convo.StatusSnoozed: 3,
-}
-
-// statusByCode is statusCodes the other way.
-var statusByCode = func() []convo.Status {
-	list := make([]convo.Status, len(statusCodes))
-	for s, c := range statusCodes {
-		list[c] = s
-	}
-	return list
-}()
-
-func statusFromCode(code int) convo.Status {
-	if code < 0 || code >= len(statusByCode) {
-		return ""
-	}
-	return statusByCode[code]
-}
-
 // toConversation converts the row; now decides CanReply. A row is large,
 // so it is not copied.
 func (r *conversationRow) toConversation(now time.Time) (convo.Conversation, error) {
@@ -180,7 +159,7 @@ func (r *conversationRow) toConversationHead(now time.Time) (convo.Conversation,
 	c := convo.Conversation{
 		ID: r.ID, AccountID: r.AccountID, ContactID: r.ContactID, Contact: &contact,
 		Channel: convo.Channel(r.Channel), InboxID: r.InboxID.Int64, TeamID: r.TeamID.Int64,
-		Status: statusFromCode(r.Status), SnoozedUntil: r.SnoozedUntil.Time,
+		Status: backend.StatusFromCode(r.Status), SnoozedUntil: r.SnoozedUntil.Time,
 		Priority: convo.PriorityFromRank(r.Priority), Muted: r.Muted,
 		HappenedAt: r.HappenedAt.Time, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time,
 		LastActivityAt: r.LastActivityAt.Time, FirstReplyCreatedAt: r.FirstReplyCreatedAt.Time,

@@ -39,11 +39,8 @@ WHERE account_id = ? AND id = ?`
 
 // CreateConversation implements store.Store.
 func (s *Store) CreateConversation(ctx context.Context, accountID int64, in convo.NewConversation) (convo.Conversation, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return convo.Conversation{}, err
-	}
 	in = in.WithDefaults()
-	if err := in.Validate(); err != nil {
+	if err := backend.Check(accountID, in); err != nil {
 		return convo.Conversation{}, err
 	}
 	if in.UUID == uuid.Nil {
@@ -55,22 +52,14 @@ func (s *Store) CreateConversation(ctx context.Context, accountID int64, in conv
 		if err := tx.GetContext(ctx, &blocked, contactBlocked, accountID, in.ContactID); err != nil {
 			return fmt.Errorf("contact %d: %w", in.ContactID, translate(err))
 		}
-		if blocked {
-			// As Chatwoot: a blocked contact's conversation is muted,
-			// and starts resolved.
-			in.Muted, in.Status, in.SnoozedUntil = true, convo.StatusResolved, time.Time{}
-		}
-		custom, err := backend.JSONText(in.CustomAttributes)
-		if err != nil {
-			return err
-		}
-		additional, err := backend.JSONText(in.AdditionalAttributes)
+		in = backend.StartFor(in, blocked)
+		custom, additional, err := backend.AttributesJSON(in.CustomAttributes, in.AdditionalAttributes)
 		if err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, insertConversation, in.UUID.String(), accountID, in.ContactID, string(in.Channel),
 			idValue(in.InboxID), idValue(in.TeamID), uuidValue(in.AssigneeID), uuidValue(in.AuthorID),
-			statusCodes[in.Status], timeValue(backend.StoredTime(in.SnoozedUntil)), in.Priority.Rank(), in.Muted,
+			backend.StatusCodes[in.Status], timeValue(backend.StoredTime(in.SnoozedUntil)), in.Priority.Rank(), in.Muted,
 			custom, additional, timeValue(backend.StoredTime(in.HappenedAt)), timeValue(now), timeValue(now), timeValue(now),
 			timeValue(now))
 		if err != nil {
@@ -192,10 +181,7 @@ func toConversations(rows []conversationRow, now time.Time) ([]convo.Conversatio
 
 // UpdateConversation implements store.Store.
 func (s *Store) UpdateConversation(ctx context.Context, accountID, conversationID int64, up convo.ConversationUpdate) (convo.Conversation, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return convo.Conversation{}, err
-	}
-	if err := up.Validate(); err != nil {
+	if err := backend.Check(accountID, up); err != nil {
 		return convo.Conversation{}, err
 	}
 	var c convo.Conversation
@@ -206,11 +192,7 @@ func (s *Store) UpdateConversation(ctx context.Context, accountID, conversationI
 		}
 		mark := tx.changes.Len()
 		next := up.Apply(old)
-		custom, err := backend.JSONText(next.CustomAttributes)
-		if err != nil {
-			return err
-		}
-		additional, err := backend.JSONText(next.AdditionalAttributes)
+		custom, additional, err := backend.AttributesJSON(next.CustomAttributes, next.AdditionalAttributes)
 		if err != nil {
 			return err
 		}

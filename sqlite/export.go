@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -25,65 +26,49 @@ func (s *Store) Export(ctx context.Context, accountID int64, fn func(store.Recor
 	}
 	now := s.clock()
 	return s.read(ctx, func(tx *dbtx) error {
-		err := exportRows(ctx, tx, exportContacts, accountID, fn, func(r contactRow) (store.Record, error) {
-			c, err := r.toContact()
-			return store.Record{Contact: &c}, err
-		})
-		if err != nil {
-			return err
-		}
-		err = exportRows(ctx, tx, exportConversations, accountID, fn, func(r conversationRow) (store.Record, error) {
-			c, err := r.toConversation(now)
-			c.Contact, c.CanReply = nil, false // not part of a record
-			return store.Record{Conversation: &c}, err
-		})
-		if err != nil {
-			return err
-		}
-		err = exportRows(ctx, tx, exportMessages, accountID, fn, func(r messageRow) (store.Record, error) {
-			m, err := r.toMessage()
-			return store.Record{Message: &m}, err
-		})
-		if err != nil {
-			return err
-		}
-		err = exportRows(ctx, tx, exportReactions, accountID, fn, func(r messageReactionRow) (store.Record, error) {
-			x, err := r.toReaction(r.MessageID)
-			return store.Record{Reaction: &x}, err
-		})
-		if err != nil {
-			return err
-		}
-		err = exportRows(ctx, tx, exportVersions, accountID, fn, func(r messageVersionRow) (store.Record, error) {
-			v, err := r.toVersion(r.MessageID)
-			return store.Record{Version: &v}, err
-		})
-		if err != nil {
-			return err
-		}
-		if err := exportRows(ctx, tx, exportReadStates, accountID, fn, readStateRow.toRecord); err != nil {
-			return err
-		}
-		views, err := listViews(ctx, tx, accountID)
-		for i := 0; err == nil && i < len(views); i++ {
-			err = fn(store.Record{View: &views[i]})
-		}
-		if err != nil {
-			return err
-		}
-		return exportRows(ctx, tx, exportRedirects, accountID, fn, redirectRow.toRecord)
+		return backend.Export(fn,
+			exportRows(ctx, tx, exportContacts, accountID, func(r contactRow) (store.Record, error) {
+				c, err := r.toContact()
+				return store.Record{Contact: &c}, err
+			}),
+			exportRows(ctx, tx, exportConversations, accountID, func(r conversationRow) (store.Record, error) {
+				c, err := r.toConversation(now)
+				return backend.ConversationRecord(c), err
+			}),
+			exportRows(ctx, tx, exportMessages, accountID, func(r messageRow) (store.Record, error) {
+				m, err := r.toMessage()
+				return store.Record{Message: &m}, err
+			}),
+			exportRows(ctx, tx, exportReactions, accountID, func(r messageReactionRow) (store.Record, error) {
+				x, err := r.toReaction(r.MessageID)
+				return store.Record{Reaction: &x}, err
+			}),
+			exportRows(ctx, tx, exportVersions, accountID, func(r messageVersionRow) (store.Record, error) {
+				v, err := r.toVersion(r.MessageID)
+				return store.Record{Version: &v}, err
+			}),
+			exportRows(ctx, tx, exportReadStates, accountID, readStateRow.toRecord),
+			exportRows(ctx, tx, selectViews, accountID, func(r viewRow) (store.Record, error) {
+				v, err := r.toView()
+				return store.Record{View: &v}, err
+			}),
+			exportRows(ctx, tx, exportRedirects, accountID, redirectRow.toRecord))
 	})
 }
 
-// exportRows streams the rows of query, converted to records, to fn.
-func exportRows[R any, P scannedRow[R]](ctx context.Context, tx *dbtx, query string, accountID int64, fn func(store.Record) error, convert func(R) (store.Record, error)) error {
-	return eachRow[R, P](ctx, tx, query, []any{accountID}, func(r R) error {
-		rec, err := convert(r)
-		if err != nil {
-			return err
-		}
-		return fn(rec)
-	})
+// exportRows is the step that streams the rows of query, converted to
+// records.
+func exportRows[R any, P scannedRow[R]](ctx context.Context, tx *dbtx, query string, accountID int64,
+	convert func(R) (store.Record, error)) backend.ExportStep {
+	return func(fn func(store.Record) error) error {
+		return eachRow[R, P](ctx, tx, query, []any{accountID}, func(r R) error {
+			rec, err := convert(r)
+			if err != nil {
+				return err
+			}
+			return fn(rec)
+		})
+	}
 }
 
 // messageReactionRow is a row of exportReactions.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"iter"
 	"math"
-	"slices"
 	"time"
 
 	"github.com/convokit/convo"
@@ -59,25 +58,11 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 		return stats, err
 	}
 	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
-		stats = store.ImportStats{}
-		im := importer{ctx: ctx, tx: tx, s: s, accountID: accountID, now: now, stats: &stats,
+		stats = backend.NewImportStats(opts)
+		im := importer{ctx: ctx, tx: tx, newIDs: opts.NewIDs, s: s, accountID: accountID, now: now, stats: &stats,
 			touched: map[int64]bool{}, contacts: map[int64]int64{}, readStates: map[int64]bool{}, threads: map[int64]bool{}}
-		if opts.NewIDs {
-			stats.ContactIDs, stats.ConversationIDs, stats.MessageIDs = map[int64]int64{}, map[int64]int64{}, map[int64]int64{}
-			im.newIDs = true
-		}
-		pos := 0
-		for rec, err := range records {
-			pos++
-			if err != nil {
-				return err
-			}
-			if rec.Line == 0 {
-				rec.Line = pos
-			}
-			if err := backend.ImportRecord(&im, rec, now); err != nil {
-				return rec.Wrap(translate(err))
-			}
+		if err := backend.ImportAll(&im, records, now, translate); err != nil {
+			return err
 		}
 		if err := im.recountThreads(); err != nil {
 			return err
@@ -90,7 +75,7 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 		if err := im.recountUnseen(); err != nil {
 			return err
 		}
-		if stats.Contacts+stats.Conversations+stats.Messages+stats.Reactions+stats.Versions+stats.ReadStates > 0 {
+		if backend.Imported(stats) {
 			tx.changes.Add(store.Change{Kind: store.AccountImported, AccountID: accountID})
 		}
 		if len(im.added) == 0 {
@@ -161,132 +146,59 @@ func newID(res sql.Result, err error) (int64, error) {
 // stored as given.
 func (im *importer) Contact(c convo.Contact) error {
 	ctx, tx := im.ctx, im.tx
-	given := c.ID
-	if im.newIDs {
-		c.ID = 0
-	}
-	c = storedContact(im.accountID, c)
-	row, err := fromContact(c)
-	if err != nil {
-		return err
-	}
-	if c, err = row.toContact(); err != nil { // as it reads back
-		return err
-	}
-	switch stored, err := getContact(ctx, tx, im.accountID, c.ID); {
-	case err == nil:
-		return backend.Unchanged(im.stats, store.KindContact, c.ID, stored, c)
-	case !errors.Is(err, convo.ErrNotFound):
-		return err
-	}
-	if err := checkContactClash(ctx, tx, c); err != nil {
-		return err
-	}
-	id, err := newID(tx.NamedExecContext(ctx, importContact, row))
-	if err != nil {
-		return err
-	}
-	if im.newIDs {
-		im.stats.ContactIDs[given] = id
-	}
-	im.stats.Contacts++
-	return nil
-}
-
-func storedContact(accountID int64, c convo.Contact) convo.Contact {
-	c.AccountID = accountID
-	c.Phone, _ = convo.NormalizePhone(c.Phone) // validated by Record.Validate
-	c.LastActivityAt, c.CreatedAt, c.UpdatedAt = backend.StoredTime(c.LastActivityAt), backend.StoredTime(c.CreatedAt), backend.StoredTime(c.UpdatedAt)
-	return c
+	return backend.ImportContact(im.accountID, c, backend.RecordImport[convo.Contact]{Stats: im.stats, NewIDs: im.newIDs,
+		Get:   func(id int64) (convo.Contact, error) { return getContact(ctx, tx, im.accountID, id) },
+		Check: func(c convo.Contact) error { return checkContactClash(ctx, tx, c) },
+		Insert: func(c convo.Contact) (int64, error) {
+			row, err := fromContact(c)
+			if err != nil {
+				return 0, err
+			}
+			return newID(tx.NamedExecContext(ctx, importContact, row))
+		},
+	})
 }
 
 // Conversation implements backend.Importer: it writes a conversation,
 // unless it is stored as given.
 func (im *importer) Conversation(c convo.Conversation) error {
 	ctx, tx := im.ctx, im.tx
-	given := c.ID
-	if im.newIDs {
-		c.ID, c.ContactID = 0, backend.Ref(im.stats.ContactIDs, c.ContactID)
-	}
-	c, custom, additional, err := storedConversation(im.accountID, c)
-	if err != nil {
-		return err
-	}
-	switch stored, err := getConversation(ctx, tx, im.accountID, c.ID, im.now); {
-	case err == nil:
-		return backend.Unchanged(im.stats, store.KindConversation, c.ID, comparableConversation(stored), comparableConversation(c))
-	case !errors.Is(err, convo.ErrNotFound):
-		return err
-	}
-	var contactID int64
-	if err := tx.GetContext(ctx, &contactID, contactExists, im.accountID, c.ContactID); err != nil {
-		return fmt.Errorf("contact %d: %w", c.ContactID, translate(err))
-	}
-	id, err := newID(tx.ExecContext(ctx, importConversation, c.ID, c.UUID.String(), im.accountID, c.ContactID,
-		string(c.Channel), idValue(c.InboxID), idValue(c.TeamID), uuidValue(c.AssigneeID), uuidValue(c.AuthorID),
-		statusCodes[c.Status], timeValue(c.SnoozedUntil), c.Priority.Rank(), c.Muted, custom, additional,
-		timeValue(c.HappenedAt), timeValue(c.CreatedAt), timeValue(c.UpdatedAt), timeValue(c.LastActivityAt),
-		timeValue(c.FirstReplyCreatedAt), timeValue(c.WaitingSince), timeValue(c.AgentLastSeenAt),
-		timeValue(c.AssigneeLastSeenAt), timeValue(c.ContactLastSeenAt), c.LastSeq))
-	if err != nil {
-		return err
-	}
-	if im.newIDs {
-		c.ID, im.stats.ConversationIDs[given] = id, id
-	}
-	for _, l := range c.Labels {
-		if _, err := tx.ExecContext(ctx, insertLabel, im.accountID, c.ID, l); err != nil {
-			return err
-		}
-	}
-	members := convo.NewConversation{AuthorID: c.AuthorID, UserIDs: c.UserIDs}.Participants()
-	if _, err := changeMembers(ctx, tx, im.accountID, c.ID, insertParticipant, insertAudience, members, c.AudienceIDs); err != nil {
-		return err
-	}
-	if !c.SnoozedUntil.IsZero() {
-		im.s.snoozes.scheduled(c.SnoozedUntil)
-	}
-	im.touched[c.ID] = true
-	im.stats.Conversations++
-	return nil
-}
-
-// storedConversation is c as it reads back, with its attributes as stored.
-func storedConversation(accountID int64, c convo.Conversation) (convo.Conversation, string, string, error) {
-	c.AccountID = accountID
-	for _, t := range []*time.Time{&c.SnoozedUntil, &c.HappenedAt, &c.CreatedAt, &c.UpdatedAt, &c.LastActivityAt,
-		&c.FirstReplyCreatedAt, &c.WaitingSince, &c.AgentLastSeenAt, &c.AssigneeLastSeenAt, &c.ContactLastSeenAt} {
-		*t = backend.StoredTime(*t)
-	}
-	custom, err1 := backend.JSONText(c.CustomAttributes)
-	additional, err2 := backend.JSONText(c.AdditionalAttributes)
-	var err3, err4 error
-	c.CustomAttributes, err3 = backend.FromJSON[convo.Attributes](custom)
-	c.AdditionalAttributes, err4 = backend.FromJSON[convo.Attributes](additional)
-	err := errors.Join(err1, err2, err3, err4)
-	return c, custom, additional, err
-}
-
-// comparableConversation keeps the fields an import writes as given; the
-// derived and maintained ones are the store's.
-func comparableConversation(c convo.Conversation) convo.Conversation {
-	c.Contact, c.LastNonActivityMessage, c.CanReply, c.Messages = nil, nil, false, nil
-	c.MessagesCount, c.UnreadCount, c.LastSeq = 0, 0, 0
-	c.LastIncomingAt, c.LastActivityAt = time.Time{}, time.Time{}
-	c.UnseenMessagesCount = 0
-	c.UserIDs = convo.NewConversation{AuthorID: c.AuthorID, UserIDs: c.UserIDs}.Participants()
-	slices.SortFunc(c.UserIDs, compareUUIDs)
-	slices.Sort(c.AudienceIDs)
-	if len(c.Labels) == 0 {
-		c.Labels = nil
-	}
-	if len(c.UserIDs) == 0 {
-		c.UserIDs = nil
-	}
-	if len(c.AudienceIDs) == 0 {
-		c.AudienceIDs = nil
-	}
-	return c
+	return backend.ImportConversation(im.accountID, c, backend.RecordImport[convo.Conversation]{Stats: im.stats, NewIDs: im.newIDs,
+		Get: func(id int64) (convo.Conversation, error) { return getConversation(ctx, tx, im.accountID, id, im.now) },
+		Check: func(c convo.Conversation) error {
+			var id int64
+			return translate(tx.GetContext(ctx, &id, contactExists, im.accountID, c.ContactID))
+		},
+		Insert: func(c convo.Conversation) (int64, error) {
+			custom, additional, err := backend.AttributesJSON(c.CustomAttributes, c.AdditionalAttributes)
+			if err != nil {
+				return 0, err
+			}
+			id, err := newID(tx.ExecContext(ctx, importConversation, c.ID, c.UUID.String(), im.accountID, c.ContactID,
+				string(c.Channel), idValue(c.InboxID), idValue(c.TeamID), uuidValue(c.AssigneeID), uuidValue(c.AuthorID),
+				backend.StatusCodes[c.Status], timeValue(c.SnoozedUntil), c.Priority.Rank(), c.Muted, custom, additional,
+				timeValue(c.HappenedAt), timeValue(c.CreatedAt), timeValue(c.UpdatedAt), timeValue(c.LastActivityAt),
+				timeValue(c.FirstReplyCreatedAt), timeValue(c.WaitingSince), timeValue(c.AgentLastSeenAt),
+				timeValue(c.AssigneeLastSeenAt), timeValue(c.ContactLastSeenAt), c.LastSeq))
+			if err != nil {
+				return 0, err
+			}
+			for _, l := range c.Labels {
+				if _, err := tx.ExecContext(ctx, insertLabel, im.accountID, id, l); err != nil {
+					return 0, err
+				}
+			}
+			members := convo.NewConversation{AuthorID: c.AuthorID, UserIDs: c.UserIDs}.Participants()
+			if _, err := changeMembers(ctx, tx, im.accountID, id, insertParticipant, insertAudience, members, c.AudienceIDs); err != nil {
+				return 0, err
+			}
+			if !c.SnoozedUntil.IsZero() {
+				im.s.snoozes.scheduled(c.SnoozedUntil)
+			}
+			im.touched[id] = true
+			return id, nil
+		},
+	})
 }
 
 // Message implements backend.Importer: it writes a message, unless it is
@@ -344,14 +256,9 @@ func (im *importer) Message(m convo.Message) error {
 		case gerr != nil:
 			return gerr
 		}
-		read := messageRow{ContentAttributes: j.ContentAttributes, Attachments: j.Attachments,
-			ExternalSourceIDs: j.ExternalIDs, AdditionalAttributes: j.Additional}
-		asStored, err := read.toMessage() // the JSON fields as they read back
-		if err != nil {
+		if err := j.Decode(&m); err != nil { // the JSON fields as they read back
 			return err
 		}
-		m.ContentAttributes, m.Attachments = asStored.ContentAttributes, asStored.Attachments
-		m.ExternalSourceIDs, m.AdditionalAttributes = asStored.ExternalSourceIDs, asStored.AdditionalAttributes
 		return backend.Unchanged(im.stats, store.KindMessage, m.ID, backend.ImportedMessage(stored), backend.ImportedMessage(m))
 	}
 	if im.newIDs {

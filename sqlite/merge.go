@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -18,11 +19,8 @@ WHERE account_id = ?3 AND contact_id = ?4 RETURNING id`
 
 // MergeContacts implements store.Store.
 func (s *Store) MergeContacts(ctx context.Context, accountID, keepID, mergeID int64) (convo.Contact, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
+	if err := backend.CheckMergeContacts(accountID, keepID, mergeID); err != nil {
 		return convo.Contact{}, err
-	}
-	if keepID == mergeID {
-		return convo.Contact{}, convo.Invalid("merge_id", convo.CodeMismatch, "must be another contact than keep_id")
 	}
 	var c convo.Contact
 	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
@@ -34,11 +32,7 @@ func (s *Store) MergeContacts(ctx context.Context, accountID, keepID, mergeID in
 		if err != nil {
 			return err
 		}
-		c = keep.Merge(gone)
-		c.UpdatedAt = now
-		// An empty update validates the whole contact but its phone, which
-		// one of the two stored already.
-		if err := (convo.ContactUpdate{}).Validate(c); err != nil {
+		if c, err = backend.MergedContact(keep, gone, now); err != nil {
 			return err
 		}
 		row, err := fromContact(c)

@@ -3,12 +3,12 @@ package sqlite
 import (
 	"context"
 	"errors"
-	"slices"
 	"time"
 
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
+	"github.com/google/uuid"
 )
 
 const (
@@ -42,103 +42,96 @@ func (s *Store) MergeConversations(ctx context.Context, accountID, keepID, merge
 		return convo.Conversation{}, err
 	}
 	var c convo.Conversation
-	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
-		keep, err := getConversation(ctx, tx, accountID, keepID, now)
-		if err != nil {
-			return err
-		}
-		merge, err := getConversation(ctx, tx, accountID, mergeID, now)
-		if err != nil {
-			return err
-		}
-		if err := backend.CheckMergedContacts(keep, merge); err != nil {
-			return err
-		}
-		labels, err := convo.NormalizeLabels("labels", append(slices.Clone(keep.Labels), merge.Labels...))
-		if err != nil {
-			return err // more than MaxLabels together
-		}
-		keepSeen, err := horizons(ctx, tx, accountID, keepID)
-		if err != nil {
-			return err
-		}
-		mergeSeen, err := horizons(ctx, tx, accountID, mergeID)
-		if err != nil {
-			return err
-		}
-		var moved []int64
-		if err := tx.SelectContext(ctx, &moved, selectMessageIDsBySeq, accountID, mergeID); err != nil {
-			return err
-		}
-
-		offset := keep.LastSeq
-		if _, err := tx.ExecContext(ctx, moveMessages, offset, accountID, keepID, mergeID); err != nil {
-			return err
-		}
-		for _, id := range moved {
-			tx.changes.Add(store.Change{Kind: store.MessageUpdated, AccountID: accountID, ConversationID: keepID,
-				MessageID: id, Fields: []string{"conversation_id", "seq"}})
-		}
-		if _, err := tx.ExecContext(ctx, mergeInto, accountID, keepID, offset+merge.LastSeq,
-			timeValue(backend.EarlierTime(keep.WaitingSince, merge.WaitingSince)),
-			timeValue(backend.EarlierTime(keep.FirstReplyCreatedAt, merge.FirstReplyCreatedAt)), timeValue(now)); err != nil {
-			return err
-		}
-		for _, l := range labels {
-			if !slices.Contains(keep.Labels, l) {
-				if _, err := tx.ExecContext(ctx, insertLabel, accountID, keepID, l); err != nil {
-					return err
-				}
-			}
-		}
-		if _, err := changeMembers(ctx, tx, accountID, keepID, insertParticipant, insertAudience,
-			backend.Missing(keep.UserIDs, merge.UserIDs), backend.Missing(keep.AudienceIDs, merge.AudienceIDs)); err != nil {
-			return err
-		}
-		for user := range joinKeys(keepSeen, mergeSeen) {
-			seen := backend.MergedHorizon(keepSeen[user], offset, mergeSeen[user])
-			if _, err := tx.ExecContext(ctx, importHorizon, accountID, keepID, user, seen); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, refreshConversation, accountID, keepID, timeValue(now)); err != nil {
-			return err
-		}
-		for _, q := range recountUnseen {
-			if _, err := tx.ExecContext(ctx, q, accountID, keepID); err != nil {
-				return err
-			}
-		}
-		merged, err := getConversation(ctx, tx, accountID, keepID, now)
-		if err != nil {
-			return err
-		}
-		tx.changes.ConversationChanged(keep, merged)
-		if err := addActivity(ctx, tx, accountID, keepID, convo.ActivityMerge(mergeID), now); err != nil {
-			return err
-		}
-		for _, q := range []string{moveRedirects, insertRedirect} {
-			args := []any{accountID, keepID, mergeID}
-			if q == insertRedirect {
-				args = []any{accountID, mergeID, keepID, timeValue(now)}
-			}
-			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, deleteConversation, accountID, mergeID); err != nil {
-			return err
-		}
-		tx.changes.Add(store.Change{Kind: store.ConversationDeleted, AccountID: accountID, ContactID: merge.ContactID,
-			ConversationID: mergeID})
-		c, err = getConversation(ctx, tx, accountID, keepID, now)
+	err := s.write(ctx, func(tx *dbtx, now time.Time) (err error) {
+		c, err = backend.MergeConversations(merger{ctx: ctx, tx: tx, accountID: accountID, now: now}, keepID, mergeID)
 		return err
 	})
 	return c, err
 }
 
+// merger is a merge's write transaction (backend.Merge).
+type merger struct {
+	ctx       context.Context
+	tx        *dbtx
+	accountID int64
+	now       time.Time
+}
+
+func (m merger) Get(id int64) (convo.Conversation, error) {
+	return getConversation(m.ctx, m.tx, m.accountID, id, m.now)
+}
+
+func (m merger) Horizons(keepID, mergeID int64) (keep, merge map[uuid.UUID]int64, err error) {
+	if keep, err = horizons(m.ctx, m.tx, m.accountID, keepID); err != nil {
+		return nil, nil, err
+	}
+	merge, err = horizons(m.ctx, m.tx, m.accountID, mergeID)
+	return keep, merge, err
+}
+
+func (m merger) MoveMessages(keepID, mergeID, offset int64) ([]int64, error) {
+	var moved []int64
+	if err := m.tx.SelectContext(m.ctx, &moved, selectMessageIDsBySeq, m.accountID, mergeID); err != nil {
+		return nil, err
+	}
+	_, err := m.tx.ExecContext(m.ctx, moveMessages, offset, m.accountID, keepID, mergeID)
+	return moved, err
+}
+
+func (m merger) Combine(x backend.Merged) error {
+	ctx, tx, keepID := m.ctx, m.tx, x.Keep.ID
+	if _, err := tx.ExecContext(ctx, mergeInto, m.accountID, keepID, x.LastSeq, timeValue(x.WaitingSince),
+		timeValue(x.FirstReplyAt), timeValue(m.now)); err != nil {
+		return err
+	}
+	for _, l := range x.Labels {
+		if _, err := tx.ExecContext(ctx, insertLabel, m.accountID, keepID, l); err != nil {
+			return err
+		}
+	}
+	if _, err := changeMembers(ctx, tx, m.accountID, keepID, insertParticipant, insertAudience, x.UserIDs, x.AudienceIDs); err != nil {
+		return err
+	}
+	for i, user := range x.HorizonUsers {
+		if _, err := tx.ExecContext(ctx, importHorizon, m.accountID, keepID, user.String(), x.HorizonSeqs[i]); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, refreshConversation, m.accountID, keepID, timeValue(m.now)); err != nil {
+		return err
+	}
+	for _, q := range recountUnseen {
+		if _, err := tx.ExecContext(ctx, q, m.accountID, keepID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m merger) Retire(keepID, mergeID int64) error {
+	if _, err := m.tx.ExecContext(m.ctx, moveRedirects, m.accountID, keepID, mergeID); err != nil {
+		return err
+	}
+	if _, err := m.tx.ExecContext(m.ctx, insertRedirect, m.accountID, mergeID, keepID, timeValue(m.now)); err != nil {
+		return err
+	}
+	_, err := m.tx.ExecContext(m.ctx, deleteConversation, m.accountID, mergeID)
+	return err
+}
+
+func (m merger) AddActivity(conversationID int64, content string) error {
+	return addActivity(m.ctx, m.tx, m.accountID, conversationID, content, m.now)
+}
+
+func (m merger) Log(c store.Change) {
+	c.AccountID = m.accountID
+	m.tx.changes.Add(c)
+}
+
+func (m merger) Changed(old, next convo.Conversation) { m.tx.changes.ConversationChanged(old, next) }
+
 // horizons reads the read horizons of a conversation, by user.
-func horizons(ctx context.Context, tx *dbtx, accountID, conversationID int64) (map[string]int64, error) {
+func horizons(ctx context.Context, tx *dbtx, accountID, conversationID int64) (map[uuid.UUID]int64, error) {
 	var rows []struct {
 		UserID  string `db:"user_id"`
 		SeenSeq int64  `db:"seen_seq"`
@@ -146,23 +139,15 @@ func horizons(ctx context.Context, tx *dbtx, accountID, conversationID int64) (m
 	if err := tx.SelectContext(ctx, &rows, selectHorizons, accountID, conversationID); err != nil {
 		return nil, err
 	}
-	out := make(map[string]int64, len(rows))
+	out := make(map[uuid.UUID]int64, len(rows))
 	for _, r := range rows {
-		out[r.UserID] = r.SeenSeq
+		user, err := uuid.Parse(r.UserID)
+		if err != nil {
+			return nil, err
+		}
+		out[user] = r.SeenSeq
 	}
 	return out, nil
-}
-
-// joinKeys is the set of the keys of a and b.
-func joinKeys[V any](a, b map[string]V) map[string]bool {
-	out := make(map[string]bool, len(a)+len(b))
-	for k := range a {
-		out[k] = true
-	}
-	for k := range b {
-		out[k] = true
-	}
-	return out
 }
 
 // merged turns a conversation's ErrNotFound into a *convo.MergedError

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"time"
 
@@ -68,16 +67,8 @@ func (s *Store) AddMessage(ctx context.Context, accountID, conversationID int64,
 
 // AddMessages implements store.Store.
 func (s *Store) AddMessages(ctx context.Context, accountID int64, batch []store.MessageTo) ([]convo.Message, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
+	if err := backend.CheckBatch(accountID, batch); err != nil {
 		return nil, err
-	}
-	if len(batch) == 0 {
-		// Nothing to add is a mistake of the caller's (a batch built from a
-		// filter that matched nothing, say), not a call that succeeds.
-		return nil, convo.Invalid("messages", convo.CodeRequired, "give at least one message")
-	}
-	if len(batch) > store.MaxBatch {
-		return nil, convo.Invalid("messages", convo.CodeOutOfRange, fmt.Sprintf("at most %d messages in one batch", store.MaxBatch))
 	}
 	out := make([]convo.Message, 0, len(batch))
 	err := s.write(ctx, func(tx *dbtx, now time.Time) error {
@@ -163,17 +154,12 @@ func (s *Store) UpdateMessage(ctx context.Context, accountID, messageID int64, u
 		if err != nil {
 			return err
 		}
-		if err := up.ValidateUpdate(old); err != nil {
+		var v *convo.MessageVersion
+		if m, v, err = backend.UpdatedMessage(old, up, now); err != nil {
 			return err
 		}
-		m = up.Apply(old)
-		m.WrittenAt = backend.StoredTime(m.WrittenAt)
-		m.UpdatedAt = now
-		if up.Edits(old) {
-			m.EditCount, m.EditedAt = old.EditCount+1, now
-			v := convo.MessageVersion{MessageID: messageID, Version: m.EditCount, Content: old.Content,
-				EditedAt: now, EditedBy: up.Editor(old)}
-			if err := insertVersion(ctx, tx, accountID, v); err != nil {
+		if v != nil {
+			if err := insertVersion(ctx, tx, accountID, *v); err != nil {
 				return err
 			}
 		}
@@ -301,11 +287,8 @@ func (s *Store) ListMessages(ctx context.Context, accountID, conversationID int6
 
 // ListReplies implements store.Store.
 func (s *Store) ListReplies(ctx context.Context, accountID, messageID int64, f store.MessageFilter) (store.Page[convo.Message], error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return store.Page[convo.Message]{}, err
-	}
 	f.TopLevel = false
-	if err := f.Validate(); err != nil {
+	if err := backend.Check(accountID, f); err != nil {
 		return store.Page[convo.Message]{}, err
 	}
 	list, cursor, err := backend.ReplyCursor(messageID, f)
@@ -404,7 +387,7 @@ func (l messageList) rows(ctx context.Context, tx *dbtx, order messageOrder) bac
 		if err != nil {
 			return nil, false, err
 		}
-		items, more := trimPage(items, n)
+		items, more := backend.TrimPage(items, n)
 		return items, more, nil
 	}
 }

@@ -4,15 +4,14 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 )
 
 //go:embed migrations/*.sql
@@ -28,21 +27,15 @@ var migrationFS embed.FS
 //go:embed schema.sql
 var baselineSQL string
 
-// baseline is schema.sql and the schema version it builds, from its
-// first line ("-- convo schema version N").
-var baseline = func() struct {
-	version int
-	sql     string
-} {
+// baselineVersion is the schema version schema.sql builds, from its first
+// line ("-- convo schema version N").
+var baselineVersion = func() int {
 	first, _, _ := strings.Cut(baselineSQL, "\n")
 	v, err := strconv.Atoi(strings.TrimPrefix(first, baselineHeader))
 	if err != nil {
 		panic("sqlite: schema.sql must begin " + strconv.Quote(baselineHeader+"N"))
 	}
-	return struct {
-		version int
-		sql     string
-	}{v, baselineSQL}
+	return v
 }()
 
 const baselineHeader = "-- convo schema version "
@@ -50,50 +43,20 @@ const baselineHeader = "-- convo schema version "
 // applyBaseline builds a new database's schema from schema.sql and records
 // every migration as applied.
 func applyBaseline(ctx context.Context, tx *dbtx, now time.Time) error {
-	if _, err := tx.once().ExecContext(ctx, baseline.sql); err != nil {
+	if _, err := tx.once().ExecContext(ctx, baselineSQL); err != nil {
 		return fmt.Errorf("schema.sql: %w", err)
 	}
 	for _, m := range migrations {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO convo_schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-			m.version, m.name, timeValue(now)); err != nil {
+			m.Version, m.Name, timeValue(now)); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// migration is one numbered .sql file of migrations/.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-// migrations lists the embedded migrations by version. File names are
-// NNNN_name.sql, numbered from 1 without gaps.
-var migrations = func() []migration {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
-	if err != nil {
-		panic(err) // embedded at build time: cannot fail at run time
-	}
-	var list []migration
-	for _, e := range entries {
-		num, _, ok := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			panic("sqlite: migration file without a number: " + e.Name())
-		}
-		b, _ := migrationFS.ReadFile("migrations/" + e.Name())
-		list = append(list, migration{version: v, name: e.Name(), sql: string(b)})
-	}
-	sort.Slice(list, func(i, j int) bool { return list[i].version < list[j].version })
-	for i, m := range list {
-		if m.version != i+1 {
-			panic("sqlite: migrations must be numbered 1, 2, 3, ...: " + m.name)
-		}
-	}
-	return list
-}()
+// migrations lists the embedded migrations by version.
+var migrations = backend.Migrations(migrationFS, "migrations")
 
 // SchemaVersion is the schema version this package writes.
 func SchemaVersion() int { return len(migrations) }
@@ -147,7 +110,7 @@ func migrate(ctx context.Context, p *pool, now func() time.Time, log *slog.Logge
 		return translate(err)
 	}
 	for {
-		var applied *migration
+		var applied *backend.Migration
 		created := false // a new database, from schema.sql
 		err := p.inTx(ctx, func(tx *dbtx) error {
 			var version int
@@ -160,16 +123,16 @@ func migrate(ctx context.Context, p *pool, now func() time.Time, log *slog.Logge
 			if version == SchemaVersion() {
 				return nil
 			}
-			if version == 0 && baseline.version == SchemaVersion() {
+			if version == 0 && baselineVersion == SchemaVersion() {
 				created = true
 				return applyBaseline(ctx, tx, now())
 			}
 			m := migrations[version]
-			if _, err := tx.once().ExecContext(ctx, m.sql); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
+			if _, err := tx.once().ExecContext(ctx, m.SQL); err != nil {
+				return fmt.Errorf("migration %s: %w", m.Name, err)
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO convo_schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-				m.version, m.name, timeValue(now())); err != nil {
+				m.Version, m.Name, timeValue(now())); err != nil {
 				return err
 			}
 			applied = &m
@@ -185,7 +148,7 @@ func migrate(ctx context.Context, p *pool, now func() time.Time, log *slog.Logge
 		if applied == nil {
 			return nil
 		}
-		log.Debug("convo: migration applied", "version", applied.version, "name", applied.name)
+		log.Debug("convo: migration applied", "version", applied.Version, "name", applied.Name)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -179,11 +180,7 @@ func attachUnseen(ctx context.Context, tx *dbtx, accountID int64, list []convo.C
 	if v == nil || len(list) == 0 {
 		return nil
 	}
-	ids := make([]int64, len(list))
-	index := make(map[int64]int, len(list))
-	for i, c := range list {
-		ids[i], index[c.ID] = c.ID, i
-	}
+	ids, index := backend.ConversationIDs(list)
 	var rows []struct {
 		ID     int64 `db:"id"`
 		Unseen int   `db:"unseen"`
@@ -241,10 +238,7 @@ func markSeen(ctx context.Context, tx *dbtx, accountID, conversationID int64, v 
 	if err := tx.GetContext(ctx, &horizon, selectSeenSeq, accountID, conversationID, v.UserID.String()); err != nil {
 		return err
 	}
-	for i := range list {
-		m := &list[i]
-		m.Seen = m.SeenBy(v.UserID, horizon)
-	}
+	backend.MarkSeen(list, v.UserID, horizon)
 	return nil
 }
 
@@ -278,24 +272,18 @@ func viewConversation(ctx context.Context, tx *dbtx, accountID, conversationID i
 
 // MarkSeen implements store.Store.
 func (s *Store) MarkSeen(ctx context.Context, accountID, conversationID int64, viewer convo.Viewer, messageID int64) (convo.Conversation, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return convo.Conversation{}, err
-	}
 	return s.moveHorizon(ctx, accountID, conversationID, viewer, messageID, seeUpTo, 0)
 }
 
 // MarkUnseen implements store.Store.
 func (s *Store) MarkUnseen(ctx context.Context, accountID, conversationID int64, viewer convo.Viewer, messageID int64) (convo.Conversation, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return convo.Conversation{}, err
-	}
 	return s.moveHorizon(ctx, accountID, conversationID, viewer, messageID, unseeFrom, -1)
 }
 
 // moveHorizon moves the viewer's horizon by move (seeUpTo or unseeFrom) to
 // the message's seq plus offset, then recounts what is unseen after it.
 func (s *Store) moveHorizon(ctx context.Context, accountID, conversationID int64, v convo.Viewer, messageID int64, move string, offset int64) (convo.Conversation, error) {
-	if err := v.Validate(); err != nil {
+	if err := backend.Check(accountID, v); err != nil {
 		return convo.Conversation{}, err
 	}
 	var c convo.Conversation
@@ -341,10 +329,7 @@ func (s *Store) moveHorizon(ctx context.Context, accountID, conversationID int64
 
 // CountUnseen implements store.Store.
 func (s *Store) CountUnseen(ctx context.Context, accountID int64, viewer convo.Viewer) (int, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return 0, err
-	}
-	if err := viewer.Validate(); err != nil {
+	if err := backend.Check(accountID, viewer); err != nil {
 		return 0, err
 	}
 	var n int

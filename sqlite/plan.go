@@ -3,12 +3,16 @@ package sqlite
 import (
 	"context"
 
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
 // How a list page is read. planList chooses one plan for a filter, and
-// ListConversations runs it in one switch: why a list is slow or fast is
-// answered here. Each plan's SQL is in one function, named below.
+// ListConversations runs it (conversationPageQuery switches on it): why
+// a list is slow or fast is answered here. Each plan's SQL is in one
+// function, named below, in a file of its own: plan_skip.go,
+// plan_merge.go, matches.go, search_list.go (the stream); the walk is
+// conversationPageQuery's own.
 type listPlan int
 
 const (
@@ -39,7 +43,7 @@ func (p listPlan) String() string {
 // planList chooses how to read a page of f. fromTop says that the page
 // starts at the top of the list (no keyset cursor).
 func planList(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, fromTop bool) (listPlan, error) {
-	if streams(f) {
+	if backend.Streams(f) {
 		return planStream, nil
 	}
 	last := f.Page.PerPage() + 1 // the last row the page reads
@@ -68,47 +72,6 @@ func pagePlan(f store.ConversationFilter, byMatches bool) listPlan {
 }
 
 // How a list's counts are read, for CountConversations and a numbered
-// page's total. countsQuery runs the source planCounts chooses.
-type countSource int
-
-const (
-	// countStatus sums convo_conversation_counts (status, assignee).
-	countStatus countSource = iota
-	// countRoute sums convo_conversation_route_counts (with inbox, team).
-	countRoute
-	// countUnattended sums convo_conversation_unattended_counts.
-	countUnattended
-	// countLabel sums convo_conversation_label_counts (one label).
-	countLabel
-	// countMatches counts the rows of matchingIDs (labels, update time).
-	countMatches
-	// countRowsOfFilter counts the filter's rows through the index of its
-	// own (a contact's, a viewer's, a search's), or, for a custom view,
-	// every row of its statuses.
-	countRowsOfFilter
-)
-
-func (c countSource) String() string {
-	return [...]string{"status", "route", "unattended", "label", "matches", "rows"}[c]
-}
-
-// planCounts chooses where a filter's counts come from: the maintained
-// tables when they hold the filter, whose cost follows the number of
-// assignees, not of conversations; else a count of the rows the filter
-// finds through an index of its own.
-func planCounts(f store.ConversationFilter) countSource {
-	labels := f.LabelSet()
-	switch {
-	case f.ContactID != 0 || f.Viewer != nil || f.Searching() || f.HasConditions():
-		return countRowsOfFilter
-	case !f.UpdatedSince.IsZero() || len(labels) > 1 || len(labels) == 1 && (f.InboxID != 0 || f.TeamID != 0 || f.Unattended):
-		return countMatches
-	case len(labels) == 1:
-		return countLabel
-	case f.Unattended:
-		return countUnattended
-	case f.InboxID != 0 || f.TeamID != 0:
-		return countRoute
-	}
-	return countStatus
-}
+// page's total: countsQuery runs the source backend.PlanCounts chooses
+// (one planner for both engines, whose tables of counts are alike);
+// backend.CountMatches counts the ids of matchingIDs.

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -22,24 +23,24 @@ func TestPlans(t *testing.T) {
 		name   string
 		f      store.ConversationFilter
 		plan   listPlan // with byMatches false
-		counts countSource
+		counts backend.CountSource
 	}{
-		{"Inbox", store.ConversationFilter{}, planWalk, countStatus},
-		{"Mine", store.ConversationFilter{Assignee: store.AssigneeMine, Agent: agent}, planWalk, countStatus},
-		{"Page3", store.ConversationFilter{Page: store.PageNumber(3, 25)}, planSkip, countStatus},
-		{"Keyset", store.ConversationFilter{Page: store.After("", 25)}, planWalk, countStatus},
-		{"EveryStatus", store.ConversationFilter{Statuses: store.AllStatuses}, planMerge, countStatus},
-		{"EveryStatusPage3", store.ConversationFilter{Statuses: store.AllStatuses, Page: store.PageNumber(3, 25)}, planMerge, countStatus},
-		{"EveryStatusByCreation", store.ConversationFilter{Statuses: store.AllStatuses, Sort: store.SortCreatedDesc}, planWalk, countStatus},
-		{"Inbox7", store.ConversationFilter{InboxID: 7}, planWalk, countRoute},
-		{"Unattended", store.ConversationFilter{Unattended: true}, planWalk, countUnattended},
-		{"OneLabel", store.ConversationFilter{Labels: []string{"vip"}}, planWalk, countLabel},
-		{"TwoLabels", store.ConversationFilter{Labels: []string{"vip", "billing"}}, planWalk, countMatches},
-		{"LabelInInbox", store.ConversationFilter{Labels: []string{"vip"}, InboxID: 7}, planWalk, countMatches},
-		{"UpdatedSince", store.ConversationFilter{UpdatedSince: time.Now()}, planWalk, countMatches},
-		{"Contact", store.ConversationFilter{ContactID: 3}, planWalk, countRowsOfFilter}, // by the contact's index
-		{"Viewer", store.ConversationFilter{Viewer: viewer}, planWalk, countRowsOfFilter},
-		{"SearchByCreation", store.ConversationFilter{Query: "invoice", Sort: store.SortCreatedDesc}, planWalk, countRowsOfFilter},
+		{"Inbox", store.ConversationFilter{}, planWalk, backend.CountStatus},
+		{"Mine", store.ConversationFilter{Assignee: store.AssigneeMine, Agent: agent}, planWalk, backend.CountStatus},
+		{"Page3", store.ConversationFilter{Page: store.PageNumber(3, 25)}, planSkip, backend.CountStatus},
+		{"Keyset", store.ConversationFilter{Page: store.After("", 25)}, planWalk, backend.CountStatus},
+		{"EveryStatus", store.ConversationFilter{Statuses: store.AllStatuses}, planMerge, backend.CountStatus},
+		{"EveryStatusPage3", store.ConversationFilter{Statuses: store.AllStatuses, Page: store.PageNumber(3, 25)}, planMerge, backend.CountStatus},
+		{"EveryStatusByCreation", store.ConversationFilter{Statuses: store.AllStatuses, Sort: store.SortCreatedDesc}, planWalk, backend.CountStatus},
+		{"Inbox7", store.ConversationFilter{InboxID: 7}, planWalk, backend.CountRoute},
+		{"Unattended", store.ConversationFilter{Unattended: true}, planWalk, backend.CountUnattended},
+		{"OneLabel", store.ConversationFilter{Labels: []string{"vip"}}, planWalk, backend.CountLabel},
+		{"TwoLabels", store.ConversationFilter{Labels: []string{"vip", "billing"}}, planWalk, backend.CountMatches},
+		{"LabelInInbox", store.ConversationFilter{Labels: []string{"vip"}, InboxID: 7}, planWalk, backend.CountMatches},
+		{"UpdatedSince", store.ConversationFilter{UpdatedSince: time.Now()}, planWalk, backend.CountMatches},
+		{"Contact", store.ConversationFilter{ContactID: 3}, planWalk, backend.CountRows}, // by the contact's index
+		{"Viewer", store.ConversationFilter{Viewer: viewer}, planWalk, backend.CountRows},
+		{"SearchByCreation", store.ConversationFilter{Query: "invoice", Sort: store.SortCreatedDesc}, planWalk, backend.CountRows},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := pagePlan(tc.f, false); got != tc.plan {
@@ -48,7 +49,7 @@ func TestPlans(t *testing.T) {
 			if got := pagePlan(tc.f, true); got != planMatches {
 				t.Errorf("with its matches sorted: plan %s, want matches", got)
 			}
-			if got := planCounts(tc.f); got != tc.counts {
+			if got := backend.PlanCounts(tc.f); got != tc.counts {
 				t.Errorf("counts from %s, want %s", got, tc.counts)
 			}
 		})

@@ -138,10 +138,7 @@ func (r reactionRow) toReaction(messageID int64) (convo.Reaction, error) {
 // ListReactions implements store.Store.
 func (s *Store) ListReactions(ctx context.Context, accountID, messageID int64, f store.ReactionFilter) (store.Page[convo.Reaction], error) {
 	var page store.Page[convo.Reaction]
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return page, err
-	}
-	if err := f.Validate(); err != nil {
+	if err := backend.Check(accountID, f); err != nil {
 		return page, err
 	}
 	list, cursor, err := backend.ReactionCursor(messageID, f)
@@ -159,40 +156,28 @@ func (s *Store) ListReactions(ctx context.Context, accountID, messageID int64, f
 		if f.Reaction != "" {
 			w.and("reaction = ?", f.Reaction)
 		}
-		total, offset := 0, 0
+		count, countArgs, offset := `SELECT count(*) FROM convo_message_reactions`+w.sql(), w.args, 0
 		switch {
 		case cursor.Keys != nil:
 			w.and("(reaction > ? OR reaction = ? AND id > ?)", cursor.Text, cursor.Text, cursor.Keys[0])
 		case !f.Page.Keyset():
 			offset = f.Page.Offset()
-			if err := tx.GetContext(ctx, &total, `SELECT count(*) FROM convo_message_reactions`+w.sql(), w.args...); err != nil {
-				return err
-			}
 		}
 		var rows []reactionRow
 		if err := tx.SelectContext(ctx, &rows, reactionColumns+w.sql()+` ORDER BY reaction, id LIMIT ? OFFSET ?`,
 			append(w.args, f.Page.PerPage()+1, offset)...); err != nil {
 			return err
 		}
-		rows, more := trimPage(rows, f.Page.PerPage())
-		page.Items = make([]convo.Reaction, 0, len(rows))
-		for _, r := range rows {
-			x, err := r.toReaction(messageID)
-			if err != nil {
-				return err
-			}
-			page.Items = append(page.Items, x)
+		rows, more := backend.TrimPage(rows, f.Page.PerPage())
+		var err error
+		if page.Items, err = backend.Convert(rows, func(r reactionRow) (convo.Reaction, error) { return r.toReaction(messageID) }); err != nil {
+			return err
 		}
 		if more {
 			last := rows[len(rows)-1]
 			page.Next = store.Cursor{List: list, Keys: []int64{last.ID}, Text: last.Reaction}.Encode()
 		}
-		if f.Page.Keyset() {
-			page.Meta = store.PageMeta{PerPage: f.Page.PerPage()}
-		} else {
-			page.Meta = store.NewPageMeta(f.Page, total, len(rows))
-		}
-		return nil
+		return pageMeta(ctx, tx, &page.Meta, f.Page, len(rows), count, countArgs...)
 	})
 	return page, err
 }
@@ -203,14 +188,7 @@ func markOwnReactions(ctx context.Context, tx *dbtx, accountID int64, v *convo.V
 	if v == nil {
 		return nil
 	}
-	var ids []int64
-	at := map[int64]int{}
-	for i, m := range list {
-		if m.Reactions != nil {
-			ids = append(ids, m.ID)
-			at[m.ID] = i
-		}
-	}
+	ids, at := backend.Reacted(list)
 	if len(ids) == 0 {
 		return nil
 	}

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"database/sql"
 	"errors"
-	"fmt"
 
 	"github.com/google/uuid"
 
@@ -68,43 +67,28 @@ func (r readStateRow) toRecord() (store.Record, error) {
 }
 
 // ReadState implements backend.Importer: it sets a user's horizon in a
-// conversation. In a conversation this import wrote (created, or gave
-// messages, which move their authors' horizons), the record sets the
-// horizon. In another, it is a record like any: a horizon stored as given
-// is left alone, one stored with another seq is ErrConflict, a missing one
-// is written.
+// conversation (backend.ImportReadState).
 func (im *importer) ReadState(r convo.ReadState) error {
 	ctx, tx := im.ctx, im.tx
-	if im.newIDs {
-		r.ConversationID = backend.Ref(im.stats.ConversationIDs, r.ConversationID)
-	}
-	var ceiling int64
-	if err := tx.GetContext(ctx, &ceiling, selectSeqCeiling, im.accountID, r.ConversationID); err != nil {
-		return fmt.Errorf("conversation %d: %w", r.ConversationID, translate(err))
-	}
-	if r.SeenSeq > ceiling {
-		return convo.Invalid("seen_seq", convo.CodeOutOfRange, "is after the conversation's last message")
-	}
-	user := r.UserID.String()
-	if !im.touched[r.ConversationID] {
-		var stored int64
-		switch err := tx.GetContext(ctx, &stored, selectHorizon, im.accountID, r.ConversationID, user); {
-		case err == nil && stored == r.SeenSeq:
-			im.stats.Unchanged++
-			return nil
-		case err == nil:
-			return fmt.Errorf("%w: the read state of user %s in conversation %d is stored with other values",
-				convo.ErrConflict, user, r.ConversationID)
-		case !errors.Is(err, sql.ErrNoRows):
+	return backend.ImportReadState(r, backend.ReadStateImport{Stats: im.stats, NewIDs: im.newIDs,
+		Written: func(id int64) bool { return im.touched[id] },
+		Ceiling: func(id int64) (ceiling int64, err error) {
+			return ceiling, translate(tx.GetContext(ctx, &ceiling, selectSeqCeiling, im.accountID, id))
+		},
+		Stored: func(id int64, user uuid.UUID) (int64, bool, error) {
+			var seq int64
+			err := tx.GetContext(ctx, &seq, selectHorizon, im.accountID, id, user.String())
+			if errors.Is(err, sql.ErrNoRows) {
+				return 0, false, nil
+			}
+			return seq, err == nil, err
+		},
+		Set: func(r convo.ReadState) error {
+			im.readStates[r.ConversationID] = true
+			_, err := tx.ExecContext(ctx, importHorizon, im.accountID, r.ConversationID, r.UserID.String(), r.SeenSeq)
 			return err
-		}
-	}
-	if _, err := tx.ExecContext(ctx, importHorizon, im.accountID, r.ConversationID, user, r.SeenSeq); err != nil {
-		return err
-	}
-	im.readStates[r.ConversationID] = true
-	im.stats.ReadStates++
-	return nil
+		},
+	})
 }
 
 // recountUnseen recounts the unseen counts of every conversation the

@@ -99,16 +99,13 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 	}
 	order := messageSearchOrders[f.Order]
 	list := "search:" + order.name
-	var cursor store.Cursor
-	if f.Page.Keyset() && f.Page.Cursor() != "" {
-		var err error
-		if cursor, err = store.DecodeCursor(f.Page.Cursor(), list, len(order.keys(hitRow{}))); err != nil {
-			return page, err
-		}
+	cursor, err := backend.PageCursor(f.Page, list, len(order.keys(hitRow{})))
+	if err != nil {
+		return page, err
 	}
 	search, _ := convo.ParseSearch("q", f.Query) // validated
 	_, searchable := matchExpr(0, messageColumnsFTS, search, false)
-	err := s.readIndexed(ctx, func(tx *dbtx) error {
+	err = s.readIndexed(ctx, func(tx *dbtx) error {
 		if err := checkSearchScope(ctx, tx, accountID, f); err != nil {
 			return err
 		}
@@ -119,7 +116,7 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 		expr, _ := matchExpr(account, messageColumnsFTS, search, false)
 		if !searchable {
 			page.Items = []store.MessageHit{}
-			page.Meta = emptyMeta(f.Page)
+			page.Meta = backend.EmptyMeta(f.Page)
 			return nil
 		}
 		expr, err = narrowSearch(ctx, tx, accountID, expr, f.ConversationID, f.ContactID)
@@ -141,7 +138,7 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 		if err != nil {
 			return err
 		}
-		rows, more := trimPage(rows, f.Page.PerPage())
+		rows, more := backend.TrimPage(rows, f.Page.PerPage())
 		page.Items = make([]store.MessageHit, 0, len(rows))
 		for _, r := range rows {
 			m, err := r.toMessage()
@@ -236,12 +233,4 @@ func messageSearchWhere(accountID int64, expr string, f store.MessageSearch) whe
 		w.and("m.created_at < ?", timeValue(backend.StoredTime(f.Until)))
 	}
 	return w
-}
-
-// emptyMeta is the meta of a list known to be empty.
-func emptyMeta(p store.Paging) store.PageMeta {
-	if p.Keyset() {
-		return store.PageMeta{PerPage: p.PerPage()}
-	}
-	return store.NewPageMeta(p, 0, 0)
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/convokit/convo"
+	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
 )
 
@@ -37,8 +38,6 @@ const (
 	// searchStreamAccount is searchStream for a filter by account only,
 	// which needs no conversation row.
 	searchStreamAccount = `SELECT m.conversation_id, f.rowid FROM convo_messages_fts f CROSS JOIN convo_messages m ON m.id = f.rowid`
-
-	searchList = "conversations:search"
 
 	// conversationsWithMessagesSince are those of the conversations (a
 	// JSON array, ?3) of account ?1 with a message at or above id ?2,
@@ -76,11 +75,6 @@ func listSearchExpr(ctx context.Context, tx *dbtx, accountID int64, f store.Conv
 	return expr, ok, err
 }
 
-// streams reports whether a list is a search by last activity (planStream).
-func streams(f store.ConversationFilter) bool {
-	return f.Searching() && f.Sort == store.SortLastActivityDesc
-}
-
 // streamPage is a page of a search by last activity (planStream), in tx.
 func (s *Store) streamPage(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter, in listInputs,
 	cursor store.Cursor, now time.Time) (store.Page[convo.Conversation], error) {
@@ -93,7 +87,7 @@ func (s *Store) streamPage(ctx context.Context, tx *dbtx, accountID int64, f sto
 		return page, err
 	}
 	if !in.searchable {
-		page.Items, page.Meta = []convo.Conversation{}, emptyMeta(f.Page)
+		page.Items, page.Meta = []convo.Conversation{}, backend.EmptyMeta(f.Page)
 		return page, nil
 	}
 	skip := 0
@@ -107,7 +101,7 @@ func (s *Store) streamPage(ctx context.Context, tx *dbtx, accountID int64, f sto
 	if len(ids) > f.Page.PerPage() {
 		ids = ids[:f.Page.PerPage()]
 		last := len(ids) - 1
-		page.Next = store.Cursor{List: searchList, Keys: []int64{hits[last], ids[last]}}.Encode()
+		page.Next = store.Cursor{List: backend.SearchList, Keys: []int64{hits[last], ids[last]}}.Encode()
 	}
 	rows, err := s.rowsByID(ctx, tx, accountID, ids)
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -314,17 +313,11 @@ func (o Options) validate(path string) error {
 	if strings.TrimSpace(path) == "" {
 		errs = append(errs, convo.FieldError{Field: "path", Code: convo.CodeRequired, Message: "give a file path or \":memory:\""})
 	}
-	inRange := func(field string, v, lo, hi int64) {
-		if v < lo || v > hi {
-			errs = append(errs, convo.FieldError{Field: field, Code: convo.CodeOutOfRange,
-				Message: fmt.Sprintf("must be between %d and %d, got %d", lo, hi, v)})
-		}
-	}
-	inRange("busy_timeout", int64(o.BusyTimeout), 0, int64(MaxBusyTimeout))
-	inRange("read_conns", int64(o.ReadConns), 0, MaxReadConns)
-	inRange("cache_size", o.CacheSize, 0, MaxCacheSize)
-	inRange("mmap_size", o.MmapSize, math.MinInt64, MaxMmapSize)
-	inRange("row_cache", int64(o.RowCache), math.MinInt64, MaxRowCache)
+	errs = append(errs, backend.OutOfRange("busy_timeout", int64(o.BusyTimeout), 0, int64(MaxBusyTimeout))...)
+	errs = append(errs, backend.OutOfRange("read_conns", int64(o.ReadConns), 0, MaxReadConns)...)
+	errs = append(errs, backend.OutOfRange("cache_size", o.CacheSize, 0, MaxCacheSize)...)
+	errs = append(errs, backend.OutOfRange("mmap_size", o.MmapSize, math.MinInt64, MaxMmapSize)...)
+	errs = append(errs, backend.OutOfRange("row_cache", int64(o.RowCache), math.MinInt64, MaxRowCache)...)
 	_, problems := backend.RetentionOf(o.ChangeRetention, o.MaxChangeRetention)
 	errs = append(errs, problems...)
 	if strings.ContainsRune(path, 0) {
@@ -345,12 +338,7 @@ func (o Options) retention() backend.Retention {
 	return r
 }
 
-func (o Options) readConns() int {
-	if o.ReadConns > 0 {
-		return o.ReadConns
-	}
-	return max(4, runtime.GOMAXPROCS(0))
-}
+func (o Options) readConns() int { return backend.Conns(o.ReadConns) }
 
 func (o Options) busyTimeout() time.Duration {
 	if o.BusyTimeout > 0 {

@@ -127,16 +127,7 @@ var errSnoozeDue = errors.New("sqlite: a snooze is overdue")
 // result translates err, preferring the context's error when the call was
 // cancelled or timed out.
 func (s *Store) result(ctx context.Context, err error) error {
-	if err == nil {
-		return nil
-	}
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	if s.closed.Load() {
-		return convo.ErrClosed
-	}
-	return translate(err)
+	return backend.Result(ctx, err, s.closed.Load(), translate)
 }
 
 // clock returns the store's time: UTC, truncated to what the database keeps.

@@ -2,9 +2,7 @@ package sqlite
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/convokit/convo"
@@ -33,45 +31,33 @@ type viewRow struct {
 	UpdatedAt  dbTime `db:"updated_at"`
 }
 
-func (r viewRow) toView() (store.View, error) {
-	v := store.View{Name: r.Name, CreatedAt: r.CreatedAt.Time, UpdatedAt: r.UpdatedAt.Time}
-	if err := json.Unmarshal([]byte(r.Conditions), &v.Conditions); err != nil {
-		return v, fmt.Errorf("sqlite: view %q: conditions: %w", r.Name, err)
-	}
-	return v, nil
-}
+func (r *viewRow) dest() []any { return []any{&r.Name, &r.Conditions, &r.CreatedAt, &r.UpdatedAt} }
 
-// conditionsJSON is how a view's conditions are stored.
-func conditionsJSON(list []store.Condition) (string, error) {
-	b, err := json.Marshal(list)
-	return string(b), err
+func (r viewRow) toView() (store.View, error) {
+	return backend.DecodeView(r.Name, r.Conditions, r.CreatedAt.Time, r.UpdatedAt.Time)
 }
 
 // SaveView implements store.Store.
 func (s *Store) SaveView(ctx context.Context, accountID int64, v store.View) (store.View, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
+	if err := backend.Check(accountID, v); err != nil {
 		return store.View{}, err
 	}
-	if err := v.Validate(); err != nil {
-		return store.View{}, err
-	}
-	conditions, err := conditionsJSON(v.Conditions)
+	v, text, err := backend.StoredView(v)
 	if err != nil {
 		return store.View{}, err
 	}
-	saved := store.View{Name: v.Name, Conditions: v.Conditions}
 	err = s.write(ctx, func(tx *dbtx, now time.Time) error {
 		var created dbTime
-		if err := tx.GetContext(ctx, &created, upsertView, accountID, v.Name, conditions, timeValue(now), timeValue(now)); err != nil {
+		if err := tx.GetContext(ctx, &created, upsertView, accountID, v.Name, text, timeValue(now), timeValue(now)); err != nil {
 			return err
 		}
-		saved.CreatedAt, saved.UpdatedAt = created.Time, now
+		v.CreatedAt, v.UpdatedAt = created.Time, now
 		return nil
 	})
 	if err != nil {
 		return store.View{}, err
 	}
-	return saved, nil
+	return v, nil
 }
 
 // GetView implements store.Store.
@@ -93,11 +79,14 @@ func (s *Store) GetView(ctx context.Context, accountID int64, name string) (stor
 
 // getView reads a view by name; a missing one is ErrNotFound.
 func getView(ctx context.Context, tx *dbtx, accountID int64, name string) (store.View, error) {
-	var r viewRow
-	if err := tx.GetContext(ctx, &r, selectView, accountID, name); err != nil {
-		return store.View{}, fmt.Errorf("view %q: %w", name, translate(err))
+	rows, err := queryRows[viewRow](ctx, tx, selectView, accountID, name)
+	if err != nil {
+		return store.View{}, err
 	}
-	return r.toView()
+	if len(rows) == 0 {
+		return store.View{}, backend.ViewNotFound(name)
+	}
+	return rows[0].toView()
 }
 
 // ListViews implements store.Store.
@@ -107,28 +96,13 @@ func (s *Store) ListViews(ctx context.Context, accountID int64) ([]store.View, e
 	}
 	var views []store.View
 	err := s.read(ctx, func(tx *dbtx) error {
-		var err error
-		views, err = listViews(ctx, tx, accountID)
+		rows, err := queryRows[viewRow](ctx, tx, selectViews, accountID)
+		if err == nil {
+			views, err = backend.Convert(rows, viewRow.toView)
+		}
 		return err
 	})
 	return views, err
-}
-
-// listViews reads the account's views by name.
-func listViews(ctx context.Context, tx *dbtx, accountID int64) ([]store.View, error) {
-	var rows []viewRow
-	if err := tx.SelectContext(ctx, &rows, selectViews, accountID); err != nil {
-		return nil, err
-	}
-	views := make([]store.View, 0, len(rows))
-	for _, r := range rows {
-		v, err := r.toView()
-		if err != nil {
-			return nil, err
-		}
-		views = append(views, v)
-	}
-	return views, nil
 }
 
 // DeleteView implements store.Store.
@@ -145,7 +119,7 @@ func (s *Store) DeleteView(ctx context.Context, accountID int64, name string) er
 			return err
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return fmt.Errorf("view %q: %w", name, convo.ErrNotFound)
+			return backend.ViewNotFound(name)
 		}
 		return nil
 	})
@@ -161,7 +135,7 @@ func (im *importer) View(v store.View) error {
 	case !errors.Is(err, convo.ErrNotFound):
 		return err
 	}
-	conditions, err := conditionsJSON(v.Conditions)
+	conditions, err := backend.ConditionsJSON(v.Conditions)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -52,13 +51,9 @@ WHERE status = 3 AND snoozed_until IS NOT NULL`
 // ChangeStatus implements store.Store.
 func (s *Store) ChangeStatus(ctx context.Context, accountID, conversationID int64, ch convo.StatusChange) (convo.Conversation, error) {
 	return s.change(ctx, accountID, conversationID, func(tx *dbtx, old convo.Conversation, now time.Time) error {
-		if err := ch.Validate(now); err != nil {
+		next, until, changed, err := backend.StatusMove(old, ch, now)
+		if err != nil || !changed {
 			return err
-		}
-		next := ch.Next(old.Status)
-		until := backend.StoredTime(ch.SnoozedUntil)
-		if next == old.Status && until.Equal(old.SnoozedUntil) {
-			return nil
 		}
 		if !until.IsZero() {
 			s.snoozes.scheduled(until)
@@ -70,7 +65,7 @@ func (s *Store) ChangeStatus(ctx context.Context, accountID, conversationID int6
 // setStatusNoted moves old to status next (snoozed until until, if set)
 // and, unless quiet, records the change as an activity message.
 func setStatusNoted(ctx context.Context, tx *dbtx, old convo.Conversation, next convo.Status, until time.Time, quiet bool, now time.Time) error {
-	if _, err := tx.ExecContext(ctx, setStatus, statusCodes[next], timeValue(until), timeValue(now), old.AccountID, old.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, setStatus, backend.StatusCodes[next], timeValue(until), timeValue(now), old.AccountID, old.ID); err != nil {
 		return err
 	}
 	if quiet {
@@ -133,8 +128,7 @@ func (s *Store) ChangeLabels(ctx context.Context, accountID, conversationID int6
 		return convo.Conversation{}, err
 	}
 	return s.change(ctx, accountID, conversationID, func(tx *dbtx, old convo.Conversation, now time.Time) error {
-		next := ch.Apply(old.Labels)
-		added, removed := difference(next, old.Labels), difference(old.Labels, next)
+		next, added, removed := backend.LabelMove(old.Labels, ch)
 		if len(added) == 0 && len(removed) == 0 {
 			return nil
 		}
@@ -156,21 +150,10 @@ func (s *Store) ChangeLabels(ctx context.Context, accountID, conversationID int6
 	})
 }
 
-// difference lists the labels of a that are not in b.
-func difference(a, b []string) []string {
-	var out []string
-	for _, l := range a {
-		if !slices.Contains(b, l) {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
 // MarkRead implements store.Store.
 func (s *Store) MarkRead(ctx context.Context, accountID, conversationID int64, agentID uuid.UUID) (convo.Conversation, error) {
-	if agentID == uuid.Nil {
-		return convo.Conversation{}, convo.Invalid("agent_id", convo.CodeRequired, "is required")
+	if err := backend.CheckAgentID(agentID); err != nil {
+		return convo.Conversation{}, err
 	}
 	return s.change(ctx, accountID, conversationID, func(tx *dbtx, old convo.Conversation, now time.Time) error {
 		_, err := tx.ExecContext(ctx, markRead, timeValue(now), agentID.String(), accountID, conversationID)

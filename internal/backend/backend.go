@@ -18,6 +18,21 @@ func StoredTime(t time.Time) time.Time {
 	return t.UTC().Truncate(time.Microsecond)
 }
 
+// Check checks a call's account, then each of its inputs in turn, and
+// returns the first error. It is for calls off the hot paths: an input
+// given as an interface may cost an allocation.
+func Check(accountID int64, inputs ...interface{ Validate() error }) error {
+	if err := convo.ValidateAccountID(accountID); err != nil {
+		return err
+	}
+	for _, in := range inputs {
+		if err := in.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // BatchItemError names the batch item in a validation error.
 func BatchItemError(i int, err error) error {
 	var ve *convo.ValidationError
@@ -30,35 +45,6 @@ func BatchItemError(i int, err error) error {
 		named.Errors[k] = fe
 	}
 	return named
-}
-
-// ContactFromNew is the contact that in describes, in account accountID,
-// before it is stored.
-func ContactFromNew(accountID int64, in convo.NewContact) convo.Contact {
-	return convo.Contact{
-		AccountID: accountID, FirstName: in.FirstName, LastName: in.LastName, Nickname: in.Nickname,
-		Email: in.Email, Phone: in.Phone, Identifier: in.Identifier, AvatarURL: in.AvatarURL, Blocked: in.Blocked,
-		CustomAttributes: in.CustomAttributes, AdditionalAttributes: in.AdditionalAttributes,
-		LastActivityAt: StoredTime(in.LastActivityAt),
-	}
-}
-
-// UpdateActivities records a change of team or priority in the timeline,
-// unless the update is quiet: add stores one activity message of the
-// conversation.
-func UpdateActivities(old, next convo.Conversation, quiet bool, add func(content string) error) error {
-	if quiet {
-		return nil
-	}
-	if next.TeamID != old.TeamID {
-		if err := add(convo.ActivityTeam(next.TeamID)); err != nil {
-			return err
-		}
-	}
-	if next.Priority != old.Priority {
-		return add(convo.ActivityPriority(next.Priority))
-	}
-	return nil
 }
 
 // CheckSourceID checks the arguments of GetMessageBySourceID.

@@ -52,9 +52,7 @@ func orderName(o store.MessageOrder) string {
 }
 
 func decodeMessageCursor(list string, f store.MessageFilter, c *store.Cursor) (err error) {
-	if f.Page.Keyset() && f.Page.Cursor() != "" {
-		*c, err = store.DecodeCursor(f.Page.Cursor(), list, 1)
-	}
+	*c, err = PageCursor(f.Page, list, 1)
 	return err
 }
 
@@ -64,8 +62,49 @@ func decodeMessageCursor(list string, f store.MessageFilter, c *store.Cursor) (e
 // of the list within a reaction.
 func ReactionCursor(messageID int64, f store.ReactionFilter) (list string, cursor store.Cursor, err error) {
 	list = "reactions:" + strconv.FormatInt(messageID, 10) + ":" + f.Reaction
-	if f.Page.Keyset() && f.Page.Cursor() != "" {
-		cursor, err = store.DecodeCursor(f.Page.Cursor(), list, 1)
-	}
+	cursor, err = PageCursor(f.Page, list, 1)
 	return list, cursor, err
+}
+
+// PageCursor decodes the keyset cursor of page p against list, which
+// names the list and keys the number of its keys: the zero Cursor for a
+// first page or page numbers.
+func PageCursor(p store.Paging, list string, keys int) (store.Cursor, error) {
+	if !p.Keyset() || p.Cursor() == "" {
+		return store.Cursor{}, nil
+	}
+	return store.DecodeCursor(p.Cursor(), list, keys)
+}
+
+// SearchList names the lists of a search of conversations by last
+// activity in their cursors, whose keys are the latest match and the
+// conversation.
+const SearchList = "conversations:search"
+
+// Streams reports whether a list of conversations is a search by last
+// activity: listed by each conversation's latest matching message.
+func Streams(f store.ConversationFilter) bool {
+	return f.Searching() && f.Sort == store.SortLastActivityDesc
+}
+
+// ListName names a list of conversations in its cursors, so that a cursor
+// of another list or sort is refused.
+func ListName(f store.ConversationFilter) string {
+	if Streams(f) {
+		return SearchList
+	}
+	return "conversations:" + f.Sort.String()
+}
+
+// ListCursor decodes f's keyset cursor, if it has one, against
+// ListName(f); sortKeys counts the keys of a cursor of f's sort.
+func ListCursor(f store.ConversationFilter, sortKeys func() int) (store.Cursor, error) {
+	if !f.Page.Keyset() || f.Page.Cursor() == "" {
+		return store.Cursor{}, nil
+	}
+	keys := 2 // a stream's: the latest match and the conversation
+	if !Streams(f) {
+		keys = sortKeys()
+	}
+	return store.DecodeCursor(f.Page.Cursor(), ListName(f), keys)
 }

@@ -3,16 +3,21 @@ package backend
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"iter"
 	"reflect"
+	"slices"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
 )
 
 // An Importer writes the records of one import, each kind by its own
-// method, once ImportRecord has validated them.
+// method, once ImportAll has validated them.
 type Importer interface {
 	Contact(convo.Contact) error
 	Conversation(convo.Conversation) error
@@ -24,9 +29,45 @@ type Importer interface {
 	Redirect(store.Redirect) error
 }
 
-// ImportRecord fills in the defaults of one record at now, validates it
+// NewImportStats are the stats of an import before its first record:
+// with NewIDs, with the maps from the records' ids to the new ones.
+func NewImportStats(opts store.ImportOptions) store.ImportStats {
+	if !opts.NewIDs {
+		return store.ImportStats{}
+	}
+	return store.ImportStats{ContactIDs: map[int64]int64{}, ConversationIDs: map[int64]int64{}, MessageIDs: map[int64]int64{}}
+}
+
+// Imported reports whether an import wrote anything that changes the
+// account's data (an AccountImported change), not only views and
+// redirects.
+func Imported(stats store.ImportStats) bool {
+	return stats.Contacts+stats.Conversations+stats.Messages+stats.Reactions+stats.Versions+stats.ReadStates > 0
+}
+
+// ImportAll writes every record through im, in order; a record without a
+// line number is numbered by its place. An error names its record's line,
+// translated first by the backend's translate.
+func ImportAll(im Importer, records iter.Seq2[store.Record, error], now time.Time, translate func(error) error) error {
+	pos := 0
+	for rec, err := range records {
+		pos++
+		if err != nil {
+			return err
+		}
+		if rec.Line == 0 {
+			rec.Line = pos
+		}
+		if err := importRecord(im, rec, now); err != nil {
+			return rec.Wrap(translate(err))
+		}
+	}
+	return nil
+}
+
+// importRecord fills in the defaults of one record at now, validates it
 // and hands it to im by its kind.
-func ImportRecord(im Importer, rec store.Record, now time.Time) error {
+func importRecord(im Importer, rec store.Record, now time.Time) error {
 	rec = rec.WithDefaults(now)
 	if err := rec.Validate(); err != nil {
 		return err
@@ -62,6 +103,138 @@ func Unchanged(stats *store.ImportStats, kind string, id int64, stored, given an
 		return fmt.Errorf("%w: %s %d is stored with other values", convo.ErrConflict, kind, id)
 	}
 	stats.Unchanged++
+	return nil
+}
+
+// StoredContact is c as it reads back once stored in the account.
+func StoredContact(accountID int64, c convo.Contact) (convo.Contact, error) {
+	c.AccountID = accountID
+	c.Phone, _ = convo.NormalizePhone(c.Phone) // validated by Record.Validate
+	c.LastActivityAt, c.CreatedAt, c.UpdatedAt = StoredTime(c.LastActivityAt), StoredTime(c.CreatedAt), StoredTime(c.UpdatedAt)
+	var err error
+	c.CustomAttributes, c.AdditionalAttributes, err = storedAttributes(c.CustomAttributes, c.AdditionalAttributes)
+	return c, err
+}
+
+// StoredConversation is c as it reads back once stored in the account.
+func StoredConversation(accountID int64, c convo.Conversation) (convo.Conversation, error) {
+	c.AccountID = accountID
+	for _, t := range []*time.Time{&c.SnoozedUntil, &c.HappenedAt, &c.CreatedAt, &c.UpdatedAt, &c.LastActivityAt,
+		&c.FirstReplyCreatedAt, &c.WaitingSince, &c.AgentLastSeenAt, &c.AssigneeLastSeenAt, &c.ContactLastSeenAt} {
+		*t = StoredTime(*t)
+	}
+	var err error
+	c.CustomAttributes, c.AdditionalAttributes, err = storedAttributes(c.CustomAttributes, c.AdditionalAttributes)
+	return c, err
+}
+
+// storedAttributes are custom and additional attributes as they read back.
+func storedAttributes(custom, additional convo.Attributes) (convo.Attributes, convo.Attributes, error) {
+	customText, additionalText, err1 := AttributesJSON(custom, additional)
+	custom, err2 := FromJSON[convo.Attributes](customText)
+	additional, err3 := FromJSON[convo.Attributes](additionalText)
+	return custom, additional, errors.Join(err1, err2, err3)
+}
+
+// ComparableConversation keeps the fields an import writes as given; the
+// derived and maintained ones are the store's.
+func ComparableConversation(c convo.Conversation) convo.Conversation {
+	c.Contact, c.LastNonActivityMessage, c.CanReply, c.Messages = nil, nil, false, nil
+	c.MessagesCount, c.UnreadCount, c.LastSeq = 0, 0, 0
+	c.LastIncomingAt, c.LastActivityAt = time.Time{}, time.Time{}
+	c.UnseenMessagesCount = 0
+	c.UserIDs = convo.NewConversation{AuthorID: c.AuthorID, UserIDs: c.UserIDs}.Participants()
+	slices.SortFunc(c.UserIDs, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	slices.Sort(c.AudienceIDs)
+	if len(c.Labels) == 0 {
+		c.Labels = nil
+	}
+	if len(c.UserIDs) == 0 {
+		c.UserIDs = nil
+	}
+	if len(c.AudienceIDs) == 0 {
+		c.AudienceIDs = nil
+	}
+	return c
+}
+
+// A RecordImport is what ImportContact and ImportConversation ask of a
+// backend's import transaction for a record of type T.
+type RecordImport[T any] struct {
+	Stats  *store.ImportStats
+	NewIDs bool
+	// Get reads the account's record of an id: ErrNotFound when none.
+	Get func(id int64) (T, error)
+	// Check vets a record about to be written.
+	Check func(T) error
+	// Insert writes a record, under its id or, without one, a new id,
+	// and returns the id.
+	Insert func(T) (int64, error)
+}
+
+// ImportContact writes contact c into the account, unless it is stored as
+// given.
+func ImportContact(accountID int64, c convo.Contact, im RecordImport[convo.Contact]) error {
+	given := c.ID
+	if im.NewIDs {
+		c.ID = 0
+	}
+	c, err := StoredContact(accountID, c)
+	if err != nil {
+		return err
+	}
+	if !im.NewIDs {
+		switch stored, err := im.Get(c.ID); {
+		case err == nil:
+			return Unchanged(im.Stats, store.KindContact, c.ID, stored, c)
+		case !errors.Is(err, convo.ErrNotFound):
+			return err
+		}
+	}
+	if err := im.Check(c); err != nil {
+		return err
+	}
+	id, err := im.Insert(c)
+	if err != nil {
+		return err
+	}
+	if im.NewIDs {
+		im.Stats.ContactIDs[given] = id
+	}
+	im.Stats.Contacts++
+	return nil
+}
+
+// ImportConversation writes conversation c into the account, unless it is
+// stored as given; Check finds its contact.
+func ImportConversation(accountID int64, c convo.Conversation, im RecordImport[convo.Conversation]) error {
+	given := c.ID
+	if im.NewIDs {
+		c.ID, c.ContactID = 0, Ref(im.Stats.ContactIDs, c.ContactID)
+	}
+	c, err := StoredConversation(accountID, c)
+	if err != nil {
+		return err
+	}
+	if !im.NewIDs {
+		switch stored, err := im.Get(c.ID); {
+		case err == nil:
+			return Unchanged(im.Stats, store.KindConversation, c.ID, ComparableConversation(stored), ComparableConversation(c))
+		case !errors.Is(err, convo.ErrNotFound):
+			return err
+		}
+	}
+	if err := im.Check(c); err != nil {
+		return fmt.Errorf("contact %d: %w", c.ContactID, err)
+	}
+	id, err := im.Insert(c)
+	if err != nil {
+		return err
+	}
+	if im.NewIDs {
+		im.Stats.ConversationIDs[given] = id
+	}
+	im.Stats.Conversations++
 	return nil
 }
 
@@ -128,6 +301,58 @@ func ImportRedirect(x store.Redirect, im RedirectImport) error {
 		return err
 	}
 	im.Stats.Redirects++
+	return nil
+}
+
+// ReadStateImport is what ImportReadState asks of a backend's import
+// transaction.
+type ReadStateImport struct {
+	Stats  *store.ImportStats
+	NewIDs bool
+	// Written reports whether the import wrote the conversation (created
+	// it, or gave it messages, which move their authors' horizons).
+	Written func(conversationID int64) bool
+	// Ceiling is the highest seq a horizon may have in the conversation:
+	// its last_seq or its newest message's, whichever is higher (the
+	// import recounts last_seq at its end). ErrNotFound: no conversation.
+	Ceiling func(conversationID int64) (int64, error)
+	// Stored returns the user's horizon in the conversation, if any.
+	Stored func(conversationID int64, user uuid.UUID) (int64, bool, error)
+	// Set sets the horizon to the record's seq, either way, creating it.
+	Set func(r convo.ReadState) error
+}
+
+// ImportReadState sets a user's horizon in a conversation. In a
+// conversation this import wrote, the record sets the horizon. In another,
+// it is a record like any: a horizon stored as given is left alone, one
+// stored with another seq is ErrConflict, a missing one is written.
+func ImportReadState(r convo.ReadState, im ReadStateImport) error {
+	if im.NewIDs {
+		r.ConversationID = Ref(im.Stats.ConversationIDs, r.ConversationID)
+	}
+	ceiling, err := im.Ceiling(r.ConversationID)
+	if err != nil {
+		return fmt.Errorf("conversation %d: %w", r.ConversationID, err)
+	}
+	if r.SeenSeq > ceiling {
+		return convo.Invalid("seen_seq", convo.CodeOutOfRange, "is after the conversation's last message")
+	}
+	if !im.Written(r.ConversationID) {
+		switch stored, found, err := im.Stored(r.ConversationID, r.UserID); {
+		case err != nil:
+			return err
+		case found && stored == r.SeenSeq:
+			im.Stats.Unchanged++
+			return nil
+		case found:
+			return fmt.Errorf("%w: the read state of user %s in conversation %d is stored with other values",
+				convo.ErrConflict, r.UserID, r.ConversationID)
+		}
+	}
+	if err := im.Set(r); err != nil {
+		return err
+	}
+	im.Stats.ReadStates++
 	return nil
 }
 

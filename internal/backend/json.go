@@ -22,6 +22,14 @@ func JSONText(v any) (string, error) {
 	return string(b), nil
 }
 
+// AttributesJSON encodes the custom and additional attributes of a
+// contact or a conversation.
+func AttributesJSON(custom, additional convo.Attributes) (string, string, error) {
+	c, err1 := JSONText(custom)
+	a, err2 := JSONText(additional)
+	return c, a, errors.Join(err1, err2)
+}
+
 // FromJSON decodes a JSON column, giving the zero value when the column is
 // an empty object or array. It returns the value, rather than filling in a
 // field, so that the struct holding the field can stay on the stack.
@@ -49,4 +57,14 @@ func EncodeMessageJSON(m convo.Message) (MessageJSON, error) {
 	j.ExternalIDs, errs[2] = JSONText(m.ExternalSourceIDs)
 	j.Additional, errs[3] = JSONText(m.AdditionalAttributes)
 	return j, errors.Join(errs[:]...)
+}
+
+// Decode sets m's JSON fields from their stored forms.
+func (j MessageJSON) Decode(m *convo.Message) error {
+	var errs [4]error
+	m.ContentAttributes, errs[0] = FromJSON[convo.Attributes](j.ContentAttributes)
+	m.Attachments, errs[1] = FromJSON[[]convo.Attachment](j.Attachments)
+	m.ExternalSourceIDs, errs[2] = FromJSON[map[string]string](j.ExternalIDs)
+	m.AdditionalAttributes, errs[3] = FromJSON[convo.Attributes](j.Additional)
+	return errors.Join(errs[:]...)
 }
