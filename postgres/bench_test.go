@@ -2,7 +2,12 @@ package postgres
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
 	"testing"
+
+	"github.com/google/uuid"
 
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
@@ -71,4 +76,58 @@ func BenchmarkAppendReply(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkAddMessages loads batches of store.MaxBatch messages as a bulk
+// load does: ten messages each of a hundred conversations, mostly incoming
+// with a source id, some replies by an agent, a few activity messages. One
+// op is one batch.
+func BenchmarkAddMessages(b *testing.B) {
+	ctx := context.Background()
+	s := openStore(b, newConvoDatabase(b), Options{})
+	c, err := s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	const perConversation = 10
+	r := rand.New(rand.NewPCG(1, 2))
+	words := strings.Fields("the quick brown fox jumps over lazy dog hello there thanks order shipping refund " +
+		"account password invoice delivery tomorrow yesterday please help cannot login payment card")
+	agent := uuid.New()
+	serial := 0
+	batch := make([]store.MessageTo, 0, store.MaxBatch)
+	for b.Loop() {
+		b.StopTimer()
+		batch = batch[:0]
+		for len(batch) < store.MaxBatch {
+			conv, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: c.CreatedAt})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for k := range perConversation {
+				text := make([]string, 8+r.IntN(33))
+				for i := range text {
+					text[i] = words[r.IntN(len(words))]
+				}
+				m := convo.NewMessage{Type: convo.MessageIncoming, Content: strings.Join(text, " ")}
+				switch x := r.IntN(100); {
+				case k == 0 || x < 50:
+					if r.IntN(100) < 80 {
+						serial++
+						m.SourceID = fmt.Sprintf("src-%d", serial)
+					}
+				case x < 90:
+					m.Type, m.AuthorID = convo.MessageOutgoing, agent
+				default:
+					m.Type = convo.MessageActivity
+				}
+				batch = append(batch, store.MessageTo{ConversationID: conv.ID, Message: m})
+			}
+		}
+		b.StartTimer()
+		if _, err := s.AddMessages(ctx, 1, batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*store.MaxBatch)/b.Elapsed().Seconds(), "msgs/s")
 }
