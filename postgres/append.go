@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/convokit/convo"
@@ -309,6 +310,11 @@ func messageBySourceID(ctx context.Context, tx pgx.Tx, accountID, conversationID
 	return getMessage(ctx, tx, accountID, id)
 }
 
+// wordsPendingList bounds the words index's pending list for the store's
+// sessions, in kB: a search reads at most this much of pending entries
+// (about 0.3 ms) once a single append has merged what a batch left.
+const wordsPendingList = "256"
+
 // The batch append: AddMessages' items in a handful of statements, however
 // many there are. It locks the batch's conversations as lockConversations
 // does, plans every item as appendMessage would one after the other, then
@@ -321,24 +327,16 @@ const (
 FROM convo_conversations
 WHERE account_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE`
 
-	// insertMessages is appendOne's insert for many messages, in the order
-	// given: the unseen-count trigger then runs for them in that order, as
-	// it would for one append after another. $1 account, $2 now, then a
-	// column each.
-	insertMessages = `INSERT INTO convo_messages (account_id, conversation_id, seq, content, content_type, content_attributes,
-	message_type, private, status, source_id, sender_type, author_id, written_at, created_at, updated_at,
-	attachments, external_source_ids, additional_attributes, words, external_error)
-SELECT $1, u.conversation_id, u.seq, u.content, u.content_type, u.content_attributes::jsonb, u.message_type, u.private,
-	u.status, u.source_id, u.sender_type, u.author_id, u.written_at, $2, $2, u.attachments::jsonb,
-	u.external_source_ids::jsonb, u.additional_attributes::jsonb, u.words::tsvector, u.external_error
-FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::smallint[], $9::boolean[], $10::text[],
-	$11::text[], $12::text[], $13::uuid[], $14::timestamptz[], $15::text[], $16::text[], $17::text[], $18::text[],
-	$19::text[])
-	WITH ORDINALITY AS u(conversation_id, seq, content, content_type, content_attributes, message_type, private, status,
-	source_id, sender_type, author_id, written_at, attachments, external_source_ids, additional_attributes, words,
-	external_error, k)
-ORDER BY u.k
-ON CONFLICT DO NOTHING RETURNING id, conversation_id, seq`
+	// bulkPendingList lets the words index's pending list grow to 4 MB
+	// (in kB) for the rest of a batch's transaction, rather than the
+	// wordsPendingList of a session: its entries are then merged into the
+	// index in long sorted runs (migration 0007).
+	bulkPendingList = `SELECT set_config('gin_pending_list_limit', '4096', true)`
+
+	// takeMessageIDs takes $1 ids for a batch's messages from the
+	// messages' identity, in the order the batch gets them.
+	takeMessageIDs = `SELECT nextval(s.seq) FROM (SELECT pg_get_serial_sequence('convo_messages', 'id')::regclass AS seq) s,
+	generate_series(1, $1) ORDER BY 1`
 
 	// bumpConversations is appendOne's update of the conversation for all
 	// of a conversation's messages at once: the counts add up, the last
@@ -464,10 +462,12 @@ func appendBatch(ctx context.Context, tx *wtx, accountID int64, batch []store.Me
 	if err := insertBatch(ctx, tx, accountID, now, plans); err != nil {
 		return nil, err
 	}
-	if err := bumpBatch(ctx, tx, accountID, now, ids, bumps, plans); err != nil {
-		return nil, err
-	}
-	if err := unseen.write(ctx, tx, accountID, ids); err != nil {
+	// what the messages move, in one round trip
+	wb := &pgx.Batch{}
+	queueBumps(wb, accountID, now, ids, bumps, plans)
+	unseen.queue(wb, accountID, ids)
+	wb.Queue(setBatchUnseen, "")
+	if err := tx.SendBatch(ctx, wb).Close(); err != nil {
 		return nil, err
 	}
 	out := make([]convo.Message, len(plans))
@@ -478,61 +478,55 @@ func appendBatch(ctx context.Context, tx *wtx, accountID int64, batch []store.Me
 	return out, nil
 }
 
-// insertBatch inserts the planned messages and gives them their ids:
-// errAppendSlow when one met a taken key.
+// messageCopyColumns are the columns insertBatch copies, in the order of
+// copyRow's values; the others take their defaults, as in appendOne.
+var messageCopyColumns = []string{"account_id", "id", "conversation_id", "seq", "content", "content_type",
+	"content_attributes", "message_type", "private", "status", "source_id", "sender_type", "author_id", "written_at",
+	"created_at", "updated_at", "attachments", "external_source_ids", "additional_attributes", "words", "external_error"}
+
+// insertBatch gives the planned messages their ids, in order, and copies
+// them in, each row as appendOne's insert writes it: COPY, as a bulk load
+// wants, writes the rows a page at a time and reads no row back. A copy
+// that meets a taken key fails whole (it cannot skip the row as appendOne
+// does): errAppendSlow then, and the caller's transaction rolls back.
 func insertBatch(ctx context.Context, tx pgx.Tx, accountID int64, now time.Time, plans []plannedAppend) error {
-	n := len(plans)
-	var (
-		conversations, seqs                                = make([]int64, n), make([]int64, n)
-		contents, contentTypes, contentAttrs, statuses     = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		sourceIDs                                          = make([]pgtype.Text, n)
-		senderTypes, attachments, externalIDs, additionals = make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		words, externalErrors                              = make([]string, n), make([]string, n)
-		types                                              = make([]int16, n)
-		private                                            = make([]bool, n)
-		authors                                            = make([]pgtype.UUID, n)
-		writtenAt                                          = make([]time.Time, n)
-		index                                              = make(map[[2]int64]int, n)
-	)
-	for i := range plans {
-		m, j := &plans[i].m, &plans[i].j
-		conversations[i], seqs[i], contents[i], contentTypes[i] = m.ConversationID, m.Seq, m.Content, string(m.ContentType)
-		contentAttrs[i], types[i], private[i], statuses[i] = j.ContentAttributes, int16(m.Type.Code()), m.Private, string(m.Status)
-		sourceIDs[i] = pgtype.Text{String: m.SourceID, Valid: m.SourceID != ""}
-		senderTypes[i], authors[i], writtenAt[i] = string(m.SenderType), pgtype.UUID{Bytes: m.AuthorID, Valid: m.AuthorID != uuid.Nil}, m.WrittenAt
-		attachments[i], externalIDs[i], additionals[i], words[i] = j.Attachments, j.ExternalIDs, j.Additional, tsvector(m.Content)
-		externalErrors[i] = m.ExternalError
-		index[[2]int64{m.ConversationID, m.Seq}] = i
-	}
-	inserted := 0
 	b := &pgx.Batch{}
 	b.Queue(setBatchUnseen, "on")
-	b.Queue(insertMessages, accountID, now, conversations, seqs, contents, contentTypes, contentAttrs,
-		types, private, statuses, sourceIDs, senderTypes, authors, writtenAt, attachments, externalIDs, additionals, words,
-		externalErrors).Query(func(rows pgx.Rows) error {
+	b.Queue(bulkPendingList)
+	b.Queue(takeMessageIDs, len(plans)).Query(func(rows pgx.Rows) error {
+		i := 0
 		for rows.Next() {
-			var id, conversationID, seq int64
-			if err := rows.Scan(&id, &conversationID, &seq); err != nil {
+			if err := rows.Scan(&plans[i].m.ID); err != nil {
 				return err
 			}
-			plans[index[[2]int64{conversationID, seq}]].m.ID = id
-			inserted++
+			i++
 		}
 		return rows.Err()
 	})
-	b.Queue(setBatchUnseen, "")
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return err
 	}
-	if inserted < n {
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"convo_messages"}, messageCopyColumns,
+		pgx.CopyFromSlice(len(plans), func(i int) ([]any, error) { return plans[i].copyRow(accountID, now), nil }))
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23505" { // unique_violation
 		return errAppendSlow
 	}
-	return nil
+	return err
 }
 
-// bumpBatch moves the batch's conversations, then the contacts of those
-// with an incoming message.
-func bumpBatch(ctx context.Context, tx pgx.Tx, accountID int64, now time.Time, ids []int64, bumps map[int64]*batchBump, plans []plannedAppend) error {
+// copyRow is the message's row in messageCopyColumns.
+func (p *plannedAppend) copyRow(accountID int64, now time.Time) []any {
+	m, j := &p.m, &p.j
+	return []any{accountID, m.ID, m.ConversationID, m.Seq, m.Content, string(m.ContentType), j.ContentAttributes,
+		int16(m.Type.Code()), m.Private, string(m.Status), pgtype.Text{String: m.SourceID, Valid: m.SourceID != ""},
+		string(m.SenderType), pgtype.UUID{Bytes: m.AuthorID, Valid: m.AuthorID != uuid.Nil}, m.WrittenAt, now, now,
+		j.Attachments, j.ExternalIDs, j.Additional, wordsVector(m.Content), m.ExternalError}
+}
+
+// queueBumps queues the moves of the batch's conversations, then of the
+// contacts of those with an incoming message.
+func queueBumps(b *pgx.Batch, accountID int64, now time.Time, ids []int64, bumps map[int64]*batchBump, plans []plannedAppend) {
 	n := len(ids)
 	var (
 		lastSeqs, counts, incoming, nonActivity = make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
@@ -552,21 +546,17 @@ func bumpBatch(ctx context.Context, tx pgx.Tx, accountID int64, now time.Time, i
 			contacts = append(contacts, b.target.ContactID)
 		}
 	}
-	if _, err := tx.Exec(ctx, bumpConversations, accountID, now, ids, lastSeqs, counts, incoming, lastNonActivity,
-		nonActivity, waiting, replied, moves, reopens); err != nil {
-		return err
+	b.Queue(bumpConversations, accountID, now, ids, lastSeqs, counts, incoming, lastNonActivity,
+		nonActivity, waiting, replied, moves, reopens)
+	if len(contacts) > 0 {
+		slices.Sort(contacts)
+		b.Queue(touchContacts, accountID, now, slices.Compact(contacts))
 	}
-	if len(contacts) == 0 {
-		return nil
-	}
-	slices.Sort(contacts)
-	_, err := tx.Exec(ctx, touchContacts, accountID, now, slices.Compact(contacts))
-	return err
 }
 
 // The unseen counts of a batch. convo_unseen_messages_insert keeps the
 // horizons and audiences of one inserted message at a time; for a batch
-// it stands aside (setBatchUnseen) and batchUnseen.write moves every horizon
+// it stands aside (setBatchUnseen) and batchUnseen.queue moves every horizon
 // and audience row the batch changes once, to what the trigger would have
 // made of them message after message. The conversations are locked, and
 // every move of a horizon locks its conversation first, so the horizons
@@ -657,9 +647,9 @@ func (u *batchUnseen) add(m *convo.Message) {
 	u.horizons[c] = append(u.horizons[c], &batchHorizon{conversationID: c, user: m.AuthorID, seen: m.Seq, reset: true})
 }
 
-// write stores what the batch changed of the unseen counts, conversation
-// by conversation in the order of ids.
-func (u *batchUnseen) write(ctx context.Context, tx pgx.Tx, accountID int64, ids []int64) error {
+// queue queues the write of what the batch changed of the unseen counts,
+// conversation by conversation in the order of ids.
+func (u *batchUnseen) queue(b *pgx.Batch, accountID int64, ids []int64) {
 	var (
 		audienceConvs, audienceCounts []int64
 		newConvs, newSeen, newCounts  []int64
@@ -684,10 +674,8 @@ func (u *batchUnseen) write(ctx context.Context, tx pgx.Tx, accountID int64, ids
 			}
 		}
 	}
-	if len(audienceConvs)+len(newConvs)+len(oldConvs) == 0 {
-		return nil
+	if len(audienceConvs)+len(newConvs)+len(oldConvs) > 0 {
+		b.Queue(bumpUnseen, accountID, audienceConvs, audienceCounts, newConvs, newUsers, newSeen, newCounts,
+			oldConvs, oldUsers, oldSeen, oldResets, oldCounts)
 	}
-	_, err := tx.Exec(ctx, bumpUnseen, accountID, audienceConvs, audienceCounts, newConvs, newUsers, newSeen, newCounts,
-		oldConvs, oldUsers, oldSeen, oldResets, oldCounts)
-	return err
 }

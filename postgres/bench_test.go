@@ -2,7 +2,12 @@ package postgres
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
 	"testing"
+
+	"github.com/google/uuid"
 
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
@@ -71,4 +76,77 @@ func BenchmarkAppendReply(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkAddMessages loads batches of store.MaxBatch messages as a bulk
+// load does: ten messages each of a hundred conversations, mostly incoming
+// with a source id, some replies by an agent, a few activity messages. One
+// op is one batch. The conversations are made first and analyzed, as a
+// load's would be by autovacuum: planned on an empty table, the foreign
+// key's check of each message scans the account's conversations.
+func BenchmarkAddMessages(b *testing.B) {
+	ctx := context.Background()
+	url := newConvoDatabase(b)
+	s := openStore(b, url, Options{})
+	c, err := s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	const conversations, perConversation = 1000, 10
+	var ids []int64
+	for range conversations {
+		conv, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: c.CreatedAt})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids = append(ids, conv.ID)
+	}
+	rawExec(b, url, "ANALYZE")
+	r := rand.New(rand.NewPCG(1, 2))
+	// words of a Zipf law over a vocabulary as large as a load's, so that
+	// the words index sees as many distinct words
+	words := make([]string, 20000)
+	for i := range words {
+		w := make([]byte, 3+r.IntN(8))
+		for k := range w {
+			w[k] = byte('a' + r.IntN(26))
+		}
+		words[i] = string(w)
+	}
+	zipf := rand.NewZipf(r, 1.07, 1, uint64(len(words)-1))
+	agent := uuid.New()
+	serial, next := 0, 0
+	batch := make([]store.MessageTo, 0, store.MaxBatch)
+	for b.Loop() {
+		b.StopTimer()
+		batch = batch[:0]
+		for len(batch) < store.MaxBatch {
+			id := ids[next%len(ids)]
+			next++
+			for k := range perConversation {
+				text := make([]string, 8+r.IntN(33))
+				for i := range text {
+					text[i] = words[zipf.Uint64()]
+				}
+				m := convo.NewMessage{Type: convo.MessageIncoming, Content: strings.Join(text, " ")}
+				switch x := r.IntN(100); {
+				case k == 0 || x < 50:
+					if r.IntN(100) < 80 {
+						serial++
+						m.SourceID = fmt.Sprintf("src-%d", serial)
+					}
+				case x < 90:
+					m.Type, m.AuthorID = convo.MessageOutgoing, agent
+				default:
+					m.Type = convo.MessageActivity
+				}
+				batch = append(batch, store.MessageTo{ConversationID: id, Message: m})
+			}
+		}
+		b.StartTimer()
+		if _, err := s.AddMessages(ctx, 1, batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*store.MaxBatch)/b.Elapsed().Seconds(), "msgs/s")
 }

@@ -101,6 +101,10 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if opts.ReadOnly {
 		cfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
 	}
+	if _, set := cfg.ConnConfig.RuntimeParams["gin_pending_list_limit"]; !set {
+		// the words index's pending list: see migration 0007
+		cfg.ConnConfig.RuntimeParams["gin_pending_list_limit"] = wordsPendingList
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("convo: open postgres: %w", translate(err))
