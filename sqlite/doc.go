@@ -27,6 +27,10 @@
 // still waiting for a connection when Close is called, and every call
 // after it, return convo.ErrClosed.
 //
+// After a bulk load (Import, or a migration through AddMessages), call
+// OptimizeSearch: it merges the full-text indexes so that a small account's
+// search beside a large one's load reads one index segment, not many.
+//
 // Options.ReadOnly opens a file for reading only: every write is
 // convo.ErrReadOnly. A file in a directory this process cannot write is
 // read as it is, and must not change while the store is open. A read-only
