@@ -37,31 +37,13 @@ func (s *Store) Export(ctx context.Context, accountID int64, fn func(store.Recor
 	now := s.clock()
 	return s.read(ctx, func(tx pgx.Tx) error {
 		return backend.Export(fn,
-			exportRows(ctx, tx, exportContacts, accountID, func(r contactRow) (store.Record, error) {
-				c, err := r.toContact()
-				return store.Record{Contact: &c}, err
-			}),
-			exportRows(ctx, tx, exportConversations, accountID, func(r conversationRow) (store.Record, error) {
-				c, err := r.toConversation(now)
-				return backend.ConversationRecord(c), err
-			}),
-			exportRows(ctx, tx, exportMessages, accountID, func(r messageRow) (store.Record, error) {
-				m, err := r.toMessage()
-				return store.Record{Message: &m}, err
-			}),
-			exportRows(ctx, tx, exportReactions, accountID, func(r reactionRow) (store.Record, error) {
-				x := r.toReaction()
-				return store.Record{Reaction: &x}, nil
-			}),
-			exportRows(ctx, tx, exportVersions, accountID, func(r versionRow) (store.Record, error) {
-				v := r.toVersion()
-				return store.Record{Version: &v}, nil
-			}),
+			exportRows(ctx, tx, exportContacts, accountID, func(r contactRow) (store.Record, error) { return backend.Record(r.toContact()) }),
+			exportRows(ctx, tx, exportConversations, accountID, func(r conversationRow) (store.Record, error) { return backend.Record(r.toConversation(now)) }),
+			exportRows(ctx, tx, exportMessages, accountID, func(r messageRow) (store.Record, error) { return backend.Record(r.toMessage()) }),
+			exportRows(ctx, tx, exportReactions, accountID, func(r reactionRow) (store.Record, error) { return backend.Record(r.toReaction(), nil) }),
+			exportRows(ctx, tx, exportVersions, accountID, func(r versionRow) (store.Record, error) { return backend.Record(r.toVersion(), nil) }),
 			exportRows(ctx, tx, exportReadStates, accountID, readStateRow.toRecord),
-			exportRows(ctx, tx, selectViews, accountID, func(r viewRow) (store.Record, error) {
-				v, err := r.toView()
-				return store.Record{View: &v}, err
-			}),
+			exportRows(ctx, tx, selectViews, accountID, func(r viewRow) (store.Record, error) { return backend.Record(r.toView()) }),
 			exportRows(ctx, tx, exportRedirects, accountID, redirectRow.toRecord))
 	})
 }

@@ -69,10 +69,7 @@ func (s *Store) SaveView(ctx context.Context, accountID int64, v store.View) (st
 
 // GetView implements store.Store.
 func (s *Store) GetView(ctx context.Context, accountID int64, name string) (store.View, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return store.View{}, err
-	}
-	if err := store.ValidateViewName(name); err != nil {
+	if err := backend.Check(accountID, backend.ViewName(name)); err != nil {
 		return store.View{}, err
 	}
 	var v store.View
@@ -117,10 +114,7 @@ func (s *Store) ListViews(ctx context.Context, accountID int64) ([]store.View, e
 
 // DeleteView implements store.Store.
 func (s *Store) DeleteView(ctx context.Context, accountID int64, name string) error {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return err
-	}
-	if err := store.ValidateViewName(name); err != nil {
+	if err := backend.Check(accountID, backend.ViewName(name)); err != nil {
 		return err
 	}
 	return s.write(ctx, accountID, func(tx *wtx, _ time.Time) error {

@@ -163,7 +163,7 @@ func (s *Store) ChangeLabels(ctx context.Context, accountID, conversationID int6
 
 // MarkRead implements store.Store.
 func (s *Store) MarkRead(ctx context.Context, accountID, conversationID int64, agentID uuid.UUID) (convo.Conversation, error) {
-	if err := backend.CheckAgentID(agentID); err != nil {
+	if err := backend.AgentID(agentID).Validate(); err != nil {
 		return convo.Conversation{}, err
 	}
 	return s.change(ctx, accountID, conversationID, func(tx *wtx, old convo.Conversation, now time.Time) error {

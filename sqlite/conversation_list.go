@@ -400,11 +400,8 @@ func countsQuery(accountID int64, f store.ConversationFilter, w where) (string, 
 
 // CountUnread implements store.Store.
 func (s *Store) CountUnread(ctx context.Context, accountID int64, agentID uuid.UUID) (int, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
+	if err := backend.Check(accountID, backend.AgentID(agentID)); err != nil {
 		return 0, err
-	}
-	if agentID == uuid.Nil {
-		return 0, convo.Invalid("agent_id", convo.CodeRequired, "is required")
 	}
 	var n int
 	err := s.read(ctx, func(tx *dbtx) error {

@@ -62,10 +62,7 @@ func (s *Store) SaveView(ctx context.Context, accountID int64, v store.View) (st
 
 // GetView implements store.Store.
 func (s *Store) GetView(ctx context.Context, accountID int64, name string) (store.View, error) {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return store.View{}, err
-	}
-	if err := store.ValidateViewName(name); err != nil {
+	if err := backend.Check(accountID, backend.ViewName(name)); err != nil {
 		return store.View{}, err
 	}
 	var v store.View
@@ -107,10 +104,7 @@ func (s *Store) ListViews(ctx context.Context, accountID int64) ([]store.View, e
 
 // DeleteView implements store.Store.
 func (s *Store) DeleteView(ctx context.Context, accountID int64, name string) error {
-	if err := convo.ValidateAccountID(accountID); err != nil {
-		return err
-	}
-	if err := store.ValidateViewName(name); err != nil {
+	if err := backend.Check(accountID, backend.ViewName(name)); err != nil {
 		return err
 	}
 	return s.write(ctx, func(tx *dbtx, _ time.Time) error {

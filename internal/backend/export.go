@@ -19,9 +19,26 @@ func Export(fn func(store.Record) error, steps ...ExportStep) error {
 	return nil
 }
 
-// ConversationRecord is the record of a stored conversation: without its
-// contact and whether it can be replied to, which a record does not hold.
-func ConversationRecord(c convo.Conversation) store.Record {
-	c.Contact, c.CanReply = nil, false
-	return store.Record{Conversation: &c}
+// Record is the record of a stored contact, conversation, message,
+// reaction, version or view v, read with error err. A conversation's is
+// without its contact and whether it can be replied to, which a record
+// does not hold.
+func Record[T convo.Contact | convo.Conversation | convo.Message | convo.Reaction | convo.MessageVersion | store.View](v T, err error) (store.Record, error) {
+	var rec store.Record
+	switch x := any(&v).(type) {
+	case *convo.Contact:
+		rec.Contact = x
+	case *convo.Conversation:
+		x.Contact, x.CanReply = nil, false
+		rec.Conversation = x
+	case *convo.Message:
+		rec.Message = x
+	case *convo.Reaction:
+		rec.Reaction = x
+	case *convo.MessageVersion:
+		rec.Version = x
+	case *store.View:
+		rec.View = x
+	}
+	return rec, err
 }

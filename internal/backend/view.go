@@ -47,5 +47,11 @@ func StoredView(v store.View) (store.View, string, error) {
 	return v, text, nil
 }
 
+// ViewName is the name of GetView and DeleteView, checked by Validate.
+type ViewName string
+
+// Validate implements the input of Check.
+func (n ViewName) Validate() error { return store.ValidateViewName(string(n)) }
+
 // ViewNotFound is the error of a name the account has no view of.
 func ViewNotFound(name string) error { return fmt.Errorf("view %q: %w", name, convo.ErrNotFound) }

@@ -47,9 +47,13 @@ func LabelMove(old []string, ch convo.LabelChange) (next, added, removed []strin
 	return next, Missing(old, next), Missing(next, old)
 }
 
-// CheckAgentID checks the agent of MarkRead.
-func CheckAgentID(agentID uuid.UUID) error {
-	if agentID == uuid.Nil {
+// AgentID is the agent of MarkRead and CountUnread, which Validate
+// requires.
+type AgentID uuid.UUID
+
+// Validate implements the input of Check.
+func (a AgentID) Validate() error {
+	if uuid.UUID(a) == uuid.Nil {
 		return convo.Invalid("agent_id", convo.CodeRequired, "is required")
 	}
 	return nil
