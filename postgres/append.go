@@ -9,7 +9,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/convokit/convo"
@@ -508,8 +507,7 @@ func insertBatch(ctx context.Context, tx pgx.Tx, accountID int64, now time.Time,
 	}
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"convo_messages"}, messageCopyColumns,
 		pgx.CopyFromSlice(len(plans), func(i int) ([]any, error) { return plans[i].copyRow(accountID, now), nil }))
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "23505" { // unique_violation
+	if uniqueViolation(err) {
 		return errAppendSlow
 	}
 	return err

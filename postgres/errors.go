@@ -11,6 +11,13 @@ import (
 	"github.com/convokit/convo"
 )
 
+// uniqueViolation reports whether err is a taken unique key (23505), for
+// a caller that answers it by another path rather than as ErrConflict.
+func uniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
 // translate turns a driver error into convo's, by SQLSTATE, in this one
 // place: no raw driver error reaches a caller. The text keeps the server's
 // message.
