@@ -32,13 +32,15 @@ VALUES (nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
 	attachments, external_source_ids, additional_attributes, reply_to_id, deleted_at, external_error)
 VALUES (nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-	// indexImportedMessages adds the imported messages (a JSON array of
-	// ids) that are older than the index's mark to the full-text index, in
-	// one statement; indexAfterMark then takes the newer ones (see
-	// indexer.go).
+	// selectIndexMark is the index's mark (indexer.go): no other write
+	// moves it while the import holds the writer.
+	selectIndexMark = `SELECT indexed_through FROM convo_index_state`
+
+	// indexImportedMessages adds imported messages at or below the index's
+	// mark (a JSON array of ids) to the full-text index, in one statement;
+	// indexAfterMark then takes the newer ones (see indexer.go).
 	indexImportedMessages = `INSERT INTO convo_messages_fts (rowid, content, account_id, conversation_id)
-SELECT id, content, account_id, conversation_id FROM convo_messages WHERE id IN (SELECT value FROM json_each(?))
-	AND id <= (SELECT indexed_through FROM convo_index_state)`
+SELECT id, content, account_id, conversation_id FROM convo_messages WHERE id IN (SELECT value FROM json_each(?))`
 
 	// recountImported derives a conversation's maintained columns from its
 	// messages, as the appends that wrote them would have; last_seq and
@@ -61,6 +63,9 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 		stats = backend.NewImportStats(opts)
 		im := importer{ctx: ctx, tx: tx, newIDs: opts.NewIDs, s: s, accountID: accountID, now: now, stats: &stats,
 			touched: map[int64]bool{}, contacts: map[int64]int64{}, readStates: map[int64]bool{}, threads: map[int64]bool{}}
+		if err := tx.GetContext(ctx, &im.mark, selectIndexMark); err != nil {
+			return err
+		}
 		if err := backend.ImportAll(&im, records, now, translate); err != nil {
 			return err
 		}
@@ -78,11 +83,10 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 		if backend.Imported(stats) {
 			tx.changes.Add(store.Change{Kind: store.AccountImported, AccountID: accountID})
 		}
-		if len(im.added) == 0 {
-			return nil
-		}
-		if _, err := tx.ExecContext(ctx, indexImportedMessages, idsJSON(im.added)); err != nil {
-			return err
+		if len(im.belowMark) > 0 {
+			if _, err := tx.ExecContext(ctx, indexImportedMessages, idsJSON(im.belowMark)); err != nil {
+				return err
+			}
 		}
 		// The rest, after the mark, in the same transaction: one pass over
 		// a load is cheaper than the indexer's many small ones.
@@ -105,9 +109,12 @@ type importer struct {
 	stats     *store.ImportStats
 	// touched are the conversations whose maintained columns need a recount.
 	touched map[int64]bool
-	// added are the messages written, for the full-text index: their ids
-	// are the file's, so indexNewMessages cannot find them.
-	added []int64
+	// mark is the full-text index's mark when the import began, and
+	// belowMark the messages written at or below it: they keep the file's
+	// ids, so the index must take them by id; the others it takes after
+	// the mark.
+	mark      int64
+	belowMark []int64
 	// readStates are the conversations where a read state was set.
 	readStates map[int64]bool
 	// threads are the messages whose replies, reactions or versions the
@@ -196,6 +203,7 @@ func (im *importer) Conversation(c convo.Conversation) error {
 				im.s.snoozes.scheduled(c.SnoozedUntil)
 			}
 			im.touched[id] = true
+			im.contacts[id] = c.ContactID
 			return id, nil
 		},
 	})
@@ -268,7 +276,9 @@ func (im *importer) Message(m convo.Message) error {
 	if m.ReplyToID != 0 {
 		im.threads[m.ReplyToID] = true
 	}
-	im.added = append(im.added, m.ID)
+	if m.ID <= im.mark {
+		im.belowMark = append(im.belowMark, m.ID)
+	}
 	tx.added = max(tx.added, m.ID)
 	im.stats.Messages++
 	return nil
