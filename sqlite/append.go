@@ -8,6 +8,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/internal/backend"
 	"github.com/convokit/convo/store"
@@ -85,6 +87,17 @@ WHERE account_id = ?9 AND id = ?10`
 
 	// touchContact moves the contact's version itself: no trigger write.
 	touchContact = `UPDATE convo_contacts SET last_activity_at = ?, version = version + 1 WHERE account_id = ? AND id = ?`
+
+	// The unseen counts an append moves (backend.Unseen): ?1 account, ?2
+	// conversation, then the audiences' new messages; or the user, the
+	// seq seen, whether the count starts again from zero, and the unseen
+	// messages added.
+	bumpAudiences = `UPDATE convo_conversation_audiences SET non_activity_count = non_activity_count + ?3
+WHERE account_id = ?1 AND conversation_id = ?2`
+	insertHorizon = `INSERT INTO convo_read_horizons (account_id, conversation_id, user_id, seen_seq, unseen_count)
+VALUES (?1, ?2, ?3, ?4, ?6)`
+	moveHorizon = `UPDATE convo_read_horizons SET seen_seq = ?4, unseen_count = iif(?5, 0, unseen_count) + ?6
+WHERE account_id = ?1 AND conversation_id = ?2 AND user_id = ?3`
 )
 
 // bumpConversation is the update of a conversation after an append, by
@@ -141,27 +154,74 @@ func (f *appendFold) add(m convo.Message, humanReply bool) {
 
 // appender appends messages to the conversations of one account in one
 // transaction. Each conversation is read when it is first met, and its
-// maintained columns, and its contact's last activity, are written once,
-// by flush: a batch of 1,000 messages over 100 conversations runs 1,000
-// inserts and 200 updates, not 1,000 of each.
+// maintained columns, its contact's last activity and its unseen counts
+// are written once, by flush: a batch of 1,000 messages over 100
+// conversations runs 1,000 inserts and a few hundred updates, not 1,000
+// of each.
 type appender struct {
 	tx      *dbtx
 	account int64
 	now     time.Time
 	convs   map[int64]*appendConversation
 	order   []int64 // the conversations, as first met
+	unseen  *backend.Unseen
 }
 
 // appendConversation is a conversation an appender adds to: as read, then
 // as its appends left it.
 type appendConversation struct {
-	target  appendTarget
-	fold    appendFold
-	touches bool // an incoming message moves the contact's last activity
+	target   appendTarget
+	fold     appendFold
+	touches  bool // an incoming message moves the contact's last activity
+	horizons bool // its read horizons are read into the appender's unseen
 }
 
 func newAppender(tx *dbtx, accountID int64, now time.Time) *appender {
-	return &appender{tx: tx, account: accountID, now: now, convs: map[int64]*appendConversation{}}
+	return &appender{tx: tx, account: accountID, now: now, convs: map[int64]*appendConversation{}, unseen: backend.NewUnseen()}
+}
+
+// seen follows the unseen counts of the message m, just added to c: its
+// horizons are read the first time a message moves them (an activity
+// message without an author moves none).
+func (a *appender) seen(ctx context.Context, c *appendConversation, m *convo.Message) error {
+	if m.Type == convo.MessageActivity && m.AuthorID == uuid.Nil {
+		return nil
+	}
+	if !c.horizons {
+		stored, err := horizons(ctx, a.tx, a.account, m.ConversationID)
+		if err != nil {
+			return err
+		}
+		for user, seen := range stored {
+			a.unseen.Stored(m.ConversationID, user, seen)
+		}
+		c.horizons = true
+	}
+	a.unseen.Add(m)
+	return nil
+}
+
+// flushUnseen writes the unseen counts the appends to the conversation
+// moved.
+func (a *appender) flushUnseen(ctx context.Context, id int64) error {
+	if n := a.unseen.Audience(id); n > 0 {
+		if _, err := a.tx.ExecContext(ctx, bumpAudiences, a.account, id, n); err != nil {
+			return err
+		}
+	}
+	for _, h := range a.unseen.Horizons(id) {
+		if !h.Moved() {
+			continue
+		}
+		q := moveHorizon
+		if !h.Stored {
+			q = insertHorizon
+		}
+		if _, err := a.tx.ExecContext(ctx, q, a.account, id, h.User.String(), h.Seen, h.Reset, h.N); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // conversation returns the conversation, read on first use.
@@ -192,6 +252,9 @@ func (a *appender) flush(ctx context.Context) error {
 				return err
 			}
 		}
+		if err := a.flushUnseen(ctx, id); err != nil {
+			return err
+		}
 		if c.touches && !slices.Contains(touched, c.target.ContactID) {
 			touched = append(touched, c.target.ContactID)
 			if _, err := a.tx.ExecContext(ctx, touchContact, timeValue(a.now), a.account, c.target.ContactID); err != nil {
@@ -201,6 +264,7 @@ func (a *appender) flush(ctx context.Context) error {
 	}
 	clear(a.convs)
 	a.order = a.order[:0]
+	a.unseen = backend.NewUnseen()
 	return nil
 }
 
@@ -294,6 +358,9 @@ func (a *appender) add(ctx context.Context, conversationID int64, in convo.NewMe
 		return convo.Message{}, err
 	}
 	tx.added = max(tx.added, m.ID) // indexed shortly after the call commits: see indexer.go
+	if err := a.seen(ctx, c, &m); err != nil {
+		return convo.Message{}, err
+	}
 	incoming := m.Type == convo.MessageIncoming
 	c.fold.add(m, m.Type == convo.MessageOutgoing && !m.Private && m.SenderType == convo.SenderUser)
 	target.LastSeq = m.Seq

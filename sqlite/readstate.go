@@ -33,7 +33,7 @@ WHERE account_id = ? ORDER BY conversation_id, user_id`
 VALUES (?1, ?2, ?3, ?4, 0) ON CONFLICT DO UPDATE SET seen_seq = excluded.seen_seq`
 )
 
-// recountUnseen recounts what the unseen-count triggers maintain for
+// recountUnseen recounts what appends and the unseen-count triggers keep for
 // one conversation, from its own messages: its non-activity count, on the
 // conversation and on its audience rows, then every horizon's unseen
 // count. ?1 account, ?2 conversation.
