@@ -18,6 +18,20 @@ func uniqueViolation(err error) bool {
 	return errors.As(err, &pe) && pe.Code == "23505"
 }
 
+// retryable reports whether err is a lost race that the same call, run
+// again, can win: serialization_failure (40001) or deadlock_detected
+// (40P01).
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+}
+
+// undefinedTable reports whether err is a missing table (42P01, undefined_table).
+func undefinedTable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "42P01"
+}
+
 // translate turns a driver error into convo's, by SQLSTATE, in this one
 // place: no raw driver error reaches a caller. The text keeps the server's
 // message.

@@ -3,14 +3,12 @@ package postgres
 import (
 	"context"
 	"embed"
-	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/convokit/convo"
@@ -69,9 +67,8 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, now func() time.Time, log 
 func checkSchema(ctx context.Context, pool *pgxpool.Pool, _ func() time.Time, _ *slog.Logger) error {
 	var version int
 	err := pool.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM convo_schema_migrations`).Scan(&version)
-	var pe *pgconn.PgError
 	switch {
-	case errors.As(err, &pe) && pe.Code == "42P01": // undefined_table
+	case undefinedTable(err):
 		return fmt.Errorf("%w: the database has no convo schema; open it writable once to make it", convo.ErrReadOnly)
 	case err != nil:
 		return translate(err)

@@ -3,7 +3,6 @@ package postgres
 import (
 	"cmp"
 	"context"
-	"errors"
 	"slices"
 	"time"
 
@@ -171,13 +170,6 @@ func readOnce(ctx context.Context, conn *pgx.Conn, now time.Time, probe bool, du
 
 // commit ends a read whose every query went in its batch.
 const commit = `COMMIT`
-
-// retryable reports whether err is a lost race that the same call, run
-// again, can win: a serialization failure or a deadlock.
-func retryable(err error) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
-}
 
 // result translates err, preferring the context's error when the call was
 // cancelled or timed out.
