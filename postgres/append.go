@@ -422,7 +422,7 @@ func appendBatch(ctx context.Context, tx *wtx, accountID int64, batch []store.Me
 		}
 	}
 	bumps := make(map[int64]*batchBump, len(ids))
-	unseen := backend.NewUnseen()
+	unseen := newBatchUnseen()
 	lb := &pgx.Batch{}
 	lb.Queue(lockBatchTargets, accountID, ids).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
@@ -435,7 +435,7 @@ func appendBatch(ctx context.Context, tx *wtx, accountID int64, batch []store.Me
 		}
 		return rows.Err()
 	})
-	lb.Queue(selectBatchHorizons, accountID, ids).Query(scanHorizons(unseen))
+	lb.Queue(selectBatchHorizons, accountID, ids).Query(unseen.scan)
 	if err := tx.SendBatch(ctx, lb).Close(); err != nil {
 		return nil, err
 	}
@@ -456,7 +456,7 @@ func appendBatch(ctx context.Context, tx *wtx, accountID int64, batch []store.Me
 			return nil, errAppendSlow
 		}
 		b.add(&plans[i], i)
-		unseen.Add(&plans[i].m)
+		unseen.add(&plans[i].m)
 	}
 	if err := insertBatch(ctx, tx, accountID, now, plans); err != nil {
 		return nil, err
@@ -464,7 +464,7 @@ func appendBatch(ctx context.Context, tx *wtx, accountID int64, batch []store.Me
 	// what the messages move, in one round trip
 	wb := &pgx.Batch{}
 	queueBumps(wb, accountID, now, ids, bumps, plans)
-	queueUnseen(wb, unseen, accountID, ids)
+	unseen.queue(wb, accountID, ids)
 	wb.Queue(setBatchUnseen, "")
 	if err := tx.SendBatch(ctx, wb).Close(); err != nil {
 		return nil, err
@@ -554,11 +554,11 @@ func queueBumps(b *pgx.Batch, accountID int64, now time.Time, ids []int64, bumps
 
 // The unseen counts of a batch. convo_unseen_messages_insert keeps the
 // horizons and audiences of one inserted message at a time; for a batch
-// it stands aside (setBatchUnseen) and queueUnseen moves every horizon
+// it stands aside (setBatchUnseen) and batchUnseen.queue moves every horizon
 // and audience row the batch changes once, to what the trigger would have
-// made of them message after message (backend.Unseen). The conversations
-// are locked, and every move of a horizon locks its conversation first,
-// so the horizons read after the lock stay as read until the commit.
+// made of them message after message. The conversations are locked, and
+// every move of a horizon locks its conversation first, so the horizons
+// read after the lock stay as read until the commit.
 const (
 	// setBatchUnseen sets, for the rest of the transaction, whether the
 	// insert trigger of the unseen counts stands aside ('on') or not ('').
@@ -589,26 +589,65 @@ FROM unnest($8::bigint[], $9::uuid[], $10::bigint[], $11::boolean[], $12::bigint
 WHERE h.account_id = $1 AND h.conversation_id = u.conversation_id AND h.user_id = u.user_id`
 )
 
-// scanHorizons reads the rows of selectBatchHorizons into u.
-func scanHorizons(u *backend.Unseen) func(pgx.Rows) error {
-	return func(rows pgx.Rows) error {
-		for rows.Next() {
-			var (
-				conversationID, seen int64
-				user                 uuid.UUID
-			)
-			if err := rows.Scan(&conversationID, &user, &seen); err != nil {
-				return err
-			}
-			u.Stored(conversationID, user, seen)
-		}
-		return rows.Err()
-	}
+// batchHorizon is a horizon as a batch moves it.
+type batchHorizon struct {
+	conversationID int64
+	user           uuid.UUID
+	seen           int64
+	n              int64 // unseen messages added (after the reset, with reset)
+	stored         bool  // the row was there before the batch
+	reset          bool  // a message of its user reset the count
 }
 
-// queueUnseen queues the write of what the batch changed of the unseen
-// counts, conversation by conversation in the order of ids.
-func queueUnseen(b *pgx.Batch, u *backend.Unseen, accountID int64, ids []int64) {
+// batchUnseen follows a batch's messages in order, as the trigger would.
+type batchUnseen struct {
+	horizons  map[int64][]*batchHorizon // by conversation
+	audiences map[int64]int64           // messages that are not activity, by conversation
+}
+
+func newBatchUnseen() *batchUnseen {
+	return &batchUnseen{horizons: map[int64][]*batchHorizon{}, audiences: map[int64]int64{}}
+}
+
+// scan reads the rows of selectBatchHorizons.
+func (u *batchUnseen) scan(rows pgx.Rows) error {
+	for rows.Next() {
+		h := &batchHorizon{stored: true}
+		if err := rows.Scan(&h.conversationID, &h.user, &h.seen); err != nil {
+			return err
+		}
+		u.horizons[h.conversationID] = append(u.horizons[h.conversationID], h)
+	}
+	return rows.Err()
+}
+
+// add takes one message, the next of its conversation: convo_unseen_messages
+// on insert.
+func (u *batchUnseen) add(m *convo.Message) {
+	c := m.ConversationID
+	if m.Type != convo.MessageActivity { // convo_unseen_counted: a new message is no tombstone
+		u.audiences[c]++
+		for _, h := range u.horizons[c] {
+			if h.seen < m.Seq && h.user != m.AuthorID {
+				h.n++
+			}
+		}
+	}
+	if m.AuthorID == uuid.Nil {
+		return
+	}
+	for _, h := range u.horizons[c] {
+		if h.user == m.AuthorID {
+			h.seen, h.n, h.reset = max(h.seen, m.Seq), 0, true
+			return
+		}
+	}
+	u.horizons[c] = append(u.horizons[c], &batchHorizon{conversationID: c, user: m.AuthorID, seen: m.Seq, reset: true})
+}
+
+// queue queues the write of what the batch changed of the unseen counts,
+// conversation by conversation in the order of ids.
+func (u *batchUnseen) queue(b *pgx.Batch, accountID int64, ids []int64) {
 	var (
 		audienceConvs, audienceCounts []int64
 		newConvs, newSeen, newCounts  []int64
@@ -618,18 +657,18 @@ func queueUnseen(b *pgx.Batch, u *backend.Unseen, accountID int64, ids []int64) 
 		oldResets                     []bool
 	)
 	for _, c := range ids {
-		if n := u.Audience(c); n > 0 {
+		if n := u.audiences[c]; n > 0 {
 			audienceConvs, audienceCounts = append(audienceConvs, c), append(audienceCounts, n)
 		}
-		for _, h := range u.Horizons(c) {
+		for _, h := range u.horizons[c] {
 			switch {
-			case !h.Stored:
-				newConvs, newUsers, newSeen, newCounts = append(newConvs, h.ConversationID), append(newUsers, h.User),
-					append(newSeen, h.Seen), append(newCounts, h.N)
-			case h.Moved():
-				oldConvs, oldUsers, oldSeen, oldCounts = append(oldConvs, h.ConversationID), append(oldUsers, h.User),
-					append(oldSeen, h.Seen), append(oldCounts, h.N)
-				oldResets = append(oldResets, h.Reset)
+			case !h.stored:
+				newConvs, newUsers, newSeen, newCounts = append(newConvs, h.conversationID), append(newUsers, h.user),
+					append(newSeen, h.seen), append(newCounts, h.n)
+			case h.reset || h.n > 0:
+				oldConvs, oldUsers, oldSeen, oldCounts = append(oldConvs, h.conversationID), append(oldUsers, h.user),
+					append(oldSeen, h.seen), append(oldCounts, h.n)
+				oldResets = append(oldResets, h.reset)
 			}
 		}
 	}
