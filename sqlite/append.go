@@ -88,16 +88,13 @@ WHERE account_id = ?9 AND id = ?10`
 	// touchContact moves the contact's version itself: no trigger write.
 	touchContact = `UPDATE convo_contacts SET last_activity_at = ?, version = version + 1 WHERE account_id = ? AND id = ?`
 
-	// The unseen counts an append moves (backend.Unseen): ?1 account, ?2
-	// conversation, then the audiences' new messages; or the user, the
-	// seq seen, whether the count starts again from zero, and the unseen
-	// messages added.
-	bumpAudiences = `UPDATE convo_conversation_audiences SET non_activity_count = non_activity_count + ?3
-WHERE account_id = ?1 AND conversation_id = ?2`
-	insertHorizon = `INSERT INTO convo_read_horizons (account_id, conversation_id, user_id, seen_seq, unseen_count)
-VALUES (?1, ?2, ?3, ?4, ?6)`
-	moveHorizon = `UPDATE convo_read_horizons SET seen_seq = ?4, unseen_count = iif(?5, 0, unseen_count) + ?6
-WHERE account_id = ?1 AND conversation_id = ?2 AND user_id = ?3`
+	// moveAuthorHorizon moves the horizon of the author ?3 to their last
+	// message ?4, with the ?5 messages after it unseen: bumpMaintained
+	// counted every new message that is not activity as unseen on every
+	// horizon (the trigger convo_unseen_append), the author's included.
+	// ?1 account, ?2 conversation.
+	moveAuthorHorizon = `INSERT INTO convo_read_horizons (account_id, conversation_id, user_id, seen_seq, unseen_count)
+VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET seen_seq = max(seen_seq, excluded.seen_seq), unseen_count = excluded.unseen_count`
 )
 
 // bumpConversation is the update of a conversation after an append, by
@@ -129,6 +126,15 @@ type appendFold struct {
 	wait            int
 	replied         bool
 	moves, reopens  bool
+	authors         []authorMark // the users who wrote messages, each once
+}
+
+// authorMark is a user's last message among those appended, and how many
+// messages that are not activity came after it.
+type authorMark struct {
+	user  uuid.UUID
+	seq   int64
+	after int
 }
 
 // add folds in the message m, given whether it is a human reply.
@@ -149,6 +155,17 @@ func (f *appendFold) add(m convo.Message, humanReply bool) {
 	if m.Type != convo.MessageActivity {
 		f.lastNonActivity = m.ID
 		f.nonActivity++
+		for i := range f.authors {
+			f.authors[i].after++ // the author's own is reset below
+		}
+	}
+	if m.AuthorID != uuid.Nil {
+		i := slices.IndexFunc(f.authors, func(a authorMark) bool { return a.user == m.AuthorID })
+		if i < 0 {
+			f.authors = append(f.authors, authorMark{user: m.AuthorID})
+			i = len(f.authors) - 1
+		}
+		f.authors[i].seq, f.authors[i].after = m.Seq, 0
 	}
 }
 
@@ -164,60 +181,26 @@ type appender struct {
 	now     time.Time
 	convs   map[int64]*appendConversation
 	order   []int64 // the conversations, as first met
-	unseen  *backend.Unseen
 }
 
 // appendConversation is a conversation an appender adds to: as read, then
 // as its appends left it.
 type appendConversation struct {
-	target   appendTarget
-	fold     appendFold
-	touches  bool // an incoming message moves the contact's last activity
-	horizons bool // its read horizons are read into the appender's unseen
+	target  appendTarget
+	fold    appendFold
+	touches bool // an incoming message moves the contact's last activity
 }
 
 func newAppender(tx *dbtx, accountID int64, now time.Time) *appender {
-	return &appender{tx: tx, account: accountID, now: now, convs: map[int64]*appendConversation{}, unseen: backend.NewUnseen()}
+	return &appender{tx: tx, account: accountID, now: now, convs: map[int64]*appendConversation{}}
 }
 
-// seen follows the unseen counts of the message m, just added to c: its
-// horizons are read the first time a message moves them (an activity
-// message without an author moves none).
-func (a *appender) seen(ctx context.Context, c *appendConversation, m *convo.Message) error {
-	if m.Type == convo.MessageActivity && m.AuthorID == uuid.Nil {
-		return nil
-	}
-	if !c.horizons {
-		stored, err := horizons(ctx, a.tx, a.account, m.ConversationID)
-		if err != nil {
-			return err
-		}
-		for user, seen := range stored {
-			a.unseen.Stored(m.ConversationID, user, seen)
-		}
-		c.horizons = true
-	}
-	a.unseen.Add(m)
-	return nil
-}
-
-// flushUnseen writes the unseen counts the appends to the conversation
-// moved.
-func (a *appender) flushUnseen(ctx context.Context, id int64) error {
-	if n := a.unseen.Audience(id); n > 0 {
-		if _, err := a.tx.ExecContext(ctx, bumpAudiences, a.account, id, n); err != nil {
-			return err
-		}
-	}
-	for _, h := range a.unseen.Horizons(id) {
-		if !h.Moved() {
-			continue
-		}
-		q := moveHorizon
-		if !h.Stored {
-			q = insertHorizon
-		}
-		if _, err := a.tx.ExecContext(ctx, q, a.account, id, h.User.String(), h.Seen, h.Reset, h.N); err != nil {
+// moveAuthors moves the horizons of the authors of the messages appended
+// to the conversation id, as f gathered them, once bumpMaintained has
+// counted the messages.
+func (a *appender) moveAuthors(ctx context.Context, id int64, f *appendFold) error {
+	for _, w := range f.authors {
+		if _, err := a.tx.ExecContext(ctx, moveAuthorHorizon, a.account, id, w.user.String(), w.seq, w.after); err != nil {
 			return err
 		}
 	}
@@ -252,7 +235,7 @@ func (a *appender) flush(ctx context.Context) error {
 				return err
 			}
 		}
-		if err := a.flushUnseen(ctx, id); err != nil {
+		if err := a.moveAuthors(ctx, id, f); err != nil {
 			return err
 		}
 		if c.touches && !slices.Contains(touched, c.target.ContactID) {
@@ -264,7 +247,6 @@ func (a *appender) flush(ctx context.Context) error {
 	}
 	clear(a.convs)
 	a.order = a.order[:0]
-	a.unseen = backend.NewUnseen()
 	return nil
 }
 
@@ -358,9 +340,6 @@ func (a *appender) add(ctx context.Context, conversationID int64, in convo.NewMe
 		return convo.Message{}, err
 	}
 	tx.added = max(tx.added, m.ID) // indexed shortly after the call commits: see indexer.go
-	if err := a.seen(ctx, c, &m); err != nil {
-		return convo.Message{}, err
-	}
 	incoming := m.Type == convo.MessageIncoming
 	c.fold.add(m, m.Type == convo.MessageOutgoing && !m.Private && m.SenderType == convo.SenderUser)
 	target.LastSeq = m.Seq

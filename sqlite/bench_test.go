@@ -124,6 +124,30 @@ func BenchmarkAppend(b *testing.B) {
 	}
 }
 
+// BenchmarkAppendReaders appends to conversations with three participants
+// (each has a horizon, so every incoming message is one more unseen for
+// each of them), who write one message in four.
+func BenchmarkAppendReaders(b *testing.B) {
+	s, ids, _ := benchStore(b, 200)
+	ctx := context.Background()
+	users := []uuid.UUID{uuid.New(), uuid.New(), uuid.New()}
+	for _, id := range ids {
+		if _, err := s.AddParticipants(ctx, 1, id, convo.ParticipantChange{UserIDs: users}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		in := convo.NewMessage{Type: convo.MessageIncoming, Content: "more words"}
+		if i%4 == 3 {
+			in = convo.NewMessage{Type: convo.MessageOutgoing, Content: "a reply", AuthorID: users[i%3]}
+		}
+		if _, err := s.AddMessage(ctx, 1, ids[i%len(ids)], in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkListMessages reads a page of 50 messages as a user sees them:
 // plain messages, and messages that each carry two reactions (one the
 // viewer's), a reply count and an edit, which a page then reads too (the

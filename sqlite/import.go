@@ -34,12 +34,6 @@ VALUES (nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
 	attachments, external_source_ids, additional_attributes, reply_to_id, deleted_at, external_error)
 VALUES (nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-	// moveAuthorHorizon moves the author's horizon to their message, as an
-	// append does (backend.Unseen); recountUnseen recounts the unseen
-	// counts. ?1 account, ?2 conversation, ?3 user, ?4 seq.
-	moveAuthorHorizon = `INSERT INTO convo_read_horizons (account_id, conversation_id, user_id, seen_seq, unseen_count)
-VALUES (?1, ?2, ?3, ?4, 0) ON CONFLICT DO UPDATE SET seen_seq = max(seen_seq, excluded.seen_seq), unseen_count = 0`
-
 	// selectIndexMark is the index's mark (indexer.go): no other write
 	// moves it while the import holds the writer.
 	selectIndexMark = `SELECT indexed_through FROM convo_index_state`
@@ -282,7 +276,8 @@ func (im *importer) Message(m convo.Message) error {
 	}
 	im.touched[m.ConversationID] = true
 	if m.AuthorID != uuid.Nil {
-		if _, err := tx.ExecContext(ctx, moveAuthorHorizon, im.accountID, m.ConversationID, m.AuthorID.String(), m.Seq); err != nil {
+		// As an append does; recountUnseen recounts the unseen counts.
+		if _, err := tx.ExecContext(ctx, moveAuthorHorizon, im.accountID, m.ConversationID, m.AuthorID.String(), m.Seq, 0); err != nil {
 			return err
 		}
 	}
