@@ -149,6 +149,21 @@ SELECT 'convo_messages_fts holds ' || (SELECT count(*) FROM convo_messages_fts_d
 FROM convo_index_state i
 WHERE (SELECT count(*) FROM convo_messages_fts_docsize) != (SELECT count(*) FROM convo_messages WHERE id <= i.indexed_through)
 	OR EXISTS (SELECT 1 FROM convo_messages_fts_docsize WHERE id > i.indexed_through)`},
+	{"unseen counts", `
+SELECT 'horizon ' || h.conversation_id || '/' || h.user_id || ': seen_seq ' || h.seen_seq || ' past last_seq ' || c.last_seq
+FROM convo_read_horizons h JOIN convo_conversations c ON c.account_id = h.account_id AND c.id = h.conversation_id
+WHERE h.seen_seq > c.last_seq
+UNION ALL
+SELECT 'horizon ' || h.conversation_id || '/' || h.user_id || ': unseen_count ' || h.unseen_count || ' scan ' || s.n
+FROM convo_read_horizons h, (SELECT account_id, conversation_id, user_id, (SELECT count(*) FROM convo_messages m
+	WHERE m.account_id = x.account_id AND m.conversation_id = x.conversation_id AND m.seq > x.seen_seq
+	AND ` + isCounted + ` AND m.author_id IS NOT x.user_id) AS n FROM convo_read_horizons x) s
+WHERE s.account_id = h.account_id AND s.conversation_id = h.conversation_id AND s.user_id = h.user_id AND s.n != h.unseen_count
+UNION ALL
+SELECT 'audience ' || a.audience_id || ' of conversation ' || a.conversation_id || ': non_activity_count '
+	|| a.non_activity_count || ', the conversation ' || c.non_activity_count
+FROM convo_conversation_audiences a JOIN convo_conversations c ON c.account_id = a.account_id AND c.id = a.conversation_id
+WHERE a.non_activity_count != c.non_activity_count`},
 	{"foreign keys", `SELECT 'foreign key: ' || "table" || ' row ' || coalesce(rowid, 'NULL') || ' -> ' || parent FROM pragma_foreign_key_check`},
 	{"integrity", `SELECT 'integrity: ' || integrity_check FROM pragma_integrity_check WHERE integrity_check != 'ok'`},
 }
