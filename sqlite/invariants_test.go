@@ -154,11 +154,8 @@ SELECT 'horizon ' || h.conversation_id || '/' || h.user_id || ': seen_seq ' || h
 FROM convo_read_horizons h JOIN convo_conversations c ON c.account_id = h.account_id AND c.id = h.conversation_id
 WHERE h.seen_seq > c.last_seq
 UNION ALL
-SELECT 'horizon ' || h.conversation_id || '/' || h.user_id || ': unseen_count ' || h.unseen_count || ' scan ' || s.n
-FROM convo_read_horizons h, (SELECT account_id, conversation_id, user_id, (SELECT count(*) FROM convo_messages m
-	WHERE m.account_id = x.account_id AND m.conversation_id = x.conversation_id AND m.seq > x.seen_seq
-	AND ` + isCounted + ` AND m.author_id IS NOT x.user_id) AS n FROM convo_read_horizons x) s
-WHERE s.account_id = h.account_id AND s.conversation_id = h.conversation_id AND s.user_id = h.user_id AND s.n != h.unseen_count
+SELECT 'horizon ' || conversation_id || '/' || user_id || ': unseen_count ' || unseen_count || ' scan ' || n
+FROM (SELECT conversation_id, user_id, unseen_count, ` + horizonRecount + ` AS n FROM convo_read_horizons) WHERE n != unseen_count
 UNION ALL
 SELECT 'audience ' || a.audience_id || ' of conversation ' || a.conversation_id || ': non_activity_count '
 	|| a.non_activity_count || ', the conversation ' || c.non_activity_count
@@ -167,6 +164,11 @@ WHERE a.non_activity_count != c.non_activity_count`},
 	{"foreign keys", `SELECT 'foreign key: ' || "table" || ' row ' || coalesce(rowid, 'NULL') || ' -> ' || parent FROM pragma_foreign_key_check`},
 	{"integrity", `SELECT 'integrity: ' || integrity_check FROM pragma_integrity_check WHERE integrity_check != 'ok'`},
 }
+
+// horizonRecount is unseenAfterHorizon (the rule MarkSeen and imports
+// recount by) for the convo_read_horizons row at hand.
+var horizonRecount = strings.NewReplacer("?1", "convo_read_horizons.account_id",
+	"?2", "convo_read_horizons.conversation_id").Replace(unseenAfterHorizon)
 
 // CheckInvariants scans the whole database, in one read transaction, and
 // reports every maintained counter that differs from a count, every orphan
