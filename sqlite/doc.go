@@ -27,9 +27,11 @@
 // still waiting for a connection when Close is called, and every call
 // after it, return convo.ErrClosed.
 //
-// After a bulk load (Import, or a migration through AddMessages), call
-// OptimizeSearch: it merges the full-text indexes so that a small account's
-// search beside a large one's load reads one index segment, not many.
+// While its callers are idle, a store merges its message index's segments
+// by levels. After a bulk load (Import, or a migration through
+// AddMessages), a host may call OptimizeSearch: it merges the full-text
+// indexes into one segment at once, so that a small account's search
+// beside a large one's load reads one segment, not many.
 //
 // Options.ReadOnly opens a file for reading only: every write is
 // convo.ErrReadOnly. A file in a directory this process cannot write is

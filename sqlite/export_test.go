@@ -60,3 +60,7 @@ func (s *Store) execOnWriter(ctx context.Context, query string, args ...any) err
 		return err
 	})
 }
+
+// IdleMerged reports whether the store's indexer, once the store was
+// idle, merged the index until it found nothing left (idle.go).
+func IdleMerged(s *Store) bool { return s.index != nil && s.index.merged.Load() }

@@ -50,6 +50,8 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx Tx, st store.Store) error
 	if s.in != nil {
 		return convo.Invalid("tx", convo.CodeMismatch, "WithTx runs in a transaction already: use the Store it gave")
 	}
+	s.calls.begin()
+	defer s.calls.end()
 	// writeTx tells the indexer of the messages the calls added (tx.added)
 	// once the whole transaction commits, or indexes them in it.
 	return s.writeTx(ctx, func(tx *dbtx) error {

@@ -63,12 +63,18 @@ type indexer struct {
 	// added. Both only grow.
 	added, indexed atomic.Int64
 	every          time.Duration
+	// idle is how long the store's callers must be idle before the
+	// indexer merges the index (idle.go); merges counts the merge steps
+	// that did work, and merged is set when one found nothing left.
+	idle   time.Duration
+	merges atomic.Int64
+	merged atomic.Bool
 }
 
 // newIndexer starts the indexer of s, on the state Open found: the mark
 // and the newest message.
-func newIndexer(s *Store, indexed, added int64, every time.Duration) *indexer {
-	x := &indexer{store: s, nudge: make(chan struct{}, 1), done: make(chan struct{}), every: every}
+func newIndexer(s *Store, indexed, added int64, every, idle time.Duration) *indexer {
+	x := &indexer{store: s, nudge: make(chan struct{}, 1), done: make(chan struct{}), every: every, idle: idle}
 	x.indexed.Store(indexed)
 	x.wrote(added)
 	x.wg.Add(1)
@@ -91,13 +97,41 @@ func (x *indexer) wrote(id int64) {
 // behind reports whether a committed message may be missing from the index.
 func (x *indexer) behind() bool { return x.indexed.Load() < x.added.Load() }
 
+// run indexes what the store adds, a moment after each nudge, and merges
+// the index once the store is idle, until a merge finds nothing to do
+// (after a failed one, until the next message).
 func (x *indexer) run() {
 	defer x.wg.Done()
-	afterNudges(x.nudge, x.done, x.every, func() {
-		if err := x.catchUp(context.Background()); err != nil {
-			x.store.log.Warn("convo: indexing messages for search failed", "error", err)
+	ctx := context.Background()
+	merge := true // the index may hold segments to merge: at first, and after indexing
+	for {
+		var idle <-chan time.Time
+		if merge {
+			idle = time.After(x.idle)
 		}
-	})
+		select {
+		case <-x.done:
+			return
+		case <-x.nudge:
+			select {
+			case <-x.done:
+				return
+			case <-time.After(x.every):
+			}
+			x.merged.Store(false)
+			if err := x.catchUp(ctx); err != nil {
+				x.store.log.Warn("convo: indexing messages for search failed", "error", err)
+			}
+			merge = true
+		case <-idle:
+			done, err := x.mergeWhileIdle(ctx)
+			if err != nil {
+				x.store.log.Warn("convo: merging the search index failed", "error", err)
+			}
+			x.merged.Store(done)
+			merge = !done && err == nil
+		}
+	}
 }
 
 // catchUp indexes until the index holds every message committed when it

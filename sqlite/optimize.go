@@ -16,7 +16,10 @@ import (
 // The merge rewrites the index, all of it: seconds per million messages.
 // It goes a few hundred pages per transaction, so other writes wait for
 // one step at most, never for the whole merge; call it after a load, or
-// in a quiet hour. A read-only store returns convo.ErrReadOnly.
+// in a quiet hour. The store itself merges the message index by levels
+// while it is idle (idle.go), which gives searches about the same
+// figures; OptimizeSearch is for a host that wants the single segment
+// now. A read-only store returns convo.ErrReadOnly.
 func (s *Store) OptimizeSearch(ctx context.Context) error {
 	return s.optimizeSearch(ctx, mergePages)
 }
@@ -34,7 +37,7 @@ func (s *Store) optimizeSearch(ctx context.Context, pages int) error {
 	for _, index := range []string{"convo_messages_fts", "convo_contacts_fts"} {
 		for more := true; more; {
 			var err error
-			if more, err = s.mergeStep(ctx, index, pages); err != nil {
+			if more, err = s.mergeStep(ctx, index, -pages); err != nil {
 				return err
 			}
 		}
@@ -42,9 +45,10 @@ func (s *Store) optimizeSearch(ctx context.Context, pages int) error {
 	return nil
 }
 
-// mergeStep merges about pages pages of an index toward one segment,
-// reporting whether it did any work. FTS5's 'merge' with a negative count
-// merges across levels, as 'optimize' does, but a step at a time; a step
+// mergeStep merges about |pages| pages of an index, reporting whether it
+// did any work. FTS5's 'merge' with a negative count merges across levels
+// toward one segment, as 'optimize' does, but a step at a time; with a
+// positive one it merges a level once it holds usermerge segments. A step
 // that finds nothing to do changes fewer than 2 rows, as FTS5 documents.
 func (s *Store) mergeStep(ctx context.Context, index string, pages int) (more bool, err error) {
 	err = s.writeTx(ctx, func(tx *dbtx) error {
@@ -52,7 +56,7 @@ func (s *Store) mergeStep(ctx context.Context, index string, pages int) (more bo
 		if err := tx.GetContext(ctx, &before, `SELECT total_changes()`); err != nil {
 			return err
 		}
-		merge := `INSERT INTO ` + index + `(` + index + `, rank) VALUES ('merge', -` + strconv.Itoa(pages) + `)`
+		merge := `INSERT INTO ` + index + `(` + index + `, rank) VALUES ('merge', ` + strconv.Itoa(pages) + `)`
 		if _, err := tx.ExecContext(ctx, merge); err != nil {
 			return err
 		}

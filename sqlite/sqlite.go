@@ -146,6 +146,7 @@ type engine struct {
 	rows    *rowCache     // nil: no cache
 	ckpt    *checkpointer // nil: in memory or read-only
 	index   *indexer      // nil: read-only, or in memory
+	calls   activity      // the callers' calls, for the indexer's merges
 	// indexInline indexes the messages a write adds in its own
 	// transaction: an in-memory store (see indexer.go).
 	indexInline bool
@@ -278,7 +279,7 @@ func (s *Store) setup(memory bool) error {
 		s.indexInline = true
 		return nil
 	}
-	s.index = newIndexer(s, indexed, added, indexEvery)
+	s.index = newIndexer(s, indexed, added, indexEvery, mergeIdle)
 	return nil
 }
 

@@ -13,6 +13,8 @@ import (
 // write runs fn in one IMMEDIATE transaction on the writer connection: one
 // transaction per public call, one timestamp for every row it writes.
 func (s *Store) write(ctx context.Context, fn func(tx *dbtx, now time.Time) error) error {
+	s.calls.begin()
+	defer s.calls.end()
 	return s.writeTx(ctx, func(tx *dbtx) error {
 		// The clock is read once the write lock is held, so that times
 		// follow the order of commits: a call that waited for the lock
@@ -91,6 +93,8 @@ func (s *Store) read(ctx context.Context, fn func(tx *dbtx) error) error {
 	if s.closed.Load() {
 		return convo.ErrClosed
 	}
+	s.calls.begin()
+	defer s.calls.end()
 	for range 2 {
 		if s.snoozes.due(s.clock()) {
 			// An overdue snooze must read as open: reopen it first.

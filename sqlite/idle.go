@@ -1,0 +1,67 @@
+package sqlite
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+)
+
+// While the store is idle, the indexer merges the message index's
+// segments. Each indexing round writes a segment, and FTS5's own merges
+// (automerge) let up to three wait on each level; a search seeks every
+// segment at each of its matches, so a small account's search beside a
+// large account's load cost two to six times what it costs alone. A merge
+// by levels ('merge' with a positive count, usermerge 2: migration 0011)
+// leaves about one segment a level, which gives the figures of
+// OptimizeSearch's single segment, and a later one rewrites only the
+// small levels new messages made (docs/benchmarks.md, "Many accounts in
+// one store").
+//
+// Idle means that no call of the store's callers has run for mergeIdle:
+// a merge step holds the writer and a core, and a busy store's writes
+// keep FTS5's automerge going anyway. The merge goes a step of mergePages
+// at a time and stops at a step that finds nothing left, at a message
+// written (the indexer's nudge) or at a call; a write that comes during a
+// step waits for that step, about 20 ms.
+const mergeIdle = time.Second
+
+// activity counts the calls of the store's callers, for the indexer to
+// know when they have been idle. The store's own goroutines (indexing,
+// merging, checkpoints, the feed's polls) do not count.
+type activity struct {
+	running atomic.Int64 // calls running
+	ended   atomic.Int64 // when the last call ended, in Unix nanoseconds
+}
+
+// begin marks a call's start; end, called after it, its end.
+func (a *activity) begin() { a.running.Add(1) }
+func (a *activity) end() {
+	a.ended.Store(time.Now().UnixNano())
+	a.running.Add(-1)
+}
+
+// idleFor reports whether no call has run for d.
+func (a *activity) idleFor(d time.Duration) bool {
+	return a.running.Load() == 0 && time.Since(time.Unix(0, a.ended.Load())) >= d
+}
+
+// mergeWhileIdle merges the message index step by step while the store
+// stays idle, and reports whether it finished: a step found nothing to
+// merge.
+func (x *indexer) mergeWhileIdle(ctx context.Context) (done bool, err error) {
+	for {
+		if len(x.nudge) > 0 || !x.store.calls.idleFor(x.idle) {
+			return false, nil
+		}
+		select {
+		case <-x.done:
+			return false, nil
+		default:
+		}
+		more, err := x.store.mergeStep(ctx, "convo_messages_fts", mergePages)
+		if err != nil || !more {
+			return err == nil, err
+		}
+		x.merges.Add(1)
+	}
+}

@@ -1,0 +1,81 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/matryer/is"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
+)
+
+// TestIndexerMergesWhenIdle loads messages in many indexing rounds, each a
+// segment, then checks that the index is left alone while callers call,
+// and merged by levels once they stop, with every message still found.
+func TestIndexerMergesWhenIdle(t *testing.T) {
+	is := is.New(t)
+	ctx := context.Background()
+	s, err := Open(t.TempDir()+"/convo.db", Options{})
+	is.NoErr(err)
+	defer s.Close()
+	c, err := s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Ada"})
+	is.NoErr(err)
+	conv, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: time.Now()})
+	is.NoErr(err)
+	for i := range 12 { // each indexing round writes a segment
+		batch := make([]store.MessageTo, 100)
+		for k := range batch {
+			batch[k] = store.MessageTo{ConversationID: conv.ID,
+				Message: convo.NewMessage{Type: convo.MessageIncoming, Content: fmt.Sprintf("invoice round%d item%d", i, k)}}
+		}
+		_, err := s.AddMessages(ctx, 1, batch)
+		is.NoErr(err)
+		is.NoErr(s.index.catchUp(ctx))
+	}
+	segments := func() int {
+		var n int
+		is.NoErr(s.read(ctx, func(tx *dbtx) error {
+			return tx.GetContext(ctx, &n, `SELECT count(DISTINCT segid) FROM convo_messages_fts_idx`)
+		}))
+		return n
+	}
+	loaded := segments()
+	is.True(loaded > 2) // automerge leaves up to three a level
+
+	// While callers keep calling, the indexer leaves the index alone.
+	merges := s.index.merges.Load()
+	for end := time.Now().Add(2 * s.index.idle); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		_, err := s.GetConversation(ctx, 1, conv.ID, store.GetConversationOptions{})
+		is.NoErr(err)
+	}
+	is.Equal(s.index.merges.Load(), merges)
+	is.Equal(segments(), loaded)
+
+	// Once they stop, it merges until a merge by levels finds nothing.
+	for end := time.Now().Add(20 * s.index.idle); !s.index.merged.Load(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatal("the index was not merged while the store was idle")
+		}
+	}
+	is.True(s.index.merges.Load() > merges)
+	is.True(segments() < loaded)
+	var usermerge string
+	is.NoErr(s.read(ctx, func(tx *dbtx) error {
+		return tx.GetContext(ctx, &usermerge, `SELECT v FROM convo_messages_fts_config WHERE k = 'usermerge'`)
+	}))
+	is.Equal(usermerge, "2") // migration 0011: about one segment a level
+	more, err := s.mergeStep(ctx, "convo_messages_fts", mergePages)
+	is.NoErr(err)
+	is.True(!more) // nothing left to merge by levels
+
+	page, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: "invoice", Page: store.PageNumber(1, 100)})
+	is.NoErr(err)
+	is.Equal(page.Meta.Total, 1200) // every message still found
+	page, err = s.SearchMessages(ctx, 1, store.MessageSearch{Query: "round7", Page: store.PageNumber(1, 100)})
+	is.NoErr(err)
+	is.Equal(page.Meta.Total, 100)
+	is.NoErr(s.CheckInvariants(ctx))
+}
