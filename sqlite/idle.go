@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"sync/atomic"
 	"time"
 )
@@ -12,8 +13,8 @@ import (
 // segment at each of its matches, so a small account's search beside a
 // large account's load cost two to six times what it costs alone. A merge
 // by levels ('merge' with a positive count, usermerge 2: migration 0011)
-// leaves about one segment a level, which gives the figures of
-// OptimizeSearch's single segment, and a later one rewrites only the
+// leaves about one segment a level, which brings searches most of the way
+// to OptimizeSearch's single segment, and a later one rewrites only the
 // small levels new messages made (docs/benchmarks.md, "Many accounts in
 // one store").
 //
@@ -21,8 +22,9 @@ import (
 // a merge step holds the writer and a core, and a busy store's writes
 // keep FTS5's automerge going anyway. The merge goes a step of mergePages
 // at a time and stops at a step that finds nothing left, at a message
-// written (the indexer's nudge) or at a call; a write that comes during a
-// step waits for that step, about 20 ms.
+// written (the indexer's nudge), at a call, or when another process has
+// written the file since the last step; a write that comes during a step
+// waits for that step, about 20 ms.
 const mergeIdle = time.Second
 
 // activity counts the calls of the store's callers, for the indexer to
@@ -47,7 +49,9 @@ func (a *activity) idleFor(d time.Duration) bool {
 
 // mergeWhileIdle merges the message index step by step while the store
 // stays idle, and reports whether it finished: a step found nothing to
-// merge.
+// merge. It stops, unfinished, when another process has written the file
+// since its last look (x.seen; the first look only takes note): that
+// process's writes would wait for each step.
 func (x *indexer) mergeWhileIdle(ctx context.Context) (done bool, err error) {
 	for {
 		if len(x.nudge) > 0 || !x.store.calls.idleFor(x.idle) {
@@ -58,8 +62,11 @@ func (x *indexer) mergeWhileIdle(ctx context.Context) (done bool, err error) {
 			return false, nil
 		default:
 		}
-		more, err := x.store.mergeStep(ctx, "convo_messages_fts", mergePages)
-		if err != nil || !more {
+		more, err := x.store.mergeStep(ctx, "convo_messages_fts", mergePages, &x.seen)
+		switch {
+		case errors.Is(err, errOthersWrite):
+			return false, nil
+		case err != nil || !more:
 			return err == nil, err
 		}
 		x.merges.Add(1)

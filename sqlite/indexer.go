@@ -69,12 +69,15 @@ type indexer struct {
 	idle   time.Duration
 	merges atomic.Int64
 	merged atomic.Bool
+	// seen is the writer's PRAGMA data_version at the last merge step
+	// (-1: none yet), for the run goroutine only.
+	seen int64
 }
 
 // newIndexer starts the indexer of s, on the state Open found: the mark
 // and the newest message.
 func newIndexer(s *Store, indexed, added int64, every, idle time.Duration) *indexer {
-	x := &indexer{store: s, nudge: make(chan struct{}, 1), done: make(chan struct{}), every: every, idle: idle}
+	x := &indexer{store: s, nudge: make(chan struct{}, 1), done: make(chan struct{}), every: every, idle: idle, seen: -1}
 	x.indexed.Store(indexed)
 	x.wrote(added)
 	x.wg.Add(1)

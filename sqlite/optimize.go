@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"strconv"
 )
 
@@ -37,7 +38,7 @@ func (s *Store) optimizeSearch(ctx context.Context, pages int) error {
 	for _, index := range []string{"convo_messages_fts", "convo_contacts_fts"} {
 		for more := true; more; {
 			var err error
-			if more, err = s.mergeStep(ctx, index, -pages); err != nil {
+			if more, err = s.mergeStep(ctx, index, -pages, nil); err != nil {
 				return err
 			}
 		}
@@ -50,8 +51,23 @@ func (s *Store) optimizeSearch(ctx context.Context, pages int) error {
 // toward one segment, as 'optimize' does, but a step at a time; with a
 // positive one it merges a level once it holds usermerge segments. A step
 // that finds nothing to do changes fewer than 2 rows, as FTS5 documents.
-func (s *Store) mergeStep(ctx context.Context, index string, pages int) (more bool, err error) {
+//
+// With seen, the step first reads the writer's PRAGMA data_version, which
+// moves when another connection commits (another process: this one writes
+// through its writer only), into *seen; if it moved since the value *seen
+// held, or *seen held none (-1), the step merges nothing and is
+// errOthersWrite.
+func (s *Store) mergeStep(ctx context.Context, index string, pages int, seen *int64) (more bool, err error) {
 	err = s.writeTx(ctx, func(tx *dbtx) error {
+		if seen != nil {
+			last := *seen
+			if err := tx.GetContext(ctx, seen, `PRAGMA data_version`); err != nil {
+				return err
+			}
+			if last < 0 || *seen != last {
+				return errOthersWrite
+			}
+		}
 		var before, after int64
 		if err := tx.GetContext(ctx, &before, `SELECT total_changes()`); err != nil {
 			return err
@@ -68,3 +84,6 @@ func (s *Store) mergeStep(ctx context.Context, index string, pages int) (more bo
 	})
 	return more, err
 }
+
+// errOthersWrite ends a merge step that found another process writing.
+var errOthersWrite = errors.New("sqlite: another process writes the file")
