@@ -24,7 +24,8 @@ import (
 // at a time and stops at a step that finds nothing left, at a message
 // written (the indexer's nudge), at a call, or when another process has
 // written the file since the last step; a write that comes during a step
-// waits for that step, about 20 ms.
+// waits for that step: about 20 ms at 100,000 messages, 110 ms at ten
+// million.
 const mergeIdle = time.Second
 
 // activity counts the calls of the store's callers, for the indexer to
