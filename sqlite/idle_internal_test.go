@@ -52,7 +52,7 @@ func TestIndexerMergesWhenIdle(t *testing.T) {
 		return tx.GetContext(ctx, &usermerge, `SELECT v FROM convo_messages_fts_config WHERE k = 'usermerge'`)
 	}))
 	is.Equal(usermerge, "2") // migration 0011: about one segment a level
-	more, err := s.mergeStep(ctx, "convo_messages_fts", mergePages, nil)
+	more, err := s.mergeStep(ctx, "convo_messages_fts", idleMergePages, nil)
 	is.NoErr(err)
 	is.True(!more) // nothing left to merge by levels
 
