@@ -18,7 +18,8 @@ import (
 // small levels new messages made (docs/benchmarks.md, "Many accounts in
 // one store").
 //
-// Idle means that no call of the store's callers has run for mergeIdle:
+// Idle means that no call of the store's callers has run for mergeIdle
+// (no call started, none running):
 // a merge step holds the writer and a core, and a busy store's writes
 // keep FTS5's automerge going anyway. The merge goes a step of
 // idleMergePages at a time and stops at a step that finds nothing left,
@@ -33,33 +34,43 @@ const (
 )
 
 // activity counts the calls of the store's callers, for the indexer to
-// know when they have been idle. The store's own goroutines (indexing,
-// merging, checkpoints, the feed's polls) do not count.
+// know when they have been idle; a call pays two atomic adds, no clock.
+// The store's own goroutines (indexing, merging, checkpoints, the feed's
+// polls) do not count.
 type activity struct {
 	running atomic.Int64 // calls running
-	ended   atomic.Int64 // when the last call ended, in Unix nanoseconds
+	started atomic.Int64 // calls started, ever
 }
 
 // begin marks a call's start; end, called after it, its end.
-func (a *activity) begin() { a.running.Add(1) }
-func (a *activity) end() {
-	a.ended.Store(time.Now().UnixNano())
-	a.running.Add(-1)
+func (a *activity) begin() {
+	a.started.Add(1)
+	a.running.Add(1)
+}
+func (a *activity) end() { a.running.Add(-1) }
+
+// mark is what quietSince compares with: the calls started, or -1 while a
+// call runs.
+func (a *activity) mark() int64 {
+	if a.running.Load() > 0 {
+		return -1
+	}
+	return a.started.Load()
 }
 
-// idleFor reports whether no call has run for d.
-func (a *activity) idleFor(d time.Duration) bool {
-	return a.running.Load() == 0 && time.Since(time.Unix(0, a.ended.Load())) >= d
+// quietSince reports whether no call has run since the mark m was taken.
+func (a *activity) quietSince(m int64) bool {
+	return m >= 0 && a.running.Load() == 0 && a.started.Load() == m
 }
 
-// mergeWhileIdle merges the message index step by step while the store
-// stays idle, and reports whether it finished: a step found nothing to
-// merge. It stops, unfinished, when another process has written the file
-// since its last look (x.seen; the first look only takes note): that
-// process's writes would wait for each step.
-func (x *indexer) mergeWhileIdle(ctx context.Context) (done bool, err error) {
+// mergeWhileIdle merges the message index step by step while no call has
+// run since the mark (activity.mark), and reports whether it finished: a
+// step found nothing to merge. It stops, unfinished, when another process
+// has written the file since its last look (x.seen; the first look only
+// takes note): that process's writes would wait for each step.
+func (x *indexer) mergeWhileIdle(ctx context.Context, mark int64) (done bool, err error) {
 	for {
-		if len(x.nudge) > 0 || !x.store.calls.idleFor(x.idle) {
+		if len(x.nudge) > 0 || !x.store.calls.quietSince(mark) {
 			return false, nil
 		}
 		select {

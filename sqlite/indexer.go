@@ -109,8 +109,9 @@ func (x *indexer) run() {
 	merge := true // the index may hold segments to merge: at first, and after indexing
 	for {
 		var idle <-chan time.Time
+		var mark int64
 		if merge {
-			idle = time.After(x.idle)
+			idle, mark = time.After(x.idle), x.store.calls.mark()
 		}
 		select {
 		case <-x.done:
@@ -127,7 +128,7 @@ func (x *indexer) run() {
 			}
 			merge = true
 		case <-idle:
-			done, err := x.mergeWhileIdle(ctx)
+			done, err := x.mergeWhileIdle(ctx, mark)
 			if err != nil {
 				x.store.log.Warn("convo: merging the search index failed", "error", err)
 			}

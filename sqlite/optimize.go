@@ -18,10 +18,13 @@ import (
 // It goes a few hundred pages per transaction, so other writes wait for
 // one step at most, never for the whole merge; call it after a load, or
 // in a quiet hour. The store itself merges the message index by levels
-// while it is idle (idle.go), which gives searches about the same
-// figures; OptimizeSearch is for a host that wants the single segment
-// now. A read-only store returns convo.ErrReadOnly.
+// while it is idle (idle.go), which brings searches most of the way there;
+// OptimizeSearch is for a host that wants the single segment now. It is a
+// call like any other, so the idle merge waits for it to end. A read-only
+// store returns convo.ErrReadOnly.
 func (s *Store) OptimizeSearch(ctx context.Context) error {
+	s.calls.begin()
+	defer s.calls.end()
 	return s.optimizeSearch(ctx, mergePages)
 }
 
