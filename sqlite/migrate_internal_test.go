@@ -17,9 +17,9 @@ import (
 
 // openAtVersion creates a database file whose schema stops at version, as
 // the convo of that version wrote it, for a test of the upgrades after it,
-// and returns its path. Write the old rows with raw SQL: the store's
-// queries are this version's.
-func openAtVersion(t *testing.T, version int) string {
+// and returns its path, after running stmts on it: the old rows, in raw
+// SQL, since the store's queries are this version's.
+func openAtVersion(t *testing.T, version int, stmts ...string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), fmt.Sprintf("v%d.db", version))
 	all := migrations
@@ -31,6 +31,19 @@ func openAtVersion(t *testing.T, version int) string {
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
+	}
+	if len(stmts) == 0 {
+		return path
+	}
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, stmt := range stmts {
+		if _, err := db.Exec(stmt); err != nil {
+			t.Fatalf("%v: %s", err, stmt)
+		}
 	}
 	return path
 }

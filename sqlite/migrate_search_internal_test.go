@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"testing"
 
 	"github.com/matryer/is"
@@ -19,10 +18,7 @@ import (
 func TestMigrateSearchAccounts(t *testing.T) {
 	is := is.New(t)
 	ctx := context.Background()
-	path := openAtVersion(t, 6)
-	db, err := sql.Open("sqlite", path)
-	is.NoErr(err)
-	for _, stmt := range []string{
+	path := openAtVersion(t, 6,
 		`INSERT INTO convo_contacts (id, account_id, first_name, sort_name, created_at, updated_at) VALUES (1, 1, 'Ada', 'ada', 1, 1), (2, 2, 'Adam', 'adam', 1, 1)`,
 		`INSERT INTO convo_conversations (id, uuid, account_id, contact_id, channel, status, happened_at, created_at, updated_at, last_activity_at)
 			VALUES (1, 'a0000000-0000-4000-8000-000000000001', 1, 1, 'api', 0, 1, 1, 1, 1),
@@ -40,11 +36,7 @@ func TestMigrateSearchAccounts(t *testing.T) {
 			       (3, 1, 1, 2, 'a later invoice', 'text', 0, 'sent', 'contact', 1, 1, 1)`,
 		`INSERT INTO convo_messages_fts (rowid, content) SELECT id, content FROM convo_messages WHERE id <= 2`,
 		`UPDATE convo_index_state SET indexed_through = 2`,
-	} {
-		_, err := db.Exec(stmt)
-		is.NoErr(err)
-	}
-	is.NoErr(db.Close())
+	)
 
 	s, err := Open(path, Options{})
 	is.NoErr(err)

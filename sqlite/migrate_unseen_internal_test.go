@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"testing"
 
 	"github.com/google/uuid"
@@ -18,26 +17,19 @@ import (
 func TestMigrateUnseenPerConversation(t *testing.T) {
 	is := is.New(t)
 	ctx := context.Background()
-	path := openAtVersion(t, 8)
 	ann, bob, cy := uuid.New(), uuid.New(), uuid.New()
-	db, err := sql.Open("sqlite", path)
-	is.NoErr(err)
-	for _, stmt := range []string{
+	path := openAtVersion(t, 8,
 		`INSERT INTO convo_contacts (id, account_id, first_name, sort_name, created_at, updated_at) VALUES (1, 1, 'Ada', 'ada', 1, 1)`,
 		`INSERT INTO convo_conversations (id, uuid, account_id, contact_id, channel, status, happened_at, created_at, updated_at, last_activity_at)
 			VALUES (1, 'a0000000-0000-4000-8000-000000000001', 1, 1, 'api', 0, 1, 1, 1, 1)`,
-		`INSERT INTO convo_conversation_participants (account_id, conversation_id, user_id) VALUES (1, 1, '` + ann.String() + `'), (1, 1, '` + bob.String() + `')`,
+		`INSERT INTO convo_conversation_participants (account_id, conversation_id, user_id) VALUES (1, 1, '`+ann.String()+`'), (1, 1, '`+bob.String()+`')`,
 		`INSERT INTO convo_conversation_audiences (account_id, conversation_id, audience_id) VALUES (1, 1, 7)`,
 		// the version-8 trigger counts it for both horizons and the audience
 		`INSERT INTO convo_messages (id, account_id, conversation_id, seq, content, content_type, message_type, status, sender_type, written_at, created_at, updated_at)
 			VALUES (1, 1, 1, 1, 'hello', 'text', 0, 'sent', 'contact', 1, 1, 1)`,
 		`UPDATE convo_conversations SET messages_count = 1, last_seq = 1, unread_count = 1, last_incoming_at = 1,
 			last_non_activity_message_id = 1, non_activity_count = 1 WHERE id = 1`,
-	} {
-		_, err := db.Exec(stmt)
-		is.NoErr(err)
-	}
-	is.NoErr(db.Close())
+	)
 
 	s, err := Open(path, Options{}) // migrates to the current version
 	is.NoErr(err)
