@@ -137,7 +137,7 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 				return err
 			}
 			page.Items = append(page.Items, store.MessageHit{ConversationID: m.ConversationID, Message: m,
-				Snippet: snippet(m.Content, search, start, end, words)})
+				Snippet: backend.Snippet(m.Content, search, start, end, words)})
 		}
 		if more {
 			page.Next = store.Cursor{List: list, Keys: order.keys(&rows[len(rows)-1])}.Encode()

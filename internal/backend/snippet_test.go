@@ -1,4 +1,4 @@
-package postgres
+package backend
 
 import (
 	"strings"
@@ -42,7 +42,7 @@ func TestSnippet(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := snippet(tc.content, search, "[", "]", tc.words); got != tc.want {
+		if got := Snippet(tc.content, search, "[", "]", tc.words); got != tc.want {
 			t.Errorf("snippet(%q, %q, %d) = %q, want %q", tc.content, tc.query, tc.words, got, tc.want)
 		}
 	}
@@ -55,7 +55,7 @@ func TestSnippetForm(t *testing.T) {
 	content := "¡Hola! Where is my parcel? I ordered it a week ago, the parcel number is 1234, and nobody answers."
 	search, _ := convo.ParseSearch("q", "parcel")
 	for n := 1; n <= store.MaxSnippetWords; n++ {
-		got := snippet(content, search, "[", "]", n)
+		got := Snippet(content, search, "[", "]", n)
 		piece, cutStart := strings.CutPrefix(got, store.SnippetEllipsis)
 		piece, cutEnd := strings.CutSuffix(piece, store.SnippetEllipsis)
 		if !strings.Contains(piece, "[parcel]") {

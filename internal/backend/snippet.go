@@ -1,4 +1,4 @@
-package postgres
+package backend
 
 import (
 	"strings"
@@ -125,9 +125,9 @@ func matches(words []span, s convo.Search) []match {
 	return list
 }
 
-// snippet returns the piece of content that shows the search's matches,
+// Snippet returns the piece of content that shows the search's matches,
 // at most words words of it, each match between start and end.
-func snippet(content string, s convo.Search, start, end string, words int) string {
+func Snippet(content string, s convo.Search, start, end string, words int) string {
 	list := spans(content)
 	found := matches(list, s)
 	first, last := window(len(list), found, words)
