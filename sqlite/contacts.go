@@ -256,7 +256,7 @@ func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.Conta
 	}
 	const list = "contacts"
 	search, _ := convo.ParseSearch("query", f.Query) // validated
-	_, searchable := matchExpr(0, contactColumnsFTS, search, true)
+	_, searchable := contactMatch(0, search)
 	q, count := listContacts, countContacts
 	if searchable {
 		q, count = q+contactsMatching, count+contactsMatching
@@ -278,7 +278,7 @@ func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.Conta
 		if err != nil {
 			return err
 		}
-		expr, _ := matchExpr(account, contactColumnsFTS, search, true)
+		expr, _ := contactMatch(account, search)
 		q, args := q, []any{accountID, expr, "", 0, f.Page.PerPage() + 1, 0, phone, emailKey}
 		if f.Page.Keyset() && f.Page.Cursor() != "" {
 			cur, err := store.DecodeCursor(f.Page.Cursor(), list, 1)

@@ -9,29 +9,101 @@ import (
 	"github.com/convokit/convo/store"
 )
 
-// matchExpr turns a parsed search into an FTS5 MATCH expression in which
-// every term is a double-quoted string (quotes doubled), so nothing the user
-// typed is ever read as FTS5 syntax: `"t1" AND "t2"*`. FTS5 reads a quoted
-// string of several tokens as a phrase and puts a trailing * on its last
-// token, as the contract's terms want. A term without a word
-// (store.Words) is left out, as the contract says; ok is false when no
-// term is left, and such a search matches nothing. allPrefix makes every
-// term a prefix (type-ahead search).
+// The message index holds each word of a message behind its account's
+// code (searchWords), and a message search asks for the words behind its
+// account's code (messageMatch): each account has doclists of its own, so
+// an account's search reads its own matches and nothing of the others',
+// whatever their size and however their messages interleave with its own
+// (a search through one shared doclist seeks past the other accounts'
+// matches at each of its own). Relevance ranks by the account's own word
+// counts too. The index holds no text (content=''): snippets are made in
+// Go from the messages (backend.Snippet).
+
+// accountCodeLen is the length of an account's code: an int64 in base 36,
+// zero-padded, so that every code has one length and the index's prefix
+// lengths (migration 0012) count from a word's first letter.
+const accountCodeLen = 13
+
+// accountCode is the code the index puts before an account's words.
+func accountCode(account int64) string {
+	code := strconv.FormatInt(account, 36)
+	return strings.Repeat("0", accountCodeLen-len(code)) + code
+}
+
+// searchWords is what the message index holds for a message of an
+// account: its words (store.Words), each behind the account's code. The
+// SQL function convo_search_words (registered in sqlite.go) calls it.
+func searchWords(account int64, content string) string {
+	code := accountCode(account)
+	var b strings.Builder
+	for i, w := range store.Words(content) {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(code)
+		b.WriteString(w)
+	}
+	return b.String()
+}
+
+// messageMatch turns a parsed search of an account's messages into an
+// FTS5 MATCH expression on the index's words: each term is a quoted phrase
+// of its words behind the account's code, the last one a prefix when the
+// term is, `{words} : ("c1w1 c1w2" AND "c1w3"*)`. A term without a word is
+// left out; ok is false when none is left.
+func messageMatch(account int64, s convo.Search) (expr string, ok bool) {
+	code := accountCode(account)
+	var b strings.Builder
+	b.WriteString(`{` + messageColumnsFTS + `} : (`)
+	terms := b.Len()
+	for _, t := range s.Terms {
+		words := store.Words(t.Text)
+		if len(words) == 0 {
+			continue
+		}
+		if b.Len() > terms {
+			b.WriteString(" AND ")
+		}
+		b.WriteByte('"')
+		for i, w := range words {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(code)
+			b.WriteString(w)
+		}
+		b.WriteByte('"')
+		if t.Prefix {
+			b.WriteByte('*')
+		}
+	}
+	ok = b.Len() > terms
+	b.WriteByte(')')
+	return b.String(), ok
+}
+
+// contactMatch turns a parsed search of contacts into an FTS5 MATCH
+// expression in which every term is a double-quoted string (quotes
+// doubled), so nothing the user typed is ever read as FTS5 syntax, and a
+// prefix (type-ahead search): `"t1"* AND "t2"*`. FTS5 reads a quoted
+// string of several tokens as a phrase and puts the * on its last token.
+// A term without a word (store.Words) is left out, as the contract says;
+// ok is false when no term is left, and such a search matches nothing.
 //
 // The tokenizer, unicode61 with remove_diacritics 2, gives store.Words
 // exactly for text of Unicode 6.1, its tables' version; fts_test.go holds
 // it to that.
 //
-// The terms match only in columns. With an account (ftsAccount), the
-// expression matches the account's rows only, so that FTS5 intersects the
-// account's doclist with the terms' (migration 0007):
-// `account_id : "7" AND {content} : ("t1" AND "t2"*)`.
-func matchExpr(account int64, columns string, s convo.Search, allPrefix bool) (expr string, ok bool) {
+// The terms match only in the text columns. With an account
+// (ftsAccount), the expression matches the account's rows only, so that
+// FTS5 intersects the account's doclist with the terms' (migration 0007):
+// `account_id : "7" AND {sort_name ...} : ("t1"* AND "t2"*)`.
+func contactMatch(account int64, s convo.Search) (expr string, ok bool) {
 	var b strings.Builder
 	if account != 0 {
 		b.WriteString(`account_id : "` + strconv.FormatInt(account, 10) + `" AND `)
 	}
-	b.WriteString(`{` + columns + `} : (`)
+	b.WriteString(`{` + contactColumnsFTS + `} : (`)
 	terms := b.Len()
 	for _, t := range s.Terms {
 		if len(store.Words(t.Text)) == 0 {
@@ -42,10 +114,7 @@ func matchExpr(account int64, columns string, s convo.Search, allPrefix bool) (e
 		}
 		b.WriteByte('"')
 		b.WriteString(strings.ReplaceAll(t.Text, `"`, `""`))
-		b.WriteByte('"')
-		if t.Prefix || allPrefix {
-			b.WriteByte('*')
-		}
+		b.WriteString(`"*`)
 	}
 	ok = b.Len() > terms
 	b.WriteByte(')')
@@ -53,9 +122,9 @@ func matchExpr(account int64, columns string, s convo.Search, allPrefix bool) (e
 }
 
 // The text columns of each full-text index: a search's terms match in
-// these, never in account_id.
+// these, never in the id columns.
 const (
-	messageColumnsFTS = "content"
+	messageColumnsFTS = "words"
 	contactColumnsFTS = "sort_name nickname email phone identifier"
 )
 
@@ -80,7 +149,8 @@ func withinConversations(expr string, ids []int64) string {
 	return b.String() + expr
 }
 
-// ftsAccount is the account a search names in its MATCH, or 0 for none.
+// ftsAccount is the account a contact search names in its MATCH, or 0
+// for none.
 // Naming it makes FTS5 seek the account's doclist at every match of the
 // terms: a small account's search then costs its own matches, not
 // everyone's, but an account that holds most rows pays those seeks for

@@ -183,7 +183,8 @@ func testFullTextIndexInStep(t *testing.T, open func() (*Store, error)) {
 // TestTokenizerGivesTheContractsWords holds unicode61 with
 // remove_diacritics 2, as the schema configures it, to store.Words: each
 // character of the blocks below, between two letters, is indexed as the
-// contract reads it. The blocks are those of the contract's folding (Latin,
+// contract reads it, in the message index (the account's code before each
+// word) and from any text (the contacts' index). The blocks are those of the contract's folding (Latin,
 // combining accents) and a sample of the rest, all as Unicode 6.1 knew
 // them, the version of unicode61's tables; characters Unicode had not
 // assigned are left out (the tokenizer takes them for letters).
@@ -234,32 +235,60 @@ func TestTokenizerGivesTheContractsWords(t *testing.T) {
 	if _, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: "x"}); err != nil { // the index catches up
 		t.Fatal(err)
 	}
-	tokens := map[int64][]string{}
-	err = s.OnWriter(ctx, func(c *sql.Conn) error {
-		if _, err := c.ExecContext(ctx, `CREATE VIRTUAL TABLE temp.tokens USING fts5vocab(main, convo_messages_fts, instance)`); err != nil {
-			return err
+	// tokens reads an index's words by rowid, in order.
+	tokens := func(c *sql.Conn, schema, table, column string) (map[int64][]string, error) {
+		vocab := `CREATE VIRTUAL TABLE temp.tokens USING fts5vocab(` + schema + `, ` + table + `, instance)`
+		if _, err := c.ExecContext(ctx, vocab); err != nil {
+			return nil, err
 		}
-		rows, err := c.QueryContext(ctx, `SELECT doc, term FROM temp.tokens WHERE col = 'content' ORDER BY doc, offset`)
+		defer c.ExecContext(ctx, `DROP TABLE temp.tokens`) //nolint:errcheck // a test's
+		rows, err := c.QueryContext(ctx, `SELECT doc, term FROM temp.tokens WHERE col = ? ORDER BY doc, offset`, column)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		defer rows.Close()
+		got := map[int64][]string{}
 		for rows.Next() {
 			var id int64
 			var term string
 			if err := rows.Scan(&id, &term); err != nil {
+				return nil, err
+			}
+			got[id] = append(got[id], term)
+		}
+		return got, rows.Err()
+	}
+	// The message index holds the contract's words behind the account's
+	// code, and the contacts' index (as any text) gives them from the text.
+	var indexed, raw map[int64][]string
+	err = s.OnWriter(ctx, func(c *sql.Conn) error {
+		if indexed, err = tokens(c, "main", "convo_messages_fts", "words"); err != nil {
+			return err
+		}
+		if _, err := c.ExecContext(ctx, `CREATE VIRTUAL TABLE temp.raw USING fts5(content, tokenize = 'unicode61 remove_diacritics 2')`); err != nil {
+			return err
+		}
+		for id, content := range byID {
+			if _, err := c.ExecContext(ctx, `INSERT INTO temp.raw (rowid, content) VALUES (?, ?)`, id, content); err != nil {
 				return err
 			}
-			tokens[id] = append(tokens[id], term)
 		}
-		return rows.Err()
+		raw, err = tokens(c, "temp", "raw", "content")
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for id, content := range byID {
-		if want := store.Words(content); !slices.Equal(tokens[id], want) {
-			t.Errorf("%U: unicode61 gives %q, store.Words %q", []rune(content)[1], tokens[id], want)
+		want := store.Words(content)
+		if !slices.Equal(raw[id], want) {
+			t.Errorf("%U: unicode61 gives %q, store.Words %q", []rune(content)[1], raw[id], want)
+		}
+		for i, w := range want {
+			want[i] = accountCode(1) + w
+		}
+		if !slices.Equal(indexed[id], want) {
+			t.Errorf("%U: the message index holds %q, want %q", []rune(content)[1], indexed[id], want)
 		}
 	}
 }

@@ -38,12 +38,6 @@ VALUES (nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
 	// moves it while the import holds the writer.
 	selectIndexMark = `SELECT indexed_through FROM convo_index_state`
 
-	// indexImportedMessages adds imported messages at or below the index's
-	// mark (a JSON array of ids) to the full-text index, in one statement;
-	// indexAfterMark then takes the newer ones (see indexer.go).
-	indexImportedMessages = `INSERT INTO convo_messages_fts (rowid, content, account_id, conversation_id)
-SELECT id, content, account_id, conversation_id FROM convo_messages WHERE id IN (SELECT value FROM json_each(?))`
-
 	// recountImported derives a conversation's maintained columns from its
 	// messages, as the appends that wrote them would have; last_seq and
 	// last_activity_at only ever move up. updated_at stays as imported.
@@ -85,8 +79,8 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 		if backend.Imported(stats) {
 			tx.changes.Add(store.Change{Kind: store.AccountImported, AccountID: accountID})
 		}
-		if len(im.belowMark) > 0 {
-			if _, err := tx.ExecContext(ctx, indexImportedMessages, idsJSON(im.belowMark)); err != nil {
+		if len(im.belowMark) > 0 { // imported at or below the index's mark (ids kept)
+			if _, err := tx.ExecContext(ctx, indexMessages, idsJSON(im.belowMark)); err != nil {
 				return err
 			}
 		}

@@ -42,14 +42,26 @@ const (
 )
 
 const (
-	selectIndexState = `SELECT indexed_through, coalesce((SELECT max(id) FROM convo_messages), 0) AS added FROM convo_index_state`
+	// selectIndexMarks is the mark and the newest message; selectIndexState
+	// adds whether messages wait in convo_index_pending.
+	selectIndexMarks = `SELECT indexed_through, coalesce((SELECT max(id) FROM convo_messages), 0) AS added FROM convo_index_state`
+	selectIndexState = `SELECT indexed_through, coalesce((SELECT max(id) FROM convo_messages), 0) AS added,
+	EXISTS (SELECT 1 FROM convo_index_pending) AS pending FROM convo_index_state`
 	// selectIndexRange is the mark and the id of the ?1-th message after
 	// it (or of the last, if fewer; NULL if none).
 	selectIndexRange = `SELECT indexed_through AS mark,
 	(SELECT max(id) FROM (SELECT id FROM convo_messages WHERE id > indexed_through ORDER BY id LIMIT ?1)) AS up_to FROM convo_index_state`
-	indexMessageRange = `INSERT INTO convo_messages_fts (rowid, content, account_id, conversation_id)
-SELECT id, content, account_id, conversation_id FROM convo_messages WHERE id > ? AND id <= ?`
+	indexMessageRange = `INSERT INTO convo_messages_fts (rowid, words, conversation_id)
+SELECT id, convo_search_words(account_id, content), conversation_id FROM convo_messages WHERE id > ? AND id <= ?`
 	updateIndexState = `UPDATE convo_index_state SET indexed_through = ?`
+
+	// takePending empties convo_index_pending: the indexed messages whose
+	// text or conversation changed since (its trigger took them out of the
+	// index), by this store or by any other program.
+	takePending = `DELETE FROM convo_index_pending RETURNING id`
+	// indexMessages indexes the messages of a JSON array of ids.
+	indexMessages = `INSERT INTO convo_messages_fts (rowid, words, conversation_id)
+SELECT id, convo_search_words(account_id, content), conversation_id FROM convo_messages WHERE id IN (SELECT value FROM json_each(?))`
 )
 
 // indexer indexes the messages the store added, in the background.
@@ -181,10 +193,13 @@ func (x *indexer) indexSome(ctx context.Context) error {
 	return nil
 }
 
-// indexAfterMark indexes up to limit messages after the mark, in tx, and
-// moves the mark past them: it returns the new mark, or 0 when no message
-// is after it.
+// indexAfterMark indexes the pending messages (indexPending) and up to
+// limit messages after the mark, in tx, and moves the mark past them: it
+// returns the new mark, or 0 when no message is after it.
 func indexAfterMark(ctx context.Context, tx *dbtx, limit int) (int64, error) {
+	if err := indexPending(ctx, tx); err != nil {
+		return 0, err
+	}
 	var r struct {
 		Mark int64         `db:"mark"`
 		UpTo sql.NullInt64 `db:"up_to"`
@@ -197,6 +212,19 @@ func indexAfterMark(ctx context.Context, tx *dbtx, limit int) (int64, error) {
 	}
 	_, err := tx.ExecContext(ctx, updateIndexState, r.UpTo.Int64)
 	return r.UpTo.Int64, err
+}
+
+// indexPending indexes again, in tx, the messages whose text or
+// conversation changed after they were indexed. A write that changes them
+// calls it before it commits; the indexer's batches take what another
+// program changed.
+func indexPending(ctx context.Context, tx *dbtx) error {
+	var ids []int64
+	if err := tx.SelectContext(ctx, &ids, takePending); err != nil || len(ids) == 0 {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, indexMessages, idsJSON(ids))
+	return err
 }
 
 // errIndexBehind ends a read whose snapshot holds messages the index does
@@ -230,11 +258,13 @@ func (s *Store) readIndexed(ctx context.Context, fn func(tx *dbtx) error) error 
 		}
 	}
 	target := int64(-1) // the newest message when the call began; -1: not read yet
+	pending := false    // messages another program changed wait to be indexed again
 	for range 3 {
 		err := s.read(ctx, func(tx *dbtx) error {
 			var st struct {
 				Indexed int64 `db:"indexed_through"`
 				Added   int64 `db:"added"`
+				Pending bool  `db:"pending"`
 			}
 			if err := tx.GetContext(ctx, &st, selectIndexState); err != nil {
 				return err
@@ -242,7 +272,8 @@ func (s *Store) readIndexed(ctx context.Context, fn func(tx *dbtx) error) error 
 			if target < 0 {
 				target = st.Added
 			}
-			if st.Indexed < target {
+			pending = st.Pending
+			if st.Indexed < target || pending {
 				s.index.wrote(target)
 				return errIndexBehind
 			}
@@ -250,6 +281,11 @@ func (s *Store) readIndexed(ctx context.Context, fn func(tx *dbtx) error) error 
 		})
 		if !errors.Is(err, errIndexBehind) {
 			return err
+		}
+		if pending {
+			if err := s.index.indexSome(ctx); err != nil {
+				return err
+			}
 		}
 		if err := s.index.catchUp(ctx); err != nil {
 			return err

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 	"time"
@@ -160,5 +161,49 @@ func TestMemoryIndexesInline(t *testing.T) {
 	added := addWords(t, s, 3, "inline words")
 	if mark, newest := indexedThrough(t, s), added[len(added)-1].ID; mark != newest {
 		t.Errorf("after the write the index holds messages up to %d, want %d", mark, newest)
+	}
+}
+
+// TestOtherProgramsEdits shows messages that another SQLite program
+// edits or deletes in the file (with plain SQL, and no convo function)
+// found as they are now, by the next search.
+func TestOtherProgramsEdits(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "convo.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	added := addWords(t, s, 2, "apple")
+	gone := addWords(t, s, 1, "apple")[0] // alone in its conversation
+	// The search indexes them.
+	if got := searchTotal(t, s, "apple"); got != 3 {
+		t.Fatalf("a search finds %d messages, want 3", got)
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, stmt := range []struct {
+		sql string
+		arg int64
+	}{
+		{`UPDATE convo_messages SET content = 'banana split' WHERE id = ?`, added[1].ID},
+		{`DELETE FROM convo_conversations WHERE id = ?`, gone.ConversationID},
+	} {
+		if _, err := db.ExecContext(ctx, stmt.sql, stmt.arg); err != nil {
+			t.Fatalf("%s: %v", stmt.sql, err)
+		}
+	}
+	if got := searchTotal(t, s, "apple"); got != 1 {
+		t.Errorf("a search finds %d messages of apple, want 1", got)
+	}
+	if got := searchTotal(t, s, "banana"); got != 1 {
+		t.Errorf("a search finds %d messages of banana, want 1", got)
+	}
+	if err := s.CheckInvariants(ctx); err != nil {
+		t.Fatal(err)
 	}
 }

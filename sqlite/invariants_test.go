@@ -143,12 +143,17 @@ WHERE c.label_list IS NOT (SELECT group_concat(label, ',' ORDER BY label) FROM c
 		WHERE p.account_id = c.account_id AND p.conversation_id = c.id)
 	OR c.audience_list IS NOT (SELECT group_concat(audience_id, ',' ORDER BY audience_id) FROM convo_conversation_audiences a
 		WHERE a.account_id = c.account_id AND a.conversation_id = c.id)`},
+	// The index holds the messages up to its mark but those waiting to be
+	// indexed again.
 	{"full-text index size", `
 SELECT 'convo_messages_fts holds ' || (SELECT count(*) FROM convo_messages_fts_docsize) || ' documents for '
 	|| (SELECT count(*) FROM convo_messages WHERE id <= i.indexed_through) || ' messages up to the mark ' || i.indexed_through
+	|| ', ' || (SELECT count(*) FROM convo_index_pending) || ' of them pending'
 FROM convo_index_state i
-WHERE (SELECT count(*) FROM convo_messages_fts_docsize) != (SELECT count(*) FROM convo_messages WHERE id <= i.indexed_through)
-	OR EXISTS (SELECT 1 FROM convo_messages_fts_docsize WHERE id > i.indexed_through)`},
+WHERE (SELECT count(*) FROM convo_messages_fts_docsize) != (SELECT count(*) FROM convo_messages
+		WHERE id <= i.indexed_through AND id NOT IN (SELECT id FROM convo_index_pending))
+	OR EXISTS (SELECT 1 FROM convo_messages_fts_docsize WHERE id > i.indexed_through
+		OR id IN (SELECT id FROM convo_index_pending))`},
 	{"unseen counts", `
 SELECT 'horizon ' || h.conversation_id || '/' || h.user_id || ': seen_seq ' || h.seen_seq || ' past last_seq ' || c.last_seq
 FROM convo_read_horizons h JOIN convo_conversations c ON c.account_id = h.account_id AND c.id = h.conversation_id

@@ -74,8 +74,12 @@ func (m merger) MoveMessages(keepID, mergeID, offset int64) ([]int64, error) {
 	if err := m.tx.SelectContext(m.ctx, &moved, selectMessageIDsBySeq, m.accountID, mergeID); err != nil {
 		return nil, err
 	}
-	_, err := m.tx.ExecContext(m.ctx, moveMessages, offset, m.accountID, keepID, mergeID)
-	return moved, err
+	if _, err := m.tx.ExecContext(m.ctx, moveMessages, offset, m.accountID, keepID, mergeID); err != nil {
+		return nil, err
+	}
+	// The moved messages left the index (its conversation column changed):
+	// in again.
+	return moved, indexPending(m.ctx, m.tx)
 }
 
 func (m merger) Combine(x backend.Merged) error {

@@ -181,6 +181,11 @@ func rewriteMessage(ctx context.Context, tx *dbtx, old, m convo.Message, now tim
 		m.Reactions == nil, timeValue(m.DeletedAt), m.AccountID, m.ID); err != nil {
 		return err
 	}
+	if m.Content != old.Content { // out of the index, if it was in: in again
+		if err := indexPending(ctx, tx); err != nil {
+			return err
+		}
+	}
 	tx.changes.MessageChanged(old, m)
 	_, err = tx.ExecContext(ctx, refreshConversation, m.AccountID, m.ConversationID, timeValue(now))
 	return err

@@ -13,8 +13,9 @@ import (
 // messages the old index held (up to the indexer's mark) and every
 // contact are found again, by their own account only, and the messages
 // after the mark are indexed as before, once the store opens. Account 2
-// holds one of nine conversations, so its searches name it in their MATCH
-// (ftsAccount); account 1's do not.
+// holds one of nine conversations, so its contact searches name it in
+// their MATCH (ftsAccount); account 1's do not. Migration 12 then rebuilds
+// the message index with the account's code before each word.
 func TestMigrateSearchAccounts(t *testing.T) {
 	is := is.New(t)
 	ctx := context.Background()

@@ -19,20 +19,18 @@ import (
 // backwards by rowid (= message id, in the order messages were added) and
 // the walk stops as soon as the page is full.
 const (
-	// ?1 snippet start, ?2 end, ?3 ellipsis, ?4 words (unicode61's tokens
-	// are the contract's words); the MATCH and the filters follow.
-	searchMessagesSelect = `SELECT ` + messageColumns + `,
-	snippet(convo_messages_fts, 0, ?, ?, ?, ?) AS snippet, `
-	searchMessagesFrom = ` FROM convo_messages_fts f CROSS JOIN convo_messages m ON m.id = f.rowid
+	// The MATCH and the filters follow; a page's snippets are made in Go
+	// (fts.go).
+	searchMessagesSelect = `SELECT ` + messageColumns + `, `
+	searchMessagesFrom   = ` FROM convo_messages_fts f CROSS JOIN convo_messages m ON m.id = f.rowid
 	CROSS JOIN convo_conversations c ON c.account_id = m.account_id AND c.id = m.conversation_id`
 	countSearchMessages = `SELECT count(*)` + searchMessagesFrom
 
 	// A page by relevance sorts every match by rank first, reading the
 	// ids and ranks alone (searchMessagesRanked, then the WHERE, order and
-	// limit), then reads the page's rows and snippets, seeking each match
-	// by rowid: a snippet is the dearest column, and a sort computes
-	// every selected column of every row it sorts. ?1-?4 as above, then
-	// the ranked page's arguments, then the MATCH again.
+	// limit), then reads the page's rows, seeking each match by rowid: a
+	// sort computes every selected column of every row it sorts. The
+	// ranked page's arguments come first, then the MATCH again.
 	searchMessagesRanked = `SELECT f.rowid AS id, f.rank AS rank` + searchMessagesFrom
 	searchRankedPageFrom = ` FROM (`
 	searchRankedPageJoin = `) p CROSS JOIN convo_messages_fts f ON f.rowid = p.id CROSS JOIN convo_messages m ON m.id = f.rowid
@@ -51,7 +49,7 @@ type messageSearchOrder struct {
 	after   string
 	args    func(keys []int64) []any
 	keys    func(r hitRow) []int64
-	sorts   bool // every match is sorted: the page's snippets come after
+	sorts   bool // every match is sorted: the page's rows come after
 }
 
 var messageSearchOrders = map[store.SearchOrder]messageSearchOrder{
@@ -67,10 +65,10 @@ var messageSearchOrders = map[store.SearchOrder]messageSearchOrder{
 }
 
 // pageQuery is the SQL of a page of a message search whose WHERE is w and
-// MATCH expression expr, with its arguments: snippet's four, then w's.
-func (o messageSearchOrder) pageQuery(w where, expr string, snippet []any, limit, offset int) (string, []any) {
+// MATCH expression expr, with its arguments.
+func (o messageSearchOrder) pageQuery(w where, expr string, limit, offset int) (string, []any) {
 	tail := w.sql() + ` ORDER BY ` + o.orderBy + ` LIMIT ? OFFSET ?`
-	args := append(append(slices.Clip(snippet), w.args...), limit, offset)
+	args := append(slices.Clip(w.args), limit, offset)
 	if !o.sorts {
 		return searchMessagesSelect + o.rank + searchMessagesFrom + tail, args
 	}
@@ -78,15 +76,14 @@ func (o messageSearchOrder) pageQuery(w where, expr string, snippet []any, limit
 		append(args, expr)
 }
 
-// hitRow is a message found by a search, with its snippet and rank.
+// hitRow is a message found by a search, with its rank.
 type hitRow struct {
 	messageRow
-	Snippet string
-	Rank    float64
+	Rank float64
 }
 
 // dest lists where each column of searchMessagesSelect scans.
-func (r *hitRow) dest() []any { return append(r.messageRow.dest(), &r.Snippet, &r.Rank) }
+func (r *hitRow) dest() []any { return append(r.messageRow.dest(), &r.Rank) }
 
 // SearchMessages implements store.Store.
 func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.MessageSearch) (store.Page[store.MessageHit], error) {
@@ -108,22 +105,17 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 		return page, err
 	}
 	search, _ := convo.ParseSearch("q", f.Query) // validated
-	_, searchable := matchExpr(0, messageColumnsFTS, search, false)
+	expr, searchable := messageMatch(accountID, search)
 	err = s.readIndexed(ctx, func(tx *dbtx) error {
 		if err := checkSearchScope(ctx, tx, accountID, f); err != nil {
 			return err
 		}
-		account, err := ftsAccount(ctx, tx, accountID)
-		if err != nil {
-			return err
-		}
-		expr, _ := matchExpr(account, messageColumnsFTS, search, false)
 		if !searchable {
 			page.Items = []store.MessageHit{}
 			page.Meta = backend.EmptyMeta(f.Page)
 			return nil
 		}
-		expr, err = narrowSearch(ctx, tx, accountID, expr, f.ConversationID, f.ContactID)
+		expr, err := narrowSearch(ctx, tx, accountID, expr, f.ConversationID, f.ContactID)
 		if err != nil {
 			return err
 		}
@@ -136,20 +128,21 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 		case !f.Page.Keyset():
 			offset = f.Page.Offset()
 		}
-		start, end, words := f.Markers()
-		query, args := order.pageQuery(w, expr, []any{start, end, store.SnippetEllipsis, words}, f.Page.PerPage()+1, offset)
+		query, args := order.pageQuery(w, expr, f.Page.PerPage()+1, offset)
 		rows, err := queryRows[hitRow](ctx, tx, query, args...)
 		if err != nil {
 			return err
 		}
 		rows, more := backend.TrimPage(rows, f.Page.PerPage())
+		start, end, words := f.Markers()
 		page.Items = make([]store.MessageHit, 0, len(rows))
 		for _, r := range rows {
 			m, err := r.toMessage()
 			if err != nil {
 				return err
 			}
-			page.Items = append(page.Items, store.MessageHit{ConversationID: m.ConversationID, Message: m, Snippet: r.Snippet})
+			page.Items = append(page.Items, store.MessageHit{ConversationID: m.ConversationID, Message: m,
+				Snippet: backend.Snippet(m.Content, search, start, end, words)})
 		}
 		if more {
 			page.Next = store.Cursor{List: list, Keys: order.keys(rows[len(rows)-1])}.Encode()

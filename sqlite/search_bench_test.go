@@ -98,18 +98,20 @@ func BenchmarkSearchPagesSpread(b *testing.B) {
 
 // BenchmarkSearchSmallAccount searches an account of 20 conversations and
 // 200 messages alone in its store, and beside an account of 5,000
-// conversations and 100,000 messages of the same words written after it:
-// a word, a three-letter prefix and the list's q, right after the load,
-// once the store has been idle and merged its index by levels, and after
-// OptimizeSearch. An account's search should cost what it costs alone.
+// conversations and 100,000 messages of the same words: written before
+// them, between them (two of its messages after each thousand of the
+// large account's), and before them once the store has been idle and
+// merged its index by levels, and after OptimizeSearch. A word, a
+// three-letter prefix and the list's q: an account's search should cost
+// what it costs alone.
 func BenchmarkSearchSmallAccount(b *testing.B) {
 	ctx := context.Background()
-	fill := func(b *testing.B, s *sqlite.Store, account int64, conversations, messages int) {
+	conversations := func(b *testing.B, s *sqlite.Store, account int64, n int) []int64 {
 		c, err := s.CreateContact(ctx, account, convo.NewContact{FirstName: "Bench"})
 		if err != nil {
 			b.Fatal(err)
 		}
-		ids := make([]int64, conversations)
+		ids := make([]int64, n)
 		for i := range ids {
 			conv, err := s.CreateConversation(ctx, account, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: time.Now()})
 			if err != nil {
@@ -117,40 +119,50 @@ func BenchmarkSearchSmallAccount(b *testing.B) {
 			}
 			ids[i] = conv.ID
 		}
-		batch := make([]store.MessageTo, store.MaxBatch)
-		for i := range max(1, messages/len(batch)) {
-			bulkBatch(batch, i, ids)
-			n := min(len(batch), messages)
-			if _, err := s.AddMessages(ctx, account, batch[:n]); err != nil {
-				b.Fatal(err)
-			}
+		return ids
+	}
+	// add adds the i-th batch of the size given to the conversations.
+	add := func(b *testing.B, s *sqlite.Store, account int64, ids []int64, i, size int) {
+		batch := make([]store.MessageTo, size)
+		bulkBatch(batch, i, ids)
+		if _, err := s.AddMessages(ctx, account, batch); err != nil {
+			b.Fatal(err)
 		}
 	}
-	open := func(b *testing.B, large bool) *sqlite.Store {
+	const smallEach = 2 // the small account's messages between two of the large's batches
+	open := func(b *testing.B, layout string) *sqlite.Store {
 		s, err := sqlite.Open(b.TempDir()+"/bench.db", sqlite.Options{})
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.Cleanup(func() { s.Close() })
-		fill(b, s, 2, 20, 200)
-		if large {
-			fill(b, s, 1, 5000, 100000)
+		small := conversations(b, s, 2, 20)
+		if layout == "Alone" {
+			add(b, s, 2, small, 0, 200)
+			return s
+		}
+		large := conversations(b, s, 1, 5000)
+		if layout != "Interleaved" {
+			add(b, s, 2, small, 0, 200)
+		}
+		for i := range 100000 / store.MaxBatch {
+			add(b, s, 1, large, i, store.MaxBatch)
+			if layout == "Interleaved" {
+				add(b, s, 2, small, i, smallEach)
+			}
 		}
 		return s
 	}
-	for _, store1 := range []struct {
-		name  string
-		large bool
-	}{{"Alone", false}, {"BesideLarge", true}, {"BesideLargeIdle", true}, {"BesideLargeOptimized", true}} {
-		s := open(b, store1.large)
-		if store1.name == "BesideLargeIdle" {
+	for _, layout := range []string{"Alone", "BesideLarge", "Interleaved", "BesideLargeIdle", "BesideLargeOptimized"} {
+		s := open(b, layout)
+		if layout == "BesideLargeIdle" {
 			start := time.Now()
 			for !sqlite.IdleMerged(s) {
 				time.Sleep(10 * time.Millisecond)
 			}
 			b.Logf("idle, then merged by levels: %v", time.Since(start))
 		}
-		if store1.name == "BesideLargeOptimized" {
+		if layout == "BesideLargeOptimized" {
 			start := time.Now()
 			if err := s.OptimizeSearch(ctx); err != nil {
 				b.Fatal(err)
@@ -158,14 +170,14 @@ func BenchmarkSearchSmallAccount(b *testing.B) {
 			b.Logf("OptimizeSearch of 100,200 messages: %v", time.Since(start))
 		}
 		for _, q := range []struct{ name, query string }{{"Word", "invoice"}, {"Prefix", "inv*"}} {
-			b.Run(store1.name+"/SearchMessages/"+q.name, func(b *testing.B) {
+			b.Run(layout+"/SearchMessages/"+q.name, func(b *testing.B) {
 				for range b.N {
 					if _, err := s.SearchMessages(ctx, 2, store.MessageSearch{Query: q.query, Page: store.After("", 25)}); err != nil {
 						b.Fatal(err)
 					}
 				}
 			})
-			b.Run(store1.name+"/ListConversations/"+q.name, func(b *testing.B) {
+			b.Run(layout+"/ListConversations/"+q.name, func(b *testing.B) {
 				for range b.N {
 					if _, err := s.ListConversations(ctx, 2, store.ConversationFilter{Query: q.query, Page: store.After("", 25)}); err != nil {
 						b.Fatal(err)

@@ -59,16 +59,12 @@ func andSearch(w *where, accountID int64, expr string, ok bool, f store.Conversa
 	}
 }
 
-// listSearchExpr is the MATCH expression of f.Query, in the account's rows
-// when it is small (ftsAccount), in a contact's conversations when the list
-// is a contact's; ok is false when the query has nothing searchable.
+// listSearchExpr is the MATCH expression of f.Query, in a contact's
+// conversations when the list is a contact's; ok is false when the query
+// has nothing searchable.
 func listSearchExpr(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter) (expr string, ok bool, err error) {
-	account, err := ftsAccount(ctx, tx, accountID)
-	if err != nil {
-		return "", false, err
-	}
 	search, _ := convo.ParseSearch("q", f.Query) // validated
-	if expr, ok = matchExpr(account, messageColumnsFTS, search, false); !ok {
+	if expr, ok = messageMatch(accountID, search); !ok {
 		return expr, ok, nil
 	}
 	expr, err = narrowSearch(ctx, tx, accountID, expr, 0, f.ContactID)

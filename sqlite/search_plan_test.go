@@ -100,7 +100,7 @@ func TestSearchQueryPlans(t *testing.T) {
 		for _, order := range messageSearchOrders {
 			ow := w
 			ow.and(order.after, order.args(order.keys(hitRow{messageRow: messageRow{ID: 100}}))...)
-			q, args := order.pageQuery(ow, expr, []any{"<b>", "</b>", store.SnippetEllipsis, 16}, 26, 0)
+			q, args := order.pageQuery(ow, expr, 26, 0)
 			lines := plan(t, s, q, args...)
 			checkPlan(t, "search messages "+order.name, lines, order.name == "newest")
 			wantFTS("search messages", lines)

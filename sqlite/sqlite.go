@@ -270,7 +270,7 @@ func (s *Store) setup(memory bool) error {
 		if err := s.snoozes.load(ctx, tx); err != nil {
 			return err
 		}
-		return tx.once().QueryRowContext(ctx, selectIndexState).Scan(&indexed, &added)
+		return tx.once().QueryRowContext(ctx, selectIndexMarks).Scan(&indexed, &added)
 	})
 	if err != nil {
 		return translate(err)

@@ -1,0 +1,29 @@
+package sqlite
+
+import (
+	"database/sql/driver"
+	"fmt"
+
+	"modernc.org/sqlite"
+)
+
+// convo_search_words(account_id, content) is searchWords in SQL, for the
+// statements that fill the message index. Only convo's own statements
+// call it: no trigger, view or column of the schema does, so the file
+// stays usable by any SQLite program, which does not know the function.
+func init() {
+	sqlite.MustRegisterDeterministicScalarFunction("convo_search_words", 2, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		account, ok := args[0].(int64)
+		if !ok {
+			return nil, fmt.Errorf("convo_search_words: account %v is not an integer", args[0])
+		}
+		switch content := args[1].(type) {
+		case string:
+			return searchWords(account, content), nil
+		case nil:
+			return "", nil
+		default:
+			return nil, fmt.Errorf("convo_search_words: content of type %T", args[1])
+		}
+	})
+}
