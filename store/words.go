@@ -40,7 +40,7 @@ func Words(text string) []string {
 		switch {
 		case combiningAccent(r):
 			// Part of the word, and dropped.
-		case unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Co, r):
+		case wordRune(r):
 			word.WriteRune(fold(r))
 		default:
 			end()
@@ -48,6 +48,37 @@ func Words(text string) []string {
 	}
 	end()
 	return words
+}
+
+// AppendWords appends the words of text (Words) to dst, each behind
+// before and separated by spaces, and returns the extended buffer: the
+// form a backend indexes them in, in one string rather than one for each
+// word.
+func AppendWords(dst []byte, text, before string) []byte {
+	in, first := false, true
+	for _, r := range text {
+		switch {
+		case combiningAccent(r):
+		case wordRune(r):
+			if !in {
+				if !first {
+					dst = append(dst, ' ')
+				}
+				dst = append(dst, before...)
+				in, first = true, false
+			}
+			dst = utf8.AppendRune(dst, fold(r))
+		default:
+			in = false
+		}
+	}
+	return dst
+}
+
+// wordRune reports whether r is a letter of a word: a letter, a number or
+// a private-use character.
+func wordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Co, r)
 }
 
 // fold folds a letter's case and, for an accented a to z, its accents.

@@ -42,8 +42,17 @@ func TestWords(t *testing.T) {
 		{"x² ½ ⅷ 42", []string{"x²", "½", "ⅷ", "42"}},                                       // numbers of every kind
 		{"great👍job 😀", []string{"great", "job"}},                                           // emoji separate
 		{"a\ue000b", []string{"a\ue000b"}},                                                  // private use is part of a word
+		{"\u0301e x\u0301 \u0301 y", []string{"e", "x", "y"}},                               // an accent before any letter, or alone
 	} {
 		is := is.New(t)
 		is.Equal(store.Words(tc.text), tc.want) // the words of tc.text
+		want := ""
+		for i, w := range tc.want {
+			if i > 0 {
+				want += " "
+			}
+			want += ">" + w
+		}
+		is.Equal(string(store.AppendWords([]byte("x"), tc.text, ">")), "x"+want) // AppendWords, after what dst held
 	}
 }
