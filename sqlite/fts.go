@@ -2,6 +2,9 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -18,41 +21,74 @@ import (
 // matches at each of its own). Relevance ranks by the account's own word
 // counts too. The index holds no text (content=''): snippets are made in
 // Go from the messages (backend.Snippet).
+//
+// An account's code is its number in convo_search_accounts, given when
+// its first message is indexed, in base 36 and zero-padded to
+// searchCodeLen characters: one length, so that the index's prefix lengths
+// (migration 0012) count from a word's first letter, and short, since
+// every word of the index carries it (the account id in 13 characters
+// made a bulk load 25 % slower than 6).
 
-// accountCodeLen is the length of an account's code: an int64 in base 36,
-// zero-padded, so that every code has one length and the index's prefix
-// lengths (migration 0012) count from a word's first letter.
-const accountCodeLen = 13
+// searchCodeLen is the length of an account's code: 36^6, about two
+// billion accounts in one store.
+const searchCodeLen = 6
 
-// accountCode is the code the index puts before an account's words.
-func accountCode(account int64) string {
-	code := strconv.FormatInt(account, 36)
-	return strings.Repeat("0", accountCodeLen-len(code)) + code
-}
-
-// searchWords is what the message index holds for a message of an
-// account: its words (store.Words), each behind the account's code. The
-// SQL function convo_search_words (registered in sqlite.go) calls it.
-func searchWords(account int64, content string) string {
-	code := accountCode(account)
-	var b strings.Builder
-	for i, w := range store.Words(content) {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(code)
-		b.WriteString(w)
+// searchCode is the code of the account numbered n in
+// convo_search_accounts, "" past the last code of searchCodeLen.
+func searchCode(n int64) string {
+	code := strconv.FormatInt(n, 36)
+	if n <= 0 || len(code) > searchCodeLen {
+		return ""
 	}
-	return b.String()
+	return strings.Repeat("0", searchCodeLen-len(code)) + code
 }
 
-// messageMatch turns a parsed search of an account's messages into an
-// FTS5 MATCH expression on the index's words: each term is a quoted phrase
-// of its words behind the account's code, the last one a prefix when the
-// term is, `{words} : ("c1w1 c1w2" AND "c1w3"*)`. A term without a word is
-// left out; ok is false when none is left.
-func messageMatch(account int64, s convo.Search) (expr string, ok bool) {
-	code := accountCode(account)
+// searchWords is what the message index holds for a message of the
+// account numbered n: its words (store.Words), each behind the account's
+// code. The SQL function convo_search_words (search_words.go) calls it.
+func searchWords(n int64, content string) (string, error) {
+	code := searchCode(n)
+	if code == "" {
+		return "", fmt.Errorf("%w: account number %d has no search code of %d characters", convo.ErrStorageFull, n, searchCodeLen)
+	}
+	return string(store.AppendWords(make([]byte, 0, 2*len(content)), content, code)), nil
+}
+
+const (
+	// numberSearchAccounts gives a number to the accounts of the messages
+	// ?1 < id <= ?2 that have none; numberSearchAccountsOf those of the
+	// messages of a JSON array of ids.
+	numberSearchAccounts = `INSERT OR IGNORE INTO convo_search_accounts (account_id)
+SELECT DISTINCT account_id FROM convo_messages WHERE id > ? AND id <= ?`
+	numberSearchAccountsOf = `INSERT OR IGNORE INTO convo_search_accounts (account_id)
+SELECT DISTINCT account_id FROM convo_messages WHERE id IN (SELECT value FROM json_each(?))`
+	// selectSearchAccount is the number of an account, if it has one.
+	selectSearchAccount = `SELECT n FROM convo_search_accounts WHERE account_id = ?`
+)
+
+// searchAccount is the number of an account in the message index, 0 if
+// none of its messages was ever indexed.
+func searchAccount(ctx context.Context, tx *dbtx, accountID int64) (int64, error) {
+	var n int64
+	err := tx.GetContext(ctx, &n, selectSearchAccount, accountID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return n, err
+}
+
+// messageMatch turns a parsed search of the messages of the account
+// numbered n (searchAccount) into an FTS5 MATCH expression on the index's
+// words: each term is a quoted phrase of its words behind the account's
+// code, the last one a prefix when the term is, `{words} : ("c1w1 c1w2"
+// AND "c1w3"*)`. A term without a word is left out; ok is false when none
+// is left, or the account has no number (none of its messages was
+// indexed).
+func messageMatch(n int64, s convo.Search) (expr string, ok bool) {
+	code := searchCode(n)
+	if code == "" {
+		return "", false
+	}
 	var b strings.Builder
 	b.WriteString(`{` + messageColumnsFTS + `} : (`)
 	terms := b.Len()

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -285,10 +286,30 @@ func TestTokenizerGivesTheContractsWords(t *testing.T) {
 			t.Errorf("%U: unicode61 gives %q, store.Words %q", []rune(content)[1], raw[id], want)
 		}
 		for i, w := range want {
-			want[i] = accountCode(1) + w
+			want[i] = searchCode(1) + w
 		}
 		if !slices.Equal(indexed[id], want) {
 			t.Errorf("%U: the message index holds %q, want %q", []rune(content)[1], indexed[id], want)
+		}
+	}
+}
+
+// TestSearchCodes shows every account number up to 36^6-1 with a code of
+// its own of one length, and the next a clear error, not a shorter or
+// longer code that could read as another account's.
+func TestSearchCodes(t *testing.T) {
+	last := int64(36*36*36*36*36*36 - 1)
+	for n, want := range map[int64]string{1: "000001", 36: "000010", last: "zzzzzz"} {
+		if got := searchCode(n); got != want {
+			t.Errorf("searchCode(%d) = %q, want %q", n, got, want)
+		}
+	}
+	if got, err := searchWords(2, "Hello, World"); err != nil || got != "000002hello 000002world" {
+		t.Errorf(`searchWords(2, "Hello, World") = %q, %v`, got, err)
+	}
+	for _, n := range []int64{0, last + 1} {
+		if _, err := searchWords(n, "hello"); !errors.Is(err, convo.ErrStorageFull) {
+			t.Errorf("searchWords(%d) gives %v, want ErrStorageFull", n, err)
 		}
 	}
 }

@@ -80,7 +80,7 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 			tx.changes.Add(store.Change{Kind: store.AccountImported, AccountID: accountID})
 		}
 		if len(im.belowMark) > 0 { // imported at or below the index's mark (ids kept)
-			if _, err := tx.ExecContext(ctx, indexMessages, idsJSON(im.belowMark)); err != nil {
+			if err := indexMessages(ctx, tx, im.belowMark); err != nil {
 				return err
 			}
 		}

@@ -51,17 +51,22 @@ const (
 	// it (or of the last, if fewer; NULL if none).
 	selectIndexRange = `SELECT indexed_through AS mark,
 	(SELECT max(id) FROM (SELECT id FROM convo_messages WHERE id > indexed_through ORDER BY id LIMIT ?1)) AS up_to FROM convo_index_state`
+	// indexMessageRange indexes the messages ?1 < id <= ?2, whose
+	// accounts have numbers (numberSearchAccounts).
 	indexMessageRange = `INSERT INTO convo_messages_fts (rowid, words, conversation_id)
-SELECT id, convo_search_words(account_id, content), conversation_id FROM convo_messages WHERE id > ? AND id <= ?`
+SELECT m.id, convo_search_words(a.n, m.content), m.conversation_id
+FROM convo_messages m JOIN convo_search_accounts a ON a.account_id = m.account_id WHERE m.id > ? AND m.id <= ?`
 	updateIndexState = `UPDATE convo_index_state SET indexed_through = ?`
 
 	// takePending empties convo_index_pending: the indexed messages whose
 	// text or conversation changed since (its trigger took them out of the
 	// index), by this store or by any other program.
 	takePending = `DELETE FROM convo_index_pending RETURNING id`
-	// indexMessages indexes the messages of a JSON array of ids.
-	indexMessages = `INSERT INTO convo_messages_fts (rowid, words, conversation_id)
-SELECT id, convo_search_words(account_id, content), conversation_id FROM convo_messages WHERE id IN (SELECT value FROM json_each(?))`
+	// indexMessagesOf indexes the messages of a JSON array of ids, whose
+	// accounts have numbers (numberSearchAccountsOf).
+	indexMessagesOf = `INSERT INTO convo_messages_fts (rowid, words, conversation_id)
+SELECT m.id, convo_search_words(a.n, m.content), m.conversation_id
+FROM convo_messages m JOIN convo_search_accounts a ON a.account_id = m.account_id WHERE m.id IN (SELECT value FROM json_each(?))`
 )
 
 // indexer indexes the messages the store added, in the background.
@@ -207,6 +212,9 @@ func indexAfterMark(ctx context.Context, tx *dbtx, limit int) (int64, error) {
 	if err := tx.GetContext(ctx, &r, selectIndexRange, limit); err != nil || !r.UpTo.Valid {
 		return 0, err
 	}
+	if _, err := tx.ExecContext(ctx, numberSearchAccounts, r.Mark, r.UpTo.Int64); err != nil {
+		return 0, err
+	}
 	if _, err := tx.ExecContext(ctx, indexMessageRange, r.Mark, r.UpTo.Int64); err != nil {
 		return 0, err
 	}
@@ -223,7 +231,16 @@ func indexPending(ctx context.Context, tx *dbtx) error {
 	if err := tx.SelectContext(ctx, &ids, takePending); err != nil || len(ids) == 0 {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, indexMessages, idsJSON(ids))
+	return indexMessages(ctx, tx, ids)
+}
+
+// indexMessages indexes the messages ids, in tx.
+func indexMessages(ctx context.Context, tx *dbtx, ids []int64) error {
+	list := idsJSON(ids)
+	if _, err := tx.ExecContext(ctx, numberSearchAccountsOf, list); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, indexMessagesOf, list)
 	return err
 }
 

@@ -549,12 +549,17 @@ CREATE VIRTUAL TABLE convo_messages_fts USING fts5(
     words, conversation_id,
     content = '',
     contentless_delete = 1,
-    tokenize = 'unicode61 remove_diacritics 2',
-    prefix = '14 15 16'
+    tokenize = 'ascii',
+    prefix = '7 8 9'
 );
 
 CREATE TABLE convo_index_pending (
     id INTEGER PRIMARY KEY
+) STRICT;
+
+CREATE TABLE convo_search_accounts (
+    n          INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL UNIQUE
 ) STRICT;
 
 CREATE TRIGGER convo_messages_fts_delete AFTER DELETE ON convo_messages

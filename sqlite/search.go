@@ -105,17 +105,21 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 		return page, err
 	}
 	search, _ := convo.ParseSearch("q", f.Query) // validated
-	expr, searchable := messageMatch(accountID, search)
 	err = s.readIndexed(ctx, func(tx *dbtx) error {
 		if err := checkSearchScope(ctx, tx, accountID, f); err != nil {
 			return err
 		}
+		n, err := searchAccount(ctx, tx, accountID)
+		if err != nil {
+			return err
+		}
+		expr, searchable := messageMatch(n, search)
 		if !searchable {
 			page.Items = []store.MessageHit{}
 			page.Meta = backend.EmptyMeta(f.Page)
 			return nil
 		}
-		expr, err := narrowSearch(ctx, tx, accountID, expr, f.ConversationID, f.ContactID)
+		expr, err = narrowSearch(ctx, tx, accountID, expr, f.ConversationID, f.ContactID)
 		if err != nil {
 			return err
 		}

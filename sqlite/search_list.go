@@ -61,10 +61,14 @@ func andSearch(w *where, accountID int64, expr string, ok bool, f store.Conversa
 
 // listSearchExpr is the MATCH expression of f.Query, in a contact's
 // conversations when the list is a contact's; ok is false when the query
-// has nothing searchable.
+// has nothing searchable or the account nothing indexed.
 func listSearchExpr(ctx context.Context, tx *dbtx, accountID int64, f store.ConversationFilter) (expr string, ok bool, err error) {
 	search, _ := convo.ParseSearch("q", f.Query) // validated
-	if expr, ok = messageMatch(accountID, search); !ok {
+	n, err := searchAccount(ctx, tx, accountID)
+	if err != nil {
+		return "", false, err
+	}
+	if expr, ok = messageMatch(n, search); !ok {
 		return expr, ok, nil
 	}
 	expr, err = narrowSearch(ctx, tx, accountID, expr, 0, f.ContactID)

@@ -7,19 +7,20 @@ import (
 	"modernc.org/sqlite"
 )
 
-// convo_search_words(account_id, content) is searchWords in SQL, for the
-// statements that fill the message index. Only convo's own statements
+// convo_search_words(n, content) is searchWords in SQL, for the
+// statements that fill the message index (n: the account's number in
+// convo_search_accounts). Only convo's own statements
 // call it: no trigger, view or column of the schema does, so the file
 // stays usable by any SQLite program, which does not know the function.
 func init() {
 	sqlite.MustRegisterDeterministicScalarFunction("convo_search_words", 2, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-		account, ok := args[0].(int64)
+		n, ok := args[0].(int64)
 		if !ok {
-			return nil, fmt.Errorf("convo_search_words: account %v is not an integer", args[0])
+			return nil, fmt.Errorf("convo_search_words: account number %v is not an integer", args[0])
 		}
 		switch content := args[1].(type) {
 		case string:
-			return searchWords(account, content), nil
+			return searchWords(n, content)
 		case nil:
 			return "", nil
 		default:
