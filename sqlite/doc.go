@@ -27,11 +27,15 @@
 // still waiting for a connection when Close is called, and every call
 // after it, return convo.ErrClosed.
 //
-// While its callers are idle, a store merges its message index's segments
-// by levels. After a bulk load (Import, or a migration through
-// AddMessages), a host may call OptimizeSearch: it merges the full-text
-// indexes into one segment at once, so that a small account's search
-// beside a large one's load reads one segment, not many.
+// Each account has words of its own in the message index, so an
+// account's search costs what its own matches cost, whatever other
+// accounts the file holds. While its callers are idle, a store merges the
+// index's segments by levels. After a bulk load (Import, or a migration
+// through AddMessages), a host may call OptimizeSearch: it merges the
+// full-text indexes into one segment at once, so that a search looks each
+// word up once, not in many segments. Another program may edit or delete
+// messages in the file with plain SQL: the next search finds them as they
+// are.
 //
 // Options.ReadOnly opens a file for reading only: every write is
 // convo.ErrReadOnly. A file in a directory this process cannot write is

@@ -26,8 +26,7 @@ import (
 // its first message is indexed, in base 36 and zero-padded to
 // searchCodeLen characters: one length, so that the index's prefix lengths
 // (migration 0012) count from a word's first letter, and short, since
-// every word of the index carries it (the account id in 13 characters
-// made a bulk load 25 % slower than 6).
+// every word of the index carries it.
 
 // searchCodeLen is the length of an account's code: 36^6, about two
 // billion accounts in one store.

@@ -9,10 +9,10 @@ import (
 // OptimizeSearch merges each full-text index into one segment. FTS5 keeps
 // an index as segments, each load or indexing round writing a new one and
 // merges folding them together only a few at a time, so a store that took
-// a bulk load holds many. A search seeks every segment at each of its
-// matches: a small account's search beside a large account's load then
-// costs several times what it costs alone, and after the merge about what
-// it costs alone (docs/benchmarks.md, "Many accounts in one store").
+// a bulk load holds many. A search looks each of its words up in every
+// segment: right after a large load a small account's search costs up to
+// about twice what it costs alone, and after the merge about what it
+// costs alone (docs/benchmarks.md, "Many accounts in one store").
 //
 // The merge rewrites the index, all of it: seconds per million messages.
 // It goes a few hundred pages per transaction, so other writes wait for
