@@ -62,8 +62,31 @@ SELECT DISTINCT account_id FROM convo_messages WHERE id > ? AND id <= ?`
 	numberSearchAccountsOf = `INSERT OR IGNORE INTO convo_search_accounts (account_id)
 SELECT DISTINCT account_id FROM convo_messages WHERE id IN (SELECT value FROM json_each(?))`
 	// selectSearchAccount is the number of an account, if it has one.
-	selectSearchAccount = `SELECT n FROM convo_search_accounts WHERE account_id = ?`
+	selectSearchAccount     = `SELECT n FROM convo_search_accounts WHERE account_id = ?`
+	selectLastSearchAccount = `SELECT max(n) FROM convo_search_accounts`
 )
+
+// numberAccounts runs one of the statements that number accounts
+// (numberSearchAccounts, numberSearchAccountsOf), and fails with
+// ErrStorageFull, before any of their messages is indexed, when a number
+// has no code.
+func numberAccounts(ctx context.Context, tx *dbtx, query string, args ...any) error {
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	if added, err := res.RowsAffected(); err != nil || added == 0 {
+		return err
+	}
+	var last int64
+	if err := tx.GetContext(ctx, &last, selectLastSearchAccount); err != nil {
+		return err
+	}
+	if searchCode(last) == "" {
+		return fmt.Errorf("%w: more accounts than the search index has codes for (%d characters)", convo.ErrStorageFull, searchCodeLen)
+	}
+	return nil
+}
 
 // searchAccount is the number of an account in the message index, 0 if
 // none of its messages was ever indexed.

@@ -313,3 +313,22 @@ func TestSearchCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchCodesRunOut shows a store whose accounts have used every
+// search code refusing to index a new account's messages with
+// ErrStorageFull, rather than give it a code that is not its own.
+func TestSearchCodesRunOut(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(filepath.Join(t.TempDir(), "convo.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.execOnWriter(ctx, `INSERT INTO convo_search_accounts (n, account_id) VALUES (36*36*36*36*36*36 - 1, 999)`); err != nil {
+		t.Fatal(err)
+	}
+	addWords(t, s, 1, "hello")
+	if _, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: "hello"}); !errors.Is(err, convo.ErrStorageFull) {
+		t.Errorf("a search of an account without a code gives %v, want ErrStorageFull", err)
+	}
+}

@@ -212,7 +212,7 @@ func indexAfterMark(ctx context.Context, tx *dbtx, limit int) (int64, error) {
 	if err := tx.GetContext(ctx, &r, selectIndexRange, limit); err != nil || !r.UpTo.Valid {
 		return 0, err
 	}
-	if _, err := tx.ExecContext(ctx, numberSearchAccounts, r.Mark, r.UpTo.Int64); err != nil {
+	if err := numberAccounts(ctx, tx, numberSearchAccounts, r.Mark, r.UpTo.Int64); err != nil {
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, indexMessageRange, r.Mark, r.UpTo.Int64); err != nil {
@@ -237,7 +237,7 @@ func indexPending(ctx context.Context, tx *dbtx) error {
 // indexMessages indexes the messages ids, in tx.
 func indexMessages(ctx context.Context, tx *dbtx, ids []int64) error {
 	list := idsJSON(ids)
-	if _, err := tx.ExecContext(ctx, numberSearchAccountsOf, list); err != nil {
+	if err := numberAccounts(ctx, tx, numberSearchAccountsOf, list); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, indexMessagesOf, list)
