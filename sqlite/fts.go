@@ -57,10 +57,14 @@ const (
 	// numberSearchAccounts gives a number to the accounts of the messages
 	// ?1 < id <= ?2 that have none; numberSearchAccountsOf those of the
 	// messages of a JSON array of ids.
-	numberSearchAccounts = `INSERT OR IGNORE INTO convo_search_accounts (account_id)
-SELECT DISTINCT account_id FROM convo_messages WHERE id > ? AND id <= ?`
-	numberSearchAccountsOf = `INSERT OR IGNORE INTO convo_search_accounts (account_id)
-SELECT DISTINCT account_id FROM convo_messages WHERE id IN (SELECT value FROM json_each(?))`
+	numberSearchAccountsWhere = `INSERT OR IGNORE INTO convo_search_accounts (account_id)
+SELECT DISTINCT account_id FROM convo_messages m WHERE `
+	numberSearchAccounts   = numberSearchAccountsWhere + messagesInRange
+	numberSearchAccountsOf = numberSearchAccountsWhere + messagesOf
+	// The messages a round of indexing takes: ?1 < id <= ?2, or those of
+	// a JSON array of ids.
+	messagesInRange = `m.id > ? AND m.id <= ?`
+	messagesOf      = `m.id IN (SELECT value FROM json_each(?))`
 	// selectSearchAccount is the number of an account, if it has one.
 	selectSearchAccount     = `SELECT n FROM convo_search_accounts WHERE account_id = ?`
 	selectLastSearchAccount = `SELECT max(n) FROM convo_search_accounts`
@@ -111,33 +115,26 @@ func messageMatch(n int64, s convo.Search) (expr string, ok bool) {
 	if code == "" {
 		return "", false
 	}
-	var b strings.Builder
-	b.WriteString(`{` + messageColumnsFTS + `} : (`)
-	terms := b.Len()
+	b := []byte(`{` + messageColumnsFTS + `} : (`)
+	terms := len(b)
 	for _, t := range s.Terms {
-		words := store.Words(t.Text)
-		if len(words) == 0 {
+		at := len(b)
+		if at > terms {
+			b = append(b, " AND "...)
+		}
+		b = append(b, '"')
+		phrase := len(b)
+		if b = store.AppendWords(b, t.Text, code); len(b) == phrase {
+			b = b[:at] // no word: left out
 			continue
 		}
-		if b.Len() > terms {
-			b.WriteString(" AND ")
-		}
-		b.WriteByte('"')
-		for i, w := range words {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(code)
-			b.WriteString(w)
-		}
-		b.WriteByte('"')
+		b = append(b, '"')
 		if t.Prefix {
-			b.WriteByte('*')
+			b = append(b, '*')
 		}
 	}
-	ok = b.Len() > terms
-	b.WriteByte(')')
-	return b.String(), ok
+	ok = len(b) > terms
+	return string(append(b, ')')), ok
 }
 
 // contactMatch turns a parsed search of contacts into an FTS5 MATCH

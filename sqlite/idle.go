@@ -9,14 +9,12 @@ import (
 
 // While the store is idle, the indexer merges the message index's
 // segments. Each indexing round writes a segment, and FTS5's own merges
-// (automerge) let up to three wait on each level; a search seeks every
-// segment at each of its matches, so a small account's search beside a
-// large account's load cost two to six times what it costs alone. A merge
-// by levels ('merge' with a positive count, usermerge 2: migration 0011)
-// leaves about one segment a level, which brings searches most of the way
-// to OptimizeSearch's single segment, and a later one rewrites only the
-// small levels new messages made (docs/benchmarks.md, "Many accounts in
-// one store").
+// (automerge) let up to three wait on each level; a search looks each of
+// its words up in every segment. A merge by levels ('merge' with a
+// positive count, usermerge 2: migration 0011) leaves about one segment a
+// level, which brings searches most of the way to OptimizeSearch's single
+// segment, and a later one rewrites only the small levels new messages
+// made (docs/benchmarks.md, "Many accounts in one store").
 //
 // Idle means that no call of the store's callers has run for mergeIdle
 // (no call started, none running):

@@ -44,29 +44,27 @@ const (
 const (
 	// selectIndexMarks is the mark and the newest message; selectIndexState
 	// adds whether messages wait in convo_index_pending.
-	selectIndexMarks = `SELECT indexed_through, coalesce((SELECT max(id) FROM convo_messages), 0) AS added FROM convo_index_state`
-	selectIndexState = `SELECT indexed_through, coalesce((SELECT max(id) FROM convo_messages), 0) AS added,
-	EXISTS (SELECT 1 FROM convo_index_pending) AS pending FROM convo_index_state`
+	indexMarks       = `indexed_through, coalesce((SELECT max(id) FROM convo_messages), 0) AS added`
+	selectIndexMarks = `SELECT ` + indexMarks + ` FROM convo_index_state`
+	selectIndexState = `SELECT ` + indexMarks + `, EXISTS (SELECT 1 FROM convo_index_pending) AS pending FROM convo_index_state`
 	// selectIndexRange is the mark and the id of the ?1-th message after
 	// it (or of the last, if fewer; NULL if none).
 	selectIndexRange = `SELECT indexed_through AS mark,
 	(SELECT max(id) FROM (SELECT id FROM convo_messages WHERE id > indexed_through ORDER BY id LIMIT ?1)) AS up_to FROM convo_index_state`
-	// indexMessageRange indexes the messages ?1 < id <= ?2, whose
-	// accounts have numbers (numberSearchAccounts).
-	indexMessageRange = `INSERT INTO convo_messages_fts (rowid, words, conversation_id)
+	// indexMessagesWhere indexes the messages of a condition on m, whose
+	// accounts have numbers (numberSearchAccounts): those ?1 < id <= ?2
+	// (indexMessageRange), those of a JSON array of ids (indexMessagesOf).
+	indexMessagesWhere = `INSERT INTO convo_messages_fts (rowid, words, conversation_id)
 SELECT m.id, convo_search_words(a.n, m.content), m.conversation_id
-FROM convo_messages m JOIN convo_search_accounts a ON a.account_id = m.account_id WHERE m.id > ? AND m.id <= ?`
-	updateIndexState = `UPDATE convo_index_state SET indexed_through = ?`
+FROM convo_messages m JOIN convo_search_accounts a ON a.account_id = m.account_id WHERE `
+	indexMessageRange = indexMessagesWhere + messagesInRange
+	indexMessagesOf   = indexMessagesWhere + messagesOf
+	updateIndexState  = `UPDATE convo_index_state SET indexed_through = ?`
 
 	// takePending empties convo_index_pending: the indexed messages whose
 	// text or conversation changed since (its trigger took them out of the
 	// index), by this store or by any other program.
 	takePending = `DELETE FROM convo_index_pending RETURNING id`
-	// indexMessagesOf indexes the messages of a JSON array of ids, whose
-	// accounts have numbers (numberSearchAccountsOf).
-	indexMessagesOf = `INSERT INTO convo_messages_fts (rowid, words, conversation_id)
-SELECT m.id, convo_search_words(a.n, m.content), m.conversation_id
-FROM convo_messages m JOIN convo_search_accounts a ON a.account_id = m.account_id WHERE m.id IN (SELECT value FROM json_each(?))`
 )
 
 // indexer indexes the messages the store added, in the background.
@@ -198,13 +196,10 @@ func (x *indexer) indexSome(ctx context.Context) error {
 	return nil
 }
 
-// indexAfterMark indexes the pending messages (indexPending) and up to
-// limit messages after the mark, in tx, and moves the mark past them: it
-// returns the new mark, or 0 when no message is after it.
+// indexAfterMark indexes up to limit messages after the mark, in tx, and
+// moves the mark past them: it returns the new mark, or 0 when no message
+// is after it.
 func indexAfterMark(ctx context.Context, tx *dbtx, limit int) (int64, error) {
-	if err := indexPending(ctx, tx); err != nil {
-		return 0, err
-	}
 	var r struct {
 		Mark int64         `db:"mark"`
 		UpTo sql.NullInt64 `db:"up_to"`
@@ -223,9 +218,9 @@ func indexAfterMark(ctx context.Context, tx *dbtx, limit int) (int64, error) {
 }
 
 // indexPending indexes again, in tx, the messages whose text or
-// conversation changed after they were indexed. A write that changes them
-// calls it before it commits; the indexer's batches take what another
-// program changed.
+// conversation changed after they were indexed. A write of this store
+// that changes them calls it before it commits; a search, before it
+// reads, when another program changed some (readIndexed).
 func indexPending(ctx context.Context, tx *dbtx) error {
 	var ids []int64
 	if err := tx.SelectContext(ctx, &ids, takePending); err != nil || len(ids) == 0 {
@@ -260,6 +255,9 @@ func (s *Store) readIndexed(ctx context.Context, fn func(tx *dbtx) error) error 
 		// In the host's transaction, which holds the writer: index there
 		// what is behind, the transaction's own messages included.
 		return s.read(ctx, func(tx *dbtx) error {
+			if err := indexPending(ctx, tx); err != nil {
+				return err
+			}
 			if _, err := indexAfterMark(ctx, tx, math.MaxInt); err != nil {
 				return err
 			}
@@ -300,7 +298,7 @@ func (s *Store) readIndexed(ctx context.Context, fn func(tx *dbtx) error) error 
 			return err
 		}
 		if pending {
-			if err := s.index.indexSome(ctx); err != nil {
+			if err := s.writeTx(ctx, func(tx *dbtx) error { return indexPending(ctx, tx) }); err != nil {
 				return err
 			}
 		}

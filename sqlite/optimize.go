@@ -11,8 +11,8 @@ import (
 // merges folding them together only a few at a time, so a store that took
 // a bulk load holds many. A search looks each of its words up in every
 // segment: right after a large load a small account's search costs up to
-// about twice what it costs alone, and after the merge about what it
-// costs alone (docs/benchmarks.md, "Many accounts in one store").
+// 1.4 times what it costs alone, after the merge 1.1 to 1.3 times
+// (docs/benchmarks.md, "Many accounts in one store").
 //
 // The merge rewrites the index, all of it: seconds per million messages.
 // It goes a few hundred pages per transaction, so other writes wait for

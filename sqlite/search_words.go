@@ -18,13 +18,10 @@ func init() {
 		if !ok {
 			return nil, fmt.Errorf("convo_search_words: account number %v is not an integer", args[0])
 		}
-		switch content := args[1].(type) {
-		case string:
-			return searchWords(n, content)
-		case nil:
-			return "", nil
-		default:
+		content, ok := args[1].(string) // NOT NULL TEXT
+		if !ok {
 			return nil, fmt.Errorf("convo_search_words: content of type %T", args[1])
 		}
+		return searchWords(n, content)
 	})
 }
