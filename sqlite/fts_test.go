@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 	"unicode"
 
 	"github.com/google/uuid"
@@ -330,5 +331,64 @@ func TestSearchCodesRunOut(t *testing.T) {
 	addWords(t, s, 1, "hello")
 	if _, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: "hello"}); !errors.Is(err, convo.ErrStorageFull) {
 		t.Errorf("a search of an account without a code gives %v, want ErrStorageFull", err)
+	}
+}
+
+// TestMessageMatchKeepsToItsAccount asks the message index itself, without
+// the searches' filter by account, for a word two accounts wrote: each
+// account's MATCH finds its own message only, the same query typed with
+// the other account's code included. A message search (the words
+// dropped) and a prefix keep to it too.
+func TestMessageMatchKeepsToItsAccount(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(filepath.Join(t.TempDir(), "convo.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	own := map[int64]int64{} // account → its message
+	for _, account := range []int64{1, 2} {
+		c := newTestContact(t, s, account)
+		conv, err := s.CreateConversation(ctx, account, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: time.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		added, err := s.AddMessages(ctx, account, []store.MessageTo{{ConversationID: conv.ID,
+			Message: convo.NewMessage{Type: convo.MessageIncoming, Content: "invoice attached"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		own[account] = added[0].ID
+	}
+	if _, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: "x"}); err != nil { // the index catches up
+		t.Fatal(err)
+	}
+	for account, id := range own {
+		var n int64
+		if err := s.r.QueryRowContext(ctx, selectSearchAccount, account).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		other := searchCode(3 - n)
+		for _, q := range []string{"invoice", "inv*", `"invoice attached"`, other + "invoice"} {
+			search, err := convo.ParseSearch("q", q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			expr, ok := messageMatch(n, search)
+			if !ok {
+				t.Fatalf("%q: nothing to search", q)
+			}
+			var found []int64
+			if err := s.r.SelectContext(ctx, &found, `SELECT rowid FROM convo_messages_fts WHERE convo_messages_fts MATCH ?`, expr); err != nil {
+				t.Fatal(err)
+			}
+			want := []int64{id}
+			if q == other+"invoice" {
+				want = nil
+			}
+			if !slices.Equal(found, want) {
+				t.Errorf("account %d, %q (%s): the index gives %v, want %v", account, q, expr, found, want)
+			}
+		}
 	}
 }
