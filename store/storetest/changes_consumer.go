@@ -185,6 +185,9 @@ func testKilledConsumer(t *testing.T, newStore NewStore) {
 		life := incarnation{from: from}
 		pos := from
 		for {
+			if t.Failed() {
+				t.FailNow() // the writer stopped: the changes the budget waits for will not come
+			}
 			page, err := f.s.Changes(ctx, 1, pos, store.ChangeFilter{Limit: 1 + rng.IntN(6)})
 			if err != nil {
 				t.Fatalf("changes after %d: %v", pos, err)
