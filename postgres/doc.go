@@ -23,6 +23,10 @@
 // listens on one connection of its own, outside the pool, opened when the
 // first caller waits and closed by Close.
 //
+// After a bulk load (Import, or many AddMessages batches) a host can call
+// Vacuum, which runs VACUUM (ANALYZE) over convo's tables, so that the
+// reads right after do not wait for autovacuum to reach them.
+//
 // It is a module of its own (github.com/convokit/convo/postgres), so that
 // its driver (pgx) stays out of the go.mod of hosts on SQLite. PostgreSQL's
 // errors are translated into convo's (convo.ErrConflict, convo.ErrInvalid,

@@ -108,7 +108,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	memory := watchMemory(100 * time.Millisecond)
 	defer memory.stop()
 	profile := &cpuProfile{path: cfg.cpuProfile}
-	steps := []func() error{b.load, b.optimizeSearch, b.appendMessages, b.appendParallel, b.feed, profile.start,
+	steps := []func() error{b.load, b.optimizeSearch, b.vacuum, b.appendMessages, b.appendParallel, b.feed, profile.start,
 		b.inbox, b.counts, b.views, b.getConversation, b.search, b.unread, b.unseen, profile.stop, b.mixedPhase,
 		b.accountReads}
 	for _, step := range steps {
