@@ -30,68 +30,45 @@ WHERE account_id = $1 AND id = $2 FOR UPDATE`
 
 	selectBySourceID = `SELECT id, conversation_id FROM convo_messages WHERE account_id = $1 AND source_id = $2`
 
-	// appendOne writes an append in one statement. t locks the
-	// conversation's row and reads what the append takes from it: the
-	// next seq, whether the message moves the last activity, whether it
-	// reopens the conversation (an incoming message to a resolved or
-	// snoozed one that is not muted), and whether the append may go on
-	// (ok). Then the message; then, when it went in, the conversation's
-	// maintained columns and the contact's last activity. It writes
-	// nothing when it may not go on, or when the message meets a taken
-	// source id (the one unique key a new message can meet); its row
-	// says which, with a NULL id. The conversation's update keeps the
-	// rules of derived.go one message at a time (the message is the
-	// newest: unread when incoming and after the agent's last look, the
-	// last non-activity one when not activity); an incoming message
-	// starts the wait for a reply, a human reply ends it.
-	//
-	// $1 account, $2 conversation, $3 the contact the caller names (0:
-	// none; another contact may not go on), $4..$13, $15..$18, $24 and
-	// $25 the message, $14 now, $19 incoming, $20 not an activity, $21 a
-	// human reply; $22: may not go on when now is before the last
-	// activity (the clock was read before the lock, so another append
-	// may have come between); $23: may not go on when a snooze is due
-	// (which a write wakes first). The row: the message's id, its seq,
-	// the conversation's contact, whether it reopened and cleared a
-	// snooze time; convo.appended, for recordAppend, is what it did. A
-	// reply's parent is moved by bumpParent, a statement of its own: an
-	// append that is no reply does not pay for it.
-	appendOne = `WITH t AS (
-	SELECT c.contact_id, c.last_seq + 1 AS seq, $14 > c.last_activity_at AS moves,
-		$19 AND NOT c.muted AND c.status IN (1, 3) AS reopens, c.snoozed_until IS NOT NULL AS snoozed,
-		$3::bigint IN (0, c.contact_id) AND NOT ($22 AND $14 < c.last_activity_at)
-			AND NOT ($23 AND EXISTS (SELECT 1 FROM convo_conversations WHERE status = 3 AND snoozed_until <= $14)) AS ok
-	FROM convo_conversations c WHERE c.account_id = $1 AND c.id = $2 FOR UPDATE
-), m AS (
+	// appendOne writes an append in one statement: the message, then,
+	// when it went in, the conversation's maintained columns and the
+	// contact's last activity. A source id already taken (the one unique
+	// key a new message can meet) makes it write nothing and return no
+	// row. The conversation's update keeps the rules of derived.go one
+	// message at a time (the message is the newest: unread when incoming
+	// and after the agent's last look, the last non-activity one when not
+	// activity); an incoming message starts the wait for a reply, a human
+	// reply ends it. $1 account, $2 conversation, $3 seq, $4..$13,
+	// $15..$18, $24 and $25 the message, $14 now, $19 incoming, $20 not an
+	// activity, $21 a human reply, $22 it moves the last activity, $23 it
+	// reopens. A reply's parent is moved by bumpParent, a statement of its
+	// own: an append that is no reply does not pay for it.
+	appendOne = `WITH m AS (
 	INSERT INTO convo_messages (account_id, conversation_id, seq, content, content_type, content_attributes,
 		message_type, private, status, source_id, sender_type, author_id, written_at, created_at, updated_at,
 		attachments, external_source_ids, additional_attributes, words, reply_to_id, external_error)
-	SELECT $1, $2, t.seq, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17, $18::tsvector, $24, $25
-	FROM t WHERE t.ok
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17, $18::tsvector, $24, $25)
 	ON CONFLICT DO NOTHING RETURNING id
 ), c AS (
-	UPDATE convo_conversations c SET
-	last_seq = t.seq,
-	messages_count = c.messages_count + 1,
+	UPDATE convo_conversations SET
+	last_seq = $3,
+	messages_count = messages_count + 1,
 	updated_at = $14,
-	last_incoming_at = CASE WHEN $19 THEN greatest(c.last_incoming_at, $14) ELSE c.last_incoming_at END,
-	unread_count = c.unread_count + CASE WHEN $19 AND $14 > coalesce(c.agent_last_seen_at, '-infinity') THEN 1 ELSE 0 END,
-	last_non_activity_message_id = CASE WHEN $20 THEN (SELECT id FROM m) ELSE c.last_non_activity_message_id END,
-	non_activity_count = c.non_activity_count + CASE WHEN $20 THEN 1 ELSE 0 END,
-	waiting_since = CASE WHEN $19 THEN coalesce(c.waiting_since, $14) WHEN $21 THEN NULL ELSE c.waiting_since END,
-	first_reply_created_at = CASE WHEN $21 THEN coalesce(c.first_reply_created_at, $14) ELSE c.first_reply_created_at END,
-	last_activity_at = CASE WHEN t.moves THEN $14 ELSE c.last_activity_at END,
-	status = CASE WHEN t.reopens THEN 0 ELSE c.status END,
-	snoozed_until = CASE WHEN t.reopens THEN NULL ELSE c.snoozed_until END
-	FROM t WHERE c.account_id = $1 AND c.id = $2 AND EXISTS (SELECT FROM m)
-	RETURNING c.contact_id
+	last_incoming_at = CASE WHEN $19 THEN greatest(last_incoming_at, $14) ELSE last_incoming_at END,
+	unread_count = unread_count + CASE WHEN $19 AND $14 > coalesce(agent_last_seen_at, '-infinity') THEN 1 ELSE 0 END,
+	last_non_activity_message_id = CASE WHEN $20 THEN (SELECT id FROM m) ELSE last_non_activity_message_id END,
+	non_activity_count = non_activity_count + CASE WHEN $20 THEN 1 ELSE 0 END,
+	waiting_since = CASE WHEN $19 THEN coalesce(waiting_since, $14) WHEN $21 THEN NULL ELSE waiting_since END,
+	first_reply_created_at = CASE WHEN $21 THEN coalesce(first_reply_created_at, $14) ELSE first_reply_created_at END,
+	last_activity_at = CASE WHEN $22 THEN $14 ELSE last_activity_at END,
+	status = CASE WHEN $23 THEN 0 ELSE status END,
+	snoozed_until = CASE WHEN $23 THEN NULL ELSE snoozed_until END
+	WHERE account_id = $1 AND id = $2 AND EXISTS (SELECT FROM m)
+	RETURNING contact_id
 ), k AS (
-	UPDATE convo_contacts k SET last_activity_at = $14 FROM c WHERE $19 AND k.account_id = $1 AND k.id = c.contact_id
+	UPDATE convo_contacts t SET last_activity_at = $14 FROM c WHERE $19 AND t.account_id = $1 AND t.id = c.contact_id
 )
-SELECT (SELECT id FROM m), t.seq, t.contact_id, t.reopens, t.snoozed,
-	set_config('convo.appended', CASE WHEN NOT EXISTS (SELECT FROM m) THEN '' WHEN NOT t.reopens THEN 'created'
-		WHEN t.snoozed THEN 'unsnoozed' ELSE 'reopened' END, true)
-FROM t`
+SELECT id FROM m`
 
 	// recordAppend records the changes of appendOne in a transaction of
 	// its own, as record.go would (the message, then the status of a
@@ -99,103 +76,90 @@ FROM t`
 	// conversation's last seq is then the message's. It is a statement of
 	// its own, after appendOne, so that the account's head is the last
 	// lock the append takes, as in every write: appendOne's triggers lock
-	// count rows at its end. $1 account, $2 conversation, $3 now, $4 and
-	// $5 the codes of a created message and an updated conversation, $6
-	// and $7 the fields of a reopening that cleared a snooze time and of
-	// one that did not.
+	// count rows at its end. $1 account, $2 conversation, $3 seq, $4 it
+	// reopened, $5 now, $6 and $7 the codes of a created message and an
+	// updated conversation, $8 the reopening's fields.
 	recordAppend = `WITH m AS (
-	SELECT m.id, c.contact_id, a.how FROM convo_conversations c
-	JOIN convo_messages m ON m.account_id = c.account_id AND m.conversation_id = c.id AND m.seq = c.last_seq,
-	(SELECT current_setting('convo.appended', true) AS how) a
-	WHERE c.account_id = $1 AND c.id = $2 AND a.how IN ('created', 'reopened', 'unsnoozed')
+	SELECT m.id, c.contact_id FROM convo_conversations c
+	JOIN convo_messages m ON m.account_id = c.account_id AND m.conversation_id = c.id AND m.seq = c.last_seq
+	WHERE c.account_id = $1 AND c.id = $2 AND c.last_seq = $3
 ), h AS (
 	INSERT INTO convo_change_heads AS h (account_id, position)
-	SELECT $1, CASE WHEN m.how = 'created' THEN 1 ELSE 2 END FROM m
+	SELECT $1, CASE WHEN $4 THEN 2 ELSE 1 END FROM m
 	ON CONFLICT (account_id) DO UPDATE SET position = h.position + excluded.position
 	RETURNING position
 ), f AS (
 	INSERT INTO convo_changes (account_id, position, kind, contact_id, conversation_id, message_id, fields, at)
-	SELECT $1, h.position - CASE WHEN m.how = 'created' THEN 0 ELSE 1 END, $4::smallint, NULL::bigint, $2, m.id,
-		NULL::text, $3::timestamptz
+	SELECT $1, h.position - CASE WHEN $4 THEN 1 ELSE 0 END, $6::smallint, NULL::bigint, $2, m.id, NULL::text, $5::timestamptz
 	FROM h, m
 	UNION ALL
-	SELECT $1, h.position, $5::smallint, m.contact_id, $2, NULL,
-		CASE WHEN m.how = 'unsnoozed' THEN $6 ELSE $7 END, $3::timestamptz FROM h, m WHERE m.how <> 'created'
+	SELECT $1, h.position, $7::smallint, m.contact_id, $2, NULL, $8, $5 FROM h, m WHERE $4
 )
 SELECT pg_notify('` + notifyChannel + `', $1::text) FROM h`
 )
+
+// lockAppendTargetProbe is lockAppendTarget and, in the same round trip,
+// write's probe of an overdue snooze (snoozeIsDue, $3 now).
+const lockAppendTargetProbe = `SELECT contact_id, last_seq, status, last_activity_at, muted, snoozed_until IS NOT NULL,
+	EXISTS (SELECT 1 FROM convo_conversations WHERE status = 3 AND snoozed_until <= $3)
+FROM convo_conversations WHERE account_id = $1 AND id = $2 FOR UPDATE`
 
 // errAppendSlow ends a pipelined append that needs the general path: a
 // snooze to wake first, or a source id already taken.
 var errAppendSlow = errors.New("postgres: append needs the general path")
 
-// The fields of the change a reopening append records.
-var (
-	reopenFields          = backend.FieldsText(backend.ReopenChange(convo.Message{}, false).Fields)
-	reopenUnsnoozedFields = backend.FieldsText(backend.ReopenChange(convo.Message{}, true).Fields)
-)
-
-// appendPipelined is AddMessage in one round trip: BEGIN, appendOne,
-// recordAppend and COMMIT, with the clock read before the conversation is
-// locked. It is errAppendSlow, having written nothing, when appendOne did
-// not go on (a snooze is due, the contact is not the conversation's,
-// another append came between the clock and the lock, the message met a
-// taken key, the conversation is missing) or the feed is due a trim
-// (which a write does): the caller runs the general path, which handles
-// them.
+// appendPipelined is AddMessage in two round trips: BEGIN with the lock of
+// the conversation (and the snooze probe), then, once the clock is read,
+// appendOne, recordAppend and COMMIT. It is errAppendSlow, having written
+// nothing, when a snooze is due, the feed is due a trim (which a write
+// does), or the message met a taken key: the caller runs the general path,
+// which handles them.
 func (s *Store) appendPipelined(ctx context.Context, conn *pgx.Conn, accountID, conversationID int64, in convo.NewMessage) (convo.Message, error) {
-	now := s.clock()
-	if s.trimDue(now, false) {
+	var t appendTarget
+	var due bool
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
+	b.Queue(lockAppendTargetProbe, accountID, conversationID, s.clock()).QueryRow(func(row pgx.Row) error {
+		return row.Scan(append(t.dest(), &due)...)
+	})
+	if err := conn.SendBatch(ctx, b).Close(); err != nil {
+		// Untranslated: writePipelined runs a lost race (a deadlock of the
+		// lock's queue) again, and makes ErrNoRows not found.
+		return convo.Message{}, err
+	}
+	now := s.clock() // once the row is locked: see lockConversation
+	if due || s.trimDue(now, false) {
 		return convo.Message{}, errAppendSlow
 	}
 	in = in.WithDefaults(now)
 	if err := in.Validate(); err != nil {
 		return convo.Message{}, err
 	}
-	p, err := newAppend(accountID, conversationID, in, now)
+	p, err := planAppend(accountID, conversationID, &t, in, now)
 	if err != nil {
 		return convo.Message{}, err
 	}
-	var r appendResult
-	b := &pgx.Batch{}
-	b.Queue("BEGIN")
-	b.Queue(appendOne, p.args(in.ContactID, true)...).QueryRow(func(row pgx.Row) error {
-		err := row.Scan(r.dest()...)
+	inserted := false
+	b = &pgx.Batch{}
+	b.Queue(appendOne, p.args()...).QueryRow(func(row pgx.Row) error {
+		err := row.Scan(&p.m.ID)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return nil // no conversation: r.id is NULL
+			return nil // written nothing: COMMIT ends the transaction
 		}
+		inserted = err == nil
 		return err
 	})
-	b.Queue(recordAppend, accountID, conversationID, now,
+	b.Queue(recordAppend, accountID, conversationID, p.m.Seq, p.reopens, now,
 		backend.ChangeKindCodes[store.MessageCreated], backend.ChangeKindCodes[store.ConversationUpdated],
-		reopenUnsnoozedFields, reopenFields)
+		backend.FieldsText(backend.ReopenChange(p.m, p.unsnoozes).Fields))
 	b.Queue("COMMIT")
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
 		return convo.Message{}, err
 	}
-	if !r.id.Valid {
+	if !inserted {
 		return convo.Message{}, errAppendSlow
 	}
-	r.apply(&p)
 	return p.m, nil
-}
-
-// appendResult is the row of appendOne.
-type appendResult struct {
-	id                 pgtype.Int8
-	seq, contactID     int64
-	reopens, unsnoozes bool
-	how                string
-}
-
-func (r *appendResult) dest() []any {
-	return []any{&r.id, &r.seq, &r.contactID, &r.reopens, &r.unsnoozes, &r.how}
-}
-
-// apply completes p with what appendOne read of the conversation.
-func (r *appendResult) apply(p *plannedAppend) {
-	p.m.ID, p.m.Seq, p.m.ContactID = r.id.Int64, r.seq, r.contactID
-	p.reopens, p.unsnoozes = r.reopens, r.reopens && r.unsnoozes
 }
 
 // appendTarget is a row of lockAppendTarget.
@@ -237,14 +201,13 @@ func appendLocked(ctx context.Context, tx *wtx, accountID, conversationID int64,
 		}
 		p.m.ReplyToID = parent.m.ID
 	}
-	var r appendResult
-	if err := tx.QueryRow(ctx, appendOne, p.args(0, false)...).Scan(r.dest()...); err != nil {
-		return convo.Message{}, err
-	}
-	if !r.id.Valid {
+	err = tx.QueryRow(ctx, appendOne, p.args()...).Scan(&p.m.ID)
+	if errors.Is(err, pgx.ErrNoRows) {
 		return messageBySourceID(ctx, tx, accountID, conversationID, p.m.SourceID)
 	}
-	r.apply(&p)
+	if err != nil {
+		return convo.Message{}, err
+	}
 	p.log(tx)
 	if p.m.ReplyToID != 0 {
 		if err := parent.bump(ctx, tx, now); err != nil {
@@ -265,12 +228,14 @@ type plannedAppend struct {
 	unsnoozes bool
 }
 
-// newAppend plans the append of a valid message as far as it needs
-// nothing of its conversation: the message as it is written but its id,
-// seq and contact, and the flags of appendOne that follow from the message.
-func newAppend(accountID, conversationID int64, in convo.NewMessage, now time.Time) (plannedAppend, error) {
+// planAppend plans the append of a valid message to the conversation t,
+// and moves t on as appendOne moves the conversation's row.
+func planAppend(accountID, conversationID int64, t *appendTarget, in convo.NewMessage, now time.Time) (plannedAppend, error) {
+	if in.ContactID != 0 && in.ContactID != t.ContactID {
+		return plannedAppend{}, convo.Invalid("contact_id", convo.CodeMismatch, "is not the conversation's contact")
+	}
 	p := plannedAppend{m: convo.Message{
-		AccountID: accountID, ConversationID: conversationID,
+		AccountID: accountID, ConversationID: conversationID, ContactID: t.ContactID, Seq: t.LastSeq + 1,
 		Content: in.Content, ContentType: in.ContentType, ContentAttributes: in.ContentAttributes, Type: in.Type,
 		Private: in.Private, Status: in.Status, SourceID: in.SourceID, SenderType: in.SenderType,
 		AuthorID: in.AuthorID, WrittenAt: backend.StoredTime(in.WrittenAt), CreatedAt: now, UpdatedAt: now,
@@ -284,20 +249,6 @@ func newAppend(accountID, conversationID int64, in convo.NewMessage, now time.Ti
 	p.incoming = in.Type == convo.MessageIncoming
 	p.notActivity = in.Type != convo.MessageActivity
 	p.humanReply = in.Type == convo.MessageOutgoing && !in.Private && p.m.SenderType == convo.SenderUser
-	return p, nil
-}
-
-// planAppend plans the append of a valid message to the conversation t,
-// and moves t on as appendOne moves the conversation's row.
-func planAppend(accountID, conversationID int64, t *appendTarget, in convo.NewMessage, now time.Time) (plannedAppend, error) {
-	if in.ContactID != 0 && in.ContactID != t.ContactID {
-		return plannedAppend{}, convo.Invalid("contact_id", convo.CodeMismatch, "is not the conversation's contact")
-	}
-	p, err := newAppend(accountID, conversationID, in, now)
-	if err != nil {
-		return plannedAppend{}, err
-	}
-	p.m.ContactID, p.m.Seq = t.ContactID, t.LastSeq+1
 	p.moves = now.After(t.LastActivityAt.Time)
 	p.reopens = p.incoming && !t.Muted &&
 		(t.Status == statusCodes[convo.StatusResolved] || t.Status == statusCodes[convo.StatusSnoozed])
@@ -312,15 +263,13 @@ func planAppend(accountID, conversationID int64, t *appendTarget, in convo.NewMe
 	return p, nil
 }
 
-// args are appendOne's arguments: contactID the contact the caller names
-// (0 none), pipelined whether the append may not go on when another came
-// between the clock and the lock, or a snooze is due.
-func (p *plannedAppend) args(contactID int64, pipelined bool) []any {
+// args are appendOne's arguments.
+func (p *plannedAppend) args() []any {
 	m := &p.m
-	return []any{m.AccountID, m.ConversationID, contactID, m.Content, string(m.ContentType),
+	return []any{m.AccountID, m.ConversationID, m.Seq, m.Content, string(m.ContentType),
 		p.j.ContentAttributes, int16(m.Type.Code()), m.Private, string(m.Status), textValue(m.SourceID),
 		string(m.SenderType), uuidValue(m.AuthorID), timeValue(m.WrittenAt), m.CreatedAt, p.j.Attachments, p.j.ExternalIDs,
-		p.j.Additional, tsvector(m.Content), p.incoming, p.notActivity, p.humanReply, pipelined, pipelined,
+		p.j.Additional, tsvector(m.Content), p.incoming, p.notActivity, p.humanReply, p.moves, p.reopens,
 		idValue(m.ReplyToID), m.ExternalError}
 }
 

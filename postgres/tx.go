@@ -66,7 +66,7 @@ func (s *Store) write(ctx context.Context, accountID int64, fn func(tx *wtx, now
 // writePipelined runs fn, a write that sends its own BEGIN and COMMIT, on
 // a connection of the pool, with write's checks and retries: fn pipelines
 // BEGIN with its first statement and COMMIT with its last, two round trips
-// fewer than write (the append sends all of them at once). A transaction fn leaves open is rolled back. It is not
+// fewer than write. A transaction fn leaves open is rolled back. It is not
 // for a store with replicas (writeTx's LSN): callers take write then.
 func (s *Store) writePipelined(ctx context.Context, fn func(conn *pgx.Conn) error) error {
 	if s.closed.Load() {
