@@ -28,25 +28,12 @@ import (
 // Words(content) as they are, or with an engine whose own tokenizer gives
 // the same words.
 func Words(text string) []string {
-	var words []string
-	var word strings.Builder
-	end := func() {
-		if word.Len() > 0 {
-			words = append(words, word.String())
-			word.Reset()
-		}
+	// A word holds no space, so the words of AppendWords's one string
+	// are its fields.
+	words := strings.Fields(string(AppendWords(make([]byte, 0, len(text)), text, "")))
+	if len(words) == 0 {
+		return nil
 	}
-	for _, r := range text {
-		switch {
-		case combiningAccent(r):
-			// Part of the word, and dropped.
-		case wordRune(r):
-			word.WriteRune(fold(r))
-		default:
-			end()
-		}
-	}
-	end()
 	return words
 }
 
