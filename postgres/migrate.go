@@ -81,18 +81,23 @@ func checkSchema(ctx context.Context, pool *pgxpool.Pool, _ func() time.Time, _ 
 	return nil
 }
 
+// convoTables lists the tables named convo_* in the store's schema.
+func convoTables(ctx context.Context, conn *pgx.Conn) ([]string, error) {
+	rows, err := conn.Query(ctx, `SELECT table_name FROM information_schema.tables
+WHERE table_schema = current_schema() AND table_name LIKE 'convo\_%' ORDER BY table_name`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
 // schemaVersion reads the version of convo's schema in the database,
 // making its table when there is none yet: 0 for a database without
 // convo's tables (new, or the host's own only). convo_* tables beside no
 // convo_schema_migrations are ErrNotConvo; a newer version ErrSchemaTooNew.
 func schemaVersion(ctx context.Context, conn *pgx.Conn) (int, error) {
-	var tables []string
-	rows, err := conn.Query(ctx, `SELECT table_name FROM information_schema.tables
-WHERE table_schema = current_schema() AND table_name LIKE 'convo\_%'`)
+	tables, err := convoTables(ctx, conn)
 	if err != nil {
-		return 0, translate(err)
-	}
-	if tables, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
 		return 0, translate(err)
 	}
 	if len(tables) > 0 && !slices.Contains(tables, "convo_schema_migrations") {

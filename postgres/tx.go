@@ -67,7 +67,8 @@ func (s *Store) write(ctx context.Context, accountID int64, fn func(tx *wtx, now
 // a connection of the pool, with write's checks and retries: fn pipelines
 // BEGIN with its first statement and COMMIT with its last, two round trips
 // fewer than write. A transaction fn leaves open is rolled back. It is not
-// for a store with replicas (writeTx's LSN): callers take write then.
+// for a store with replicas (writeTx's LSN): callers take write then, but
+// for Vacuum, which changes nothing a read sees.
 func (s *Store) writePipelined(ctx context.Context, fn func(conn *pgx.Conn) error) error {
 	if s.closed.Load() {
 		return convo.ErrClosed
