@@ -21,20 +21,29 @@ func benchConversation(b *testing.B, n int) (*Store, convo.Conversation) {
 	b.Helper()
 	ctx := context.Background()
 	s := openStore(b, newConvoDatabase(b), Options{})
-	c, err := s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Bench"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	conv, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: c.CreatedAt})
-	if err != nil {
-		b.Fatal(err)
-	}
+	conv := newConversation(b, s)
 	for range n {
 		if _, err := s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "hello there"}); err != nil {
 			b.Fatal(err)
 		}
 	}
 	return s, conv
+}
+
+// newConversation creates a contact of account 1 and an email
+// conversation with it.
+func newConversation(t testing.TB, s *Store) convo.Conversation {
+	t.Helper()
+	ctx := context.Background()
+	c, err := s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Ada"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: c.CreatedAt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return conv
 }
 
 func BenchmarkAppend(b *testing.B) {

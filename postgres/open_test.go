@@ -13,6 +13,17 @@ import (
 	"github.com/convokit/convo"
 )
 
+// rawConn is a connection of the test's own, outside any store.
+func rawConn(t *testing.T, url string) *pgx.Conn {
+	t.Helper()
+	c, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close(context.Background()) })
+	return c
+}
+
 // rawExec runs statements on the database at url behind the store's back.
 func rawExec(t testing.TB, url string, stmts ...string) {
 	t.Helper()

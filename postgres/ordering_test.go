@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
@@ -29,14 +28,7 @@ func TestTimesFollowCommits(t *testing.T) {
 		return clock
 	}
 	s := openStore(t, url, Options{Now: tick})
-	ct, err := s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Ada"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	conv, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: ct.ID, Channel: convo.ChannelEmail, HappenedAt: ct.CreatedAt})
-	if err != nil {
-		t.Fatal(err)
-	}
+	conv := newConversation(t, s)
 	locker, watcher := rawConn(t, url), rawConn(t, url)
 	waiting := func(n int) { // until n calls wait for a lock
 		for range 500 {
@@ -84,15 +76,4 @@ WHERE wait_event_type = 'Lock' AND datname = current_database()`).Scan(&k); err 
 		t.Fatalf("the message appended after the read mark counts %d unread, want 1 (read at %v, last activity %v)",
 			got.UnreadCount, got.AgentLastSeenAt, got.LastActivityAt)
 	}
-}
-
-// rawConn is a connection of the test's own, outside any store.
-func rawConn(t *testing.T, url string) *pgx.Conn {
-	t.Helper()
-	c, err := pgx.Connect(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close(context.Background()) })
-	return c
 }

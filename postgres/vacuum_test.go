@@ -17,11 +17,8 @@ func TestVacuum(t *testing.T) {
 	url := newConvoDatabase(t)
 	rawExec(t, url, `CREATE TABLE tickets (id bigint PRIMARY KEY)`)
 	s := openStore(t, url, Options{})
-	contact, err := s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Ada"})
-	is.NoErr(err)
-	conv, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: contact.ID, Channel: convo.ChannelEmail, HappenedAt: contact.CreatedAt})
-	is.NoErr(err)
-	_, err = s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "hello"})
+	conv := newConversation(t, s)
+	_, err := s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "hello"})
 	is.NoErr(err)
 
 	is.NoErr(s.Vacuum(ctx))

@@ -320,11 +320,7 @@ func TestSearchCodes(t *testing.T) {
 // ErrStorageFull, rather than give it a code that is not its own.
 func TestSearchCodesRunOut(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(filepath.Join(t.TempDir(), "convo.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openFileStore(t)
 	if err := s.execOnWriter(ctx, `INSERT INTO convo_search_accounts (n, account_id) VALUES (36*36*36*36*36*36 - 1, 999)`); err != nil {
 		t.Fatal(err)
 	}
@@ -341,11 +337,7 @@ func TestSearchCodesRunOut(t *testing.T) {
 // dropped) and a prefix keep to it too.
 func TestMessageMatchKeepsToItsAccount(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(filepath.Join(t.TempDir(), "convo.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openFileStore(t)
 	own := map[int64]int64{} // account → its message
 	for _, account := range []int64{1, 2} {
 		c := newTestContact(t, s, account)

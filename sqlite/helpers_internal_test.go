@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -11,6 +12,18 @@ import (
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
 )
+
+// openFileStore opens a store on a new file that closes when the test
+// ends.
+func openFileStore(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(filepath.Join(t.TempDir(), "convo.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
 
 // newTestContact creates a contact of the account.
 func newTestContact(t *testing.T, s *Store, accountID int64) convo.Contact {

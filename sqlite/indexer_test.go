@@ -54,11 +54,7 @@ func searchTotal(t *testing.T, s *Store, q string) int {
 // asking: the indexer runs shortly after a commit, in batches of at most
 // indexBatch messages.
 func TestIndexerCatchesUp(t *testing.T) {
-	s, err := Open(filepath.Join(t.TempDir(), "convo.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openFileStore(t)
 	added := addWords(t, s, indexBatch+10, "gathered words")
 	newest := added[len(added)-1].ID
 	for deadline := time.Now().Add(10 * time.Second); indexedThrough(t, s) < newest; {
@@ -75,11 +71,7 @@ func TestIndexerCatchesUp(t *testing.T) {
 // TestSearchIndexesFirst shows every call that searches finding messages
 // the indexer has not reached: it indexes them first, in batches.
 func TestSearchIndexesFirst(t *testing.T) {
-	s, err := Open(filepath.Join(t.TempDir(), "convo.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openFileStore(t)
 	s.index.stop()
 	backlog := 2*indexBatch + 1 // more than one batch
 	addWords(t, s, backlog, "waiting words")
