@@ -28,17 +28,25 @@ func openStore(ctx context.Context, cfg config, path string, now func() time.Tim
 		MaxChangeRetention: benchRetention})
 }
 
+// onPostgres runs fn on a connection of its own to -postgres-url, the
+// benchmark's, outside the store.
+func (b *bench) onPostgres(fn func(c *pgx.Conn) error) error {
+	c, err := pgx.Connect(b.ctx, b.cfg.postgresURL)
+	if err != nil {
+		return err
+	}
+	defer c.Close(b.ctx)
+	return fn(c)
+}
+
 // size is how much the database takes: the SQLite file and its log, or the
 // PostgreSQL database.
 func (b *bench) size(path string) (int64, error) {
 	if b.cfg.backend == "postgres" {
-		c, err := pgx.Connect(b.ctx, b.cfg.postgresURL)
-		if err != nil {
-			return 0, err
-		}
-		defer c.Close(b.ctx)
 		var size int64
-		err = c.QueryRow(b.ctx, `SELECT pg_database_size(current_database())`).Scan(&size)
+		err := b.onPostgres(func(c *pgx.Conn) error {
+			return c.QueryRow(b.ctx, `SELECT pg_database_size(current_database())`).Scan(&size)
+		})
 		return size, err
 	}
 	var size int64
@@ -87,13 +95,14 @@ func (b *bench) vacuum() error {
 		return err
 	}
 	note := "Store.Vacuum, then CHECKPOINT"
-	c, err := pgx.Connect(b.ctx, b.cfg.postgresURL)
+	err := b.onPostgres(func(c *pgx.Conn) error {
+		if _, err := c.Exec(b.ctx, "CHECKPOINT"); err != nil {
+			note = "Store.Vacuum; no CHECKPOINT: " + err.Error()
+		}
+		return nil
+	})
 	if err != nil {
 		return err
-	}
-	defer c.Close(b.ctx)
-	if _, err := c.Exec(b.ctx, "CHECKPOINT"); err != nil {
-		note = "Store.Vacuum; no CHECKPOINT: " + err.Error()
 	}
 	took := time.Since(start)
 	r := summarize("vacuum", []time.Duration{took}, 1, took)
