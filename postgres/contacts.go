@@ -175,7 +175,7 @@ func (s *Store) GetContact(ctx context.Context, accountID, contactID int64) (con
 }
 
 func getContact(ctx context.Context, tx pgx.Tx, accountID, contactID int64) (convo.Contact, error) {
-	rows, err := queryRows[contactRow](ctx, tx, selectContact, accountID, contactID)
+	rows, err := queryRows[contactRow](ctx, tx, 1, selectContact, accountID, contactID)
 	if err != nil {
 		return convo.Contact{}, err
 	}
@@ -299,7 +299,7 @@ func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.Conta
 	}
 	q := listContacts + w.sql() + w.bind(contactsOrder, f.Page.PerPage()+1, offset)
 	err := s.read(ctx, func(tx pgx.Tx) error {
-		rows, err := queryRows[contactRow](ctx, tx, q, w.args...)
+		rows, err := queryRows[contactRow](ctx, tx, f.Page.PerPage()+1, q, w.args...)
 		if err != nil {
 			return err
 		}

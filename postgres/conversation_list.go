@@ -289,7 +289,7 @@ func (s *Store) listPlain(ctx context.Context, accountID int64, f store.Conversa
 		}
 		query, args := listQuery(accountID, f, cs, cursor)
 		b.Queue(query, args...).Query(func(r pgx.Rows) (err error) {
-			rows, err = collectRows[listRow](r)
+			rows, err = collectRows[listRow](r, f.Page.PerPage()+1)
 			return err
 		})
 		if !f.Page.Keyset() {
@@ -351,7 +351,7 @@ func unseenColumn(w *where, f store.ConversationFilter) string {
 // offset, the sort.
 func listPage(ctx context.Context, tx pgx.Tx, accountID int64, f store.ConversationFilter, cs conditions, cursor store.Cursor) ([]listRow, error) {
 	query, args := listQuery(accountID, f, cs, cursor)
-	return queryRows[listRow](ctx, tx, query, args...)
+	return queryRows[listRow](ctx, tx, f.Page.PerPage()+1, query, args...)
 }
 
 // listQuery is the SQL of listPage, with its arguments.
@@ -434,7 +434,7 @@ func searchPage(ctx context.Context, tx pgx.Tx, accountID int64, f store.Convers
 	var page where
 	unseen := unseenColumn(&page, f)
 	query = page.bind(fmt.Sprintf(searchConversations, unseen), ids, hits, accountID)
-	found, err := queryRows[hitListRow](ctx, tx, query, page.args...)
+	found, err := queryRows[hitListRow](ctx, tx, len(ids), query, page.args...)
 	list := make([]listRow, len(found))
 	for i, r := range found {
 		list[i] = r.listRow

@@ -170,9 +170,10 @@ func selectConversations(ctx context.Context, tx pgx.Tx, now time.Time, query st
 	return list, err
 }
 
-// collectRows scans every row of a query (a batch's) into an R.
-func collectRows[R any, P scannedRow[R]](rows pgx.Rows) ([]R, error) {
-	var list []R
+// collectRows scans every row of a query (a batch's) into an R, in a
+// slice with room for size of them (as queryRows).
+func collectRows[R any, P scannedRow[R]](rows pgx.Rows, size int) ([]R, error) {
+	list := make([]R, 0, size)
 	var r R
 	dest := P(&r).dest()
 	for rows.Next() {

@@ -150,16 +150,17 @@ func queueConversationWithMessages(b *pgx.Batch, accountID, id int64, n int, now
 	var conv []conversationRow
 	var msgs []ownMessageRow
 	b.Queue(selectConversation, accountID, id).Query(func(rows pgx.Rows) (err error) {
-		conv, err = collectRows[conversationRow](rows)
+		conv, err = collectRows[conversationRow](rows, 1)
 		return err
 	})
 	if n != 0 {
 		var limit any
+		size := 0
 		if n != store.AllMessages {
-			limit = n
+			limit, size = n, min(n, store.MaxPerPage) // room for a page, not for any n asked
 		}
 		b.Queue(newestMessages, accountID, id, limit).Query(func(rows pgx.Rows) (err error) {
-			msgs, err = collectRows[ownMessageRow](rows)
+			msgs, err = collectRows[ownMessageRow](rows, size)
 			return err
 		})
 	}

@@ -366,7 +366,7 @@ func (im *importer) Reaction(x convo.Reaction) error {
 	}
 	x.MessageID, x.CreatedAt = m.ID, backend.StoredTime(x.CreatedAt)
 	by := string(x.By.Type)
-	rows, err := queryRows[reactionRow](im.ctx, im.tx, selectReaction, im.accountID, m.ID, x.Reaction, by, uuidValue(x.By.UserID))
+	rows, err := queryRows[reactionRow](im.ctx, im.tx, 1, selectReaction, im.accountID, m.ID, x.Reaction, by, uuidValue(x.By.UserID))
 	if err != nil {
 		return err
 	}
@@ -396,7 +396,7 @@ func (im *importer) Version(v convo.MessageVersion) error {
 		return err
 	}
 	v.MessageID, v.EditedAt = m.ID, backend.StoredTime(v.EditedAt)
-	rows, err := queryRows[versionRow](im.ctx, im.tx, selectVersion, im.accountID, m.ID, v.Version)
+	rows, err := queryRows[versionRow](im.ctx, im.tx, 1, selectVersion, im.accountID, m.ID, v.Version)
 	if err != nil {
 		return err
 	}

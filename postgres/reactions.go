@@ -162,7 +162,7 @@ func (s *Store) ListReactions(ctx context.Context, accountID, messageID int64, f
 		}
 		query := `SELECT ` + reactionColumns + ` FROM convo_message_reactions r` + w.sql() +
 			` ORDER BY r.reaction, r.id` + w.bind(` LIMIT ? OFFSET ?`, f.Page.PerPage()+1, offset)
-		rows, err := queryRows[reactionRow](ctx, tx, query, w.args...)
+		rows, err := queryRows[reactionRow](ctx, tx, f.Page.PerPage()+1, query, w.args...)
 		if err != nil {
 			return err
 		}

@@ -39,9 +39,11 @@ func eachRow[R any, P scannedRow[R]](ctx context.Context, tx pgx.Tx, query strin
 	return rows.Err()
 }
 
-// queryRows runs a query and returns its rows, scanned into Rs.
-func queryRows[R any, P scannedRow[R]](ctx context.Context, tx pgx.Tx, query string, args ...any) ([]R, error) {
-	var list []R
+// queryRows runs a query and returns its rows, scanned into Rs, in a
+// slice with room for size of them: a page's size, so that a page of rows
+// of a kilobyte each is not copied as the slice grows.
+func queryRows[R any, P scannedRow[R]](ctx context.Context, tx pgx.Tx, size int, query string, args ...any) ([]R, error) {
+	list := make([]R, 0, size)
 	err := eachRow[R, P](ctx, tx, query, args, func(r R) error {
 		list = append(list, r)
 		return nil

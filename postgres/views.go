@@ -82,7 +82,7 @@ func (s *Store) GetView(ctx context.Context, accountID int64, name string) (stor
 
 // getView reads the account's view of that name.
 func getView(ctx context.Context, tx pgx.Tx, accountID int64, name string) (store.View, error) {
-	rows, err := queryRows[viewRow](ctx, tx, selectView, accountID, name)
+	rows, err := queryRows[viewRow](ctx, tx, 1, selectView, accountID, name)
 	if err != nil {
 		return store.View{}, err
 	}
