@@ -49,7 +49,7 @@ func translate(err error) error {
 	}
 	var sentinel error
 	switch pe.Code {
-	case "23505", "23503": // unique_violation, foreign_key_violation
+	case "23505", "23P01", "23503": // unique_violation, exclusion_violation (a message id), foreign_key_violation
 		sentinel = convo.ErrConflict
 	case "23514", "23502", "22001", "22003", "22P02", "22021": // check, not null, too long, out of range, bad text, bad encoding
 		sentinel = convo.ErrInvalid

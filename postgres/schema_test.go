@@ -33,3 +33,36 @@ ORDER BY table_name`)
 		}
 	}
 }
+
+// TestMessagesOrderedOnlyByAccount: no btree on convo_messages leads with
+// the id. Such an index gives every account's messages newest first, and a
+// generic plan walks it for one account's search (migration 11); the ids
+// stay unique through a hash index, which gives no order.
+func TestMessagesOrderedOnlyByAccount(t *testing.T) {
+	is := is.New(t)
+	s := openStore(t, newConvoDatabase(t), Options{})
+	ctx := context.Background()
+	rows, err := s.pool.Query(ctx, `SELECT i.indexrelid::regclass::text, a.attname
+FROM pg_index i
+JOIN pg_class t ON t.oid = i.indrelid
+JOIN pg_class x ON x.oid = i.indexrelid
+JOIN pg_am am ON am.oid = x.relam
+JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = i.indkey[0]
+WHERE t.relname = 'convo_messages' AND t.relnamespace = current_schema()::regnamespace AND am.amname = 'btree'`)
+	is.NoErr(err)
+	n := 0
+	for rows.Next() {
+		var index, first string
+		is.NoErr(rows.Scan(&index, &first))
+		n++
+		if first != "account_id" {
+			t.Errorf("btree %s leads with %s, not account_id", index, first)
+		}
+	}
+	is.NoErr(rows.Err())
+	is.True(n >= 3) // the primary key, the seq of a conversation, the source ids
+	var hashed bool
+	is.NoErr(s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT FROM pg_constraint
+WHERE conrelid = 'convo_messages'::regclass AND contype = 'x')`).Scan(&hashed))
+	is.True(hashed) // the ids are still unique
+}
