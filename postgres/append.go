@@ -269,7 +269,7 @@ func (p *plannedAppend) args() []any {
 	return []any{m.AccountID, m.ConversationID, m.Seq, m.Content, string(m.ContentType),
 		p.j.ContentAttributes, int16(m.Type.Code()), m.Private, string(m.Status), textValue(m.SourceID),
 		string(m.SenderType), uuidValue(m.AuthorID), timeValue(m.WrittenAt), m.CreatedAt, p.j.Attachments, p.j.ExternalIDs,
-		p.j.Additional, tsvector(m.Content), p.incoming, p.notActivity, p.humanReply, p.moves, p.reopens,
+		p.j.Additional, tsvector(m.AccountID, m.Content), p.incoming, p.notActivity, p.humanReply, p.moves, p.reopens,
 		idValue(m.ReplyToID), m.ExternalError}
 }
 
@@ -519,7 +519,7 @@ func (p *plannedAppend) copyRow(accountID int64, now time.Time) []any {
 	return []any{accountID, m.ID, m.ConversationID, m.Seq, m.Content, string(m.ContentType), j.ContentAttributes,
 		int16(m.Type.Code()), m.Private, string(m.Status), pgtype.Text{String: m.SourceID, Valid: m.SourceID != ""},
 		string(m.SenderType), pgtype.UUID{Bytes: m.AuthorID, Valid: m.AuthorID != uuid.Nil}, m.WrittenAt, now, now,
-		j.Attachments, j.ExternalIDs, j.Additional, wordsVector(m.Content), m.ExternalError}
+		j.Attachments, j.ExternalIDs, j.Additional, wordsVector(accountID, m.Content), m.ExternalError}
 }
 
 // queueBumps queues the moves of the batch's conversations, then of the

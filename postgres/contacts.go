@@ -109,7 +109,7 @@ func contactArgs(c convo.Contact) ([]any, error) {
 	return []any{c.AccountID, c.FirstName, c.LastName, c.Nickname, sortName, textValue(c.Email),
 		textValue(strings.ToLower(c.Email)), textValue(c.Phone), textValue(c.Identifier), c.AvatarURL, c.Blocked,
 		custom, additional, timeValue(c.LastActivityAt), timeValue(c.CreatedAt), timeValue(c.UpdatedAt),
-		tsvector(sortName, c.Nickname, c.Email, c.Phone, c.Identifier), c.ID}, nil
+		tsvector(c.AccountID, sortName, c.Nickname, c.Email, c.Phone, c.Identifier), c.ID}, nil
 }
 
 // CreateContact implements store.Store.
@@ -269,7 +269,7 @@ func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.Conta
 	}
 	const list = "contacts"
 	search, _ := convo.ParseSearch("query", f.Query) // validated
-	query, searchable := tsquery(search, true)
+	query, searchable := tsquery(accountID, search, true)
 	if !search.Empty() && !searchable {
 		// Only punctuation: nothing can match.
 		page.Items, page.Meta = []convo.Contact{}, backend.EmptyMeta(f.Page)

@@ -386,7 +386,7 @@ const maxInlineOffset = 99 * 25
 // searchPage reads the rows of one page (and one more) of a search by last
 // activity: the conversations with a match, newest latest match first.
 func searchPage(ctx context.Context, tx pgx.Tx, accountID int64, f store.ConversationFilter, cs conditions, cursor store.Cursor) ([]listRow, error) {
-	expr, ok := searchQuery(f)
+	expr, ok := searchQuery(accountID, f)
 	if !ok {
 		return nil, nil
 	}
@@ -498,7 +498,7 @@ func plainWhere(w *where, accountID int64, f store.ConversationFilter, cs condit
 
 // andSearch narrows w to the conversations with a message matching f.Query.
 func andSearch(w *where, accountID int64, f store.ConversationFilter) {
-	expr, ok := searchQuery(f)
+	expr, ok := searchQuery(accountID, f)
 	switch {
 	case !ok:
 		w.and(matchesNothing)
@@ -509,11 +509,11 @@ func andSearch(w *where, accountID int64, f store.ConversationFilter) {
 	}
 }
 
-// searchQuery is the tsquery of the filter's Query; ok is false when it
-// has nothing searchable in it.
-func searchQuery(f store.ConversationFilter) (string, bool) {
+// searchQuery is the tsquery of the filter's Query in the account's words;
+// ok is false when it has nothing searchable in it.
+func searchQuery(accountID int64, f store.ConversationFilter) (string, bool) {
 	search, _ := convo.ParseSearch("q", f.Query) // validated
-	return tsquery(search, false)
+	return tsquery(accountID, search, false)
 }
 
 // statusArgs are the codes of statuses, each once, in order.

@@ -283,7 +283,7 @@ func (im *importer) Message(m convo.Message) error {
 		string(m.ContentType), j.ContentAttributes, int16(m.Type.Code()), m.Private, string(m.Status),
 		textValue(m.SourceID), string(m.SenderType), uuidValue(m.AuthorID), timeValue(m.WrittenAt),
 		timeValue(m.CreatedAt), timeValue(m.UpdatedAt), j.Attachments, j.ExternalIDs, j.Additional,
-		tsvector(m.Content), idValue(m.ReplyToID), timeValue(m.DeletedAt), m.ExternalError).Scan(&m.ID)
+		tsvector(im.accountID, m.Content), idValue(m.ReplyToID), timeValue(m.DeletedAt), m.ExternalError).Scan(&m.ID)
 	if err != nil {
 		return err
 	}

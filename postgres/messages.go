@@ -232,7 +232,7 @@ func (s *Store) UpdateMessage(ctx context.Context, accountID, messageID int64, u
 		}
 		if _, err := tx.Exec(ctx, updateMessage, m.Content, string(m.ContentType), j.ContentAttributes,
 			int16(m.Type.Code()), m.Private, string(m.Status), string(m.SenderType), timeValue(m.WrittenAt), now,
-			j.Attachments, j.ExternalIDs, j.Additional, tsvector(m.Content), accountID, messageID,
+			j.Attachments, j.ExternalIDs, j.Additional, tsvector(accountID, m.Content), accountID, messageID,
 			m.EditCount, timeValue(m.EditedAt), m.ExternalError); err != nil {
 			return err
 		}

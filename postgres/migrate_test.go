@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -61,4 +62,65 @@ func TestMigrateThreads(t *testing.T) {
 	is.Equal(c.UnseenMessagesCount, 2) // the first message and the reply, not the tombstone
 	is.Equal(c.LastNonActivityMessage.ID, reply.ID)
 	is.Equal(c.MessagesCount, int64(3)) // the tombstone still counts
+}
+
+// TestMigrateWordsOfEachAccount upgrades a database whose words carry no
+// account's mark (schema 11) with two accounts in it: every message's and
+// contact's words come out as the store now writes them, and each
+// account's searches find its own rows.
+func TestMigrateWordsOfEachAccount(t *testing.T) {
+	ctx := context.Background()
+	is := is.New(t)
+	url := newConvoDatabase(t)
+	s := openStore(t, url, Options{})
+	long := strings.Repeat("é", 1500) // cut to a lexeme, and cut again behind the mark
+	for _, account := range []int64{1, 1 << 40} {
+		c, err := s.CreateContact(ctx, account, convo.NewContact{FirstName: "Ada", LastName: "Lovelace", Email: "ada@example.com"})
+		is.NoErr(err)
+		conv, err := s.CreateConversation(ctx, account, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: c.CreatedAt})
+		is.NoErr(err)
+		for _, text := range []string{"Invoice paid, thank you", "it's a back\\slash Ünïcödé, the invoice again", long + " tail"} {
+			_, err := s.AddMessage(ctx, account, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: text})
+			is.NoErr(err)
+		}
+	}
+	is.NoErr(s.Close())
+	// the words as schema 11 wrote them: no mark
+	rawExec(t, url,
+		`UPDATE convo_messages SET words = regexp_replace(words::text, '''[0-9a-z]+\.', '''', 'g')::tsvector`,
+		`UPDATE convo_contacts SET words = regexp_replace(words::text, '''[0-9a-z]+\.', '''', 'g')::tsvector`,
+		`DELETE FROM convo_schema_migrations WHERE version = 12`)
+
+	s = openStore(t, url, Options{})
+	conn := rawConn(t, url)
+	rows, err := conn.Query(ctx, `SELECT id, account_id, content, words::text FROM convo_messages ORDER BY id`)
+	is.NoErr(err)
+	n := 0
+	for rows.Next() {
+		var id, account int64
+		var content, words string
+		is.NoErr(rows.Scan(&id, &account, &content, &words))
+		var same bool
+		is.NoErr(s.pool.QueryRow(ctx, `SELECT $1::tsvector = $2::text::tsvector`, words, tsvector(account, content)).Scan(&same))
+		if !same {
+			t.Errorf("message %d: words %.120s, not as the store writes them", id, words)
+		}
+		n++
+	}
+	is.NoErr(rows.Err())
+	is.Equal(n, 6)
+	for _, account := range []int64{1, 1 << 40} {
+		for _, q := range []string{"invoice", "inv*", `"thank you"`, "ünï*", "tail"} {
+			hits, err := s.SearchMessages(ctx, account, store.MessageSearch{Query: q})
+			is.NoErr(err)
+			is.True(len(hits.Items) > 0) // found in the account
+			for _, h := range hits.Items {
+				is.Equal(h.Message.AccountID, account)
+			}
+		}
+		contacts, err := s.ListContacts(ctx, account, store.ContactFilter{Query: "lovel"})
+		is.NoErr(err)
+		is.Equal(len(contacts.Items), 1)
+	}
+	is.NoErr(checkInvariants(ctx, s))
 }

@@ -103,7 +103,7 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 		return page, err
 	}
 	search, _ := convo.ParseSearch("q", f.Query) // validated
-	expr, searchable := tsquery(search, false)
+	expr, searchable := tsquery(accountID, search, false)
 	start, end, words := f.Markers()
 	err = s.read(ctx, func(tx pgx.Tx) error {
 		if err := checkSearchScope(ctx, tx, accountID, f); err != nil {
@@ -114,7 +114,7 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 			return nil
 		}
 		var q where
-		rank := q.bind(hitRank, termQueries(search))
+		rank := q.bind(hitRank, termQueries(accountID, search))
 		head := fmt.Sprintf(searchHits, rank+` AS hit_rank`)
 		messageSearchWhere(&q, accountID, expr, f)
 		offset := 0
@@ -205,10 +205,10 @@ func messageSearchWhere(w *where, accountID int64, expr string, f store.MessageS
 }
 
 // termQueries are the tsqueries of each term of a search that has words.
-func termQueries(s convo.Search) []string {
+func termQueries(accountID int64, s convo.Search) []string {
 	var list []string
 	for _, t := range s.Terms {
-		if q, ok := tsquery(convo.Search{Terms: []convo.SearchTerm{t}}, false); ok {
+		if q, ok := tsquery(accountID, convo.Search{Terms: []convo.SearchTerm{t}}, false); ok {
 			list = append(list, q)
 		}
 	}

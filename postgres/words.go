@@ -14,7 +14,11 @@ import (
 
 // Text search keeps the words of the contract (store.Words), made in Go so
 // that both engines split and fold text alike, as a tsvector written as a
-// literal: PostgreSQL's own parser never reads the text.
+// literal: PostgreSQL's own parser never reads the text. Each word stands
+// behind its account's mark (accountMark), in a message's or contact's
+// words and in every query, so that the words index keeps each account's
+// lexemes, and their lists of rows, apart: a search reads its own
+// account's matches of a word, never another account's.
 
 // Limits of a tsvector: a lexeme is shorter than 2 KiB, and a position is
 // at most 16383 (PostgreSQL keeps later words at that position).
@@ -23,19 +27,37 @@ const (
 	maxPosition    = 16383
 )
 
-// tsvector returns the literal of the words of texts, each with its
-// position; the texts are apart (one position between them), so that a
-// phrase does not run from one into the next.
-func tsvector(texts ...string) string {
+// accountMark is what every lexeme of an account starts with: its id in
+// base 36 and a dot, which no word holds, so that no account's lexeme is
+// another's.
+func accountMark(accountID int64) string {
+	return strconv.FormatInt(accountID, 36) + "."
+}
+
+// lexemes are the words of text (store.Words), each behind mark and cut to
+// the longest lexeme PostgreSQL keeps.
+func lexemes(mark, text string) []string {
+	list := strings.Fields(string(store.AppendWords(nil, text, mark)))
+	for i, l := range list {
+		list[i] = cutLexeme(l)
+	}
+	return list
+}
+
+// tsvector returns the literal of the words of an account's texts, each
+// with its position; the texts are apart (one position between them), so
+// that a phrase does not run from one into the next.
+func tsvector(accountID int64, texts ...string) string {
 	var b strings.Builder
+	mark := accountMark(accountID)
 	pos := 0
 	for _, text := range texts {
-		for _, w := range store.Words(text) {
+		for _, l := range lexemes(mark, text) {
 			pos++
 			if b.Len() > 0 {
 				b.WriteByte(' ')
 			}
-			writeLexeme(&b, w)
+			writeLexeme(&b, l)
 			b.WriteByte(':')
 			b.WriteString(strconv.Itoa(min(pos, maxPosition)))
 		}
@@ -47,22 +69,23 @@ func tsvector(texts ...string) string {
 // maxPositions is the most positions PostgreSQL keeps of one lexeme.
 const maxPositions = 256
 
-// wordsVector is tsvector(texts...) as PostgreSQL stores that literal, to
-// be sent in binary (COPY sends nothing else), which spares the server
-// parsing the literal: each word once, in byte order, with its distinct
-// positions in order, at most maxPositions of them (uniquePos in
+// wordsVector is tsvector(accountID, texts...) as PostgreSQL stores that
+// literal, to be sent in binary (COPY sends nothing else), which spares
+// the server parsing the literal: each word once, in byte order, with its
+// distinct positions in order, at most maxPositions of them (uniquePos in
 // PostgreSQL's tsvector.c).
-func wordsVector(texts ...string) pgtype.TSVector {
+func wordsVector(accountID int64, texts ...string) pgtype.TSVector {
 	type wordAt struct {
 		word string
 		pos  uint16
 	}
 	var all []wordAt
+	mark := accountMark(accountID)
 	pos := 0
 	for _, text := range texts {
-		for _, w := range store.Words(text) {
+		for _, l := range lexemes(mark, text) {
 			pos++
-			all = append(all, wordAt{cutLexeme(w), uint16(min(pos, maxPosition))})
+			all = append(all, wordAt{l, uint16(min(pos, maxPosition))})
 		}
 		pos++
 	}
@@ -84,15 +107,17 @@ func wordsVector(texts ...string) pgtype.TSVector {
 	return v
 }
 
-// tsquery returns the query of a parsed search: its terms, each a word or
-// a phrase (words one after another, <->), all of them (&); a prefix term
-// (or every term, with allPrefix) matches words starting with its last
-// word (:*). A term without a word is left out, as the contract says: ok
-// is false when none is left, and such a search matches nothing.
-func tsquery(s convo.Search, allPrefix bool) (query string, ok bool) {
+// tsquery returns the query of a parsed search in an account's words: its
+// terms, each a word or a phrase (words one after another, <->), all of
+// them (&); a prefix term (or every term, with allPrefix) matches words
+// starting with its last word (:*). A term without a word is left out, as
+// the contract says: ok is false when none is left, and such a search
+// matches nothing.
+func tsquery(accountID int64, s convo.Search, allPrefix bool) (query string, ok bool) {
 	var b strings.Builder
+	mark := accountMark(accountID)
 	for _, t := range s.Terms {
-		words := store.Words(t.Text)
+		words := lexemes(mark, t.Text)
 		if len(words) == 0 {
 			continue
 		}
@@ -123,10 +148,10 @@ func tsquery(s convo.Search, allPrefix bool) (query string, ok bool) {
 // the largest cost of writing a message's words.
 var lexemeQuoting = strings.NewReplacer(`'`, `''`, `\`, `\\`)
 
-// writeLexeme writes w quoted, cut to the longest lexeme PostgreSQL keeps.
-func writeLexeme(b *strings.Builder, w string) {
+// writeLexeme writes the lexeme l quoted.
+func writeLexeme(b *strings.Builder, l string) {
 	b.WriteByte('\'')
-	b.WriteString(lexemeQuoting.Replace(cutLexeme(w)))
+	b.WriteString(lexemeQuoting.Replace(l))
 	b.WriteByte('\'')
 }
 
