@@ -167,7 +167,7 @@ const (
 	// account, query), keeping each one that is its conversation's latest
 	// match (no newer match in it), so that the walk stops once a page is
 	// full instead of grouping every match of the account. The planner
-	// sees the query's words (a custom plan): it walks the primary key for
+	// sees the query's words (planWithWords): it walks the primary key for
 	// a common word and sorts the GIN index's matches of a rare one.
 	// ...Filtered joins conversation c for a filter's WHERE.
 	latestHits         = `SELECT m.conversation_id, m.id FROM convo_messages m`
@@ -420,7 +420,7 @@ func searchPage(ctx context.Context, tx pgx.Tx, accountID int64, f store.Convers
 	}
 	query := from + q.sql() + q.bind(searchOrder, f.Page.PerPage()+1, offset)
 	var ids, hits []int64
-	rows, err := tx.Query(ctx, query, q.args...)
+	rows, err := tx.Query(ctx, query, planWithWords(q.args)...)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/convokit/convo"
@@ -165,4 +166,16 @@ func cutLexeme(w string) string {
 		w = w[:cut]
 	}
 	return w
+}
+
+// planWithWords makes a search's arguments ask PostgreSQL for a plan made
+// with its words at each call: an unnamed statement, whose description
+// pgx caches, so still one round trip. The best plan of a search depends
+// on its words: a rare word is read from the words index, a common one by
+// walking the account's rows in the page's order. A prepared statement
+// settles on a generic plan after five calls when that looks no dearer,
+// and a generic plan cannot tell the two apart: walking 200,000 messages
+// for a word in 98 of them took 65 ms, against 0.6 ms from the index.
+func planWithWords(args []any) []any {
+	return append([]any{pgx.QueryExecModeCacheDescribe}, args...)
 }
