@@ -11,11 +11,12 @@ import (
 	"github.com/convokit/convo"
 )
 
-// uniqueViolation reports whether err is a taken unique key (23505), for
-// a caller that answers it by another path rather than as ErrConflict.
+// uniqueViolation reports whether err is a taken unique key (23505) or
+// message id (23P01, its exclusion constraint), for a caller that answers
+// it by another path rather than as ErrConflict.
 func uniqueViolation(err error) bool {
 	var pe *pgconn.PgError
-	return errors.As(err, &pe) && pe.Code == "23505"
+	return errors.As(err, &pe) && (pe.Code == "23505" || pe.Code == "23P01")
 }
 
 // retryable reports whether err is a lost race that the same call, run

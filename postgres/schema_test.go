@@ -5,6 +5,9 @@ import (
 	"testing"
 
 	"github.com/matryer/is"
+
+	"github.com/convokit/convo"
+	"github.com/convokit/convo/store"
 )
 
 // TestLabelsShareOneCollation: the count triggers join a conversation's
@@ -65,4 +68,38 @@ WHERE t.relname = 'convo_messages' AND t.relnamespace = current_schema()::regnam
 	is.NoErr(s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT FROM pg_constraint
 WHERE conrelid = 'convo_messages'::regclass AND contype = 'x')`).Scan(&hashed))
 	is.True(hashed) // the ids are still unique
+}
+
+// TestBatchPastTakenIDs: an import writes its ids before it moves the
+// sequence past them, so a batch of another account may draw ids that
+// messages hold already. The batch's copy then meets the exclusion
+// constraint of message ids, and the batch goes the general way, which
+// draws ids again (here past the taken ones), rather than failing.
+func TestBatchPastTakenIDs(t *testing.T) {
+	is := is.New(t)
+	ctx := context.Background()
+	url := newConvoDatabase(t)
+	s := openStore(t, url, Options{})
+	own := newConversation(t, s)
+	c, err := s.CreateContact(ctx, 2, convo.NewContact{FirstName: "Bo"})
+	is.NoErr(err)
+	other, err := s.CreateConversation(ctx, 2, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: c.CreatedAt})
+	is.NoErr(err)
+	taken := map[int64]bool{}
+	for range 6 {
+		m, err := s.AddMessage(ctx, 2, other.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "taken"})
+		is.NoErr(err)
+		taken[m.ID] = true
+	}
+	rawExec(t, url, `SELECT setval(pg_get_serial_sequence('convo_messages', 'id'), 4)`) // the copy's ids: 5 and 6
+	batch := []store.MessageTo{
+		{ConversationID: own.ID, Message: convo.NewMessage{Type: convo.MessageIncoming, Content: "one"}},
+		{ConversationID: own.ID, Message: convo.NewMessage{Type: convo.MessageIncoming, Content: "two"}},
+	}
+	added, err := s.AddMessages(ctx, 1, batch)
+	is.NoErr(err)
+	is.Equal(len(added), 2)
+	for _, m := range added {
+		is.True(!taken[m.ID]) // an id of its own
+	}
 }
