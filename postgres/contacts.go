@@ -298,11 +298,11 @@ func (s *Store) ListContacts(ctx context.Context, accountID int64, f store.Conta
 		offset = f.Page.Offset()
 	}
 	q := listContacts + w.sql() + w.bind(contactsOrder, f.Page.PerPage()+1, offset)
-	args := w.args
-	if searchable {
-		args = planWithWords(args)
-	}
 	err := s.read(ctx, func(tx pgx.Tx) error {
+		args := w.args
+		if searchable {
+			args = planWithWords(tx, args)
+		}
 		rows, err := queryRows[contactRow](ctx, tx, f.Page.PerPage()+1, q, args...)
 		if err != nil {
 			return err

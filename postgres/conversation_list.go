@@ -420,7 +420,7 @@ func searchPage(ctx context.Context, tx pgx.Tx, accountID int64, f store.Convers
 	}
 	query := from + q.sql() + q.bind(searchOrder, f.Page.PerPage()+1, offset)
 	var ids, hits []int64
-	rows, err := tx.Query(ctx, query, planWithWords(q.args)...)
+	rows, err := tx.Query(ctx, query, planWithWords(tx, q.args)...)
 	if err != nil {
 		return nil, err
 	}

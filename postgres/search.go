@@ -125,7 +125,7 @@ func (s *Store) SearchMessages(ctx context.Context, accountID int64, f store.Mes
 			offset = f.Page.Offset()
 		}
 		query := head + q.sql() + ` ORDER BY ` + order.orderBy + q.bind(` LIMIT ? OFFSET ?`, f.Page.PerPage()+1, offset)
-		rows, err := queryRows[hitRow](ctx, tx, f.Page.PerPage()+1, query, planWithWords(q.args)...)
+		rows, err := queryRows[hitRow](ctx, tx, f.Page.PerPage()+1, query, planWithWords(tx, q.args)...)
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/matryer/is"
+
 	"github.com/convokit/convo"
 	"github.com/convokit/convo/store"
 )
@@ -43,5 +45,41 @@ func TestRelevanceCountsEveryTerm(t *testing.T) {
 	}
 	if len(page.Items) != 2 || page.Items[0].Message.ID != ids[0] {
 		t.Fatalf("relevance lists %v, want the message with kiwi twice (%d) first", page.Items, ids[0])
+	}
+}
+
+// TestSearchInEveryExecMode: a search asks for a plan made with its words
+// in the way the connection's exec mode allows (planWithWords), so it
+// works on a connection that keeps no statement descriptions, as a host
+// behind a pooler may set, and in pgx's other modes.
+func TestSearchInEveryExecMode(t *testing.T) {
+	ctx := context.Background()
+	url := newConvoDatabase(t)
+	s := openStore(t, url, Options{})
+	conv := newConversation(t, s)
+	if _, err := s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "the invoice is late"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, params := range []string{"description_cache_capacity=0", "default_query_exec_mode=cache_describe",
+		"default_query_exec_mode=describe_exec", "default_query_exec_mode=exec", "default_query_exec_mode=simple_protocol"} {
+		t.Run(params, func(t *testing.T) {
+			is := is.New(t)
+			sep := "?"
+			if strings.Contains(url, "?") {
+				sep = "&"
+			}
+			s := openStore(t, url+sep+params, Options{})
+			for range 7 { // past the five calls after which a prepared statement may go generic
+				hits, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: "invoice"})
+				is.NoErr(err)
+				is.Equal(len(hits.Items), 1)
+				list, err := s.ListConversations(ctx, 1, store.ConversationFilter{Query: "inv*", Page: store.After("", 25)})
+				is.NoErr(err)
+				is.Equal(len(list.Items), 1)
+				contacts, err := s.ListContacts(ctx, 1, store.ContactFilter{Query: "ada"})
+				is.NoErr(err)
+				is.Equal(len(contacts.Items), 1)
+			}
+		})
 	}
 }

@@ -169,13 +169,25 @@ func cutLexeme(w string) string {
 }
 
 // planWithWords makes a search's arguments ask PostgreSQL for a plan made
-// with its words at each call: an unnamed statement, whose description
-// pgx caches, so still one round trip. The best plan of a search depends
-// on its words: a rare word is read from the words index, a common one by
-// walking the account's rows in the page's order. A prepared statement
-// settles on a generic plan after five calls when that looks no dearer,
-// and a generic plan cannot tell the two apart: walking 200,000 messages
-// for a word in 98 of them took 65 ms, against 0.6 ms from the index.
-func planWithWords(args []any) []any {
-	return append([]any{pgx.QueryExecModeCacheDescribe}, args...)
+// with its words at each call. The best plan of a search depends on its
+// words: a rare word is read from the words index, a common one by walking
+// the account's rows in the page's order. A prepared statement (pgx's
+// default mode) settles on a generic plan after five calls when that
+// looks no dearer, and a generic plan cannot tell the two apart: walking
+// 200,000 messages for a word in 98 of them took 65 ms, against 0.6 ms
+// from the index. So a search on such a connection runs as an unnamed
+// statement, which is planned with its arguments: in one round trip once
+// pgx has its description cached, in two where the connection keeps no
+// descriptions (description_cache_capacity=0). The other modes plan with
+// the arguments already.
+func planWithWords(tx pgx.Tx, args []any) []any {
+	config := tx.Conn().Config()
+	if config.DefaultQueryExecMode != pgx.QueryExecModeCacheStatement {
+		return args
+	}
+	mode := pgx.QueryExecModeCacheDescribe
+	if config.DescriptionCacheCapacity == 0 {
+		mode = pgx.QueryExecModeDescribeExec
+	}
+	return append([]any{mode}, args...)
 }
