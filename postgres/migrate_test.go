@@ -66,7 +66,8 @@ func TestMigrateThreads(t *testing.T) {
 
 // TestMigrateWordsOfEachAccount upgrades a database whose words carry no
 // account's mark (schema 11) with two accounts in it: every message's and
-// contact's words come out as the store now writes them, and each
+// contact's words come out as the store now writes them, no row's version
+// moves (the words are no part of what the store returns), and each
 // account's searches find its own rows.
 func TestMigrateWordsOfEachAccount(t *testing.T) {
 	ctx := context.Background()
@@ -85,11 +86,17 @@ func TestMigrateWordsOfEachAccount(t *testing.T) {
 		}
 	}
 	is.NoErr(s.Close())
+	versions := func() (v [2]int64) {
+		is.NoErr(rawConn(t, url).QueryRow(ctx, `SELECT (SELECT sum(version) FROM convo_conversations),
+			(SELECT sum(version) FROM convo_contacts)`).Scan(&v[0], &v[1]))
+		return v
+	}
 	// the words as schema 11 wrote them: no mark
 	rawExec(t, url,
 		`UPDATE convo_messages SET words = regexp_replace(words::text, '''[0-9a-z]+\.', '''', 'g')::tsvector`,
 		`UPDATE convo_contacts SET words = regexp_replace(words::text, '''[0-9a-z]+\.', '''', 'g')::tsvector`,
 		`DELETE FROM convo_schema_migrations WHERE version = 12`)
+	before := versions()
 
 	s = openStore(t, url, Options{})
 	conn := rawConn(t, url)
@@ -109,6 +116,21 @@ func TestMigrateWordsOfEachAccount(t *testing.T) {
 	}
 	is.NoErr(rows.Err())
 	is.Equal(n, 6)
+	is.Equal(versions(), before)
+	for _, account := range []int64{1, 1 << 40} {
+		contacts, err := s.ListContacts(ctx, account, store.ContactFilter{})
+		is.NoErr(err)
+		for _, c := range contacts.Items {
+			args, err := contactArgs(c)
+			is.NoErr(err)
+			var same bool
+			is.NoErr(s.pool.QueryRow(ctx, `SELECT words = $3::text::tsvector FROM convo_contacts WHERE account_id = $1 AND id = $2`,
+				account, c.ID, args[16]).Scan(&same))
+			if !same {
+				t.Errorf("contact %d of account %d: words not as the store writes them", c.ID, account)
+			}
+		}
+	}
 	for _, account := range []int64{1, 1 << 40} {
 		for _, q := range []string{"invoice", "inv*", `"thank you"`, "ünï*", "tail"} {
 			hits, err := s.SearchMessages(ctx, account, store.MessageSearch{Query: q})

@@ -3,7 +3,9 @@
 -- query. The words indexes then keep each account's lexemes, and their
 -- lists of rows, apart, so a search reads its own account's matches of a
 -- word, never another account's. This rewrites the words of every message
--- and contact, the indexes dropped meanwhile and built again after.
+-- and contact, the indexes dropped meanwhile and built again after, and
+-- the triggers that bump the rows' versions off: the words are no part of
+-- a message, a conversation or a contact as the store returns them.
 
 CREATE FUNCTION pg_temp.convo_mark(account_id bigint) RETURNS text
 LANGUAGE plpgsql IMMUTABLE STRICT AS $$
@@ -40,9 +42,13 @@ LANGUAGE sql IMMUTABLE STRICT AS $$
 $$;
 
 DROP INDEX convo_messages_words;
+ALTER TABLE convo_messages DISABLE TRIGGER convo_messages_last_version;
 UPDATE convo_messages SET words = pg_temp.convo_marked(words, pg_temp.convo_mark(account_id)) WHERE words <> '';
+ALTER TABLE convo_messages ENABLE TRIGGER convo_messages_last_version;
 CREATE INDEX convo_messages_words ON convo_messages USING gin (words) WITH (fastupdate = on);
 
 DROP INDEX convo_contacts_words;
+ALTER TABLE convo_contacts DISABLE TRIGGER convo_contacts_version;
 UPDATE convo_contacts SET words = pg_temp.convo_marked(words, pg_temp.convo_mark(account_id)) WHERE words <> '';
+ALTER TABLE convo_contacts ENABLE TRIGGER convo_contacts_version;
 CREATE INDEX convo_contacts_words ON convo_contacts USING gin (words) WITH (fastupdate = off);
