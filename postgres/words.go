@@ -36,7 +36,9 @@ func accountMark(accountID int64) string {
 }
 
 // lexemes are the words of text (store.Words), each behind mark and cut to
-// the longest lexeme PostgreSQL keeps.
+// the longest lexeme PostgreSQL keeps: a word of more than 2,046 bytes less
+// the mark's (2 to 14) keeps only its head, so two such words that differ
+// only further on are one lexeme, in a text and in a query alike.
 func lexemes(mark, text string) []string {
 	list := strings.Fields(string(store.AppendWords(nil, text, mark)))
 	for i, l := range list {
