@@ -61,10 +61,11 @@ RETURNING id`
 	// it wait for the import rather than meet its sequence numbers.
 	lockImportTarget = `SELECT contact_id FROM convo_conversations WHERE account_id = $1 AND id = $2 FOR UPDATE`
 
-	// bumpIdentity moves a table's ($1) id sequence up to $2, the largest
-	// id the import wrote as given, so that the ids handed out next are
-	// free; it never moves it back. A sequence is not transactional: a
-	// failed import leaves a gap, as a failed insert does.
+	// bumpIdentity moves a table's ($1) id sequence up to $2, past the ids
+	// the import writes as given (importer.reserve), so that the ids
+	// handed out meanwhile and next are free; it never moves it back. A
+	// sequence is not transactional: a failed import leaves a gap, as a
+	// failed insert does.
 	bumpIdentity = `SELECT setval(s.seq, $2::bigint) FROM (SELECT pg_get_serial_sequence($1, 'id')::regclass AS seq) s
 WHERE coalesce(pg_sequence_last_value(s.seq), 0) < $2::bigint`
 
@@ -95,7 +96,7 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 		read = true
 		stats = backend.NewImportStats(opts)
 		im := importer{ctx: ctx, tx: tx, newIDs: opts.NewIDs, accountID: accountID, now: now, stats: &stats,
-			touched: map[int64]bool{}, readStates: map[int64]bool{}, maxIDs: map[string]int64{}}
+			touched: map[int64]bool{}, readStates: map[int64]bool{}, reserved: map[string]int64{}}
 		failed = im.run(records)
 		if failed == nil && backend.Imported(stats) {
 			tx.log(store.Change{Kind: store.AccountImported})
@@ -129,9 +130,8 @@ type importer struct {
 	touched map[int64]bool
 	// readStates are the conversations where a read state was set.
 	readStates map[int64]bool
-	// maxIDs is the largest id written as given, by table, for the
-	// tables' id sequences.
-	maxIDs map[string]int64
+	// reserved is how far the import has moved each table's id sequence.
+	reserved map[string]int64
 	// newIDs stores every record under a new id (ImportOptions.NewIDs),
 	// mapped in stats.
 	newIDs bool
@@ -141,11 +141,6 @@ type importer struct {
 func (im *importer) run(records iter.Seq2[store.Record, error]) error {
 	if err := backend.ImportAll(im, records, im.now, translate); err != nil {
 		return err
-	}
-	for table, id := range im.maxIDs {
-		if _, err := im.tx.Exec(im.ctx, bumpIdentity, table, id); err != nil {
-			return err
-		}
 	}
 	if len(im.touched) > 0 {
 		if _, err := im.tx.Exec(im.ctx, recountImported, im.accountID, sortedIDs(im.touched)); err != nil {
@@ -165,11 +160,25 @@ func sortedIDs(ids map[int64]bool) []int64 {
 	return list
 }
 
-// wrote notes an id written as given into table.
-func (im *importer) wrote(table string, id int64) {
-	if !im.newIDs {
-		im.maxIDs[table] = max(im.maxIDs[table], id)
+// importIDsAhead is how far past an id written as given reserve moves its
+// table's id sequence: a statement per so many ids, and a gap of fewer
+// than so many after an import.
+const importIDsAhead = 1024
+
+// reserve moves table's id sequence past id before the import writes a
+// row under it (id 0 draws from the sequence). Another call that draws an
+// id meanwhile then never draws one the import holds: its insert would
+// wait for the import's transaction and then fail as taken.
+func (im *importer) reserve(table string, id int64) error {
+	if im.newIDs || id <= im.reserved[table] {
+		return nil
 	}
+	ahead := id + importIDsAhead
+	if _, err := im.tx.Exec(im.ctx, bumpIdentity, table, ahead); err != nil {
+		return err
+	}
+	im.reserved[table] = ahead
+	return nil
 }
 
 // Contact implements backend.Importer: it writes a contact, unless it is
@@ -185,10 +194,12 @@ func (im *importer) Contact(c convo.Contact) error {
 				return 0, err
 			}
 			args[17] = idValue(c.ID)
+			if err := im.reserve("convo_contacts", c.ID); err != nil {
+				return 0, err
+			}
 			if err := tx.QueryRow(ctx, importContact, args...).Scan(&id); err != nil {
 				return 0, err
 			}
-			im.wrote("convo_contacts", id)
 			return id, nil
 		},
 	})
@@ -209,6 +220,9 @@ func (im *importer) Conversation(c convo.Conversation) error {
 			if err != nil {
 				return 0, err
 			}
+			if err := im.reserve("convo_conversations", c.ID); err != nil {
+				return 0, err
+			}
 			err = tx.QueryRow(ctx, importConversation, idValue(c.ID), c.UUID, im.accountID, c.ContactID,
 				string(c.Channel), idValue(c.InboxID), idValue(c.TeamID), uuidValue(c.AssigneeID), uuidValue(c.AuthorID),
 				statusCodes[c.Status], timeValue(c.SnoozedUntil), int16(c.Priority.Rank()), c.Muted, custom, additional,
@@ -227,7 +241,6 @@ func (im *importer) Conversation(c convo.Conversation) error {
 			if _, err := changeMembers(ctx, tx, im.accountID, id, insertParticipant, insertAudience, members, c.AudienceIDs); err != nil {
 				return 0, err
 			}
-			im.wrote("convo_conversations", id)
 			im.touched[id] = true
 			return id, nil
 		},
@@ -279,6 +292,9 @@ func (im *importer) Message(m convo.Message) error {
 			return err
 		}
 	}
+	if err := im.reserve("convo_messages", m.ID); err != nil {
+		return err
+	}
 	err = tx.QueryRow(ctx, importMessage, idValue(m.ID), im.accountID, m.ConversationID, m.Seq, m.Content,
 		string(m.ContentType), j.ContentAttributes, int16(m.Type.Code()), m.Private, string(m.Status),
 		textValue(m.SourceID), string(m.SenderType), uuidValue(m.AuthorID), timeValue(m.WrittenAt),
@@ -295,7 +311,6 @@ func (im *importer) Message(m convo.Message) error {
 	if im.newIDs {
 		im.stats.MessageIDs[given] = m.ID
 	}
-	im.wrote("convo_messages", m.ID)
 	im.touched[m.ConversationID] = true
 	im.stats.Messages++
 	return nil

@@ -62,11 +62,11 @@ func (im *importer) Redirect(x store.Redirect) error {
 			return stored.toRedirect(), err == nil, err
 		},
 		Insert: func(x store.Redirect) error {
-			if _, err := tx.Exec(ctx, insertRedirect, im.accountID, x.ConversationID, x.IntoID, x.MergedAt); err != nil {
+			if err := im.reserve("convo_conversations", x.ConversationID); err != nil { // never handed out again
 				return err
 			}
-			im.wrote("convo_conversations", x.ConversationID)
-			return nil
+			_, err := tx.Exec(ctx, insertRedirect, im.accountID, x.ConversationID, x.IntoID, x.MergedAt)
+			return err
 		},
 	})
 }

@@ -3,7 +3,9 @@ package postgres
 import (
 	"context"
 	"testing"
+	"time"
 
+	"github.com/google/uuid"
 	"github.com/matryer/is"
 
 	"github.com/convokit/convo"
@@ -102,4 +104,50 @@ func TestBatchPastTakenIDs(t *testing.T) {
 	for _, m := range added {
 		is.True(!taken[m.ID]) // an id of its own
 	}
+}
+
+// TestAppendDuringImport: an import writes its rows under their own ids,
+// and moves each table's id sequence past an id before it writes a row
+// under it, so an append of another account while the import is under
+// way draws a free id: it neither waits for the import to commit nor
+// then fails on the id the import took.
+func TestAppendDuringImport(t *testing.T) {
+	is := is.New(t)
+	ctx := context.Background()
+	s := openStore(t, newConvoDatabase(t), Options{})
+	conv := newConversation(t, s)
+	last, err := s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "before"})
+	is.NoErr(err)
+	at := last.CreatedAt
+	paused, resume := make(chan struct{}), make(chan struct{})
+	records := func(yield func(store.Record, error) bool) {
+		for _, r := range []store.Record{
+			{Contact: &convo.Contact{ID: 5000, FirstName: "Imported", CreatedAt: at}},
+			{Conversation: &convo.Conversation{ID: 5000, UUID: uuid.New(), ContactID: 5000, Channel: convo.ChannelEmail, HappenedAt: at}},
+			// the id the next append would draw
+			{Message: &convo.Message{ID: last.ID + 1, ConversationID: 5000, Seq: 1, Type: convo.MessageIncoming, Content: "imported", CreatedAt: at}},
+		} {
+			if !yield(r, nil) {
+				return
+			}
+		}
+		close(paused) // the message is written, not committed
+		<-resume
+	}
+	imported := make(chan error, 1)
+	go func() {
+		_, err := s.Import(ctx, 2, records, store.ImportOptions{})
+		imported <- err
+	}()
+	<-paused
+	appendCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	m, err := s.AddMessage(appendCtx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "during"})
+	close(resume)
+	is.NoErr(err) // it did not wait for the import
+	is.True(m.ID != last.ID+1)
+	is.NoErr(<-imported)
+	got, err := s.GetMessage(ctx, 2, last.ID+1)
+	is.NoErr(err)
+	is.Equal(got.Content, "imported")
 }
