@@ -68,6 +68,8 @@ RETURNING id`
 	// failed insert does.
 	bumpIdentity = `SELECT setval(s.seq, $2::bigint) FROM (SELECT pg_get_serial_sequence($1, 'id')::regclass AS seq) s
 WHERE coalesce(pg_sequence_last_value(s.seq), 0) < $2::bigint`
+	// identityAt is where a table's ($1) id sequence stands.
+	identityAt = `SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence($1, 'id')::regclass), 0)`
 
 	// recountImported derives the maintained columns of the conversations
 	// $2 from their messages, by the rules of derived.go, as the appends
@@ -96,7 +98,7 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 		read = true
 		stats = backend.NewImportStats(opts)
 		im := importer{ctx: ctx, tx: tx, newIDs: opts.NewIDs, accountID: accountID, now: now, stats: &stats,
-			touched: map[int64]bool{}, readStates: map[int64]bool{}, reserved: map[string]int64{}}
+			touched: map[int64]bool{}, readStates: map[int64]bool{}, sequences: map[string]int64{}, maxIDs: map[string]int64{}}
 		failed = im.run(records)
 		if failed == nil && backend.Imported(stats) {
 			tx.log(store.Change{Kind: store.AccountImported})
@@ -130,8 +132,12 @@ type importer struct {
 	touched map[int64]bool
 	// readStates are the conversations where a read state was set.
 	readStates map[int64]bool
-	// reserved is how far the import has moved each table's id sequence.
-	reserved map[string]int64
+	// sequences is where each table's id sequence stands, as the import
+	// last read or moved it.
+	sequences map[string]int64
+	// maxIDs is the largest id written as given, by table: the sequences
+	// move past them once every record is in.
+	maxIDs map[string]int64
 	// newIDs stores every record under a new id (ImportOptions.NewIDs),
 	// mapped in stats.
 	newIDs bool
@@ -141,6 +147,11 @@ type importer struct {
 func (im *importer) run(records iter.Seq2[store.Record, error]) error {
 	if err := backend.ImportAll(im, records, im.now, translate); err != nil {
 		return err
+	}
+	for table, id := range im.maxIDs {
+		if _, err := im.tx.Exec(im.ctx, bumpIdentity, table, id); err != nil {
+			return err
+		}
 	}
 	if len(im.touched) > 0 {
 		if _, err := im.tx.Exec(im.ctx, recountImported, im.accountID, sortedIDs(im.touched)); err != nil {
@@ -165,19 +176,38 @@ func sortedIDs(ids map[int64]bool) []int64 {
 // than so many after an import.
 const importIDsAhead = 1024
 
-// reserve moves table's id sequence past id before the import writes a
-// row under it (id 0 draws from the sequence). Another call that draws an
-// id meanwhile then never draws one the import holds: its insert would
-// wait for the import's transaction and then fail as taken.
+// importIDsNear is how far past its table's sequence an id written as
+// given may lie for reserve to move the sequence before the row is
+// written: further on than the ids the store hands out while an import
+// runs. A sequence does not roll back, so a failed import moves it by no
+// more than this; ids further on move it once every record is in (run).
+const importIDsNear = 1 << 20
+
+// reserve notes an id written as given into table (id 0 draws from the
+// sequence), and, when the id lies near the table's sequence, moves the
+// sequence past it before the import writes the row. Another call that
+// draws an id meanwhile then never draws one the import holds: its insert
+// would wait for the import's transaction and then fail as taken.
 func (im *importer) reserve(table string, id int64) error {
-	if im.newIDs || id <= im.reserved[table] {
+	if im.newIDs || id == 0 {
+		return nil
+	}
+	im.maxIDs[table] = max(im.maxIDs[table], id)
+	at, known := im.sequences[table]
+	if !known {
+		if err := im.tx.QueryRow(im.ctx, identityAt, table).Scan(&at); err != nil {
+			return err
+		}
+		im.sequences[table] = at
+	}
+	if id <= at || id > at+importIDsNear {
 		return nil
 	}
 	ahead := id + importIDsAhead
 	if _, err := im.tx.Exec(im.ctx, bumpIdentity, table, ahead); err != nil {
 		return err
 	}
-	im.reserved[table] = ahead
+	im.sequences[table] = ahead
 	return nil
 }
 

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -72,11 +73,11 @@ WHERE conrelid = 'convo_messages'::regclass AND contype = 'x')`).Scan(&hashed))
 	is.True(hashed) // the ids are still unique
 }
 
-// TestBatchPastTakenIDs: an import writes its ids before it moves the
-// sequence past them, so a batch of another account may draw ids that
-// messages hold already. The batch's copy then meets the exclusion
-// constraint of message ids, and the batch goes the general way, which
-// draws ids again (here past the taken ones), rather than failing.
+// TestBatchPastTakenIDs: a batch may draw ids that messages hold already
+// (a sequence moved back by hand, or a race of two moves of it). The
+// batch's copy then meets the exclusion constraint of message ids, and
+// the batch goes the general way, which draws ids again (here past the
+// taken ones), rather than failing.
 func TestBatchPastTakenIDs(t *testing.T) {
 	is := is.New(t)
 	ctx := context.Background()
@@ -139,7 +140,11 @@ func TestAppendDuringImport(t *testing.T) {
 		_, err := s.Import(ctx, 2, records, store.ImportOptions{})
 		imported <- err
 	}()
-	<-paused
+	select {
+	case <-paused:
+	case err := <-imported:
+		t.Fatalf("the import ended before its pause: %v", err)
+	}
 	appendCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	m, err := s.AddMessage(appendCtx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "during"})
@@ -150,4 +155,36 @@ func TestAppendDuringImport(t *testing.T) {
 	got, err := s.GetMessage(ctx, 2, last.ID+1)
 	is.NoErr(err)
 	is.Equal(got.Content, "imported")
+}
+
+// TestFailedImportKeepsSequences: an import that fails writes nothing,
+// and moves no id sequence past the far ids it wrote before it failed:
+// the ids handed out next are as before it, not past store.MaxImportedID.
+func TestFailedImportKeepsSequences(t *testing.T) {
+	is := is.New(t)
+	ctx := context.Background()
+	s := openStore(t, newConvoDatabase(t), Options{})
+	conv := newConversation(t, s)
+	far := int64(store.MaxImportedID - 10)
+	at := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	records := func(yield func(store.Record, error) bool) {
+		for _, r := range []store.Record{
+			{Contact: &convo.Contact{ID: far, FirstName: "Imported", CreatedAt: at}},
+			{Conversation: &convo.Conversation{ID: far, UUID: uuid.New(), ContactID: far, Channel: convo.ChannelEmail, HappenedAt: at}},
+			{Message: &convo.Message{ID: far, ConversationID: far, Seq: 1, Type: convo.MessageIncoming, Content: "imported", CreatedAt: at}},
+			{Message: &convo.Message{ID: far + 1, ConversationID: 12345, Seq: 1, Type: convo.MessageIncoming, Content: "nowhere", CreatedAt: at}},
+		} {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+	_, err := s.Import(ctx, 2, records, store.ImportOptions{})
+	is.True(errors.Is(err, convo.ErrNotFound)) // conversation 12345
+	m, err := s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "after"})
+	is.NoErr(err)
+	is.True(m.ID < 1000)
+	c, err := s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Next"})
+	is.NoErr(err)
+	is.True(c.ID < 1000)
 }
