@@ -21,7 +21,7 @@ func benchConversation(b *testing.B, n int) (*Store, convo.Conversation) {
 	b.Helper()
 	ctx := context.Background()
 	s := openStore(b, newConvoDatabase(b), Options{})
-	conv := newConversation(b, s)
+	conv := newConversation(b, s, 1)
 	for range n {
 		if _, err := s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "hello there"}); err != nil {
 			b.Fatal(err)
@@ -30,16 +30,16 @@ func benchConversation(b *testing.B, n int) (*Store, convo.Conversation) {
 	return s, conv
 }
 
-// newConversation creates a contact of account 1 and an email
+// newConversation creates a contact of the account and an email
 // conversation with it.
-func newConversation(t testing.TB, s *Store) convo.Conversation {
+func newConversation(t testing.TB, s *Store, account int64) convo.Conversation {
 	t.Helper()
 	ctx := context.Background()
-	c, err := s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Ada"})
+	c, err := s.CreateContact(ctx, account, convo.NewContact{FirstName: "Ada"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	conv, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: c.CreatedAt})
+	conv, err := s.CreateConversation(ctx, account, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: c.CreatedAt})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,7 +60,7 @@ func TestTimesFollowCommits(t *testing.T) {
 				return clock
 			}
 			s := openStore(t, url, Options{Now: tick})
-			conv := newConversation(t, s)
+			conv := newConversation(t, s, 1)
 			first, err := s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: convo.MessageOutgoing, Content: "first", AuthorID: agent})
 			if err != nil {
 				t.Fatal(err)

@@ -56,7 +56,7 @@ func TestSearchInEveryExecMode(t *testing.T) {
 	ctx := context.Background()
 	url := newConvoDatabase(t)
 	s := openStore(t, url, Options{})
-	conv := newConversation(t, s)
+	conv := newConversation(t, s, 1)
 	if _, err := s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "the invoice is late"}); err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,7 @@ func TestVacuum(t *testing.T) {
 	url := newConvoDatabase(t)
 	rawExec(t, url, `CREATE TABLE tickets (id bigint PRIMARY KEY)`)
 	s := openStore(t, url, Options{})
-	conv := newConversation(t, s)
+	conv := newConversation(t, s, 1)
 	_, err := s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "hello"})
 	is.NoErr(err)
 
