@@ -105,11 +105,19 @@ func contactArgs(c convo.Contact) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	sortName := strings.ToLower(c.CompleteName())
-	return []any{c.AccountID, c.FirstName, c.LastName, c.Nickname, sortName, textValue(c.Email),
+	return []any{c.AccountID, c.FirstName, c.LastName, c.Nickname, sortName(c), textValue(c.Email),
 		textValue(strings.ToLower(c.Email)), textValue(c.Phone), textValue(c.Identifier), c.AvatarURL, c.Blocked,
 		custom, additional, timeValue(c.LastActivityAt), timeValue(c.CreatedAt), timeValue(c.UpdatedAt),
-		tsvector(c.AccountID, sortName, c.Nickname, c.Email, c.Phone, c.Identifier), c.ID}, nil
+		contactWords(c), c.ID}, nil
+}
+
+// sortName is the name a contact list sorts by.
+func sortName(c convo.Contact) string { return strings.ToLower(c.CompleteName()) }
+
+// contactWords are the words a contact is found by (a tsvector literal):
+// its name, nickname, email, phone and identifier.
+func contactWords(c convo.Contact) string {
+	return tsvector(c.AccountID, sortName(c), c.Nickname, c.Email, c.Phone, c.Identifier)
 }
 
 // CreateContact implements store.Store.
