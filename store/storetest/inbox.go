@@ -378,6 +378,24 @@ func testInbox(t *testing.T, newStore NewStore) {
 		is.Equal(len(page.Items), 0) // no overdue snooze is left in the list
 	})
 
+	t.Run("ChangeStatus/ListWakesOverdueSnooze", func(t *testing.T) {
+		is := is.New(t)
+		f := newInbox(t, newStore)
+		open := f.conversation(t, convo.NewConversation{})
+		snoozed := f.conversation(t, convo.NewConversation{})
+		_, err := f.s.ChangeStatus(ctx, 1, snoozed.ID, convo.StatusChange{Status: convo.StatusSnoozed, SnoozedUntil: f.clock.Now().Add(time.Minute)})
+		is.NoErr(err)
+		f.clock.Advance(time.Hour)
+		// The list is the first read to meet the overdue snooze: it lists
+		// the open conversation and the woken one, each once.
+		page, err := f.s.ListConversations(ctx, 1, store.ConversationFilter{})
+		is.NoErr(err)
+		is.Equal(len(page.Items), 2)                                        // both open
+		is.True(page.Items[0].ID != page.Items[1].ID)                       // each once
+		is.True(page.Items[0].ID == open.ID || page.Items[1].ID == open.ID) // the open one among them
+		is.Equal(page.Meta.Total, 2)                                        // and counted
+	})
+
 	t.Run("Assign/AssignAndUnassign", func(t *testing.T) {
 		is := is.New(t)
 		f := newInbox(t, newStore)
