@@ -46,6 +46,54 @@ func newConversation(t testing.TB, s *Store, account int64) convo.Conversation {
 	return conv
 }
 
+// BenchmarkInboxPage1 reads the first page of an agent's inbox, with its
+// count, among 500 conversations with attributes, labels and a last
+// message: the columns a page converts.
+func BenchmarkInboxPage1(b *testing.B) {
+	ctx := context.Background()
+	url := newConvoDatabase(b)
+	s := openStore(b, url, Options{})
+	agent := uuid.New()
+	c, err := s.CreateContact(ctx, 1, convo.NewContact{FirstName: "Ada", CustomAttributes: convo.Attributes{"plan": "pro"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var batch []store.MessageTo
+	for i := range 500 {
+		in := convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: c.CreatedAt,
+			Labels: []string{"billing"}, CustomAttributes: convo.Attributes{"order": i, "priority": "high"}}
+		if i%2 == 0 {
+			in.AssigneeID = agent
+		}
+		conv, err := s.CreateConversation(ctx, 1, in)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for k := range 3 {
+			typ := convo.MessageIncoming
+			if k%2 == 1 {
+				typ = convo.MessageOutgoing
+			}
+			batch = append(batch, store.MessageTo{ConversationID: conv.ID, Message: convo.NewMessage{Type: typ, Content: "some words here"}})
+		}
+		if len(batch) >= store.MaxBatch-3 || i == 499 {
+			if _, err := s.AddMessages(ctx, 1, batch); err != nil {
+				b.Fatal(err)
+			}
+			batch = batch[:0]
+		}
+	}
+	rawExec(b, url, "ANALYZE")
+	f := store.ConversationFilter{Assignee: store.AssigneeMine, Agent: agent, Page: store.PageNumber(1, 25)}
+	b.ReportAllocs()
+	for b.Loop() {
+		page, err := s.ListConversations(ctx, 1, f)
+		if err != nil || len(page.Items) != 25 {
+			b.Fatal(len(page.Items), err)
+		}
+	}
+}
+
 func BenchmarkAppend(b *testing.B) {
 	ctx := context.Background()
 	s, conv := benchConversation(b, 0)

@@ -193,7 +193,8 @@ const (
 )
 
 // listRow is a row of a list: a conversation, its unseen count for the
-// viewer, and, in a search by last activity, its latest match.
+// viewer, and, in a search by last activity, its latest match (scanned
+// only there: see conversationPage.read).
 type listRow struct {
 	conversationRow
 	unseen int64
@@ -201,11 +202,6 @@ type listRow struct {
 }
 
 func (r *listRow) dest() []any { return append(r.conversationRow.dest(), &r.unseen) }
-
-// hitListRow is a listRow of a search by last activity.
-type hitListRow struct{ listRow }
-
-func (r *hitListRow) dest() []any { return append(r.listRow.dest(), &r.hit) }
 
 // ListConversations implements store.Store.
 func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.ConversationFilter) (store.Page[convo.Conversation], error) {
@@ -232,39 +228,22 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 		if err != nil {
 			return err
 		}
-		var rows []listRow
+		read := newConversationPage(f, now)
 		if backend.Streams(f) {
-			rows, err = searchPage(ctx, tx, accountID, f, cs, cursor)
+			err = searchPage(ctx, tx, accountID, f, cs, cursor, read)
 		} else {
-			rows, err = listPage(ctx, tx, accountID, f, cs, cursor)
+			err = listPage(ctx, tx, accountID, f, cs, cursor, read)
 		}
 		if err != nil {
 			return err
 		}
-		rows, more := backend.TrimPage(rows, f.Page.PerPage())
-		page.Items = make([]convo.Conversation, 0, len(rows))
-		for i := range rows {
-			c, err := rows[i].toConversation(now)
-			if err != nil {
+		var counts store.Counts
+		if !f.Page.Keyset() {
+			if counts, err = countConversations(ctx, tx, accountID, f, cs); err != nil {
 				return err
 			}
-			if f.Viewer != nil {
-				c.UnseenMessagesCount = int(rows[i].unseen)
-			}
-			page.Items = append(page.Items, c)
 		}
-		if more {
-			page.Next = listCursor(f, &rows[len(rows)-1]).Encode()
-		}
-		if f.Page.Keyset() {
-			page.Meta = store.PageMeta{PerPage: f.Page.PerPage()}
-			return nil
-		}
-		counts, err := countConversations(ctx, tx, accountID, f, cs)
-		if err != nil {
-			return err
-		}
-		page.Meta = store.NewPageMeta(f.Page, counts.Of(f.Assignee), len(page.Items))
+		page = read.page(counts.Of(f.Assignee))
 		return nil
 	})
 	return page, err
@@ -275,10 +254,9 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 // other, so they go out together, in one round trip with the transaction's
 // BEGIN and COMMIT.
 func (s *Store) listPlain(ctx context.Context, accountID int64, f store.ConversationFilter, cursor store.Cursor, now time.Time) (store.Page[convo.Conversation], error) {
-	var page store.Page[convo.Conversation]
 	var contactFound bool
-	var rows []listRow
 	var counts store.Counts
+	read := newConversationPage(f, now)
 	cs := resolveConditions(now, f.Conditions)
 	err := s.readBatch(ctx, func(b *pgx.Batch) {
 		if f.ContactID != 0 {
@@ -288,10 +266,7 @@ func (s *Store) listPlain(ctx context.Context, accountID int64, f store.Conversa
 			})
 		}
 		query, args := listQuery(accountID, f, cs, cursor)
-		b.Queue(query, args...).Query(func(r pgx.Rows) (err error) {
-			rows, err = collectRows[listRow](r, f.Page.PerPage()+1)
-			return err
-		})
+		b.Queue(query, args...).Query(func(r pgx.Rows) error { return read.read(r, false) })
 		if !f.Page.Keyset() {
 			query, args := countsQuery(accountID, f, cs)
 			b.Queue(query, args...).QueryRow(func(r pgx.Row) (err error) {
@@ -301,32 +276,12 @@ func (s *Store) listPlain(ctx context.Context, accountID int64, f store.Conversa
 		}
 	}, nil)
 	if err != nil {
-		return page, err
+		return store.Page[convo.Conversation]{}, err
 	}
 	if f.ContactID != 0 && !contactFound {
-		return page, fmt.Errorf("contact %d: %w", f.ContactID, convo.ErrNotFound)
+		return store.Page[convo.Conversation]{}, fmt.Errorf("contact %d: %w", f.ContactID, convo.ErrNotFound)
 	}
-	rows, more := backend.TrimPage(rows, f.Page.PerPage())
-	page.Items = make([]convo.Conversation, 0, len(rows))
-	for i := range rows {
-		c, err := rows[i].toConversation(now)
-		if err != nil {
-			return store.Page[convo.Conversation]{}, err
-		}
-		if f.Viewer != nil {
-			c.UnseenMessagesCount = int(rows[i].unseen)
-		}
-		page.Items = append(page.Items, c)
-	}
-	if more {
-		page.Next = listCursor(f, &rows[len(rows)-1]).Encode()
-	}
-	if f.Page.Keyset() {
-		page.Meta = store.PageMeta{PerPage: f.Page.PerPage()}
-	} else {
-		page.Meta = store.NewPageMeta(f.Page, counts.Of(f.Assignee), len(page.Items))
-	}
-	return page, nil
+	return read.page(counts.Of(f.Assignee)), nil
 }
 
 // listCursor is the cursor after a row.
@@ -347,11 +302,15 @@ func unseenColumn(w *where, f store.ConversationFilter) string {
 }
 
 // listPage reads the rows of one page (and one more) of a list that does
-// not stream: the filter's WHERE, its assignee type, the cursor or the
-// offset, the sort.
-func listPage(ctx context.Context, tx pgx.Tx, accountID int64, f store.ConversationFilter, cs conditions, cursor store.Cursor) ([]listRow, error) {
+// not stream into read: the filter's WHERE, its assignee type, the cursor
+// or the offset, the sort.
+func listPage(ctx context.Context, tx pgx.Tx, accountID int64, f store.ConversationFilter, cs conditions, cursor store.Cursor, read *conversationPage) error {
 	query, args := listQuery(accountID, f, cs, cursor)
-	return queryRows[listRow](ctx, tx, f.Page.PerPage()+1, query, args...)
+	rows, err := tx.Query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	return read.read(rows, false)
 }
 
 // listQuery is the SQL of listPage, with its arguments.
@@ -384,11 +343,12 @@ func listQuery(accountID int64, f store.ConversationFilter, cs conditions, curso
 const maxInlineOffset = 99 * 25
 
 // searchPage reads the rows of one page (and one more) of a search by last
-// activity: the conversations with a match, newest latest match first.
-func searchPage(ctx context.Context, tx pgx.Tx, accountID int64, f store.ConversationFilter, cs conditions, cursor store.Cursor) ([]listRow, error) {
+// activity into read: the conversations with a match, newest latest match
+// first.
+func searchPage(ctx context.Context, tx pgx.Tx, accountID int64, f store.ConversationFilter, cs conditions, cursor store.Cursor, read *conversationPage) error {
 	expr, ok := searchQuery(accountID, f)
 	if !ok {
-		return nil, nil
+		return nil
 	}
 	var q where
 	q.and(hitsMatching, accountID, expr)
@@ -422,24 +382,22 @@ func searchPage(ctx context.Context, tx pgx.Tx, accountID int64, f store.Convers
 	var ids, hits []int64
 	rows, err := tx.Query(ctx, query, planWithWords(tx, q.args)...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var id, hit int64
 	if _, err := pgx.ForEachRow(rows, []any{&id, &hit}, func() error {
 		ids, hits = append(ids, id), append(hits, hit)
 		return nil
 	}); err != nil || len(ids) == 0 {
-		return nil, err
+		return err
 	}
 	var page where
 	unseen := unseenColumn(&page, f)
 	query = page.bind(fmt.Sprintf(searchConversations, unseen), ids, hits, accountID)
-	found, err := queryRows[hitListRow](ctx, tx, len(ids), query, page.args...)
-	list := make([]listRow, len(found))
-	for i, r := range found {
-		list[i] = r.listRow
+	if rows, err = tx.Query(ctx, query, page.args...); err != nil {
+		return err
 	}
-	return list, err
+	return read.read(rows, true)
 }
 
 // checkContact makes a filtering contact of another account (or none)
