@@ -104,6 +104,20 @@ func BenchmarkAppend(b *testing.B) {
 	}
 }
 
+// BenchmarkGetConversation reads a conversation with its newest 50
+// messages, as an agent opening it would.
+func BenchmarkGetConversation(b *testing.B) {
+	ctx := context.Background()
+	s, conv := benchConversation(b, 60)
+	b.ReportAllocs()
+	for b.Loop() {
+		c, err := s.GetConversation(ctx, 1, conv.ID, store.GetConversationOptions{Messages: 50})
+		if err != nil || len(c.Messages) != 50 {
+			b.Fatal(len(c.Messages), err)
+		}
+	}
+}
+
 func BenchmarkGetMessage(b *testing.B) {
 	ctx := context.Background()
 	s, conv := benchConversation(b, 1)

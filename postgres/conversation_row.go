@@ -174,15 +174,11 @@ func selectConversations(ctx context.Context, tx pgx.Tx, now time.Time, query st
 // slice with room for size of them (as queryRows).
 func collectRows[R any, P scannedRow[R]](rows pgx.Rows, size int) ([]R, error) {
 	list := make([]R, 0, size)
-	var r R
-	dest := P(&r).dest()
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
+	err := scanEach[R, P](rows, func(r R) error {
 		list = append(list, r)
-	}
-	return list, rows.Err()
+		return nil
+	})
+	return list, err
 }
 
 // getConversation reads one conversation with its contact, labels and last

@@ -148,7 +148,7 @@ func (s *Store) GetConversation(ctx context.Context, accountID, conversationID i
 // returns once the batch is closed.
 func queueConversationWithMessages(b *pgx.Batch, accountID, id int64, n int, now time.Time) (get func() (convo.Conversation, error)) {
 	var conv []conversationRow
-	var msgs []ownMessageRow
+	var msgs []convo.Message
 	b.Queue(selectConversation, accountID, id).Query(func(rows pgx.Rows) (err error) {
 		conv, err = collectRows[conversationRow](rows, 1)
 		return err
@@ -159,9 +159,19 @@ func queueConversationWithMessages(b *pgx.Batch, accountID, id int64, n int, now
 		if n != store.AllMessages {
 			limit, size = n, min(n, store.MaxPerPage) // room for a page, not for any n asked
 		}
-		b.Queue(newestMessages, accountID, id, limit).Query(func(rows pgx.Rows) (err error) {
-			msgs, err = collectRows[ownMessageRow](rows, size)
-			return err
+		// The messages are converted as they are scanned (the
+		// conversation's row came first in the batch): a page of rows is
+		// not kept beside the page of messages.
+		b.Queue(newestMessages, accountID, id, limit).Query(func(rows pgx.Rows) error {
+			msgs = make([]convo.Message, 0, size)
+			if len(conv) == 0 {
+				return nil
+			}
+			contactID := conv[0].ContactID
+			return scanEach(rows, func(r ownMessageRow) error {
+				r.AccountID, r.ConversationID, r.ContactID = accountID, id, contactID
+				return appendRowMessage(&msgs, r.messageRow)
+			})
 		})
 	}
 	return func() (convo.Conversation, error) {
@@ -172,14 +182,8 @@ func queueConversationWithMessages(b *pgx.Batch, accountID, id int64, n int, now
 		if err != nil || len(msgs) == 0 {
 			return c, err
 		}
-		c.Messages = make([]convo.Message, 0, len(msgs))
-		for i := len(msgs) - 1; i >= 0; i-- { // oldest first
-			r := msgs[i].messageRow
-			r.AccountID, r.ConversationID, r.ContactID = accountID, id, c.ContactID
-			if err := appendRowMessage(&c.Messages, r); err != nil {
-				return c, err
-			}
-		}
+		slices.Reverse(msgs) // oldest first
+		c.Messages = msgs
 		return c, nil
 	}
 }

@@ -25,6 +25,12 @@ func eachRow[R any, P scannedRow[R]](ctx context.Context, tx pgx.Tx, query strin
 	if err != nil {
 		return err
 	}
+	return scanEach[R, P](rows, fn)
+}
+
+// scanEach hands each of rows (a query's or a batch's), scanned into an R,
+// to fn. The R is one for all the rows: fn keeps what it needs of it.
+func scanEach[R any, P scannedRow[R]](rows pgx.Rows, fn func(R) error) error {
 	defer rows.Close()
 	var r R
 	dest := P(&r).dest()
