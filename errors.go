@@ -26,6 +26,14 @@ var (
 	ErrStorageFull = errors.New("convo: storage full")
 	// ErrReadOnly: the store was opened read-only, or its file cannot be written.
 	ErrReadOnly = errors.New("convo: store is read-only")
+	// ErrUnavailable: the store's database server cannot be reached, is
+	// shutting down, or the connection to it broke during the call (a
+	// backend with a server, such as PostgreSQL). The call can be tried
+	// again. A write that failed so wrote nothing, unless the connection
+	// broke as the write committed: then it may have been written, and
+	// reading it back tells (an append with a source id can be sent again
+	// as it is).
+	ErrUnavailable = errors.New("convo: database unavailable")
 	// ErrChangesExpired: the change feed no longer holds the changes after
 	// the position asked for; they passed their retention. The reader has
 	// missed changes and must resync from the records themselves.

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"syscall"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -33,6 +36,18 @@ func undefinedTable(err error) bool {
 	return errors.As(err, &pe) && pe.Code == "42P01"
 }
 
+// connectionLost reports whether err is the server out of reach or a
+// connection that broke: no connection could be made, or one in use was
+// closed, reset or ended mid-message. The server's own errors are
+// PgErrors, read by their SQLSTATE.
+func connectionLost(err error) bool {
+	var connect *pgconn.ConnectError
+	var network net.Error
+	return errors.As(err, &connect) || errors.As(err, &network) || errors.Is(err, pgconn.ErrConnClosed) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+}
+
 // translate turns a driver error into convo's, by SQLSTATE, in this one
 // place: no raw driver error reaches a caller. The text keeps the server's
 // message.
@@ -45,11 +60,19 @@ func translate(err error) error {
 		return convo.ErrNotFound
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
+	case connectionLost(err):
+		return fmt.Errorf("%w: %w", convo.ErrUnavailable, err)
 	case !errors.As(err, &pe):
 		return err
 	}
 	var sentinel error
 	switch pe.Code {
+	case "08000", "08003", "08006", "08001", "08004", "57P01", "57P02", "57P03", "53300":
+		// connection_exception, connection_does_not_exist,
+		// connection_failure, sqlclient_unable_to_establish_sqlconnection,
+		// sqlserver_rejected_establishment_of_sqlconnection, admin_shutdown,
+		// crash_shutdown, cannot_connect_now, too_many_connections
+		sentinel = convo.ErrUnavailable
 	case "23505", "23P01", "23503": // unique_violation, exclusion_violation (a message id), foreign_key_violation
 		sentinel = convo.ErrConflict
 	case "23514", "23502", "22001", "22003", "22P02", "22021": // check, not null, too long, out of range, bad text, bad encoding

@@ -23,6 +23,8 @@ import (
 //     record of another account is indistinguishable from a missing one.
 //   - convo.ErrConflict when the change contradicts what is stored.
 //   - convo.ErrClosed after Close.
+//   - convo.ErrUnavailable when the database server cannot be reached or
+//     the connection to it breaks (a backend with a server).
 //   - the context's error when it is cancelled or its deadline passes; a
 //     call cancelled before it commits writes nothing.
 //
