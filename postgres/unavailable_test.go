@@ -104,9 +104,31 @@ func TestServerOutOfReach(t *testing.T) {
 	conv, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: c.CreatedAt})
 	is.NoErr(err)
 
-	p.cut() // the pool's connections break, and no new one can be made
+	// A watch that has seen a change, and waits for the next.
 	bounded, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
+	watched := make(chan error, 16)
+	go func() {
+		for _, err := range store.Watch(bounded, s, 1, store.FromNow, store.ChangeFilter{}) {
+			watched <- err
+			if err != nil {
+				return
+			}
+		}
+	}()
+	for {
+		_, err = s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "seen"})
+		is.NoErr(err)
+		select {
+		case err = <-watched:
+			is.NoErr(err)
+		case <-time.After(50 * time.Millisecond):
+			continue // the watch began after the message: another
+		}
+		break
+	}
+
+	p.cut() // the pool's connections break, and no new one can be made
 	unavailable := func(what string, err error) {
 		t.Helper()
 		if !errors.Is(err, convo.ErrUnavailable) {
@@ -123,7 +145,21 @@ func TestServerOutOfReach(t *testing.T) {
 	unavailable("GetConversation", err)
 	_, err = s.UpdateContact(bounded, 1, c.ID, convo.ContactUpdate{LastName: new("Lovelace")})
 	unavailable("UpdateContact", err)
-	is.NoErr(bounded.Err()) // each returned at once, not at the deadline
+	watchErr := func() error {
+		for {
+			select {
+			case err := <-watched:
+				if err != nil {
+					return err
+				}
+				// a change seen before the cut
+			case <-bounded.Done():
+				t.Fatal("Watch still waits with the server out of reach")
+			}
+		}
+	}()
+	unavailable("Watch", watchErr) // it ends, rather than waiting for a server that is gone
+	is.NoErr(bounded.Err())        // each returned at once, not at the deadline
 	_, err = Open(bounded, onPort(t, url, p.port()), Options{})
 	unavailable("Open", err)
 
@@ -132,7 +168,9 @@ func TestServerOutOfReach(t *testing.T) {
 	is.NoErr(err) // the store works again
 	got, err := s.GetConversation(ctx, 1, conv.ID, store.GetConversationOptions{Messages: store.AllMessages})
 	is.NoErr(err)
-	is.Equal(len(got.Messages), 1) // only the message sent once the server was back
-	is.Equal(got.Messages[0].Content, "back")
+	is.Equal(got.Messages[len(got.Messages)-1].Content, "back") // the message sent once the server was back
+	for _, m := range got.Messages {
+		is.True(m.Content != "lost" && m.Content != "lost too") // and none of those sent while it was not
+	}
 	is.Equal(got.Contact.LastName, "") // the failed update wrote nothing
 }
