@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"syscall"
 
 	"github.com/jackc/pgx/v5"
@@ -36,16 +37,30 @@ func undefinedTable(err error) bool {
 	return errors.As(err, &pe) && pe.Code == "42P01"
 }
 
-// connectionLost reports whether err is the server out of reach or a
-// connection that broke: no connection could be made, or one in use was
-// closed, reset or ended mid-message. The server's own errors are
-// PgErrors, read by their SQLSTATE.
+// connectionLost reports whether err is a connection that broke: closed,
+// reset or ended mid-message. The server's own errors are PgErrors, read
+// by their SQLSTATE; a connection that could not be made is a
+// ConnectError.
 func connectionLost(err error) bool {
-	var connect *pgconn.ConnectError
 	var network net.Error
-	return errors.As(err, &connect) || errors.As(err, &network) || errors.Is(err, pgconn.ErrConnClosed) ||
-		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
+	return errors.As(err, &network) || errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, io.EOF) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+}
+
+// hostError carries an error of the host's own (an export's callback, an
+// import's record stream) through translate unchanged.
+type hostError struct{ err error }
+
+func (e hostError) Error() string { return e.err.Error() }
+func (e hostError) Unwrap() error { return e.err }
+
+// fromHost marks err, when there is one, as the host's.
+func fromHost(err error) error {
+	if err == nil {
+		return nil
+	}
+	return hostError{err}
 }
 
 // translate turns a driver error into convo's, by SQLSTATE, in this one
@@ -53,25 +68,41 @@ func connectionLost(err error) bool {
 // message.
 func translate(err error) error {
 	var pe *pgconn.PgError
+	var connect *pgconn.ConnectError
+	var host hostError
 	switch {
 	case err == nil:
 		return nil
+	case errors.As(err, &host):
+		return host.err
 	case errors.Is(err, pgx.ErrNoRows):
 		return convo.ErrNotFound
+	case errors.As(err, &pe):
+		// also the server's refusal of a connection: a missing database
+		// or role, a wrong password
+		return fromSQLState(pe)
+	case errors.As(err, &connect):
+		// refused, out of reach, or no answer within connect_timeout
+		return fmt.Errorf("%w: %w", convo.ErrUnavailable, err)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
 	case connectionLost(err):
 		return fmt.Errorf("%w: %w", convo.ErrUnavailable, err)
-	case !errors.As(err, &pe):
-		return err
+	}
+	return err
+}
+
+// fromSQLState translates an error of the server by its SQLSTATE.
+func fromSQLState(pe *pgconn.PgError) error {
+	code := pe.Code
+	if strings.HasPrefix(code, "08") {
+		code = "08" // the class connection_exception
 	}
 	var sentinel error
-	switch pe.Code {
-	case "08000", "08003", "08006", "08001", "08004", "57P01", "57P02", "57P03", "53300":
-		// connection_exception, connection_does_not_exist,
-		// connection_failure, sqlclient_unable_to_establish_sqlconnection,
-		// sqlserver_rejected_establishment_of_sqlconnection, admin_shutdown,
-		// crash_shutdown, cannot_connect_now, too_many_connections
+	switch code {
+	case "08", "57P01", "57P02", "57P03", "53300":
+		// connection_exception, admin_shutdown, crash_shutdown,
+		// cannot_connect_now, too_many_connections
 		sentinel = convo.ErrUnavailable
 	case "23505", "23P01", "23503": // unique_violation, exclusion_violation (a message id), foreign_key_violation
 		sentinel = convo.ErrConflict

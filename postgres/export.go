@@ -58,7 +58,7 @@ func exportRows[R any, P scannedRow[R]](ctx context.Context, tx pgx.Tx, query st
 			if err != nil {
 				return err
 			}
-			return fn(rec)
+			return fromHost(fn(rec)) // returned as it is
 		})
 	}
 }

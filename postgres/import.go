@@ -99,7 +99,7 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 		stats = backend.NewImportStats(opts)
 		im := importer{ctx: ctx, tx: tx, newIDs: opts.NewIDs, accountID: accountID, now: now, stats: &stats,
 			touched: map[int64]bool{}, readStates: map[int64]bool{}, sequences: map[string]int64{}, maxIDs: map[string]int64{}}
-		failed = im.run(records)
+		failed = im.run(hostErrors(records))
 		if failed == nil && backend.Imported(stats) {
 			tx.log(store.Change{Kind: store.AccountImported})
 		}
@@ -109,6 +109,18 @@ func (s *Store) Import(ctx context.Context, accountID int64, records iter.Seq2[s
 		return store.ImportStats{}, err
 	}
 	return stats, nil
+}
+
+// hostErrors marks the errors records yields as the host's, returned as
+// they are.
+func hostErrors(records iter.Seq2[store.Record, error]) iter.Seq2[store.Record, error] {
+	return func(yield func(store.Record, error) bool) {
+		for rec, err := range records {
+			if !yield(rec, fromHost(err)) {
+				return
+			}
+		}
+	}
 }
 
 // notRunAgain is the error of an import whose transaction lost a race

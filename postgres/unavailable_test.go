@@ -1,11 +1,13 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -17,9 +19,10 @@ import (
 	"github.com/convokit/convo/store"
 )
 
-// proxy forwards TCP connections to a server, and can cut every one of
+// proxy forwards TCP connections to a server. It can cut every one of
 // them and refuse new ones, as a server out of reach would, until it is
-// restored on the same port.
+// restored on the same port; or cut the one connection that carries some
+// bytes to the server, before they reach it.
 type proxy struct {
 	t      testing.TB
 	target string
@@ -27,6 +30,9 @@ type proxy struct {
 	mu     sync.Mutex
 	ln     net.Listener
 	conns  []net.Conn
+	// cutBefore, when set, cuts the connection whose next bytes to the
+	// server it matches, once.
+	cutBefore func([]byte) bool
 }
 
 func startProxy(t testing.TB, target string) *proxy {
@@ -63,12 +69,43 @@ func (p *proxy) listen(addr string) {
 				continue
 			}
 			p.mu.Lock()
+			if p.ln != ln { // cut while this one was accepted
+				p.mu.Unlock()
+				c.Close()
+				s.Close()
+				return
+			}
 			p.conns = append(p.conns, c, s)
 			p.mu.Unlock()
-			go func() { io.Copy(s, c); s.Close() }() //nolint:errcheck // ends when either side closes
-			go func() { io.Copy(c, s); c.Close() }() //nolint:errcheck
+			go p.toServer(c, s)
+			go func() { io.Copy(c, s); c.Close() }() //nolint:errcheck // ends when either side closes
 		}
 	}()
+}
+
+// toServer forwards what the client sends, unless cutBefore matches it.
+func (p *proxy) toServer(c, s net.Conn) {
+	defer s.Close()
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := c.Read(buf)
+		if err != nil {
+			return
+		}
+		p.mu.Lock()
+		cut := p.cutBefore != nil && p.cutBefore(buf[:n])
+		if cut {
+			p.cutBefore = nil
+		}
+		p.mu.Unlock()
+		if cut {
+			c.Close()
+			return
+		}
+		if _, err := s.Write(buf[:n]); err != nil {
+			return
+		}
+	}
 }
 
 // cut closes every connection and the listener: the server is out of reach.
@@ -88,9 +125,20 @@ func (p *proxy) cut() {
 // restore listens again on the port it had.
 func (p *proxy) restore() { p.listen(p.addr) }
 
-// A server out of reach, or a connection that breaks, is ErrUnavailable,
-// at once and with nothing written; once the server is back, the store
-// works again.
+// unavailable fails the test unless err is ErrUnavailable and took less
+// than a moment since start: the call did not wait for the server.
+func unavailable(t *testing.T, what string, start time.Time, err error) {
+	t.Helper()
+	if !errors.Is(err, convo.ErrUnavailable) {
+		t.Fatalf("%s with the server out of reach: %v, want ErrUnavailable", what, err)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Fatalf("%s took %v to fail", what, took)
+	}
+}
+
+// A server out of reach, or a connection that breaks, is ErrUnavailable at
+// once; once the server is back, the store works again.
 func TestServerOutOfReach(t *testing.T) {
 	is := is.New(t)
 	ctx := context.Background()
@@ -104,73 +152,134 @@ func TestServerOutOfReach(t *testing.T) {
 	conv, err := s.CreateConversation(ctx, 1, convo.NewConversation{ContactID: c.ID, Channel: convo.ChannelEmail, HappenedAt: c.CreatedAt})
 	is.NoErr(err)
 
-	// A watch that has seen a change, and waits for the next.
-	bounded, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	watched := make(chan error, 16)
+	t.Run("ConnectionBreaksMidWrite", func(t *testing.T) {
+		is := is.New(t)
+		// The append's transaction has begun and locked the conversation
+		// when its insert is cut on the way to the server.
+		p.mu.Lock()
+		p.cutBefore = func(b []byte) bool { return bytes.Contains(b, []byte("cut mid-write")) }
+		p.mu.Unlock()
+		start := time.Now()
+		_, err := s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "cut mid-write"})
+		unavailable(t, "AddMessage", start, err)
+		// The server rolled it back: the lock is gone and nothing was written.
+		bounded, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		_, err = s.AddMessage(bounded, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "after the cut"})
+		is.NoErr(err)
+		got, err := s.GetConversation(ctx, 1, conv.ID, store.GetConversationOptions{Messages: store.AllMessages})
+		is.NoErr(err)
+		for _, m := range got.Messages {
+			is.True(m.Content != "cut mid-write") // the cut append wrote nothing
+		}
+	})
+
+	t.Run("ServerOutOfReach", func(t *testing.T) {
+		is := is.New(t)
+		// A watch that has seen a change, and waits for the next.
+		bounded, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		watched := make(chan error, 16)
+		go func() {
+			for _, err := range store.Watch(bounded, s, 1, store.FromNow, store.ChangeFilter{}) {
+				watched <- err
+				if err != nil {
+					return
+				}
+			}
+		}()
+		for {
+			_, err = s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "seen"})
+			is.NoErr(err)
+			select {
+			case err = <-watched:
+				is.NoErr(err)
+			case <-time.After(50 * time.Millisecond):
+				continue // the watch began after the message: another
+			}
+			break
+		}
+
+		p.cut() // the pool's connections break, and no new one can be made
+		start := time.Now()
+		_, err = s.AddMessage(bounded, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "lost"})
+		unavailable(t, "AddMessage", start, err)
+		start = time.Now()
+		_, err = s.AddMessages(bounded, 1, []store.MessageTo{{ConversationID: conv.ID, Message: convo.NewMessage{Type: convo.MessageIncoming, Content: "lost too"}}})
+		unavailable(t, "AddMessages", start, err)
+		start = time.Now()
+		_, err = s.ListConversations(bounded, 1, store.ConversationFilter{})
+		unavailable(t, "ListConversations", start, err)
+		start = time.Now()
+		_, err = s.GetConversation(bounded, 1, conv.ID, store.GetConversationOptions{Messages: 10})
+		unavailable(t, "GetConversation", start, err)
+		start = time.Now()
+		_, err = s.UpdateContact(bounded, 1, c.ID, convo.ContactUpdate{LastName: new("Lovelace")})
+		unavailable(t, "UpdateContact", start, err)
+		start = time.Now()
+		watchErr := func() error {
+			for {
+				select {
+				case err := <-watched:
+					if err != nil {
+						return err
+					}
+					// a change seen before the cut
+				case <-bounded.Done():
+					t.Fatal("Watch still waits with the server out of reach")
+				}
+			}
+		}()
+		unavailable(t, "Watch", start, watchErr) // it ends, rather than waiting for a server that is gone
+		start = time.Now()
+		_, err = Open(bounded, onPort(t, url, p.port()), Options{})
+		unavailable(t, "Open", start, err)
+
+		p.restore()
+		_, err = s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "back"})
+		is.NoErr(err) // the store works again
+		got, err := s.GetConversation(ctx, 1, conv.ID, store.GetConversationOptions{Messages: 1})
+		is.NoErr(err)
+		is.Equal(got.Messages[0].Content, "back") // the message sent once the server was back
+	})
+}
+
+// A server that takes a connection and never answers is ErrUnavailable
+// once the URL's connect_timeout passes, though the caller's context has
+// no deadline; a database that does not exist is not: trying again would
+// not help.
+func TestOpenUnavailable(t *testing.T) {
+	is := is.New(t)
+	ctx := context.Background()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	is.NoErr(err)
+	defer ln.Close()
 	go func() {
-		for _, err := range store.Watch(bounded, s, 1, store.FromNow, store.ChangeFilter{}) {
-			watched <- err
+		var held []net.Conn
+		defer func() {
+			for _, c := range held {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := ln.Accept()
 			if err != nil {
 				return
 			}
+			held = append(held, c) // and say nothing
 		}
 	}()
-	for {
-		_, err = s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "seen"})
-		is.NoErr(err)
-		select {
-		case err = <-watched:
-			is.NoErr(err)
-		case <-time.After(50 * time.Millisecond):
-			continue // the watch began after the message: another
-		}
-		break
-	}
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	start := time.Now()
+	_, err = Open(ctx, "postgres://convo@127.0.0.1:"+port+"/convo?sslmode=disable&connect_timeout=1", Options{})
+	is.True(errors.Is(err, convo.ErrUnavailable)) // no answer in time
+	is.True(time.Since(start) < 10*time.Second)
 
-	p.cut() // the pool's connections break, and no new one can be made
-	unavailable := func(what string, err error) {
-		t.Helper()
-		if !errors.Is(err, convo.ErrUnavailable) {
-			t.Fatalf("%s with the server out of reach: %v, want ErrUnavailable", what, err)
-		}
-	}
-	_, err = s.AddMessage(bounded, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "lost"})
-	unavailable("AddMessage", err)
-	_, err = s.AddMessages(bounded, 1, []store.MessageTo{{ConversationID: conv.ID, Message: convo.NewMessage{Type: convo.MessageIncoming, Content: "lost too"}}})
-	unavailable("AddMessages", err)
-	_, err = s.ListConversations(bounded, 1, store.ConversationFilter{})
-	unavailable("ListConversations", err)
-	_, err = s.GetConversation(bounded, 1, conv.ID, store.GetConversationOptions{Messages: 10})
-	unavailable("GetConversation", err)
-	_, err = s.UpdateContact(bounded, 1, c.ID, convo.ContactUpdate{LastName: new("Lovelace")})
-	unavailable("UpdateContact", err)
-	watchErr := func() error {
-		for {
-			select {
-			case err := <-watched:
-				if err != nil {
-					return err
-				}
-				// a change seen before the cut
-			case <-bounded.Done():
-				t.Fatal("Watch still waits with the server out of reach")
-			}
-		}
-	}()
-	unavailable("Watch", watchErr) // it ends, rather than waiting for a server that is gone
-	is.NoErr(bounded.Err())        // each returned at once, not at the deadline
-	_, err = Open(bounded, onPort(t, url, p.port()), Options{})
-	unavailable("Open", err)
-
-	p.restore()
-	_, err = s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "back"})
-	is.NoErr(err) // the store works again
-	got, err := s.GetConversation(ctx, 1, conv.ID, store.GetConversationOptions{Messages: store.AllMessages})
+	url := newConvoDatabase(t)
+	cfg, err := pgx.ParseConfig(url)
 	is.NoErr(err)
-	is.Equal(got.Messages[len(got.Messages)-1].Content, "back") // the message sent once the server was back
-	for _, m := range got.Messages {
-		is.True(m.Content != "lost" && m.Content != "lost too") // and none of those sent while it was not
-	}
-	is.Equal(got.Contact.LastName, "") // the failed update wrote nothing
+	_, err = Open(ctx, onPort(t, strings.Replace(url, "/"+cfg.Database, "/no_such_database", 1), int(cfg.Port)), Options{})
+	is.True(err != nil)
+	is.True(!errors.Is(err, convo.ErrUnavailable))           // a database that is not there is no outage
+	is.True(strings.Contains(err.Error(), "does not exist")) // the server's reason
 }

@@ -5,10 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
+	"net"
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -344,6 +347,22 @@ func testExchange(t *testing.T, newStore NewStore) {
 		is.Equal(string(empty), `{"type":"convo-export","version":1,"account_id":3}`+"\n") // an empty account: the header only
 	})
 
+	t.Run("Export/CallbackErrorAsItIs", func(t *testing.T) {
+		is := is.New(t)
+		src, _, _, _ := source(t)
+		// The host's writer failing, as a network write can: its error
+		// ends the export and is returned as it is.
+		broken := &net.OpError{Op: "write", Net: "tcp", Err: syscall.EPIPE}
+		calls := 0
+		err := src.Export(ctx, 1, func(store.Record) error {
+			calls++
+			return broken
+		})
+		is.Equal(calls, 1)                             // the first record's error ends it
+		is.Equal(err, error(broken))                   // as it is
+		is.True(!errors.Is(err, convo.ErrUnavailable)) // not taken for the store's
+	})
+
 	t.Run("Import/TwiceChangesNothing", func(t *testing.T) {
 		is := is.New(t)
 		_, clock, agent, data := source(t)
@@ -628,7 +647,9 @@ func testExchange(t *testing.T, newStore NewStore) {
 	t.Run("Import/IteratorErrorWritesNothing", func(t *testing.T) {
 		is := is.New(t)
 		s := newStore(t, fixed)
-		boom := errors.New("boom")
+		// An error of the host's stream, though it reads like a broken
+		// connection, is the host's: not taken for the store's.
+		boom := fmt.Errorf("read the export: %w", io.ErrUnexpectedEOF)
 		records := iter.Seq2[store.Record, error](func(yield func(store.Record, error) bool) {
 			c := convo.Contact{ID: 1, FirstName: "Ada", CreatedAt: fixedTime}
 			if yield(store.Record{Contact: &c}, nil) {
@@ -636,7 +657,8 @@ func testExchange(t *testing.T, newStore NewStore) {
 			}
 		})
 		_, err := s.Import(ctx, 1, records, store.ImportOptions{})
-		is.True(errors.Is(err, boom)) // the iterator's error
+		is.True(errors.Is(err, boom))                  // the iterator's error
+		is.True(!errors.Is(err, convo.ErrUnavailable)) // not the store's
 		_, err = s.GetContact(ctx, 1, 1)
 		is.True(isNotFound(err)) // the record before it was not kept
 	})
