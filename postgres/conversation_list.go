@@ -243,8 +243,8 @@ func (s *Store) ListConversations(ctx context.Context, accountID int64, f store.
 				return err
 			}
 		}
-		page = read.page(counts.Of(f.Assignee))
-		return nil
+		page, err = read.page(counts.Of(f.Assignee))
+		return err
 	})
 	return page, err
 }
@@ -281,7 +281,7 @@ func (s *Store) listPlain(ctx context.Context, accountID int64, f store.Conversa
 	if f.ContactID != 0 && !contactFound {
 		return store.Page[convo.Conversation]{}, fmt.Errorf("contact %d: %w", f.ContactID, convo.ErrNotFound)
 	}
-	return read.page(counts.Of(f.Assignee)), nil
+	return read.page(counts.Of(f.Assignee))
 }
 
 // listCursor is the cursor after a row.

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -19,6 +20,10 @@ type conversationPage struct {
 	now   time.Time // decides CanReply
 	items []convo.Conversation
 	next  string
+	// err is the first row that would not convert (bad stored JSON): kept
+	// rather than returned from read, so that a batch's other queries run
+	// (see readBatch) and the call fails after it.
+	err error
 	// rows are the row being scanned and the one before it, whose keys
 	// make the cursor of the next page.
 	rows [2]listRow
@@ -33,7 +38,7 @@ func newConversationPage(f store.ConversationFilter, now time.Time) *conversatio
 // page afresh: a read that woke a snooze runs its queries again.
 func (p *conversationPage) read(rows pgx.Rows, hits bool) error {
 	defer rows.Close()
-	p.items, p.next = p.items[:0], ""
+	p.items, p.next, p.err = p.items[:0], "", nil
 	var dest [2][]any
 	for i := range p.rows {
 		dest[i] = p.rows[i].dest()
@@ -52,7 +57,8 @@ func (p *conversationPage) read(rows pgx.Rows, hits bool) error {
 		}
 		c, err := r.toConversation(p.now)
 		if err != nil {
-			return err
+			p.err = cmp.Or(p.err, err)
+			continue
 		}
 		if p.f.Viewer != nil {
 			c.UnseenMessagesCount = int(r.unseen)
@@ -63,13 +69,17 @@ func (p *conversationPage) read(rows pgx.Rows, hits bool) error {
 }
 
 // page is the page read, with the meta of a list of total conversations
-// (unused in keyset paging, which counts nothing).
-func (p *conversationPage) page(total int) store.Page[convo.Conversation] {
+// (unused in keyset paging, which counts nothing), or the error of a row
+// that would not convert.
+func (p *conversationPage) page(total int) (store.Page[convo.Conversation], error) {
+	if p.err != nil {
+		return store.Page[convo.Conversation]{}, p.err
+	}
 	page := store.Page[convo.Conversation]{Items: p.items, Next: p.next}
 	if p.f.Page.Keyset() {
 		page.Meta = store.PageMeta{PerPage: p.f.Page.PerPage()}
 	} else {
 		page.Meta = store.NewPageMeta(p.f.Page, total, len(p.items))
 	}
-	return page
+	return page, nil
 }

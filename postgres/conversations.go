@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -149,6 +150,7 @@ func (s *Store) GetConversation(ctx context.Context, accountID, conversationID i
 func queueConversationWithMessages(b *pgx.Batch, accountID, id int64, n int, now time.Time) (get func() (convo.Conversation, error)) {
 	var conv []conversationRow
 	var msgs []convo.Message
+	var convErr error // the first message that would not convert: see conversationPage.err
 	b.Queue(selectConversation, accountID, id).Query(func(rows pgx.Rows) (err error) {
 		conv, err = collectRows[conversationRow](rows, 1)
 		return err
@@ -163,14 +165,17 @@ func queueConversationWithMessages(b *pgx.Batch, accountID, id int64, n int, now
 		// conversation's row came first in the batch): a page of rows is
 		// not kept beside the page of messages.
 		b.Queue(newestMessages, accountID, id, limit).Query(func(rows pgx.Rows) error {
-			msgs = make([]convo.Message, 0, size)
+			msgs, convErr = make([]convo.Message, 0, size), nil
 			if len(conv) == 0 {
 				return nil
 			}
 			contactID := conv[0].ContactID
 			return scanEach(rows, func(r ownMessageRow) error {
 				r.AccountID, r.ConversationID, r.ContactID = accountID, id, contactID
-				return appendRowMessage(&msgs, r.messageRow)
+				if err := appendRowMessage(&msgs, r.messageRow); err != nil {
+					convErr = cmp.Or(convErr, err)
+				}
+				return nil
 			})
 		})
 	}
@@ -179,7 +184,7 @@ func queueConversationWithMessages(b *pgx.Batch, accountID, id int64, n int, now
 			return convo.Conversation{}, convo.ErrNotFound
 		}
 		c, err := conv[0].toConversation(now)
-		if err != nil || len(msgs) == 0 {
+		if err = cmp.Or(err, convErr); err != nil || len(msgs) == 0 {
 			return c, err
 		}
 		slices.Reverse(msgs) // oldest first
