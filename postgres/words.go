@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,21 +53,34 @@ func lexemes(mark, text string) []string {
 // that a phrase does not run from one into the next.
 func tsvector(accountID int64, texts ...string) string {
 	var b strings.Builder
-	mark := accountMark(accountID)
-	pos := 0
-	for _, text := range texts {
-		for _, l := range lexemes(mark, text) {
-			pos++
-			if b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			writeLexeme(&b, l)
-			b.WriteByte(':')
-			b.WriteString(strconv.Itoa(min(pos, maxPosition)))
+	for l, pos := range positioned(accountID, texts) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
 		}
-		pos++
+		writeLexeme(&b, l)
+		b.WriteByte(':')
+		b.WriteString(strconv.Itoa(pos))
 	}
 	return b.String()
+}
+
+// positioned yields the lexemes of an account's texts with their
+// positions, from 1 and at most maxPosition; the texts are apart (one
+// position between them).
+func positioned(accountID int64, texts []string) iter.Seq2[string, int] {
+	return func(yield func(string, int) bool) {
+		mark := accountMark(accountID)
+		pos := 0
+		for _, text := range texts {
+			for _, l := range lexemes(mark, text) {
+				pos++
+				if !yield(l, min(pos, maxPosition)) {
+					return
+				}
+			}
+			pos++
+		}
+	}
 }
 
 // maxPositions is the most positions PostgreSQL keeps of one lexeme.
@@ -83,14 +97,8 @@ func wordsVector(accountID int64, texts ...string) pgtype.TSVector {
 		pos  uint16
 	}
 	var all []wordAt
-	mark := accountMark(accountID)
-	pos := 0
-	for _, text := range texts {
-		for _, l := range lexemes(mark, text) {
-			pos++
-			all = append(all, wordAt{l, uint16(min(pos, maxPosition))})
-		}
-		pos++
+	for l, pos := range positioned(accountID, texts) {
+		all = append(all, wordAt{l, uint16(pos)})
 	}
 	slices.SortStableFunc(all, func(a, b wordAt) int { return strings.Compare(a.word, b.word) })
 	v := pgtype.TSVector{Valid: true}
