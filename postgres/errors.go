@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"strings"
-	"syscall"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -37,15 +36,15 @@ func undefinedTable(err error) bool {
 	return errors.As(err, &pe) && pe.Code == "42P01"
 }
 
-// connectionLost reports whether err is a connection that broke: closed,
-// reset or ended mid-message. The server's own errors are PgErrors, read
-// by their SQLSTATE; a connection that could not be made is a
-// ConnectError.
+// connectionLost reports whether err is a connection that broke: a
+// network error (reset, broken pipe, closed; a syscall.Errno is a
+// net.Error too), pgx's closed connection, or a message ended mid-way.
+// The server's own errors are PgErrors, read by their SQLSTATE; a
+// connection that could not be made is a ConnectError.
 func connectionLost(err error) bool {
 	var network net.Error
 	return errors.As(err, &network) || errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, io.EOF) ||
-		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+		errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // hostError carries an error of the host's own (an export's callback, an
