@@ -83,3 +83,35 @@ func TestSearchInEveryExecMode(t *testing.T) {
 		})
 	}
 }
+
+// TestSearchPlannedWithItsWords: on a connection that prepares its
+// statements (pgx's default mode), the searches that walk (the list's q,
+// SearchMessages, the contact search) are never prepared, so that each
+// call is planned with its words rather than by a generic plan; the
+// store's other statements are.
+func TestSearchPlannedWithItsWords(t *testing.T) {
+	is := is.New(t)
+	ctx := context.Background()
+	s := openStore(t, newConvoDatabase(t), Options{MaxConns: 1}) // one connection: the one asked below
+	conv := newConversation(t, s, 1)
+	_, err := s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "the invoice is late"})
+	is.NoErr(err)
+	for range 7 { // past the five calls after which a prepared statement may go generic
+		hits, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: "invoice"})
+		is.NoErr(err)
+		is.Equal(len(hits.Items), 1)
+		list, err := s.ListConversations(ctx, 1, store.ConversationFilter{Query: "inv*", Page: store.After("", 25)})
+		is.NoErr(err)
+		is.Equal(len(list.Items), 1)
+		contacts, err := s.ListContacts(ctx, 1, store.ContactFilter{Query: "ada"})
+		is.NoErr(err)
+		is.Equal(len(contacts.Items), 1)
+	}
+	// The counts of page-number paging stay prepared: a count reads every
+	// match, from the words index, whatever the words.
+	var searches, others int
+	is.NoErr(s.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE statement LIKE $1 AND statement NOT LIKE 'SELECT count(*)%'),
+	count(*) FILTER (WHERE statement NOT LIKE $1) FROM pg_prepared_statements`, "%words @@%").Scan(&searches, &others))
+	is.Equal(searches, 0) // no search was prepared
+	is.True(others > 0)   // while the store's other statements were
+}

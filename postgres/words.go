@@ -189,7 +189,8 @@ func cutLexeme(w string) string {
 // statement, which is planned with its arguments: in one round trip once
 // pgx has its description cached, in two where the connection keeps no
 // descriptions (description_cache_capacity=0). The other modes plan with
-// the arguments already.
+// the arguments already. The count of a search's matches (page-number
+// paging) stays prepared: it reads every match, whatever the words.
 func planWithWords(tx pgx.Tx, args []any) []any {
 	config := tx.Conn().Config()
 	if config.DefaultQueryExecMode != pgx.QueryExecModeCacheStatement {
