@@ -174,6 +174,24 @@ func TestServerOutOfReach(t *testing.T) {
 		}
 	})
 
+	t.Run("ServerEndsConnection", func(t *testing.T) {
+		is := is.New(t)
+		// The server ends the connection of a store (as when it shuts
+		// down, or an administrator terminates it): the next call on it
+		// reads the server's last word, SQLSTATE 57P01.
+		s := openStore(t, url, Options{MaxConns: 1})
+		var pid int32
+		is.NoErr(s.pool.QueryRow(ctx, `SELECT pg_backend_pid()`).Scan(&pid)) // the one connection, just used: no ping before the next call
+		var ended bool
+		is.NoErr(rawConn(t, url).QueryRow(ctx, `SELECT pg_terminate_backend($1)`, pid).Scan(&ended))
+		is.True(ended)
+		start := time.Now()
+		_, err = s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "ended"})
+		unavailable(t, "AddMessage", start, err)
+		_, err = s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "on a new connection"})
+		is.NoErr(err) // the pool connects again
+	})
+
 	t.Run("ServerOutOfReach", func(t *testing.T) {
 		is := is.New(t)
 		// A watch that has seen a change, and waits for the next.
