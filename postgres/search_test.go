@@ -69,18 +69,27 @@ func TestSearchInEveryExecMode(t *testing.T) {
 				sep = "&"
 			}
 			s := openStore(t, url+sep+params, Options{})
-			for range 7 { // past the five calls after which a prepared statement may go generic
-				hits, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: "invoice"})
-				is.NoErr(err)
-				is.Equal(len(hits.Items), 1)
-				list, err := s.ListConversations(ctx, 1, store.ConversationFilter{Query: "inv*", Page: store.After("", 25)})
-				is.NoErr(err)
-				is.Equal(len(list.Items), 1)
-				contacts, err := s.ListContacts(ctx, 1, store.ContactFilter{Query: "ada"})
-				is.NoErr(err)
-				is.Equal(len(contacts.Items), 1)
-			}
+			searchPastGeneric(is, s)
 		})
+	}
+}
+
+// searchPastGeneric runs the three searches that walk (SearchMessages, the
+// list's q, the contact search) past the five calls after which a
+// prepared statement may go generic, each finding account 1's one
+// message, conversation and contact "Ada".
+func searchPastGeneric(is *is.I, s *Store) {
+	ctx := context.Background()
+	for range 7 {
+		hits, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: "invoice"})
+		is.NoErr(err)
+		is.Equal(len(hits.Items), 1)
+		list, err := s.ListConversations(ctx, 1, store.ConversationFilter{Query: "inv*", Page: store.After("", 25)})
+		is.NoErr(err)
+		is.Equal(len(list.Items), 1)
+		contacts, err := s.ListContacts(ctx, 1, store.ContactFilter{Query: "ada"})
+		is.NoErr(err)
+		is.Equal(len(contacts.Items), 1)
 	}
 }
 
@@ -96,17 +105,7 @@ func TestSearchPlannedWithItsWords(t *testing.T) {
 	conv := newConversation(t, s, 1)
 	_, err := s.AddMessage(ctx, 1, conv.ID, convo.NewMessage{Type: convo.MessageIncoming, Content: "the invoice is late"})
 	is.NoErr(err)
-	for range 7 { // past the five calls after which a prepared statement may go generic
-		hits, err := s.SearchMessages(ctx, 1, store.MessageSearch{Query: "invoice"})
-		is.NoErr(err)
-		is.Equal(len(hits.Items), 1)
-		list, err := s.ListConversations(ctx, 1, store.ConversationFilter{Query: "inv*", Page: store.After("", 25)})
-		is.NoErr(err)
-		is.Equal(len(list.Items), 1)
-		contacts, err := s.ListContacts(ctx, 1, store.ContactFilter{Query: "ada"})
-		is.NoErr(err)
-		is.Equal(len(contacts.Items), 1)
-	}
+	searchPastGeneric(is, s)
 	// The counts of page-number paging stay prepared: a count reads every
 	// match, from the words index, whatever the words.
 	var searches, others int
